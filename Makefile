@@ -1,0 +1,63 @@
+# Nanoforge. `make run` opens the app; `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+APP_BIN := target/debug/nanoforge-app
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+.PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist app-prod \
+        test-rust test-bindings test-ui test-browser
+
+run: setup-app app-prod
+	$(APP_BIN)
+
+test: setup-test
+	cargo fmt --all -- --check
+	$(MAKE) lint
+	$(MAKE) test-rust
+	$(MAKE) test-bindings
+	$(MAKE) test-ui
+	$(MAKE) test-browser
+	$(MAKE) e2e
+	@echo "make test: all suites passed"
+
+setup-app:
+	scripts/setup.sh app
+
+setup-test:
+	scripts/setup.sh test
+
+ui-dist:
+	cd ui && npm run build
+
+# The app in production mode (embedded ui/dist), as a user gets it.
+app-prod: ui-dist
+	cargo build -p nanoforge-app --features custom-protocol
+
+test-rust:
+	scripts/with-keyring.sh cargo test --workspace
+
+# Regenerates ui/src/bindings.ts from the Rust commands; fails when the committed file is stale.
+test-bindings: bindings
+	@git diff --exit-code -- ui/src/bindings.ts || { echo "ui/src/bindings.ts is out of date: run 'make bindings' and commit it" >&2; exit 1; }
+
+bindings:
+	cargo test -p nanoforge-app --test bindings --quiet
+
+test-ui:
+	cd ui && npm run typecheck && npx vitest run
+
+test-browser:
+	cd ui && npm run build:test && node tests/browser/run.mjs
+
+e2e: app-prod
+	tests/e2e/run.sh
+
+bench:
+	cargo bench -p nanoforge-core --bench library
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npx eslint .

@@ -1,0 +1,13 @@
+//! Nanoforge's core: every behaviour of the product, usable from the Tauri shell, the CLI and tests.
+//! Nothing here depends on Tauri; types that cross into the UI derive `specta::Type` behind the
+//! `specta` feature.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod library;
+pub mod profile;
+
+pub use app::{AppCore, AppInfo};
+pub use config::CoreConfig;
+pub use error::{AppError, CoreError, ErrorKind, Result};

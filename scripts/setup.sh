@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what Nanoforge needs on a fresh Debian/Ubuntu machine, skipping what is already there.
+#   scripts/setup.sh app    -> system libraries for building and running the app, npm packages
+#   scripts/setup.sh test   -> the above plus test tools (Xvfb, WebKitWebDriver, chromium, tauri-driver, keyring)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-app}
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config)
+if [ "$mode" = test ]; then
+  apt_pkgs+=(xvfb webkit2gtk-driver chromium gnome-keyring libsecret-tools dbus-x11 xauth)
+fi
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: Rust is needed: install it with rustup (https://rustup.rs)" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js 20+ and npm are needed" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
+
+# npm ci when the lock file changed since the last install (a stamp of its hash in node_modules).
+npm_install() {
+  local dir=$1 want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$dir/node_modules/.nanoforge-lock-sha" 2>/dev/null)" != "$want" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$dir/node_modules/.nanoforge-lock-sha"
+  fi
+}
+npm_install ui
+if [ "$mode" = test ]; then
+  npm_install tests/e2e
+  # tauri-driver bridges WebDriver to WebKitWebDriver for the real-window tests.
+  if [ ! -x .tools/bin/tauri-driver ]; then
+    echo "setup: cargo install tauri-driver"
+    cargo install --locked --quiet tauri-driver@2.1.0 --root .tools
+  fi
+fi

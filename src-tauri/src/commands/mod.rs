@@ -1,0 +1,2 @@
+//! Typed commands, one module per area; each is a one-line call into the core.
+pub mod app;
