@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use nanoforge_core::{AppCore, CoreConfig, CoreError};
 
 #[derive(Parser)]
-#[command(name = "nanoforge", version, about = "Nanoforge image studio, from the command line")]
+#[command(
+    name = "nanoforge",
+    version,
+    about = "Nanoforge image studio, from the command line"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,9 +47,15 @@ async fn run(cli: Cli) -> Result<(), CoreError> {
         Command::Info { json } => {
             let info = core.app_info().await?;
             if json {
-                println!("{}", serde_json::to_string(&info).map_err(|e| CoreError::Internal(e.to_string()))?);
+                println!(
+                    "{}",
+                    serde_json::to_string(&info).map_err(|e| CoreError::Internal(e.to_string()))?
+                );
             } else {
-                println!("nanoforge {}\nprofile: {}\nlibrary: {}\njobs: {}", info.version, info.profile_id, info.library_dir, info.job_count);
+                println!(
+                    "nanoforge {}\nprofile: {}\nlibrary: {}\njobs: {}",
+                    info.version, info.profile_id, info.library_dir, info.job_count
+                );
             }
         }
     }

@@ -32,7 +32,9 @@ pub struct AppInfo {
 impl AppCore {
     pub async fn open(config: CoreConfig) -> Result<Self> {
         let library = Library::open(&config.data_dir, LOCAL_PROFILE_ID, ProfileKind::Local).await?;
-        Ok(Self { inner: Arc::new(Inner { config, library }) })
+        Ok(Self {
+            inner: Arc::new(Inner { config, library }),
+        })
     }
 
     pub fn config(&self) -> &CoreConfig {

@@ -43,5 +43,7 @@ impl CoreConfig {
 pub fn default_data_dir() -> crate::Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| crate::CoreError::Config("no platform data directory; set NANOFORGE_DATA_DIR".into()))
+        .ok_or_else(|| {
+            crate::CoreError::Config("no platform data directory; set NANOFORGE_DATA_DIR".into())
+        })
 }

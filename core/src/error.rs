@@ -64,7 +64,10 @@ pub struct AppError {
 impl From<CoreError> for AppError {
     fn from(e: CoreError) -> Self {
         tracing::debug!(error = %e, "command failed");
-        AppError { kind: e.kind(), message: e.to_string() }
+        AppError {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
     }
 }
 

@@ -19,11 +19,15 @@ pub fn profile_dir(data_dir: &Path, profile_id: &str) -> Result<PathBuf> {
 pub fn validate_profile_id(id: &str) -> Result<()> {
     let ok = !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(CoreError::InvalidInput(format!("invalid profile id {id:?}")))
+        Err(CoreError::InvalidInput(format!(
+            "invalid profile id {id:?}"
+        )))
     }
 }
 
@@ -49,8 +53,14 @@ mod tests {
     #[test]
     fn profile_ids_cannot_escape_the_profiles_folder() {
         for bad in ["", "..", "../x", "a/b", "a\\b", "é"] {
-            assert!(profile_dir(Path::new("/d"), bad).is_err(), "{bad:?} accepted");
+            assert!(
+                profile_dir(Path::new("/d"), bad).is_err(),
+                "{bad:?} accepted"
+            );
         }
-        assert_eq!(profile_dir(Path::new("/d"), "local").unwrap(), Path::new("/d/profiles/local"));
+        assert_eq!(
+            profile_dir(Path::new("/d"), "local").unwrap(),
+            Path::new("/d/profiles/local")
+        );
     }
 }

@@ -9,5 +9,8 @@ fn export_typescript_bindings() {
     nanoforge_app_lib::export_bindings(&nanoforge_app_lib::specta_builder(), &path)
         .expect("bindings export");
     let text = std::fs::read_to_string(&path).expect("bindings written");
-    assert!(text.contains("appInfo"), "the app_info command is missing from the bindings");
+    assert!(
+        text.contains("appInfo"),
+        "the app_info command is missing from the bindings"
+    );
 }

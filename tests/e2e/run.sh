@@ -28,7 +28,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export NANOFORGE_DATA_DIR="$work/data"
 export NANOFORGE_WEBDRIVER_PORT=$port
-export WEBKIT_DISABLE_COMPOSITING_MODE=1
+
 tauri-driver --port "$port" --native-port "$native_port" --native-driver /usr/bin/WebKitWebDriver >"$work/tauri-driver.log" 2>&1 &
 pids+=($!)
 

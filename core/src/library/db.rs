@@ -20,7 +20,10 @@ pub(super) async fn open_pool(path: &Path) -> Result<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(30));
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
@@ -32,7 +35,11 @@ pub(super) async fn ensure_profile(pool: &SqlitePool, id: &str, kind: ProfileKin
     )
     .bind(id)
     .bind(kind.as_str())
-    .bind(if kind == ProfileKind::Local { "Local profile" } else { id })
+    .bind(if kind == ProfileKind::Local {
+        "Local profile"
+    } else {
+        id
+    })
     .bind(now_ms())
     .execute(pool)
     .await?;
@@ -41,5 +48,8 @@ pub(super) async fn ensure_profile(pool: &SqlitePool, id: &str, kind: ProfileKin
 
 pub(crate) fn now_ms() -> i64 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }

@@ -27,7 +27,11 @@ impl Library {
         tokio::fs::create_dir_all(&root).await?;
         let pool = db::open_pool(&root.join(DATABASE_FILE)).await?;
         db::ensure_profile(&pool, profile_id, kind).await?;
-        Ok(Self { root, profile_id: profile_id.to_owned(), pool })
+        Ok(Self {
+            root,
+            profile_id: profile_id.to_owned(),
+            pool,
+        })
     }
 
     pub fn root(&self) -> &Path {

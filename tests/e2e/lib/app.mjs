@@ -16,6 +16,7 @@ export async function openApp() {
         port,
         logLevel: 'error',
         connectionRetryCount: 0,
+        connectionRetryTimeout: 30_000,
         capabilities: {
           'tauri:options': { application: process.env.NANOFORGE_APP_BIN },
           'wdio:enforceWebDriverClassic': true,

@@ -2,8 +2,7 @@
 // phone widths. Screenshots go to tests/browser/screenshots/ (git-ignored): look at them.
 import { chromium } from 'playwright-core'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
 import assert from 'node:assert/strict'
@@ -25,18 +24,22 @@ const freePort = () => new Promise((resolve) => {
 const port = await freePort()
 const server = spawn(join(uiDir, 'node_modules/.bin/vite'),
   ['preview', '--outDir', 'dist-test', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-  { cwd: uiDir, stdio: ['ignore', 'pipe', 'inherit'] })
-await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('vite preview did not start')), 20_000)
-  server.stdout.on('data', (d) => { if (String(d).includes(String(port))) { clearTimeout(timer); resolve() } })
-  server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)))
-})
+  { cwd: uiDir, stdio: ['ignore', 'ignore', 'inherit'] })
+// Nothing here may hang a CI run: a watchdog ends everything after three minutes.
+const watchdog = setTimeout(() => { console.error('browser tests: watchdog timeout'); server.kill(); process.exit(1) }, 180_000)
+const base = `http://127.0.0.1:${port}/`
+for (const deadline = Date.now() + 20_000; ;) {
+  try { if ((await fetch(base)).ok) break } catch { /* not listening yet */ }
+  if (Date.now() > deadline) { server.kill(); throw new Error('vite preview did not start') }
+  await new Promise((r) => setTimeout(r, 100))
+}
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'nanoforge-chromium-'))}`],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  // Playwright gives every launch a fresh temporary profile of its own.
+  timeout: 30_000,
 })
 
 const views = [['home', 'Welcome to Nanoforge'], ['dashboard', 'Dashboard'], ['generator', 'Generator'],
@@ -54,7 +57,7 @@ try {
     const errors = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-    await page.goto(`http://127.0.0.1:${port}/`)
+    await page.goto(base)
     await check(`${label}: home shows the core facts from IPC`, async () => {
       await page.getByTestId('core-version').waitFor({ timeout: 10_000 })
       assert.equal(await page.getByTestId('core-version').textContent(), '0.0.0-mock')
@@ -75,6 +78,7 @@ try {
 } finally {
   await browser.close()
   server.kill()
+  clearTimeout(watchdog)
 }
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed === 0 ? 0 : 1)

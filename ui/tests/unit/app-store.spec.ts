@@ -2,7 +2,7 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 
 // The store is tested over the src/api boundary; the Rust side is replaced here, not in the store.
-const appInfo = vi.fn()
+const { appInfo } = vi.hoisted(() => ({ appInfo: vi.fn() }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
   return { ...real, api: { appInfo } }
