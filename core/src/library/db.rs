@@ -2,13 +2,16 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::Result;
 use crate::profile::ProfileKind;
+use crate::{CoreError, Result};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Next to the database; held while migrations run.
+const MIGRATION_LOCK_FILE: &str = "library.migrate.lock";
 
 /// WAL + NORMAL sync + a generous busy timeout, so the app and several CLI processes can share one
 /// library without "database is locked".
@@ -24,8 +27,30 @@ pub(super) async fn open_pool(path: &Path) -> Result<SqlitePool> {
         .max_connections(8)
         .connect_with(options)
         .await?;
-    MIGRATOR.run(&pool).await?;
+    run_migrations(&pool, path).await?;
     Ok(pool)
+}
+
+/// sqlx's migrator takes no lock on SQLite: two processes opening a fresh library at once (the app
+/// and a CLI) would both try to create the tables and one would fail. An OS file lock serialises
+/// them; the second then finds the migrations applied.
+async fn run_migrations(pool: &SqlitePool, db_path: &Path) -> Result<()> {
+    let lock_path = db_path.with_file_name(MIGRATION_LOCK_FILE);
+    let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await??;
+    let result = MIGRATOR.run(pool).await;
+    // Dropping the file releases the lock; unlock explicitly so the order is obvious.
+    let _ = lock.unlock();
+    result?;
+    Ok(())
 }
 
 pub(super) async fn ensure_profile(pool: &SqlitePool, id: &str, kind: ProfileKind) -> Result<()> {
@@ -46,10 +71,37 @@ pub(super) async fn ensure_profile(pool: &SqlitePool, id: &str, kind: ProfileKin
     Ok(())
 }
 
+/// A write transaction that takes SQLite's write lock up front. Steps that check the file system
+/// and then commit rows (ingest, purge, repair) run inside one, so they serialise with each other
+/// across processes and never interleave a check with another process's commit.
+pub(super) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 pub(crate) fn now_ms() -> i64 {
     use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Timestamps cross into the UI as f64 (specta refuses i64); milliseconds fit exactly in 2^53.
+pub(crate) fn ms_to_f64(ms: i64) -> f64 {
+    ms as f64
+}
+
+pub(crate) fn f64_to_ms(ms: f64, what: &str) -> Result<i64> {
+    if ms.is_finite() && ms.abs() < 9.0e15 {
+        Ok(ms.round() as i64)
+    } else {
+        Err(CoreError::InvalidInput(format!(
+            "{what} is not a valid timestamp"
+        )))
+    }
+}
+
+/// Counts stored as INTEGER come back as i64; negative or huge values would be corruption.
+pub(crate) fn to_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }

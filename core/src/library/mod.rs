@@ -1,7 +1,30 @@
 //! One profile's library: a SQLite database plus content-addressed image files under one folder.
-//! Every path stored in the database is relative to that folder, so a library can move or sync.
+//! Every path stored in the database is relative to that folder, so a library can move or sync;
+//! absolute paths are derived at read time with [`Library::absolute_path`].
+//!
+//! Layout of a library folder:
+//! - `library.sqlite` (+ WAL files)
+//! - `images/ab/<sha256>.<ext>`: originals, named by the SHA-256 of their exact bytes
+//! - `thumbs/ab/<sha256>_256.jpg`, `thumbs/ab/<sha256>_512.jpg`: regenerable thumbnails
 
 mod db;
+mod export;
+mod fts;
+mod images;
+mod imaging;
+mod ingest;
+mod integrity;
+mod jobs;
+mod pngmeta;
+pub mod queue_support;
+mod recall;
+mod resize;
+#[cfg(test)]
+mod search_tests;
+mod stats;
+mod store;
+mod trash;
+mod types;
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +32,17 @@ use sqlx::SqlitePool;
 
 use crate::Result;
 use crate::profile::{self, ProfileKind};
+
+pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
+pub use ingest::{IngestOptions, IngestSource, PreparedImage};
+pub use integrity::IntegrityReport;
+pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
+pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
+pub use stats::{DayStats, LibraryStats, SizeStats, StatsQuery, StatsTotals};
+pub use types::{
+    Cursor, GalleryView, ImageQuery, ImageRecord, JobQuery, JobRecord, JobStatus, JobUpdate,
+    NewJob, Page, TaskType,
+};
 
 pub const DATABASE_FILE: &str = "library.sqlite";
 
@@ -44,6 +78,12 @@ impl Library {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The absolute location of a library-relative path such as an image's `path`. Refuses
+    /// absolute paths and `..` so a value from the database or the UI can never point outside.
+    pub fn absolute_path(&self, rel: &str) -> Result<PathBuf> {
+        store::checked_join(&self.root, rel)
     }
 
     pub async fn job_count(&self) -> Result<i64> {

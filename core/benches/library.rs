@@ -1,0 +1,364 @@
+//! Library performance, as ratios and budgets measured in one run (see BENCHMARKS.md):
+//! - `baseline/png_decode_1024`: bare decode of a 1024×1024 PNG (the unavoidable part of ingest);
+//! - `ingest/png_1024`: the same bytes in → original + thumbnails + metadata + row committed;
+//!   target ≤ 2.0× the baseline;
+//! - `gallery/page_100_of_100k`, `search/fts_100k`, `stats/100k`: reads of a library seeded with
+//!   100k jobs and images; targets 2 ms, 20 ms and 10 ms.
+
+use std::hint::black_box;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use image::{ImageFormat, Rgb, RgbImage};
+use nanoforge_core::library::{
+    Cursor as PageCursor, EmbeddedMetadata, ImageQuery, IngestOptions, IngestSource, Library,
+    StatsQuery,
+};
+use nanoforge_core::profile::ProfileKind;
+
+const SEEDED_ROWS: u32 = 100_000;
+const SEARCH_TERM: &str = "lighthouse";
+
+/// A 1024×1024 RGB PNG that compresses like a photo (smooth gradients plus sensor-like noise),
+/// encoded with default settings as an image service would.
+fn photo_like_png(size: u32) -> Vec<u8> {
+    let mut state = 0x2545_F491_u32;
+    let img = RgbImage::from_fn(size, size, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let noise = (state % 9) as i32 - 4;
+        let wave = ((x as f32 / 37.0).sin() * (y as f32 / 53.0).cos() * 60.0) as i32;
+        let px = |base: i32| (base + noise + wave).clamp(0, 255) as u8;
+        Rgb([
+            px((x / 5) as i32 + 20),
+            px((y / 5) as i32 + 10),
+            px(((x + y) / 9) as i32 + 30),
+        ])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Png)
+        .expect("encode bench image");
+    out.into_inner()
+}
+
+fn metadata(i: u64) -> EmbeddedMetadata {
+    EmbeddedMetadata {
+        prompt: "a lighthouse on a cliff at dusk, volumetric light".into(),
+        model: "nano-banana".into(),
+        provider: "nanobanana".into(),
+        // Unique per iteration, so every ingest stores new bytes rather than hitting dedup.
+        task_id: Some(format!("bench-task-{i}")),
+        job_id: None,
+        seed: Some(42),
+        aspect_ratio: Some("1:1".into()),
+        cost: Some(0.02),
+        created_at: 1_700_000_000_000.0,
+    }
+}
+
+const ADJECTIVES: [&str; 10] = [
+    "misty", "golden", "neon", "ancient", "quiet", "stormy", "vivid", "frozen", "sunlit", "dark",
+];
+const SUBJECTS: [&str; 50] = [
+    "fox",
+    "castle",
+    "harbour",
+    "forest",
+    "robot",
+    "dragon",
+    "garden",
+    "city",
+    "desert",
+    "river",
+    "mountain",
+    "violin",
+    "owl",
+    "train",
+    "market",
+    "library",
+    "glacier",
+    "temple",
+    "bridge",
+    "whale",
+    "tiger",
+    "lantern",
+    "island",
+    "windmill",
+    "cathedral",
+    "canyon",
+    "meadow",
+    "astronaut",
+    "samurai",
+    "teapot",
+    "orchid",
+    "volcano",
+    "carousel",
+    "submarine",
+    "bicycle",
+    "waterfall",
+    "cottage",
+    "falcon",
+    "compass",
+    "reef",
+    "lighthouse",
+    "monastery",
+    "balloon",
+    "kitchen",
+    "tram",
+    "vineyard",
+    "airship",
+    "beetle",
+    "observatory",
+    "dune",
+];
+const STYLES: [&str; 8] = [
+    "oil painting",
+    "photograph",
+    "watercolour",
+    "3d render",
+    "ink sketch",
+    "pixel art",
+    "poster",
+    "film still",
+];
+
+/// Seeds `lib` with `n` completed jobs and one image each, in one transaction of prepared
+/// inserts. Image rows point at a few real files ingested first, so pages and thumbnails resolve.
+async fn seed(lib: &Library, n: u32) {
+    let mut files = Vec::new();
+    for i in 0..4u64 {
+        let png = photo_like_png(64 + i as u32);
+        let opts = IngestOptions {
+            max_long_side: None,
+            metadata: Some(metadata(i)),
+        };
+        files.push(
+            lib.ingest_image(None, 0, IngestSource::Bytes(png), opts)
+                .await
+                .expect("seed file"),
+        );
+    }
+    let now = 1_760_000_000_000_i64;
+    let span = 365 * 86_400_000_i64;
+    let mut tx = lib.pool().begin().await.expect("begin");
+    for i in 0..n {
+        let created = now - span + i64::from(i) * (span / i64::from(n));
+        let prompt = format!(
+            "{} {} {}, {} number {i}",
+            ADJECTIVES[(i % 10) as usize],
+            SUBJECTS[((i / 10) % 50) as usize],
+            ["at dawn", "at night", "in the rain", "in winter"][(i % 4) as usize],
+            STYLES[(i % 8) as usize]
+        );
+        let size = [512_i64, 768, 1024, 1536][(i % 4) as usize];
+        let job_id = uuid::Uuid::now_v7().to_string();
+        let image_id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO jobs (id, profile_id, image_id, prompt, task_type, provider, model, image_size,
+                cost, duration_ms, status, attempts, created_at, updated_at, completed_at)
+             VALUES (?, 'local', ?, ?, 'TEXT_TO_IMAGE', 'nanobanana', 'nano-banana', ?, 0.02, ?, 'COMPLETED', 1, ?, ?, ?)",
+        )
+        .bind(&job_id)
+        .bind(&image_id)
+        .bind(&prompt)
+        .bind(size)
+        .bind(8_000 + i64::from(i % 5000))
+        .bind(created)
+        .bind(created)
+        .bind(created + 9_000)
+        .execute(&mut *tx)
+        .await
+        .expect("seed job");
+        let f = &files[(i % 4) as usize];
+        sqlx::query(
+            "INSERT INTO images (id, job_id, profile_id, position, sha256, path, mime, width, height, bytes,
+                thumb_path, preview_path, image_size, favourite, created_at)
+             VALUES (?, ?, 'local', 0, ?, ?, 'image/png', ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&image_id)
+        .bind(&job_id)
+        .bind(&f.sha256)
+        .bind(&f.path)
+        .bind(i64::from(f.width))
+        .bind(i64::from(f.height))
+        .bind(f.bytes as i64)
+        .bind(&f.thumb_path)
+        .bind(&f.preview_path)
+        .bind(size)
+        .bind(i % 20 == 0)
+        .bind(created + 9_000)
+        .execute(&mut *tx)
+        .await
+        .expect("seed image");
+    }
+    tx.commit().await.expect("commit seed");
+    sqlx::query("PRAGMA optimize")
+        .execute(lib.pool())
+        .await
+        .expect("optimize");
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lib = rt
+        .block_on(Library::open(dir.path(), "local", ProfileKind::Local))
+        .expect("open library");
+    let started = Instant::now();
+    rt.block_on(seed(&lib, SEEDED_ROWS));
+    println!(
+        "seeded {SEEDED_ROWS} jobs + images in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let png = photo_like_png(1024);
+    println!("bench image: 1024x1024 RGB PNG, {} bytes", png.len());
+    let mut c = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .configure_from_args();
+
+    c.benchmark_group("baseline")
+        .bench_function("png_decode_1024", |b| {
+            b.iter(|| {
+                image::load_from_memory_with_format(black_box(&png), ImageFormat::Png)
+                    .expect("decode")
+            })
+        });
+
+    let mut counter = 0_u64;
+    c.benchmark_group("ingest").bench_function("png_1024", |b| {
+        b.iter_custom(|iters| {
+            // Inputs are built outside the timed loop; each is owned bytes, as a download yields.
+            let inputs: Vec<(Vec<u8>, EmbeddedMetadata)> = (0..iters)
+                .map(|_| {
+                    counter += 1;
+                    (png.clone(), metadata(counter))
+                })
+                .collect();
+            rt.block_on(async {
+                let start = Instant::now();
+                for (bytes, meta) in inputs {
+                    let opts = IngestOptions {
+                        max_long_side: Some(1024),
+                        metadata: Some(meta),
+                    };
+                    black_box(
+                        lib.ingest_image(None, 0, IngestSource::Bytes(bytes), opts)
+                            .await
+                            .expect("ingest"),
+                    );
+                }
+                start.elapsed()
+            })
+        })
+    });
+
+    // A page from the middle of the gallery: keyset cost must not grow with depth.
+    let middle = rt.block_on(async {
+        let (created_at, id): (i64, String) = sqlx::query_as(
+            "SELECT created_at, id FROM images WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 50000",
+        )
+        .fetch_one(lib.pool())
+        .await
+        .expect("middle row");
+        PageCursor { created_at: created_at as f64, id }
+    });
+    let page_query = ImageQuery {
+        cursor: Some(middle),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let page = rt.block_on(lib.list_images(&page_query)).expect("page");
+    assert_eq!(page.items.len(), 100);
+    c.benchmark_group("gallery")
+        .bench_function("page_100_of_100k", |b| {
+            b.iter(|| {
+                rt.block_on(lib.list_images(black_box(&page_query)))
+                    .expect("page")
+            })
+        });
+
+    let search_query = ImageQuery {
+        search: Some(SEARCH_TERM.into()),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let hits = rt.block_on(lib.list_images(&search_query)).expect("search");
+    assert_eq!(hits.items.len(), 100);
+    c.benchmark_group("search").bench_function("fts_100k", |b| {
+        b.iter(|| {
+            rt.block_on(lib.list_images(black_box(&search_query)))
+                .expect("search")
+        })
+    });
+
+    let stats = rt
+        .block_on(lib.stats(&StatsQuery::default()))
+        .expect("stats");
+    assert!(stats.totals.jobs >= SEEDED_ROWS);
+    c.benchmark_group("stats").bench_function("100k", |b| {
+        b.iter(|| {
+            rt.block_on(lib.stats(black_box(&StatsQuery::default())))
+                .expect("stats")
+        })
+    });
+
+    c.final_summary();
+    rt.block_on(lib.close());
+    print_summary();
+}
+
+/// Criterion's output folder, found the way criterion finds it (the bench binary lives in
+/// `<target>/<profile>/deps/`).
+fn criterion_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(PathBuf::from(target).join("criterion"));
+    }
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+}
+
+/// The figure criterion prints as `time`: the slope of the linear fit when it has one, else the
+/// mean.
+fn typical_ns(dir: &Path, id: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join(id).join("new/estimates.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["slope"]["point_estimate"]
+        .as_f64()
+        .or_else(|| json["mean"]["point_estimate"].as_f64())
+}
+
+fn print_summary() {
+    let Some(dir) = criterion_dir() else { return };
+    let ms = |id: &str| typical_ns(&dir, id).map(|ns| ns / 1e6);
+    println!("\n== library benchmark summary ==");
+    let checks = [
+        ("gallery/page_100_of_100k", 2.0),
+        ("search/fts_100k", 20.0),
+        ("stats/100k", 10.0),
+    ];
+    if let (Some(ingest), Some(decode)) = (ms("ingest/png_1024"), ms("baseline/png_decode_1024")) {
+        let ratio = ingest / decode;
+        let verdict = if ratio <= 2.0 { "ok" } else { "OVER TARGET" };
+        println!(
+            "ingest/png_1024 {ingest:.2} ms / baseline/png_decode_1024 {decode:.2} ms = {ratio:.2}x (target <= 2.0x) {verdict}"
+        );
+    }
+    for (id, budget) in checks {
+        if let Some(v) = ms(id) {
+            let verdict = if v <= budget { "ok" } else { "OVER TARGET" };
+            println!("{id} {v:.3} ms (target <= {budget} ms) {verdict}");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Reading images back: single records, the keyset-paged gallery, favourites and ratings.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
+use super::jobs::next_cursor;
+use super::types::{GalleryView, ImageQuery, ImageRecord, JobStatus, Page, page_limit};
+use super::{Library, fts};
+use crate::{CoreError, Result};
+
+/// Image columns plus the prompt, model and status of the job `j`.
+macro_rules! image_columns {
+    () => {
+        "SELECT i.id, i.job_id, i.position, i.sha256, i.path, i.mime, i.width, i.height, i.bytes, \
+         i.thumb_path, i.preview_path, i.image_size, i.favourite, i.rating, i.deleted_at, i.created_at, \
+         j.prompt, j.model, j.status AS job_status "
+    };
+}
+
+macro_rules! image_select {
+    () => {
+        concat!(
+            image_columns!(),
+            "FROM images i LEFT JOIN jobs j ON j.id = i.job_id "
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ImageRow {
+    id: String,
+    job_id: Option<String>,
+    position: i64,
+    sha256: String,
+    path: String,
+    mime: String,
+    width: i64,
+    height: i64,
+    bytes: i64,
+    thumb_path: Option<String>,
+    preview_path: Option<String>,
+    image_size: i64,
+    favourite: bool,
+    rating: i64,
+    deleted_at: Option<i64>,
+    created_at: i64,
+    prompt: Option<String>,
+    model: Option<String>,
+    job_status: Option<String>,
+}
+
+impl ImageRow {
+    pub(super) fn into_record(self) -> Result<ImageRecord> {
+        Ok(ImageRecord {
+            id: self.id,
+            job_id: self.job_id,
+            position: to_u32(self.position),
+            sha256: self.sha256,
+            path: self.path,
+            mime: self.mime,
+            width: to_u32(self.width),
+            height: to_u32(self.height),
+            bytes: self.bytes as f64,
+            thumb_path: self.thumb_path,
+            preview_path: self.preview_path,
+            image_size: to_u32(self.image_size),
+            favourite: self.favourite,
+            rating: to_u32(self.rating),
+            deleted_at: self.deleted_at.map(ms_to_f64),
+            created_at: ms_to_f64(self.created_at),
+            prompt: self.prompt,
+            model: self.model,
+            job_status: self
+                .job_status
+                .as_deref()
+                .map(JobStatus::parse)
+                .transpose()?,
+        })
+    }
+}
+
+impl Library {
+    pub async fn get_image(&self, id: &str) -> Result<ImageRecord> {
+        let row: Option<ImageRow> = sqlx::query_as(concat!(
+            image_select!(),
+            "WHERE i.id = ? AND i.profile_id = ?"
+        ))
+        .bind(id)
+        .bind(&self.profile_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.ok_or_else(|| CoreError::NotFound(format!("image {id}")))?
+            .into_record()
+    }
+
+    /// The image stored for slot `position` of a job, if any.
+    pub async fn image_at(&self, job_id: &str, position: u32) -> Result<Option<ImageRecord>> {
+        let row: Option<ImageRow> = sqlx::query_as(concat!(
+            image_select!(),
+            "WHERE i.job_id = ? AND i.position = ? AND i.profile_id = ?"
+        ))
+        .bind(job_id)
+        .bind(i64::from(position))
+        .bind(&self.profile_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ImageRow::into_record).transpose()
+    }
+
+    /// All images of a job, in slot order.
+    pub async fn job_images(&self, job_id: &str) -> Result<Vec<ImageRecord>> {
+        let rows: Vec<ImageRow> = sqlx::query_as(concat!(
+            image_select!(),
+            "WHERE i.job_id = ? AND i.profile_id = ? ORDER BY i.position"
+        ))
+        .bind(job_id)
+        .bind(&self.profile_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ImageRow::into_record).collect()
+    }
+
+    /// The gallery: newest first, keyset-paged on (created_at, id) so every page costs the same
+    /// however deep the user scrolls.
+    pub async fn list_images(&self, query: &ImageQuery) -> Result<Page<ImageRecord>> {
+        let search = query.search.as_deref().and_then(fts::match_expression);
+        let plan = match &search {
+            Some(expr) => Some(fts::plan(&self.pool, expr).await?),
+            None => None,
+        };
+        self.list_images_planned(query, search.zip(plan)).await
+    }
+
+    pub(super) async fn list_images_planned(
+        &self,
+        query: &ImageQuery,
+        search: Option<(String, fts::Plan)>,
+    ) -> Result<Page<ImageRecord>> {
+        let limit = page_limit(query.limit);
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(image_columns!());
+        match search {
+            // CROSS JOIN fixes the join order (matches, their jobs, their images) and the index
+            // hints stop SQLite from scanning the gallery index inside the loop instead.
+            Some((expr, fts::Plan::MatchesFirst)) => {
+                q.push("FROM (SELECT rowid AS hit FROM jobs_fts WHERE jobs_fts MATCH ")
+                    .push_bind(expr)
+                    .push(
+                        ") f CROSS JOIN jobs j NOT INDEXED ON j.rowid = f.hit \
+                         CROSS JOIN images i INDEXED BY idx_images_job_position ON i.job_id = j.id",
+                    )
+                    .push(" WHERE i.profile_id = ")
+                    .push_bind(self.profile_id.clone());
+            }
+            Some((expr, fts::Plan::NewestFirst)) => {
+                q.push("FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ")
+                    .push_bind(self.profile_id.clone())
+                    .push(" AND j.rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ")
+                    .push_bind(expr)
+                    .push(")");
+            }
+            None => {
+                q.push("FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ")
+                    .push_bind(self.profile_id.clone());
+            }
+        }
+        // Each view's predicate matches one partial index exactly, so SQLite walks it in order.
+        match query.view {
+            GalleryView::Live if query.favourite_only => {
+                q.push(" AND i.deleted_at IS NULL AND i.favourite = 1")
+            }
+            GalleryView::Live => q.push(" AND i.deleted_at IS NULL"),
+            GalleryView::Trash => q.push(" AND i.deleted_at IS NOT NULL"),
+            GalleryView::All => q.push(""),
+        };
+        if query.favourite_only && query.view != GalleryView::Live {
+            q.push(" AND i.favourite = 1");
+        }
+        if let Some(status) = query.status {
+            q.push(" AND j.status = ").push_bind(status.as_str());
+        }
+        if let Some(size) = query.image_size {
+            q.push(" AND i.image_size = ").push_bind(i64::from(size));
+        }
+        if let Some(from) = query.from {
+            q.push(" AND i.created_at >= ")
+                .push_bind(f64_to_ms(from, "from")?);
+        }
+        if let Some(to) = query.to {
+            q.push(" AND i.created_at < ")
+                .push_bind(f64_to_ms(to, "to")?);
+        }
+        if let Some(cursor) = &query.cursor {
+            q.push(" AND (i.created_at, i.id) < (")
+                .push_bind(f64_to_ms(cursor.created_at, "cursor")?)
+                .push(", ")
+                .push_bind(cursor.id.clone())
+                .push(")");
+        }
+        q.push(" ORDER BY i.created_at DESC, i.id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let rows: Vec<ImageRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let mut items = rows
+            .into_iter()
+            .map(ImageRow::into_record)
+            .collect::<Result<Vec<_>>>()?;
+        let next_cursor = next_cursor(&mut items, limit, |i| (i.created_at, &i.id));
+        Ok(Page { items, next_cursor })
+    }
+
+    pub async fn set_favourite(&self, id: &str, favourite: bool) -> Result<ImageRecord> {
+        let done = sqlx::query("UPDATE images SET favourite = ? WHERE id = ? AND profile_id = ?")
+            .bind(favourite)
+            .bind(id)
+            .bind(&self.profile_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(CoreError::NotFound(format!("image {id}")));
+        }
+        self.get_image(id).await
+    }
+
+    /// 0 clears the rating; 1 to 5 stars.
+    pub async fn set_rating(&self, id: &str, rating: u32) -> Result<ImageRecord> {
+        if rating > 5 {
+            return Err(CoreError::InvalidInput("a rating is 0 to 5 stars".into()));
+        }
+        let done = sqlx::query("UPDATE images SET rating = ? WHERE id = ? AND profile_id = ?")
+            .bind(i64::from(rating))
+            .bind(id)
+            .bind(&self.profile_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(CoreError::NotFound(format!("image {id}")));
+        }
+        self.get_image(id).await
+    }
+
+    /// Moves images to the trash (undoable with [`Library::restore`]). Returns how many moved.
+    pub async fn trash(&self, ids: &[String]) -> Result<u32> {
+        self.set_deleted(ids, Some(now_ms())).await
+    }
+
+    /// Takes images out of the trash. Returns how many came back.
+    pub async fn restore(&self, ids: &[String]) -> Result<u32> {
+        self.set_deleted(ids, None).await
+    }
+
+    async fn set_deleted(&self, ids: &[String], at: Option<i64>) -> Result<u32> {
+        let mut tx = super::db::begin_immediate(&self.pool).await?;
+        let mut changed = 0;
+        // Bounded batches keep each statement under SQLite's bound-parameter limit.
+        for batch in ids.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE images SET deleted_at = ");
+            q.push_bind(at)
+                .push(" WHERE profile_id = ")
+                .push_bind(self.profile_id.clone());
+            q.push(if at.is_some() {
+                " AND deleted_at IS NULL"
+            } else {
+                " AND deleted_at IS NOT NULL"
+            });
+            q.push(" AND id IN (");
+            let mut list = q.separated(", ");
+            for id in batch {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            changed += q.build().execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+    }
+}

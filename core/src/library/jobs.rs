@@ -1,0 +1,326 @@
+//! The durable job ledger: a job is recorded before anything is sent to the provider and every
+//! step of its life is committed as it happens, so a restart can pick it up again.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
+use super::types::{JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType, page_limit};
+use super::{Cursor, Library, fts};
+use crate::{CoreError, Result};
+
+macro_rules! job_columns {
+    () => {
+        "id, image_id, prompt, task_type, provider, model, image_size, aspect_ratio, num_images, \
+         watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
+         error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
+         created_at, updated_at, completed_at"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: String,
+    image_id: Option<String>,
+    prompt: String,
+    task_type: String,
+    provider: String,
+    model: String,
+    image_size: i64,
+    aspect_ratio: String,
+    num_images: i64,
+    watermark: Option<String>,
+    input_image_urls: Option<String>,
+    seed: Option<i64>,
+    remote_task_id: Option<String>,
+    response_data: Option<String>,
+    cost: f64,
+    duration_ms: Option<i64>,
+    status: String,
+    error_kind: Option<String>,
+    error_message: Option<String>,
+    attempts: i64,
+    timeout_secs: Option<i64>,
+    parent_job_id: Option<String>,
+    parent_image_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    completed_at: Option<i64>,
+}
+
+impl JobRow {
+    fn into_record(self) -> Result<JobRecord> {
+        let input_image_urls = match self.input_image_urls.as_deref() {
+            None | Some("") => Vec::new(),
+            // A malformed value is shown as no inputs rather than hiding the whole job.
+            Some(json) => serde_json::from_str(json).unwrap_or_default(),
+        };
+        Ok(JobRecord {
+            id: self.id,
+            image_id: self.image_id,
+            prompt: self.prompt,
+            task_type: TaskType::parse(&self.task_type)?,
+            provider: self.provider,
+            model: self.model,
+            image_size: to_u32(self.image_size),
+            aspect_ratio: self.aspect_ratio,
+            num_images: to_u32(self.num_images),
+            watermark: self.watermark,
+            input_image_urls,
+            seed: self.seed.and_then(|s| u32::try_from(s).ok()),
+            remote_task_id: self.remote_task_id,
+            response_data: self.response_data,
+            cost: self.cost,
+            duration_ms: self.duration_ms.map(ms_to_f64),
+            status: JobStatus::parse(&self.status)?,
+            error_kind: self.error_kind,
+            error_message: self.error_message,
+            attempts: to_u32(self.attempts),
+            timeout_secs: self.timeout_secs.map(to_u32),
+            parent_job_id: self.parent_job_id,
+            parent_image_id: self.parent_image_id,
+            created_at: ms_to_f64(self.created_at),
+            updated_at: ms_to_f64(self.updated_at),
+            completed_at: self.completed_at.map(ms_to_f64),
+        })
+    }
+}
+
+fn validate(job: &NewJob) -> Result<()> {
+    let bad = |m: &str| Err(CoreError::InvalidInput(m.to_owned()));
+    if job.prompt.trim().is_empty() {
+        return bad("the prompt is empty");
+    }
+    if job.provider.trim().is_empty() || job.model.trim().is_empty() {
+        return bad("a job needs a provider and a model");
+    }
+    if !(1..=4).contains(&job.num_images) {
+        return bad("a job makes between 1 and 4 images");
+    }
+    if job.image_size == 0 || job.image_size > super::MAX_DIMENSION {
+        return bad("the image size is out of range");
+    }
+    Ok(())
+}
+
+impl Library {
+    /// Records a new job as PENDING with a time-ordered (v7) id.
+    pub async fn insert_job(&self, job: &NewJob) -> Result<JobRecord> {
+        validate(job)?;
+        let now = now_ms();
+        let created_at = match job.created_at {
+            Some(ms) => f64_to_ms(ms, "created_at")?,
+            None => now,
+        };
+        let urls = if job.input_image_urls.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::to_string(&job.input_image_urls)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?,
+            )
+        };
+        let aspect_ratio = if job.aspect_ratio.is_empty() {
+            "1:1"
+        } else {
+            job.aspect_ratio.as_str()
+        };
+        let row: JobRow = sqlx::query_as(concat!(
+            "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
+                num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
+                status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) RETURNING ",
+            job_columns!()
+        ))
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&self.profile_id)
+        .bind(&job.prompt)
+        .bind(job.task_type.as_str())
+        .bind(&job.provider)
+        .bind(&job.model)
+        .bind(i64::from(job.image_size))
+        .bind(aspect_ratio)
+        .bind(i64::from(job.num_images))
+        .bind(&job.watermark)
+        .bind(urls)
+        .bind(job.seed.map(i64::from))
+        .bind(job.timeout_secs.map(i64::from))
+        .bind(&job.parent_job_id)
+        .bind(&job.parent_image_id)
+        .bind(created_at)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        row.into_record()
+    }
+
+    pub async fn get_job(&self, id: &str) -> Result<JobRecord> {
+        let row: Option<JobRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE id = ? AND profile_id = ?"
+        ))
+        .bind(id)
+        .bind(&self.profile_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.ok_or_else(|| CoreError::NotFound(format!("job {id}")))?
+            .into_record()
+    }
+
+    /// Applies a patch in one statement (committed when it returns) and returns the job as stored.
+    pub async fn update_job(&self, id: &str, update: &JobUpdate) -> Result<JobRecord> {
+        let now = now_ms();
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE jobs SET updated_at = ");
+        q.push_bind(now);
+        if let Some(status) = update.status {
+            q.push(", status = ").push_bind(status.as_str());
+            if status.is_terminal() && update.completed_at.is_none() {
+                q.push(", completed_at = coalesce(completed_at, ")
+                    .push_bind(now)
+                    .push(")");
+            }
+        }
+        if let Some(at) = update.completed_at {
+            q.push(", completed_at = ").push_bind(at);
+        }
+        if let Some(v) = &update.remote_task_id {
+            q.push(", remote_task_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &update.response_data {
+            q.push(", response_data = ").push_bind(v.clone());
+        }
+        if update.clear_error {
+            q.push(", error_kind = NULL, error_message = NULL");
+        }
+        if let Some(v) = &update.error_kind {
+            q.push(", error_kind = ").push_bind(v.clone());
+        }
+        if let Some(v) = &update.error_message {
+            q.push(", error_message = ").push_bind(v.clone());
+        }
+        if update.increment_attempts {
+            q.push(", attempts = attempts + 1");
+        }
+        if let Some(ms) = update.duration_ms {
+            q.push(", duration_ms = ")
+                .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
+        }
+        if let Some(cost) = update.cost {
+            if !cost.is_finite() || cost < 0.0 {
+                return Err(CoreError::InvalidInput(
+                    "a cost must be a non-negative number".into(),
+                ));
+            }
+            q.push(", cost = ").push_bind(cost);
+        }
+        q.push(" WHERE id = ").push_bind(id.to_owned());
+        q.push(" AND profile_id = ")
+            .push_bind(self.profile_id.clone());
+        q.push(concat!(" RETURNING ", job_columns!()));
+        let row: Option<JobRow> = q.build_query_as().fetch_optional(&self.pool).await?;
+        row.ok_or_else(|| CoreError::NotFound(format!("job {id}")))?
+            .into_record()
+    }
+
+    /// Jobs a restarted app must resume, oldest first.
+    pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>> {
+        let rows: Vec<JobRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE profile_id = ?
+               AND status IN ('PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING')
+             ORDER BY created_at, id"
+        ))
+        .bind(&self.profile_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(JobRow::into_record).collect()
+    }
+
+    /// History: newest first, keyset-paged on (created_at, id).
+    pub async fn list_jobs(&self, query: &JobQuery) -> Result<Page<JobRecord>> {
+        let search = query.search.as_deref().and_then(fts::match_expression);
+        let plan = match &search {
+            Some(expr) => Some(fts::plan(&self.pool, expr).await?),
+            None => None,
+        };
+        self.list_jobs_planned(query, search.zip(plan)).await
+    }
+
+    pub(super) async fn list_jobs_planned(
+        &self,
+        query: &JobQuery,
+        search: Option<(String, fts::Plan)>,
+    ) -> Result<Page<JobRecord>> {
+        let limit = page_limit(query.limit);
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(concat!("SELECT ", job_columns!()));
+        match search {
+            // CROSS JOIN fixes the join order (the matches, then their jobs by rowid); NOT INDEXED
+            // stops SQLite from scanning the History index inside the loop instead.
+            Some((expr, fts::Plan::MatchesFirst)) => {
+                q.push(" FROM (SELECT rowid AS hit FROM jobs_fts WHERE jobs_fts MATCH ")
+                    .push_bind(expr)
+                    .push(
+                        ") f CROSS JOIN jobs NOT INDEXED ON jobs.rowid = f.hit WHERE profile_id = ",
+                    )
+                    .push_bind(self.profile_id.clone());
+            }
+            Some((expr, fts::Plan::NewestFirst)) => {
+                q.push(" FROM jobs WHERE profile_id = ")
+                    .push_bind(self.profile_id.clone())
+                    .push(" AND rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ")
+                    .push_bind(expr)
+                    .push(")");
+            }
+            None => {
+                q.push(" FROM jobs WHERE profile_id = ")
+                    .push_bind(self.profile_id.clone());
+            }
+        }
+        if let Some(status) = query.status {
+            q.push(" AND status = ").push_bind(status.as_str());
+        }
+        if let Some(from) = query.from {
+            q.push(" AND created_at >= ")
+                .push_bind(f64_to_ms(from, "from")?);
+        }
+        if let Some(to) = query.to {
+            q.push(" AND created_at < ").push_bind(f64_to_ms(to, "to")?);
+        }
+        if let Some(cursor) = &query.cursor {
+            q.push(" AND (created_at, id) < (")
+                .push_bind(f64_to_ms(cursor.created_at, "cursor")?)
+                .push(", ")
+                .push_bind(cursor.id.clone())
+                .push(")");
+        }
+        q.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let rows: Vec<JobRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let mut items = rows
+            .into_iter()
+            .map(JobRow::into_record)
+            .collect::<Result<Vec<_>>>()?;
+        let next_cursor = next_cursor(&mut items, limit, |j| (j.created_at, &j.id));
+        Ok(Page { items, next_cursor })
+    }
+}
+
+/// Drops the probe row fetched beyond `limit` and, if there was one, points at the last kept row.
+pub(super) fn next_cursor<T>(
+    items: &mut Vec<T>,
+    limit: u32,
+    key: impl Fn(&T) -> (f64, &String),
+) -> Option<Cursor> {
+    if items.len() <= limit as usize {
+        return None;
+    }
+    items.truncate(limit as usize);
+    items.last().map(|last| {
+        let (created_at, id) = key(last);
+        Cursor {
+            created_at,
+            id: id.clone(),
+        }
+    })
+}

@@ -1,0 +1,216 @@
+//! Generation settings embedded in stored PNGs, written as extra chunks into the original byte
+//! stream (pixels are never re-encoded): an AUTOMATIC1111-style `parameters` text that most image
+//! tools already read, and a `nanoforge` iTXt chunk holding exact JSON for our own recall.
+
+use png::text_metadata::{EncodableTextChunk, ITXtChunk, TEXtChunk};
+use serde::{Deserialize, Serialize};
+
+use super::types::JobRecord;
+use crate::{CoreError, Result};
+
+pub(super) const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+pub(super) const A1111_KEYWORD: &str = "parameters";
+pub(super) const NANOFORGE_KEYWORD: &str = "nanoforge";
+
+/// What is written into a stored PNG about how it was made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct EmbeddedMetadata {
+    pub prompt: String,
+    pub model: String,
+    pub provider: String,
+    pub task_id: Option<String>,
+    pub job_id: Option<String>,
+    pub seed: Option<u32>,
+    pub aspect_ratio: Option<String>,
+    /// USD.
+    pub cost: Option<f64>,
+    /// Unix ms.
+    pub created_at: f64,
+}
+
+impl EmbeddedMetadata {
+    pub fn from_job(job: &JobRecord) -> Self {
+        Self {
+            prompt: job.prompt.clone(),
+            model: job.model.clone(),
+            provider: job.provider.clone(),
+            task_id: job.remote_task_id.clone(),
+            job_id: Some(job.id.clone()),
+            seed: job.seed,
+            aspect_ratio: Some(job.aspect_ratio.clone()),
+            cost: Some(job.cost),
+            created_at: job.created_at,
+        }
+    }
+}
+
+/// The JSON of the `nanoforge` chunk: the metadata plus the stored size.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct NanoforgeChunk {
+    #[serde(flatten)]
+    pub meta: EmbeddedMetadata,
+    pub size: String,
+    pub width: u32,
+    pub height: u32,
+    pub generator: String,
+}
+
+/// One chunk's position in a PNG byte stream.
+pub(super) struct Chunk {
+    pub kind: [u8; 4],
+    pub start: usize,
+    pub data: std::ops::Range<usize>,
+    pub end: usize,
+}
+
+/// Walks the chunk structure (no CRC checks, no decompression). Errors on a stream that is not a
+/// PNG or whose chunk lengths run past the end.
+pub(super) fn chunks(png: &[u8]) -> Result<Vec<Chunk>> {
+    let damaged =
+        || CoreError::InvalidImage("the PNG chunk structure is damaged or truncated".into());
+    if !png.starts_with(PNG_SIGNATURE) {
+        return Err(CoreError::InvalidImage("not a PNG file".into()));
+    }
+    let mut out = Vec::new();
+    let mut pos = PNG_SIGNATURE.len();
+    while pos < png.len() {
+        let header = png.get(pos..pos + 8).ok_or_else(damaged)?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = [header[4], header[5], header[6], header[7]];
+        let data = pos + 8..pos.checked_add(8 + len).ok_or_else(damaged)?;
+        let end = data
+            .end
+            .checked_add(4)
+            .filter(|&e| e <= png.len())
+            .ok_or_else(damaged)?;
+        out.push(Chunk {
+            kind,
+            start: pos,
+            data,
+            end,
+        });
+        pos = end;
+        if &kind == b"IEND" {
+            break;
+        }
+    }
+    if out.first().map(|c| &c.kind) != Some(b"IHDR") || out.last().map(|c| &c.kind) != Some(b"IEND")
+    {
+        return Err(damaged());
+    }
+    Ok(out)
+}
+
+/// The keyword of a tEXt/zTXt/iTXt chunk (bytes before the first NUL).
+pub(super) fn text_keyword<'a>(png: &'a [u8], chunk: &Chunk) -> Option<&'a [u8]> {
+    if !matches!(&chunk.kind, b"tEXt" | b"zTXt" | b"iTXt") {
+        return None;
+    }
+    let data = &png[chunk.data.clone()];
+    data.iter().position(|&b| b == 0).map(|nul| &data[..nul])
+}
+
+/// Returns `png` with our two chunks inserted before the first IDAT, replacing any earlier
+/// `parameters`/`nanoforge` text so a re-stored image never carries two versions.
+pub fn embed_png_metadata(png: &[u8], meta: &EmbeddedMetadata) -> Result<Vec<u8>> {
+    let chunks = chunks(png)?;
+    let ihdr = &chunks[0];
+    let data = &png[ihdr.data.clone()];
+    let (width, height) = match data.get(..8) {
+        Some(d) => (
+            u32::from_be_bytes([d[0], d[1], d[2], d[3]]),
+            u32::from_be_bytes([d[4], d[5], d[6], d[7]]),
+        ),
+        None => return Err(CoreError::InvalidImage("the PNG header is damaged".into())),
+    };
+    let ours = encode_chunks(meta, width, height)?;
+    let mut out = Vec::with_capacity(png.len() + ours.len());
+    out.extend_from_slice(PNG_SIGNATURE);
+    let mut inserted = false;
+    for chunk in &chunks {
+        if !inserted && (&chunk.kind == b"IDAT" || &chunk.kind == b"IEND") {
+            out.extend_from_slice(&ours);
+            inserted = true;
+        }
+        let replaced = text_keyword(png, chunk)
+            .is_some_and(|k| k == A1111_KEYWORD.as_bytes() || k == NANOFORGE_KEYWORD.as_bytes());
+        if !replaced {
+            out.extend_from_slice(&png[chunk.start..chunk.end]);
+        }
+    }
+    Ok(out)
+}
+
+fn encode_chunks(meta: &EmbeddedMetadata, width: u32, height: u32) -> Result<Vec<u8>> {
+    let fail =
+        |e: png::EncodingError| CoreError::Internal(format!("could not write PNG metadata: {e}"));
+    let mut out = Vec::new();
+    let parameters = a1111_parameters(meta, width, height);
+    // tEXt is Latin-1; like the Python tools, fall back to iTXt for anything else.
+    if parameters.chars().all(|c| (c as u32) < 256) {
+        TEXtChunk::new(A1111_KEYWORD, parameters)
+            .encode(&mut out)
+            .map_err(fail)?;
+    } else {
+        ITXtChunk::new(A1111_KEYWORD, parameters)
+            .encode(&mut out)
+            .map_err(fail)?;
+    }
+    let json = serde_json::to_string(&NanoforgeChunk {
+        meta: meta.clone(),
+        size: format!("{width}x{height}"),
+        width,
+        height,
+        generator: format!("Nanoforge {}", env!("CARGO_PKG_VERSION")),
+    })
+    .map_err(|e| CoreError::Internal(e.to_string()))?;
+    ITXtChunk::new(NANOFORGE_KEYWORD, json)
+        .encode(&mut out)
+        .map_err(fail)?;
+    Ok(out)
+}
+
+/// `prompt`, then one line of `Key: value` pairs, as AUTOMATIC1111 writes it. There are no
+/// diffusion steps in this API, hence `Steps: n/a`.
+pub(super) fn a1111_parameters(meta: &EmbeddedMetadata, width: u32, height: u32) -> String {
+    let mut pairs = vec![
+        ("Steps", "n/a".to_owned()),
+        ("Size", format!("{width}x{height}")),
+    ];
+    pairs.push(("Model", meta.model.clone()));
+    if let Some(seed) = meta.seed {
+        pairs.push(("Seed", seed.to_string()));
+    }
+    pairs.push(("Provider", meta.provider.clone()));
+    if let Some(ratio) = &meta.aspect_ratio {
+        pairs.push(("Aspect ratio", ratio.clone()));
+    }
+    if let Some(task) = &meta.task_id {
+        pairs.push(("Task id", task.clone()));
+    }
+    if let Some(cost) = meta.cost {
+        pairs.push(("Cost", format!("{cost}")));
+    }
+    pairs.push((
+        "Version",
+        format!("Nanoforge {}", env!("CARGO_PKG_VERSION")),
+    ));
+    let line = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", a1111_quote(v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{}\n{line}", meta.prompt.trim_end())
+}
+
+/// A1111 JSON-quotes a value only when it contains a separator.
+fn a1111_quote(value: &str) -> String {
+    if value.contains([',', ':', '\n', '"']) {
+        serde_json::to_string(value).unwrap_or_default()
+    } else {
+        value.to_owned()
+    }
+}

@@ -1,0 +1,111 @@
+//! Emptying the trash: rows first, files second, so a crash in between leaves at worst orphan
+//! files (the integrity scan removes them), never a row pointing at a missing file.
+
+use std::collections::BTreeSet;
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::Library;
+use super::db::begin_immediate;
+use super::store;
+use crate::Result;
+
+/// Files of one stored original: every path that goes away with its last row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub(super) struct FileSet {
+    pub sha256: String,
+    pub path: String,
+    pub thumb_path: Option<String>,
+    pub preview_path: Option<String>,
+}
+
+impl Library {
+    /// Deletes every trashed image for good. A file shared (same bytes) with an image that is not
+    /// in the trash stays. Returns how many images were removed.
+    pub async fn empty_trash(&self) -> Result<u32> {
+        let mut tx = begin_immediate(&self.pool).await?;
+        let ids: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM images WHERE profile_id = ? AND deleted_at IS NOT NULL")
+                .bind(&self.profile_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
+        let files = delete_image_rows(&mut tx, &ids).await?;
+        tx.commit().await?;
+        self.remove_unreferenced_files(files).await?;
+        Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Deletes the files of `candidates` that no row references any more. Runs under the write
+    /// lock so an ingest of the same bytes in another process either commits its row first (and
+    /// the file stays) or finds the file gone and writes it again before committing.
+    pub(super) async fn remove_unreferenced_files(
+        &self,
+        candidates: BTreeSet<FileSet>,
+    ) -> Result<u32> {
+        if candidates.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = begin_immediate(&self.pool).await?;
+        let mut doomed = Vec::new();
+        for set in candidates {
+            let used: Option<(i64,)> =
+                sqlx::query_as("SELECT 1 FROM images WHERE sha256 = ? LIMIT 1")
+                    .bind(&set.sha256)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if used.is_none() {
+                doomed.push(set);
+            }
+        }
+        let root = self.root.clone();
+        let removed = tokio::task::spawn_blocking(move || -> Result<u32> {
+            let mut removed = 0;
+            for set in doomed {
+                for rel in [Some(set.path), set.thumb_path, set.preview_path]
+                    .into_iter()
+                    .flatten()
+                {
+                    if store::remove_if_exists(&store::checked_join(&root, &rel)?)? {
+                        removed += 1;
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await??;
+        tx.commit().await?;
+        Ok(removed)
+    }
+}
+
+/// Deletes image rows and points their jobs at another remaining image (or none). Returns the
+/// file sets those rows used, for [`Library::remove_unreferenced_files`] after the commit.
+pub(super) async fn delete_image_rows(
+    conn: &mut SqliteConnection,
+    ids: &[String],
+) -> Result<BTreeSet<FileSet>> {
+    let mut files = BTreeSet::new();
+    for batch in ids.chunks(500) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("DELETE FROM images WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in batch {
+            list.push_bind(id.clone());
+        }
+        q.push(") RETURNING sha256, path, thumb_path, preview_path");
+        let deleted: Vec<FileSet> = q.build_query_as().fetch_all(&mut *conn).await?;
+        files.extend(deleted);
+
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "UPDATE jobs SET image_id = (SELECT i.id FROM images i WHERE i.job_id = jobs.id ORDER BY i.position LIMIT 1)
+             WHERE image_id IN (",
+        );
+        let mut list = q.separated(", ");
+        for id in batch {
+            list.push_bind(id.clone());
+        }
+        q.push(")");
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(files)
+}
