@@ -1,10 +1,26 @@
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::providers::{GenerationTimeouts, PriceTable, RetryPolicy};
+use crate::secrets::ApiKey;
 
 /// The application identifier; the platform data dir of the app and the CLI's default both end in it,
 /// so both use the same library.
 pub const APP_IDENTIFIER: &str = "dev.nanoforge.studio";
 
 pub const DEFAULT_NANOBANANA_BASE_URL: &str = "https://api.nanobananaapi.ai";
+
+/// Where the Nano Banana API key comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeySetting {
+    /// `NANOBANANA_API_KEY`, else the OS keychain; an unreachable keychain counts as no key.
+    #[default]
+    Resolve,
+    /// This key (tests, or a shell that already read it).
+    Fixed(ApiKey),
+    /// No key: the offline demo provider is the only one.
+    NoKey,
+}
 
 /// Everything the core needs to start. Built once by the shell (from the platform's app-data dir)
 /// or by the CLI (from the environment).
@@ -13,6 +29,25 @@ pub struct CoreConfig {
     /// Root of all local data: one sub-folder per profile under `profiles/`.
     pub data_dir: PathBuf,
     pub nanobanana_base_url: String,
+    pub api_key: KeySetting,
+    /// Time between two status checks of one task.
+    pub poll_interval: Duration,
+    /// Jobs of this process that may run (submit to ingest) at the same time.
+    pub concurrency: usize,
+    pub prices: PriceTable,
+    /// How long one run of a job may take, by size; a job's own `timeout_secs` wins.
+    pub timeouts: GenerationTimeouts,
+    /// Simulated time of a demo generation; `None` keeps the demo provider's per-size defaults.
+    pub demo_latency: Option<Duration>,
+    /// How long a claim on a job lasts without renewal (renewed every third of it). After a crash,
+    /// another process may take the job over once this has passed.
+    pub lease_ttl: Duration,
+    /// Retries of the provider's safe-to-repeat calls.
+    pub retry: RetryPolicy,
+    /// Longest an API call may take in all.
+    pub request_timeout: Duration,
+    /// A download fails when no byte arrives for this long.
+    pub download_idle_timeout: Duration,
 }
 
 impl CoreConfig {
@@ -20,23 +55,94 @@ impl CoreConfig {
         Self {
             data_dir: data_dir.into(),
             nanobanana_base_url: DEFAULT_NANOBANANA_BASE_URL.to_owned(),
+            api_key: KeySetting::Resolve,
+            poll_interval: Duration::from_secs(1),
+            concurrency: 4,
+            prices: PriceTable::default(),
+            timeouts: GenerationTimeouts::default(),
+            demo_latency: None,
+            lease_ttl: Duration::from_secs(20),
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(60),
+            download_idle_timeout: Duration::from_secs(30),
         }
     }
 
-    /// The CLI's configuration: `NANOFORGE_DATA_DIR`, else the platform data dir shared with the app.
+    /// The CLI's configuration: `NANOFORGE_DATA_DIR`, else the platform data dir shared with the
+    /// app; `NANOBANANA_BASE_URL`; and the knobs tests turn: `NANOFORGE_POLL_INTERVAL_MS`,
+    /// `NANOFORGE_DEMO_LATENCY_MS`, `NANOFORGE_CONCURRENCY`, `NANOFORGE_LEASE_TTL_MS`.
     pub fn from_env() -> crate::Result<Self> {
-        let data_dir = match std::env::var_os("NANOFORGE_DATA_DIR") {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => default_data_dir()?,
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The app's configuration: the same variables as the CLI, but with the platform's app-data dir
+    /// (which only the shell knows) as the default library location.
+    pub fn from_env_or_data_dir(default_data_dir: &std::path::Path) -> crate::Result<Self> {
+        Self::from_lookup(|name| {
+            let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+            match value {
+                None if name == "NANOFORGE_DATA_DIR" => {
+                    Some(default_data_dir.display().to_string())
+                }
+                v => v,
+            }
+        })
+    }
+
+    /// [`CoreConfig::from_env`] reading variables through `var` (for tests).
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> crate::Result<Self> {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let data_dir = match set("NANOFORGE_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir()?,
         };
         let mut config = Self::new(data_dir);
-        if let Ok(url) = std::env::var("NANOBANANA_BASE_URL")
-            && !url.trim().is_empty()
-        {
+        if let Some(url) = set("NANOBANANA_BASE_URL") {
             config.nanobanana_base_url = url.trim().trim_end_matches('/').to_owned();
         }
+        let millis = |name: &str| -> crate::Result<Option<Duration>> {
+            set(name)
+                .map(|v| number(name, &v).map(Duration::from_millis))
+                .transpose()
+        };
+        if let Some(d) = millis("NANOFORGE_POLL_INTERVAL_MS")? {
+            config.poll_interval = d;
+        }
+        config.demo_latency = millis("NANOFORGE_DEMO_LATENCY_MS")?;
+        if let Some(d) = millis("NANOFORGE_LEASE_TTL_MS")? {
+            config.lease_ttl = d;
+        }
+        if let Some(v) = set("NANOFORGE_CONCURRENCY") {
+            let n = number("NANOFORGE_CONCURRENCY", &v)?;
+            config.concurrency = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        config.check()?;
         Ok(config)
     }
+
+    /// Refuses settings the queue cannot work with.
+    pub fn check(&self) -> crate::Result<()> {
+        let bad = |m: &str| Err(crate::CoreError::Config(m.to_owned()));
+        if self.concurrency == 0 || self.concurrency > 64 {
+            return bad("the concurrency must be between 1 and 64");
+        }
+        if self.poll_interval.is_zero() {
+            return bad("the poll interval must be longer than zero");
+        }
+        if self.lease_ttl < Duration::from_millis(300) {
+            return bad("the job lease must last at least 300 ms");
+        }
+        Ok(())
+    }
+}
+
+fn number(name: &str, value: &str) -> crate::Result<u64> {
+    value.trim().parse().map_err(|_| {
+        crate::CoreError::Config(format!(
+            "{name} must be a whole number, not {:?}",
+            value.trim()
+        ))
+    })
 }
 
 /// `$XDG_DATA_HOME/dev.nanoforge.studio` on Linux, the same folder Tauri's `app_data_dir` gives the app.
@@ -46,4 +152,49 @@ pub fn default_data_dir() -> crate::Result<PathBuf> {
         .ok_or_else(|| {
             crate::CoreError::Config("no platform data directory; set NANOFORGE_DATA_DIR".into())
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_knobs_are_read_and_checked() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let config = CoreConfig::from_lookup(env(&[
+            ("NANOFORGE_DATA_DIR", "/tmp/nf"),
+            ("NANOBANANA_BASE_URL", "http://127.0.0.1:9/ "),
+            ("NANOFORGE_POLL_INTERVAL_MS", "25"),
+            ("NANOFORGE_DEMO_LATENCY_MS", "0"),
+            ("NANOFORGE_CONCURRENCY", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/nf"));
+        assert_eq!(config.nanobanana_base_url, "http://127.0.0.1:9");
+        assert_eq!(config.poll_interval, Duration::from_millis(25));
+        assert_eq!(config.demo_latency, Some(Duration::ZERO));
+        assert_eq!(config.concurrency, 2);
+
+        let bad = CoreConfig::from_lookup(env(&[
+            ("NANOFORGE_DATA_DIR", "/tmp/nf"),
+            ("NANOFORGE_POLL_INTERVAL_MS", "soon"),
+        ]));
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("NANOFORGE_POLL_INTERVAL_MS")
+        );
+        let zero = CoreConfig::from_lookup(env(&[
+            ("NANOFORGE_DATA_DIR", "/tmp/nf"),
+            ("NANOFORGE_CONCURRENCY", "0"),
+        ]));
+        assert!(zero.is_err());
+    }
 }

@@ -19,6 +19,26 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
     #[error("an internal task failed: {0}")]
     Internal(String),
+    /// The file is not an image we can store: not an image at all, truncated, corrupt, an
+    /// unsupported format, or an extension that lies about the content.
+    #[error("not a usable image: {0}")]
+    InvalidImage(String),
+    /// The image (or what its header claims) exceeds the library's size limits.
+    #[error("image too large: {0}")]
+    ImageTooLarge(String),
+    /// A generation provider (Nano Banana, demo) failed; its own kind says how.
+    #[error(transparent)]
+    Provider(#[from] crate::providers::ProviderError),
+    /// The OS keychain could not be used (no Secret Service, locked, refused).
+    #[error("the system keychain is unavailable: {0}")]
+    Keychain(String),
+    /// A job stopped before its outcome was known (e.g. the app quit during the submit); it is
+    /// not sent again automatically because that could pay twice.
+    #[error("{0}")]
+    Interrupted(String),
+    /// A job was cancelled by the user.
+    #[error("{0}")]
+    Cancelled(String),
 }
 
 /// What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`).
@@ -32,6 +52,26 @@ pub enum ErrorKind {
     Database,
     Io,
     Internal,
+    InvalidImage,
+    ImageTooLarge,
+    // Generation providers.
+    ApiKeyMissing,
+    ApiKeyRejected,
+    OutOfCredits,
+    InvalidRequest,
+    RateLimited,
+    ServiceUnavailable,
+    ServerError,
+    GenerationFailed,
+    SubmitUnconfirmed,
+    Protocol,
+    Network,
+    Timeout,
+    Download,
+    Keychain,
+    // The job queue.
+    Interrupted,
+    Cancelled,
 }
 
 impl CoreError {
@@ -43,6 +83,12 @@ impl CoreError {
             CoreError::Database(_) | CoreError::Migration(_) => ErrorKind::Database,
             CoreError::Io(_) => ErrorKind::Io,
             CoreError::Internal(_) => ErrorKind::Internal,
+            CoreError::Provider(e) => e.kind(),
+            CoreError::Keychain(_) => ErrorKind::Keychain,
+            CoreError::Interrupted(_) => ErrorKind::Interrupted,
+            CoreError::Cancelled(_) => ErrorKind::Cancelled,
+            CoreError::InvalidImage(_) => ErrorKind::InvalidImage,
+            CoreError::ImageTooLarge(_) => ErrorKind::ImageTooLarge,
         }
     }
 }

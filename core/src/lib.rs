@@ -7,6 +7,9 @@ pub mod config;
 pub mod error;
 pub mod library;
 pub mod profile;
+pub mod providers;
+pub mod queue;
+pub mod secrets;
 
 pub use app::{AppCore, AppInfo};
 pub use config::CoreConfig;

@@ -1,0 +1,111 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "nanoforge",
+    version,
+    about = "Nanoforge image studio, from the command line",
+    after_help = "Without NANOBANANA_API_KEY (or a key in the system keychain) images come from the \
+                  offline demo provider: demo images, not AI."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Generate images and store them in the library.
+    Generate(GenerateArgs),
+    /// Jobs, newest first.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Words to find in prompts.
+        #[arg(long)]
+        search: Option<String>,
+        /// PENDING, SUBMITTED, PROCESSING, DOWNLOADING, COMPLETED, FAILED or CANCELLED.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job and its images.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue every unfinished job (after a crash or a kill) and wait for them.
+    Resume {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a job here. A task already sent may still finish at the service and be charged.
+    Cancel { id: String },
+    /// Run a finished job again as a new job linked to it.
+    Retry {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The Nano Banana credit balance.
+    Credits {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Totals: images, jobs, cost, success rate.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write images (by image id, or every image of a job id) to a zip with their metadata.
+    Export {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Version, profile and library location.
+    Info {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// What the image should show.
+    pub prompt: String,
+    /// 512, 768, 1024 or 1536 (or fast, balanced, quality, ultra).
+    #[arg(long, default_value = "1024")]
+    pub size: String,
+    /// Aspect ratio, e.g. 1:1, 16:9, 9:16.
+    #[arg(long, default_value = "1:1")]
+    pub aspect: String,
+    /// Images to make, 1–4.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub count: i64,
+    /// Watermark text (nano-banana only).
+    #[arg(long)]
+    pub watermark: Option<String>,
+    /// nano-banana, nano-banana-2, nano-banana-pro or demo.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// nanobanana or demo; default: nanobanana when an API key is known, else demo.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Give up on each job after this many seconds.
+    #[arg(long)]
+    pub timeout: Option<u32>,
+    /// Seed (the demo provider uses it).
+    #[arg(long)]
+    pub seed: Option<u32>,
+    /// One JSON object per job on stdout.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,184 @@
+//! What the CLI prints: `--json` objects (snake_case, absolute paths) and human lines.
+
+use serde::Serialize;
+
+use nanoforge_core::library::{ImageRecord, JobRecord, JobStatus, Library};
+use nanoforge_core::{CoreError, Result};
+
+pub const DEMO_NOTICE: &str = "No Nano Banana API key: using the offline demo provider. These are \
+demo images, not AI (set NANOBANANA_API_KEY or store a key in the app's Settings).";
+
+/// One job as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub struct JobJson {
+    pub id: String,
+    /// PENDING … COMPLETED, FAILED, CANCELLED.
+    pub status: JobStatus,
+    pub prompt: String,
+    /// `nanobanana` or `demo`.
+    pub provider: String,
+    pub images: Vec<ImageJson>,
+    /// USD.
+    pub cost: f64,
+    pub duration_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageJson {
+    pub id: String,
+    /// Absolute.
+    pub path: String,
+    /// Absolute; the 256 px thumbnail.
+    pub thumbnail_path: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorJson {
+    pub kind: String,
+    pub message: String,
+}
+
+pub async fn job_json(library: &Library, job: &JobRecord) -> Result<JobJson> {
+    let images = library
+        .job_images(&job.id)
+        .await?
+        .iter()
+        .map(|i| image_json(library, i))
+        .collect::<Result<Vec<_>>>()?;
+    let error = match (job.status, &job.error_message) {
+        (JobStatus::Failed | JobStatus::Cancelled, Some(message)) => Some(ErrorJson {
+            kind: job.error_kind.clone().unwrap_or_else(|| "internal".into()),
+            message: message.clone(),
+        }),
+        _ => None,
+    };
+    Ok(JobJson {
+        id: job.id.clone(),
+        status: job.status,
+        prompt: job.prompt.clone(),
+        provider: job.provider.clone(),
+        images,
+        cost: job.cost,
+        duration_ms: job.duration_ms,
+        error,
+    })
+}
+
+fn image_json(library: &Library, image: &ImageRecord) -> Result<ImageJson> {
+    let absolute =
+        |rel: &str| -> Result<String> { Ok(library.absolute_path(rel)?.display().to_string()) };
+    Ok(ImageJson {
+        id: image.id.clone(),
+        path: absolute(&image.path)?,
+        thumbnail_path: image.thumb_path.as_deref().map(absolute).transpose()?,
+        width: image.width,
+        height: image.height,
+        sha256: image.sha256.clone(),
+    })
+}
+
+pub fn to_json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+/// A finished job for people: a status line, then one line per image.
+pub fn human_job(job: &JobJson) -> String {
+    let demo = job.provider == "demo";
+    let mut out = match job.status {
+        JobStatus::Completed => format!(
+            "✓ {} completed{}{}",
+            job.id,
+            job.duration_ms
+                .map(|ms| format!(" in {:.1} s", ms / 1000.0))
+                .unwrap_or_default(),
+            if demo {
+                " · demo image, not AI".to_owned()
+            } else {
+                format!(" · ${:.4}", job.cost)
+            }
+        ),
+        status => format!(
+            "✗ {} {}: {}",
+            job.id,
+            status.as_str(),
+            job.error
+                .as_ref()
+                .map_or("no further detail", |e| e.message.as_str())
+        ),
+    };
+    for image in &job.images {
+        let label = if demo { "demo image, not AI: " } else { "" };
+        out.push_str(&format!(
+            "\n  {label}{} ({}×{})",
+            image.path, image.width, image.height
+        ));
+    }
+    out
+}
+
+/// A one-line summary for `list`.
+pub fn list_line(job: &JobJson) -> String {
+    let prompt: String = job.prompt.chars().take(60).collect();
+    let ellipsis = if job.prompt.chars().count() > 60 {
+        "…"
+    } else {
+        ""
+    };
+    format!(
+        "{}  {:<11}  {:<10}  ${:<7.4}  {}{}",
+        job.id,
+        job.status.as_str(),
+        job.provider,
+        job.cost,
+        prompt,
+        ellipsis
+    )
+}
+
+/// `nanoforge show`: every field people ask about.
+pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
+    let mut lines = vec![
+        format!("job        {}", job.id),
+        format!("status     {}", job.status.as_str()),
+        format!("prompt     {}", job.prompt),
+        format!(
+            "model      {} ({}){}",
+            job.model,
+            job.provider,
+            if job.provider == "demo" {
+                " · demo images, not AI"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "size       {} px, {}, {} image(s)",
+            job.image_size, job.aspect_ratio, job.num_images
+        ),
+        format!("cost       ${:.4}", job.cost),
+    ];
+    if let Some(ms) = job.duration_ms {
+        lines.push(format!("duration   {:.1} s", ms / 1000.0));
+    }
+    if let Some(task) = &job.remote_task_id {
+        lines.push(format!("task       {task}"));
+    }
+    if let Some(parent) = &job.parent_job_id {
+        lines.push(format!("retry of   {parent}"));
+    }
+    if let Some(error) = &out.error {
+        lines.push(format!("error      {} ({})", error.message, error.kind));
+    }
+    for image in &out.images {
+        lines.push(format!(
+            "image      {} ({}×{})",
+            image.path, image.width, image.height
+        ));
+    }
+    lines.join("\n")
+}

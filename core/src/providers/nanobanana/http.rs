@@ -1,0 +1,225 @@
+//! One API call: send, check the HTTP status AND the envelope `code`, classify the failure, and
+//! retry where [`RetryPolicy`](crate::providers::RetryPolicy) says it is safe.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+use super::NanoBananaClient;
+use super::wire::{self, Envelope};
+use crate::providers::ProviderError;
+use crate::providers::retry::random_seed;
+
+/// Answers of the API are small; anything bigger is not the service talking.
+const MAX_API_BODY: usize = 2 * 1024 * 1024;
+
+/// Which call this is; it decides what is safe to repeat and how a 404 reads.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Call<'a> {
+    Submit,
+    Poll { task_id: &'a str },
+    Credit,
+}
+
+impl<'a> Call<'a> {
+    fn is_submit(self) -> bool {
+        matches!(self, Call::Submit)
+    }
+
+    fn task_id(self) -> Option<&'a str> {
+        match self {
+            Call::Poll { task_id } => Some(task_id),
+            _ => None,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Call::Submit => "submitting the generation",
+            Call::Poll { .. } => "checking the task",
+            Call::Credit => "reading the credit balance",
+        }
+    }
+}
+
+/// A failed attempt, and whether the body was the service's own envelope (the service decided).
+struct Failure {
+    error: ProviderError,
+    service_answered: bool,
+}
+
+impl From<ProviderError> for Failure {
+    fn from(error: ProviderError) -> Self {
+        Failure {
+            error,
+            service_answered: false,
+        }
+    }
+}
+
+impl NanoBananaClient {
+    /// Sends the request built by `make` until it succeeds or the policy gives up; returns `data`.
+    pub(super) async fn call(
+        &self,
+        call: Call<'_>,
+        make: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Value, ProviderError> {
+        let seed = random_seed();
+        let policy = self.config.retry;
+        let mut attempt = 1;
+        loop {
+            let failure = match self.attempt(call, make()).await {
+                Ok(data) => return Ok(data),
+                Err(f) => f,
+            };
+            let delay = policy.delay_after(
+                &failure.error,
+                attempt,
+                seed,
+                call.is_submit(),
+                failure.service_answered,
+            );
+            let Some(delay) = delay else {
+                return Err(failure.error);
+            };
+            tracing::debug!(
+                what = call.what(),
+                attempt,
+                ?delay,
+                error = %failure.error,
+                "retrying Nano Banana call"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        call: Call<'_>,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Value, Failure> {
+        let key = self.api_key.as_ref().ok_or(ProviderError::ApiKeyMissing)?;
+        let response = request
+            .bearer_auth(key.expose())
+            .send()
+            .await
+            .map_err(|e| self.transport_error(call, &e))?;
+        let status = response.status().as_u16();
+        let retry_after = retry_after(response.headers());
+        let body = read_capped(response)
+            .await
+            .map_err(|e| self.transport_error(call, &e))?;
+        let envelope = wire::parse_envelope(&body);
+        let task_id = call.task_id();
+        if !(200..300).contains(&status) {
+            let message = wire::message_of(envelope.as_ref(), &body);
+            let error = ProviderError::from_status(status, message, retry_after, task_id);
+            // A gateway's 502/504 (no envelope) may hide a task the service did create.
+            if call.is_submit() && envelope.is_none() && error.is_retryable() && status >= 500 {
+                return Err(ProviderError::SubmitUnconfirmed {
+                    message: format!("HTTP {status} from a gateway: {}", wire::snippet(&body)),
+                }
+                .into());
+            }
+            return Err(Failure {
+                error,
+                service_answered: envelope.is_some(),
+            });
+        }
+        let Some(Envelope { code, msg, data }) = envelope else {
+            return Err(ProviderError::protocol(format!(
+                "{} returned something that is not JSON in the documented envelope: {}",
+                call.what(),
+                wire::snippet(&body)
+            ))
+            .into());
+        };
+        if code == 200 {
+            return Ok(data);
+        }
+        // An error hidden inside an HTTP 200.
+        let message = if msg.trim().is_empty() {
+            format!("code {code}")
+        } else {
+            msg
+        };
+        let error = match u16::try_from(code) {
+            Ok(code) => ProviderError::from_status(code, message, retry_after, task_id),
+            Err(_) => ProviderError::protocol(format!("unknown code {code}: {message}")),
+        };
+        Err(Failure {
+            error,
+            service_answered: true,
+        })
+    }
+
+    /// A failure to send or to read the answer. Before the connection existed nothing was sent,
+    /// so anything may be retried; after it, a submit's outcome is unknown.
+    fn transport_error(&self, call: Call<'_>, e: &reqwest::Error) -> Failure {
+        let host = self.host();
+        let error = if e.is_connect() {
+            ProviderError::Network {
+                host,
+                message: format!("connection failed: {}", error_chain(e)),
+            }
+        } else if call.is_submit() {
+            let reason = if e.is_timeout() {
+                format!("no answer within {}", secs(self.config.read_timeout))
+            } else {
+                error_chain(e)
+            };
+            ProviderError::SubmitUnconfirmed { message: reason }
+        } else if e.is_timeout() {
+            ProviderError::Timeout {
+                what: format!("{} at {host}", call.what()),
+                after: self.config.read_timeout,
+            }
+        } else {
+            ProviderError::Network {
+                host,
+                message: error_chain(e),
+            }
+        };
+        error.into()
+    }
+}
+
+/// The body as text, refusing more than [`MAX_API_BODY`] bytes.
+async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_API_BODY {
+            bytes.truncate(MAX_API_BODY);
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let secs: f64 = value.parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
+}
+
+/// reqwest's own message plus its causes ("error sending request: connection refused").
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.0} s", d.as_secs_f64().max(1.0))
+}

@@ -1,0 +1,264 @@
+//! The Nano Banana client (nanobananaapi.ai), following `shared/notes/nanobanana-api.md`: submit a
+//! task, poll `record-info` once per call, read the credit balance, download results.
+
+mod http;
+mod wire;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::time::Instant;
+
+use http::Call;
+pub(crate) use http::error_chain;
+
+use super::download::{DownloadLimits, DownloadProgress, DownloadedImage, download_image};
+use super::{GenerationRequest, PollOutcome, PriceTable, ProviderError, RetryPolicy};
+use crate::secrets::ApiKey;
+
+/// The service answers `callBackUrl` is required for two endpoints; a desktop app has no public
+/// URL, so it gets an address that cannot resolve (`.invalid` is reserved) and we poll instead.
+pub const PLACEHOLDER_CALLBACK_URL: &str = "https://callback.nanoforge.invalid/nanobanana";
+
+/// Everything the client needs besides the key.
+#[derive(Debug, Clone)]
+pub struct NanoBananaConfig {
+    /// `https://api.nanobananaapi.ai`, or a local fake in tests.
+    pub base_url: String,
+    pub callback_url: String,
+    pub connect_timeout: Duration,
+    /// Longest silence while waiting for an answer's next bytes.
+    pub read_timeout: Duration,
+    /// Longest an API call (not a download) may take in all.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub download: DownloadLimits,
+    pub prices: PriceTable,
+    /// Read the balance before each submit and refuse when it is known to be zero.
+    pub check_credits_before_submit: bool,
+}
+
+impl NanoBananaConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            callback_url: PLACEHOLDER_CALLBACK_URL.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            download: DownloadLimits::default(),
+            prices: PriceTable::default(),
+            check_credits_before_submit: true,
+        }
+    }
+
+    pub fn from_core(config: &crate::CoreConfig) -> Self {
+        Self::new(config.nanobanana_base_url.clone())
+    }
+}
+
+/// The HTTP client for one API key. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct NanoBananaClient {
+    http: reqwest::Client,
+    config: Arc<NanoBananaConfig>,
+    base: String,
+    api_key: Option<ApiKey>,
+}
+
+impl NanoBananaClient {
+    /// Without a key every call fails with [`ProviderError::ApiKeyMissing`] before any request.
+    pub fn new(config: NanoBananaConfig, api_key: Option<ApiKey>) -> Result<Self, ProviderError> {
+        let base = config.base_url.trim().trim_end_matches('/').to_owned();
+        let valid = reqwest::Url::parse(&base)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !valid {
+            return Err(ProviderError::InvalidInput(format!(
+                "the Nano Banana address '{base}' is not an http(s) URL"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .user_agent(concat!("Nanoforge/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ProviderError::InvalidInput(format!("HTTP client setup failed: {e}")))?;
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+            base,
+            api_key,
+        })
+    }
+
+    pub fn config(&self) -> &NanoBananaConfig {
+        &self.config
+    }
+
+    pub fn has_api_key(&self) -> bool {
+        self.api_key.is_some()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn host(&self) -> String {
+        reqwest::Url::parse(&self.base)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| self.base.clone())
+    }
+
+    /// Submits one task and returns its id. Validation (and a known-zero balance) refuse it
+    /// before the submit request; see [`crate::providers::retry`] for what is retried.
+    pub async fn submit(&self, req: &GenerationRequest) -> Result<String, ProviderError> {
+        req.validate()?;
+        if req.count > req.model.max_images_per_task() {
+            return Err(ProviderError::InvalidInput(format!(
+                "{} makes {} image(s) per task; split the request with split_into_tasks()",
+                req.model,
+                req.model.max_images_per_task()
+            )));
+        }
+        let (path, body) = wire::submit_body(req, &self.config.callback_url)?;
+        if self.api_key.is_none() {
+            return Err(ProviderError::ApiKeyMissing);
+        }
+        if self.config.check_credits_before_submit {
+            self.refuse_known_zero_balance().await?;
+        }
+        let url = self.url(path);
+        let data = self
+            .call(Call::Submit, || {
+                self.http
+                    .post(&url)
+                    .json(&body)
+                    .timeout(self.config.request_timeout)
+            })
+            .await?;
+        let task_id = wire::task_id(&data)?;
+        tracing::info!(%task_id, model = %req.model, "Nano Banana task submitted");
+        Ok(task_id)
+    }
+
+    /// A zero balance is refused; a balance that cannot be read does not block the submit,
+    /// unless the reason is the key or the credits themselves.
+    async fn refuse_known_zero_balance(&self) -> Result<(), ProviderError> {
+        match self.credits().await {
+            Ok(balance) if balance <= 0.0 => Err(ProviderError::OutOfCredits {
+                message: format!("the balance is {balance}"),
+            }),
+            Ok(_) => Ok(()),
+            Err(
+                e @ (ProviderError::ApiKeyRejected { .. } | ProviderError::OutOfCredits { .. }),
+            ) => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the credit balance; submitting anyway");
+                Ok(())
+            }
+        }
+    }
+
+    /// One look at the task. A terminal failure (successFlag 2/3) is `Ok(PollOutcome::Failed)`,
+    /// so the caller stops polling; transport failures are retried here, then returned.
+    pub async fn poll_once(&self, task_id: &str) -> Result<PollOutcome, ProviderError> {
+        let task_id = task_id.trim();
+        if task_id.is_empty() {
+            return Err(ProviderError::InvalidInput("the task id is empty".into()));
+        }
+        let mut url = reqwest::Url::parse(&self.url(wire::RECORD_INFO))
+            .map_err(|e| ProviderError::InvalidInput(format!("bad record-info URL: {e}")))?;
+        url.query_pairs_mut().append_pair("taskId", task_id);
+        let data = self
+            .call(Call::Poll { task_id }, || {
+                self.http
+                    .get(url.clone())
+                    .timeout(self.config.request_timeout)
+            })
+            .await?;
+        outcome_of(task_id, data)
+    }
+
+    /// The account's credit balance.
+    pub async fn credits(&self) -> Result<f64, ProviderError> {
+        let url = self.url(wire::CREDIT);
+        let data = self
+            .call(Call::Credit, || {
+                self.http.get(&url).timeout(self.config.request_timeout)
+            })
+            .await?;
+        wire::credit_balance(&data)
+    }
+
+    /// Streams a result image to `dest` (see [`crate::providers::download`]). The API key is not
+    /// sent to the image host.
+    pub async fn download(
+        &self,
+        url: &str,
+        dest: &Path,
+        progress: impl FnMut(DownloadProgress) + Send,
+        deadline: Instant,
+    ) -> Result<DownloadedImage, ProviderError> {
+        download_image(
+            &self.http,
+            url,
+            dest,
+            self.config.download,
+            self.config.retry,
+            progress,
+            deadline,
+        )
+        .await
+    }
+}
+
+fn outcome_of(task_id: &str, data: Value) -> Result<PollOutcome, ProviderError> {
+    let record = wire::task_record(&data)?;
+    let has_urls = !record.result_urls.is_empty() || !record.origin_urls.is_empty();
+    match record.success_flag {
+        Some(0) => Ok(PollOutcome::Pending { raw: data }),
+        // No flag at all: done if it already names images, otherwise still going.
+        None if !has_urls => Ok(PollOutcome::Pending { raw: data }),
+        None | Some(1) => {
+            let (urls, fallback_urls) = if record.result_urls.is_empty() {
+                (record.origin_urls, Vec::new())
+            } else {
+                (record.result_urls, record.origin_urls)
+            };
+            if urls.is_empty() {
+                return Err(ProviderError::protocol(format!(
+                    "task {task_id} succeeded but its answer names no image URL"
+                )));
+            }
+            Ok(PollOutcome::Done {
+                urls,
+                fallback_urls,
+                raw: data,
+            })
+        }
+        Some(flag @ (2 | 3)) => {
+            let fallback = if flag == 2 {
+                "the service could not create the task"
+            } else {
+                "the service could not generate the image"
+            };
+            let message = record.error_message.unwrap_or_else(|| fallback.to_owned());
+            Ok(PollOutcome::Failed {
+                error: ProviderError::GenerationFailed {
+                    success_flag: flag as u8,
+                    error_code: record.error_code,
+                    message,
+                },
+                raw: data,
+            })
+        }
+        Some(other) => Err(ProviderError::protocol(format!(
+            "task {task_id} has an unknown successFlag {other}"
+        ))),
+    }
+}

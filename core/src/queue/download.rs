@@ -1,0 +1,233 @@
+//! DOWNLOADING → COMPLETED: each result is streamed to a staging file inside the library folder
+//! and ingested (downscaled to the preset's long side, generation metadata embedded). A slot
+//! already stored (a resumed job) is skipped, so a restart never stores an image twice.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::job_data::ResultUrls;
+use super::runner::{RunCtx, Step};
+use super::{JobStage, Shared, now_ms};
+use crate::library::{
+    EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, JobStatus, JobUpdate,
+};
+use crate::providers::{DownloadProgress, DownloadedImage, ImageSource, Provider, ProviderError};
+use crate::{CoreError, Result};
+
+/// Staging folder inside the library (same file system as the store, outside what the integrity
+/// scan looks at).
+const STAGING_DIR: &str = "downloads";
+const STAGING_PREFIX: &str = ".dl-";
+/// A staging folder this old belongs to no running download.
+const STALE_STAGING: Duration = Duration::from_secs(24 * 3600);
+/// Download progress is reported at most this often per image.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+impl Shared {
+    /// Downloads and stores every result slot not stored yet, then completes the job.
+    pub(super) async fn fetch_results(
+        &self,
+        job: JobRecord,
+        provider: &Provider,
+        ctx: &mut RunCtx,
+        cancel: &CancellationToken,
+    ) -> Result<Step> {
+        let results = ResultUrls::of_job(&job)?;
+        let slots = results.slots();
+        for slot in 0..slots {
+            if self.library.image_at(&job.id, slot).await?.is_some() {
+                continue;
+            }
+            let staging = self.staging_dir().await?;
+            let dest = staging.path().join("image");
+            let fetched = tokio::select! {
+                fetched = self.download_slot(&job, provider, &results, slot, &dest, ctx.deadline) => fetched,
+                () = cancel.cancelled() => return Ok(Step::Lost),
+            }?;
+            self.events.emit(
+                &job.id,
+                JobStage::Ingesting {
+                    image: slot,
+                    images: slots,
+                },
+            );
+            let source = IngestSource::File(fetched.path);
+            self.library
+                .ingest_image(Some(&job.id), slot, source, ingest_options(&job))
+                .await?;
+            tokio::task::spawn_blocking(move || drop(staging)).await?;
+        }
+        self.complete(job).await
+    }
+
+    /// Stores images a synchronous provider returned (the demo), then completes the job.
+    pub(super) async fn store_inline(
+        &self,
+        job: JobRecord,
+        images: Vec<ImageSource>,
+    ) -> Result<Step> {
+        let slots = u32::try_from(images.len()).unwrap_or(u32::MAX);
+        for (slot, image) in (0..slots).zip(images) {
+            if self.library.image_at(&job.id, slot).await?.is_some() {
+                continue;
+            }
+            let ImageSource::Bytes(bytes) = image else {
+                return Err(CoreError::Provider(ProviderError::Protocol {
+                    message: "a synchronous provider returned a URL instead of image bytes".into(),
+                }));
+            };
+            let stage = JobStage::Ingesting {
+                image: slot,
+                images: slots,
+            };
+            self.events.emit(&job.id, stage);
+            let source = IngestSource::Bytes(bytes);
+            self.library
+                .ingest_image(Some(&job.id), slot, source, ingest_options(&job))
+                .await?;
+        }
+        self.complete(job).await
+    }
+
+    async fn complete(&self, job: JobRecord) -> Result<Step> {
+        let duration = u64::try_from(now_ms() - job.created_at as i64).unwrap_or(0);
+        let update = JobUpdate {
+            status: Some(JobStatus::Completed),
+            duration_ms: Some(duration),
+            clear_error: true,
+            ..JobUpdate::default()
+        };
+        Ok(match self.commit(&job.id, update).await? {
+            Some(job) => Step::Finished(job),
+            None => Step::Lost,
+        })
+    }
+
+    /// One slot's image, from its URL or, if that copy is gone, from the fallback copy.
+    async fn download_slot(
+        &self,
+        job: &JobRecord,
+        provider: &Provider,
+        results: &ResultUrls,
+        slot: u32,
+        dest: &Path,
+        deadline: Instant,
+    ) -> Result<DownloadedImage> {
+        let index = slot as usize;
+        let primary = results.urls.get(index).ok_or_else(|| {
+            CoreError::Internal(format!("job {} has no URL for image {slot}", job.id))
+        })?;
+        let first = self
+            .download_url(
+                job,
+                provider,
+                primary,
+                slot,
+                results.slots(),
+                dest,
+                deadline,
+            )
+            .await;
+        let error = match first {
+            Ok(image) => return Ok(image),
+            Err(e) => e,
+        };
+        let replaceable = matches!(
+            error,
+            ProviderError::ResultUnavailable { .. }
+                | ProviderError::Download { .. }
+                | ProviderError::NotAnImage { .. }
+        );
+        match results.fallback_urls.get(index) {
+            Some(fallback) if replaceable && fallback != primary => {
+                tracing::info!(job = %job.id, slot, error = %error, "trying the fallback copy");
+                Ok(self
+                    .download_url(
+                        job,
+                        provider,
+                        fallback,
+                        slot,
+                        results.slots(),
+                        dest,
+                        deadline,
+                    )
+                    .await?)
+            }
+            _ => Err(error.into()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn download_url(
+        &self,
+        job: &JobRecord,
+        provider: &Provider,
+        url: &str,
+        slot: u32,
+        slots: u32,
+        dest: &Path,
+        deadline: Instant,
+    ) -> std::result::Result<DownloadedImage, ProviderError> {
+        let events = self.events.clone();
+        let job_id = job.id.clone();
+        let mut last: Option<std::time::Instant> = None;
+        let progress = move |p: DownloadProgress| {
+            let finished = p.total.is_some_and(|t| p.received >= t);
+            let due = last.is_none_or(|at| at.elapsed() >= PROGRESS_EVERY);
+            if finished || due {
+                last = Some(std::time::Instant::now());
+                let stage = JobStage::Downloading {
+                    image: slot,
+                    images: slots,
+                    received_bytes: p.received as f64,
+                    total_bytes: p.total.map(|t| t as f64),
+                };
+                events.emit(&job_id, stage);
+            }
+        };
+        provider.download(url, dest, progress, deadline).await
+    }
+
+    /// A fresh staging folder, removed when dropped.
+    async fn staging_dir(&self) -> Result<tempfile::TempDir> {
+        let parent = self.library.root().join(STAGING_DIR);
+        let dir = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&parent)?;
+            tempfile::Builder::new()
+                .prefix(STAGING_PREFIX)
+                .tempdir_in(&parent)
+        })
+        .await??;
+        Ok(dir)
+    }
+}
+
+fn ingest_options(job: &JobRecord) -> IngestOptions {
+    IngestOptions {
+        max_long_side: Some(job.image_size),
+        metadata: Some(EmbeddedMetadata::from_job(job)),
+    }
+}
+
+/// Removes staging folders left by a crash long ago (blocking; run on the blocking pool).
+pub(super) fn sweep_stale_staging(library_root: &Path) {
+    let parent: PathBuf = library_root.join(STAGING_DIR);
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STALE_STAGING);
+        if name.to_string_lossy().starts_with(STAGING_PREFIX) && stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Progress of jobs, broadcast to every listener: the app's UI (the shell forwards them) and the
+//! CLI's progress bars. A slow listener that falls behind loses the oldest events (it gets
+//! `RecvError::Lagged`), never blocks the queue; the job rows stay the source of truth.
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::AppError;
+
+/// Events kept for a listener that is behind.
+pub const EVENT_BUFFER: usize = 1024;
+
+/// One step in the life of one job.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct JobEvent {
+    pub job_id: String,
+    /// Unix ms when it happened.
+    pub at: f64,
+    pub stage: JobStage,
+}
+
+/// Where the job is. Serialised with a `kind` tag: `{ "kind": "generating", "elapsedMs": 1200,
+/// "polls": 2 }`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum JobStage {
+    /// Recorded (or resumed) and waiting for a free slot.
+    Queued,
+    /// The provider accepted it. `taskId` is the remote task (none for the demo provider).
+    #[serde(rename_all = "camelCase")]
+    Submitted {
+        task_id: Option<String>,
+    },
+    /// The remote task is still generating: time since the job was created, status checks so far
+    /// in this run.
+    #[serde(rename_all = "camelCase")]
+    Generating {
+        elapsed_ms: f64,
+        polls: u32,
+    },
+    /// Image `image` (0-based) of `images` is arriving.
+    #[serde(rename_all = "camelCase")]
+    Downloading {
+        image: u32,
+        images: u32,
+        received_bytes: f64,
+        total_bytes: Option<f64>,
+    },
+    /// Image `image` of `images` is being stored in the library.
+    #[serde(rename_all = "camelCase")]
+    Ingesting {
+        image: u32,
+        images: u32,
+    },
+    /// Finished with its images stored.
+    #[serde(rename_all = "camelCase")]
+    Done {
+        image_ids: Vec<String>,
+        cost: f64,
+        duration_ms: f64,
+    },
+    Failed {
+        error: AppError,
+    },
+    /// Cancelled by the user; the message says whether the service may still charge.
+    Cancelled {
+        message: String,
+    },
+}
+
+impl JobStage {
+    /// The `kind` tag, for logs and tests.
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobStage::Queued => "queued",
+            JobStage::Submitted { .. } => "submitted",
+            JobStage::Generating { .. } => "generating",
+            JobStage::Downloading { .. } => "downloading",
+            JobStage::Ingesting { .. } => "ingesting",
+            JobStage::Done { .. } => "done",
+            JobStage::Failed { .. } => "failed",
+            JobStage::Cancelled { .. } => "cancelled",
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            JobStage::Done { .. } | JobStage::Failed { .. } | JobStage::Cancelled { .. }
+        )
+    }
+}
+
+/// The sending side, shared by every job of one queue.
+#[derive(Debug, Clone)]
+pub(crate) struct Events {
+    tx: broadcast::Sender<JobEvent>,
+}
+
+impl Events {
+    pub(crate) fn new() -> Self {
+        let (tx, _) = broadcast::channel(EVENT_BUFFER);
+        Self { tx }
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
+        self.tx.subscribe()
+    }
+
+    pub(crate) fn emit(&self, job_id: &str, stage: JobStage) {
+        tracing::debug!(job = job_id, stage = stage.name(), "job event");
+        // No listener is not an error: the CLI in JSON mode and tests may not subscribe.
+        let _ = self.tx.send(JobEvent {
+            job_id: job_id.to_owned(),
+            at: super::now_ms() as f64,
+            stage,
+        });
+    }
+}

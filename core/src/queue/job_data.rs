@@ -1,0 +1,165 @@
+//! Between a person's request and a job row: a job stores everything needed to rebuild its
+//! request after a restart, and, once the task has finished, the URLs of its results.
+
+use serde::{Deserialize, Serialize};
+
+use crate::library::{JobRecord, NewJob, TaskType};
+use crate::providers::{AspectRatio, GenerationRequest, MAX_IMAGES, Model, SizePreset};
+use crate::{CoreError, ErrorKind, Result};
+
+/// What a job in DOWNLOADING keeps in `response_data`: a restarted queue downloads again from
+/// these without asking the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultUrls {
+    /// One per image slot, in slot order.
+    pub urls: Vec<String>,
+    /// Other copies (the service's short-lived upstream URLs), by slot, tried when a URL is gone.
+    #[serde(default)]
+    pub fallback_urls: Vec<String>,
+    /// The service's last answer, for History.
+    #[serde(default)]
+    pub raw: Option<serde_json::Value>,
+}
+
+impl ResultUrls {
+    pub fn to_response_data(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| CoreError::Internal(e.to_string()))
+    }
+
+    /// The URLs of a job in DOWNLOADING; an error if the row holds none (a damaged row).
+    pub fn of_job(job: &JobRecord) -> Result<Self> {
+        job.response_data
+            .as_deref()
+            .and_then(|data| serde_json::from_str::<ResultUrls>(data).ok())
+            .filter(|r| !r.urls.is_empty())
+            .ok_or_else(|| {
+                CoreError::Interrupted(format!(
+                    "job {} was downloading but its result URLs were not recorded",
+                    job.id
+                ))
+            })
+    }
+
+    /// Slots to download: one per URL, at most [`MAX_IMAGES`].
+    pub fn slots(&self) -> u32 {
+        u32::try_from(self.urls.len().min(usize::from(MAX_IMAGES))).unwrap_or(0)
+    }
+}
+
+/// The row for one task of a request (`req` already split, see
+/// [`GenerationRequest::split_into_tasks`]).
+pub(crate) fn new_job(
+    req: &GenerationRequest,
+    provider: &str,
+    model: &str,
+    timeout_secs: Option<u32>,
+    parent_job_id: Option<String>,
+) -> NewJob {
+    NewJob {
+        prompt: req.prompt.clone(),
+        task_type: if req.is_image_to_image() {
+            TaskType::ImageToImage
+        } else {
+            TaskType::TextToImage
+        },
+        provider: provider.to_owned(),
+        model: model.to_owned(),
+        image_size: req.size.target_long_side(),
+        aspect_ratio: req.aspect_ratio.as_str().to_owned(),
+        num_images: u32::from(req.count),
+        watermark: req.watermark.clone().filter(|w| !w.trim().is_empty()),
+        input_image_urls: req.image_urls.clone(),
+        seed: req.seed,
+        timeout_secs,
+        parent_job_id,
+        parent_image_id: None,
+        created_at: None,
+    }
+}
+
+/// The request a job was made from.
+pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
+    let damaged = |what: &str| {
+        CoreError::Internal(format!(
+            "job {} has an unusable {what} in the library",
+            job.id
+        ))
+    };
+    let model: Model = job.model.parse().map_err(|_| damaged("model"))?;
+    let size = SizePreset::ALL
+        .into_iter()
+        .find(|s| s.target_long_side() == job.image_size)
+        .ok_or_else(|| damaged("size"))?;
+    let aspect_ratio: AspectRatio = job
+        .aspect_ratio
+        .parse()
+        .map_err(|_| damaged("aspect ratio"))?;
+    let count = u8::try_from(job.num_images).map_err(|_| damaged("image count"))?;
+    Ok(GenerationRequest {
+        prompt: job.prompt.clone(),
+        model,
+        size,
+        aspect_ratio,
+        count,
+        watermark: job.watermark.clone(),
+        image_urls: job.input_image_urls.clone(),
+        seed: job.seed,
+    })
+}
+
+/// The stored spelling of an error kind (`out_of_credits`), as the UI reads it.
+pub fn kind_name(kind: ErrorKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "internal".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_row_gives_back_its_request() {
+        let mut req = GenerationRequest::new("a lighthouse", Model::NanoBanana);
+        req.size = SizePreset::Fast;
+        req.aspect_ratio = AspectRatio::Landscape16x9;
+        req.count = 3;
+        req.watermark = Some("nf".into());
+        req.seed = Some(7);
+        let row = new_job(&req, "nanobanana", "nano-banana", Some(30), None);
+        assert_eq!((row.image_size, row.num_images), (512, 3));
+        let job = JobRecord {
+            id: "j".into(),
+            image_id: None,
+            prompt: row.prompt,
+            task_type: row.task_type,
+            provider: row.provider,
+            model: row.model,
+            image_size: row.image_size,
+            aspect_ratio: row.aspect_ratio,
+            num_images: row.num_images,
+            watermark: row.watermark,
+            input_image_urls: row.input_image_urls,
+            seed: row.seed,
+            remote_task_id: None,
+            response_data: None,
+            cost: 0.0,
+            duration_ms: None,
+            status: crate::library::JobStatus::Pending,
+            error_kind: None,
+            error_message: None,
+            attempts: 0,
+            timeout_secs: row.timeout_secs,
+            parent_job_id: None,
+            parent_image_id: None,
+            created_at: 0.0,
+            updated_at: 0.0,
+            completed_at: None,
+        };
+        assert_eq!(request_of(&job).unwrap(), req);
+        assert!(ResultUrls::of_job(&job).is_err());
+        assert_eq!(kind_name(ErrorKind::OutOfCredits), "out_of_credits");
+    }
+}

@@ -1,0 +1,140 @@
+//! Which provider makes a job's images: Nano Banana when an API key is known, otherwise the
+//! offline demo provider, so a fresh install still produces (clearly labelled) demo images.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::KeySetting;
+use crate::library::JobRecord;
+use crate::providers::{
+    DEMO_NAME, DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, Provider,
+    ProviderError,
+};
+use crate::secrets::ApiKey;
+use crate::{CoreConfig, CoreError, Result};
+
+/// A provider a person can pick (`--provider`, the UI's switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ProviderKind {
+    #[serde(rename = "nanobanana")]
+    NanoBanana,
+    Demo,
+}
+
+impl ProviderKind {
+    /// The name stored in `jobs.provider`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::NanoBanana => "nanobanana",
+            ProviderKind::Demo => DEMO_NAME,
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProviderKind {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nanobanana" | "nano-banana" => Ok(ProviderKind::NanoBanana),
+            "demo" => Ok(ProviderKind::Demo),
+            other => Err(CoreError::InvalidInput(format!(
+                "unknown provider '{other}': choose nanobanana or demo"
+            ))),
+        }
+    }
+}
+
+/// The providers of one queue.
+#[derive(Debug, Clone)]
+pub(crate) struct Providers {
+    nanobanana: Option<Provider>,
+    demo: Provider,
+}
+
+impl Providers {
+    /// Builds the providers; with [`KeySetting::Resolve`] the key is looked up (environment, then
+    /// keychain) on the blocking pool. A keychain that cannot be reached counts as no key.
+    pub(crate) async fn build(config: &CoreConfig) -> Result<Self> {
+        let key = match &config.api_key {
+            KeySetting::Fixed(key) => Some(key.clone()),
+            KeySetting::NoKey => None,
+            KeySetting::Resolve => resolve_key().await,
+        };
+        let demo = match config.demo_latency {
+            Some(latency) => DemoProvider::with_latency(latency),
+            None => DemoProvider::new(),
+        };
+        let nanobanana = match key {
+            Some(key) => {
+                let client = NanoBananaClient::new(client_config(config), Some(key))?;
+                Some(Provider::NanoBanana(client))
+            }
+            None => None,
+        };
+        Ok(Self {
+            nanobanana,
+            demo: Provider::Demo(demo),
+        })
+    }
+
+    /// Nano Banana when a key is known, else the demo.
+    pub(crate) fn default_kind(&self) -> ProviderKind {
+        if self.nanobanana.is_some() {
+            ProviderKind::NanoBanana
+        } else {
+            ProviderKind::Demo
+        }
+    }
+
+    pub(crate) fn get(&self, kind: ProviderKind) -> Result<&Provider> {
+        match kind {
+            ProviderKind::Demo => Ok(&self.demo),
+            ProviderKind::NanoBanana => self
+                .nanobanana
+                .as_ref()
+                .ok_or(CoreError::Provider(ProviderError::ApiKeyMissing)),
+        }
+    }
+
+    /// The provider that made `job`; an error if it is not available here (no key).
+    pub(crate) fn for_job(&self, job: &JobRecord) -> Result<&Provider> {
+        self.get(job.provider.parse()?)
+    }
+}
+
+async fn resolve_key() -> Option<ApiKey> {
+    match crate::secrets::resolve_api_key_async().await {
+        Ok(found) => found.map(|(key, source)| {
+            tracing::debug!(?source, key = %key.masked(), "using the Nano Banana API key");
+            key
+        }),
+        Err(e) => {
+            // No D-Bus, no Secret Service, a locked keychain: the demo provider still works.
+            tracing::debug!(error = %e, "keychain unavailable; treating it as no API key");
+            None
+        }
+    }
+}
+
+fn client_config(config: &CoreConfig) -> NanoBananaConfig {
+    let mut nb = NanoBananaConfig::from_core(config);
+    nb.prices = config.prices;
+    nb.retry = config.retry;
+    nb.request_timeout = config.request_timeout;
+    nb.read_timeout = nb.read_timeout.min(config.request_timeout);
+    nb.download = DownloadLimits {
+        idle_timeout: config.download_idle_timeout,
+        ..DownloadLimits::default()
+    };
+    nb
+}
