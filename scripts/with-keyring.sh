@@ -4,11 +4,15 @@
 # keychain tests then skip, except under CI=true where they fail (see core/src/secrets.rs tests).
 set -euo pipefail
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
-  exec dbus-run-session -- bash -c '
+  keyrings=$(mktemp -d)
+  trap 'rm -rf "$keyrings"' EXIT
+  # A throwaway keyring folder: a login keyring left by an earlier run (other password) would stay locked.
+  KEYRINGS="$keyrings" dbus-run-session -- bash -c '
     # A non-empty password creates and unlocks the login collection (an empty one leaves it missing).
-    eval "$(echo -n nanoforge-test | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+    eval "$(echo -n nanoforge-test | XDG_DATA_HOME="$KEYRINGS" gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
     export NANOFORGE_KEYRING_TEST=1
     exec "$@"' bash "$@"
+  exit
 fi
 echo "with-keyring: gnome-keyring or dbus-run-session missing; keychain tests will not run" >&2
 exec "$@"

@@ -2,14 +2,36 @@
 //! typed commands that are one-line calls into the core.
 
 mod commands;
+mod events;
 
 use nanoforge_core::{AppCore, CoreConfig};
 use tauri::Manager;
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::{Builder, collect_commands, collect_events};
 
 /// The one list of commands and events; `run()` mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app::app_info])
+    use commands::{app, generation, library};
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            app::app_info,
+            library::list_images,
+            library::get_image,
+            library::list_jobs,
+            library::get_job,
+            library::library_stats,
+            library::set_favourite,
+            library::set_rating,
+            library::trash_images,
+            library::restore_images,
+            library::empty_trash,
+            library::export_images,
+            library::check_library,
+            generation::generate,
+            generation::cancel_job,
+            generation::retry_job,
+            generation::credits,
+        ])
+        .events(collect_events![events::JobProgress])
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.
@@ -29,21 +51,6 @@ pub fn export_bindings(
         .map_err(|e| e.to_string())
 }
 
-/// Environment overrides used by tests and power users; the default is the platform data dir.
-fn core_config(app: &tauri::App) -> Result<CoreConfig, Box<dyn std::error::Error>> {
-    let data_dir = match std::env::var_os("NANOFORGE_DATA_DIR") {
-        Some(dir) if !dir.is_empty() => dir.into(),
-        _ => app.path().app_data_dir()?,
-    };
-    let mut config = CoreConfig::new(data_dir);
-    if let Ok(url) = std::env::var("NANOBANANA_BASE_URL")
-        && !url.trim().is_empty()
-    {
-        config.nanobanana_base_url = url.trim().trim_end_matches('/').to_owned();
-    }
-    Ok(config)
-}
-
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let _ = tracing_subscriber::fmt()
@@ -55,8 +62,19 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let config = core_config(app)?;
+            // Same variables as the CLI (NANOFORGE_DATA_DIR, NANOBANANA_BASE_URL, ...); the platform's
+            // app-data dir is the default library location.
+            let config = CoreConfig::from_env_or_data_dir(&app.path().app_data_dir()?)?;
             let core = tauri::async_runtime::block_on(AppCore::open(config))?;
+            events::forward_job_events(app.handle().clone(), &core);
+            // Unfinished jobs continue where they stopped; nothing already paid for is lost.
+            let resuming = core.clone();
+            tauri::async_runtime::spawn(async move {
+                match resuming.resume_unfinished().await {
+                    Ok(report) => tracing::info!(?report, "resumed unfinished jobs"),
+                    Err(e) => tracing::warn!(error = %e, "could not resume unfinished jobs"),
+                }
+            });
             app.manage(core);
             Ok(())
         })

@@ -1,2 +1,4 @@
 //! Typed commands, one module per area; each is a one-line call into the core.
 pub mod app;
+pub mod generation;
+pub mod library;

@@ -1,0 +1,111 @@
+//! The library: gallery pages, history, stats, favourites, trash, export. One-line calls into the core.
+
+use nanoforge_core::library::{
+    ImageQuery, ImageRecord, IntegrityReport, JobQuery, JobRecord, LibraryStats, Page, StatsQuery,
+};
+use nanoforge_core::{AppCore, AppError};
+use tauri::State;
+
+/// One keyset page of the gallery (or the trash), newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_images(
+    core: State<'_, AppCore>,
+    query: ImageQuery,
+) -> Result<Page<ImageRecord>, AppError> {
+    Ok(core.library().list_images(&query).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_image(core: State<'_, AppCore>, id: String) -> Result<ImageRecord, AppError> {
+    Ok(core.library().get_image(&id).await?)
+}
+
+/// One keyset page of the job history, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_jobs(
+    core: State<'_, AppCore>,
+    query: JobQuery,
+) -> Result<Page<JobRecord>, AppError> {
+    Ok(core.library().list_jobs(&query).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
+    Ok(core.library().get_job(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn library_stats(
+    core: State<'_, AppCore>,
+    query: StatsQuery,
+) -> Result<LibraryStats, AppError> {
+    Ok(core.library().stats(&query).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_favourite(
+    core: State<'_, AppCore>,
+    id: String,
+    favourite: bool,
+) -> Result<ImageRecord, AppError> {
+    Ok(core.library().set_favourite(&id, favourite).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_rating(
+    core: State<'_, AppCore>,
+    id: String,
+    rating: u32,
+) -> Result<ImageRecord, AppError> {
+    Ok(core.library().set_rating(&id, rating).await?)
+}
+
+/// Moves images to the trash (undo with `restore_images`); returns how many moved.
+#[tauri::command]
+#[specta::specta]
+pub async fn trash_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
+    Ok(core.library().trash(&ids).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
+    Ok(core.library().restore(&ids).await?)
+}
+
+/// Deletes trashed images and their files for good; returns how many were removed.
+#[tauri::command]
+#[specta::specta]
+pub async fn empty_trash(core: State<'_, AppCore>) -> Result<u32, AppError> {
+    Ok(core.library().empty_trash().await?)
+}
+
+/// Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_images(
+    core: State<'_, AppCore>,
+    ids: Vec<String>,
+    out_path: String,
+) -> Result<u32, AppError> {
+    Ok(core
+        .library()
+        .export_zip(&ids, std::path::Path::new(&out_path))
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn check_library(
+    core: State<'_, AppCore>,
+    repair: bool,
+) -> Result<IntegrityReport, AppError> {
+    Ok(core.library().integrity_scan(repair).await?)
+}
