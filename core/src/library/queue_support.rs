@@ -2,8 +2,6 @@
 //! see migrations/0002_job_queue.sql) and updates that only apply while the lease is held, so a
 //! job cancelled or taken over elsewhere is never written back to life.
 
-use sqlx::{QueryBuilder, Sqlite};
-
 use super::Library;
 use super::db::now_ms;
 use super::types::{JobRecord, JobStatus, JobUpdate};
@@ -101,53 +99,7 @@ impl Library {
         owner: &str,
         update: &JobUpdate,
     ) -> Result<Option<JobRecord>> {
-        let now = now_ms();
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE jobs SET updated_at = ");
-        q.push_bind(now);
-        if let Some(status) = update.status {
-            q.push(", status = ").push_bind(status.as_str());
-            if status.is_terminal() {
-                q.push(", lease_owner = NULL, lease_expires_at = NULL");
-                if update.completed_at.is_none() {
-                    q.push(", completed_at = coalesce(completed_at, ")
-                        .push_bind(now)
-                        .push(")");
-                }
-            }
-        }
-        if let Some(at) = update.completed_at {
-            q.push(", completed_at = ").push_bind(at);
-        }
-        if let Some(v) = &update.remote_task_id {
-            q.push(", remote_task_id = ").push_bind(v.clone());
-        }
-        if let Some(v) = &update.response_data {
-            q.push(", response_data = ").push_bind(v.clone());
-        }
-        if update.clear_error {
-            q.push(", error_kind = NULL, error_message = NULL");
-        }
-        if let Some(v) = &update.error_kind {
-            q.push(", error_kind = ").push_bind(v.clone());
-        }
-        if let Some(v) = &update.error_message {
-            q.push(", error_message = ").push_bind(v.clone());
-        }
-        if update.increment_attempts {
-            q.push(", attempts = attempts + 1");
-        }
-        if let Some(ms) = update.duration_ms {
-            q.push(", duration_ms = ")
-                .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
-        }
-        if let Some(cost) = update.cost {
-            if !cost.is_finite() || cost < 0.0 {
-                return Err(CoreError::InvalidInput(
-                    "a cost must be a non-negative number".into(),
-                ));
-            }
-            q.push(", cost = ").push_bind(cost);
-        }
+        let mut q = super::jobs::update_job_query(update, true)?;
         q.push(" WHERE id = ").push_bind(id.to_owned());
         q.push(" AND profile_id = ")
             .push_bind(self.profile_id.clone());
