@@ -49,8 +49,10 @@ test-ui:
 test-browser:
 	cd ui && npm run build:test && node tests/browser/run.mjs
 
+# The real window against the fake Nano Banana server (and a 100k-image library), with a real keychain.
 e2e: app-prod
-	tests/e2e/run.sh
+	cargo build -p fake-nanobanana -p nanoforge-cli
+	scripts/with-keyring.sh tests/e2e/run.sh
 
 bench:
 	cargo bench -p nanoforge-core --bench library

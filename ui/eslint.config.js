@@ -2,7 +2,7 @@ import pluginVue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', 'src/bindings.ts', 'tests/browser/screenshots/**'] },
+  { ignores: ['dist/**', 'dist-test*/**', 'node_modules/**', 'src/bindings.ts', 'tests/browser/screenshots/**'] },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
   {

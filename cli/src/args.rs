@@ -75,6 +75,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fill the library with COUNT synthetic demo images (to try the gallery at scale; tests use it).
+    SeedSynthetic {
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+    },
 }
 
 #[derive(clap::Args)]

@@ -150,3 +150,13 @@ pub async fn info(core: &AppCore, json: bool) -> Result<()> {
     }
     Ok(())
 }
+
+pub async fn seed_synthetic(core: &AppCore, count: u32) -> Result<()> {
+    let started = std::time::Instant::now();
+    let added = core.library().seed_synthetic(count).await?;
+    println!(
+        "added {added} synthetic demo images in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -90,6 +90,7 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Stats { json } => Ok(commands::stats(core, json).await?),
         Command::Export { ids, out } => Ok(commands::export(core, &ids, &out).await?),
         Command::Info { json } => Ok(commands::info(core, json).await?),
+        Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(core, count).await?),
     }
 }
 

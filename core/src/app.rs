@@ -41,13 +41,18 @@ impl AppCore {
         config.check()?;
         let library = Library::open(&config.data_dir, LOCAL_PROFILE_ID, ProfileKind::Local).await?;
         let queue = Queue::new(library.clone(), config.clone())?;
-        Ok(Self {
+        let core = Self {
             inner: Arc::new(Inner {
                 config,
                 library,
                 queue,
             }),
-        })
+        };
+        // Saved preferences (prices, concurrency) win over the configuration's defaults.
+        if let Some(settings) = core.library().load_settings().await? {
+            core.apply_settings(&settings).await;
+        }
+        Ok(core)
     }
 
     pub fn queue(&self) -> &Queue {

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::providers::{GenerationTimeouts, PriceTable, RetryPolicy};
-use crate::secrets::ApiKey;
+use crate::secrets::{ApiKey, ApiKeyStore};
 
 /// The application identifier; the platform data dir of the app and the CLI's default both end in it,
 /// so both use the same library.
@@ -30,6 +30,8 @@ pub struct CoreConfig {
     pub data_dir: PathBuf,
     pub nanobanana_base_url: String,
     pub api_key: KeySetting,
+    /// The keychain entry the API key is read from and saved to (tests use their own).
+    pub key_store: ApiKeyStore,
     /// Time between two status checks of one task.
     pub poll_interval: Duration,
     /// Jobs of this process that may run (submit to ingest) at the same time.
@@ -56,6 +58,7 @@ impl CoreConfig {
             data_dir: data_dir.into(),
             nanobanana_base_url: DEFAULT_NANOBANANA_BASE_URL.to_owned(),
             api_key: KeySetting::Resolve,
+            key_store: ApiKeyStore::new(),
             poll_interval: Duration::from_secs(1),
             concurrency: 4,
             prices: PriceTable::default(),

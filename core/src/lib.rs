@@ -3,6 +3,7 @@
 //! `specta` feature.
 
 pub mod app;
+mod app_settings;
 pub mod config;
 pub mod error;
 pub mod library;
@@ -10,7 +11,10 @@ pub mod profile;
 pub mod providers;
 pub mod queue;
 pub mod secrets;
+pub mod settings;
 
 pub use app::{AppCore, AppInfo};
+pub use app_settings::ApiKeyStatus;
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};
+pub use settings::Settings;

@@ -59,7 +59,9 @@ impl fmt::Debug for ApiKey {
 }
 
 /// Where the key came from, for the settings screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub enum KeySource {
     Environment,
     Keychain,
@@ -158,6 +160,15 @@ pub fn resolve_api_key_from(
 
 pub async fn resolve_api_key_async() -> Result<Option<(ApiKey, KeySource)>> {
     tokio::task::spawn_blocking(resolve_api_key).await?
+}
+
+/// [`resolve_api_key`] against a given keychain entry, on the blocking pool.
+pub async fn resolve_api_key_with(store: &ApiKeyStore) -> Result<Option<(ApiKey, KeySource)>> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        resolve_api_key_from(std::env::var(NANOBANANA_KEY_ENV).ok(), &store)
+    })
+    .await?
 }
 
 fn keychain_error(e: keyring::Error) -> CoreError {

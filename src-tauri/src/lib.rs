@@ -10,7 +10,7 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 
 /// The one list of commands and events; `run()` mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{app, generation, library};
+    use commands::{app, files, generation, library, settings};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -26,6 +26,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             library::empty_trash,
             library::export_images,
             library::check_library,
+            library::save_image_as,
+            library::read_image_metadata,
+            files::copy_image,
+            files::open_image,
+            files::reveal_in_folder,
+            settings::get_settings,
+            settings::update_settings,
+            settings::api_key_status,
+            settings::set_api_key,
+            settings::clear_api_key,
             generation::generate,
             generation::cancel_job,
             generation::retry_job,
@@ -59,6 +69,9 @@ pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -66,6 +79,10 @@ pub fn run() {
             // app-data dir is the default library location.
             let config = CoreConfig::from_env_or_data_dir(&app.path().app_data_dir()?)?;
             let core = tauri::async_runtime::block_on(AppCore::open(config))?;
+            // Thumbnails and originals load through the asset protocol, which may read this
+            // profile's library folder and nothing else.
+            app.asset_protocol_scope()
+                .allow_directory(core.library().root(), true)?;
             events::forward_job_events(app.handle().clone(), &core);
             // Unfinished jobs continue where they stopped; nothing already paid for is lost.
             let resuming = core.clone();

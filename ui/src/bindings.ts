@@ -10,10 +10,10 @@ export const commands = {
 	/**  Version, profile and library location of the running core. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
 	/**  One keyset page of the gallery (or the trash), newest first. */
-	listImages: (query: ImageQuery_Deserialize) => typedError<Page_Serialize<T>, AppError>(__TAURI_INVOKE("list_images", { query })),
+	listImages: (query: ImageQuery_Deserialize) => typedError<ImagePage_Serialize, AppError>(__TAURI_INVOKE("list_images", { query })),
 	getImage: (id: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("get_image", { id })),
 	/**  One keyset page of the job history, newest first. */
-	listJobs: (query: JobQuery_Deserialize) => typedError<Page_Serialize<T>, AppError>(__TAURI_INVOKE("list_jobs", { query })),
+	listJobs: (query: JobQuery_Deserialize) => typedError<JobPage_Serialize, AppError>(__TAURI_INVOKE("list_jobs", { query })),
 	getJob: (id: string) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("get_job", { id })),
 	libraryStats: (query: StatsQuery_Deserialize) => typedError<LibraryStats_Serialize, AppError>(__TAURI_INVOKE("library_stats", { query })),
 	setFavourite: (id: string, favourite: boolean) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("set_favourite", { id, favourite })),
@@ -26,6 +26,23 @@ export const commands = {
 	/**  Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds. */
 	exportImages: (ids: string[], outPath: string) => typedError<number, AppError>(__TAURI_INVOKE("export_images", { ids, outPath })),
 	checkLibrary: (repair: boolean) => typedError<IntegrityReport, AppError>(__TAURI_INVOKE("check_library", { repair })),
+	/**  Copies an image's original to a file the user picked. */
+	saveImageAs: (id: string, dest: string) => typedError<null, AppError>(__TAURI_INVOKE("save_image_as", { id, dest })),
+	/**  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI). */
+	readImageMetadata: (bytes: number[]) => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata", { bytes })),
+	/**  Puts an image's pixels on the clipboard (paste into any app). */
+	copyImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_image", { id })),
+	/**  Opens an image's original in the system's default viewer. */
+	openImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("open_image", { id })),
+	/**  Shows an image's original (or, with no id, the library folder) in the file manager. */
+	revealInFolder: (id: string | null) => typedError<null, AppError>(__TAURI_INVOKE("reveal_in_folder", { id })),
+	getSettings: () => typedError<Settings, AppError>(__TAURI_INVOKE("get_settings")),
+	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
+	updateSettings: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("update_settings", { settings })),
+	apiKeyStatus: () => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("api_key_status")),
+	/**  Saves the Nano Banana API key in the OS keychain; new generations use it at once. */
+	setApiKey: (key: string) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("set_api_key", { key })),
+	clearApiKey: () => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("clear_api_key")),
 	/**  Queues a generation; returns the jobs once they are recorded (before any request is sent). */
 	generate: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<JobRecord_Serialize[], AppError>(__TAURI_INVOKE("generate", { request, options })),
 	/**  Stops a job locally; the service may still charge for a task it already accepted. */
@@ -41,6 +58,35 @@ export const events = {
 };
 
 /* Types */
+/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+export type ApiKeyStatus = ApiKeyStatus_Serialize | ApiKeyStatus_Deserialize;
+
+/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+export type ApiKeyStatus_Deserialize = {
+	configured: boolean,
+	/**  Eight bullets and the last four characters. */
+	masked?: string | null,
+	/**  `None` when the key was given by the configuration (tests) or there is none. */
+	source?: KeySource | null,
+	/**  The provider new generations use: Nano Banana with a key, else the offline demo. */
+	provider: ProviderKind,
+	/**  Why the keychain could not be read, if it could not. */
+	keychainError?: string | null,
+};
+
+/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+export type ApiKeyStatus_Serialize = {
+	configured: boolean,
+	/**  Eight bullets and the last four characters. */
+	masked: string | null,
+	/**  `None` when the key was given by the configuration (tests) or there is none. */
+	source: KeySource | null,
+	/**  The provider new generations use: Nano Banana with a key, else the offline demo. */
+	provider: ProviderKind,
+	/**  Why the keychain could not be read, if it could not. */
+	keychainError: string | null,
+};
+
 /**  The error as it crosses into the UI: `{ kind, message }`. */
 export type AppError = {
 	kind: ErrorKind,
@@ -162,6 +208,20 @@ export type GenerationRequest_Serialize = {
 	seed: number | null,
 };
 
+export type ImagePage = ImagePage_Serialize | ImagePage_Deserialize;
+
+export type ImagePage_Deserialize = {
+	items: ImageRecord_Deserialize[],
+	/**  `None` on the last page. */
+	nextCursor?: Cursor | null,
+};
+
+export type ImagePage_Serialize = {
+	items: ImageRecord_Serialize[],
+	/**  `None` on the last page. */
+	nextCursor: Cursor | null,
+};
+
 export type ImageQuery = ImageQuery_Serialize | ImageQuery_Deserialize;
 
 export type ImageQuery_Deserialize = {
@@ -276,6 +336,20 @@ export type JobEvent_Serialize = {
 	/**  Unix ms when it happened. */
 	at: number | null,
 	stage: JobStage_Serialize,
+};
+
+export type JobPage = JobPage_Serialize | JobPage_Deserialize;
+
+export type JobPage_Deserialize = {
+	items: JobRecord_Deserialize[],
+	/**  `None` on the last page. */
+	nextCursor?: Cursor | null,
+};
+
+export type JobPage_Serialize = {
+	items: JobRecord_Serialize[],
+	/**  `None` on the last page. */
+	nextCursor: Cursor | null,
 };
 
 /**  Progress of one generation job (queued → submitted → generating → downloading → done/failed). */
@@ -431,6 +505,9 @@ export type JobStage_Serialize =
 /**  Where a generation job is in its life. Stored as the SCREAMING_SNAKE_CASE text. */
 export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" | "COMPLETED" | "FAILED" | "CANCELLED";
 
+/**  Where the key came from, for the settings screen. */
+export type KeySource = "environment" | "keychain";
+
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;
 
 export type LibraryStats_Deserialize = {
@@ -459,6 +536,8 @@ export type LibraryStats_Serialize = {
 	trashedImages: number,
 };
 
+export type MetadataSource = "nanoforge" | "automatic1111" | "comfyUi" | "invokeAi";
+
 /**  Which model makes the image. Serialised with the service's names (`nano-banana-2`). */
 export type Model = 
 /**  The original model: aspect ratio only, up to 4 images per task. */
@@ -470,22 +549,73 @@ export type Model =
 /**  The offline demo provider: procedural images, no network, no cost. */
 "demo";
 
-export type Page<T> = Page_Serialize<T> | Page_Deserialize<T>;
-
-export type Page_Deserialize<T> = {
-	items: T[],
-	/**  `None` on the last page. */
-	nextCursor?: Cursor | null,
-};
-
-export type Page_Serialize<T> = {
-	items: T[],
-	/**  `None` on the last page. */
-	nextCursor: Cursor | null,
+/**  Price per image in US dollars by size preset. Defaults are the original Nanoforge's table. */
+export type PriceTable = {
+	fast: number | null,
+	balanced: number | null,
+	quality: number | null,
+	ultra: number | null,
 };
 
 /**  A provider a person can pick (`--provider`, the UI's switch). */
 export type ProviderKind = "nanobanana" | "demo";
+
+/**  Settings recovered from an image, to fill in the generation form. */
+export type RecalledSettings = RecalledSettings_Serialize | RecalledSettings_Deserialize;
+
+/**  Settings recovered from an image, to fill in the generation form. */
+export type RecalledSettings_Deserialize = {
+	source: MetadataSource,
+	prompt?: string | null,
+	negativePrompt?: string | null,
+	model?: string | null,
+	provider?: string | null,
+	/**  Text, because other tools use 64-bit seeds that a JavaScript number cannot hold. */
+	seed?: string | null,
+	width?: number | null,
+	height?: number | null,
+	steps?: number | null,
+	cfgScale?: number | null,
+	sampler?: string | null,
+	aspectRatio?: string | null,
+	taskId?: string | null,
+	cost?: number | null,
+	createdAt?: number | null,
+};
+
+/**  Settings recovered from an image, to fill in the generation form. */
+export type RecalledSettings_Serialize = {
+	source: MetadataSource,
+	prompt: string | null,
+	negativePrompt: string | null,
+	model: string | null,
+	provider: string | null,
+	/**  Text, because other tools use 64-bit seeds that a JavaScript number cannot hold. */
+	seed: string | null,
+	width: number | null,
+	height: number | null,
+	steps: number | null,
+	cfgScale: number | null,
+	sampler: string | null,
+	aspectRatio: string | null,
+	taskId: string | null,
+	cost: number | null,
+	createdAt: number | null,
+};
+
+export type Settings = {
+	defaultModel: Model,
+	defaultSize: SizePreset,
+	defaultAspectRatio: AspectRatio,
+	/**  Images per generation, 1 to 4. */
+	defaultCount: number,
+	/**  USD per image by size; what a job's cost is computed from. */
+	prices: PriceTable,
+	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
+	concurrency: number,
+	/**  A desktop notification when a job finishes while the window is in the background. */
+	notifyWhenDone: boolean,
+};
 
 /**  The size a person picks. The library stores images downscaled to [`SizePreset::target_long_side`]. */
 export type SizePreset = 

@@ -2,6 +2,7 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { router } from './router'
+import { makeI18n } from './i18n'
 import './style.css'
 
 async function start() {
@@ -10,7 +11,7 @@ async function start() {
     const { installMockIpc } = await import('./mocks/ipc')
     installMockIpc()
   }
-  createApp(App).use(createPinia()).use(router).mount('#app')
+  createApp(App).use(createPinia()).use(router).use(makeI18n()).mount('#app')
 }
 
 void start()

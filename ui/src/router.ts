@@ -1,14 +1,42 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title (navigation label and document.title). */
+    titleKey: string
+    /** Which icon the navigation shows (components/shell/NavIcon.vue). */
+    icon: string
+    /** The view uses the full content width instead of the readable max width (e.g. the Gallery grid). */
+    wide?: boolean
+  }
+}
+
+// Views are lazy-loaded so the first paint only pays for the shell and Home.
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'Home' } },
-  { path: '/dashboard', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'Dashboard' } },
-  { path: '/generator', name: 'generator', component: () => import('@/views/GeneratorView.vue'), meta: { title: 'Generate' } },
-  { path: '/gallery', name: 'gallery', component: () => import('@/views/GalleryView.vue'), meta: { title: 'Gallery' } },
-  { path: '/history', name: 'history', component: () => import('@/views/HistoryView.vue'), meta: { title: 'History' } },
-  { path: '/analytics', name: 'analytics', component: () => import('@/views/AnalyticsView.vue'), meta: { title: 'Analytics' } },
-  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'Settings' } },
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'),
+    meta: { titleKey: 'common.nav.home', icon: 'home' } },
+  { path: '/dashboard', name: 'dashboard', component: () => import('@/views/DashboardView.vue'),
+    meta: { titleKey: 'common.nav.dashboard', icon: 'dashboard' } },
+  { path: '/generator', name: 'generator', component: () => import('@/views/GeneratorView.vue'),
+    meta: { titleKey: 'common.nav.generator', icon: 'generator' } },
+  { path: '/gallery', name: 'gallery', component: () => import('@/views/GalleryView.vue'),
+    meta: { titleKey: 'common.nav.gallery', icon: 'gallery', wide: true } },
+  { path: '/history', name: 'history', component: () => import('@/views/HistoryView.vue'),
+    meta: { titleKey: 'common.nav.history', icon: 'history' } },
+  { path: '/analytics', name: 'analytics', component: () => import('@/views/AnalyticsView.vue'),
+    meta: { titleKey: 'common.nav.analytics', icon: 'analytics' } },
+  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'),
+    meta: { titleKey: 'common.nav.settings', icon: 'settings' } },
+  // Unknown hashes (old bookmarks, typos) land on Home rather than a blank page.
+  { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
+/** The destinations the navigation lists, in order (everything with a name). */
+export const navRoutes = routes.filter((r) => r.name != null)
+
 // Hash history: the app is served from a custom protocol with no server-side routing.
-export const router = createRouter({ history: createWebHashHistory(), routes })
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+})

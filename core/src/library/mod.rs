@@ -9,6 +9,7 @@
 
 mod db;
 mod export;
+mod files;
 mod fts;
 mod images;
 mod imaging;
@@ -23,6 +24,7 @@ mod resize;
 mod search_tests;
 mod stats;
 mod store;
+mod synthetic;
 mod trash;
 mod types;
 
@@ -33,6 +35,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::profile::{self, ProfileKind};
 
+pub use files::RgbaImage;
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
@@ -40,8 +43,8 @@ pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
 pub use stats::{DayStats, LibraryStats, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
-    Cursor, GalleryView, ImageQuery, ImageRecord, JobQuery, JobRecord, JobStatus, JobUpdate,
-    NewJob, Page, TaskType,
+    Cursor, GalleryView, ImagePage, ImageQuery, ImageRecord, JobPage, JobQuery, JobRecord,
+    JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub const DATABASE_FILE: &str = "library.sqlite";

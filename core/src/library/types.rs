@@ -191,13 +191,38 @@ pub struct Cursor {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// `None` on the last page.
     pub next_cursor: Option<Cursor>,
 }
+
+// Concrete pages for the UI: the TypeScript exporter cannot name a generic instantiation.
+macro_rules! concrete_page {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// `None` on the last page.
+            pub next_cursor: Option<Cursor>,
+        }
+
+        impl From<Page<$item>> for $name {
+            fn from(page: Page<$item>) -> Self {
+                Self {
+                    items: page.items,
+                    next_cursor: page.next_cursor,
+                }
+            }
+        }
+    };
+}
+
+concrete_page!(ImagePage, ImageRecord);
+concrete_page!(JobPage, JobRecord);
 
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const MAX_PAGE_SIZE: u32 = 500;

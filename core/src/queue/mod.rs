@@ -30,17 +30,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::{OnceCell, Semaphore, broadcast, watch};
+use tokio::sync::{Semaphore, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use events::{EVENT_BUFFER, JobEvent, JobStage};
 pub use job_data::{ResultUrls, kind_name};
 pub use providers::ProviderKind;
 
+use crate::config::KeySetting;
 use crate::library::{JobRecord, Library};
-use crate::providers::GenerationRequest;
+use crate::providers::{GenerationRequest, PriceTable};
 use crate::{CoreConfig, CoreError, Result};
-use providers::Providers;
+use providers::{ProviderChoice, Providers};
 
 /// Per-call choices besides the request itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -94,10 +95,15 @@ pub struct Queue {
 pub(crate) struct Shared {
     library: Library,
     config: CoreConfig,
-    providers: OnceCell<Providers>,
+    /// Built on first use (the keychain is only asked then) and rebuilt after the key or the
+    /// prices change; running jobs keep the `Arc` they started with.
+    providers: tokio::sync::Mutex<Option<Arc<Providers>>>,
+    choice: Mutex<ProviderChoice>,
     /// Identifies this queue in job leases.
     owner: String,
     slots: Arc<Semaphore>,
+    /// The concurrency `slots` currently stands for.
+    slot_count: Mutex<usize>,
     events: events::Events,
     running: Mutex<HashMap<String, Running>>,
 }
@@ -119,11 +125,17 @@ impl Queue {
             std::process::id(),
             uuid::Uuid::new_v4().simple()
         );
+        let choice = ProviderChoice {
+            api_key: config.api_key.clone(),
+            prices: config.prices,
+        };
         let shared = Arc::new(Shared {
             slots: Arc::new(Semaphore::new(config.concurrency)),
+            slot_count: Mutex::new(config.concurrency),
             library,
             config,
-            providers: OnceCell::new(),
+            providers: tokio::sync::Mutex::new(None),
+            choice: Mutex::new(choice),
             owner,
             events: events::Events::new(),
             running: Mutex::new(HashMap::new()),
@@ -334,6 +346,44 @@ impl Queue {
         self.shared.library.release_leases(&self.shared.owner).await
     }
 
+    /// Uses `key` from now on (`NoKey`: the demo provider; `Resolve`: environment, then keychain).
+    /// Jobs already running keep the provider they started with.
+    pub async fn set_api_key(&self, key: KeySetting) {
+        lock(&self.shared.choice).api_key = key;
+        *self.shared.providers.lock().await = None;
+    }
+
+    /// Prices new jobs with `prices`.
+    pub async fn set_prices(&self, prices: PriceTable) {
+        lock(&self.shared.choice).prices = prices;
+        *self.shared.providers.lock().await = None;
+    }
+
+    /// Lets `n` (at least 1) jobs run at once from now on. Lowering it lets running jobs finish;
+    /// the slots they free are then retired.
+    pub fn set_concurrency(&self, n: usize) {
+        let n = n.max(1);
+        let mut count = lock(&self.shared.slot_count);
+        let current = *count;
+        *count = n;
+        drop(count);
+        if n > current {
+            self.shared.slots.add_permits(n - current);
+        } else if n < current {
+            let excess = current - n;
+            let forgotten = self.shared.slots.forget_permits(excess);
+            if forgotten < excess {
+                let slots = Arc::clone(&self.shared.slots);
+                let left = u32::try_from(excess - forgotten).unwrap_or(u32::MAX);
+                tokio::spawn(async move {
+                    if let Ok(permits) = slots.acquire_many_owned(left).await {
+                        permits.forget();
+                    }
+                });
+            }
+        }
+    }
+
     /// Jobs this queue is driving right now.
     pub fn running_jobs(&self) -> Vec<String> {
         self.shared.lock_running().keys().cloned().collect()
@@ -341,10 +391,15 @@ impl Queue {
 }
 
 impl Shared {
-    async fn providers(&self) -> Result<&Providers> {
-        self.providers
-            .get_or_try_init(|| Providers::build(&self.config))
-            .await
+    async fn providers(&self) -> Result<Arc<Providers>> {
+        let mut slot = self.providers.lock().await;
+        if let Some(providers) = slot.as_ref() {
+            return Ok(Arc::clone(providers));
+        }
+        let choice = lock(&self.choice).clone();
+        let built = Arc::new(Providers::build(&self.config, &choice).await?);
+        *slot = Some(Arc::clone(&built));
+        Ok(built)
     }
 
     fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
@@ -374,6 +429,11 @@ impl Shared {
         self.spawn(job.clone());
         Ok(job)
     }
+}
+
+/// A poisoned lock still guards usable data (a panicking runner does not corrupt it).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(crate) fn now_ms() -> i64 {

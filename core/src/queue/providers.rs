@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::config::KeySetting;
 use crate::library::JobRecord;
 use crate::providers::{
-    DEMO_NAME, DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, Provider,
-    ProviderError,
+    DEMO_NAME, DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, PriceTable,
+    Provider, ProviderError,
 };
-use crate::secrets::ApiKey;
+use crate::secrets::{ApiKey, ApiKeyStore};
 use crate::{CoreConfig, CoreError, Result};
 
 /// A provider a person can pick (`--provider`, the UI's switch).
@@ -54,6 +54,13 @@ impl FromStr for ProviderKind {
     }
 }
 
+/// What the providers are built from: the configuration's, until the user sets a key or prices.
+#[derive(Debug, Clone)]
+pub(crate) struct ProviderChoice {
+    pub(crate) api_key: KeySetting,
+    pub(crate) prices: PriceTable,
+}
+
 /// The providers of one queue.
 #[derive(Debug, Clone)]
 pub(crate) struct Providers {
@@ -64,11 +71,11 @@ pub(crate) struct Providers {
 impl Providers {
     /// Builds the providers; with [`KeySetting::Resolve`] the key is looked up (environment, then
     /// keychain) on the blocking pool. A keychain that cannot be reached counts as no key.
-    pub(crate) async fn build(config: &CoreConfig) -> Result<Self> {
-        let key = match &config.api_key {
+    pub(crate) async fn build(config: &CoreConfig, choice: &ProviderChoice) -> Result<Self> {
+        let key = match &choice.api_key {
             KeySetting::Fixed(key) => Some(key.clone()),
             KeySetting::NoKey => None,
-            KeySetting::Resolve => resolve_key().await,
+            KeySetting::Resolve => resolve_key(&config.key_store).await,
         };
         let demo = match config.demo_latency {
             Some(latency) => DemoProvider::with_latency(latency),
@@ -76,7 +83,8 @@ impl Providers {
         };
         let nanobanana = match key {
             Some(key) => {
-                let client = NanoBananaClient::new(client_config(config), Some(key))?;
+                let client =
+                    NanoBananaClient::new(client_config(config, choice.prices), Some(key))?;
                 Some(Provider::NanoBanana(client))
             }
             None => None,
@@ -112,8 +120,8 @@ impl Providers {
     }
 }
 
-async fn resolve_key() -> Option<ApiKey> {
-    match crate::secrets::resolve_api_key_async().await {
+async fn resolve_key(store: &ApiKeyStore) -> Option<ApiKey> {
+    match crate::secrets::resolve_api_key_with(store).await {
         Ok(found) => found.map(|(key, source)| {
             tracing::debug!(?source, key = %key.masked(), "using the Nano Banana API key");
             key
@@ -126,9 +134,9 @@ async fn resolve_key() -> Option<ApiKey> {
     }
 }
 
-fn client_config(config: &CoreConfig) -> NanoBananaConfig {
+fn client_config(config: &CoreConfig, prices: PriceTable) -> NanoBananaConfig {
     let mut nb = NanoBananaConfig::from_core(config);
-    nb.prices = config.prices;
+    nb.prices = prices;
     nb.retry = config.retry;
     nb.request_timeout = config.request_timeout;
     nb.read_timeout = nb.read_timeout.min(config.request_timeout);

@@ -1,7 +1,8 @@
 //! The library: gallery pages, history, stats, favourites, trash, export. One-line calls into the core.
 
 use nanoforge_core::library::{
-    ImageQuery, ImageRecord, IntegrityReport, JobQuery, JobRecord, LibraryStats, Page, StatsQuery,
+    ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobPage, JobQuery, JobRecord,
+    LibraryStats, RecalledSettings, StatsQuery,
 };
 use nanoforge_core::{AppCore, AppError};
 use tauri::State;
@@ -12,8 +13,8 @@ use tauri::State;
 pub async fn list_images(
     core: State<'_, AppCore>,
     query: ImageQuery,
-) -> Result<Page<ImageRecord>, AppError> {
-    Ok(core.library().list_images(&query).await?)
+) -> Result<ImagePage, AppError> {
+    Ok(core.library().list_images(&query).await?.into())
 }
 
 #[tauri::command]
@@ -25,11 +26,8 @@ pub async fn get_image(core: State<'_, AppCore>, id: String) -> Result<ImageReco
 /// One keyset page of the job history, newest first.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_jobs(
-    core: State<'_, AppCore>,
-    query: JobQuery,
-) -> Result<Page<JobRecord>, AppError> {
-    Ok(core.library().list_jobs(&query).await?)
+pub async fn list_jobs(core: State<'_, AppCore>, query: JobQuery) -> Result<JobPage, AppError> {
+    Ok(core.library().list_jobs(&query).await?.into())
 }
 
 #[tauri::command]
@@ -108,4 +106,28 @@ pub async fn check_library(
     repair: bool,
 ) -> Result<IntegrityReport, AppError> {
     Ok(core.library().integrity_scan(repair).await?)
+}
+
+/// Copies an image's original to a file the user picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_image_as(
+    core: State<'_, AppCore>,
+    id: String,
+    dest: String,
+) -> Result<(), AppError> {
+    Ok(core
+        .library()
+        .save_image_as(&id, std::path::Path::new(&dest))
+        .await?)
+}
+
+/// Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI).
+#[tauri::command]
+#[specta::specta]
+pub async fn read_image_metadata(
+    core: State<'_, AppCore>,
+    bytes: Vec<u8>,
+) -> Result<Option<RecalledSettings>, AppError> {
+    Ok(core.read_image_metadata(bytes).await?)
 }

@@ -1,4 +1,6 @@
 //! Typed commands, one module per area; each is a one-line call into the core.
 pub mod app;
+pub mod files;
 pub mod generation;
 pub mod library;
+pub mod settings;

@@ -1,7 +1,10 @@
-// Starts the real Nanoforge window through tauri-driver and gives back a WebdriverIO browser.
+// Starts the real Nanoforge window through tauri-driver and gives back a WebdriverIO browser, plus
+// small helpers that poll with deadlines (never sleep) on data-testid attributes.
 import { remote } from 'webdriverio'
+import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 export const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
 
@@ -16,7 +19,7 @@ export async function openApp() {
         port,
         logLevel: 'error',
         connectionRetryCount: 0,
-        connectionRetryTimeout: 30_000,
+        connectionRetryTimeout: 60_000,
         capabilities: {
           'tauri:options': { application: process.env.NANOFORGE_APP_BIN },
           'wdio:enforceWebDriverClassic': true,
@@ -34,10 +37,53 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(join(SCREENSHOTS, `${name}.png`))
 }
 
-/** Waits for a test id to show text and returns it. */
+export const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`)
+
+/** Waits for a test id to be displayed with non-empty text and returns the text. */
 export async function textOf(browser, testId, timeout = 15_000) {
-  const el = await browser.$(`[data-testid="${testId}"]`)
-  await el.waitForDisplayed({ timeout })
-  await browser.waitUntil(async () => (await el.getText()).trim() !== '', { timeout })
+  const el = await byTestId(browser, testId)
+  await el.waitForDisplayed({ timeout, timeoutMsg: `${testId} not displayed` })
+  await browser.waitUntil(async () => (await el.getText()).trim() !== '', { timeout, timeoutMsg: `${testId} has no text` })
   return (await el.getText()).trim()
+}
+
+export async function click(browser, testId, timeout = 15_000) {
+  const el = await byTestId(browser, testId)
+  await el.waitForClickable({ timeout, timeoutMsg: `${testId} not clickable` })
+  await el.click()
+  return el
+}
+
+/** Polls `fn` until it returns a truthy value; returns that value. */
+export async function until(browser, what, fn, timeout = 30_000) {
+  let value
+  await browser.waitUntil(async () => { value = await fn(); return Boolean(value) }, { timeout, interval: 100, timeoutMsg: `timed out waiting for ${what}` })
+  return value
+}
+
+/** True when every <img> matching `selector` has finished loading real pixels. */
+export async function imagesLoaded(browser, selector) {
+  return browser.execute((sel) => {
+    const imgs = [...document.querySelectorAll(sel)]
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)
+  }, selector)
+}
+
+export async function goTo(browser, view, heading) {
+  await click(browser, `nav-${view}`)
+  await until(browser, `the ${view} view`, async () => (await browser.getUrl()).includes(view === 'home' ? '#/' : `#/${view}`))
+  if (heading) await until(browser, `the ${view} heading`, async () => (await (await browser.$('main h1')).getText()).includes(heading))
+}
+
+/** The fake Nano Banana server as a process on the port the app was told about. */
+export async function startFakeServer(apiKey) {
+  const child = spawn(process.env.NANOFORGE_FAKE_BIN, ['--port', process.env.NANOFORGE_FAKE_PORT, '--api-key', apiKey],
+    { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout })
+    rl.once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`fake server exited with ${code}`)))
+  })
+  if (!line.startsWith('http://127.0.0.1:')) throw new Error(`fake server said: ${line}`)
+  return { url: line, stop: () => new Promise((r) => { child.once('exit', r); child.kill() }) }
 }

@@ -1,0 +1,61 @@
+//! Handing library files to the desktop: the system clipboard, the default image viewer, the file
+//! manager. The UI names images by id, so it can only ever reach files inside the library.
+
+use nanoforge_core::{AppCore, AppError, ErrorKind};
+use tauri::State;
+use tauri::image::Image;
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_opener::OpenerExt;
+
+fn desktop_error(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError {
+        kind: ErrorKind::Io,
+        message: format!("{what}: {e}"),
+    }
+}
+
+/// Puts an image's pixels on the clipboard (paste into any app).
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_image(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    id: String,
+) -> Result<(), AppError> {
+    let rgba = core.library().image_rgba(&id).await?;
+    let image = Image::new_owned(rgba.pixels, rgba.width, rgba.height);
+    app.clipboard()
+        .write_image(&image)
+        .map_err(|e| desktop_error("the clipboard refused the image", e))
+}
+
+/// Opens an image's original in the system's default viewer.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_image(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    id: String,
+) -> Result<(), AppError> {
+    let path = core.image_file(&id).await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| desktop_error("the image could not be opened", e))
+}
+
+/// Shows an image's original (or, with no id, the library folder) in the file manager.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_in_folder(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    id: Option<String>,
+) -> Result<(), AppError> {
+    let path = match id {
+        Some(id) => core.image_file(&id).await?,
+        None => core.library().root().to_path_buf(),
+    };
+    app.opener()
+        .reveal_item_in_dir(path)
+        .map_err(|e| desktop_error("the file manager could not be opened", e))
+}

@@ -1,0 +1,155 @@
+// The whole studio in the real window against the fake Nano Banana server: set the API key, generate
+// with live progress, find the image in the Gallery, Dashboard and search, open it, favourite it,
+// delete and undo; a failing task shows its error; then offline after a restart: the gallery,
+// search and full image still work, and generating says why it cannot.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer,
+} from '../lib/app.mjs'
+
+const KEY = 'e2e-secret-key-7391'
+const PROMPT = 'a lighthouse on a basalt cliff at dusk'
+let browser
+let fake
+
+before(async () => {
+  fake = await startFakeServer(KEY)
+  browser = await openApp()
+})
+after(async () => {
+  await browser?.deleteSession()
+  await fake?.stop()
+})
+
+async function typePrompt(text) {
+  const input = await byTestId(browser, 'prompt-input')
+  await input.waitForDisplayed({ timeout: 15_000 })
+  await input.setValue(text)
+}
+
+/** The newest job card in the Generator and every stage it showed until `last`. */
+async function followNewestJob(last) {
+  const job = await until(browser, 'a job card', async () => {
+    const el = await browser.$('[data-testid="job-list"] [data-stage]')
+    return (await el.isExisting()) ? el : null
+  })
+  const seen = []
+  await browser.waitUntil(async () => {
+    const stage = await job.getAttribute('data-stage')
+    if (stage && seen.at(-1) !== stage) seen.push(stage)
+    return stage === last
+  }, { timeout: 60_000, interval: 50, timeoutMsg: `job never reached ${last}; saw ${seen.join(' → ')}` })
+  return { job, seen }
+}
+
+test('the API key is saved through Settings (keychain) and shown masked', async () => {
+  await goTo(browser, 'settings')
+  assert.match(await textOf(browser, 'api-key-status'), /not set/i)
+  await (await byTestId(browser, 'api-key-input')).setValue(KEY)
+  await click(browser, 'api-key-save')
+  const status = await until(browser, 'the masked key', async () => {
+    const text = await (await byTestId(browser, 'api-key-status')).getText()
+    return text.includes('••••7391') ? text : null
+  })
+  assert.ok(!status.includes(KEY), 'the whole key is never shown')
+  await screenshot(browser, 'studio-settings-key')
+})
+
+test('a generation shows live progress and its result', async () => {
+  await goTo(browser, 'generator')
+  assert.equal(await (await byTestId(browser, 'generate-button')).isEnabled(), false, 'disabled while blank')
+  assert.equal(await (await byTestId(browser, 'demo-badge')).isExisting(), false, 'a key is set: no demo')
+  // The fake keeps the task pending for 2.5 s, so the generating stage is visible.
+  await typePrompt(`@fake{"pendingMs":2500} ${PROMPT}`)
+  await click(browser, 'generate-button')
+  const { job, seen } = await followNewestJob('generating')
+  await screenshot(browser, 'studio-generating')
+  const text = await (await job.$('[data-testid="job-stage-text"]')).getText()
+  assert.ok(text.trim().length > 0, 'the stage is described')
+  await browser.waitUntil(async () => (await job.getAttribute('data-stage')) === 'done',
+    { timeout: 60_000, interval: 50, timeoutMsg: 'the job did not finish' })
+  assert.ok(seen.includes('generating'), `stages: ${seen.join(' → ')}`)
+  await until(browser, 'the result image to load', () => imagesLoaded(browser, '[data-testid="result-image"]'))
+  assert.match(await textOf(browser, 'result-cost'), /\$\s?0\.0125/)
+  await screenshot(browser, 'studio-done')
+})
+
+test('the image is in the Dashboard stats and the Gallery, and search finds it', async () => {
+  await goTo(browser, 'dashboard')
+  await until(browser, 'one image in the stats', async () => (await textOf(browser, 'stat-images')) === '1')
+  await until(browser, 'the recent thumbnail', () => imagesLoaded(browser, '[data-testid="recent-image"] img'))
+  await screenshot(browser, 'studio-dashboard')
+
+  await goTo(browser, 'gallery')
+  await until(browser, 'the gallery tile', () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
+  const search = await byTestId(browser, 'gallery-search')
+  await search.setValue('basalt')
+  await until(browser, 'one search hit', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await search.setValue('zebra')
+  await until(browser, 'no search hits', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 0)
+  await search.setValue('lighthouse')
+  await until(browser, 'the hit again', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await screenshot(browser, 'studio-gallery-search')
+})
+
+test('the viewer shows the full image; favourite, delete and undo work', async () => {
+  await (await browser.$('[data-testid="gallery-item"]')).click()
+  await (await byTestId(browser, 'viewer')).waitForDisplayed({ timeout: 15_000 })
+  await until(browser, 'the full image', () => imagesLoaded(browser, '[data-testid="viewer-image"]'))
+  assert.ok((await textOf(browser, 'viewer-prompt')).includes(PROMPT))
+  const fav = await click(browser, 'viewer-favourite')
+  await until(browser, 'favourite pressed', async () => (await fav.getAttribute('aria-pressed')) === 'true')
+  await screenshot(browser, 'studio-viewer')
+  await click(browser, 'viewer-delete')
+  await click(browser, 'toast-undo')
+  if (await (await byTestId(browser, 'viewer')).isDisplayed()) await click(browser, 'viewer-close')
+  await until(browser, 'the restored tile', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await goTo(browser, 'gallery')
+  await (await byTestId(browser, 'filter-favourites')).click()
+  await until(browser, 'the favourite stays after undo', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await (await byTestId(browser, 'filter-favourites')).click()
+})
+
+test('a task the service fails shows the service message', async () => {
+  await goTo(browser, 'generator')
+  await typePrompt('@fake{"outcome":"generationFailed","errorMessage":"flagged by the fake service"} a forbidden thing')
+  await click(browser, 'generate-button')
+  await followNewestJob('failed')
+  assert.match(await textOf(browser, 'job-error'), /flagged by the fake service/)
+  await screenshot(browser, 'studio-failed')
+  await goTo(browser, 'history')
+  await until(browser, 'two history rows', async () => (await browser.$$('[data-testid="history-row"]')).length === 2)
+  const statuses = await browser.execute(() => [...document.querySelectorAll('[data-testid="history-row"]')].map((r) => r.dataset.status))
+  assert.deepEqual(statuses.sort(), ['COMPLETED', 'FAILED'])
+})
+
+test('offline after a restart: gallery, search and the full image still work; generating explains why not', async () => {
+  await fake.stop()
+  fake = null
+  await browser.deleteSession()
+  browser = await openApp()
+  await until(browser, 'the dashboard on start', async () => (await browser.$('[data-testid="stat-images"]')).isExisting())
+  await goTo(browser, 'gallery')
+  await until(browser, 'the tile offline', () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
+  await (await byTestId(browser, 'gallery-search')).setValue('basalt lighthouse')
+  await until(browser, 'the search hit offline', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await (await browser.$('[data-testid="gallery-item"]')).click()
+  await until(browser, 'the full image offline', () => imagesLoaded(browser, '[data-testid="viewer-image"]'))
+  await screenshot(browser, 'studio-offline-viewer')
+  await click(browser, 'viewer-close')
+
+  await goTo(browser, 'generator')
+  await typePrompt('a picture while offline')
+  await click(browser, 'generate-button')
+  // Either the queue records the job and it fails, or the credit check refuses it at once.
+  const message = await until(browser, 'an error in the UI', async () => {
+    for (const id of ['job-error', 'generate-error']) {
+      const el = await byTestId(browser, id)
+      if ((await el.isExisting()) && (await el.isDisplayed())) return el.getText()
+    }
+    return null
+  }, 90_000)
+  assert.match(message, /network|connect|reach|offline/i)
+  await screenshot(browser, 'studio-offline-error')
+})

@@ -1,0 +1,57 @@
+export default {
+  title: 'Dashboard',
+  greeting: {
+    morning: 'Good morning',
+    afternoon: 'Good afternoon',
+    evening: 'Good evening',
+  },
+  summary: 'No images yet — your first one is a prompt away. | {images} image so far, {month} this month. | {images} images so far, {month} this month.',
+  stats: {
+    images: 'Images generated',
+    cost: 'Total cost',
+    avgDuration: 'Avg. duration',
+    month: 'This month',
+    jobsAndRate: '{jobs} jobs · {rate} success',
+    jobsNoRate: 'No jobs finished yet',
+    perImage: '{cost} per image',
+    nothingSpent: 'Nothing spent yet',
+    running: 'No jobs running | {n} job running | {n} jobs running',
+    monthImages: 'images · {cost} spent',
+  },
+  recent: {
+    title: 'Recent images',
+    open: 'Open “{prompt}” in the gallery',
+    untitled: 'image',
+    empty: 'Nothing here yet. Images you generate show up here.',
+    emptyAction: 'Generate an image',
+    error: 'Could not load recent images: {message}',
+  },
+  actions: {
+    title: 'Quick actions',
+    generate: 'Generate',
+    gallery: 'Open gallery',
+    settings: 'Settings',
+  },
+  credits: {
+    title: 'Credit balance',
+    unit: 'credits',
+    offline: 'Balance unavailable offline',
+    unavailable: 'Balance unavailable: {message}',
+    rejected: 'The API key was rejected. Check it in Settings.',
+    provider: 'Nano Banana account',
+    none: 'This account reports no balance.',
+  },
+  analyticsCard: {
+    title: 'Analytics',
+    body: 'Cost and images per day, sizes and success rate.',
+  },
+  demo: {
+    title: 'Demo mode — set an API key',
+    body: 'Images come from the offline demo provider (procedural pictures, not AI, no cost). Add your Nano Banana API key to generate real images.',
+    action: 'Open Settings',
+  },
+  error: {
+    title: 'Could not load your stats',
+    stale: 'Showing the last figures; refreshing failed: {message}',
+  },
+}

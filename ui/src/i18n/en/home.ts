@@ -1,0 +1,40 @@
+export default {
+  title: 'Welcome to Nanoforge',
+  intro: 'Type a prompt, pick a size, and keep every image on this device in a fast, searchable gallery.',
+  cta: 'Generate your first image',
+  ctaHint: 'Takes a few seconds. Nothing leaves your device until you add an API key.',
+  howTitle: 'How it works',
+  steps: {
+    prompt: {
+      title: 'Prompt → size → gallery',
+      body: 'Describe the picture, choose Fast, Balanced, Quality or Ultra, and it lands in your gallery with its settings.',
+    },
+    offline: {
+      title: 'Offline, on your device',
+      body: 'Your library lives in a folder on this computer. Browsing, searching and history work without a network.',
+    },
+    demo: {
+      title: 'Demo mode until you add a key',
+      body: 'Without a Nano Banana API key, generating uses an offline demo that draws procedural pictures.',
+      link: 'Add a key in Settings',
+    },
+  },
+  loadError: 'Could not reach the Nanoforge core: {error}',
+  // Strings of the app shell (navigation, skip link, theme toggle).
+  shell: {
+    mainNav: 'Main',
+    skipToContent: 'Skip to content',
+    version: 'v{version}',
+    themeToggle: 'Theme: {theme} (click to change)',
+    // One-word labels for the phone tab bar, where seven destinations share 390 px.
+    short: {
+      home: 'Home',
+      dashboard: 'Stats',
+      generator: 'Create',
+      gallery: 'Gallery',
+      history: 'History',
+      analytics: 'Charts',
+      settings: 'Settings',
+    },
+  },
+}

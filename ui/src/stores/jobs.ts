@@ -1,0 +1,220 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref } from 'vue'
+import {
+  api, errorMessage, type GenerateOptions, type GenerationRequest, type ImageRecord, type JobEvent, type JobRecord,
+  type JobStage,
+} from '@/api'
+import { makeI18n } from '@/i18n'
+import { FINISHED_STATUSES, isFinalStage, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
+import { useSettingsStore } from '@/stores/settings'
+
+/** One job as the UI follows it: its stored record plus what the core's events said since. */
+export interface TrackedJob {
+  id: string
+  /** The stored record (null until `getJob` answers for a job first seen through an event). */
+  record: JobRecord | null
+  /** The latest stage (from an event, or derived from the record's status). */
+  stage: JobStage
+  /** Every stage seen in this session, oldest first, with the local time it arrived. */
+  stages: { stage: JobStage; receivedAt: number }[]
+  /** Local time (Date.now()) the latest stage arrived: the Generator counts elapsed time on from it. */
+  receivedAt: number
+  /** The finished images (loaded after `done`). */
+  images: ImageRecord[]
+  /** Set when loading the final record or the images failed. */
+  loadError: string | null
+}
+
+// Notifications are sent outside any component, so the store formats them with its own i18n instance
+// over the same messages (English is the only locale).
+const notifyI18n = makeI18n()
+
+/**
+ * The live jobs: one subscription to the core's progress events (start/stop), the jobs started in this
+ * session (and unfinished ones resumed after a restart), submit/cancel/retry, and a desktop notification
+ * when a job finishes while the window is in the background.
+ */
+export const useJobsStore = defineStore('jobs', () => {
+  const byId = reactive<Record<string, TrackedJob>>({})
+  /** This session's jobs, newest first (ids into `byId`). */
+  const sessionIds = ref<string[]>([])
+  const submitting = ref(false)
+  const started = ref(false)
+  /** Incremented whenever a job finishes; views that list images or stats can watch it to refresh. */
+  const finishedCount = ref(0)
+  let unlisten: (() => void) | null = null
+  let starting: Promise<void> | null = null
+  const fetching = new Map<string, Promise<void>>()
+
+  const sessionJobs = computed(() => sessionIds.value.map((id) => byId[id]).filter((j): j is TrackedJob => !!j))
+  const runningCount = computed(() => sessionJobs.value.filter((j) => !isFinalStage(j.stage.kind)).length)
+
+  function track(record: JobRecord): TrackedJob {
+    const existing = byId[record.id]
+    if (existing) {
+      existing.record = merged(existing, record)
+      return existing
+    }
+    const stage = stageOfRecord(record)
+    const now = Date.now()
+    byId[record.id] = { id: record.id, record, stage, stages: [], receivedAt: now, images: [], loadError: null }
+    return byId[record.id]
+  }
+
+  /** A record that may be older than the events already seen keeps the status those events imply. */
+  function merged(job: TrackedJob, record: JobRecord): JobRecord {
+    if (!job.stages.length || FINISHED_STATUSES.includes(record.status)) return record
+    return { ...record, status: statusOfStage(job.stage.kind) }
+  }
+
+  function addToSession(ids: string[]) {
+    const fresh = ids.filter((id) => !sessionIds.value.includes(id))
+    if (fresh.length) sessionIds.value = [...fresh, ...sessionIds.value]
+  }
+
+  /** Fetches the stored record (once at a time per job), keeping any stage events already seen. */
+  function refresh(id: string): Promise<void> {
+    const pending = fetching.get(id)
+    if (pending) return pending
+    const p = api.getJob(id)
+      .then((record) => {
+        const job = byId[id]
+        if (job) job.record = merged(job, record)
+        else track(record)
+      })
+      .catch((e) => { if (byId[id]) byId[id].loadError = errorMessage(e) })
+      .finally(() => fetching.delete(id))
+    fetching.set(id, p)
+    return p
+  }
+
+  async function loadImages(job: TrackedJob, imageIds: string[]) {
+    try {
+      job.images = await Promise.all(imageIds.map((imageId) => api.getImage(imageId)))
+    } catch (e) {
+      job.loadError = errorMessage(e)
+    }
+  }
+
+  function handleEvent(event: JobEvent) {
+    const now = Date.now()
+    let job = byId[event.jobId]
+    if (!job) {
+      byId[event.jobId] = {
+        id: event.jobId, record: null, stage: event.stage, stages: [], receivedAt: now, images: [], loadError: null,
+      }
+      job = byId[event.jobId]
+      // A job we did not start here but that runs now (resumed by the core, retried elsewhere) belongs on the list.
+      if (!isFinalStage(event.stage.kind)) addToSession([event.jobId])
+    }
+    job.stage = event.stage
+    job.receivedAt = now
+    job.stages.push({ stage: event.stage, receivedAt: now })
+    // Keep the record's status in step so History's live rows change before the final record arrives.
+    if (job.record) job.record = { ...job.record, status: statusOfStage(event.stage.kind) }
+    if (isFinalStage(event.stage.kind)) {
+      finishedCount.value++
+      // The final record carries the cost, duration and error the core stored.
+      void refresh(job.id).then(() => { if (event.stage.kind !== 'cancelled') void notifyFinished(job) })
+      if (event.stage.kind === 'done') void loadImages(job, event.stage.imageIds)
+    } else if (!job.record) {
+      void refresh(job.id)
+    }
+  }
+
+  async function notifyFinished(job: TrackedJob) {
+    const enabled = useSettingsStore().settings?.notifyWhenDone ?? false
+    if (!enabled || api.windowFocused()) return
+    const { t } = notifyI18n.global
+    const prompt = job.record?.prompt ?? ''
+    const stage = job.stage
+    try {
+      if (stage.kind === 'done') {
+        await api.notify(t('generator.notify.doneTitle', { n: stage.imageIds.length }, stage.imageIds.length), prompt)
+      } else if (stage.kind === 'failed') {
+        await api.notify(t('generator.notify.failedTitle'), stage.error.message || prompt)
+      }
+    } catch {
+      // A notification that cannot be shown is not worth an error in the window.
+    }
+  }
+
+  /** Subscribes to progress once and picks up jobs still running from before a restart. */
+  function start(): Promise<void> {
+    if (starting) return starting
+    starting = (async () => {
+      started.value = true
+      const stop = await api.onJobProgress(handleEvent)
+      if (!started.value) { stop(); return }
+      unlisten = stop
+      await loadUnfinished()
+    })().catch((e) => {
+      started.value = false
+      starting = null
+      throw e
+    })
+    return starting
+  }
+
+  function stop() {
+    started.value = false
+    starting = null
+    unlisten?.()
+    unlisten = null
+  }
+
+  async function loadUnfinished() {
+    const pages = await Promise.all(RUNNING_STATUSES.map((status) => api.listJobs({ status, limit: 50 })))
+    const records = pages.flatMap((p) => p.items)
+      .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
+    for (const r of records) {
+      const job = track(r)
+      // An event may have overtaken the listing: keep the fresher stage.
+      if (!job.stages.length) job.stage = stageOfRecord(r)
+    }
+    const known = new Set(sessionIds.value)
+    sessionIds.value = [...sessionIds.value, ...records.map((r) => r.id).filter((id) => !known.has(id))]
+  }
+
+  /** Queues a generation; its jobs go to the top of this session's list. Throws the core's typed error. */
+  async function submit(request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> {
+    submitting.value = true
+    try {
+      const records = await api.generate(request, options)
+      for (const r of records) track(r)
+      addToSession(records.map((r) => r.id))
+      return records
+    } finally {
+      submitting.value = false
+    }
+  }
+
+  /** Stops a job; the `cancelled` event carries the core's word on whether the service may still charge. */
+  async function cancel(id: string): Promise<JobRecord> {
+    const record = await api.cancelJob(id)
+    const job = track(record)
+    if (!isFinalStage(job.stage.kind)) {
+      job.stage = { kind: 'cancelled', message: record.errorMessage ?? '' }
+      job.receivedAt = Date.now()
+    }
+    return record
+  }
+
+  /** Starts a new job with the same settings; it goes to the top of this session's list. */
+  async function retry(id: string): Promise<JobRecord> {
+    const record = await api.retryJob(id)
+    track(record)
+    addToSession([record.id])
+    return record
+  }
+
+  /** Forgets a finished job from this session's list (it stays in History). */
+  function dismiss(id: string) {
+    sessionIds.value = sessionIds.value.filter((x) => x !== id)
+  }
+
+  return {
+    byId, sessionIds, sessionJobs, runningCount, submitting, started, finishedCount,
+    start, stop, submit, cancel, retry, dismiss, refresh, handleEvent,
+  }
+})

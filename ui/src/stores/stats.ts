@@ -1,0 +1,139 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import {
+  api, errorKind, errorMessage, type CreditsInfo, type ErrorKind, type ImageRecord, type JobEvent, type LibraryStats,
+  type StatsQuery,
+} from '@/api'
+import { useSettingsStore } from '@/stores/settings'
+
+/** How many images the Dashboard's "recent" strip shows. */
+export const RECENT_LIMIT = 8
+
+/** Stages after which the figures change: a job started, or a job ended one way or another. */
+const REFRESH_STAGES = new Set<JobEvent['stage']['kind']>(['queued', 'done', 'failed', 'cancelled'])
+
+/**
+ * The library's figures for the Dashboard and Analytics: stats from the core, the latest images and the
+ * credit balance, kept fresh while a view watches (`start`/`stop`) by listening to job progress.
+ */
+export const useStatsStore = defineStore('stats', () => {
+  const stats = ref<LibraryStats | null>(null)
+  /** The last query asked for, reused by refreshes. */
+  const query = ref<StatsQuery>({})
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+
+  const recent = ref<ImageRecord[]>([])
+  const recentLoaded = ref(false)
+  const recentError = ref<string | null>(null)
+
+  const credits = ref<CreditsInfo | null>(null)
+  const creditsLoading = ref(false)
+  /** Why the balance is missing; shown softly (the rest of the Dashboard works offline). */
+  const creditsError = ref<{ kind: ErrorKind; message: string } | null>(null)
+
+  // Answers can arrive out of order when the range changes quickly; only the latest request is applied.
+  let statsRequest = 0
+
+  /** Loads the stats (per-day series over `range`, default: the core's last 30 days) and the balance. */
+  async function load(range?: StatsQuery) {
+    if (range) query.value = { ...range }
+    await Promise.all([loadStats(), loadCredits()])
+  }
+
+  async function loadStats() {
+    const id = ++statsRequest
+    loading.value = true
+    error.value = null
+    try {
+      const next = await api.libraryStats({ ...query.value })
+      if (id === statsRequest) stats.value = next
+    } catch (e) {
+      if (id === statsRequest) error.value = errorMessage(e)
+    } finally {
+      if (id === statsRequest) loading.value = false
+    }
+  }
+
+  async function loadRecent() {
+    recentError.value = null
+    try {
+      recent.value = (await api.listImages({ limit: RECENT_LIMIT })).items
+      recentLoaded.value = true
+    } catch (e) {
+      recentError.value = errorMessage(e)
+    }
+  }
+
+  /** Asks the provider for the balance, only when an API key is set (the demo provider has none). */
+  async function loadCredits() {
+    const settings = useSettingsStore()
+    if (!settings.apiKey) await settings.ensureLoaded()
+    if (!settings.apiKey?.configured) {
+      credits.value = null
+      creditsError.value = null
+      return
+    }
+    creditsLoading.value = true
+    try {
+      credits.value = await api.credits()
+      creditsError.value = null
+    } catch (e) {
+      creditsError.value = { kind: errorKind(e), message: errorMessage(e) }
+    } finally {
+      creditsLoading.value = false
+    }
+  }
+
+  // Several jobs can end at once: one refresh runs at a time and one more follows if events came meanwhile.
+  let refreshing: Promise<void> | null = null
+  let refreshAgain = false
+
+  /** Reloads everything already shown (stats, recent images if loaded, balance). */
+  function refresh(): Promise<void> {
+    if (refreshing) {
+      refreshAgain = true
+      return refreshing
+    }
+    refreshing = (async () => {
+      try {
+        do {
+          refreshAgain = false
+          await Promise.all([loadStats(), loadCredits(), recentLoaded.value ? loadRecent() : Promise.resolve()])
+        } while (refreshAgain)
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  function onJobEvent(event: JobEvent) {
+    if (REFRESH_STAGES.has(event.stage.kind)) void refresh()
+  }
+
+  // Views call start on mount and stop on unmount; the Dashboard can sit inside Home, so watchers are counted.
+  let watchers = 0
+  let unlisten: Promise<(() => void) | null> | null = null
+
+  function start() {
+    watchers++
+    if (watchers > 1) return
+    unlisten = api.onJobProgress(onJobEvent).catch(() => null)
+  }
+
+  async function stop() {
+    if (watchers === 0) return
+    watchers--
+    if (watchers > 0 || !unlisten) return
+    const pending = unlisten
+    unlisten = null
+    const off = await pending
+    off?.()
+  }
+
+  return {
+    stats, query, loading, error, recent, recentLoaded, recentError, credits, creditsLoading, creditsError,
+    load, loadStats, loadRecent, loadCredits, refresh, start, stop,
+  }
+})

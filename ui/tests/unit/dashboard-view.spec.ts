@@ -1,0 +1,164 @@
+import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { ApiKeyStatus, JobEvent } from '@/api'
+import { makeI18n } from '@/i18n'
+import { formatCost, formatCount, formatDuration, formatPercent } from '@/lib/format'
+import { emptyStats, imageRecord, libraryStats } from './stats-fixtures'
+
+const api = vi.hoisted(() => ({
+  libraryStats: vi.fn(),
+  credits: vi.fn(),
+  listImages: vi.fn(),
+  onJobProgress: vi.fn(),
+  getSettings: vi.fn(),
+  apiKeyStatus: vi.fn(),
+  fileUrl: vi.fn((p: string) => `asset://${p}`),
+  libraryFile: vi.fn((dir: string, rel: string) => `${dir}/${rel}`),
+}))
+vi.mock('@/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/api')>()
+  return { ...real, api }
+})
+
+import { ApiError } from '@/api'
+import DashboardView from '@/views/DashboardView.vue'
+import { useAppStore } from '@/stores/app'
+
+const NO_KEY: ApiKeyStatus = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+const KEY: ApiKeyStatus = { configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
+const Blank = { template: '<div />' }
+let pinia: Pinia
+let unlisten: ReturnType<typeof vi.fn>
+let emitJob: (e: JobEvent) => void
+
+async function mountView() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: ['/dashboard', '/generator', '/settings', '/gallery', '/analytics'].map((path) => ({
+      path, component: path === '/dashboard' ? DashboardView : Blank,
+    })),
+  })
+  await router.push('/dashboard')
+  const wrapper = mount(DashboardView, { global: { plugins: [pinia, router, makeI18n()] } })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+const text = (w: Awaited<ReturnType<typeof mountView>>['wrapper'], id: string) => w.get(`[data-testid="${id}"]`).text()
+
+describe('Dashboard', () => {
+  beforeEach(() => {
+    pinia = createPinia()
+    setActivePinia(pinia)
+    for (const f of Object.values(api)) f.mockReset()
+    api.fileUrl.mockImplementation((p: string) => `asset://${p}`)
+    api.libraryFile.mockImplementation((dir: string, rel: string) => `${dir}/${rel}`)
+    api.libraryStats.mockResolvedValue(libraryStats())
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5 })
+    api.listImages.mockResolvedValue({ items: [1, 2, 3].map(imageRecord), nextCursor: null })
+    api.getSettings.mockResolvedValue({})
+    api.apiKeyStatus.mockResolvedValue(NO_KEY)
+    unlisten = vi.fn()
+    api.onJobProgress.mockImplementation(async (cb: (e: JobEvent) => void) => { emitJob = cb; return unlisten })
+    useAppStore().info = { version: '1', profileId: 'local', libraryDir: '/lib', jobCount: 1300 }
+  })
+
+  it('shows each figure from the core, formatted, as the whole text of its test id', async () => {
+    const { wrapper } = await mountView()
+    const s = libraryStats()
+    expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
+    expect(text(wrapper, 'stat-cost')).toBe(formatCost(15.4375))
+    expect(text(wrapper, 'stat-avg-duration')).toBe(formatDuration(42_300))
+    expect(text(wrapper, 'stat-month')).toBe(formatCount(87))
+    expect(text(wrapper, 'stat-month-cost')).toBe(formatCost(1.0875))
+    expect(wrapper.text()).toContain(formatPercent(s.totals.successRate))
+    expect(text(wrapper, 'stat-running')).toBe('2 jobs running')
+  })
+
+  it('shows the recent images as thumbnails that open the gallery viewer', async () => {
+    const { wrapper, router } = await mountView()
+    expect(api.listImages).toHaveBeenCalledWith({ limit: 8 })
+    const tiles = wrapper.findAll('[data-testid="recent-image"]')
+    expect(tiles).toHaveLength(3)
+    expect(tiles[0].get('img').attributes('src')).toBe('asset:///lib/thumbs/256/sha1.webp')
+    await tiles[1].trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/gallery?image=img-2')
+  })
+
+  it('offers quick actions to the generator and settings', async () => {
+    const { wrapper, router } = await mountView()
+    await wrapper.get('[data-testid="quick-generate"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/generator')
+    await router.push('/dashboard')
+    await wrapper.get('[data-testid="quick-settings"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/settings')
+  })
+
+  it('shows the demo note, not a balance, without an API key', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.find('[data-testid="credit-balance"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="demo-note"]').exists()).toBe(true)
+    expect(api.credits).not.toHaveBeenCalled()
+  })
+
+  it('shows the credit balance with an API key, and a soft note when it cannot be fetched', async () => {
+    api.apiKeyStatus.mockResolvedValue(KEY)
+    const { wrapper } = await mountView()
+    expect(text(wrapper, 'credit-balance-value')).toBe(formatCount(42.5))
+    expect(wrapper.find('[data-testid="demo-note"]').exists()).toBe(false)
+
+    api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'no route to host' }))
+    emitJob({ jobId: 'j', at: 1, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
+    await flushPromises()
+    expect(text(wrapper, 'credit-balance-error')).toContain('Balance unavailable offline')
+    expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
+  })
+
+  it('updates the figures when a job finishes', async () => {
+    const { wrapper } = await mountView()
+    api.libraryStats.mockResolvedValue(libraryStats({ totals: { ...libraryStats().totals, images: 1235 }, activeJobs: 0 }))
+    emitJob({ jobId: 'j', at: 1, stage: { kind: 'done', imageIds: ['n'], cost: 0.0125, durationMs: 1000 } })
+    await flushPromises()
+    expect(text(wrapper, 'stat-images')).toBe(formatCount(1235))
+    expect(text(wrapper, 'stat-running')).toBe('No jobs running')
+    expect(api.listImages).toHaveBeenCalledTimes(2)
+  })
+
+  it('stops listening to job progress when unmounted', async () => {
+    const { wrapper } = await mountView()
+    wrapper.unmount()
+    await flushPromises()
+    expect(unlisten).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows zeros and an empty recent strip for an empty library', async () => {
+    api.libraryStats.mockResolvedValue(emptyStats())
+    api.listImages.mockResolvedValue({ items: [], nextCursor: null })
+    const { wrapper } = await mountView()
+    expect(text(wrapper, 'stat-images')).toBe('0')
+    expect(text(wrapper, 'stat-cost')).toBe(formatCost(0))
+    expect(text(wrapper, 'stat-avg-duration')).toBe('—')
+    expect(wrapper.find('[data-testid="recent-image"]').exists()).toBe(false)
+    expect(wrapper.text()).toContain('Nothing here yet')
+  })
+
+  it('shows skeletons while loading, then an error with a retry that works', async () => {
+    let reject: (e: unknown) => void = () => {}
+    api.libraryStats.mockImplementationOnce(() => new Promise((_, r) => { reject = r }))
+    const { wrapper } = await mountView()
+    expect(wrapper.find('[data-testid="stat-images"]').exists()).toBe(false)
+    expect(wrapper.findAll('.skeleton').length).toBeGreaterThan(0)
+    reject(new ApiError({ kind: 'database', message: 'library database error: locked' }))
+    await flushPromises()
+    expect(text(wrapper, 'dashboard-error')).toContain('library database error: locked')
+    await wrapper.get('[data-testid="dashboard-error"] button').trigger('click')
+    await flushPromises()
+    expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
+    expect(wrapper.find('[data-testid="dashboard-error"]').exists()).toBe(false)
+  })
+})

@@ -1,0 +1,171 @@
+import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { setActivePinia, createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import type { JobEvent, JobStage } from '@/api'
+import { imageRecord, jobRecord, settings } from './jobs-fixtures'
+
+// The store is tested over the src/api boundary: the core's commands and events are replaced here.
+const api = vi.hoisted(() => ({
+  onJobProgress: vi.fn(),
+  listJobs: vi.fn(),
+  getJob: vi.fn(),
+  getImage: vi.fn(),
+  generate: vi.fn(),
+  cancelJob: vi.fn(),
+  retryJob: vi.fn(),
+  notify: vi.fn(),
+  windowFocused: vi.fn(),
+}))
+vi.mock('@/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/api')>()
+  return { ...real, api }
+})
+
+import { useJobsStore } from '@/stores/jobs'
+import { useSettingsStore } from '@/stores/settings'
+
+let emit: (e: JobEvent) => void
+const unlisten = vi.fn()
+const event = (stage: JobStage, jobId = 'job-1'): JobEvent => ({ jobId, at: 1, stage })
+
+describe('jobs store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    for (const fn of Object.values(api)) fn.mockReset()
+    unlisten.mockReset()
+    api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return unlisten })
+    api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
+    api.getJob.mockResolvedValue(jobRecord())
+    api.getImage.mockImplementation(async (id: string) => imageRecord(id))
+    api.notify.mockResolvedValue(true)
+    api.windowFocused.mockReturnValue(true)
+    useSettingsStore().settings = { ...settings }
+  })
+
+  it('subscribes once and stops listening on stop', async () => {
+    const jobs = useJobsStore()
+    await Promise.all([jobs.start(), jobs.start()])
+    expect(api.onJobProgress).toHaveBeenCalledTimes(1)
+    jobs.stop()
+    expect(unlisten).toHaveBeenCalledTimes(1)
+  })
+
+  it('picks up unfinished jobs on start so a resumed job shows progress', async () => {
+    api.listJobs.mockImplementation(async (q: { status: string }) => ({
+      items: q.status === 'PROCESSING' ? [jobRecord({ id: 'job-9', status: 'PROCESSING' })] : [],
+      nextCursor: null,
+    }))
+    const jobs = useJobsStore()
+    await jobs.start()
+    expect(api.listJobs.mock.calls.map((c) => c[0].status).sort())
+      .toEqual(['DOWNLOADING', 'PENDING', 'PROCESSING', 'SUBMITTED'])
+    expect(jobs.sessionIds).toEqual(['job-9'])
+    expect(jobs.byId['job-9'].stage.kind).toBe('generating')
+    emit(event({ kind: 'generating', elapsedMs: 4000, polls: 3 }, 'job-9'))
+    expect(jobs.byId['job-9'].stage).toEqual({ kind: 'generating', elapsedMs: 4000, polls: 3 })
+  })
+
+  it('submit puts the new jobs at the top; events move their stage and keep a history', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.generate.mockResolvedValueOnce([jobRecord({ id: 'job-1' })])
+    await jobs.submit({ prompt: 'first' })
+    api.generate.mockResolvedValueOnce([jobRecord({ id: 'job-2' }), jobRecord({ id: 'job-3' })])
+    await jobs.submit({ prompt: 'second', count: 2 })
+    expect(jobs.sessionIds).toEqual(['job-2', 'job-3', 'job-1'])
+    expect(api.generate).toHaveBeenLastCalledWith({ prompt: 'second', count: 2 }, {})
+
+    emit(event({ kind: 'queued' }))
+    emit(event({ kind: 'submitted', taskId: 't1' }))
+    emit(event({ kind: 'downloading', image: 0, images: 1, receivedBytes: 10, totalBytes: 20 }))
+    const job = jobs.byId['job-1']
+    expect(job.stage.kind).toBe('downloading')
+    expect(job.stages.map((s) => s.stage.kind)).toEqual(['queued', 'submitted', 'downloading'])
+    expect(job.record?.status).toBe('DOWNLOADING')
+    expect(api.getJob).not.toHaveBeenCalled()
+    expect(jobs.runningCount).toBe(3)
+  })
+
+  it('fetches the record of a job first seen through an event', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.getJob.mockResolvedValueOnce(jobRecord({ id: 'job-7', status: 'SUBMITTED' }))
+    emit(event({ kind: 'generating', elapsedMs: 1000, polls: 1 }, 'job-7'))
+    await flushPromises()
+    expect(api.getJob).toHaveBeenCalledWith('job-7')
+    expect(jobs.byId['job-7'].record?.prompt).toBe('a red fox in snow')
+    // The older record does not undo what the event said.
+    expect(jobs.byId['job-7'].record?.status).toBe('PROCESSING')
+    expect(jobs.sessionIds).toContain('job-7')
+  })
+
+  it('done fetches the final record and the images', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.generate.mockResolvedValueOnce([jobRecord()])
+    await jobs.submit({ prompt: 'a red fox in snow' })
+    api.getJob.mockResolvedValueOnce(jobRecord({ status: 'COMPLETED', cost: 0.0125, durationMs: 24_100 }))
+    emit(event({ kind: 'done', imageIds: ['img-1', 'img-2'], cost: 0.0125, durationMs: 24_100 }))
+    await flushPromises()
+    expect(api.getJob).toHaveBeenCalledWith('job-1')
+    expect(jobs.byId['job-1'].record?.durationMs).toBe(24_100)
+    expect(jobs.byId['job-1'].images.map((i) => i.id)).toEqual(['img-1', 'img-2'])
+    expect(jobs.finishedCount).toBe(1)
+    expect(jobs.runningCount).toBe(0)
+  })
+
+  it('notifies only when the window is unfocused and notifications are on', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.getJob.mockResolvedValue(jobRecord({ status: 'COMPLETED' }))
+
+    api.windowFocused.mockReturnValue(true)
+    emit(event({ kind: 'done', imageIds: ['img-1'], cost: 0, durationMs: 1 }))
+    await flushPromises()
+    expect(api.notify).not.toHaveBeenCalled()
+
+    api.windowFocused.mockReturnValue(false)
+    useSettingsStore().settings = { ...settings, notifyWhenDone: false }
+    emit(event({ kind: 'done', imageIds: ['img-1'], cost: 0, durationMs: 1 }, 'job-2'))
+    await flushPromises()
+    expect(api.notify).not.toHaveBeenCalled()
+
+    useSettingsStore().settings = { ...settings, notifyWhenDone: true }
+    emit(event({ kind: 'done', imageIds: ['img-1'], cost: 0, durationMs: 1 }, 'job-3'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenCalledWith('Image ready', 'a red fox in snow')
+
+    emit(event({ kind: 'done', imageIds: ['img-1', 'img-2'], cost: 0, durationMs: 1 }, 'job-4'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenLastCalledWith('2 images ready', 'a red fox in snow')
+  })
+
+  it('a failure keeps its typed kind and notifies with the message', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.windowFocused.mockReturnValue(false)
+    api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'api_key_rejected', errorMessage: 'rejected (401)' }))
+    emit(event({ kind: 'failed', error: { kind: 'api_key_rejected', message: 'rejected (401)' } }))
+    await flushPromises()
+    const stage = jobs.byId['job-1'].stage
+    expect(stage.kind === 'failed' && stage.error.kind).toBe('api_key_rejected')
+    expect(jobs.byId['job-1'].record?.errorKind).toBe('api_key_rejected')
+    expect(api.notify).toHaveBeenCalledWith('Generation failed', 'rejected (401)')
+  })
+
+  it('cancel and retry go through the core; a retry joins the list on top', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.generate.mockResolvedValueOnce([jobRecord()])
+    await jobs.submit({ prompt: 'x' })
+    api.cancelJob.mockResolvedValueOnce(jobRecord({ status: 'CANCELLED', errorMessage: 'the service may still charge' }))
+    await jobs.cancel('job-1')
+    expect(api.cancelJob).toHaveBeenCalledWith('job-1')
+    expect(jobs.byId['job-1'].stage).toEqual({ kind: 'cancelled', message: 'the service may still charge' })
+
+    api.retryJob.mockResolvedValueOnce(jobRecord({ id: 'job-2', parentJobId: 'job-1' }))
+    await jobs.retry('job-1')
+    expect(api.retryJob).toHaveBeenCalledWith('job-1')
+    expect(jobs.sessionIds).toEqual(['job-2', 'job-1'])
+  })
+})
