@@ -218,11 +218,21 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
     let copy = std::fs::read(&out).unwrap();
     assert_eq!(copy, original);
 
+    // The UI sends only the chunks before the image data (ui/src/lib/png.ts); both read the same.
+    let head = png_head_before_image_data(&copy).to_vec();
+    assert!(
+        head.len() < copy.len() / 2,
+        "{} of {}",
+        head.len(),
+        copy.len()
+    );
+    let from_head = core.read_image_metadata(head).await.unwrap();
     let meta = core
         .read_image_metadata(copy)
         .await
         .unwrap()
         .expect("metadata");
+    assert_eq!(from_head.as_ref(), Some(&meta));
     assert_eq!(meta.source, MetadataSource::Nanoforge);
     assert_eq!(meta.prompt.as_deref(), Some("a lighthouse to keep"));
     assert_eq!(

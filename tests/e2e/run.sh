@@ -42,6 +42,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 export NANOFORGE_FAKE_PORT=$(free_port)
 export NANOBANANA_BASE_URL="http://127.0.0.1:$NANOFORGE_FAKE_PORT"
 export NANOFORGE_POLL_INTERVAL_MS=250
+# No accessibility bus or desktop portals in a headless session (they only add noise to the log).
+export NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
 unset NANOBANANA_API_KEY
 mkdir -p screenshots
 

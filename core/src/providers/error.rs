@@ -54,7 +54,7 @@ pub enum ProviderError {
     /// The service answered with something that is not its documented envelope.
     #[error("unexpected answer from Nano Banana: {message}")]
     Protocol { message: String },
-    #[error("could not reach {host}: {message}")]
+    #[error("Can't reach {host} ({message}). Check your internet connection, then try again.")]
     Network { host: String, message: String },
     #[error("{what} timed out after {}", human(.after))]
     Timeout { what: String, after: Duration },

@@ -86,7 +86,7 @@ impl Shared {
             () = cancel.cancelled() => None,
         };
         let outcome = match slot {
-            Some(_permit) => self.drive(job, cancel).await,
+            Some(_) => self.drive(job, cancel).await,
             None => Ok(Step::Lost),
         };
         let settled = match outcome {
@@ -97,6 +97,9 @@ impl Shared {
         if let Err(e) = settled {
             tracing::error!(job = %id, error = %e, "could not record the end of a job");
         }
+        // The slot is held until the job's end is recorded and announced, so with a limit of N at
+        // most N jobs are between their start and their final event.
+        drop(slot);
     }
 
     async fn drive(&self, mut job: JobRecord, cancel: &CancellationToken) -> Result<Step> {

@@ -61,11 +61,14 @@ export async function until(browser, what, fn, timeout = 30_000) {
   return value
 }
 
-/** True when every <img> matching `selector` has finished loading real pixels. */
+/** True when every <img> matching `selector` has loaded and decoded real pixels (so a screenshot
+ * taken next shows them, not a placeholder). */
 export async function imagesLoaded(browser, selector) {
-  return browser.execute((sel) => {
+  return browser.executeAsync((sel, done) => {
     const imgs = [...document.querySelectorAll(sel)]
-    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)
+    if (imgs.length === 0 || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return done(false)
+    Promise.all(imgs.map((i) => i.decode().catch(() => null)))
+      .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))
   }, selector)
 }
 

@@ -81,6 +81,15 @@ test('the image is in the Dashboard stats and the Gallery, and search finds it',
   await until(browser, 'the recent thumbnail', () => imagesLoaded(browser, '[data-testid="recent-image"] img'))
   await screenshot(browser, 'studio-dashboard')
 
+  // Charts draw in the real WebView too (chart.js on canvas, under the app's CSP).
+  await goTo(browser, 'analytics')
+  const drawn = await until(browser, 'the charts to draw', () => browser.execute(() => {
+    const canvases = [...document.querySelectorAll('[data-testid^="chart-"] canvas')]
+    return canvases.length === 4 && canvases.every((c) => c.width > 0 && c.height > 0) ? canvases.length : 0
+  }))
+  assert.equal(drawn, 4)
+  await screenshot(browser, 'studio-analytics')
+
   await goTo(browser, 'gallery')
   await until(browser, 'the gallery tile', () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
   const search = await byTestId(browser, 'gallery-search')

@@ -204,9 +204,9 @@ export function startGeneration(s: MockState, req: GenerationRequest, opts: Gene
         j.status = 'FAILED'; j.errorKind = failKind; j.errorMessage = failMessage(failKind); j.cost = 0
         return { kind: 'failed', error: { kind: failKind as never, message: j.errorMessage } }
       }
-      j.status = 'DOWNLOADING'; return { kind: 'downloading', image: 1, images: count, receivedBytes: 400_000, totalBytes: 900_000 }
+      j.status = 'DOWNLOADING'; return { kind: 'downloading', image: 0, images: count, receivedBytes: 400_000, totalBytes: 900_000 }
     },
-    () => ({ kind: 'ingesting', image: count, images: count }),
+    () => ({ kind: 'ingesting', image: count - 1, images: count }),
     () => {
       const ids: string[] = []
       for (let p = 0; p < count; p++) { const img = image(j, p, s.nextId++); img.createdAt = now + p; s.images.push(img); ids.push(img.id) }

@@ -160,9 +160,10 @@ impl NanoBananaClient {
     fn transport_error(&self, call: Call<'_>, e: &reqwest::Error) -> Failure {
         let host = self.host();
         let error = if e.is_connect() {
+            // The innermost cause ("Connection refused", "dns error ...") is what a person can act on.
             ProviderError::Network {
                 host,
-                message: format!("connection failed: {}", error_chain(e)),
+                message: root_cause(e),
             }
         } else if call.is_submit() {
             let reason = if e.is_timeout() {
@@ -218,6 +219,15 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// The last error in `e`'s source chain.
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 fn secs(d: Duration) -> String {

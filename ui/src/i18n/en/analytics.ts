@@ -13,7 +13,7 @@ export default {
     cost: 'Cost',
     successRate: 'Success rate',
     avgDuration: 'Avg. duration',
-    jobs: '{n} jobs in range',
+    jobs: 'No jobs in range | {n} job in range | {n} jobs in range',
     perImage: '{cost} per image',
     failed: 'No failures | {n} failed job | {n} failed jobs',
     allTime: 'All time',

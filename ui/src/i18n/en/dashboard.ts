@@ -11,7 +11,7 @@ export default {
     cost: 'Total cost',
     avgDuration: 'Avg. duration',
     month: 'This month',
-    jobsAndRate: '{jobs} jobs · {rate} success',
+    jobsAndRate: '{jobs} job · {rate} success | {jobs} jobs · {rate} success',
     jobsNoRate: 'No jobs finished yet',
     perImage: '{cost} per image',
     nothingSpent: 'Nothing spent yet',

@@ -17,6 +17,7 @@ export default {
     sizeOption: '{label} · {pixels} px',
     favourites: 'Favourites',
     from: 'From',
+    anyDate: 'Any date',
     to: 'To',
     clear: 'Clear filters',
   },

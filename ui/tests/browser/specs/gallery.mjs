@@ -119,6 +119,25 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       if (label === 'phone') await page.getByRole('button', { name: 'Filters' }).click()
     })
 
+    await check(`${label}: an empty date filter reads "Any date"; a start date narrows the results`, async () => {
+      if (label === 'phone') await page.getByRole('button', { name: 'Filters' }).click()
+      const from = page.getByTestId('filter-from')
+      assert.equal(await from.getAttribute('type'), 'text')
+      assert.equal(await from.getAttribute('placeholder'), 'Any date')
+      await from.focus()
+      assert.equal(await from.getAttribute('type'), 'date')
+      await from.fill('2026-11-15')
+      await from.blur()
+      await page.waitForFunction((n) => {
+        const g = document.querySelector('[data-testid="gallery-grid"]')
+        return g.dataset.complete === 'true' && Number(g.dataset.loaded) > 0 && Number(g.dataset.loaded) < n
+      }, total)
+      assert.equal(await from.getAttribute('type'), 'date', 'a set date keeps the picker')
+      await page.getByTestId('filter-clear').click()
+      await waitComplete(page, total)
+      if (label === 'phone') await page.getByRole('button', { name: 'Filters' }).click()
+    })
+
     await check(`${label}: the viewer opens from the keyboard and ←/→ move through the images`, async () => {
       await grid(page).evaluate((g) => { g.scrollTop = 0 })
       const ids = await tiles(page).evaluateAll((els) => els.slice(0, 3).map((e) => e.dataset.id))
