@@ -4,6 +4,8 @@
 // search and full image still work, and generating says why it cannot.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { copyFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer,
 } from '../lib/app.mjs'
@@ -64,9 +66,11 @@ test('a generation shows live progress and its result', async () => {
   await typePrompt(`@fake{"pendingMs":2500} ${PROMPT}`)
   await click(browser, 'generate-button')
   const { job, seen } = await followNewestJob('generating')
+  // The card fades in; WebDriver reads no text until it is visible.
+  const stageText = await job.$('[data-testid="job-stage-text"]')
+  const text = await until(browser, 'the stage described', async () => (await stageText.getText()).trim())
+  assert.match(text, /generating|downloading|saving|done/i)
   await screenshot(browser, 'studio-generating')
-  const text = await (await job.$('[data-testid="job-stage-text"]')).getText()
-  assert.ok(text.trim().length > 0, 'the stage is described')
   await browser.waitUntil(async () => (await job.getAttribute('data-stage')) === 'done',
     { timeout: 60_000, interval: 50, timeoutMsg: 'the job did not finish' })
   assert.ok(seen.includes('generating'), `stages: ${seen.join(' → ')}`)
@@ -118,6 +122,25 @@ test('the viewer shows the full image; favourite, delete and undo work', async (
   await (await byTestId(browser, 'filter-favourites')).click()
   await until(browser, 'the favourite stays after undo', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
   await (await byTestId(browser, 'filter-favourites')).click()
+})
+
+test('the asset protocol serves the library folder and nothing outside it', async () => {
+  // The same bytes, once inside the library and once next to it: only the first may load.
+  const library = join(process.env.NANOFORGE_DATA_DIR, 'profiles', 'local')
+  const shard = readdirSync(join(library, 'images'))[0]
+  const original = join(library, 'images', shard, readdirSync(join(library, 'images', shard))[0])
+  const outside = join(process.env.NANOFORGE_DATA_DIR, 'outside-the-library.png')
+  copyFileSync(original, outside)
+  const result = await browser.executeAsync((paths, done) => {
+    const load = (path) => new Promise((resolve) => {
+      const img = new Image()
+      img.onload = () => resolve('loaded')
+      img.onerror = () => resolve('refused')
+      img.src = window.__TAURI_INTERNALS__.convertFileSrc(path)
+    })
+    Promise.all(paths.map(load)).then(done)
+  }, [original, outside])
+  assert.deepEqual(result, ['loaded', 'refused'])
 })
 
 test('a task the service fails shows the service message', async () => {
