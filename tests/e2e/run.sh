@@ -34,6 +34,10 @@ Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -n1 "$work/display")"
+# Services the session bus starts for the app (desktop portals) need the display too.
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-update-activation-environment >/dev/null; then
+  dbus-update-activation-environment DISPLAY 2>/dev/null || true
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -42,8 +46,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 export NANOFORGE_FAKE_PORT=$(free_port)
 export NANOBANANA_BASE_URL="http://127.0.0.1:$NANOFORGE_FAKE_PORT"
 export NANOFORGE_POLL_INTERVAL_MS=250
-# No accessibility bus or desktop portals in a headless session (they only add noise to the log).
-export NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
+# No accessibility bus in a headless session (it only adds noise to the log).
+export NO_AT_BRIDGE=1
 unset NANOBANANA_API_KEY
 mkdir -p screenshots
 
