@@ -23,6 +23,7 @@ mod job_data;
 mod lease;
 mod providers;
 mod runner;
+mod tuning;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,9 +38,8 @@ pub use events::{EVENT_BUFFER, JobEvent, JobStage};
 pub use job_data::{ResultUrls, kind_name};
 pub use providers::ProviderKind;
 
-use crate::config::KeySetting;
 use crate::library::{JobRecord, Library};
-use crate::providers::{GenerationRequest, PriceTable};
+use crate::providers::GenerationRequest;
 use crate::{CoreConfig, CoreError, Result};
 use providers::{ProviderChoice, Providers};
 
@@ -346,44 +346,6 @@ impl Queue {
         self.shared.library.release_leases(&self.shared.owner).await
     }
 
-    /// Uses `key` from now on (`NoKey`: the demo provider; `Resolve`: environment, then keychain).
-    /// Jobs already running keep the provider they started with.
-    pub async fn set_api_key(&self, key: KeySetting) {
-        lock(&self.shared.choice).api_key = key;
-        *self.shared.providers.lock().await = None;
-    }
-
-    /// Prices new jobs with `prices`.
-    pub async fn set_prices(&self, prices: PriceTable) {
-        lock(&self.shared.choice).prices = prices;
-        *self.shared.providers.lock().await = None;
-    }
-
-    /// Lets `n` (at least 1) jobs run at once from now on. Lowering it lets running jobs finish;
-    /// the slots they free are then retired.
-    pub fn set_concurrency(&self, n: usize) {
-        let n = n.max(1);
-        let mut count = lock(&self.shared.slot_count);
-        let current = *count;
-        *count = n;
-        drop(count);
-        if n > current {
-            self.shared.slots.add_permits(n - current);
-        } else if n < current {
-            let excess = current - n;
-            let forgotten = self.shared.slots.forget_permits(excess);
-            if forgotten < excess {
-                let slots = Arc::clone(&self.shared.slots);
-                let left = u32::try_from(excess - forgotten).unwrap_or(u32::MAX);
-                tokio::spawn(async move {
-                    if let Ok(permits) = slots.acquire_many_owned(left).await {
-                        permits.forget();
-                    }
-                });
-            }
-        }
-    }
-
     /// Jobs this queue is driving right now.
     pub fn running_jobs(&self) -> Vec<String> {
         self.shared.lock_running().keys().cloned().collect()
@@ -432,7 +394,7 @@ impl Shared {
 }
 
 /// A poisoned lock still guards usable data (a panicking runner does not corrupt it).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
