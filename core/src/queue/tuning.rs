@@ -14,9 +14,16 @@ impl Queue {
         *self.shared.providers.lock().await = None;
     }
 
-    /// Prices new jobs with `prices`.
+    /// Prices new jobs with `prices`. Unchanged prices keep the providers (rebuilding them would
+    /// ask the keychain again).
     pub async fn set_prices(&self, prices: PriceTable) {
-        lock(&self.shared.choice).prices = prices;
+        {
+            let mut choice = lock(&self.shared.choice);
+            if choice.prices == prices {
+                return;
+            }
+            choice.prices = prices;
+        }
         *self.shared.providers.lock().await = None;
     }
 

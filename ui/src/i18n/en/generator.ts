@@ -108,7 +108,6 @@ export default {
     loading: 'Loading images…',
     cost: 'Cost',
     duration: 'Time',
-    saveFilter: 'Image',
   },
   notify: {
     doneTitle: 'Image ready | {n} images ready',
