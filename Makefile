@@ -5,7 +5,7 @@ APP_BIN := target/debug/nanoforge-app
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
 .PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist app-prod \
-        test-rust test-bindings test-ui test-browser
+        test-rust test-bindings test-ui test-browser test-oidc-provider
 
 run: setup-app app-prod
 	$(APP_BIN)
@@ -14,6 +14,7 @@ test: setup-test
 	cargo fmt --all -- --check
 	$(MAKE) lint
 	$(MAKE) test-rust
+	$(MAKE) test-oidc-provider
 	$(MAKE) test-bindings
 	$(MAKE) test-ui
 	$(MAKE) test-browser
@@ -42,6 +43,10 @@ test-bindings: bindings
 
 bindings:
 	cargo test -p nanoforge-app --test bindings --quiet
+
+# The local OpenID provider the sign-in tests run against, checked on its own.
+test-oidc-provider:
+	node --test tests/oidc-provider/selftest.mjs
 
 test-ui:
 	cd ui && npm run typecheck && npx vitest run

@@ -40,6 +40,7 @@ npm_install() {
 npm_install ui
 if [ "$mode" = test ]; then
   npm_install tests/e2e
+  npm_install tests/oidc-provider
   # tauri-driver bridges WebDriver to WebKitWebDriver for the real-window tests.
   if [ ! -x .tools/bin/tauri-driver ]; then
     echo "setup: cargo install tauri-driver"
