@@ -13,12 +13,22 @@ use clap::{Parser, Subcommand};
                   offline demo provider: demo images, not AI."
 )]
 pub struct Cli {
+    /// Use this profile's library (an id from `nanoforge account list`, or `local`) instead of the
+    /// current one. Also NANOFORGE_PROFILE.
+    #[arg(long, global = true, value_name = "ID")]
+    pub profile: Option<String>,
+    /// Log what happens (info level) on stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Sign in with Google, list, switch and remove profiles on this device.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Generate images and store them in the library.
     Generate(GenerateArgs),
     /// Jobs, newest first.
@@ -113,4 +123,36 @@ pub struct GenerateArgs {
     /// One JSON object per job on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Sign in with Google in the browser; the account's library becomes current. Prints the
+    /// sign-in URL first (open it yourself if no browser opens).
+    Login {
+        /// Do not try to open a browser; only print the URL.
+        #[arg(long)]
+        no_browser: bool,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Profiles on this device (`local` is always there).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a profile current (for the app and the CLI).
+    Use { id: String },
+    /// Back to the local library; the account's files and keys stay on this device.
+    Logout,
+    /// Delete a profile's library folder and keys from this device (the bucket is not touched).
+    Remove {
+        id: String,
+        /// Confirm: this deletes the images of that profile on this device.
+        #[arg(long)]
+        yes: bool,
+    },
 }

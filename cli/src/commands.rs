@@ -34,10 +34,10 @@ pub async fn list(
         status,
         ..JobQuery::default()
     };
-    let page = core.library().list_jobs(&query).await?;
+    let page = core.session().library().list_jobs(&query).await?;
     let mut out = Vec::with_capacity(page.items.len());
     for job in &page.items {
-        out.push(output::job_json(core.library(), job).await?);
+        out.push(output::job_json(core.session().library(), job).await?);
     }
     if json {
         println!("{}", output::to_json(&out)?);
@@ -52,8 +52,8 @@ pub async fn list(
 }
 
 pub async fn show(core: &AppCore, id: &str, json: bool) -> Result<()> {
-    let job = core.library().get_job(id.trim()).await?;
-    let out = output::job_json(core.library(), &job).await?;
+    let job = core.session().library().get_job(id.trim()).await?;
+    let out = output::job_json(core.session().library(), &job).await?;
     if json {
         println!("{}", output::to_json(&out)?);
     } else {
@@ -82,13 +82,17 @@ pub async fn credits(core: &AppCore, json: bool) -> Result<()> {
         (ProviderKind::NanoBanana, Some(balance)) => {
             println!("Nano Banana balance: {balance} credits");
         }
-        _ => println!("{DEMO_NOTICE}"),
+        _ => eprintln!("{DEMO_NOTICE}"),
     }
     Ok(())
 }
 
 pub async fn stats(core: &AppCore, json: bool) -> Result<()> {
-    let stats = core.library().stats(&StatsQuery::default()).await?;
+    let stats = core
+        .session()
+        .library()
+        .stats(&StatsQuery::default())
+        .await?;
     if json {
         println!("{}", output::to_json(&stats)?);
         return Ok(());
@@ -119,9 +123,9 @@ pub async fn export(core: &AppCore, ids: &[String], out: &Path) -> Result<()> {
     let mut image_ids = Vec::new();
     for id in ids {
         let id = id.trim();
-        match core.library().get_job(id).await {
+        match core.session().library().get_job(id).await {
             Ok(job) => {
-                let images = core.library().job_images(&job.id).await?;
+                let images = core.session().library().job_images(&job.id).await?;
                 if images.is_empty() {
                     return Err(CoreError::InvalidInput(format!(
                         "job {id} has no images to export"
@@ -133,19 +137,27 @@ pub async fn export(core: &AppCore, ids: &[String], out: &Path) -> Result<()> {
             Err(e) => return Err(e),
         }
     }
-    let written = core.library().export_zip(&image_ids, out).await?;
+    let written = core.session().library().export_zip(&image_ids, out).await?;
     println!("Exported {written} image(s) to {}", out.display());
     Ok(())
 }
 
 pub async fn info(core: &AppCore, json: bool) -> Result<()> {
     let info = core.app_info().await?;
+    let library_dir = core.session().library().root().display().to_string();
     if json {
-        println!("{}", output::to_json(&info)?);
+        let out = serde_json::json!({
+            "version": info.version,
+            "profile_id": info.profile_id,
+            "data_dir": info.data_dir,
+            "library_dir": library_dir,
+            "job_count": info.job_count,
+        });
+        println!("{}", output::to_json(&out)?);
     } else {
         println!(
-            "nanoforge {}\nprofile: {}\nlibrary: {}\njobs: {}",
-            info.version, info.profile_id, info.library_dir, info.job_count
+            "nanoforge {}\nprofile: {}\nlibrary: {library_dir}\njobs: {}",
+            info.version, info.profile_id, info.job_count
         );
     }
     Ok(())
@@ -153,7 +165,7 @@ pub async fn info(core: &AppCore, json: bool) -> Result<()> {
 
 pub async fn seed_synthetic(core: &AppCore, count: u32) -> Result<()> {
     let started = std::time::Instant::now();
-    let added = core.library().seed_synthetic(count).await?;
+    let added = core.session().library().seed_synthetic(count).await?;
     println!(
         "added {added} synthetic demo images in {:.1} s",
         started.elapsed().as_secs_f64()

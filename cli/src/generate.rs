@@ -73,7 +73,7 @@ pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Resul
         None => core.default_provider().await?,
     };
     if provider == ProviderKind::Demo && !args.json {
-        println!("{DEMO_NOTICE}");
+        eprintln!("{DEMO_NOTICE}");
     }
     let events = core.subscribe();
     let jobs = core.generate_with(request, options).await?;
@@ -99,7 +99,7 @@ pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failu
     }
     let mut jobs = Vec::new();
     for id in &ids {
-        jobs.push(core.library().get_job(id).await?);
+        jobs.push(core.session().library().get_job(id).await?);
     }
     let outcome = finish(core, &jobs, events, json).await;
     if let Some(first) = report.skipped.first() {
@@ -135,7 +135,7 @@ async fn finish(
     bars.finish().await;
     let mut failed = Vec::new();
     for job in &finished {
-        let out = output::job_json(core.library(), job).await?;
+        let out = output::job_json(core.session().library(), job).await?;
         if json {
             println!("{}", output::to_json(&out)?);
         } else {

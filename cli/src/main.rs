@@ -1,8 +1,10 @@
 //! `nanoforge`: the command line over the same core and library as the app.
 //!
-//! Exit status 0 on success; otherwise non-zero with one line on stderr (2 for a command line
-//! clap cannot read, 130 after Ctrl-C).
+//! Exit status (see `shared/notes/cli.md`): 0 success; 1 a failure at run time; 2 a usage error or
+//! a question that needs `--yes`; 130 after Ctrl-C. stdout carries only results; notices go to
+//! stderr, errors as one line starting `nanoforge:`.
 
+mod accounts;
 mod args;
 mod commands;
 mod generate;
@@ -10,71 +12,109 @@ mod output;
 mod progress;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use clap::error::ErrorKind as ClapErrorKind;
-use nanoforge_core::{AppCore, CoreConfig, CoreError};
+use nanoforge_core::accounts::KeychainStore;
+use nanoforge_core::{AppCore, CoreConfig, CoreError, ErrorKind, ProfileChoice};
 
 use args::{Cli, Command};
 
-/// Why a command did not succeed: the one line for stderr.
+/// Why a command did not succeed: the one line for stderr, its error kind and the exit status.
 #[derive(Debug)]
-pub struct Failure(String);
+pub struct Failure {
+    message: String,
+    kind: Option<ErrorKind>,
+    code: u8,
+}
 
 impl Failure {
+    /// A failure at run time (exit 1).
     pub fn line(message: impl Into<String>) -> Self {
-        Failure(message.into())
+        Failure {
+            message: message.into(),
+            kind: None,
+            code: 1,
+        }
+    }
+
+    /// A usage problem, or a question that needs `--yes` (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            kind: None,
+            code: 2,
+        }
     }
 }
 
 impl From<CoreError> for Failure {
     fn from(e: CoreError) -> Self {
-        Failure(e.to_string())
+        Failure {
+            kind: Some(e.kind()),
+            message: e.to_string(),
+            code: 1,
+        }
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .try_init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_failure(&e),
     };
+    let level = if cli.verbose { "info" } else { "warn" };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
     // Bad generation input is refused before the library is even opened.
     if let Command::Generate(args) = &cli.command
         && let Err(e) = generate::parse_request(args)
     {
-        return fail(&Failure::from(e), ExitCode::FAILURE);
+        return fail(&Failure::from(e));
     }
+    let choice = match cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("NANOFORGE_PROFILE").ok())
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(id) => ProfileChoice::Named(id),
+        None => ProfileChoice::Current,
+    };
     let core = match CoreConfig::from_env() {
-        Ok(config) => AppCore::open(config).await,
+        Ok(config) => AppCore::open(config, Arc::new(KeychainStore::new()), choice).await,
         Err(e) => Err(e),
     };
     let core = match core {
         Ok(core) => core,
-        Err(e) => return fail(&Failure::from(e), ExitCode::FAILURE),
+        Err(e) => return fail(&Failure::from(e)),
     };
-    tokio::select! {
-        result = run(&core, cli.command) => match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(failure) => fail(&failure, ExitCode::FAILURE),
-        },
+    let outcome = tokio::select! {
+        result = run(&core, cli.command) => result,
         _ = tokio::signal::ctrl_c() => {
-            // Hand the jobs back at once so `nanoforge resume` (or the app) continues them.
             let _ = core.shutdown().await;
-            fail(
-                &Failure::line("interrupted; run `nanoforge resume` to finish unfinished jobs"),
-                ExitCode::from(130),
-            )
+            eprintln!("nanoforge: interrupted; run `nanoforge resume` to finish unfinished jobs");
+            return ExitCode::from(130);
         }
+    };
+    // Hand any job still held back at once, so `nanoforge resume` (or the app) continues it.
+    let _ = core.shutdown().await;
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => fail(&failure),
     }
 }
 
 async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
     match command {
+        Command::Account(command) => accounts::run(core, command).await,
         Command::Generate(args) => generate::generate(core, &args).await,
         Command::Resume { json } => generate::resume(core, json).await,
         Command::Retry { id, json } => generate::retry(core, &id, json).await,
@@ -94,11 +134,15 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
     }
 }
 
-/// One line on stderr, whatever the message contains.
-fn fail(failure: &Failure, code: ExitCode) -> ExitCode {
-    let line = failure.0.split_whitespace().collect::<Vec<_>>().join(" ");
-    eprintln!("nanoforge: {line}");
-    code
+/// One line on stderr, whatever the message contains (control characters from a service's
+/// answer cannot move the cursor or recolour the terminal).
+fn fail(failure: &Failure) -> ExitCode {
+    let line = output::sanitize(&failure.message);
+    match failure.kind {
+        Some(kind) => eprintln!("nanoforge: {line} [{}]", output::kind_name(kind)),
+        None => eprintln!("nanoforge: {line}"),
+    }
+    ExitCode::from(failure.code)
 }
 
 /// Help and version print as usual; a command line clap cannot read gets its first line only.
@@ -122,7 +166,7 @@ fn clap_failure(e: &clap::Error) -> ExitCode {
                 .collect();
             let message = message.join(" ");
             let message = message.trim_start_matches("error: ");
-            fail(&Failure::line(message), ExitCode::from(2))
+            fail(&Failure::usage(message))
         }
     }
 }

@@ -182,3 +182,22 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
     }
     lines.join("\n")
 }
+
+/// Text from a service or a file, made safe for a terminal: control characters (escape
+/// sequences, carriage returns, NULs) become spaces and runs of whitespace one space.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The stored spelling of an error kind (`out_of_credits`).
+pub fn kind_name(kind: nanoforge_core::ErrorKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "internal".to_owned())
+}

@@ -128,7 +128,8 @@ async fn bad_input_is_refused_with_one_line_before_any_request() {
     let info = env.run(&["info", "--json"]).await;
     info.assert_ok();
     let info: Value = serde_json::from_str(&info.stdout).unwrap();
-    assert_eq!(info["jobCount"], 0, "nothing recorded either");
+    assert_eq!(info["job_count"], 0, "nothing recorded either");
+    assert_eq!(info["profile_id"], "local");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,10 +140,11 @@ async fn without_a_key_or_keychain_a_fresh_install_makes_a_labelled_demo_image()
     let run = env.run_command(cmd).await;
     run.assert_ok();
     assert!(run.stdout.contains("demo image, not AI"), "{}", run.stdout);
+    // Notices go to stderr; stdout carries only the result.
     assert!(
-        run.stdout.contains("offline demo provider"),
+        run.stderr.contains("offline demo provider"),
         "{}",
-        run.stdout
+        run.stderr
     );
 
     let mut cmd = env.command(&["list", "--json"]);

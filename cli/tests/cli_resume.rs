@@ -111,8 +111,7 @@ async fn ctrl_c_hands_the_job_back_at_once() {
     // The lease is released, so a resume does not have to wait for it to expire.
     let library = nanoforge_core::library::Library::open(
         env.dir.path(),
-        "local",
-        nanoforge_core::profile::ProfileKind::Local,
+        &nanoforge_core::accounts::Profile::local(),
     )
     .await
     .expect("open the library");

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use image::{ImageFormat, Rgb, RgbImage};
+use nanoforge_core::accounts::Profile;
 use nanoforge_core::library::{
     Cursor as PageCursor, EmbeddedMetadata, ImageQuery, IngestOptions, IngestSource, Library,
     StatsQuery,
 };
-use nanoforge_core::profile::ProfileKind;
 
 const SEEDED_ROWS: u32 = 100_000;
 const SEARCH_TERM: &str = "lighthouse";
@@ -66,7 +66,7 @@ fn main() {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let lib = rt
-        .block_on(Library::open(dir.path(), "local", ProfileKind::Local))
+        .block_on(Library::open(dir.path(), &Profile::local()))
         .expect("open library");
     let started = Instant::now();
     rt.block_on(lib.seed_synthetic(SEEDED_ROWS)).expect("seed");

@@ -1,37 +1,31 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::accounts::OidcConfig;
 use crate::providers::{GenerationTimeouts, PriceTable, RetryPolicy};
-use crate::secrets::{ApiKey, ApiKeyStore};
 
-/// The application identifier; the platform data dir of the app and the CLI's default both end in it,
-/// so both use the same library.
-pub const APP_IDENTIFIER: &str = "dev.nanoforge.studio";
+pub use crate::APP_IDENTIFIER;
 
 pub const DEFAULT_NANOBANANA_BASE_URL: &str = "https://api.nanobananaapi.ai";
 
-/// Where the Nano Banana API key comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum KeySetting {
-    /// `NANOBANANA_API_KEY`, else the OS keychain; an unreachable keychain counts as no key.
-    #[default]
-    Resolve,
-    /// This key (tests, or a shell that already read it).
-    Fixed(ApiKey),
-    /// No key: the offline demo provider is the only one.
-    NoKey,
-}
-
-/// Everything the core needs to start. Built once by the shell (from the platform's app-data dir)
-/// or by the CLI (from the environment).
+/// Everything the core needs to start besides its secret store (which the shell hands to
+/// [`crate::AppCore::open`]). Built once by the shell (from the platform's app-data dir) or by the
+/// CLI (from the environment).
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
-    /// Root of all local data: one sub-folder per profile under `profiles/`.
+    /// Root of all local data: `profiles.json` and one sub-folder per profile under `profiles/`.
     pub data_dir: PathBuf,
     pub nanobanana_base_url: String,
-    pub api_key: KeySetting,
-    /// The keychain entry the API key is read from and saved to (tests use their own).
-    pub key_store: ApiKeyStore,
+    /// The identity provider and client used to sign in (Google unless configured otherwise).
+    pub oidc: OidcConfig,
+    /// How long a sign-in waits for the browser.
+    pub sign_in_timeout: Duration,
+    /// Resume the unfinished jobs of a profile when it is opened (the app; the CLI resumes only
+    /// on `nanoforge resume`).
+    pub auto_resume: bool,
+    /// Whether `NANOBANANA_API_KEY` and the other key variables override the secret store (on
+    /// when the configuration comes from the environment; tests set their keys explicitly).
+    pub secret_env_overrides: bool,
     /// Time between two status checks of one task.
     pub poll_interval: Duration,
     /// Jobs of this process that may run (submit to ingest) at the same time.
@@ -57,8 +51,10 @@ impl CoreConfig {
         Self {
             data_dir: data_dir.into(),
             nanobanana_base_url: DEFAULT_NANOBANANA_BASE_URL.to_owned(),
-            api_key: KeySetting::Resolve,
-            key_store: ApiKeyStore::new(),
+            oidc: OidcConfig::default(),
+            sign_in_timeout: crate::accounts::DEFAULT_SIGN_IN_TIMEOUT,
+            auto_resume: false,
+            secret_env_overrides: false,
             poll_interval: Duration::from_secs(1),
             concurrency: 4,
             prices: PriceTable::default(),
@@ -100,6 +96,8 @@ impl CoreConfig {
             None => default_data_dir()?,
         };
         let mut config = Self::new(data_dir);
+        config.oidc = OidcConfig::from_lookup(&var);
+        config.secret_env_overrides = true;
         if let Some(url) = set("NANOBANANA_BASE_URL") {
             config.nanobanana_base_url = url.trim().trim_end_matches('/').to_owned();
         }
@@ -126,8 +124,14 @@ impl CoreConfig {
     /// Refuses settings the queue cannot work with.
     pub fn check(&self) -> crate::Result<()> {
         let bad = |m: &str| Err(crate::CoreError::Config(m.to_owned()));
-        if self.concurrency == 0 || self.concurrency > 64 {
-            return bad("the concurrency must be between 1 and 64");
+        if self.concurrency == 0 || self.concurrency > crate::settings::MAX_CONCURRENCY as usize {
+            return bad("the concurrency must be between 1 and 8");
+        }
+        if !crate::providers::net::is_secure_or_loopback(&self.nanobanana_base_url) {
+            return Err(crate::CoreError::Config(format!(
+                "NANOBANANA_BASE_URL {} must be an https address (plain http only on this computer)",
+                self.nanobanana_base_url
+            )));
         }
         if self.poll_interval.is_zero() {
             return bad("the poll interval must be longer than zero");

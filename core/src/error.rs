@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -39,10 +39,13 @@ pub enum CoreError {
     /// A job was cancelled by the user.
     #[error("{0}")]
     Cancelled(String),
+    /// Signing in failed; its own kind says how.
+    #[error(transparent)]
+    SignIn(#[from] crate::accounts::SignInError),
 }
 
 /// What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ErrorKind {
@@ -72,6 +75,12 @@ pub enum ErrorKind {
     // The job queue.
     Interrupted,
     Cancelled,
+    // Accounts.
+    SignInNotConfigured,
+    SignInDenied,
+    SignInFailed,
+    InvalidToken,
+    ClockSkew,
 }
 
 impl CoreError {
@@ -89,6 +98,7 @@ impl CoreError {
             CoreError::Cancelled(_) => ErrorKind::Cancelled,
             CoreError::InvalidImage(_) => ErrorKind::InvalidImage,
             CoreError::ImageTooLarge(_) => ErrorKind::ImageTooLarge,
+            CoreError::SignIn(e) => e.kind(),
         }
     }
 }
@@ -109,7 +119,16 @@ pub struct AppError {
 
 impl From<CoreError> for AppError {
     fn from(e: CoreError) -> Self {
-        tracing::debug!(error = %e, "command failed");
+        let kind = e.kind();
+        // Failures of our own (not of the user's input or the network) belong in the log file.
+        if matches!(
+            kind,
+            ErrorKind::Internal | ErrorKind::Database | ErrorKind::Io
+        ) {
+            tracing::warn!(error = %e, ?kind, "command failed");
+        } else {
+            tracing::debug!(error = %e, ?kind, "command failed");
+        }
         AppError {
             kind: e.kind(),
             message: e.to_string(),

@@ -1,6 +1,6 @@
 //! A profile's preferences, kept in its library (`settings` table, one JSON document) so they
 //! travel with the library: generation defaults, the price table, concurrency, notifications.
-//! Secrets are not preferences: the API key lives in the OS keychain (see [`crate::secrets`]).
+//! Secrets are not preferences: the API key lives in the OS keychain (see [`crate::accounts::secrets`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +107,7 @@ impl Library {
         )
         .bind(SETTINGS_KEY)
         .bind(json)
-        .bind(crate::queue::now_ms())
+        .bind(crate::clock::now_ms())
         .execute(self.pool())
         .await?;
         Ok(())

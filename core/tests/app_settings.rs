@@ -3,13 +3,14 @@
 
 mod queue_support;
 
+use std::sync::Arc;
+
 use fake_nanobanana::TaskScenario;
-use nanoforge_core::config::KeySetting;
+use nanoforge_core::accounts::{KeySource, KeychainStore, SecretPurpose, SecretStore, Secrets};
 use nanoforge_core::library::{ImageQuery, JobStatus, MetadataSource};
 use nanoforge_core::providers::{Model, SizePreset};
 use nanoforge_core::queue::{JobStage, ProviderKind};
-use nanoforge_core::secrets::{ApiKeyStore, KeySource};
-use nanoforge_core::{AppCore, ErrorKind, Settings};
+use nanoforge_core::{AppCore, ErrorKind, ProfileChoice, Settings};
 use queue_support::*;
 
 #[tokio::test]
@@ -146,25 +147,27 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
         return;
     }
     let s = setup().await;
-    let store = ApiKeyStore::with_names(
-        "dev.nanoforge.studio.test",
-        format!("app-settings-{}", std::process::id()),
-    );
-    let _ = store.delete();
-    let core = s
-        .core_with(|c| {
-            c.api_key = KeySetting::Resolve;
-            c.key_store = store.clone();
-        })
-        .await;
+    // Its own keychain service, so a developer's real key is never touched.
+    let store = Arc::new(KeychainStore::with_service(format!(
+        "dev.nanoforge.studio.test.settings-{}",
+        std::process::id()
+    )));
+    let _ = store.delete("local", SecretPurpose::NanoBananaKey);
+    let secrets = Secrets::new(store.clone());
+    let core = AppCore::open_with(s.config(), secrets, ProfileChoice::Current)
+        .await
+        .unwrap();
 
-    let before = core.api_key_status().await.unwrap();
+    let before = core.key_status(SecretPurpose::NanoBananaKey).await.unwrap();
     assert!(!before.configured);
     assert_eq!(before.provider, ProviderKind::Demo);
     assert!(before.keychain_error.is_none(), "{before:?}");
 
     let key = s.server.api_key().to_owned();
-    let status = core.set_api_key(format!("  {key}\n")).await.unwrap();
+    let status = core
+        .set_key(SecretPurpose::NanoBananaKey, format!("  {key}\n"))
+        .await
+        .unwrap();
     assert!(status.configured);
     assert_eq!(status.source, Some(KeySource::Keychain));
     assert_eq!(status.provider, ProviderKind::NanoBanana);
@@ -192,11 +195,17 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
         ("nanobanana", JobStatus::Completed)
     );
 
-    let cleared = core.clear_api_key().await.unwrap();
+    let cleared = core.clear_key(SecretPurpose::NanoBananaKey).await.unwrap();
     assert!(!cleared.configured);
     assert_eq!(cleared.provider, ProviderKind::Demo);
-    assert_eq!(store.get().unwrap(), None);
-    let blank = core.set_api_key("   ".into()).await.unwrap_err();
+    assert_eq!(
+        store.get("local", SecretPurpose::NanoBananaKey).unwrap(),
+        None
+    );
+    let blank = core
+        .set_key(SecretPurpose::NanoBananaKey, "   ".into())
+        .await
+        .unwrap_err();
     assert_eq!(blank.kind(), ErrorKind::InvalidInput);
 }
 

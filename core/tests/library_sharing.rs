@@ -7,16 +7,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use library_support::*;
+use nanoforge_core::accounts::{Profile, ProfileKind};
 use nanoforge_core::library::{ImageQuery, IngestOptions, JobQuery, JobStatus, JobUpdate, Library};
-use nanoforge_core::profile::ProfileKind;
 
 #[tokio::test]
 async fn a_second_profile_sees_nothing_of_the_first() {
     let dir = tempfile::tempdir().unwrap();
-    let alice = Library::open(dir.path(), "local", ProfileKind::Local)
-        .await
-        .unwrap();
-    let bob = Library::open(dir.path(), "google-bob", ProfileKind::Google)
+    let alice = Library::open(dir.path(), &Profile::local()).await.unwrap();
+    let bob = Library::open(dir.path(), &Profile::new("google-bob", ProfileKind::Google))
         .await
         .unwrap();
     let job = job(&alice, "alice's secret").await;
@@ -91,9 +89,7 @@ async fn writer_child() {
     let dir = PathBuf::from(dir);
     std::fs::write(dir.join(format!("ready-{id}")), b"").unwrap();
     wait_for(&dir.join("go"));
-    let lib = Library::open(&dir, "local", ProfileKind::Local)
-        .await
-        .unwrap();
+    let lib = Library::open(&dir, &Profile::local()).await.unwrap();
     let seed_base: u32 = id.parse::<u32>().unwrap() * 1000;
     for i in 0..JOBS_PER_WRITER {
         let job = lib
@@ -192,9 +188,7 @@ async fn two_processes_write_one_library_concurrently() {
         );
     }
 
-    let lib = Library::open(dir.path(), "local", ProfileKind::Local)
-        .await
-        .unwrap();
+    let lib = Library::open(dir.path(), &Profile::local()).await.unwrap();
     assert_eq!(
         lib.job_count().await.unwrap(),
         i64::from(2 * JOBS_PER_WRITER)

@@ -66,7 +66,7 @@ async fn a_wrong_key_is_rejected_by_the_server() {
     let server = fake().await;
     let mut config = config(&server);
     config.check_credits_before_submit = true;
-    let key = nanoforge_core::secrets::ApiKey::new("wrong-key").unwrap();
+    let key = nanoforge_core::accounts::ApiKey::new("wrong-key").unwrap();
     let client = NanoBananaClient::new(config, Some(key)).unwrap();
     let error = submit_error(&client).await;
     assert_eq!(error.kind(), ErrorKind::ApiKeyRejected);

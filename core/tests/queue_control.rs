@@ -46,7 +46,7 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
     );
     assert_eq!(core.wait(&id).await.unwrap().status, JobStatus::Cancelled);
     eventually("the runner to stop", || {
-        core.queue().running_jobs().is_empty()
+        core.session().queue().running_jobs().is_empty()
     })
     .await;
     let polls = s.server.count(Endpoint::Poll);
@@ -86,7 +86,7 @@ async fn a_queued_job_cancelled_before_its_turn_is_never_sent() {
     core.cancel(&first[0].id).await.unwrap();
     assert_eq!(core.wait(&second[0].id).await.unwrap().attempts, 0);
     eventually("both runners to stop", || {
-        core.queue().running_jobs().is_empty()
+        core.session().queue().running_jobs().is_empty()
     })
     .await;
     assert_eq!(s.server.submit_count(), 1, "only the first job was sent");
@@ -114,7 +114,7 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
     let stages = events_of(&mut events, &id).await;
     assert!(matches!(stages.last(), Some(JobStage::Cancelled { .. })));
     eventually("the app to stop polling", || {
-        app.queue().running_jobs().is_empty()
+        app.session().queue().running_jobs().is_empty()
     })
     .await;
     assert_eq!(app.wait(&id).await.unwrap().status, JobStatus::Cancelled);

@@ -6,11 +6,9 @@ mod queue_support;
 use std::time::Duration;
 
 use fake_nanobanana::{Endpoint, FaultAction, Outcome, Target, TaskScenario};
-use nanoforge_core::config::KeySetting;
 use nanoforge_core::library::JobStatus;
 use nanoforge_core::providers::Model;
 use nanoforge_core::queue::{GenerateOptions, JobStage};
-use nanoforge_core::secrets::ApiKey;
 use nanoforge_core::{ErrorKind, queue};
 use queue_support::{endpoints, events_of, request, setup};
 use tokio::time::Instant;
@@ -50,7 +48,7 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
         }
         other => panic!("{other:?}"),
     }
-    assert!(core.queue().running_jobs().is_empty());
+    assert!(core.session().queue().running_jobs().is_empty());
     assert!(core.library().job_images(&job.id).await.unwrap().is_empty());
     assert_eq!(job.cost, 0.0, "no images, no cost recorded");
 }
@@ -58,9 +56,7 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
 #[tokio::test]
 async fn a_rejected_api_key_fails_the_job_without_submitting_or_polling() {
     let s = setup().await;
-    let core = s
-        .core_with(|c| c.api_key = KeySetting::Fixed(ApiKey::new("wrong-key").unwrap()))
-        .await;
+    let core = s.core_with_key("wrong-key").await;
     let jobs = core
         .generate(request("a cat", Model::NanoBanana2))
         .await

@@ -4,7 +4,6 @@
 mod queue_support;
 
 use fake_nanobanana::{Endpoint, TaskScenario};
-use nanoforge_core::config::KeySetting;
 use nanoforge_core::library::{JobStatus, read_generation_metadata};
 use nanoforge_core::providers::{AspectRatio, Model, SizePreset};
 use nanoforge_core::queue::{JobStage, ProviderKind, ResultUrls};
@@ -151,7 +150,7 @@ async fn one_image_per_task_models_get_one_job_per_image_and_nano_banana_shares_
 #[tokio::test]
 async fn without_an_api_key_the_demo_provider_makes_free_labelled_images_offline() {
     let s = setup().await;
-    let core = s.core_with(|c| c.api_key = KeySetting::NoKey).await;
+    let core = s.core_without_key().await;
     assert_eq!(core.default_provider().await.unwrap(), ProviderKind::Demo);
     let credits = core.credits().await.unwrap();
     assert_eq!(

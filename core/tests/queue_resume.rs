@@ -198,7 +198,7 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
         "{report:?}"
     );
     let lease = app.library().job_lease(&id).await.unwrap().expect("leased");
-    assert_eq!(lease.owner, app.queue().owner_id());
+    assert_eq!(lease.owner, app.session().queue().owner_id());
 
     // A process that died holding a lease: its claim runs out and the job is taken over.
     s.server.set_scenario(TaskScenario::default());

@@ -1,19 +1,31 @@
-//! The Tauri shell: builds one [`AppCore`] from the platform's app-data dir, manages it, and exposes
-//! typed commands that are one-line calls into the core.
+//! The Tauri shell: builds one [`AppCore`] from the platform's app-data dir, manages it, serves
+//! library images by id, forwards core events, and exposes typed commands that are one-line calls
+//! into the core. Everything but [`run`] is generic over Tauri's runtime, so the shell is tested
+//! on the mock runtime (`tests/shell.rs`).
 
 mod commands;
 mod events;
+mod image_protocol;
+mod lifecycle;
 
-use nanoforge_core::{AppCore, CoreConfig};
-use tauri::Manager;
+use tauri::{Manager, Runtime};
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-/// The one list of commands and events; `run()` mounts it and a test exports `ui/src/bindings.ts`.
-pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{app, files, generation, library, settings};
-    Builder::<tauri::Wry>::new()
+pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
+
+/// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
+pub fn specta_builder<R: Runtime>() -> Builder<R> {
+    use commands::{accounts, app, files, generation, library, settings};
+    Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
+            accounts::accounts_state,
+            accounts::begin_sign_in::<tauri::Wry>,
+            accounts::finish_sign_in,
+            accounts::cancel_sign_in,
+            accounts::switch_profile,
+            accounts::sign_out,
+            accounts::remove_profile,
             library::list_images,
             library::get_image,
             library::list_jobs,
@@ -28,27 +40,27 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             library::check_library,
             library::save_image_as,
             library::read_image_metadata,
-            files::copy_image,
-            files::open_image,
-            files::reveal_in_folder,
+            files::copy_image::<tauri::Wry>,
+            files::open_image::<tauri::Wry>,
+            files::reveal_in_folder::<tauri::Wry>,
             settings::get_settings,
             settings::update_settings,
-            settings::api_key_status,
-            settings::set_api_key,
-            settings::clear_api_key,
+            settings::key_status,
+            settings::set_key,
+            settings::clear_key,
             generation::generate,
             generation::cancel_job,
             generation::retry_job,
             generation::credits,
         ])
-        .events(collect_events![events::JobProgress])
+        .events(collect_events![events::JobProgress, events::ProfileChanged])
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
-pub fn export_bindings(
-    builder: &Builder<tauri::Wry>,
+pub fn export_bindings<R: Runtime>(
+    builder: &Builder<R>,
     path: &std::path::Path,
 ) -> Result<(), String> {
     builder
@@ -61,43 +73,40 @@ pub fn export_bindings(
         .map_err(|e| e.to_string())
 }
 
-#[cfg_attr(mobile, tauri::mobile_entry_point)]
-pub fn run() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .try_init();
-    let builder = specta_builder();
-    let result = tauri::Builder::default()
+/// The app without its core: plugins, commands, the image protocol. [`run`] adds the core (from
+/// the environment) in `setup`; tests manage one of their own.
+pub fn app_builder<R: Runtime>(tauri: tauri::Builder<R>, specta: &Builder<R>) -> tauri::Builder<R> {
+    tauri
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(specta.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, image_protocol::handle)
+}
+
+/// Starts forwarding the core's events to the page; call once the core is managed.
+pub fn attach<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(core) = app.try_state::<nanoforge_core::AppCore>() {
+        events::forward(app.clone(), &core);
+    }
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let specta = specta_builder::<tauri::Wry>();
+    let built = app_builder(tauri::Builder::default(), &specta)
         .setup(move |app| {
-            builder.mount_events(app);
-            // Same variables as the CLI (NANOFORGE_DATA_DIR, NANOBANANA_BASE_URL, ...); the platform's
-            // app-data dir is the default library location.
-            let config = CoreConfig::from_env_or_data_dir(&app.path().app_data_dir()?)?;
-            let core = tauri::async_runtime::block_on(AppCore::open(config))?;
-            // Thumbnails and originals load through the asset protocol, which may read this
-            // profile's library folder and nothing else.
-            app.asset_protocol_scope()
-                .allow_directory(core.library().root(), true)?;
-            events::forward_job_events(app.handle().clone(), &core);
-            // Unfinished jobs continue where they stopped; nothing already paid for is lost.
-            let resuming = core.clone();
-            tauri::async_runtime::spawn(async move {
-                match resuming.resume_unfinished().await {
-                    Ok(report) => tracing::info!(?report, "resumed unfinished jobs"),
-                    Err(e) => tracing::warn!(error = %e, "could not resume unfinished jobs"),
-                }
-            });
-            app.manage(core);
+            specta.mount_events(app);
+            lifecycle::open_core(app);
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("nanoforge: the app could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match built {
+        Ok(app) => app.run(lifecycle::on_event),
+        Err(e) => {
+            eprintln!("nanoforge: the app could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -9,6 +9,25 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  Version, profile and library location of the running core. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
+	/**  Profiles on this device, the open one, and whether sign-in is configured in this build. */
+	accountsState: () => typedError<AccountsState_Serialize, AppError>(__TAURI_INVOKE("accounts_state")),
+	/**
+	 *  Starts a sign-in and opens the system browser at the provider's page. Then call
+	 *  `finish_sign_in`, which resolves when the browser comes back.
+	 */
+	beginSignIn: () => typedError<SignInStarted, AppError>(__TAURI_INVOKE("begin_sign_in")),
+	/**  Waits for the browser, verifies the account and opens its library. */
+	finishSignIn: () => typedError<ProfileSummary_Serialize, AppError>(__TAURI_INVOKE("finish_sign_in")),
+	cancelSignIn: () => typedError<null, AppError>(__TAURI_INVOKE("cancel_sign_in")),
+	/**  Opens another profile of this device (no network needed). */
+	switchProfile: (id: string) => typedError<ProfileSummary_Serialize, AppError>(__TAURI_INVOKE("switch_profile", { id })),
+	/**  Back to the local library; the account's files stay. */
+	signOut: () => typedError<ProfileSummary_Serialize, AppError>(__TAURI_INVOKE("sign_out")),
+	/**
+	 *  Deletes a profile's library folder and keys from this device (asked first in the UI); returns a
+	 *  warning when its keys could not be deleted.
+	 */
+	removeProfile: (id: string) => typedError<string | null, AppError>(__TAURI_INVOKE("remove_profile", { id })),
 	/**  One keyset page of the gallery (or the trash), newest first. */
 	listImages: (query: ImageQuery_Deserialize) => typedError<ImagePage_Serialize, AppError>(__TAURI_INVOKE("list_images", { query })),
 	getImage: (id: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("get_image", { id })),
@@ -39,10 +58,11 @@ export const commands = {
 	getSettings: () => typedError<Settings, AppError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
 	updateSettings: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("update_settings", { settings })),
-	apiKeyStatus: () => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("api_key_status")),
-	/**  Saves the Nano Banana API key in the OS keychain; new generations use it at once. */
-	setApiKey: (key: string) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("set_api_key", { key })),
-	clearApiKey: () => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("clear_api_key")),
+	/**  The open profile's key for `purpose`, masked. */
+	keyStatus: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("key_status", { purpose })),
+	/**  Saves a key in the OS keychain for the open profile; new generations use it at once. */
+	setKey: (purpose: SecretPurpose, key: string) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("set_key", { purpose, key })),
+	clearKey: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("clear_key", { purpose })),
 	/**  Queues a generation; returns the jobs once they are recorded (before any request is sent). */
 	generate: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<JobRecord_Serialize[], AppError>(__TAURI_INVOKE("generate", { request, options })),
 	/**  Stops a job locally; the service may still charge for a task it already accepted. */
@@ -55,33 +75,59 @@ export const commands = {
 /** Events */
 export const events = {
 	jobProgress: makeEvent<JobProgress_Serialize, JobProgress_Deserialize>("job-progress"),
+	profileChanged: makeEvent<ProfileChanged_Serialize, ProfileChanged_Deserialize>("profile-changed"),
 };
 
 /* Types */
-/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+/**  Everything the account menu and the Login view need. */
+export type AccountsState = AccountsState_Serialize | AccountsState_Deserialize;
+
+/**  Everything the account menu and the Login view need. */
+export type AccountsState_Deserialize = {
+	current: ProfileSummary_Deserialize,
+	/**  `local` first, then accounts. */
+	profiles: ProfileSummary_Deserialize[],
+	/**  Whether this build has a sign-in client configured; when not, the Login view says so. */
+	signInConfigured: boolean,
+	/**  The identity provider, e.g. `https://accounts.google.com`. */
+	issuer: string,
+};
+
+/**  Everything the account menu and the Login view need. */
+export type AccountsState_Serialize = {
+	current: ProfileSummary_Serialize,
+	/**  `local` first, then accounts. */
+	profiles: ProfileSummary_Serialize[],
+	/**  Whether this build has a sign-in client configured; when not, the Login view says so. */
+	signInConfigured: boolean,
+	/**  The identity provider, e.g. `https://accounts.google.com`. */
+	issuer: string,
+};
+
+/**  What the settings screen shows about one key. The key itself never leaves the core. */
 export type ApiKeyStatus = ApiKeyStatus_Serialize | ApiKeyStatus_Deserialize;
 
-/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+/**  What the settings screen shows about one key. The key itself never leaves the core. */
 export type ApiKeyStatus_Deserialize = {
+	purpose: SecretPurpose,
 	configured: boolean,
 	/**  Eight bullets and the last four characters. */
 	masked?: string | null,
-	/**  `None` when the key was given by the configuration (tests) or there is none. */
 	source?: KeySource | null,
-	/**  The provider new generations use: Nano Banana with a key, else the offline demo. */
+	/**  The provider new generations use by default. */
 	provider: ProviderKind,
 	/**  Why the keychain could not be read, if it could not. */
 	keychainError?: string | null,
 };
 
-/**  What the settings screen shows about the API key. The key itself never leaves the core. */
+/**  What the settings screen shows about one key. The key itself never leaves the core. */
 export type ApiKeyStatus_Serialize = {
+	purpose: SecretPurpose,
 	configured: boolean,
 	/**  Eight bullets and the last four characters. */
 	masked: string | null,
-	/**  `None` when the key was given by the configuration (tests) or there is none. */
 	source: KeySource | null,
-	/**  The provider new generations use: Nano Banana with a key, else the offline demo. */
+	/**  The provider new generations use by default. */
 	provider: ProviderKind,
 	/**  Why the keychain could not be read, if it could not. */
 	keychainError: string | null,
@@ -97,7 +143,8 @@ export type AppError = {
 export type AppInfo = {
 	version: string,
 	profileId: string,
-	libraryDir: string,
+	/**  The data folder, for display ("where your data lives"); files are reached by id only. */
+	dataDir: string,
 	jobCount: number,
 };
 
@@ -140,7 +187,7 @@ export type DayStats = {
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -324,6 +371,8 @@ export type JobEvent = JobEvent_Serialize | JobEvent_Deserialize;
 
 /**  One step in the life of one job. */
 export type JobEvent_Deserialize = {
+	/**  The profile whose library holds the job. */
+	profileId: string,
 	jobId: string,
 	/**  Unix ms when it happened. */
 	at: number | null,
@@ -332,6 +381,8 @@ export type JobEvent_Deserialize = {
 
 /**  One step in the life of one job. */
 export type JobEvent_Serialize = {
+	/**  The profile whose library holds the job. */
+	profileId: string,
 	jobId: string,
 	/**  Unix ms when it happened. */
 	at: number | null,
@@ -505,8 +556,10 @@ export type JobStage_Serialize =
 /**  Where a generation job is in its life. Stored as the SCREAMING_SNAKE_CASE text. */
 export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" | "COMPLETED" | "FAILED" | "CANCELLED";
 
-/**  Where the key came from, for the settings screen. */
-export type KeySource = "environment" | "keychain";
+/**  Where a secret in use came from, for the settings screen. */
+export type KeySource = "environment" | "keychain" | 
+/**  Kept in memory for this session only (no keychain on this system). */
+"session";
 
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;
 
@@ -557,6 +610,48 @@ export type PriceTable = {
 	ultra: number | null,
 };
 
+/**  Another profile is open now: everything shown so far belongs to the previous one. */
+export type ProfileChanged = ProfileChanged_Serialize | ProfileChanged_Deserialize;
+
+/**  Another profile is open now: everything shown so far belongs to the previous one. */
+export type ProfileChanged_Deserialize = ProfileSummary_Deserialize;
+
+/**  Another profile is open now: everything shown so far belongs to the previous one. */
+export type ProfileChanged_Serialize = ProfileSummary_Serialize;
+
+export type ProfileKind = 
+/**  The signed-out library of this device. */
+"local" | 
+/**  A Google account (any account of the configured OpenID provider). */
+"google";
+
+/**  A profile as the UI shows it. */
+export type ProfileSummary = ProfileSummary_Serialize | ProfileSummary_Deserialize;
+
+/**  A profile as the UI shows it. */
+export type ProfileSummary_Deserialize = {
+	id: string,
+	kind: ProfileKind,
+	displayName: string,
+	email?: string | null,
+	name?: string | null,
+	issuer?: string | null,
+	emailVerified?: boolean | null,
+	current: boolean,
+};
+
+/**  A profile as the UI shows it. */
+export type ProfileSummary_Serialize = {
+	id: string,
+	kind: ProfileKind,
+	displayName: string,
+	email: string | null,
+	name: string | null,
+	issuer: string | null,
+	emailVerified: boolean | null,
+	current: boolean,
+};
+
 /**  A provider a person can pick (`--provider`, the UI's switch). */
 export type ProviderKind = "nanobanana" | "demo";
 
@@ -603,6 +698,15 @@ export type RecalledSettings_Serialize = {
 	createdAt: number | null,
 };
 
+/**  What a secret is for. Each profile has at most one secret per purpose. */
+export type SecretPurpose = 
+/**  nanobananaapi.ai API key. */
+"nanoBananaKey" | 
+/**  Google AI Studio (Gemini API) key. */
+"geminiKey" | 
+/**  The secret access key of the sync bucket (its id is not secret and lives in the settings). */
+"syncSecretKey";
+
 export type Settings = {
 	defaultModel: Model,
 	defaultSize: SizePreset,
@@ -615,6 +719,13 @@ export type Settings = {
 	concurrency: number,
 	/**  A desktop notification when a job finishes while the window is in the background. */
 	notifyWhenDone: boolean,
+};
+
+/**  A sign-in started: the page shows the URL with Copy and Cancel whatever happened to the browser. */
+export type SignInStarted = {
+	url: string,
+	/**  Whether the system browser was asked to open it (it can still fail silently). */
+	browserOpened: boolean,
 };
 
 /**  The size a person picks. The library stores images downscaled to [`SizePreset::target_long_side`]. */

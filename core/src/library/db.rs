@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::profile::ProfileKind;
+use crate::accounts::{Profile, ProfileKind};
 use crate::{CoreError, Result};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -53,18 +53,24 @@ async fn run_migrations(pool: &SqlitePool, db_path: &Path) -> Result<()> {
     Ok(())
 }
 
-pub(super) async fn ensure_profile(pool: &SqlitePool, id: &str, kind: ProfileKind) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO profiles (id, kind, display_name, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(kind.as_str())
-    .bind(if kind == ProfileKind::Local {
-        "Local profile"
+/// The library's own record of whose it is (the device's list is `profiles.json`); an account's
+/// email and name are refreshed at each sign-in.
+pub(super) async fn ensure_profile(pool: &SqlitePool, profile: &Profile) -> Result<()> {
+    let display_name = if profile.kind == ProfileKind::Local {
+        "Local profile".to_owned()
     } else {
-        id
-    })
+        profile.display_name()
+    };
+    sqlx::query(
+        "INSERT INTO profiles (id, kind, display_name, email, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET
+             display_name = excluded.display_name,
+             email = coalesce(excluded.email, profiles.email)",
+    )
+    .bind(&profile.id)
+    .bind(profile.kind.as_str())
+    .bind(display_name)
+    .bind(&profile.email)
     .bind(now_ms())
     .execute(pool)
     .await?;
@@ -78,13 +84,7 @@ pub(super) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'st
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
-pub(crate) fn now_ms() -> i64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use crate::clock::now_ms;
 
 /// Timestamps cross into the UI as f64 (specta refuses i64); milliseconds fit exactly in 2^53.
 pub(crate) fn ms_to_f64(ms: i64) -> f64 {

@@ -63,3 +63,68 @@ impl Library {
         .await?
     }
 }
+
+/// The files of an image the page may load (by id, never by path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFileKind {
+    Original,
+    /// 256 px long side, JPEG.
+    Thumb,
+    /// 512 px long side, JPEG.
+    Preview,
+}
+
+impl ImageFileKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "original" => Some(Self::Original),
+            "thumb" => Some(Self::Thumb),
+            "preview" => Some(Self::Preview),
+            _ => None,
+        }
+    }
+}
+
+impl Library {
+    /// The bytes and MIME type of one file of image `id` (a missing thumbnail is made again from
+    /// the original first). Only image files are ever reachable this way.
+    pub async fn image_file_bytes(
+        &self,
+        id: &str,
+        kind: ImageFileKind,
+    ) -> Result<(Vec<u8>, &'static str)> {
+        let image = self.get_image(id).await?;
+        let (rel, mime) = match kind {
+            ImageFileKind::Original => (Some(image.path.clone()), mime_of(&image.mime)),
+            ImageFileKind::Thumb => (image.thumb_path.clone(), "image/jpeg"),
+            ImageFileKind::Preview => (image.preview_path.clone(), "image/jpeg"),
+        };
+        if let Some(rel) = &rel
+            && let Ok(bytes) = tokio::fs::read(self.absolute_path(rel)?).await
+        {
+            return Ok((bytes, mime));
+        }
+        if kind == ImageFileKind::Original {
+            return Err(CoreError::NotFound(format!("the original of image {id}")));
+        }
+        let image = self.ensure_thumbnails(id).await?;
+        let rel = match kind {
+            ImageFileKind::Thumb => image.thumb_path,
+            _ => image.preview_path,
+        }
+        .ok_or_else(|| CoreError::NotFound(format!("a thumbnail of image {id}")))?;
+        let bytes = tokio::fs::read(self.absolute_path(&rel)?)
+            .await
+            .map_err(|e| CoreError::NotFound(format!("a thumbnail of image {id} ({e})")))?;
+        Ok((bytes, mime))
+    }
+}
+
+/// The stored MIME type, as one of the few the page may receive.
+fn mime_of(stored: &str) -> &'static str {
+    match stored {
+        "image/jpeg" => "image/jpeg",
+        "image/webp" => "image/webp",
+        _ => "image/png",
+    }
+}

@@ -33,9 +33,9 @@ use std::path::{Path, PathBuf};
 use sqlx::SqlitePool;
 
 use crate::Result;
-use crate::profile::{self, ProfileKind};
+use crate::accounts::{self, Profile};
 
-pub use files::RgbaImage;
+pub use files::{ImageFileKind, RgbaImage};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
@@ -47,7 +47,23 @@ pub use types::{
     JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
+pub(crate) use store::sync_dir;
+
 pub const DATABASE_FILE: &str = "library.sqlite";
+
+/// Creates `dir` (and missing parents) readable by this user only: prompts and images are private.
+pub(crate) async fn create_private_dir(dir: &Path) -> Result<()> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir)
+    })
+    .await??;
+    Ok(())
+}
 
 #[derive(Debug, Clone)]
 pub struct Library {
@@ -57,16 +73,16 @@ pub struct Library {
 }
 
 impl Library {
-    /// Opens (creating if needed) the library of `profile_id` under `data_dir`, runs migrations and
-    /// makes sure the profile row exists.
-    pub async fn open(data_dir: &Path, profile_id: &str, kind: ProfileKind) -> Result<Self> {
-        let root = profile::profile_dir(data_dir, profile_id)?;
-        tokio::fs::create_dir_all(&root).await?;
+    /// Opens (creating if needed) the library of `profile` under `data_dir`, runs migrations and
+    /// makes sure the profile row exists and names the account.
+    pub async fn open(data_dir: &Path, profile: &Profile) -> Result<Self> {
+        let root = accounts::profile_dir(data_dir, &profile.id)?;
+        create_private_dir(&root).await?;
         let pool = db::open_pool(&root.join(DATABASE_FILE)).await?;
-        db::ensure_profile(&pool, profile_id, kind).await?;
+        db::ensure_profile(&pool, profile).await?;
         Ok(Self {
             root,
-            profile_id: profile_id.to_owned(),
+            profile_id: profile.id.clone(),
             pool,
         })
     }

@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use super::fts::{self, Plan};
 use super::{ImageQuery, JobQuery, JobStatus, Library};
-use crate::profile::ProfileKind;
+use crate::accounts::Profile;
 
 /// 3000 jobs with one image each, straight into SQLite (file paths are never read here).
 async fn seed(pool: &SqlitePool) {
@@ -80,9 +80,7 @@ async fn all_jobs(lib: &Library, mut q: JobQuery, expr: &str, plan: Plan) -> Vec
 #[tokio::test]
 async fn both_plans_return_the_same_pages() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(dir.path(), "local", ProfileKind::Local)
-        .await
-        .unwrap();
+    let lib = Library::open(dir.path(), &Profile::local()).await.unwrap();
     seed(&lib.pool).await;
 
     let expr = |s: &str| fts::match_expression(s).unwrap();

@@ -110,7 +110,7 @@ impl Drop for Staged {
 }
 
 /// Makes the rename itself durable where the platform allows opening a folder for fsync.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();

@@ -101,7 +101,7 @@ impl Library {
                 .execute(self.pool())
                 .await?;
         }
-        let now = crate::queue::now_ms();
+        let now = crate::clock::now_ms();
         let span = 365 * 86_400_000_i64;
         let step = (span / i64::from(n.max(1))).max(1);
         let mut done = 0;

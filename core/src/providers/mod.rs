@@ -9,6 +9,7 @@ pub mod dimensions;
 pub mod download;
 pub mod error;
 pub mod nanobanana;
+pub mod net;
 pub mod pricing;
 pub mod request;
 pub mod retry;

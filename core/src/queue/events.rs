@@ -15,6 +15,8 @@ pub const EVENT_BUFFER: usize = 1024;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct JobEvent {
+    /// The profile whose library holds the job.
+    pub profile_id: String,
     pub job_id: String,
     /// Unix ms when it happened.
     pub at: f64,
@@ -94,16 +96,19 @@ impl JobStage {
     }
 }
 
-/// The sending side, shared by every job of one queue.
+/// The sending side of one queue, on the core's event bus (shared by every profile's queue).
 #[derive(Debug, Clone)]
 pub(crate) struct Events {
     tx: broadcast::Sender<JobEvent>,
+    profile_id: String,
 }
 
 impl Events {
-    pub(crate) fn new() -> Self {
-        let (tx, _) = broadcast::channel(EVENT_BUFFER);
-        Self { tx }
+    pub(crate) fn new(tx: broadcast::Sender<JobEvent>, profile_id: &str) -> Self {
+        Self {
+            tx,
+            profile_id: profile_id.to_owned(),
+        }
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
@@ -114,6 +119,7 @@ impl Events {
         tracing::debug!(job = job_id, stage = stage.name(), "job event");
         // No listener is not an error: the CLI in JSON mode and tests may not subscribe.
         let _ = self.tx.send(JobEvent {
+            profile_id: self.profile_id.clone(),
             job_id: job_id.to_owned(),
             at: super::now_ms() as f64,
             stage,

@@ -28,6 +28,8 @@ mod tuning;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+pub(crate) use crate::clock::now_ms;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -38,6 +40,7 @@ pub use events::{EVENT_BUFFER, JobEvent, JobStage};
 pub use job_data::{ResultUrls, kind_name};
 pub use providers::ProviderKind;
 
+use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
 use crate::providers::GenerationRequest;
 use crate::{CoreConfig, CoreError, Result};
@@ -95,6 +98,8 @@ pub struct Queue {
 pub(crate) struct Shared {
     library: Library,
     config: CoreConfig,
+    /// Keys are looked up for this queue's profile only.
+    secrets: Secrets,
     /// Built on first use (the keychain is only asked then) and rebuilt after the key or the
     /// prices change; running jobs keep the `Arc` they started with.
     providers: tokio::sync::Mutex<Option<Arc<Providers>>>,
@@ -117,8 +122,14 @@ struct Running {
 }
 
 impl Queue {
-    /// A queue over `library`. Providers are set up on first use (the keychain is only asked then).
-    pub fn new(library: Library, config: CoreConfig) -> Result<Self> {
+    /// A queue over `library`, announcing progress on `events`. Providers are set up on first use
+    /// (the keychain is only asked then), with the keys of the library's profile.
+    pub fn new(
+        library: Library,
+        config: CoreConfig,
+        secrets: Secrets,
+        events: broadcast::Sender<JobEvent>,
+    ) -> Result<Self> {
         config.check()?;
         let owner = format!(
             "pid{}-{}",
@@ -126,18 +137,18 @@ impl Queue {
             uuid::Uuid::new_v4().simple()
         );
         let choice = ProviderChoice {
-            api_key: config.api_key.clone(),
             prices: config.prices,
         };
         let shared = Arc::new(Shared {
             slots: Arc::new(Semaphore::new(config.concurrency)),
             slot_count: Mutex::new(config.concurrency),
+            events: events::Events::new(events, library.profile_id()),
             library,
             config,
+            secrets,
             providers: tokio::sync::Mutex::new(None),
             choice: Mutex::new(choice),
             owner,
-            events: events::Events::new(),
             running: Mutex::new(HashMap::new()),
         });
         lease::spawn_renewal(&shared);
@@ -359,7 +370,13 @@ impl Shared {
             return Ok(Arc::clone(providers));
         }
         let choice = lock(&self.choice).clone();
-        let built = Arc::new(Providers::build(&self.config, &choice).await?);
+        let built = Providers::build(
+            &self.config,
+            &self.secrets,
+            self.library.profile_id(),
+            &choice,
+        );
+        let built = Arc::new(built.await?);
         *slot = Some(Arc::clone(&built));
         Ok(built)
     }
@@ -393,15 +410,4 @@ impl Shared {
     }
 }
 
-/// A poisoned lock still guards usable data (a panicking runner does not corrupt it).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-pub(crate) fn now_ms() -> i64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+pub(crate) use crate::lock;

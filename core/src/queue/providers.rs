@@ -6,13 +6,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::KeySetting;
+use crate::accounts::{ApiKey, SecretPurpose, Secrets};
 use crate::library::JobRecord;
 use crate::providers::{
     DEMO_NAME, DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, PriceTable,
     Provider, ProviderError,
 };
-use crate::secrets::{ApiKey, ApiKeyStore};
 use crate::{CoreConfig, CoreError, Result};
 
 /// A provider a person can pick (`--provider`, the UI's switch).
@@ -54,10 +53,10 @@ impl FromStr for ProviderKind {
     }
 }
 
-/// What the providers are built from: the configuration's, until the user sets a key or prices.
+/// What the providers are built from besides the keys: the configuration's prices, until the user
+/// sets their own.
 #[derive(Debug, Clone)]
 pub(crate) struct ProviderChoice {
-    pub(crate) api_key: KeySetting,
     pub(crate) prices: PriceTable,
 }
 
@@ -69,14 +68,15 @@ pub(crate) struct Providers {
 }
 
 impl Providers {
-    /// Builds the providers; with [`KeySetting::Resolve`] the key is looked up (environment, then
-    /// keychain) on the blocking pool. A keychain that cannot be reached counts as no key.
-    pub(crate) async fn build(config: &CoreConfig, choice: &ProviderChoice) -> Result<Self> {
-        let key = match &choice.api_key {
-            KeySetting::Fixed(key) => Some(key.clone()),
-            KeySetting::NoKey => None,
-            KeySetting::Resolve => resolve_key(&config.key_store).await,
-        };
+    /// Builds the providers with `profile_id`'s keys (environment, then the secret store, on the
+    /// blocking pool). A keychain that cannot be reached counts as no key.
+    pub(crate) async fn build(
+        config: &CoreConfig,
+        secrets: &Secrets,
+        profile_id: &str,
+        choice: &ProviderChoice,
+    ) -> Result<Self> {
+        let key = resolve_key(secrets, profile_id, SecretPurpose::NanoBananaKey).await;
         let demo = match config.demo_latency {
             Some(latency) => DemoProvider::with_latency(latency),
             None => DemoProvider::new(),
@@ -120,11 +120,15 @@ impl Providers {
     }
 }
 
-async fn resolve_key(store: &ApiKeyStore) -> Option<ApiKey> {
-    match crate::secrets::resolve_api_key_with(store).await {
-        Ok(found) => found.map(|(key, source)| {
-            tracing::debug!(?source, key = %key.masked(), "using the Nano Banana API key");
-            key
+async fn resolve_key(
+    secrets: &Secrets,
+    profile_id: &str,
+    purpose: SecretPurpose,
+) -> Option<ApiKey> {
+    match secrets.resolve(profile_id, purpose).await {
+        Ok(found) => found.map(|found| {
+            tracing::debug!(source = ?found.source, key = %found.secret.masked(), purpose = purpose.label(), "using a key");
+            found.secret
         }),
         Err(e) => {
             // No D-Bus, no Secret Service, a locked keychain: the demo provider still works.

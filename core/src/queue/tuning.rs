@@ -3,14 +3,12 @@
 use std::sync::Arc;
 
 use super::{Queue, lock};
-use crate::config::KeySetting;
 use crate::providers::PriceTable;
 
 impl Queue {
-    /// Uses `key` from now on (`NoKey`: the demo provider; `Resolve`: environment, then keychain).
+    /// The profile's keys changed: providers are rebuilt (keys looked up again) for new jobs.
     /// Jobs already running keep the provider they started with.
-    pub async fn set_api_key(&self, key: KeySetting) {
-        lock(&self.shared.choice).api_key = key;
+    pub async fn keys_changed(&self) {
         *self.shared.providers.lock().await = None;
     }
 

@@ -5,10 +5,10 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+use nanoforge_core::accounts::Profile;
 use nanoforge_core::library::{
     EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, Library, NewJob,
 };
-use nanoforge_core::profile::ProfileKind;
 
 pub struct TestLibrary {
     pub dir: tempfile::TempDir,
@@ -17,9 +17,7 @@ pub struct TestLibrary {
 
 pub async fn open_library() -> TestLibrary {
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(dir.path(), "local", ProfileKind::Local)
-        .await
-        .unwrap();
+    let lib = Library::open(dir.path(), &Profile::local()).await.unwrap();
     TestLibrary { dir, lib }
 }
 

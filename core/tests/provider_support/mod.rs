@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use fake_nanobanana::FakeServer;
+use nanoforge_core::accounts::ApiKey;
 use nanoforge_core::providers::{
     DownloadLimits, GenerationRequest, Model, NanoBananaClient, NanoBananaConfig, Provider,
     RetryPolicy,
 };
-use nanoforge_core::secrets::ApiKey;
 
 pub async fn fake() -> FakeServer {
     FakeServer::start().await.expect("start the fake server")

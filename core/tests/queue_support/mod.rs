@@ -5,18 +5,18 @@
 
 use std::future::Future;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use fake_nanobanana::{Endpoint, FakeServer};
-use nanoforge_core::config::KeySetting;
+use nanoforge_core::accounts::{ApiKey, SecretPurpose, SecretStore, Secrets, SessionStore};
 use nanoforge_core::library::{JobRecord, JobStatus, JobUpdate, NewJob};
 use nanoforge_core::providers::{
     GenerationRequest, Model, NanoBananaClient, NanoBananaConfig, PollOutcome, Provider,
     RetryPolicy, SubmitOutcome,
 };
 use nanoforge_core::queue::{JobEvent, JobStage};
-use nanoforge_core::secrets::ApiKey;
-use nanoforge_core::{AppCore, CoreConfig};
+use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
@@ -42,14 +42,39 @@ impl Setup {
         config_for(&self.server, self.dir.path())
     }
 
+    /// A core on the local profile with the fake's key in a session store.
     pub async fn core(&self) -> AppCore {
-        AppCore::open(self.config()).await.expect("open the core")
+        self.core_with(|_| {}).await
     }
 
     pub async fn core_with(&self, tweak: impl FnOnce(&mut CoreConfig)) -> AppCore {
         let mut config = self.config();
         tweak(&mut config);
-        AppCore::open(config).await.expect("open the core")
+        AppCore::open_with(
+            config,
+            secrets_with_key(&self.server.api_key()),
+            ProfileChoice::Current,
+        )
+        .await
+        .expect("open the core")
+    }
+
+    /// A core whose local profile has `key` as its Nano Banana key.
+    pub async fn core_with_key(&self, key: &str) -> AppCore {
+        AppCore::open_with(self.config(), secrets_with_key(key), ProfileChoice::Current)
+            .await
+            .expect("open the core")
+    }
+
+    /// A core with no Nano Banana key at all (the demo provider only).
+    pub async fn core_without_key(&self) -> AppCore {
+        AppCore::open_with(
+            self.config(),
+            Secrets::new(Arc::new(SessionStore::new())),
+            ProfileChoice::Current,
+        )
+        .await
+        .expect("open the core")
     }
 
     /// A Nano Banana client of its own, to create remote tasks outside any queue.
@@ -85,7 +110,6 @@ impl Setup {
 pub fn config_for(server: &FakeServer, data_dir: &Path) -> CoreConfig {
     let mut config = CoreConfig::new(data_dir);
     config.nanobanana_base_url = server.base_url().to_owned();
-    config.api_key = KeySetting::Fixed(ApiKey::new(server.api_key()).expect("key"));
     config.poll_interval = POLL;
     config.retry = fast_retry();
     config.request_timeout = Duration::from_secs(5);
@@ -93,6 +117,19 @@ pub fn config_for(server: &FakeServer, data_dir: &Path) -> CoreConfig {
     config.lease_ttl = Duration::from_secs(2);
     config.demo_latency = Some(Duration::ZERO);
     config
+}
+
+/// Secrets held in memory, with `key` as the local profile's Nano Banana key.
+pub fn secrets_with_key(key: &str) -> Secrets {
+    let store = SessionStore::new();
+    store
+        .set(
+            "local",
+            SecretPurpose::NanoBananaKey,
+            &ApiKey::new(key).expect("key"),
+        )
+        .expect("session store");
+    Secrets::new(Arc::new(store))
 }
 
 pub fn fast_retry() -> RetryPolicy {
@@ -119,9 +156,15 @@ pub async fn crashed_job(core: &AppCore, req: &GenerationRequest, state: JobUpda
         num_images: u32::from(req.count),
         ..NewJob::default()
     };
-    let job = core.library().insert_job(&row).await.expect("insert");
+    let job = core
+        .session()
+        .library()
+        .insert_job(&row)
+        .await
+        .expect("insert");
     assert_eq!(job.status, JobStatus::Pending);
-    core.library()
+    core.session()
+        .library()
         .update_job(&job.id, &state)
         .await
         .expect("update")

@@ -2,8 +2,8 @@
 //! manager. The UI names images by id, so it can only ever reach files inside the library.
 
 use nanoforge_core::{AppCore, AppError, ErrorKind};
-use tauri::State;
 use tauri::image::Image;
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
@@ -17,12 +17,12 @@ fn desktop_error(what: &str, e: impl std::fmt::Display) -> AppError {
 /// Puts an image's pixels on the clipboard (paste into any app).
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_image(
-    app: tauri::AppHandle,
+pub async fn copy_image<R: Runtime>(
+    app: AppHandle<R>,
     core: State<'_, AppCore>,
     id: String,
 ) -> Result<(), AppError> {
-    let rgba = core.library().image_rgba(&id).await?;
+    let rgba = core.session().library().image_rgba(&id).await?;
     let image = Image::new_owned(rgba.pixels, rgba.width, rgba.height);
     app.clipboard()
         .write_image(&image)
@@ -32,8 +32,8 @@ pub async fn copy_image(
 /// Opens an image's original in the system's default viewer.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_image(
-    app: tauri::AppHandle,
+pub async fn open_image<R: Runtime>(
+    app: AppHandle<R>,
     core: State<'_, AppCore>,
     id: String,
 ) -> Result<(), AppError> {
@@ -46,14 +46,14 @@ pub async fn open_image(
 /// Shows an image's original (or, with no id, the library folder) in the file manager.
 #[tauri::command]
 #[specta::specta]
-pub async fn reveal_in_folder(
-    app: tauri::AppHandle,
+pub async fn reveal_in_folder<R: Runtime>(
+    app: AppHandle<R>,
     core: State<'_, AppCore>,
     id: Option<String>,
 ) -> Result<(), AppError> {
     let path = match id {
         Some(id) => core.image_file(&id).await?,
-        None => core.library().root().to_path_buf(),
+        None => core.session().library().root().to_path_buf(),
     };
     app.opener()
         .reveal_item_in_dir(path)

@@ -14,26 +14,26 @@ pub async fn list_images(
     core: State<'_, AppCore>,
     query: ImageQuery,
 ) -> Result<ImagePage, AppError> {
-    Ok(core.library().list_images(&query).await?.into())
+    Ok(core.session().library().list_images(&query).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_image(core: State<'_, AppCore>, id: String) -> Result<ImageRecord, AppError> {
-    Ok(core.library().get_image(&id).await?)
+    Ok(core.session().library().get_image(&id).await?)
 }
 
 /// One keyset page of the job history, newest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_jobs(core: State<'_, AppCore>, query: JobQuery) -> Result<JobPage, AppError> {
-    Ok(core.library().list_jobs(&query).await?.into())
+    Ok(core.session().library().list_jobs(&query).await?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
-    Ok(core.library().get_job(&id).await?)
+    Ok(core.session().library().get_job(&id).await?)
 }
 
 #[tauri::command]
@@ -42,7 +42,7 @@ pub async fn library_stats(
     core: State<'_, AppCore>,
     query: StatsQuery,
 ) -> Result<LibraryStats, AppError> {
-    Ok(core.library().stats(&query).await?)
+    Ok(core.session().library().stats(&query).await?)
 }
 
 #[tauri::command]
@@ -52,7 +52,11 @@ pub async fn set_favourite(
     id: String,
     favourite: bool,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core.library().set_favourite(&id, favourite).await?)
+    Ok(core
+        .session()
+        .library()
+        .set_favourite(&id, favourite)
+        .await?)
 }
 
 #[tauri::command]
@@ -62,27 +66,27 @@ pub async fn set_rating(
     id: String,
     rating: u32,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core.library().set_rating(&id, rating).await?)
+    Ok(core.session().library().set_rating(&id, rating).await?)
 }
 
 /// Moves images to the trash (undo with `restore_images`); returns how many moved.
 #[tauri::command]
 #[specta::specta]
 pub async fn trash_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
-    Ok(core.library().trash(&ids).await?)
+    Ok(core.session().library().trash(&ids).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
-    Ok(core.library().restore(&ids).await?)
+    Ok(core.session().library().restore(&ids).await?)
 }
 
 /// Deletes trashed images and their files for good; returns how many were removed.
 #[tauri::command]
 #[specta::specta]
 pub async fn empty_trash(core: State<'_, AppCore>) -> Result<u32, AppError> {
-    Ok(core.library().empty_trash().await?)
+    Ok(core.session().library().empty_trash().await?)
 }
 
 /// Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds.
@@ -105,7 +109,7 @@ pub async fn check_library(
     core: State<'_, AppCore>,
     repair: bool,
 ) -> Result<IntegrityReport, AppError> {
-    Ok(core.library().integrity_scan(repair).await?)
+    Ok(core.session().library().integrity_scan(repair).await?)
 }
 
 /// Copies an image's original to a file the user picked.

@@ -1,4 +1,5 @@
 //! Typed commands, one module per area; each is a one-line call into the core.
+pub mod accounts;
 pub mod app;
 pub mod files;
 pub mod generation;

@@ -1,5 +1,6 @@
-//! Preferences and the API key (kept in the OS keychain by the core, never shown whole).
+//! Preferences and keys (kept in the secret store by the core, per profile, never shown whole).
 
+use nanoforge_core::accounts::SecretPurpose;
 use nanoforge_core::{ApiKeyStatus, AppCore, AppError, Settings};
 use tauri::State;
 
@@ -19,21 +20,32 @@ pub async fn update_settings(
     Ok(core.update_settings(settings).await?)
 }
 
+/// The open profile's key for `purpose`, masked.
 #[tauri::command]
 #[specta::specta]
-pub async fn api_key_status(core: State<'_, AppCore>) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.api_key_status().await?)
+pub async fn key_status(
+    core: State<'_, AppCore>,
+    purpose: SecretPurpose,
+) -> Result<ApiKeyStatus, AppError> {
+    Ok(core.key_status(purpose).await?)
 }
 
-/// Saves the Nano Banana API key in the OS keychain; new generations use it at once.
+/// Saves a key in the OS keychain for the open profile; new generations use it at once.
 #[tauri::command]
 #[specta::specta]
-pub async fn set_api_key(core: State<'_, AppCore>, key: String) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.set_api_key(key).await?)
+pub async fn set_key(
+    core: State<'_, AppCore>,
+    purpose: SecretPurpose,
+    key: String,
+) -> Result<ApiKeyStatus, AppError> {
+    Ok(core.set_key(purpose, key).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn clear_api_key(core: State<'_, AppCore>) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.clear_api_key().await?)
+pub async fn clear_key(
+    core: State<'_, AppCore>,
+    purpose: SecretPurpose,
+) -> Result<ApiKeyStatus, AppError> {
+    Ok(core.clear_key(purpose).await?)
 }

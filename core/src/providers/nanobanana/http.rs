@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::NanoBananaClient;
 use super::wire::{self, Envelope};
 use crate::providers::ProviderError;
+use crate::providers::net::{error_chain, root_cause};
 use crate::providers::retry::random_seed;
 
 /// Answers of the API are small; anything bigger is not the service talking.
@@ -205,29 +206,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     let secs: f64 = value.parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
-}
-
-/// reqwest's own message plus its causes ("error sending request: connection refused").
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-/// The last error in `e`'s source chain.
-pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut last = e;
-    while let Some(next) = last.source() {
-        last = next;
-    }
-    last.to_string()
 }
 
 fn secs(d: Duration) -> String {

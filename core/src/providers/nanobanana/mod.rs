@@ -12,11 +12,10 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use http::Call;
-pub(crate) use http::error_chain;
 
 use super::download::{DownloadLimits, DownloadProgress, DownloadedImage, download_image};
 use super::{GenerationRequest, PollOutcome, PriceTable, ProviderError, RetryPolicy};
-use crate::secrets::ApiKey;
+use crate::accounts::ApiKey;
 
 /// The service answers `callBackUrl` is required for two endpoints; a desktop app has no public
 /// URL, so it gets an address that cannot resolve (`.invalid` is reserved) and we poll instead.

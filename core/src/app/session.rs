@@ -1,0 +1,60 @@
+//! One open profile: its library, its generation queue (with that profile's keys and saved
+//! preferences) and its identity. A session never sees another profile's folder or secrets.
+
+use tokio::sync::broadcast;
+
+use crate::accounts::{Profile, Secrets};
+use crate::library::Library;
+use crate::queue::{JobEvent, Queue};
+use crate::settings::Settings;
+use crate::{CoreConfig, Result};
+
+pub struct Session {
+    profile: Profile,
+    library: Library,
+    queue: Queue,
+}
+
+impl Session {
+    pub(super) async fn open(
+        config: &CoreConfig,
+        secrets: &Secrets,
+        profile: Profile,
+        events: &broadcast::Sender<JobEvent>,
+    ) -> Result<Self> {
+        let library = Library::open(&config.data_dir, &profile).await?;
+        let queue = Queue::new(
+            library.clone(),
+            config.clone(),
+            secrets.clone(),
+            events.clone(),
+        )?;
+        // Saved preferences (prices, concurrency) win over the configuration's defaults.
+        if let Some(settings) = library.load_settings().await? {
+            apply_settings(&queue, &settings).await;
+        }
+        Ok(Self {
+            profile,
+            library,
+            queue,
+        })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+}
+
+/// New prices and concurrency apply to the running queue at once.
+pub(super) async fn apply_settings(queue: &Queue, settings: &Settings) {
+    queue.set_prices(settings.prices).await;
+    queue.set_concurrency(usize::try_from(settings.concurrency).unwrap_or(1));
+}

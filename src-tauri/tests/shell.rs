@@ -1,0 +1,163 @@
+//! The shell on Tauri's mock runtime (no window, no WebKit): commands answer over real IPC with
+//! `{ kind, message }` errors, profile switches reach the page as events, and the image protocol
+//! serves only the open profile's image files.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use nanoforge_app_lib::{app_builder, attach, serve_image_path, specta_builder};
+use nanoforge_core::accounts::{Profile, ProfileKind, ProfileRegistry, Secrets, SessionStore};
+use nanoforge_core::providers::{GenerationRequest, Model};
+use nanoforge_core::queue::{GenerateOptions, ProviderKind};
+use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
+use serde_json::{Value, json};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{Listener, Manager, WebviewWindow, WebviewWindowBuilder};
+
+struct Shell {
+    app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    core: AppCore,
+    _dir: tempfile::TempDir,
+}
+
+async fn shell() -> Shell {
+    let dir = tempfile::tempdir().unwrap();
+    ProfileRegistry::new(dir.path())
+        .upsert_account(Profile::new("g-bob", ProfileKind::Google))
+        .unwrap();
+    let mut config = CoreConfig::new(dir.path());
+    config.demo_latency = Some(Duration::ZERO);
+    let core = AppCore::open_with(
+        config,
+        Secrets::new(Arc::new(SessionStore::new())),
+        ProfileChoice::Current,
+    )
+    .await
+    .unwrap();
+    let specta = specta_builder::<MockRuntime>();
+    let app = app_builder(mock_builder(), &specta)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    specta.mount_events(&app);
+    app.manage(core.clone());
+    attach(app.handle());
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Shell {
+        app,
+        window,
+        core,
+        _dir: dir,
+    }
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_answer_with_values_and_typed_errors() {
+    let s = shell().await;
+    let info = invoke(&s.window, "app_info", json!({})).unwrap();
+    assert_eq!(info["profileId"], "local");
+    let state = invoke(&s.window, "accounts_state", json!({})).unwrap();
+    assert_eq!(state["profiles"].as_array().unwrap().len(), 2);
+
+    let missing = invoke(&s.window, "get_job", json!({ "id": "no-such-job" })).unwrap_err();
+    assert_eq!(missing["kind"], "not_found", "{missing}");
+    assert!(missing["message"].as_str().unwrap().contains("no-such-job"));
+    // Bad arguments are refused by Tauri itself, as a plain string (the UI turns it into a typed error).
+    let bad = invoke(
+        &s.window,
+        "set_rating",
+        json!({ "id": "x", "rating": "five" }),
+    )
+    .unwrap_err();
+    assert!(bad.is_string(), "{bad}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_switch_is_announced_and_images_follow_the_open_profile() {
+    let s = shell().await;
+    let (tx, rx) = mpsc::channel::<String>();
+    s.app.listen("profile-changed", move |event| {
+        let _ = tx.send(event.payload().to_owned());
+    });
+
+    let options = GenerateOptions {
+        provider: Some(ProviderKind::Demo),
+        ..GenerateOptions::default()
+    };
+    let jobs = s
+        .core
+        .generate_with(
+            GenerationRequest::new("a local lantern", Model::NanoBanana),
+            options,
+        )
+        .await
+        .unwrap();
+    let done = s.core.wait(&jobs[0].id).await.unwrap();
+    let image = s
+        .core
+        .library()
+        .job_images(&done.id)
+        .await
+        .unwrap()
+        .remove(0);
+
+    let thumb = serve_image_path(&s.core, &format!("/local/thumb/{}", image.id)).await;
+    assert_eq!(thumb.status(), 200);
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    assert_eq!(thumb.headers()["cache-control"], "no-store");
+    let original = serve_image_path(&s.core, &format!("/local/original/{}", image.id)).await;
+    assert_eq!(original.status(), 200);
+    assert!(original.body().starts_with(b"\x89PNG"));
+    for refused in [
+        "/local/original/library.sqlite".to_owned(),
+        "/local/original/../library.sqlite".to_owned(),
+        "/local/file/library.sqlite".to_owned(),
+        format!("/local/thumb/{}/x", image.id),
+        "/local/downloads/x".to_owned(),
+    ] {
+        assert_eq!(
+            serve_image_path(&s.core, &refused).await.status(),
+            404,
+            "{refused}"
+        );
+    }
+
+    let switched = invoke(&s.window, "switch_profile", json!({ "id": "g-bob" })).unwrap();
+    assert_eq!(switched["id"], "g-bob");
+    let payload = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a profile-changed event");
+    assert!(payload.contains("g-bob"), "{payload}");
+    // The local profile's image has no URL while bob's library is open.
+    for path in [
+        format!("/local/thumb/{}", image.id),
+        format!("/g-bob/thumb/{}", image.id),
+    ] {
+        assert_eq!(
+            serve_image_path(&s.core, &path).await.status(),
+            404,
+            "{path}"
+        );
+    }
+    let page = invoke(&s.window, "list_images", json!({ "query": {} })).unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 0);
+}
