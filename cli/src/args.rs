@@ -38,7 +38,7 @@ pub enum Command {
         /// Words to find in prompts.
         #[arg(long)]
         search: Option<String>,
-        /// PENDING, SUBMITTED, PROCESSING, DOWNLOADING, COMPLETED, FAILED or CANCELLED.
+        /// PENDING, SUBMITTED, PROCESSING, DOWNLOADING, RECOVERABLE, COMPLETED, FAILED or CANCELLED.
         #[arg(long)]
         status: Option<String>,
         #[arg(long)]
@@ -50,16 +50,42 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Continue every unfinished job (after a crash or a kill) and wait for them.
+    /// Continue every unfinished job and recover every recoverable one (after a crash, a kill or a
+    /// timeout), and wait for them. Never submits anything that may have been charged.
     Resume {
         #[arg(long)]
         json: bool,
     },
     /// Stop a job here. A task already sent may still finish at the service and be charged.
     Cancel { id: String },
-    /// Run a finished job again as a new job linked to it.
+    /// Recover a job the service accepted: poll its task and download its result again. Never
+    /// submits (and never pays) again; see `rerun` for that.
     Retry {
         id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a job's request again as a new, paid job linked to it. Without --yes it states the price.
+    Rerun {
+        id: String,
+        /// Confirm paying for it again.
+        #[arg(long)]
+        yes: bool,
+        /// Go over the monthly budget for this one.
+        #[arg(long)]
+        over_budget: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// This month's spend against the monthly budget, or `budget set AMOUNT|off`.
+    Budget {
+        #[command(subcommand)]
+        action: Option<BudgetAction>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The models, their sizes, aspect ratios and prices.
+    Models {
         #[arg(long)]
         json: bool,
     },
@@ -96,9 +122,9 @@ pub enum Command {
 pub struct GenerateArgs {
     /// What the image should show.
     pub prompt: String,
-    /// 512, 768, 1024 or 1536 (or fast, balanced, quality, ultra).
-    #[arg(long, default_value = "1024")]
-    pub size: String,
+    /// 512, 1K, 2K or 4K, as the model offers (`nanoforge models`); default: the model's default.
+    #[arg(long)]
+    pub size: Option<String>,
     /// Aspect ratio, e.g. 1:1, 16:9, 9:16.
     #[arg(long, default_value = "1:1")]
     pub aspect: String,
@@ -108,15 +134,19 @@ pub struct GenerateArgs {
     /// Watermark text (nano-banana only).
     #[arg(long)]
     pub watermark: Option<String>,
-    /// nano-banana, nano-banana-2, nano-banana-pro or demo.
+    /// A model id from `nanoforge models` (default nano-banana-2).
     #[arg(long)]
     pub model: Option<String>,
     /// nanobanana or demo; default: nanobanana when an API key is known, else demo.
     #[arg(long)]
     pub provider: Option<String>,
-    /// Give up on each job after this many seconds.
+    /// Stop waiting for each job after this many seconds; a task still running at the service
+    /// stays recoverable (`nanoforge resume` finishes it).
     #[arg(long)]
     pub timeout: Option<u32>,
+    /// Go over the monthly budget for this generation.
+    #[arg(long)]
+    pub over_budget: bool,
     /// Seed (the demo provider uses it).
     #[arg(long)]
     pub seed: Option<u32>,
@@ -155,4 +185,10 @@ pub enum AccountCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum BudgetAction {
+    /// Set the monthly budget in USD, or `off`.
+    Set { amount: String },
 }

@@ -20,7 +20,7 @@ pub async fn list(
             JobStatus::parse(&s.trim().to_ascii_uppercase()).map_err(|_| {
                 CoreError::InvalidInput(format!(
                     "unknown status '{s}': choose PENDING, SUBMITTED, PROCESSING, DOWNLOADING, \
-                     COMPLETED, FAILED or CANCELLED"
+                     RECOVERABLE, COMPLETED, FAILED or CANCELLED"
                 ))
             })
         })
@@ -36,8 +36,9 @@ pub async fn list(
     };
     let page = core.session().library().list_jobs(&query).await?;
     let mut out = Vec::with_capacity(page.items.len());
+    let library = core.library();
     for job in &page.items {
-        out.push(output::job_json(core.session().library(), job).await?);
+        out.push(output::job_json(&library, job).await?);
     }
     if json {
         println!("{}", output::to_json(&out)?);
@@ -51,13 +52,120 @@ pub async fn list(
     Ok(())
 }
 
+/// One job, with its family: the job it came from and the jobs made from it.
 pub async fn show(core: &AppCore, id: &str, json: bool) -> Result<()> {
-    let job = core.session().library().get_job(id.trim()).await?;
-    let out = output::job_json(core.session().library(), &job).await?;
+    let library = core.library();
+    let job = library.get_job(id.trim()).await?;
+    let out = output::job_json(&library, &job).await?;
+    let family = core.job_family(&job.id).await?;
     if json {
-        println!("{}", output::to_json(&out)?);
+        let mut value =
+            serde_json::to_value(&out).map_err(|e| CoreError::Internal(e.to_string()))?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert(
+                "parent".into(),
+                serde_json::json!(family.parent.as_ref().map(|p| &p.id)),
+            );
+            let children: Vec<&String> = family.children.iter().map(|c| &c.id).collect();
+            obj.insert("children".into(), serde_json::json!(children));
+        }
+        println!("{}", output::to_json(&value)?);
     } else {
         println!("{}", output::show_text(&job, &out));
+        if let Some(parent) = &family.parent {
+            println!("parent     {} ({})", parent.id, parent.status.as_str());
+        }
+        for child in &family.children {
+            println!("child      {} ({})", child.id, child.status.as_str());
+        }
+    }
+    Ok(())
+}
+
+/// This month's spend against the budget, or `budget set AMOUNT|off`.
+pub async fn budget(
+    core: &AppCore,
+    action: Option<crate::args::BudgetAction>,
+    json: bool,
+) -> std::result::Result<(), crate::Failure> {
+    if let Some(crate::args::BudgetAction::Set { amount }) = action {
+        let limit = match amount.trim() {
+            "off" | "none" => None,
+            text => Some(text.trim_start_matches('$').parse::<f64>().map_err(|_| {
+                crate::Failure::usage(format!("'{text}' is not an amount in USD (or `off`)"))
+            })?),
+        };
+        let mut settings = core.settings().await?;
+        settings.monthly_budget_usd = limit;
+        core.update_settings(settings).await?;
+    }
+    let status = core.budget_status().await?;
+    if json {
+        let out = serde_json::json!({
+            "limit_usd": status.limit_usd,
+            "month": status.month,
+            "spent_confirmed": status.spent_confirmed,
+            "spent_possible": status.spent_possible,
+        });
+        println!("{}", output::to_json(&out)?);
+        return Ok(());
+    }
+    let spent = format!(
+        "${:.2} (${:.2} confirmed, ${:.2} possibly charged)",
+        status.spent(),
+        status.spent_confirmed,
+        status.spent_possible
+    );
+    match status.limit_usd {
+        Some(limit) => println!("{}: {spent} of a ${limit:.2} budget", status.month),
+        None => println!("{}: {spent}; no monthly budget set", status.month),
+    }
+    Ok(())
+}
+
+/// The catalog: every model with its sizes, ratios, limits and prices.
+pub fn models(json: bool) -> Result<()> {
+    let models = nanoforge_core::catalog::builtin();
+    if json {
+        let out: Vec<_> = models
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "model": m.model,
+                    "provider": m.provider,
+                    "label": m.label,
+                    "sizes": m.sizes.iter().map(|s| serde_json::json!({"size": s.size, "price_usd": s.price_usd})).collect::<Vec<_>>(),
+                    "default_size": m.default_size,
+                    "aspect_ratios": m.aspect_ratios,
+                    "max_input_images": m.max_input_images,
+                    "max_prompt_chars": m.max_prompt_chars,
+                    "price_is_estimate": m.price_is_estimate,
+                })
+            })
+            .collect();
+        println!("{}", output::to_json(&out)?);
+        return Ok(());
+    }
+    for m in models {
+        let sizes: Vec<String> = m
+            .sizes
+            .iter()
+            .map(|s| format!("{} ${:.3}", s.size, s.price_usd))
+            .collect();
+        let ratios: Vec<&str> = m.aspect_ratios.iter().map(|r| r.as_str()).collect();
+        println!(
+            "{:<16} {}{}\n  sizes: {}\n  ratios: {}\n  input images: up to {}",
+            m.model.as_str(),
+            m.label,
+            if m.price_is_estimate {
+                " (prices are estimates)"
+            } else {
+                ""
+            },
+            sizes.join(", "),
+            ratios.join(" "),
+            m.max_input_images
+        );
     }
     Ok(())
 }
@@ -81,6 +189,12 @@ pub async fn credits(core: &AppCore, json: bool) -> Result<()> {
     match (info.provider, info.balance) {
         (ProviderKind::NanoBanana, Some(balance)) => {
             println!("Nano Banana balance: {balance} credits");
+            if let Some(per_image) = info.credits_per_image {
+                println!(
+                    "about {:.0} images at {per_image} credits each",
+                    balance / per_image
+                );
+            }
         }
         _ => eprintln!("{DEMO_NOTICE}"),
     }

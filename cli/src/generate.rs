@@ -1,8 +1,10 @@
-//! `generate`, `resume` and `retry`: start or continue jobs, follow them, print each outcome.
+//! `generate`, `resume`, `retry` (recover) and `rerun`: start, continue or recover jobs, follow
+//! them, print each outcome.
 
+use nanoforge_core::catalog::{ImageSize, MAX_IMAGES, Model};
 use nanoforge_core::library::{JobRecord, JobStatus};
-use nanoforge_core::providers::{AspectRatio, GenerationRequest, MAX_IMAGES, Model, SizePreset};
-use nanoforge_core::queue::{GenerateOptions, ProviderKind};
+use nanoforge_core::providers::{AspectRatio, GenerationRequest};
+use nanoforge_core::queue::{BudgetLevel, GenerateOptions, ProviderKind};
 use nanoforge_core::{AppCore, CoreError, Result};
 
 use crate::Failure;
@@ -28,7 +30,10 @@ pub fn parse_request(args: &GenerateArgs) -> Result<(GenerationRequest, Generate
             args.count
         )));
     }
-    let size = parse_size(&args.size)?;
+    let size = match &args.size {
+        Some(size) => size.parse::<ImageSize>()?,
+        None => model.info().default_size,
+    };
     let request = GenerationRequest {
         prompt: args.prompt.clone(),
         model,
@@ -39,31 +44,19 @@ pub fn parse_request(args: &GenerateArgs) -> Result<(GenerationRequest, Generate
         image_urls: Vec::new(),
         seed: args.seed,
     };
-    request.validate()?;
+    if provider != Some(ProviderKind::Demo) {
+        request.validate()?;
+    }
     if args.timeout == Some(0) {
         return Err(invalid("--timeout must be at least 1 second".into()));
     }
     let options = GenerateOptions {
         provider,
         timeout_secs: args.timeout,
+        over_budget: args.over_budget,
+        ..GenerateOptions::default()
     };
     Ok((request, options))
-}
-
-/// `--size` takes the pixel sizes (512, 768, 1024, 1536) or the preset names.
-fn parse_size(text: &str) -> Result<SizePreset> {
-    let preset: SizePreset = text.parse()?;
-    let t = text.trim();
-    let named = SizePreset::ALL
-        .iter()
-        .any(|p| p.as_str().eq_ignore_ascii_case(t));
-    if named || t == preset.target_long_side().to_string() {
-        Ok(preset)
-    } else {
-        Err(CoreError::InvalidInput(format!(
-            "unknown size '{t}': choose 512, 768, 1024 or 1536"
-        )))
-    }
 }
 
 pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Result<(), Failure> {
@@ -72,12 +65,14 @@ pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Resul
         Some(p) => p,
         None => core.default_provider().await?,
     };
-    if provider == ProviderKind::Demo && !args.json {
+    if provider == ProviderKind::Demo {
         eprintln!("{DEMO_NOTICE}");
     }
     let events = core.subscribe();
     let jobs = core.generate_with(request, options).await?;
-    finish(core, &jobs, events, args.json).await
+    let outcome = finish(core, &jobs, events, args.json).await;
+    warn_budget(core).await;
+    outcome
 }
 
 pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failure> {
@@ -85,41 +80,69 @@ pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failu
     let report = core.resume_unfinished().await?;
     let mut ids = report.resumed.clone();
     ids.extend(report.held_elsewhere.iter().cloned());
-    if !json {
-        if ids.is_empty() && report.skipped.is_empty() {
-            println!("Nothing to resume: every job has finished.");
-        }
-        if !report.held_elsewhere.is_empty() {
-            println!(
-                "{} job(s) are being run by another Nanoforge process; waiting for them (they are \
-                 taken over here if that process has stopped).",
-                report.held_elsewhere.len()
-            );
-        }
+    if ids.is_empty() && report.skipped.is_empty() {
+        eprintln!("Nothing to resume: every job has finished.");
+    }
+    if !report.held_elsewhere.is_empty() {
+        eprintln!(
+            "{} job(s) are being run by another Nanoforge process; waiting for them (they are \
+             taken over here if that process stops).",
+            report.held_elsewhere.len()
+        );
     }
     let mut jobs = Vec::new();
     for id in &ids {
-        jobs.push(core.session().library().get_job(id).await?);
+        jobs.push(core.library().get_job(id).await?);
     }
     let outcome = finish(core, &jobs, events, json).await;
     if let Some(first) = report.skipped.first() {
         return Err(Failure::line(format!(
             "{} job(s) cannot be resumed here: {}",
             report.skipped.len(),
-            first.reason
+            output::sanitize(&first.reason)
         )));
     }
     outcome
 }
 
+/// Recover: re-poll and re-download, never resubmit.
 pub async fn retry(core: &AppCore, id: &str, json: bool) -> std::result::Result<(), Failure> {
     let events = core.subscribe();
-    let job = core.retry(id).await?;
+    let job = core.retry(id.trim()).await?;
     finish(core, &[job], events, json).await
 }
 
-/// Follows `jobs` with progress bars until each has finished, prints them, and turns failures
-/// into the exit status.
+/// A new paid job from an old one's request; states the price and asks for --yes first.
+pub async fn rerun(
+    core: &AppCore,
+    id: &str,
+    yes: bool,
+    over_budget: bool,
+    json: bool,
+) -> std::result::Result<(), Failure> {
+    let old = core.library().get_job(id.trim()).await?;
+    if !yes {
+        let price = if old.provider == ProviderKind::Demo {
+            "free (demo)".to_owned()
+        } else {
+            format!("about ${:.4}", old.estimated_cost)
+        };
+        return Err(Failure::usage(format!(
+            "running job {} again is a new generation, {price}: run again with --yes to pay for it",
+            old.id
+        )));
+    }
+    let events = core.subscribe();
+    let options = GenerateOptions {
+        over_budget,
+        ..GenerateOptions::default()
+    };
+    let jobs = core.rerun(&old.id, options).await?;
+    finish(core, &jobs, events, json).await
+}
+
+/// Follows `jobs` with progress bars until each has ended, prints them, and turns anything but
+/// COMPLETED into the exit status (a recoverable job says how to finish it).
 async fn finish(
     core: &AppCore,
     jobs: &[JobRecord],
@@ -135,7 +158,7 @@ async fn finish(
     bars.finish().await;
     let mut failed = Vec::new();
     for job in &finished {
-        let out = output::job_json(core.session().library(), job).await?;
+        let out = output::job_json(&core.library(), job).await?;
         if json {
             println!("{}", output::to_json(&out)?);
         } else {
@@ -145,24 +168,46 @@ async fn finish(
             failed.push(job);
         }
     }
-    match failed.first() {
-        None => Ok(()),
-        Some(first) => {
-            let reason = first
-                .error_message
-                .clone()
-                .unwrap_or_else(|| first.status.as_str().to_lowercase());
-            Err(Failure::line(if finished.len() == 1 {
-                format!("job {} {}: {reason}", first.id, first.status.as_str())
-            } else {
-                format!(
-                    "{} of {} jobs did not complete; job {} {}: {reason}",
-                    failed.len(),
-                    finished.len(),
-                    first.id,
-                    first.status.as_str()
-                )
-            }))
-        }
+    let Some(first) = failed.first() else {
+        return Ok(());
+    };
+    if first.status == JobStatus::Recoverable {
+        eprintln!(
+            "The task is still at the service and may already be paid for: run `nanoforge resume` \
+             (or `nanoforge retry {}`) to finish it. It is not sent again.",
+            first.id
+        );
+    }
+    let reason = output::sanitize(
+        &first
+            .error_message
+            .clone()
+            .unwrap_or_else(|| first.status.as_str().to_lowercase()),
+    );
+    Err(Failure::line(if finished.len() == 1 {
+        format!("job {} {}: {reason}", first.id, first.status.as_str())
+    } else {
+        format!(
+            "{} of {} jobs did not complete; job {} {}: {reason}",
+            failed.len(),
+            finished.len(),
+            first.id,
+            first.status.as_str()
+        )
+    }))
+}
+
+/// A notice on stderr once this month's spend passes 80 % of the budget.
+async fn warn_budget(core: &AppCore) {
+    if let Ok(status) = core.budget_status().await
+        && matches!(status.level, BudgetLevel::Warning | BudgetLevel::Over)
+        && let Some(limit) = status.limit_usd
+    {
+        eprintln!(
+            "This month: ${:.2} of your ${limit:.2} budget (${:.2} confirmed, ${:.2} possibly charged).",
+            status.spent(),
+            status.spent_confirmed,
+            status.spent_possible
+        );
     }
 }

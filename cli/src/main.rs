@@ -118,6 +118,14 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Generate(args) => generate::generate(core, &args).await,
         Command::Resume { json } => generate::resume(core, json).await,
         Command::Retry { id, json } => generate::retry(core, &id, json).await,
+        Command::Rerun {
+            id,
+            yes,
+            over_budget,
+            json,
+        } => generate::rerun(core, &id, yes, over_budget, json).await,
+        Command::Budget { action, json } => commands::budget(core, action, json).await,
+        Command::Models { json } => Ok(commands::models(json)?),
         Command::List {
             limit,
             search,

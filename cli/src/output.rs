@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use nanoforge_core::catalog::{Model, ProviderKind};
 use nanoforge_core::library::{ImageRecord, JobRecord, JobStatus, Library};
-use nanoforge_core::{CoreError, Result};
+use nanoforge_core::{CoreError, ErrorKind, Result};
 
 pub const DEMO_NOTICE: &str = "No Nano Banana API key: using the offline demo provider. These are \
 demo images, not AI (set NANOBANANA_API_KEY or store a key in the app's Settings).";
@@ -12,15 +13,24 @@ demo images, not AI (set NANOBANANA_API_KEY or store a key in the app's Settings
 #[derive(Debug, Serialize)]
 pub struct JobJson {
     pub id: String,
-    /// PENDING … COMPLETED, FAILED, CANCELLED.
+    /// PENDING … COMPLETED, RECOVERABLE, FAILED, CANCELLED.
     pub status: JobStatus,
     pub prompt: String,
-    /// `nanobanana` or `demo`.
-    pub provider: String,
+    pub provider: ProviderKind,
+    pub model: Model,
     pub images: Vec<ImageJson>,
-    /// USD.
+    /// USD the provider confirmed.
     pub cost: f64,
+    /// USD the catalog expected.
+    pub estimated_cost: f64,
+    /// The request went out: the provider may have charged `estimated_cost` even without images.
+    pub may_be_charged: bool,
+    /// The provider's work.
     pub duration_ms: Option<f64>,
+    /// Unix ms of the paid request.
+    pub submitted_at: Option<f64>,
+    pub task_id: Option<String>,
+    pub parent_job_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorJson>,
 }
@@ -39,7 +49,7 @@ pub struct ImageJson {
 
 #[derive(Debug, Serialize)]
 pub struct ErrorJson {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
@@ -51,20 +61,28 @@ pub async fn job_json(library: &Library, job: &JobRecord) -> Result<JobJson> {
         .map(|i| image_json(library, i))
         .collect::<Result<Vec<_>>>()?;
     let error = match (job.status, &job.error_message) {
-        (JobStatus::Failed | JobStatus::Cancelled, Some(message)) => Some(ErrorJson {
-            kind: job.error_kind.clone().unwrap_or_else(|| "internal".into()),
-            message: message.clone(),
-        }),
+        (JobStatus::Failed | JobStatus::Cancelled | JobStatus::Recoverable, Some(message)) => {
+            Some(ErrorJson {
+                kind: job.error_kind.unwrap_or(ErrorKind::Internal),
+                message: sanitize(message),
+            })
+        }
         _ => None,
     };
     Ok(JobJson {
         id: job.id.clone(),
         status: job.status,
         prompt: job.prompt.clone(),
-        provider: job.provider.clone(),
+        provider: job.provider,
+        model: job.model,
         images,
         cost: job.cost,
+        estimated_cost: job.estimated_cost,
+        may_be_charged: job.may_be_charged,
         duration_ms: job.duration_ms,
+        submitted_at: job.submitted_at,
+        task_id: job.remote_task_id.clone(),
+        parent_job_id: job.parent_job_id.clone(),
         error,
     })
 }
@@ -88,7 +106,7 @@ pub fn to_json(value: &impl Serialize) -> Result<String> {
 
 /// A finished job for people: a status line, then one line per image.
 pub fn human_job(job: &JobJson) -> String {
-    let demo = job.provider == "demo";
+    let demo = job.provider == ProviderKind::Demo;
     let mut out = match job.status {
         JobStatus::Completed => format!(
             "✓ {} completed{}{}",
@@ -103,9 +121,14 @@ pub fn human_job(job: &JobJson) -> String {
             }
         ),
         status => format!(
-            "✗ {} {}: {}",
+            "✗ {} {}{}: {}",
             job.id,
             status.as_str(),
+            if job.may_be_charged && job.cost == 0.0 {
+                format!(" · may have been charged about ${:.4}", job.estimated_cost)
+            } else {
+                String::new()
+            },
             job.error
                 .as_ref()
                 .map_or("no further detail", |e| e.message.as_str())
@@ -133,7 +156,7 @@ pub fn list_line(job: &JobJson) -> String {
         "{}  {:<11}  {:<10}  ${:<7.4}  {}{}",
         job.id,
         job.status.as_str(),
-        job.provider,
+        job.provider.as_str(),
         job.cost,
         prompt,
         ellipsis
@@ -150,7 +173,7 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
             "model      {} ({}){}",
             job.model,
             job.provider,
-            if job.provider == "demo" {
+            if job.provider == ProviderKind::Demo {
                 " · demo images, not AI"
             } else {
                 ""
@@ -160,7 +183,15 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
             "size       {} px, {}, {} image(s)",
             job.image_size, job.aspect_ratio, job.num_images
         ),
-        format!("cost       ${:.4}", job.cost),
+        format!(
+            "cost       ${:.4}{}",
+            job.cost,
+            if job.may_be_charged && job.cost == 0.0 {
+                format!(" (may have been charged about ${:.4})", job.estimated_cost)
+            } else {
+                String::new()
+            }
+        ),
     ];
     if let Some(ms) = job.duration_ms {
         lines.push(format!("duration   {:.1} s", ms / 1000.0));
@@ -168,11 +199,18 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
     if let Some(task) = &job.remote_task_id {
         lines.push(format!("task       {task}"));
     }
-    if let Some(parent) = &job.parent_job_id {
-        lines.push(format!("retry of   {parent}"));
+    if let Some(ms) = job.queue_ms {
+        lines.push(format!(
+            "queued     {:.1} s before it was sent",
+            ms / 1000.0
+        ));
     }
     if let Some(error) = &out.error {
-        lines.push(format!("error      {} ({})", error.message, error.kind));
+        lines.push(format!(
+            "error      {} ({})",
+            error.message,
+            error.kind.as_str()
+        ));
     }
     for image in &out.images {
         lines.push(format!(
@@ -196,8 +234,5 @@ pub fn sanitize(text: &str) -> String {
 
 /// The stored spelling of an error kind (`out_of_credits`).
 pub fn kind_name(kind: nanoforge_core::ErrorKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "internal".to_owned())
+    kind.as_str()
 }

@@ -94,9 +94,14 @@ fn show(bar: &ProgressBar, stage: &JobStage) {
             bar.set_message(format!("storing {}/{images}", image + 1));
         }
         JobStage::Done { .. } => bar.finish_with_message("done"),
-        JobStage::Failed { error } => {
-            bar.abandon_with_message(format!("failed: {}", error.message))
-        }
+        JobStage::Failed { error } => bar.abandon_with_message(format!(
+            "failed: {}",
+            crate::output::sanitize(&error.message)
+        )),
+        JobStage::Recoverable { error } => bar.abandon_with_message(format!(
+            "recoverable (still at the service): {}",
+            crate::output::sanitize(&error.message)
+        )),
         JobStage::Cancelled { .. } => bar.abandon_with_message("cancelled"),
     }
 }

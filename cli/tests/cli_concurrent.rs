@@ -19,7 +19,7 @@ async fn sixteen_processes_generating_at_once_all_complete() {
         .collect();
     let children: Vec<_> = prompts
         .iter()
-        .map(|p| env.spawn(&["generate", p, "--size", "512", "--json"]))
+        .map(|p| env.spawn(&["generate", p, "--size", "1K", "--json"]))
         .collect();
     for child in children {
         let output = tokio::time::timeout(support::PATIENCE, child.wait_with_output())

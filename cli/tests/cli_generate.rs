@@ -8,14 +8,20 @@ use std::path::Path;
 use serde_json::Value;
 use support::{Env, images_of, keys};
 
-const JOB_KEYS: [&str; 7] = [
+const JOB_KEYS: [&str; 13] = [
     "cost",
     "duration_ms",
+    "estimated_cost",
     "id",
     "images",
+    "may_be_charged",
+    "model",
+    "parent_job_id",
     "prompt",
     "provider",
     "status",
+    "submitted_at",
+    "task_id",
 ];
 const IMAGE_KEYS: [&str; 6] = ["height", "id", "path", "sha256", "thumbnail_path", "width"];
 
@@ -37,7 +43,7 @@ async fn json_output_has_exactly_the_documented_fields() {
             "generate",
             "a lighthouse at dusk",
             "--size",
-            "512",
+            "1K",
             "--aspect",
             "16:9",
             "--json",
@@ -51,14 +57,17 @@ async fn json_output_has_exactly_the_documented_fields() {
     assert_eq!(job["status"], "COMPLETED");
     assert_eq!(job["prompt"], "a lighthouse at dusk");
     assert_eq!(job["provider"], "nanobanana");
-    assert_eq!(job["cost"], 0.005);
+    assert_eq!(job["cost"], 0.067);
+    assert_eq!(job["estimated_cost"], 0.067);
+    assert_eq!(job["may_be_charged"], true);
+    assert_eq!(job["model"], "nano-banana-2");
     assert!(job["duration_ms"].as_f64().is_some_and(|d| d >= 0.0));
     let images = images_of(job);
     assert_eq!(images.len(), 1);
     check_image(&images[0]);
     assert_eq!(
         (images[0]["width"].as_u64(), images[0]["height"].as_u64()),
-        (Some(512), Some(288))
+        (Some(1024), Some(576))
     );
     assert_eq!(env.server.submit_count(), 1);
 
@@ -86,7 +95,15 @@ async fn json_output_has_exactly_the_documented_fields() {
     let id = job["id"].as_str().unwrap();
     let show = env.run(&["show", id, "--json"]).await;
     show.assert_ok();
-    assert_eq!(serde_json::from_str::<Value>(&show.stdout).unwrap(), *job);
+    let mut shown = serde_json::from_str::<Value>(&show.stdout).unwrap();
+    let family = shown.as_object_mut().unwrap();
+    assert_eq!(
+        family.remove("parent"),
+        Some(Value::Null),
+        "show adds the family"
+    );
+    assert_eq!(family.remove("children"), Some(serde_json::json!([])));
+    assert_eq!(shown, *job);
     let completed = env.run(&["list", "--json", "--status", "completed"]).await;
     completed.assert_ok();
     let completed: Vec<Value> = serde_json::from_str(&completed.stdout).unwrap();

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::accounts::OidcConfig;
-use crate::providers::{GenerationTimeouts, PriceTable, RetryPolicy};
+use crate::providers::RetryPolicy;
 
 pub use crate::APP_IDENTIFIER;
 
@@ -30,9 +30,6 @@ pub struct CoreConfig {
     pub poll_interval: Duration,
     /// Jobs of this process that may run (submit to ingest) at the same time.
     pub concurrency: usize,
-    pub prices: PriceTable,
-    /// How long one run of a job may take, by size; a job's own `timeout_secs` wins.
-    pub timeouts: GenerationTimeouts,
     /// Simulated time of a demo generation; `None` keeps the demo provider's per-size defaults.
     pub demo_latency: Option<Duration>,
     /// How long a claim on a job lasts without renewal (renewed every third of it). After a crash,
@@ -57,8 +54,6 @@ impl CoreConfig {
             secret_env_overrides: false,
             poll_interval: Duration::from_secs(1),
             concurrency: 4,
-            prices: PriceTable::default(),
-            timeouts: GenerationTimeouts::default(),
             demo_latency: None,
             lease_ttl: Duration::from_secs(20),
             retry: RetryPolicy::default(),

@@ -39,6 +39,9 @@ pub enum CoreError {
     /// A job was cancelled by the user.
     #[error("{0}")]
     Cancelled(String),
+    /// The generation would take the month past the user's budget.
+    #[error("{0}")]
+    OverBudget(String),
     /// Signing in failed; its own kind says how.
     #[error(transparent)]
     SignIn(#[from] crate::accounts::SignInError),
@@ -75,12 +78,29 @@ pub enum ErrorKind {
     // The job queue.
     Interrupted,
     Cancelled,
+    OverBudget,
     // Accounts.
     SignInNotConfigured,
     SignInDenied,
     SignInFailed,
     InvalidToken,
     ClockSkew,
+}
+
+impl ErrorKind {
+    /// The snake_case name, as stored in `jobs.error_kind` and shown by the CLI.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "internal".to_owned())
+    }
+
+    /// A stored name; one this version does not know (written by a newer one) reads as `internal`.
+    pub fn parse_stored(name: &str) -> ErrorKind {
+        serde_json::from_value(serde_json::Value::String(name.to_owned()))
+            .unwrap_or(ErrorKind::Internal)
+    }
 }
 
 impl CoreError {
@@ -99,6 +119,7 @@ impl CoreError {
             CoreError::InvalidImage(_) => ErrorKind::InvalidImage,
             CoreError::ImageTooLarge(_) => ErrorKind::ImageTooLarge,
             CoreError::SignIn(e) => e.kind(),
+            CoreError::OverBudget(_) => ErrorKind::OverBudget,
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use fake_nanobanana::TaskScenario;
 use nanoforge_core::accounts::{KeySource, KeychainStore, SecretPurpose, SecretStore, Secrets};
+use nanoforge_core::catalog::PriceOverride;
 use nanoforge_core::library::{ImageQuery, JobStatus, MetadataSource};
-use nanoforge_core::providers::{Model, SizePreset};
+use nanoforge_core::providers::{ImageSize, Model};
 use nanoforge_core::queue::{JobStage, ProviderKind};
 use nanoforge_core::{AppCore, ErrorKind, ProfileChoice, Settings};
 use queue_support::*;
@@ -18,14 +19,20 @@ async fn settings_default_then_persist_across_restarts() {
     let s = setup().await;
     let core = s.core().await;
     let defaults = core.settings().await.unwrap();
-    assert_eq!(defaults.default_model, Model::NanoBanana);
-    assert_eq!(defaults.default_size, SizePreset::Quality);
+    assert_eq!(defaults.default_model, Model::NanoBanana2);
+    assert_eq!(defaults.default_size, ImageSize::S1K);
     assert_eq!(defaults.concurrency, 4);
-    assert_eq!(defaults.prices.quality, 0.0125);
+    assert!(defaults.price_overrides.is_empty());
+    assert_eq!(defaults.monthly_budget_usd, None);
 
     let mut changed = defaults.clone();
-    changed.default_size = SizePreset::Ultra;
-    changed.prices.ultra = 0.06;
+    changed.default_size = ImageSize::S4K;
+    changed.price_overrides = vec![PriceOverride {
+        model: Model::NanoBanana2,
+        size: ImageSize::S4K,
+        usd: 0.12,
+    }];
+    changed.monthly_budget_usd = Some(20.0);
     changed.concurrency = 2;
     changed.notify_when_done = false;
     assert_eq!(
@@ -49,8 +56,45 @@ async fn invalid_settings_are_refused_and_nothing_is_saved() {
         ("concurrency", Box::new(|x| x.concurrency = 0)),
         ("concurrency", Box::new(|x| x.concurrency = 9)),
         ("images per generation", Box::new(|x| x.default_count = 5)),
-        ("Fast price", Box::new(|x| x.prices.fast = -0.01)),
-        ("Ultra price", Box::new(|x| x.prices.ultra = f64::NAN)),
+        (
+            "price",
+            Box::new(|x| {
+                x.price_overrides = vec![PriceOverride {
+                    model: Model::NanoBanana2,
+                    size: ImageSize::S1K,
+                    usd: -0.01,
+                }]
+            }),
+        ),
+        (
+            "price",
+            Box::new(|x| {
+                x.price_overrides = vec![PriceOverride {
+                    model: Model::NanoBanana2,
+                    size: ImageSize::S1K,
+                    usd: f64::NAN,
+                }]
+            }),
+        ),
+        (
+            "no 4K size",
+            Box::new(|x| {
+                x.price_overrides = vec![PriceOverride {
+                    model: Model::NanoBanana,
+                    size: ImageSize::S4K,
+                    usd: 0.1,
+                }]
+            }),
+        ),
+        (
+            "default size",
+            Box::new(|x| {
+                x.default_model = Model::NanoBanana;
+                x.default_size = ImageSize::S4K;
+            }),
+        ),
+        ("budget", Box::new(|x| x.monthly_budget_usd = Some(-5.0))),
+        ("recovery window", Box::new(|x| x.recovery_window_days = 0)),
         ("demo", Box::new(|x| x.default_model = Model::Demo)),
     ];
     for (needle, spoil) in cases {
@@ -68,11 +112,14 @@ async fn new_prices_apply_to_the_next_job_at_once() {
     let s = setup().await;
     let core = s.core().await;
     let mut settings = core.settings().await.unwrap();
-    settings.prices.fast = 0.25;
+    settings.price_overrides = vec![PriceOverride {
+        model: Model::NanoBanana,
+        size: ImageSize::S1K,
+        usd: 0.25,
+    }];
     core.update_settings(settings).await.unwrap();
 
     let mut req = request("a priced teapot", Model::NanoBanana);
-    req.size = SizePreset::Fast;
     req.count = 2;
     let jobs = core.generate(req).await.unwrap();
     let done = core.wait(&jobs[0].id).await.unwrap();

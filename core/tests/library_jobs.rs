@@ -46,7 +46,7 @@ async fn invalid_jobs_are_refused() {
             ..new_job("x")
         },
         NewJob {
-            model: String::new(),
+            estimated_cost: -1.0,
             ..new_job("x")
         },
     ] {
@@ -91,7 +91,7 @@ async fn updates_patch_only_what_they_name() {
     assert_eq!(j.completed_at, None);
 
     let failed_once = JobUpdate {
-        error_kind: Some("timeout".into()),
+        error_kind: Some(ErrorKind::Timeout),
         error_message: Some("took too long".into()),
         increment_attempts: true,
         response_data: Some("{\"code\":504}".into()),
@@ -99,8 +99,8 @@ async fn updates_patch_only_what_they_name() {
     };
     let j = t.lib.update_job(&job.id, &failed_once).await.unwrap();
     assert_eq!(
-        (j.attempts, j.error_kind.as_deref(), j.status),
-        (2, Some("timeout"), JobStatus::Submitted)
+        (j.attempts, j.error_kind, j.status),
+        (2, Some(ErrorKind::Timeout), JobStatus::Submitted)
     );
     assert_eq!(j.remote_task_id.as_deref(), Some("task-9"), "untouched");
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use nanoforge_core::ErrorKind;
 use nanoforge_core::providers::{
-    AspectRatio, DemoProvider, GenerationRequest, ImageSource, Model, PriceTable, Provider,
-    SizePreset, SubmitOutcome,
+    AspectRatio, DemoProvider, GenerationRequest, ImageSize, ImageSource, Model, Provider,
+    SubmitOutcome,
 };
 use provider_support::png_dimensions;
 
@@ -31,7 +31,7 @@ async fn images(provider: &Provider, req: &GenerationRequest) -> Vec<Vec<u8>> {
 fn req(prompt: &str, seed: u32) -> GenerationRequest {
     let mut req = GenerationRequest::new(prompt, Model::Demo);
     req.seed = Some(seed);
-    req.size = SizePreset::Fast;
+    req.size = ImageSize::S512;
     req
 }
 
@@ -51,14 +51,14 @@ async fn the_same_prompt_and_seed_give_the_same_bytes() {
 async fn images_have_the_preset_size_and_aspect_and_count() {
     let provider = demo();
     let mut request = req("mountains", 1);
-    request.size = SizePreset::Balanced;
+    request.size = ImageSize::S1K;
     request.aspect_ratio = AspectRatio::Landscape16x9;
     request.count = 3;
     let pngs = images(&provider, &request).await;
     assert_eq!(pngs.len(), 3);
     assert_ne!(pngs[0], pngs[1], "each image of a request differs");
     for png in &pngs {
-        assert_eq!(png_dimensions(png), (768, 432));
+        assert_eq!(png_dimensions(png), (1024, 576));
     }
 }
 
@@ -85,9 +85,12 @@ async fn images_are_labelled_as_demo() {
 async fn the_demo_is_named_free_and_offline() {
     let provider = demo();
     let request = req("a cat", 1);
-    assert_eq!(provider.id(), "demo");
-    assert_eq!(provider.model_name(&request), "demo");
-    assert_eq!(provider.prices(), PriceTable::FREE);
+    assert_eq!(provider.kind(), nanoforge_core::catalog::ProviderKind::Demo);
+    let _ = &request;
+    assert_eq!(
+        Model::Demo.info().size(request.size).map(|s| s.price_usd),
+        Some(0.0)
+    );
     assert_eq!(provider.credits().await.unwrap(), None);
     assert_eq!(
         provider.poll_once("x").await.unwrap_err().kind(),
@@ -105,8 +108,8 @@ async fn the_simulated_latency_is_waited() {
     let realistic = DemoProvider::new();
     let mut request = req("a cat", 1);
     assert_eq!(realistic.latency_for(&request), Duration::from_secs(2));
-    request.size = SizePreset::Ultra;
-    assert_eq!(realistic.latency_for(&request), Duration::from_secs(12));
+    request.size = ImageSize::S2K;
+    assert_eq!(realistic.latency_for(&request), Duration::from_secs(5));
 
     let provider = Provider::Demo(DemoProvider::with_latency(Duration::from_millis(50)));
     let started = std::time::Instant::now();

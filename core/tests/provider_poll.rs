@@ -3,8 +3,6 @@
 
 mod provider_support;
 
-use std::time::Duration;
-
 use fake_nanobanana::{Fault, FaultAction, Outcome, ResultShape, Target, TaskScenario};
 use nanoforge_core::ErrorKind;
 use nanoforge_core::providers::{Model, PollOutcome, Provider, ProviderError, SubmitOutcome};
@@ -31,10 +29,10 @@ async fn terminal_failures_take_exactly_one_poll_and_nothing_after() {
         let id = submit(&provider, "a cat", Model::NanoBanana2).await;
         let before = server.api_request_count();
 
-        let error = provider
-            .wait_for_result(&id, Duration::from_millis(5), Duration::from_secs(5))
-            .await
-            .unwrap_err();
+        let error = match provider.poll_once(&id).await.unwrap() {
+            PollOutcome::Failed { error, .. } => error,
+            other => panic!("expected the service's failure, got {other:?}"),
+        };
         assert_eq!(error.kind(), ErrorKind::GenerationFailed);
         assert!(
             error.to_string().contains("Your prompt was flagged"),
@@ -46,7 +44,7 @@ async fn terminal_failures_take_exactly_one_poll_and_nothing_after() {
                 success_flag,
                 error_code,
                 ..
-            } => assert_eq!((*success_flag, *error_code), (flag, Some(400))),
+            } => assert_eq!((success_flag, error_code), (&flag, &Some(400))),
             other => panic!("{other:?}"),
         }
         assert_eq!(server.poll_count(&id), 1, "successFlag {flag} is terminal");
@@ -135,27 +133,6 @@ async fn a_minimal_answer_is_read_leniently() {
 }
 
 #[tokio::test]
-async fn a_task_still_pending_at_the_deadline_times_out() {
-    let server = fake().await;
-    server.set_scenario(TaskScenario {
-        pending_polls: 1_000,
-        ..TaskScenario::default()
-    });
-    let provider = provider(&server);
-    let id = submit(&provider, "a cat", Model::NanoBanana2).await;
-    let error = provider
-        .wait_for_result(&id, Duration::from_millis(20), Duration::from_millis(200))
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Timeout);
-    let polls = server.poll_count(&id);
-    assert!(
-        (2..=12).contains(&polls),
-        "{polls} polls in 200 ms at 20 ms"
-    );
-}
-
-#[tokio::test]
 async fn pending_by_time_then_done() {
     let server = fake().await;
     let provider = provider(&server);
@@ -165,9 +142,6 @@ async fn pending_by_time_then_done() {
         Model::NanoBanana2,
     )
     .await;
-    let done = provider
-        .wait_for_result(&id, Duration::from_millis(20), Duration::from_secs(5))
-        .await
-        .unwrap();
-    assert!(done.polls >= 2, "pending for 150 ms");
+    let (_, polls) = provider_support::wait_done(&provider, &id).await;
+    assert!(polls >= 2, "pending for 150 ms");
 }

@@ -8,9 +8,9 @@ use std::time::Duration;
 use fake_nanobanana::{Endpoint, TaskScenario};
 use nanoforge_core::ErrorKind;
 use nanoforge_core::providers::{
-    AspectRatio, Model, PollOutcome, Provider, SizePreset, SubmitOutcome,
+    AspectRatio, ImageSize, Model, PollOutcome, Provider, SubmitOutcome,
 };
-use provider_support::{client, client_with, config, fake, png_dimensions, provider, request};
+use provider_support::{client_with, config, fake, png_dimensions, provider, request, wait_done};
 use serde_json::json;
 use tokio::time::Instant;
 
@@ -48,12 +48,9 @@ async fn nano_banana_v1_sends_the_documented_fields() {
     );
     assert!(body.get("imageUrls").is_none());
 
-    let done = provider
-        .wait_for_result(&id, Duration::from_millis(10), Duration::from_secs(5))
-        .await
-        .unwrap();
-    assert_eq!(done.urls.len(), 2, "numImages 2 gives two URLs");
-    assert_eq!(done.polls, 1);
+    let (urls, polls) = wait_done(&provider, &id).await;
+    assert_eq!(urls.len(), 2, "numImages 2 gives two URLs");
+    assert_eq!(polls, 1);
 }
 
 #[tokio::test]
@@ -72,11 +69,11 @@ async fn nano_banana_2_and_pro_send_resolution_and_aspect_ratio() {
     let server = fake().await;
     let provider = provider(&server);
     let mut req = request("a lighthouse", Model::NanoBanana2);
-    req.size = SizePreset::Ultra;
+    req.size = ImageSize::S4K;
     req.aspect_ratio = AspectRatio::Portrait1x4;
     provider.submit(&req).await.unwrap();
     req.model = Model::NanoBananaPro;
-    req.size = SizePreset::Fast;
+    req.size = ImageSize::S1K;
     req.aspect_ratio = AspectRatio::Auto;
     provider.submit(&req).await.unwrap();
 
@@ -85,7 +82,7 @@ async fn nano_banana_2_and_pro_send_resolution_and_aspect_ratio() {
     assert_eq!(v2.endpoint, Endpoint::Submit2);
     let body = v2.body.clone().unwrap();
     assert_eq!(body["aspectRatio"], "1:4");
-    assert_eq!(body["resolution"], "2K", "1536 px needs the 2K tier");
+    assert_eq!(body["resolution"], "4K", "4K can be requested");
     assert_eq!(body["outputFormat"], "png");
     assert_eq!(body["imageUrls"], json!([]));
     assert_eq!(pro.endpoint, Endpoint::SubmitPro);
@@ -111,11 +108,8 @@ async fn a_pending_task_is_polled_until_done_and_its_image_downloaded() {
         provider.poll_once(&id).await.unwrap(),
         PollOutcome::Pending { .. }
     ));
-    let done = provider
-        .wait_for_result(&id, Duration::from_millis(10), Duration::from_secs(5))
-        .await
-        .unwrap();
-    assert_eq!(done.polls, 2, "one more pending answer, then done");
+    let (urls, polls) = wait_done(&provider, &id).await;
+    assert_eq!(polls, 2, "one more pending answer, then done");
     assert_eq!(server.poll_count(&id), 3);
 
     let dir = tempfile::tempdir().unwrap();
@@ -123,7 +117,7 @@ async fn a_pending_task_is_polled_until_done_and_its_image_downloaded() {
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     let image = provider
-        .download(&done.urls[0], &dest, |p| seen.push(p.received), deadline)
+        .download(&urls[0], &dest, |p| seen.push(p.received), deadline)
         .await
         .unwrap();
     assert_eq!((image.width, image.height), (1024, 576), "1K tier, 16:9");
@@ -172,15 +166,4 @@ async fn the_credit_balance_is_read_and_a_zero_balance_refuses_submit() {
     assert!(error.to_string().contains("out of credits"));
     assert_eq!(server.submit_count(), 1, "no submit after a zero balance");
     assert_eq!(server.count(Endpoint::Credit), 3);
-}
-
-#[tokio::test]
-async fn the_client_prices_by_size() {
-    let server = fake().await;
-    let prices = provider(&server).prices();
-    assert_eq!(prices.cost(SizePreset::Quality, 2), 0.025);
-    assert_eq!(
-        client(&server).config().prices.cost(SizePreset::Ultra, 1),
-        0.045
-    );
 }

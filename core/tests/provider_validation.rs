@@ -4,8 +4,8 @@ mod provider_support;
 
 use nanoforge_core::ErrorKind;
 use nanoforge_core::providers::{
-    AspectRatio, GenerationRequest, Model, NanoBananaClient, NanoBananaConfig, Provider,
-    ProviderError, Resolution, SizePreset,
+    AspectRatio, GenerationRequest, ImageSize, Model, NanoBananaClient, NanoBananaConfig, Provider,
+    ProviderError,
 };
 use provider_support::{client, fake, request};
 
@@ -26,7 +26,7 @@ fn blank_and_overlong_prompts_are_refused_per_model_limit() {
         (Model::NanoBananaPro, 10_000),
     ];
     for (model, limit) in limits {
-        assert_eq!(model.max_prompt_chars(), limit);
+        assert_eq!(model.info().max_prompt_chars as usize, limit);
         // Characters, not bytes: a multi-byte prompt at the limit is fine.
         assert!(request(&"é".repeat(limit), model).validate().is_ok());
         let message = refused(&request(&"a".repeat(limit + 1), model));
@@ -48,7 +48,7 @@ fn counts_outside_one_to_four_are_refused() {
 
 #[test]
 fn unknown_sizes_ratios_and_models_are_refused_when_parsed() {
-    let size = "huge".parse::<SizePreset>().unwrap_err();
+    let size = "huge".parse::<ImageSize>().unwrap_err();
     assert_eq!(size.kind(), ErrorKind::InvalidInput);
     assert!(size.to_string().contains("unknown size 'huge'"));
     assert!(
@@ -60,12 +60,9 @@ fn unknown_sizes_ratios_and_models_are_refused_when_parsed() {
     );
     assert!("dall-e".parse::<Model>().is_err());
 
-    assert_eq!("1024".parse::<SizePreset>().unwrap(), SizePreset::Quality);
-    assert_eq!(
-        "1536x1536".parse::<SizePreset>().unwrap(),
-        SizePreset::Ultra
-    );
-    assert_eq!("Fast".parse::<SizePreset>().unwrap(), SizePreset::Fast);
+    assert_eq!("1024".parse::<ImageSize>().unwrap(), ImageSize::S1K);
+    assert_eq!("2048x2048".parse::<ImageSize>().unwrap(), ImageSize::S2K);
+    assert_eq!("4k".parse::<ImageSize>().unwrap(), ImageSize::S4K);
     assert_eq!(
         "16:9".parse::<AspectRatio>().unwrap(),
         AspectRatio::Landscape16x9
@@ -76,14 +73,14 @@ fn unknown_sizes_ratios_and_models_are_refused_when_parsed() {
     );
     // JSON uses the same names.
     let req: GenerationRequest = serde_json::from_value(serde_json::json!({
-        "prompt": "x", "model": "nano-banana", "size": "ultra", "aspectRatio": "21:9", "count": 2
+        "prompt": "x", "model": "nano-banana-2", "size": "2K", "aspectRatio": "21:9", "count": 2
     }))
     .unwrap();
     assert_eq!(
         (req.model, req.size, req.aspect_ratio, req.count),
         (
-            Model::NanoBanana,
-            SizePreset::Ultra,
+            Model::NanoBanana2,
+            ImageSize::S2K,
             AspectRatio::Landscape21x9,
             2
         )
@@ -147,18 +144,16 @@ fn watermark_only_where_the_model_has_one() {
 }
 
 #[test]
-fn sizes_map_to_the_smallest_covering_resolution_tier() {
-    let expected = [
-        (SizePreset::Fast, 512, Resolution::OneK),
-        (SizePreset::Balanced, 768, Resolution::OneK),
-        (SizePreset::Quality, 1024, Resolution::OneK),
-        (SizePreset::Ultra, 1536, Resolution::TwoK),
-    ];
-    for (size, px, tier) in expected {
-        assert_eq!(size.target_long_side(), px);
-        assert_eq!(size.resolution(), tier);
-    }
-    assert_eq!(SizePreset::default(), SizePreset::Quality);
+fn sizes_are_checked_against_the_model() {
+    let mut req = request("a cat", Model::NanoBanana2);
+    req.size = ImageSize::S4K;
+    assert!(req.validate().is_ok(), "4K can be requested");
+    req.size = ImageSize::S512;
+    assert!(refused(&req).contains("does not offer the size 512"));
+    req.model = Model::NanoBanana;
+    req.size = ImageSize::S2K;
+    assert!(refused(&req).contains("choose 1K"));
+    assert_eq!(ImageSize::default(), ImageSize::S1K);
     assert_eq!(AspectRatio::Landscape16x9.dimensions(1024), (1024, 576));
     assert_eq!(AspectRatio::Portrait9x16.dimensions(1536), (864, 1536));
 }

@@ -5,9 +5,10 @@ mod queue_support;
 use std::collections::HashMap;
 
 use fake_nanobanana::{Endpoint, Fault, FaultAction, Target, TaskScenario};
+use nanoforge_core::ErrorKind;
 use nanoforge_core::library::JobStatus;
 use nanoforge_core::providers::Model;
-use nanoforge_core::queue::JobStage;
+use nanoforge_core::queue::{GenerateOptions, JobStage};
 use queue_support::{events_of, eventually, request, setup};
 
 fn slow() -> TaskScenario {
@@ -121,7 +122,7 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
 }
 
 #[tokio::test]
-async fn retry_makes_a_new_job_linked_to_the_failed_one() {
+async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resubmits() {
     let s = setup().await;
     s.server.push_fault(Fault::new(
         Target::Submit,
@@ -140,9 +141,20 @@ async fn retry_makes_a_new_job_linked_to_the_failed_one() {
         .unwrap();
     let failed = core.wait(&jobs[0].id).await.unwrap();
     assert_eq!(failed.status, JobStatus::Failed);
-    assert_eq!(failed.error_kind.as_deref(), Some("invalid_request"));
+    assert_eq!(failed.error_kind, Some(ErrorKind::InvalidRequest));
 
-    let retried = core.retry(&failed.id).await.unwrap();
+    assert!(!failed.may_be_charged, "a 400 refused it: nothing charged");
+    // Retry means recover: without a task there is nothing to recover, and nothing is sent.
+    let refused = core.retry(&failed.id).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InvalidInput);
+    assert!(refused.to_string().contains("rerun"), "{refused}");
+    assert_eq!(s.server.submit_count(), 1);
+
+    let retried = core
+        .rerun(&failed.id, GenerateOptions::default())
+        .await
+        .unwrap()
+        .remove(0);
     assert_ne!(retried.id, failed.id);
     assert_eq!(retried.parent_job_id.as_deref(), Some(failed.id.as_str()));
     assert_eq!(retried.prompt, failed.prompt);
@@ -165,7 +177,7 @@ async fn retry_makes_a_new_job_linked_to_the_failed_one() {
         .unwrap();
     assert!(
         core.retry(&running[0].id).await.is_err(),
-        "only finished jobs are retried"
+        "a running job is not recovered"
     );
     core.cancel(&running[0].id).await.unwrap();
 }

@@ -6,10 +6,10 @@ mod queue_support;
 use std::time::Duration;
 
 use fake_nanobanana::{Endpoint, FaultAction, Outcome, Target, TaskScenario};
+use nanoforge_core::ErrorKind;
 use nanoforge_core::library::JobStatus;
 use nanoforge_core::providers::Model;
 use nanoforge_core::queue::{GenerateOptions, JobStage};
-use nanoforge_core::{ErrorKind, queue};
 use queue_support::{endpoints, events_of, request, setup};
 use tokio::time::Instant;
 
@@ -31,7 +31,7 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
     let job = core.wait(&jobs[0].id).await.unwrap();
 
     assert_eq!(job.status, JobStatus::Failed);
-    assert_eq!(job.error_kind.as_deref(), Some("generation_failed"));
+    assert_eq!(job.error_kind, Some(ErrorKind::GenerationFailed));
     let message = job.error_message.clone().unwrap_or_default();
     assert!(message.contains("Your prompt was flagged"), "{message}");
     let task = job.remote_task_id.clone().expect("task id recorded");
@@ -54,19 +54,17 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
 }
 
 #[tokio::test]
-async fn a_rejected_api_key_fails_the_job_without_submitting_or_polling() {
+async fn a_rejected_api_key_is_refused_before_anything_is_recorded_or_submitted() {
     let s = setup().await;
     let core = s.core_with_key("wrong-key").await;
-    let jobs = core
+    let error = core
         .generate(request("a cat", Model::NanoBanana2))
         .await
-        .unwrap();
-    let job = core.wait(&jobs[0].id).await.unwrap();
-    assert_eq!(job.status, JobStatus::Failed);
-    assert_eq!(job.error_kind.as_deref(), Some("api_key_rejected"));
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ApiKeyRejected);
     assert_eq!(s.server.submit_count(), 0);
     assert_eq!(s.server.count(Endpoint::Poll), 0);
-    assert!(job.remote_task_id.is_none());
+    assert_eq!(core.library().job_count().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -76,19 +74,18 @@ async fn a_known_zero_balance_refuses_before_the_submit() {
     let core = s.core().await;
     let credits = core.credits().await.unwrap();
     assert_eq!(credits.balance, Some(0.0));
-    let jobs = core
+    let error = core
         .generate(request("a cat", Model::NanoBanana2))
         .await
-        .unwrap();
-    let job = core.wait(&jobs[0].id).await.unwrap();
-    assert_eq!(job.status, JobStatus::Failed);
-    assert_eq!(job.error_kind.as_deref(), Some("out_of_credits"));
-    assert!(
-        job.error_message
-            .as_deref()
-            .is_some_and(|m| m.contains("out of credits"))
-    );
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OutOfCredits);
+    assert!(error.to_string().contains("out of credits"), "{error}");
     assert_eq!(s.server.submit_count(), 0);
+    assert_eq!(
+        core.library().job_count().await.unwrap(),
+        0,
+        "nothing recorded"
+    );
 }
 
 #[tokio::test]
@@ -127,7 +124,7 @@ async fn a_flaky_status_check_is_recovered() {
 }
 
 #[tokio::test]
-async fn a_stalled_download_fails_within_the_job_timeout() {
+async fn a_stalled_download_ends_within_the_job_timeout_and_stays_recoverable() {
     let s = setup().await;
     s.server.set_scenario(TaskScenario {
         image: Some(FaultAction::Stalled),
@@ -148,8 +145,10 @@ async fn a_stalled_download_fails_within_the_job_timeout() {
         .unwrap();
     let job = core.wait(&jobs[0].id).await.unwrap();
     let took = started.elapsed();
-    assert_eq!(job.status, JobStatus::Failed);
-    assert_eq!(job.error_kind.as_deref(), Some("timeout"));
+    // The service has the result (and charged for it): the job is recoverable, not failed.
+    assert_eq!(job.status, JobStatus::Recoverable);
+    assert_eq!(job.error_kind, Some(ErrorKind::Timeout));
+    assert!(job.may_be_charged);
     assert_eq!(job.timeout_secs, Some(1));
     assert!(took < Duration::from_secs(10), "took {took:?}");
     assert!(core.library().job_images(&job.id).await.unwrap().is_empty());
@@ -181,5 +180,5 @@ async fn invalid_requests_are_refused_before_anything_is_recorded_or_sent() {
     );
     assert_eq!(core.library().job_count().await.unwrap(), 0);
     assert_eq!(s.server.api_request_count(), 0);
-    assert_eq!(queue::kind_name(ErrorKind::Interrupted), "interrupted");
+    assert_eq!(ErrorKind::Interrupted.as_str(), "interrupted");
 }

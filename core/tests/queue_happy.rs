@@ -5,12 +5,12 @@ mod queue_support;
 
 use fake_nanobanana::{Endpoint, TaskScenario};
 use nanoforge_core::library::{JobStatus, read_generation_metadata};
-use nanoforge_core::providers::{AspectRatio, Model, SizePreset};
+use nanoforge_core::providers::{AspectRatio, ImageSize, Model};
 use nanoforge_core::queue::{JobStage, ProviderKind, ResultUrls};
 use queue_support::{endpoints, events_of, png_dimensions, request, setup, stage_names};
 
 #[tokio::test]
-async fn a_job_goes_from_pending_to_completed_with_one_submit_and_an_image_at_the_preset_size() {
+async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_sent() {
     let s = setup().await;
     s.server.set_scenario(TaskScenario {
         pending_polls: 2,
@@ -19,7 +19,7 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_an_image_at_th
     let core = s.core().await;
     let mut events = core.subscribe();
     let mut req = request("a lighthouse at dusk", Model::NanoBanana2);
-    req.size = SizePreset::Fast;
+    req.size = ImageSize::S1K;
     req.aspect_ratio = AspectRatio::Landscape16x9;
 
     let jobs = core.generate(req).await.unwrap();
@@ -83,7 +83,13 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_an_image_at_th
             Endpoint::Image
         ]
     );
-    assert_eq!(job.cost, 0.005, "the Fast price");
+    assert_eq!(
+        job.cost, 0.067,
+        "the catalog's Nano Banana 2 1K price, confirmed by the result"
+    );
+    assert_eq!(job.estimated_cost, 0.067);
+    assert!(job.may_be_charged);
+    assert!(job.submitted_at.is_some() && job.queue_ms.is_some());
     assert!(job.duration_ms.is_some_and(|d| d >= 0.0));
     assert!(job.error_kind.is_none());
     let results = ResultUrls::of_job(&job).unwrap();
@@ -95,21 +101,21 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_an_image_at_th
     assert_eq!(job.image_id.as_deref(), Some(image.id.as_str()));
     assert_eq!(
         (image.width, image.height),
-        (512, 288),
-        "downscaled from the 1K answer"
+        (1024, 576),
+        "the 1K answer, as the service sent it"
     );
     let bytes = std::fs::read(core.library().absolute_path(&image.path).unwrap()).unwrap();
-    assert_eq!(png_dimensions(&bytes), (512, 288));
+    assert_eq!(png_dimensions(&bytes), (1024, 576));
     let meta = read_generation_metadata(&bytes).expect("generation metadata embedded");
     assert_eq!(meta.prompt.as_deref(), Some("a lighthouse at dusk"));
     assert_eq!(meta.task_id.as_deref(), Some(task.as_str()));
-    assert_eq!(meta.cost, Some(0.005));
+    assert_eq!(meta.cost, Some(0.067));
     match stages.last() {
         Some(JobStage::Done {
             image_ids, cost, ..
         }) => {
             assert_eq!(image_ids, std::slice::from_ref(&image.id));
-            assert_eq!(*cost, 0.005);
+            assert_eq!(*cost, 0.067);
         }
         other => panic!("{other:?}"),
     }
@@ -132,18 +138,24 @@ async fn one_image_per_task_models_get_one_job_per_image_and_nano_banana_shares_
 
     let mut req = request("two plums", Model::NanoBanana);
     req.count = 2;
-    req.size = SizePreset::Balanced;
+    req.size = ImageSize::S1K;
     let jobs = core.generate(req).await.unwrap();
     assert_eq!(jobs.len(), 1);
     let done = core.wait(&jobs[0].id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
-    assert_eq!(done.cost, 0.02, "two Balanced images");
+    assert_eq!(
+        done.cost, 0.04,
+        "two Nano Banana images at the catalog's $0.02"
+    );
     let images = core.library().job_images(&done.id).await.unwrap();
     assert_eq!(
         images.iter().map(|i| i.position).collect::<Vec<_>>(),
         [0, 1]
     );
-    assert!(images.iter().all(|i| i.width.max(i.height) == 768));
+    assert!(
+        images.iter().all(|i| i.width.max(i.height) == 1024),
+        "kept as the service sent them"
+    );
     assert_eq!(s.server.submit_count(), 4);
 }
 

@@ -5,9 +5,10 @@
 mod queue_support;
 
 use fake_nanobanana::{Endpoint, TaskScenario};
+use nanoforge_core::ErrorKind;
 use nanoforge_core::library::{IngestOptions, IngestSource, JobStatus, JobUpdate};
-use nanoforge_core::providers::{Model, SizePreset};
-use nanoforge_core::queue::ResultUrls;
+use nanoforge_core::providers::{ImageSize, Model};
+use nanoforge_core::queue::{GenerateOptions, ResultUrls};
 use queue_support::{crashed_job, eventually, request, setup};
 
 fn submitted(task_id: &str) -> JobUpdate {
@@ -56,7 +57,7 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
     let core = s.core().await;
     let mut req = request("two plums", Model::NanoBanana);
     req.count = 2;
-    req.size = SizePreset::Fast;
+    req.size = ImageSize::S1K;
     let task = s.remote_task(&req).await;
     let urls = s.finished_urls(&task).await;
     assert_eq!(urls.len(), 2);
@@ -95,7 +96,11 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
     let images = core.library().job_images(&job.id).await.unwrap();
     assert_eq!(images.len(), 2);
     assert_eq!(images[0].id, stored.id, "the stored image is kept");
-    assert_eq!(images[1].width.max(images[1].height), 512);
+    assert_eq!(
+        images[1].width.max(images[1].height),
+        1024,
+        "as the service sent it"
+    );
     let fetched: Vec<String> = s
         .server
         .requests()
@@ -117,8 +122,11 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
     let s = setup().await;
     let core = s.core().await;
     let req = request("a cat", Model::NanoBanana2);
+    // As the queue leaves a job whose submit was cut by a crash: the attempt, its time, no task.
     let attempted = JobUpdate {
         increment_attempts: true,
+        may_be_charged: Some(true),
+        submitted_at: Some(1_700_000_000_000),
         ..JobUpdate::default()
     };
     let unknown = crashed_job(&core, &req, attempted).await;
@@ -128,7 +136,7 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
     assert_eq!(report.resumed.len(), 2);
     let failed = core.wait(&unknown.id).await.unwrap();
     assert_eq!(failed.status, JobStatus::Failed);
-    assert_eq!(failed.error_kind.as_deref(), Some("interrupted"));
+    assert_eq!(failed.error_kind, Some(ErrorKind::Interrupted));
     let message = failed.error_message.clone().unwrap_or_default();
     assert!(message.contains("not sent again"), "{message}");
     let sent = core.wait(&never_sent.id).await.unwrap();
@@ -139,10 +147,22 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
         "only the job that was never sent"
     );
 
-    // The user may retry the interrupted one explicitly.
-    let retried = core.retry(&failed.id).await.unwrap();
+    assert!(
+        failed.may_be_charged,
+        "the submit went out: it may have been charged"
+    );
+    assert!(failed.submitted_at.is_some(), "with its submit time");
+    // Recovering needs a task: refused. The user may run it again explicitly (paid again).
+    assert!(core.retry(&failed.id).await.is_err());
+    assert_eq!(s.server.submit_count(), 1);
+    let rerun = core
+        .rerun(&failed.id, GenerateOptions::default())
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(rerun.parent_job_id.as_deref(), Some(failed.id.as_str()));
     assert_eq!(
-        core.wait(&retried.id).await.unwrap().status,
+        core.wait(&rerun.id).await.unwrap().status,
         JobStatus::Completed
     );
     assert_eq!(s.server.submit_count(), 2);
@@ -216,7 +236,8 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
     let done = cli.wait(&orphan.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
     assert_eq!(s.server.submit_count(), 2, "the orphan was not sent again");
-    app.cancel(&id).await.unwrap();
+    // Stop the long one if it is still polling (it may have finished meanwhile).
+    let _ = app.cancel(&id).await;
 }
 
 fn fake_png() -> Vec<u8> {

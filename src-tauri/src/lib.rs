@@ -30,6 +30,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::get_image,
             library::list_jobs,
             library::get_job,
+            library::job_family,
             library::library_stats,
             library::set_favourite,
             library::set_rating,
@@ -51,6 +52,9 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::generate,
             generation::cancel_job,
             generation::retry_job,
+            generation::rerun_job,
+            generation::budget_status,
+            generation::catalog,
             generation::credits,
         ])
         .events(collect_events![events::JobProgress, events::ProfileChanged])

@@ -34,6 +34,8 @@ export const commands = {
 	/**  One keyset page of the job history, newest first. */
 	listJobs: (query: JobQuery_Deserialize) => typedError<JobPage_Serialize, AppError>(__TAURI_INVOKE("list_jobs", { query })),
 	getJob: (id: string) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("get_job", { id })),
+	/**  The job a job came from, and the jobs made from it (run again, remixes). */
+	jobFamily: (id: string) => typedError<JobFamily_Serialize, AppError>(__TAURI_INVOKE("job_family", { id })),
 	libraryStats: (query: StatsQuery_Deserialize) => typedError<LibraryStats_Serialize, AppError>(__TAURI_INVOKE("library_stats", { query })),
 	setFavourite: (id: string, favourite: boolean) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("set_favourite", { id, favourite })),
 	setRating: (id: string, rating: number) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("set_rating", { id, rating })),
@@ -55,9 +57,9 @@ export const commands = {
 	openImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("open_image", { id })),
 	/**  Shows an image's original (or, with no id, the library folder) in the file manager. */
 	revealInFolder: (id: string | null) => typedError<null, AppError>(__TAURI_INVOKE("reveal_in_folder", { id })),
-	getSettings: () => typedError<Settings, AppError>(__TAURI_INVOKE("get_settings")),
+	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
-	updateSettings: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("update_settings", { settings })),
+	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("update_settings", { settings })),
 	/**  The open profile's key for `purpose`, masked. */
 	keyStatus: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("key_status", { purpose })),
 	/**  Saves a key in the OS keychain for the open profile; new generations use it at once. */
@@ -67,8 +69,17 @@ export const commands = {
 	generate: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<JobRecord_Serialize[], AppError>(__TAURI_INVOKE("generate", { request, options })),
 	/**  Stops a job locally; the service may still charge for a task it already accepted. */
 	cancelJob: (id: string) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("cancel_job", { id })),
-	/**  Starts a new job with the same settings, linked to the old one. */
+	/**  Recovers a paid job whose result may exist (re-poll, re-download; never resubmits). */
 	retryJob: (id: string) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("retry_job", { id })),
+	/**  Runs a job's request again as a new, paid job linked to it (the page asks first). */
+	rerunJob: (id: string, options: GenerateOptions_Deserialize) => typedError<JobRecord_Serialize[], AppError>(__TAURI_INVOKE("rerun_job", { id, options })),
+	/**  This month's spend against the budget, confirmed and possibly charged. */
+	budgetStatus: () => typedError<BudgetStatus_Serialize, AppError>(__TAURI_INVOKE("budget_status")),
+	/**
+	 *  Every model with its sizes, aspect ratios, limits and default prices: the one source of these
+	 *  rules for the page.
+	 */
+	catalog: () => __TAURI_INVOKE<ModelInfo_Serialize[]>("catalog"),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
 };
 
@@ -151,21 +162,65 @@ export type AppInfo = {
 /**  Aspect ratios the service knows. `auto` is pro-only; `1:4 1:8 4:1 8:1` are nano-banana-2-only. */
 export type AspectRatio = "1:1" | "9:16" | "16:9" | "3:4" | "4:3" | "3:2" | "2:3" | "5:4" | "4:5" | "21:9" | "1:4" | "1:8" | "4:1" | "8:1" | "auto";
 
-/**  The account behind the provider in use. */
-export type CreditsInfo = CreditsInfo_Serialize | CreditsInfo_Deserialize;
+export type BudgetLevel = 
+/**  No budget set. */
+"off" | "ok" | 
+/**  At or past [`WARN_AT`] of the budget. */
+"warning" | 
+/**  At or past the budget. */
+"over";
 
-/**  The account behind the provider in use. */
-export type CreditsInfo_Deserialize = {
-	provider: ProviderKind,
-	/**  `None` for the demo provider, which has no balance. */
-	balance?: number | null,
+/**
+ *  This month's spend against the budget, split into what the providers confirmed and what they
+ *  may have charged without a result.
+ */
+export type BudgetStatus = BudgetStatus_Serialize | BudgetStatus_Deserialize;
+
+/**
+ *  This month's spend against the budget, split into what the providers confirmed and what they
+ *  may have charged without a result.
+ */
+export type BudgetStatus_Deserialize = {
+	limitUsd?: number | null,
+	/**  `YYYY-MM`, UTC. */
+	month: string,
+	spentConfirmed: number | null,
+	spentPossible: number | null,
+	level: BudgetLevel,
 };
 
-/**  The account behind the provider in use. */
+/**
+ *  This month's spend against the budget, split into what the providers confirmed and what they
+ *  may have charged without a result.
+ */
+export type BudgetStatus_Serialize = {
+	limitUsd: number | null,
+	/**  `YYYY-MM`, UTC. */
+	month: string,
+	spentConfirmed: number | null,
+	spentPossible: number | null,
+	level: BudgetLevel,
+};
+
+/**  The account behind a provider. */
+export type CreditsInfo = CreditsInfo_Serialize | CreditsInfo_Deserialize;
+
+/**  The account behind a provider. */
+export type CreditsInfo_Deserialize = {
+	provider: ProviderKind,
+	/**  In the service's own credits (not dollars); `None` for providers without a balance. */
+	balance?: number | null,
+	/**  Credits one image costs, if the user said (only then is a batch compared to the balance). */
+	creditsPerImage?: number | null,
+};
+
+/**  The account behind a provider. */
 export type CreditsInfo_Serialize = {
 	provider: ProviderKind,
-	/**  `None` for the demo provider, which has no balance. */
+	/**  In the service's own credits (not dollars); `None` for providers without a balance. */
 	balance: number | null,
+	/**  Credits one image costs, if the user said (only then is a batch compared to the balance). */
+	creditsPerImage: number | null,
 };
 
 /**  Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page. */
@@ -184,10 +239,12 @@ export type DayStats = {
 	completedJobs: number,
 	failedJobs: number,
 	cost: number | null,
+	/**  USD possibly charged that day (see [`StatsTotals::possible_cost`]). */
+	possibleCost: number | null,
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -202,18 +259,30 @@ export type GenerateOptions = GenerateOptions_Serialize | GenerateOptions_Deseri
 
 /**  Per-call choices besides the request itself. */
 export type GenerateOptions_Deserialize = {
-	/**  `None`: Nano Banana when an API key is known, else the demo provider. */
+	/**  `None`: the model's provider when its key is known, else the demo provider. */
 	provider?: ProviderKind | null,
-	/**  Overrides the size's default timeout for each job of this request. */
+	/**  Overrides the model's time limit for each job of this request. */
 	timeoutSecs?: number | null,
+	/**  Go over the monthly budget for this submission (the user confirmed). */
+	overBudget?: boolean,
+	/**  The job this one runs again, or that it was remixed from. */
+	parentJobId?: string | null,
+	/**  The library image this one started from (remix, image-to-image). */
+	parentImageId?: string | null,
 };
 
 /**  Per-call choices besides the request itself. */
 export type GenerateOptions_Serialize = {
-	/**  `None`: Nano Banana when an API key is known, else the demo provider. */
+	/**  `None`: the model's provider when its key is known, else the demo provider. */
 	provider: ProviderKind | null,
-	/**  Overrides the size's default timeout for each job of this request. */
+	/**  Overrides the model's time limit for each job of this request. */
 	timeoutSecs: number | null,
+	/**  Go over the monthly budget for this submission (the user confirmed). */
+	overBudget: boolean,
+	/**  The job this one runs again, or that it was remixed from. */
+	parentJobId: string | null,
+	/**  The library image this one started from (remix, image-to-image). */
+	parentImageId: string | null,
 };
 
 /**  One generation as a person asked for it. */
@@ -223,7 +292,8 @@ export type GenerationRequest = GenerationRequest_Serialize | GenerationRequest_
 export type GenerationRequest_Deserialize = {
 	prompt: string,
 	model?: Model,
-	size?: SizePreset,
+	/**  One of the model's sizes (see the catalog). */
+	size?: ImageSize,
 	aspectRatio?: AspectRatio,
 	/**  1–4 images. */
 	count?: number,
@@ -241,7 +311,8 @@ export type GenerationRequest_Deserialize = {
 export type GenerationRequest_Serialize = {
 	prompt: string,
 	model: Model,
-	size: SizePreset,
+	/**  One of the model's sizes (see the catalog). */
+	size: ImageSize,
 	aspectRatio: AspectRatio,
 	/**  1–4 images. */
 	count: number,
@@ -324,7 +395,7 @@ export type ImageRecord_Deserialize = {
 	deletedAt?: number | null,
 	createdAt: number | null,
 	prompt?: string | null,
-	model?: string | null,
+	model?: Model | null,
 	jobStatus?: JobStatus | null,
 };
 
@@ -348,9 +419,20 @@ export type ImageRecord_Serialize = {
 	deletedAt: number | null,
 	createdAt: number | null,
 	prompt: string | null,
-	model: string | null,
+	model: Model | null,
 	jobStatus: JobStatus | null,
 };
+
+/**  A size a person picks; which ones a model offers is in the catalog. */
+export type ImageSize = 
+/**  512 px long side. */
+"512" | 
+/**  About 1024 px long side; the default. */
+"1K" | 
+/**  About 2048 px. */
+"2K" | 
+/**  About 4096 px. */
+"4K";
 
 export type IntegrityReport = {
 	imagesChecked: number,
@@ -389,6 +471,25 @@ export type JobEvent_Serialize = {
 	stage: JobStage_Serialize,
 };
 
+/**  Where a job comes from and what was made from it. */
+export type JobFamily = JobFamily_Serialize | JobFamily_Deserialize;
+
+/**  Where a job comes from and what was made from it. */
+export type JobFamily_Deserialize = {
+	/**  The job this one was run again from, or the job of the image it started from. */
+	parent?: JobRecord_Deserialize | null,
+	/**  Jobs run again from this one or started from its images, oldest first. */
+	children: JobRecord_Deserialize[],
+};
+
+/**  Where a job comes from and what was made from it. */
+export type JobFamily_Serialize = {
+	/**  The job this one was run again from, or the job of the image it started from. */
+	parent: JobRecord_Serialize | null,
+	/**  Jobs run again from this one or started from its images, oldest first. */
+	children: JobRecord_Serialize[],
+};
+
 export type JobPage = JobPage_Serialize | JobPage_Deserialize;
 
 export type JobPage_Deserialize = {
@@ -418,6 +519,8 @@ export type JobQuery_Deserialize = {
 	cursor?: Cursor | null,
 	limit?: number | null,
 	status?: JobStatus | null,
+	/**  Only jobs the provider may have charged without confirming it. */
+	possiblyCharged?: boolean,
 	/**  Words to find in prompts; any text is safe (it is never parsed as FTS5 syntax). */
 	search?: string | null,
 	/**  Unix ms, inclusive. */
@@ -430,6 +533,8 @@ export type JobQuery_Serialize = {
 	cursor: Cursor | null,
 	limit: number | null,
 	status: JobStatus | null,
+	/**  Only jobs the provider may have charged without confirming it. */
+	possiblyCharged: boolean,
 	/**  Words to find in prompts; any text is safe (it is never parsed as FTS5 syntax). */
 	search: string | null,
 	/**  Unix ms, inclusive. */
@@ -447,8 +552,8 @@ export type JobRecord_Deserialize = {
 	imageId?: string | null,
 	prompt: string,
 	taskType: TaskType,
-	provider: string,
-	model: string,
+	provider: ProviderKind,
+	model: Model,
 	imageSize: number,
 	aspectRatio: string,
 	numImages: number,
@@ -457,10 +562,23 @@ export type JobRecord_Deserialize = {
 	seed?: number | null,
 	remoteTaskId?: string | null,
 	responseData?: string | null,
+	/**  USD the provider confirmed (a result came back); 0 until then. */
 	cost: number | null,
+	/**  USD the catalog expected when the job was recorded. */
+	estimatedCost: number | null,
+	/**
+	 *  The paid request went out and no clear refusal came back: the provider may have charged
+	 *  `estimated_cost` even without a result.
+	 */
+	mayBeCharged: boolean,
+	/**  The provider's work: from the submit to the result (time in our queue is `queue_ms`). */
 	durationMs?: number | null,
+	/**  Time between recording the job and sending it (waiting for a free slot). */
+	queueMs?: number | null,
+	/**  Unix ms of the first paid request, if one went out. */
+	submittedAt?: number | null,
 	status: JobStatus,
-	errorKind?: string | null,
+	errorKind?: ErrorKind | null,
 	errorMessage?: string | null,
 	attempts: number,
 	timeoutSecs?: number | null,
@@ -477,8 +595,8 @@ export type JobRecord_Serialize = {
 	imageId: string | null,
 	prompt: string,
 	taskType: TaskType,
-	provider: string,
-	model: string,
+	provider: ProviderKind,
+	model: Model,
 	imageSize: number,
 	aspectRatio: string,
 	numImages: number,
@@ -487,10 +605,23 @@ export type JobRecord_Serialize = {
 	seed: number | null,
 	remoteTaskId: string | null,
 	responseData: string | null,
+	/**  USD the provider confirmed (a result came back); 0 until then. */
 	cost: number | null,
+	/**  USD the catalog expected when the job was recorded. */
+	estimatedCost: number | null,
+	/**
+	 *  The paid request went out and no clear refusal came back: the provider may have charged
+	 *  `estimated_cost` even without a result.
+	 */
+	mayBeCharged: boolean,
+	/**  The provider's work: from the submit to the result (time in our queue is `queue_ms`). */
 	durationMs: number | null,
+	/**  Time between recording the job and sending it (waiting for a free slot). */
+	queueMs: number | null,
+	/**  Unix ms of the first paid request, if one went out. */
+	submittedAt: number | null,
 	status: JobStatus,
-	errorKind: string | null,
+	errorKind: ErrorKind | null,
 	errorMessage: string | null,
 	attempts: number,
 	timeoutSecs: number | null,
@@ -527,6 +658,11 @@ export type JobStage_Deserialize =
 { kind: "ingesting"; image: number; images: number } | 
 /**  Finished with its images stored. */
 { kind: "done"; imageIds: string[]; cost: number | null; durationMs: number | null } | { kind: "failed"; error: AppError } | 
+/**
+ *  This run ended before the images were stored, but the service has the task (or the result
+ *  URLs are known): it may be paid for and can be recovered (polled and downloaded again).
+ */
+{ kind: "recoverable"; error: AppError } | 
 /**  Cancelled by the user; the message says whether the service may still charge. */
 { kind: "cancelled"; message: string };
 
@@ -550,11 +686,23 @@ export type JobStage_Serialize =
 { kind: "ingesting"; image: number; images: number } | 
 /**  Finished with its images stored. */
 { kind: "done"; imageIds: string[]; cost: number | null; durationMs: number | null } | { kind: "failed"; error: AppError } | 
+/**
+ *  This run ended before the images were stored, but the service has the task (or the result
+ *  URLs are known): it may be paid for and can be recovered (polled and downloaded again).
+ */
+{ kind: "recoverable"; error: AppError } | 
 /**  Cancelled by the user; the message says whether the service may still charge. */
 { kind: "cancelled"; message: string };
 
 /**  Where a generation job is in its life. Stored as the SCREAMING_SNAKE_CASE text. */
-export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" | "COMPLETED" | "FAILED" | "CANCELLED";
+export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" | 
+/**
+ *  The service accepted the task and its result may still exist, but this run ended before it
+ *  was stored (our deadline, an answer we could not read, a failed download or ingest). It is
+ *  recovered — polled and downloaded again, never resubmitted — at start, on `resume`, or on
+ *  the user's Recover (`nanoforge retry`). See `queue::outcome`.
+ */
+"RECOVERABLE" | "COMPLETED" | "FAILED" | "CANCELLED";
 
 /**  Where a secret in use came from, for the settings screen. */
 export type KeySource = "environment" | "keychain" | 
@@ -591,23 +739,83 @@ export type LibraryStats_Serialize = {
 
 export type MetadataSource = "nanoforge" | "automatic1111" | "comfyUi" | "invokeAi";
 
-/**  Which model makes the image. Serialised with the service's names (`nano-banana-2`). */
+/**  A model, by the id its provider uses. */
 export type Model = 
-/**  The original model: aspect ratio only, up to 4 images per task. */
+/**
+ *  The original Nano Banana (Gemini 2.5 Flash Image) at nanobananaapi.ai: aspect ratio only,
+ *  up to 4 images per task.
+ */
 "nano-banana" | 
-/**  Resolution tiers 1K/2K/4K, prompts up to 20,000 characters, one image per task. */
+/**  Nano Banana 2 (Gemini 3.1 Flash Image) at nanobananaapi.ai. */
 "nano-banana-2" | 
-/**  Resolution tiers 1K/2K/4K, one image per task. */
+/**  Nano Banana Pro (Gemini 3 Pro Image) at nanobananaapi.ai. */
 "nano-banana-pro" | 
-/**  The offline demo provider: procedural images, no network, no cost. */
+/**  The offline demo: procedural pictures, no network, no cost. */
 "demo";
 
-/**  Price per image in US dollars by size preset. Defaults are the original Nanoforge's table. */
-export type PriceTable = {
-	fast: number | null,
-	balanced: number | null,
-	quality: number | null,
-	ultra: number | null,
+/**  Everything the UI, the CLI and validation need to know about a model. */
+export type ModelInfo = ModelInfo_Serialize | ModelInfo_Deserialize;
+
+/**  Everything the UI, the CLI and validation need to know about a model. */
+export type ModelInfo_Deserialize = {
+	model: Model,
+	provider: ProviderKind,
+	label: string,
+	description: string,
+	sizes: SizeOption_Deserialize[],
+	defaultSize: ImageSize,
+	aspectRatios: AspectRatio[],
+	/**  Input images for image-to-image (0: text only). */
+	maxInputImages: number,
+	/**  In characters (Unicode scalar values). */
+	maxPromptChars: number,
+	/**  Images one task returns; more become several jobs. */
+	imagesPerTask: number,
+	watermark: boolean,
+	priceBasis: PriceBasis,
+	/**  Whether the default prices are our estimates rather than published figures. */
+	priceIsEstimate: boolean,
+	/**  Where the price comes from, for the Settings screen. */
+	priceSource: string,
+};
+
+/**  Everything the UI, the CLI and validation need to know about a model. */
+export type ModelInfo_Serialize = {
+	model: Model,
+	provider: ProviderKind,
+	label: string,
+	description: string,
+	sizes: SizeOption_Serialize[],
+	defaultSize: ImageSize,
+	aspectRatios: AspectRatio[],
+	/**  Input images for image-to-image (0: text only). */
+	maxInputImages: number,
+	/**  In characters (Unicode scalar values). */
+	maxPromptChars: number,
+	/**  Images one task returns; more become several jobs. */
+	imagesPerTask: number,
+	watermark: boolean,
+	priceBasis: PriceBasis,
+	/**  Whether the default prices are our estimates rather than published figures. */
+	priceIsEstimate: boolean,
+	/**  Where the price comes from, for the Settings screen. */
+	priceSource: string,
+};
+
+/**  How a model is billed. */
+export type PriceBasis = 
+/**  A flat price per image and size (the reseller; estimates). */
+{ kind: "perImage" } | 
+/**  Google's per-token price of image output; the job's real cost comes from its usage. */
+{ kind: "perOutputToken"; usdPerMillion: number | null } | 
+/**  Nothing (the demo). */
+{ kind: "free" };
+
+/**  A person's own price for one model and size (USD per image). */
+export type PriceOverride = {
+	model: Model,
+	size: ImageSize,
+	usd: number | null,
 };
 
 /**  Another profile is open now: everything shown so far belongs to the previous one. */
@@ -652,7 +860,7 @@ export type ProfileSummary_Serialize = {
 	current: boolean,
 };
 
-/**  A provider a person can pick (`--provider`, the UI's switch). */
+/**  Who generates: the reseller, Google's own API, or the offline demo. */
 export type ProviderKind = "nanobanana" | "demo";
 
 /**  Settings recovered from an image, to fill in the generation form. */
@@ -707,14 +915,60 @@ export type SecretPurpose =
 /**  The secret access key of the sync bucket (its id is not secret and lives in the settings). */
 "syncSecretKey";
 
-export type Settings = {
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Settings = Settings_Serialize | Settings_Deserialize;
+
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Settings_Deserialize = {
 	defaultModel: Model,
-	defaultSize: SizePreset,
+	defaultSize: ImageSize,
 	defaultAspectRatio: AspectRatio,
 	/**  Images per generation, 1 to 4. */
 	defaultCount: number,
-	/**  USD per image by size; what a job's cost is computed from. */
-	prices: PriceTable,
+	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
+	priceOverrides?: PriceOverride[],
+	/**  USD per calendar month (UTC); `None`: no budget. */
+	monthlyBudgetUsd?: number | null,
+	/**
+	 *  What one image costs in the service's credits, if known; only then is a batch compared
+	 *  with the balance before it is sent.
+	 */
+	creditsPerImage?: number | null,
+	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
+	recoveryWindowDays?: number,
+	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
+	concurrency: number,
+	/**  A desktop notification when a job finishes while the window is in the background. */
+	notifyWhenDone: boolean,
+};
+
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Settings_Serialize = {
+	defaultModel: Model,
+	defaultSize: ImageSize,
+	defaultAspectRatio: AspectRatio,
+	/**  Images per generation, 1 to 4. */
+	defaultCount: number,
+	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
+	priceOverrides: PriceOverride[],
+	/**  USD per calendar month (UTC); `None`: no budget. */
+	monthlyBudgetUsd: number | null,
+	/**
+	 *  What one image costs in the service's credits, if known; only then is a batch compared
+	 *  with the balance before it is sent.
+	 */
+	creditsPerImage: number | null,
+	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
+	recoveryWindowDays: number,
 	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
 	concurrency: number,
 	/**  A desktop notification when a job finishes while the window is in the background. */
@@ -728,16 +982,30 @@ export type SignInStarted = {
 	browserOpened: boolean,
 };
 
-/**  The size a person picks. The library stores images downscaled to [`SizePreset::target_long_side`]. */
-export type SizePreset = 
-/**  512 px. */
-"fast" | 
-/**  768 px. */
-"balanced" | 
-/**  1024 px, the default. */
-"quality" | 
-/**  1536 px. */
-"ultra";
+/**  One size a model offers, with its default price. */
+export type SizeOption = SizeOption_Serialize | SizeOption_Deserialize;
+
+/**  One size a model offers, with its default price. */
+export type SizeOption_Deserialize = {
+	size: ImageSize,
+	/**  USD per image. */
+	priceUsd: number | null,
+	/**  Output tokens per image, for per-token models. */
+	tokens?: number | null,
+	/**  How long one run of a job may take at this size before it becomes recoverable. */
+	timeoutSecs: number,
+};
+
+/**  One size a model offers, with its default price. */
+export type SizeOption_Serialize = {
+	size: ImageSize,
+	/**  USD per image. */
+	priceUsd: number | null,
+	/**  Output tokens per image, for per-token models. */
+	tokens: number | null,
+	/**  How long one run of a job may take at this size before it becomes recoverable. */
+	timeoutSecs: number,
+};
 
 export type SizeStats = {
 	imageSize: number,
@@ -771,8 +1039,15 @@ export type StatsTotals_Deserialize = {
 	jobs: number,
 	completedJobs: number,
 	failedJobs: number,
-	/**  USD. */
+	/**  USD the providers confirmed. */
 	totalCost: number | null,
+	/**
+	 *  USD the providers may have charged without a result (estimates of jobs flagged
+	 *  `may_be_charged` whose cost was never confirmed).
+	 */
+	possibleCost: number | null,
+	/**  Jobs whose paid result may still be recovered. */
+	recoverableJobs: number,
 	/**  Over completed jobs that recorded a duration. */
 	avgDurationMs?: number | null,
 	/**  completed / (completed + failed); `None` before any job finished. */
@@ -786,8 +1061,15 @@ export type StatsTotals_Serialize = {
 	jobs: number,
 	completedJobs: number,
 	failedJobs: number,
-	/**  USD. */
+	/**  USD the providers confirmed. */
 	totalCost: number | null,
+	/**
+	 *  USD the providers may have charged without a result (estimates of jobs flagged
+	 *  `may_be_charged` whose cost was never confirmed).
+	 */
+	possibleCost: number | null,
+	/**  Jobs whose paid result may still be recovered. */
+	recoverableJobs: number,
 	/**  Over completed jobs that recorded a duration. */
 	avgDurationMs: number | null,
 	/**  completed / (completed + failed); `None` before any job finished. */

@@ -179,8 +179,24 @@ impl AppCore {
         self.session().queue().cancel(job_id).await
     }
 
+    /// Recovers a paid job whose result may exist: re-poll and re-download, never resubmit.
     pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
         self.session().queue().retry(job_id).await
+    }
+
+    /// Runs a job's request again as a new paid job linked to it.
+    pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
+        self.session().queue().rerun(job_id, options).await
+    }
+
+    /// This month's spend against the open profile's budget.
+    pub async fn budget_status(&self) -> Result<crate::queue::BudgetStatus> {
+        self.session().queue().budget_status().await
+    }
+
+    /// Where a job comes from and what was made from it.
+    pub async fn job_family(&self, job_id: &str) -> Result<crate::library::JobFamily> {
+        self.session().library().job_family(job_id).await
     }
 
     pub async fn credits(&self) -> Result<CreditsInfo> {

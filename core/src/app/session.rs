@@ -53,8 +53,12 @@ impl Session {
     }
 }
 
-/// New prices and concurrency apply to the running queue at once.
+/// New prices, budget and concurrency apply to the running queue at once. Settings that no
+/// longer validate (edited by hand) keep the defaults.
 pub(super) async fn apply_settings(queue: &Queue, settings: &Settings) {
-    queue.set_prices(settings.prices).await;
+    match settings.money() {
+        Ok(money) => queue.set_money(money),
+        Err(e) => tracing::warn!(error = %e, "saved money settings are invalid; using defaults"),
+    }
     queue.set_concurrency(usize::try_from(settings.concurrency).unwrap_or(1));
 }

@@ -37,7 +37,7 @@ impl AppCore {
             .library()
             .load_settings()
             .await?
-            .unwrap_or_else(|| Settings::defaults(config.prices, config.concurrency)))
+            .unwrap_or_else(|| Settings::defaults(config.concurrency)))
     }
 
     /// Validates and saves `settings`, and applies them to the running queue: new jobs use the

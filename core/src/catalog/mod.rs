@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use models::{Model, ModelInfo, PriceBasis, ProviderKind, SizeOption};
 pub use sizes::ImageSize;
+pub(crate) use sizes::deserialize_saved_size;
 
 use crate::{CoreError, Result};
 
@@ -105,13 +106,23 @@ mod tests {
             assert!(info.images_per_task >= 1);
             assert_eq!(info.model.info(), info);
             for s in info.sizes {
-                assert!(s.price_usd >= 0.0 && s.timeout_secs >= 60, "{:?}", info.model);
+                assert!(
+                    s.price_usd >= 0.0 && s.timeout_secs >= 60,
+                    "{:?}",
+                    info.model
+                );
             }
         }
         // Pro is not priced like the original model any more.
         let p = Prices::default();
-        assert!(p.per_image(Model::NanoBananaPro, ImageSize::S1K) > 5.0 * p.per_image(Model::NanoBanana, ImageSize::S1K));
-        assert!(Model::NanoBanana2.info().size(ImageSize::S4K).is_some(), "4K can be requested");
+        assert!(
+            p.per_image(Model::NanoBananaPro, ImageSize::S1K)
+                > 5.0 * p.per_image(Model::NanoBanana, ImageSize::S1K)
+        );
+        assert!(
+            Model::NanoBanana2.info().size(ImageSize::S4K).is_some(),
+            "4K can be requested"
+        );
     }
 
     #[test]
@@ -128,6 +139,9 @@ mod tests {
         let bad = |model, size, usd| Prices::new(&[PriceOverride { model, size, usd }]).is_err();
         assert!(bad(Model::NanoBanana2, ImageSize::S1K, -1.0));
         assert!(bad(Model::NanoBanana2, ImageSize::S1K, f64::NAN));
-        assert!(bad(Model::NanoBanana, ImageSize::S4K, 0.1), "nano-banana has no 4K");
+        assert!(
+            bad(Model::NanoBanana, ImageSize::S4K, 0.1),
+            "nano-banana has no 4K"
+        );
     }
 }

@@ -12,9 +12,10 @@ use super::ImageSize;
 use crate::providers::{AspectRatio, ProviderError};
 
 /// Who generates: the reseller, Google's own API, or the offline demo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ProviderKind {
+    #[default]
     #[serde(rename = "nanobanana")]
     NanoBanana,
     #[serde(rename = "demo")]
@@ -60,7 +61,9 @@ impl FromStr for ProviderKind {
 }
 
 /// A model, by the id its provider uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Model {
     /// The original Nano Banana (Gemini 2.5 Flash Image) at nanobananaapi.ai: aspect ratio only,
@@ -80,7 +83,12 @@ pub enum Model {
 }
 
 impl Model {
-    pub const ALL: [Model; 4] = [Model::NanoBanana, Model::NanoBanana2, Model::NanoBananaPro, Model::Demo];
+    pub const ALL: [Model; 4] = [
+        Model::NanoBanana,
+        Model::NanoBanana2,
+        Model::NanoBananaPro,
+        Model::Demo,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -93,7 +101,10 @@ impl Model {
 
     /// The model's entry in the built-in catalog.
     pub fn info(self) -> &'static ModelInfo {
-        super::builtin().iter().find(|m| m.model == self).unwrap_or(&DEMO)
+        super::builtin()
+            .iter()
+            .find(|m| m.model == self)
+            .unwrap_or(&DEMO)
     }
 
     pub fn provider(self) -> ProviderKind {
@@ -116,7 +127,10 @@ impl FromStr for Model {
             .find(|m| m.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 let known: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-                ProviderError::InvalidInput(format!("unknown model '{s}': choose {}", known.join(", ")))
+                ProviderError::InvalidInput(format!(
+                    "unknown model '{s}': choose {}",
+                    known.join(", ")
+                ))
             })
     }
 }
@@ -187,21 +201,55 @@ impl ModelInfo {
 
 use AspectRatio as R;
 const BASIC: &[AspectRatio] = &[
-    R::Square, R::Portrait9x16, R::Landscape16x9, R::Portrait3x4, R::Landscape4x3, R::Landscape3x2,
-    R::Portrait2x3, R::Landscape5x4, R::Portrait4x5, R::Landscape21x9,
+    R::Square,
+    R::Portrait9x16,
+    R::Landscape16x9,
+    R::Portrait3x4,
+    R::Landscape4x3,
+    R::Landscape3x2,
+    R::Portrait2x3,
+    R::Landscape5x4,
+    R::Portrait4x5,
+    R::Landscape21x9,
 ];
 const BASIC_AUTO: &[AspectRatio] = &[
-    R::Square, R::Portrait9x16, R::Landscape16x9, R::Portrait3x4, R::Landscape4x3, R::Landscape3x2,
-    R::Portrait2x3, R::Landscape5x4, R::Portrait4x5, R::Landscape21x9, R::Auto,
+    R::Square,
+    R::Portrait9x16,
+    R::Landscape16x9,
+    R::Portrait3x4,
+    R::Landscape4x3,
+    R::Landscape3x2,
+    R::Portrait2x3,
+    R::Landscape5x4,
+    R::Portrait4x5,
+    R::Landscape21x9,
+    R::Auto,
 ];
 const EVERY: &[AspectRatio] = &[
-    R::Square, R::Portrait9x16, R::Landscape16x9, R::Portrait3x4, R::Landscape4x3, R::Landscape3x2,
-    R::Portrait2x3, R::Landscape5x4, R::Portrait4x5, R::Landscape21x9, R::Portrait1x4,
-    R::Portrait1x8, R::Landscape4x1, R::Landscape8x1, R::Auto,
+    R::Square,
+    R::Portrait9x16,
+    R::Landscape16x9,
+    R::Portrait3x4,
+    R::Landscape4x3,
+    R::Landscape3x2,
+    R::Portrait2x3,
+    R::Landscape5x4,
+    R::Portrait4x5,
+    R::Landscape21x9,
+    R::Portrait1x4,
+    R::Portrait1x8,
+    R::Landscape4x1,
+    R::Landscape8x1,
+    R::Auto,
 ];
 
 const fn size(size: ImageSize, price_usd: f64, timeout_secs: u32) -> SizeOption {
-    SizeOption { size, price_usd, tokens: None, timeout_secs }
+    SizeOption {
+        size,
+        price_usd,
+        tokens: None,
+        timeout_secs,
+    }
 }
 
 pub(super) const NANO_BANANA: ModelInfo = ModelInfo {
@@ -226,7 +274,11 @@ pub(super) const NANO_BANANA_2: ModelInfo = ModelInfo {
     provider: ProviderKind::NanoBanana,
     label: "Nano Banana 2",
     description: "Gemini 3.1 Flash Image: 1K to 4K, every aspect ratio, prompts up to 20,000 characters.",
-    sizes: &[size(ImageSize::S1K, 0.067, 180), size(ImageSize::S2K, 0.101, 240), size(ImageSize::S4K, 0.151, 360)],
+    sizes: &[
+        size(ImageSize::S1K, 0.067, 180),
+        size(ImageSize::S2K, 0.101, 240),
+        size(ImageSize::S4K, 0.151, 360),
+    ],
     default_size: ImageSize::S1K,
     aspect_ratios: EVERY,
     max_input_images: 14,
@@ -243,7 +295,11 @@ pub(super) const NANO_BANANA_PRO: ModelInfo = ModelInfo {
     provider: ProviderKind::NanoBanana,
     label: "Nano Banana Pro",
     description: "Gemini 3 Pro Image: the highest quality, 1K to 4K; slower.",
-    sizes: &[size(ImageSize::S1K, 0.12, 300), size(ImageSize::S2K, 0.12, 300), size(ImageSize::S4K, 0.24, 480)],
+    sizes: &[
+        size(ImageSize::S1K, 0.12, 300),
+        size(ImageSize::S2K, 0.12, 300),
+        size(ImageSize::S4K, 0.24, 480),
+    ],
     default_size: ImageSize::S1K,
     aspect_ratios: BASIC_AUTO,
     max_input_images: 8,
@@ -260,7 +316,11 @@ pub(super) const DEMO: ModelInfo = ModelInfo {
     provider: ProviderKind::Demo,
     label: "Demo — not AI",
     description: "Offline procedural pictures, clearly labelled, free.",
-    sizes: &[size(ImageSize::S512, 0.0, 60), size(ImageSize::S1K, 0.0, 60), size(ImageSize::S2K, 0.0, 60)],
+    sizes: &[
+        size(ImageSize::S512, 0.0, 60),
+        size(ImageSize::S1K, 0.0, 60),
+        size(ImageSize::S2K, 0.0, 60),
+    ],
     default_size: ImageSize::S1K,
     aspect_ratios: EVERY,
     max_input_images: 0,

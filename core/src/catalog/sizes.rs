@@ -9,18 +9,20 @@ use serde::{Deserialize, Serialize};
 use crate::providers::ProviderError;
 
 /// A size a person picks; which ones a model offers is in the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ImageSize {
     /// 512 px long side.
-    #[serde(rename = "512", alias = "fast")]
+    #[serde(rename = "512")]
     S512,
     /// About 1024 px long side; the default.
     #[default]
-    #[serde(rename = "1K", alias = "quality", alias = "balanced")]
+    #[serde(rename = "1K")]
     S1K,
     /// About 2048 px.
-    #[serde(rename = "2K", alias = "ultra")]
+    #[serde(rename = "2K")]
     S2K,
     /// About 4096 px.
     #[serde(rename = "4K")]
@@ -28,7 +30,12 @@ pub enum ImageSize {
 }
 
 impl ImageSize {
-    pub const ALL: [ImageSize; 4] = [ImageSize::S512, ImageSize::S1K, ImageSize::S2K, ImageSize::S4K];
+    pub const ALL: [ImageSize; 4] = [
+        ImageSize::S512,
+        ImageSize::S1K,
+        ImageSize::S2K,
+        ImageSize::S4K,
+    ];
 
     /// The services' spelling: `512`, `1K`, `2K`, `4K` (an uppercase K is required by Gemini).
     pub fn as_str(self) -> &'static str {
@@ -60,6 +67,20 @@ impl ImageSize {
             4096 => Some(ImageSize::S4K),
             _ => None,
         }
+    }
+}
+
+/// A size as saved by any version: the tiers, or the presets of earlier releases (`fast` was
+/// 512 px, `balanced` and `quality` fit 1K, `ultra` (1536 px) fits 2K).
+pub(crate) fn deserialize_saved_size<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<ImageSize, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.as_str() {
+        "fast" => Ok(ImageSize::S512),
+        "balanced" | "quality" => Ok(ImageSize::S1K),
+        "ultra" => Ok(ImageSize::S2K),
+        other => other.parse().map_err(serde::de::Error::custom),
     }
 }
 
@@ -96,8 +117,6 @@ mod tests {
         assert_eq!("1024".parse::<ImageSize>().unwrap(), ImageSize::S1K);
         assert_eq!("2048x2048".parse::<ImageSize>().unwrap(), ImageSize::S2K);
         assert!("768".parse::<ImageSize>().is_err());
-        let old: ImageSize = serde_json::from_str("\"quality\"").unwrap();
-        assert_eq!(old, ImageSize::S1K);
         assert_eq!(serde_json::to_string(&ImageSize::S4K).unwrap(), "\"4K\"");
         assert_eq!(ImageSize::from_long_side(1536), Some(ImageSize::S2K));
     }

@@ -13,22 +13,34 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// Next to the database; held while migrations run.
 const MIGRATION_LOCK_FILE: &str = "library.migrate.lock";
 
-/// WAL + NORMAL sync + a generous busy timeout, so the app and several CLI processes can share one
-/// library without "database is locked".
-pub(super) async fn open_pool(path: &Path) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str("sqlite://")?
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(30));
+/// The library's connections: WAL + a generous busy timeout, so the app and several CLI processes
+/// can share one library without "database is locked".
+///
+/// Most commits use `synchronous=NORMAL` (safe against crashes, and cheap). The commits that guard
+/// money — the attempt before a submit, the task id after it — go through `durable`, one
+/// connection with `synchronous=FULL`: its commit fsyncs the WAL, so it (and everything before it)
+/// survives a power cut too. With NORMAL alone the last commits before a power loss can roll back,
+/// and a paid job could be sent again or lose its task id.
+pub(super) async fn open_pools(path: &Path) -> Result<(SqlitePool, SqlitePool)> {
+    let options = |sync| -> Result<SqliteConnectOptions> {
+        Ok(SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sync)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30)))
+    };
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
-        .connect_with(options)
+        .connect_with(options(SqliteSynchronous::Normal)?)
         .await?;
     run_migrations(&pool, path).await?;
-    Ok(pool)
+    let durable = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(SqliteSynchronous::Full)?)
+        .await?;
+    Ok((pool, durable))
 }
 
 /// sqlx's migrator takes no lock on SQLite: two processes opening a fresh library at once (the app
@@ -104,4 +116,26 @@ pub(crate) fn f64_to_ms(ms: f64, what: &str) -> Result<i64> {
 /// Counts stored as INTEGER come back as i64; negative or huge values would be corruption.
 pub(crate) fn to_u32(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn money_commits_have_a_connection_that_syncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pool, durable) = open_pools(&dir.path().join("library.sqlite"))
+            .await
+            .unwrap();
+        let sync = |pool: SqlitePool| async move {
+            let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            level
+        };
+        assert_eq!(sync(pool).await, 1, "NORMAL for the bulk of commits");
+        assert_eq!(sync(durable).await, 2, "FULL for the ones that guard money");
+    }
 }

@@ -69,7 +69,7 @@ impl ImageRow {
             deleted_at: self.deleted_at.map(ms_to_f64),
             created_at: ms_to_f64(self.created_at),
             prompt: self.prompt,
-            model: self.model,
+            model: self.model.as_deref().and_then(|m| m.parse().ok()),
             job_status: self
                 .job_status
                 .as_deref()

@@ -4,16 +4,19 @@
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
-use super::types::{JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType, page_limit};
+use super::types::{
+    JobFamily, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType, page_limit,
+};
 use super::{Cursor, Library, fts};
-use crate::{CoreError, Result};
+use crate::catalog::{Model, ProviderKind};
+use crate::{CoreError, ErrorKind, Result};
 
 macro_rules! job_columns {
     () => {
         "id, image_id, prompt, task_type, provider, model, image_size, aspect_ratio, num_images, \
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
-         created_at, updated_at, completed_at"
+         created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms"
     };
 }
 
@@ -45,10 +48,28 @@ struct JobRow {
     created_at: i64,
     updated_at: i64,
     completed_at: Option<i64>,
+    may_be_charged: bool,
+    estimated_cost: f64,
+    submitted_at: Option<i64>,
+    queue_ms: Option<i64>,
 }
 
 impl JobRow {
-    fn into_record(self) -> Result<JobRecord> {
+    pub(super) fn into_record(self) -> Result<JobRecord> {
+        let damaged = |what: &str, value: &str| {
+            CoreError::Internal(format!(
+                "job {} has an unknown {what} {value:?} in the library",
+                self.id
+            ))
+        };
+        let provider = self
+            .provider
+            .parse::<ProviderKind>()
+            .map_err(|_| damaged("provider", &self.provider))?;
+        let model = self
+            .model
+            .parse::<Model>()
+            .map_err(|_| damaged("model", &self.model))?;
         let input_image_urls = match self.input_image_urls.as_deref() {
             None | Some("") => Vec::new(),
             // A malformed value is shown as no inputs rather than hiding the whole job.
@@ -59,8 +80,8 @@ impl JobRow {
             image_id: self.image_id,
             prompt: self.prompt,
             task_type: TaskType::parse(&self.task_type)?,
-            provider: self.provider,
-            model: self.model,
+            provider,
+            model,
             image_size: to_u32(self.image_size),
             aspect_ratio: self.aspect_ratio,
             num_images: to_u32(self.num_images),
@@ -70,9 +91,13 @@ impl JobRow {
             remote_task_id: self.remote_task_id,
             response_data: self.response_data,
             cost: self.cost,
+            estimated_cost: self.estimated_cost,
+            may_be_charged: self.may_be_charged,
             duration_ms: self.duration_ms.map(ms_to_f64),
+            queue_ms: self.queue_ms.map(ms_to_f64),
+            submitted_at: self.submitted_at.map(ms_to_f64),
             status: JobStatus::parse(&self.status)?,
-            error_kind: self.error_kind,
+            error_kind: self.error_kind.as_deref().map(ErrorKind::parse_stored),
             error_message: self.error_message,
             attempts: to_u32(self.attempts),
             timeout_secs: self.timeout_secs.map(to_u32),
@@ -90,8 +115,8 @@ fn validate(job: &NewJob) -> Result<()> {
     if job.prompt.trim().is_empty() {
         return bad("the prompt is empty");
     }
-    if job.provider.trim().is_empty() || job.model.trim().is_empty() {
-        return bad("a job needs a provider and a model");
+    if !job.estimated_cost.is_finite() || job.estimated_cost < 0.0 {
+        return bad("an estimated cost must be a non-negative number");
     }
     if !(1..=4).contains(&job.num_images) {
         return bad("a job makes between 1 and 4 images");
@@ -127,16 +152,16 @@ impl Library {
         let row: JobRow = sqlx::query_as(concat!(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
                 num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
-                status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) RETURNING ",
+                status, created_at, updated_at, estimated_cost)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?) RETURNING ",
             job_columns!()
         ))
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(&self.profile_id)
         .bind(&job.prompt)
         .bind(job.task_type.as_str())
-        .bind(&job.provider)
-        .bind(&job.model)
+        .bind(job.provider.as_str())
+        .bind(job.model.as_str())
         .bind(i64::from(job.image_size))
         .bind(aspect_ratio)
         .bind(i64::from(job.num_images))
@@ -148,6 +173,7 @@ impl Library {
         .bind(&job.parent_image_id)
         .bind(created_at)
         .bind(now)
+        .bind(job.estimated_cost)
         .fetch_one(&self.pool)
         .await?;
         row.into_record()
@@ -180,18 +206,60 @@ impl Library {
     }
 
     /// Jobs a restarted app must resume, oldest first.
+    /// Jobs a start or `nanoforge resume` looks at, oldest first: unfinished ones and recoverable
+    /// ones (the status list is spelled as the partial index `idx_jobs_unfinished` has it).
     pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>> {
         let rows: Vec<JobRow> = sqlx::query_as(concat!(
             "SELECT ",
             job_columns!(),
             " FROM jobs WHERE profile_id = ?
-               AND status IN ('PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING')
+               AND status IN ('PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING', 'RECOVERABLE')
              ORDER BY created_at, id"
         ))
         .bind(&self.profile_id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(JobRow::into_record).collect()
+    }
+
+    /// A job's lineage: the job it was run again from (or the job of the image it started from)
+    /// and the jobs run again from it or from its images. Recovery happens in place and makes no
+    /// child.
+    pub async fn job_family(&self, id: &str) -> Result<JobFamily> {
+        let job = self.get_job(id).await?;
+        let parent_id = match (&job.parent_job_id, &job.parent_image_id) {
+            (Some(parent), _) => Some(parent.clone()),
+            (None, Some(image)) => sqlx::query_as::<_, (Option<String>,)>(
+                "SELECT job_id FROM images WHERE id = ? AND profile_id = ?",
+            )
+            .bind(image)
+            .bind(&self.profile_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .and_then(|(job,)| job),
+            (None, None) => None,
+        };
+        let parent = match parent_id {
+            Some(pid) => self.get_job(&pid).await.ok(),
+            None => None,
+        };
+        let rows: Vec<JobRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE profile_id = ? AND (parent_job_id = ?
+                 OR parent_image_id IN (SELECT id FROM images WHERE job_id = ?))
+             ORDER BY created_at, id LIMIT 200"
+        ))
+        .bind(&self.profile_id)
+        .bind(id)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let children = rows
+            .into_iter()
+            .map(JobRow::into_record)
+            .collect::<Result<_>>()?;
+        Ok(JobFamily { parent, children })
     }
 
     /// History: newest first, keyset-paged on (created_at, id).
@@ -236,6 +304,9 @@ impl Library {
         }
         if let Some(status) = query.status {
             q.push(" AND status = ").push_bind(status.as_str());
+        }
+        if query.possibly_charged {
+            q.push(" AND may_be_charged = 1 AND cost = 0");
         }
         if let Some(from) = query.from {
             q.push(" AND created_at >= ")
@@ -316,14 +387,29 @@ pub(super) fn update_job_query(
     if update.clear_error {
         q.push(", error_kind = NULL, error_message = NULL");
     }
-    if let Some(v) = &update.error_kind {
-        q.push(", error_kind = ").push_bind(v.clone());
+    if let Some(v) = update.error_kind {
+        q.push(", error_kind = ").push_bind(v.as_str());
     }
     if let Some(v) = &update.error_message {
         q.push(", error_message = ").push_bind(v.clone());
     }
     if update.increment_attempts {
         q.push(", attempts = attempts + 1");
+    }
+    if update.undo_attempt {
+        q.push(", attempts = max(attempts - 1, 0)");
+    }
+    if let Some(v) = update.may_be_charged {
+        q.push(", may_be_charged = ").push_bind(v);
+    }
+    if let Some(at) = update.submitted_at {
+        q.push(", submitted_at = coalesce(submitted_at, ")
+            .push_bind(at)
+            .push(")");
+    }
+    if let Some(ms) = update.queue_ms {
+        q.push(", queue_ms = ")
+            .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
     }
     if let Some(ms) = update.duration_ms {
         q.push(", duration_ms = ")

@@ -16,8 +16,8 @@ mod imaging;
 mod ingest;
 mod integrity;
 mod jobs;
+pub mod leases;
 mod pngmeta;
-pub mod queue_support;
 mod recall;
 mod resize;
 #[cfg(test)]
@@ -41,10 +41,10 @@ pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
 pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
-pub use stats::{DayStats, LibraryStats, SizeStats, StatsQuery, StatsTotals};
+pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
-    Cursor, GalleryView, ImagePage, ImageQuery, ImageRecord, JobPage, JobQuery, JobRecord,
-    JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, GalleryView, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage, JobQuery,
+    JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub(crate) use store::sync_dir;
@@ -70,6 +70,8 @@ pub struct Library {
     root: PathBuf,
     profile_id: String,
     pool: SqlitePool,
+    /// One `synchronous=FULL` connection for the commits that must survive a power cut.
+    durable: SqlitePool,
 }
 
 impl Library {
@@ -78,12 +80,13 @@ impl Library {
     pub async fn open(data_dir: &Path, profile: &Profile) -> Result<Self> {
         let root = accounts::profile_dir(data_dir, &profile.id)?;
         create_private_dir(&root).await?;
-        let pool = db::open_pool(&root.join(DATABASE_FILE)).await?;
+        let (pool, durable) = db::open_pools(&root.join(DATABASE_FILE)).await?;
         db::ensure_profile(&pool, profile).await?;
         Ok(Self {
             root,
             profile_id: profile.id.clone(),
             pool,
+            durable,
         })
     }
 
@@ -115,5 +118,6 @@ impl Library {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.durable.close().await;
     }
 }

@@ -34,8 +34,8 @@ impl EmbeddedMetadata {
     pub fn from_job(job: &JobRecord) -> Self {
         Self {
             prompt: job.prompt.clone(),
-            model: job.model.clone(),
-            provider: job.provider.clone(),
+            model: job.model.as_str().to_owned(),
+            provider: job.provider.as_str().to_owned(),
             task_id: job.remote_task_id.clone(),
             job_id: Some(job.id.clone()),
             seed: job.seed,

@@ -20,7 +20,7 @@ async fn seed(pool: &SqlitePool) {
         sqlx::query(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, status,
                 created_at, updated_at)
-             VALUES (?, 'local', ?, 'TEXT_TO_IMAGE', 'p', 'm', 1024, ?, ?, ?)",
+             VALUES (?, 'local', ?, 'TEXT_TO_IMAGE', 'demo', 'demo', 1024, ?, ?, ?)",
         )
         .bind(&job)
         .bind(&prompt)

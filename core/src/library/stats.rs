@@ -32,8 +32,13 @@ pub struct StatsTotals {
     pub jobs: u32,
     pub completed_jobs: u32,
     pub failed_jobs: u32,
-    /// USD.
+    /// USD the providers confirmed.
     pub total_cost: f64,
+    /// USD the providers may have charged without a result (estimates of jobs flagged
+    /// `may_be_charged` whose cost was never confirmed).
+    pub possible_cost: f64,
+    /// Jobs whose paid result may still be recovered.
+    pub recoverable_jobs: u32,
     /// Over completed jobs that recorded a duration.
     pub avg_duration_ms: Option<f64>,
     /// completed / (completed + failed); `None` before any job finished.
@@ -53,6 +58,8 @@ pub struct DayStats {
     pub completed_jobs: u32,
     pub failed_jobs: u32,
     pub cost: f64,
+    /// USD possibly charged that day (see [`StatsTotals::possible_cost`]).
+    pub possible_cost: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,10 +88,19 @@ pub struct LibraryStats {
     pub trashed_images: u32,
 }
 
-type TotalsRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+type TotalsRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// This month's spend (UTC), for the budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthSpend {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub confirmed: f64,
+    pub possible: f64,
+}
 
 fn totals(
-    (jobs, completed, failed, micros, dur_sum, dur_count, images, bytes): TotalsRow,
+    (jobs, completed, failed, micros, dur_sum, dur_count, images, bytes, possible, recoverable): TotalsRow,
 ) -> StatsTotals {
     StatsTotals {
         images: to_u32(images),
@@ -93,6 +109,8 @@ fn totals(
         completed_jobs: to_u32(completed),
         failed_jobs: to_u32(failed),
         total_cost: micros as f64 / 1e6,
+        possible_cost: possible as f64 / 1e6,
+        recoverable_jobs: to_u32(recoverable),
         avg_duration_ms: (dur_count > 0).then(|| dur_sum as f64 / dur_count as f64),
         success_rate: (completed + failed > 0)
             .then(|| completed as f64 / (completed + failed) as f64),
@@ -101,7 +119,12 @@ fn totals(
 
 const TOTALS_SQL: &str = "SELECT coalesce(sum(jobs), 0), coalesce(sum(completed), 0), coalesce(sum(failed), 0),
     coalesce(sum(cost_micros), 0), coalesce(sum(duration_ms_sum), 0), coalesce(sum(duration_count), 0),
-    coalesce(sum(images), 0), coalesce(sum(image_bytes), 0) FROM daily_stats WHERE day >= ?";
+    coalesce(sum(images), 0), coalesce(sum(image_bytes), 0), coalesce(sum(possible_micros), 0),
+    coalesce(sum(recoverable), 0) FROM daily_stats WHERE day >= ?";
+
+/// Day number (since 1970-01-01, UTC) of the first day of `now_ms`'s month.
+const MONTH_START_SQL: &str =
+    "SELECT CAST(strftime('%s', ? / 1000, 'unixepoch', 'start of month') AS INTEGER) / 86400";
 
 impl Library {
     pub async fn stats(&self, query: &StatsQuery) -> Result<LibraryStats> {
@@ -123,17 +146,17 @@ impl Library {
             .bind(i64::MIN)
             .fetch_one(&mut *tx)
             .await?;
-        let (month_start_day,): (i64,) =
-            sqlx::query_as("SELECT CAST(strftime('%s', ? / 1000, 'unixepoch', 'start of month') AS INTEGER) / 86400")
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (month_start_day,): (i64,) = sqlx::query_as(MONTH_START_SQL)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
         let month: TotalsRow = sqlx::query_as(TOTALS_SQL)
             .bind(month_start_day)
             .fetch_one(&mut *tx)
             .await?;
-        let days: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT day, sum(images), sum(jobs), sum(completed), sum(failed), sum(cost_micros)
+        let days: Vec<(i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT day, sum(images), sum(jobs), sum(completed), sum(failed), sum(cost_micros),
+                    sum(possible_micros)
              FROM daily_stats WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day",
         )
         .bind(from_day)
@@ -165,8 +188,9 @@ impl Library {
         let mut rows = days.into_iter().peekable();
         for day in from_day..=to_day {
             let row = rows.next_if(|r| r.0 == day);
-            let (images, jobs, completed, failed, micros) =
-                row.map(|r| (r.1, r.2, r.3, r.4, r.5)).unwrap_or_default();
+            let (images, jobs, completed, failed, micros, possible) = row
+                .map(|r| (r.1, r.2, r.3, r.4, r.5, r.6))
+                .unwrap_or_default();
             per_day.push(DayStats {
                 day: civil_date(day),
                 day_start: (day * DAY_MS) as f64,
@@ -175,6 +199,7 @@ impl Library {
                 completed_jobs: to_u32(completed),
                 failed_jobs: to_u32(failed),
                 cost: micros as f64 / 1e6,
+                possible_cost: possible as f64 / 1e6,
             });
         }
         let per_size = sizes
@@ -193,6 +218,28 @@ impl Library {
             per_size,
             active_jobs: to_u32(active_jobs),
             trashed_images: to_u32(trashed),
+        })
+    }
+}
+
+impl Library {
+    /// Spend in the calendar month (UTC) holding `now` (Unix ms).
+    pub async fn month_spend(&self, now: i64) -> Result<MonthSpend> {
+        let (start,): (i64,) = sqlx::query_as(MONTH_START_SQL)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await?;
+        let (confirmed, possible): (i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(cost_micros), 0), coalesce(sum(possible_micros), 0)
+             FROM daily_stats WHERE day >= ?",
+        )
+        .bind(start)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(MonthSpend {
+            month: civil_date(start)[..7].to_owned(),
+            confirmed: confirmed as f64 / 1e6,
+            possible: possible as f64 / 1e6,
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{IngestOptions, IngestSource, Library};
 use crate::Result;
-use crate::providers::{AspectRatio, GenerationRequest, Model, SizePreset, demo};
+use crate::providers::{AspectRatio, GenerationRequest, ImageSize, Model, demo};
 
 /// Completed jobs (one image each) added per transaction.
 const BATCH: u32 = 20_000;
@@ -84,7 +84,7 @@ impl Library {
         let mut files = Vec::new();
         for i in 0..4_u32 {
             let mut req = GenerationRequest::new(format!("synthetic sample {i}"), Model::Demo);
-            req.size = SizePreset::Fast;
+            req.size = ImageSize::S512;
             req.aspect_ratio = AspectRatio::default();
             req.seed = Some(i);
             let png = tokio::task::spawn_blocking(move || demo::render_png(&req, 0)).await??;
@@ -117,7 +117,7 @@ impl Library {
                     TIMES[(i % 4) as usize],
                     STYLES[(i % 8) as usize]
                 );
-                let size = [512_i64, 768, 1024, 1536][(i % 4) as usize];
+                let size = [512_i64, 1024, 1024, 2048][(i % 4) as usize];
                 let job_id = uuid::Uuid::now_v7().to_string();
                 let image_id = uuid::Uuid::now_v7().to_string();
                 sqlx::query(

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CoreError, Result};
+use crate::catalog::{Model, ProviderKind};
+use crate::{CoreError, ErrorKind, Result};
 
 /// Where a generation job is in its life. Stored as the SCREAMING_SNAKE_CASE text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -14,18 +15,35 @@ pub enum JobStatus {
     Submitted,
     Processing,
     Downloading,
+    /// The service accepted the task and its result may still exist, but this run ended before it
+    /// was stored (our deadline, an answer we could not read, a failed download or ingest). It is
+    /// recovered — polled and downloaded again, never resubmitted — at start, on `resume`, or on
+    /// the user's Recover (`nanoforge retry`). See `queue::outcome`.
+    Recoverable,
     Completed,
     Failed,
     Cancelled,
 }
 
 impl JobStatus {
-    /// States a restarted app must pick up again.
+    /// States a queue drives (a recoverable job is driven again only when recovery starts).
     pub const UNFINISHED: [JobStatus; 4] = [
         JobStatus::Pending,
         JobStatus::Submitted,
         JobStatus::Processing,
         JobStatus::Downloading,
+    ];
+
+    /// Every status, in the order History's filter lists them.
+    pub const ALL: [JobStatus; 8] = [
+        JobStatus::Pending,
+        JobStatus::Submitted,
+        JobStatus::Processing,
+        JobStatus::Downloading,
+        JobStatus::Recoverable,
+        JobStatus::Completed,
+        JobStatus::Failed,
+        JobStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +52,7 @@ impl JobStatus {
             JobStatus::Submitted => "SUBMITTED",
             JobStatus::Processing => "PROCESSING",
             JobStatus::Downloading => "DOWNLOADING",
+            JobStatus::Recoverable => "RECOVERABLE",
             JobStatus::Completed => "COMPLETED",
             JobStatus::Failed => "FAILED",
             JobStatus::Cancelled => "CANCELLED",
@@ -46,6 +65,7 @@ impl JobStatus {
             "SUBMITTED" => JobStatus::Submitted,
             "PROCESSING" => JobStatus::Processing,
             "DOWNLOADING" => JobStatus::Downloading,
+            "RECOVERABLE" => JobStatus::Recoverable,
             "COMPLETED" => JobStatus::Completed,
             "FAILED" => JobStatus::Failed,
             "CANCELLED" => JobStatus::Cancelled,
@@ -57,11 +77,20 @@ impl JobStatus {
         })
     }
 
+    /// No queue drives it (a recoverable job waits for a recovery to start).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled
+            JobStatus::Completed
+                | JobStatus::Failed
+                | JobStatus::Cancelled
+                | JobStatus::Recoverable
         )
+    }
+
+    /// Whether a queue is (or should be) driving it.
+    pub fn is_unfinished(self) -> bool {
+        JobStatus::UNFINISHED.contains(&self)
     }
 }
 
@@ -100,9 +129,9 @@ impl TaskType {
 pub struct NewJob {
     pub prompt: String,
     pub task_type: TaskType,
-    pub provider: String,
-    pub model: String,
-    /// Preset long side in pixels (512, 768, 1024, 1536).
+    pub provider: ProviderKind,
+    pub model: Model,
+    /// Long side in pixels of the size asked for (512, 1024, 2048, 4096).
     pub image_size: u32,
     pub aspect_ratio: String,
     pub num_images: u32,
@@ -114,14 +143,21 @@ pub struct NewJob {
     pub parent_image_id: Option<String>,
     /// Only for imports of older history; `None` means now.
     pub created_at: Option<f64>,
+    /// USD the catalog expects this job to cost.
+    pub estimated_cost: f64,
 }
 
 impl NewJob {
-    pub fn text_to_image(prompt: &str, provider: &str, model: &str, image_size: u32) -> Self {
+    pub fn text_to_image(
+        prompt: &str,
+        provider: ProviderKind,
+        model: Model,
+        image_size: u32,
+    ) -> Self {
         Self {
             prompt: prompt.to_owned(),
-            provider: provider.to_owned(),
-            model: model.to_owned(),
+            provider,
+            model,
             image_size,
             aspect_ratio: "1:1".to_owned(),
             num_images: 1,
@@ -139,8 +175,8 @@ pub struct JobRecord {
     pub image_id: Option<String>,
     pub prompt: String,
     pub task_type: TaskType,
-    pub provider: String,
-    pub model: String,
+    pub provider: ProviderKind,
+    pub model: Model,
     pub image_size: u32,
     pub aspect_ratio: String,
     pub num_images: u32,
@@ -149,10 +185,21 @@ pub struct JobRecord {
     pub seed: Option<u32>,
     pub remote_task_id: Option<String>,
     pub response_data: Option<String>,
+    /// USD the provider confirmed (a result came back); 0 until then.
     pub cost: f64,
+    /// USD the catalog expected when the job was recorded.
+    pub estimated_cost: f64,
+    /// The paid request went out and no clear refusal came back: the provider may have charged
+    /// `estimated_cost` even without a result.
+    pub may_be_charged: bool,
+    /// The provider's work: from the submit to the result (time in our queue is `queue_ms`).
     pub duration_ms: Option<f64>,
+    /// Time between recording the job and sending it (waiting for a free slot).
+    pub queue_ms: Option<f64>,
+    /// Unix ms of the first paid request, if one went out.
+    pub submitted_at: Option<f64>,
     pub status: JobStatus,
-    pub error_kind: Option<String>,
+    pub error_kind: Option<ErrorKind>,
     pub error_message: Option<String>,
     pub attempts: u32,
     pub timeout_secs: Option<u32>,
@@ -163,6 +210,17 @@ pub struct JobRecord {
     pub completed_at: Option<f64>,
 }
 
+/// Where a job comes from and what was made from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct JobFamily {
+    /// The job this one was run again from, or the job of the image it started from.
+    pub parent: Option<JobRecord>,
+    /// Jobs run again from this one or started from its images, oldest first.
+    pub children: Vec<JobRecord>,
+}
+
 /// A patch for [`crate::library::Library::update_job`]: `None` leaves a column as it is. Used by
 /// the job runner inside the core, so it keeps Rust's integer types.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -170,11 +228,18 @@ pub struct JobUpdate {
     pub status: Option<JobStatus>,
     pub remote_task_id: Option<String>,
     pub response_data: Option<String>,
-    pub error_kind: Option<String>,
+    pub error_kind: Option<ErrorKind>,
     pub error_message: Option<String>,
     /// Clears error_kind and error_message (e.g. a retry that got further).
     pub clear_error: bool,
     pub increment_attempts: bool,
+    /// Takes back the last attempt: the service refused the submit outright, so nothing can have
+    /// been charged and the job may be sent again.
+    pub undo_attempt: bool,
+    pub may_be_charged: Option<bool>,
+    /// Unix ms; kept once set (the first paid request).
+    pub submitted_at: Option<i64>,
+    pub queue_ms: Option<u64>,
     pub duration_ms: Option<u64>,
     /// Unix ms. When the status becomes terminal and this is `None`, now is recorded.
     pub completed_at: Option<i64>,
@@ -234,6 +299,8 @@ pub struct JobQuery {
     pub cursor: Option<Cursor>,
     pub limit: Option<u32>,
     pub status: Option<JobStatus>,
+    /// Only jobs the provider may have charged without confirming it.
+    pub possibly_charged: bool,
     /// Words to find in prompts; any text is safe (it is never parsed as FTS5 syntax).
     pub search: Option<String>,
     /// Unix ms, inclusive.
@@ -296,7 +363,7 @@ pub struct ImageRecord {
     pub deleted_at: Option<f64>,
     pub created_at: f64,
     pub prompt: Option<String>,
-    pub model: Option<String>,
+    pub model: Option<Model>,
     pub job_status: Option<JobStatus>,
 }
 

@@ -41,10 +41,10 @@ impl DemoProvider {
     }
 
     pub fn latency_for(&self, req: &GenerationRequest) -> Duration {
-        let index = super::SizePreset::ALL
+        let index = super::ImageSize::ALL
             .iter()
             .position(|s| *s == req.size)
-            .unwrap_or(2);
+            .unwrap_or(1);
         self.latency[index]
     }
 
@@ -72,7 +72,7 @@ impl DemoProvider {
 
 /// One PNG for `req`; `index` picks which of its `count` images.
 pub fn render_png(req: &GenerationRequest, index: u32) -> Result<Vec<u8>, ProviderError> {
-    let (width, height) = req.aspect_ratio.dimensions(req.size.target_long_side());
+    let (width, height) = req.aspect_ratio.dimensions(req.size.long_side());
     let prompt_hash = fnv1a(req.prompt.trim().as_bytes());
     let seed = u64::from(req.seed.unwrap_or(0)).rotate_left(32) ^ u64::from(index);
     let mut rng = fastrand::Rng::with_seed(prompt_hash ^ seed);

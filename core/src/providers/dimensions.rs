@@ -1,5 +1,4 @@
-//! Sizes and shapes: the size presets a person picks, the service's resolution tiers, and the
-//! aspect ratios each model accepts.
+//! Shapes: the aspect ratios the services know (which model takes which is in the catalog).
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,112 +6,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::ProviderError;
-
-/// The size a person picks. The library stores images downscaled to [`SizePreset::target_long_side`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum SizePreset {
-    /// 512 px.
-    Fast,
-    /// 768 px.
-    Balanced,
-    /// 1024 px, the default.
-    #[default]
-    Quality,
-    /// 1536 px.
-    Ultra,
-}
-
-impl SizePreset {
-    pub const ALL: [SizePreset; 4] = [
-        SizePreset::Fast,
-        SizePreset::Balanced,
-        SizePreset::Quality,
-        SizePreset::Ultra,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SizePreset::Fast => "fast",
-            SizePreset::Balanced => "balanced",
-            SizePreset::Quality => "quality",
-            SizePreset::Ultra => "ultra",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SizePreset::Fast => "Fast",
-            SizePreset::Balanced => "Balanced",
-            SizePreset::Quality => "Quality",
-            SizePreset::Ultra => "Ultra",
-        }
-    }
-
-    /// The long side, in pixels, of the image kept in the library.
-    pub fn target_long_side(self) -> u32 {
-        match self {
-            SizePreset::Fast => 512,
-            SizePreset::Balanced => 768,
-            SizePreset::Quality => 1024,
-            SizePreset::Ultra => 1536,
-        }
-    }
-
-    /// The smallest resolution tier whose long side covers the preset.
-    pub fn resolution(self) -> Resolution {
-        Resolution::ALL
-            .into_iter()
-            .find(|r| r.long_side() >= self.target_long_side())
-            .unwrap_or(Resolution::FourK)
-    }
-}
-
-impl FromStr for SizePreset {
-    type Err = ProviderError;
-    /// Accepts the name (`quality`, `Quality`) or the pixel size (`1024`, `1024x1024`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let px = t.split(['x', 'X']).next().unwrap_or(t);
-        SizePreset::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(t) || p.target_long_side().to_string() == px)
-            .ok_or_else(|| {
-                ProviderError::InvalidInput(format!(
-                    "unknown size '{t}': choose fast (512), balanced (768), quality (1024) or ultra (1536)"
-                ))
-            })
-    }
-}
-
-/// The resolution tier of nano-banana-2 and nano-banana-pro.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Resolution {
-    OneK,
-    TwoK,
-    FourK,
-}
-
-impl Resolution {
-    pub const ALL: [Resolution; 3] = [Resolution::OneK, Resolution::TwoK, Resolution::FourK];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resolution::OneK => "1K",
-            Resolution::TwoK => "2K",
-            Resolution::FourK => "4K",
-        }
-    }
-
-    pub fn long_side(self) -> u32 {
-        match self {
-            Resolution::OneK => 1024,
-            Resolution::TwoK => 2048,
-            Resolution::FourK => 4096,
-        }
-    }
-}
 
 macro_rules! aspect_ratios {
     ($($variant:ident = $text:literal, $w:literal : $h:literal, $basic:literal;)*) => {

@@ -10,22 +10,20 @@ pub mod download;
 pub mod error;
 pub mod nanobanana;
 pub mod net;
-pub mod pricing;
 pub mod request;
 pub mod retry;
 
 use std::path::Path;
-use std::time::Duration;
 
 use tokio::time::Instant;
 
+pub use crate::catalog::{ImageSize, Model, ProviderKind};
 pub use demo::{DEMO_NAME, DemoProvider};
-pub use dimensions::{AspectRatio, Resolution, SizePreset};
+pub use dimensions::AspectRatio;
 pub use download::{DownloadLimits, DownloadProgress, DownloadedImage};
 pub use error::ProviderError;
 pub use nanobanana::{NanoBananaClient, NanoBananaConfig};
-pub use pricing::{GenerationTimeouts, PriceTable};
-pub use request::{GenerationRequest, MAX_IMAGES, Model};
+pub use request::{GenerationRequest, MAX_IMAGES};
 pub use retry::RetryPolicy;
 
 /// An image a provider produced: somewhere to fetch it, or the bytes themselves.
@@ -63,14 +61,6 @@ pub enum PollOutcome {
     },
 }
 
-/// A remote task that finished with images.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FinishedTask {
-    pub urls: Vec<String>,
-    pub fallback_urls: Vec<String>,
-    pub polls: u32,
-}
-
 /// Every provider the app can use; enum dispatch keeps async calls simple and `Send`.
 #[derive(Debug, Clone)]
 pub enum Provider {
@@ -79,26 +69,11 @@ pub enum Provider {
 }
 
 impl Provider {
-    /// Stored with each job: `nanobanana` or `demo`.
-    pub fn id(&self) -> &'static str {
+    /// Which provider this is (stored with each job).
+    pub fn kind(&self) -> ProviderKind {
         match self {
-            Provider::NanoBanana(_) => "nanobanana",
-            Provider::Demo(_) => DEMO_NAME,
-        }
-    }
-
-    /// The model name stored with the images of `req`.
-    pub fn model_name(&self, req: &GenerationRequest) -> &'static str {
-        match self {
-            Provider::NanoBanana(_) => req.model.as_str(),
-            Provider::Demo(_) => DEMO_NAME,
-        }
-    }
-
-    pub fn prices(&self) -> PriceTable {
-        match self {
-            Provider::NanoBanana(c) => c.config().prices,
-            Provider::Demo(_) => PriceTable::FREE,
+            Provider::NanoBanana(_) => ProviderKind::NanoBanana,
+            Provider::Demo(_) => ProviderKind::Demo,
         }
     }
 
@@ -145,45 +120,6 @@ impl Provider {
         match self {
             Provider::NanoBanana(c) => c.credits().await.map(Some),
             Provider::Demo(_) => Ok(None),
-        }
-    }
-
-    /// Polls every `interval` until the task finishes, fails, or `timeout` passes. A terminal
-    /// failure returns at once (one poll, no more requests). The queue has its own loop around
-    /// [`Provider::poll_once`]; this one serves the CLI and tests.
-    pub async fn wait_for_result(
-        &self,
-        task_id: &str,
-        interval: Duration,
-        timeout: Duration,
-    ) -> Result<FinishedTask, ProviderError> {
-        let started = Instant::now();
-        let deadline = started + timeout;
-        let mut polls = 0;
-        loop {
-            polls += 1;
-            match self.poll_once(task_id).await? {
-                PollOutcome::Done {
-                    urls,
-                    fallback_urls,
-                    ..
-                } => {
-                    return Ok(FinishedTask {
-                        urls,
-                        fallback_urls,
-                        polls,
-                    });
-                }
-                PollOutcome::Failed { error, .. } => return Err(error),
-                PollOutcome::Pending { .. } => {}
-            }
-            if Instant::now() + interval > deadline {
-                return Err(ProviderError::Timeout {
-                    what: format!("generation of task {task_id}"),
-                    after: started.elapsed(),
-                });
-            }
-            tokio::time::sleep(interval).await;
         }
     }
 }

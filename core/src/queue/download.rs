@@ -1,6 +1,7 @@
 //! DOWNLOADING → COMPLETED: each result is streamed to a staging file inside the library folder
-//! and ingested (downscaled to the preset's long side, generation metadata embedded). A slot
-//! already stored (a resumed job) is skipped, so a restart never stores an image twice.
+//! and ingested as the service sent it (generation metadata embedded). A slot already stored (a
+//! resumed job) is skipped, so a restart never stores an image twice. A failed download or ingest
+//! is tried again within the job's budget; past it the job is recoverable (the URLs are kept).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -8,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::crash::{CrashPoint, crash_point};
 use super::job_data::ResultUrls;
 use super::runner::{RunCtx, Step};
 use super::{JobStage, Shared, now_ms};
@@ -27,7 +29,8 @@ const STALE_STAGING: Duration = Duration::from_secs(24 * 3600);
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 impl Shared {
-    /// Downloads and stores every result slot not stored yet, then completes the job.
+    /// Downloads and stores every result slot not stored yet, then completes the job. A failure
+    /// is tried again after a back-off while the job's budget lasts.
     pub(super) async fn fetch_results(
         &self,
         job: JobRecord,
@@ -36,6 +39,32 @@ impl Shared {
         cancel: &CancellationToken,
     ) -> Result<Step> {
         let results = ResultUrls::of_job(&job)?;
+        match self
+            .fetch_slots(&job, provider, &results, ctx, cancel)
+            .await
+        {
+            Ok(true) => self.complete(job).await,
+            Ok(false) => Ok(Step::Lost),
+            // Our own storage failing is not the download's fault: no point asking again.
+            Err(e @ (CoreError::Io(_) | CoreError::Database(_))) => Err(e),
+            Err(e) if tokio::time::Instant::now() < ctx.deadline => {
+                let delay = ctx.backoff(self.config.poll_interval, None);
+                tracing::warn!(job = %job.id, error = %e, ?delay, "fetching the result failed; trying again");
+                Ok(Step::Wait(job, delay))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `Ok(false)` when cancelled.
+    async fn fetch_slots(
+        &self,
+        job: &JobRecord,
+        provider: &Provider,
+        results: &ResultUrls,
+        ctx: &RunCtx,
+        cancel: &CancellationToken,
+    ) -> Result<bool> {
         let slots = results.slots();
         for slot in 0..slots {
             if self.library.image_at(&job.id, slot).await?.is_some() {
@@ -44,8 +73,8 @@ impl Shared {
             let staging = self.staging_dir().await?;
             let dest = staging.path().join("image");
             let fetched = tokio::select! {
-                fetched = self.download_slot(&job, provider, &results, slot, &dest, ctx.deadline) => fetched,
-                () = cancel.cancelled() => return Ok(Step::Lost),
+                fetched = self.download_slot(job, provider, results, slot, &dest, ctx.deadline) => fetched,
+                () = cancel.cancelled() => return Ok(false),
             }?;
             self.events.emit(
                 &job.id,
@@ -54,13 +83,14 @@ impl Shared {
                     images: slots,
                 },
             );
+            crash_point(CrashPoint::WhileIngesting);
             let source = IngestSource::File(fetched.path);
             self.library
-                .ingest_image(Some(&job.id), slot, source, ingest_options(&job))
+                .ingest_image(Some(&job.id), slot, source, ingest_options(job))
                 .await?;
             tokio::task::spawn_blocking(move || drop(staging)).await?;
         }
-        self.complete(job).await
+        Ok(true)
     }
 
     /// Stores images a synchronous provider returned (the demo), then completes the job.
@@ -93,10 +123,17 @@ impl Shared {
     }
 
     async fn complete(&self, job: JobRecord) -> Result<Step> {
-        let duration = u64::try_from(now_ms() - job.created_at as i64).unwrap_or(0);
+        // A remote job's duration (the provider's work) was recorded when its result was ready;
+        // a synchronous one's ends now.
+        let duration = match (job.duration_ms, job.submitted_at) {
+            (None, Some(at)) => Some(u64::try_from(now_ms() - at as i64).unwrap_or(0)),
+            _ => None,
+        };
         let update = JobUpdate {
             status: Some(JobStatus::Completed),
-            duration_ms: Some(duration),
+            duration_ms: duration,
+            // Synchronous providers answer with the images: that answer is the charge.
+            cost: (job.cost == 0.0).then_some(job.estimated_cost),
             clear_error: true,
             ..JobUpdate::default()
         };
@@ -176,6 +213,9 @@ impl Shared {
         let mut last: Option<std::time::Instant> = None;
         let progress = move |p: DownloadProgress| {
             let finished = p.total.is_some_and(|t| p.received >= t);
+            if p.received > 0 && !finished {
+                crash_point(CrashPoint::WhileDownloading);
+            }
             let due = last.is_none_or(|at| at.elapsed() >= PROGRESS_EVERY);
             if finished || due {
                 last = Some(std::time::Instant::now());
@@ -205,9 +245,10 @@ impl Shared {
     }
 }
 
+/// Results are kept as the service sent them (a 4K Pro image is 5504 px wide): never scaled.
 fn ingest_options(job: &JobRecord) -> IngestOptions {
     IngestOptions {
-        max_long_side: Some(job.image_size),
+        max_long_side: None,
         metadata: Some(EmbeddedMetadata::from_job(job)),
     }
 }

@@ -67,6 +67,11 @@ pub enum JobStage {
     Failed {
         error: AppError,
     },
+    /// This run ended before the images were stored, but the service has the task (or the result
+    /// URLs are known): it may be paid for and can be recovered (polled and downloaded again).
+    Recoverable {
+        error: AppError,
+    },
     /// Cancelled by the user; the message says whether the service may still charge.
     Cancelled {
         message: String,
@@ -84,6 +89,7 @@ impl JobStage {
             JobStage::Ingesting { .. } => "ingesting",
             JobStage::Done { .. } => "done",
             JobStage::Failed { .. } => "failed",
+            JobStage::Recoverable { .. } => "recoverable",
             JobStage::Cancelled { .. } => "cancelled",
         }
     }
@@ -91,7 +97,10 @@ impl JobStage {
     pub fn is_final(&self) -> bool {
         matches!(
             self,
-            JobStage::Done { .. } | JobStage::Failed { .. } | JobStage::Cancelled { .. }
+            JobStage::Done { .. }
+                | JobStage::Failed { .. }
+                | JobStage::Recoverable { .. }
+                | JobStage::Cancelled { .. }
         )
     }
 }

@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{ImageSize, Prices, ProviderKind};
 use crate::library::{JobRecord, NewJob, TaskType};
-use crate::providers::{AspectRatio, GenerationRequest, MAX_IMAGES, Model, SizePreset};
-use crate::{CoreError, ErrorKind, Result};
+use crate::providers::{AspectRatio, GenerationRequest, MAX_IMAGES};
+use crate::{CoreError, Result};
 
 /// What a job in DOWNLOADING keeps in `response_data`: a restarted queue downloads again from
 /// these without asking the service.
@@ -51,10 +52,9 @@ impl ResultUrls {
 /// [`GenerationRequest::split_into_tasks`]).
 pub(crate) fn new_job(
     req: &GenerationRequest,
-    provider: &str,
-    model: &str,
+    provider: ProviderKind,
     timeout_secs: Option<u32>,
-    parent_job_id: Option<String>,
+    prices: &Prices,
 ) -> NewJob {
     NewJob {
         prompt: req.prompt.clone(),
@@ -63,18 +63,19 @@ pub(crate) fn new_job(
         } else {
             TaskType::TextToImage
         },
-        provider: provider.to_owned(),
-        model: model.to_owned(),
-        image_size: req.size.target_long_side(),
+        provider,
+        model: req.model,
+        image_size: req.size.long_side(),
         aspect_ratio: req.aspect_ratio.as_str().to_owned(),
         num_images: u32::from(req.count),
         watermark: req.watermark.clone().filter(|w| !w.trim().is_empty()),
         input_image_urls: req.image_urls.clone(),
         seed: req.seed,
         timeout_secs,
-        parent_job_id,
+        parent_job_id: None,
         parent_image_id: None,
         created_at: None,
+        estimated_cost: prices.estimate(req.model, req.size, u32::from(req.count)),
     }
 }
 
@@ -86,11 +87,8 @@ pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
             job.id
         ))
     };
-    let model: Model = job.model.parse().map_err(|_| damaged("model"))?;
-    let size = SizePreset::ALL
-        .into_iter()
-        .find(|s| s.target_long_side() == job.image_size)
-        .ok_or_else(|| damaged("size"))?;
+    let model = job.model;
+    let size = ImageSize::from_long_side(job.image_size).ok_or_else(|| damaged("size"))?;
     let aspect_ratio: AspectRatio = job
         .aspect_ratio
         .parse()
@@ -108,28 +106,21 @@ pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
     })
 }
 
-/// The stored spelling of an error kind (`out_of_credits`), as the UI reads it.
-pub fn kind_name(kind: ErrorKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "internal".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_job_row_gives_back_its_request() {
-        let mut req = GenerationRequest::new("a lighthouse", Model::NanoBanana);
-        req.size = SizePreset::Fast;
+        let mut req = GenerationRequest::new("a lighthouse", crate::catalog::Model::NanoBanana);
+        req.size = ImageSize::S1K;
         req.aspect_ratio = AspectRatio::Landscape16x9;
         req.count = 3;
         req.watermark = Some("nf".into());
         req.seed = Some(7);
-        let row = new_job(&req, "nanobanana", "nano-banana", Some(30), None);
-        assert_eq!((row.image_size, row.num_images), (512, 3));
+        let row = new_job(&req, ProviderKind::NanoBanana, Some(30), &Prices::default());
+        assert_eq!((row.image_size, row.num_images), (1024, 3));
+        assert_eq!(row.estimated_cost, 0.06);
         let job = JobRecord {
             id: "j".into(),
             image_id: None,
@@ -146,7 +137,11 @@ mod tests {
             remote_task_id: None,
             response_data: None,
             cost: 0.0,
+            estimated_cost: row.estimated_cost,
+            may_be_charged: false,
             duration_ms: None,
+            queue_ms: None,
+            submitted_at: None,
             status: crate::library::JobStatus::Pending,
             error_kind: None,
             error_message: None,
@@ -160,6 +155,5 @@ mod tests {
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());
-        assert_eq!(kind_name(ErrorKind::OutOfCredits), "out_of_credits");
     }
 }

@@ -1,13 +1,90 @@
-//! Keeping this queue's claims on its jobs alive. A background task renews every lease the queue
-//! holds a few times per lease period; a job whose lease it no longer holds (cancelled or taken
-//! over in another process) is stopped here.
+//! Keeping this queue's claims on its jobs alive, and telling a dead holder from a live one.
+//!
+//! A background task renews every lease the queue holds a few times per lease period; a job whose
+//! lease it no longer holds (cancelled or taken over in another process) is stopped here. A lease
+//! names its holder as `host|pid|process start|queue`, so after a `kill -9` the next process on
+//! the same machine can prove the holder is gone (no process with that pid and start time) and take
+//! the job over at once instead of waiting out the lease.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
 use tokio::time::MissedTickBehavior;
 
 use super::Shared;
+
+/// This process, as lease owners name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Holder {
+    host: String,
+    pid: u32,
+    /// Seconds since the epoch the process started (pids are reused; start times are not).
+    started: u64,
+}
+
+impl Holder {
+    pub(crate) fn current() -> Self {
+        let pid = std::process::id();
+        Holder {
+            host: System::host_name().unwrap_or_default(),
+            pid,
+            started: start_time(pid).unwrap_or(0),
+        }
+    }
+
+    /// A lease owner id for one queue of this process.
+    pub(crate) fn owner_id(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.host.replace('|', "_"),
+            self.pid,
+            self.started,
+            uuid::Uuid::new_v4().simple()
+        )
+    }
+
+    /// Whether `owner` (another lease holder) is provably gone: on this host, and no process with
+    /// its pid and start time exists. Anything we cannot prove (another host, an old-style owner
+    /// id, an unreadable process table) counts as alive, and the lease is waited out.
+    pub(crate) fn proves_dead(&self, owner: &str) -> bool {
+        let mut parts = owner.split('|');
+        let (Some(host), Some(pid), Some(started), Some(_queue), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return false;
+        };
+        let (Ok(pid), Ok(started)) = (pid.parse::<u32>(), started.parse::<u64>()) else {
+            return false;
+        };
+        if host.is_empty() || host != self.host.replace('|', "_") || started == 0 {
+            return false;
+        }
+        if pid == self.pid && started == self.started {
+            // Another queue of this very process (a profile switched away and back): alive.
+            return false;
+        }
+        start_time(pid) != Some(started)
+    }
+}
+
+/// The start time of process `pid`, if it exists.
+fn start_time(pid: u32) -> Option<u64> {
+    let pid = Pid::from_u32(pid);
+    let Ok(mut system) = System::new() else {
+        return None;
+    };
+    system.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&[pid]),
+        true,
+        ProcessRefreshKind::nothing(),
+    );
+    system.process(pid).map(|p| p.start_time())
+}
 
 /// Starts the renewal task; it ends when the queue is dropped.
 pub(super) fn spawn_renewal(shared: &Arc<Shared>) {
@@ -60,5 +137,56 @@ impl Shared {
                 cancel.cancel();
             }
         }
+    }
+
+    /// Claims a job: free, ours, expired, or held by a process of this machine that is provably
+    /// gone (taken over at once, not after the lease runs out).
+    pub(super) async fn claim(&self, job_id: &str) -> crate::Result<bool> {
+        let ttl = self.lease_ttl_ms();
+        if self.library.claim_job(job_id, &self.owner, ttl).await? {
+            return Ok(true);
+        }
+        let Some(lease) = self.library.job_lease(job_id).await? else {
+            return Ok(false);
+        };
+        let holder = self.holder.clone();
+        let dead_owner = lease.owner.clone();
+        let dead = tokio::task::spawn_blocking(move || holder.proves_dead(&dead_owner)).await?;
+        if !dead {
+            return Ok(false);
+        }
+        tracing::info!(job = job_id, previous = %lease.owner, "taking over a job from a process that is gone");
+        self.library
+            .take_over_job(job_id, &lease.owner, &self.owner, ttl)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_gone_process_of_this_host_is_proven_dead() {
+        let me = Holder::current();
+        let alive = me.owner_id();
+        assert!(!me.proves_dead(&alive), "this process is alive");
+        // A pid that cannot exist on Linux (above pid_max), same host, a plausible start.
+        let gone = format!("{}|4194999|{}|q", me.host, me.started);
+        assert!(me.proves_dead(&gone));
+        // Same pid, another start time: the pid was reused, the holder is gone.
+        let reused = format!(
+            "{}|{}|{}|q",
+            me.host,
+            me.pid,
+            me.started.saturating_sub(100)
+        );
+        assert!(me.proves_dead(&reused));
+        assert!(!me.proves_dead(&format!("other-host|4194999|{}|q", me.started)));
+        assert!(
+            !me.proves_dead("pid123-abcdef"),
+            "old-style owners are waited out"
+        );
+        assert!(!me.proves_dead(""));
     }
 }

@@ -1,73 +1,67 @@
 //! The durable generation queue.
 //!
-//! Every job is a row before anything is sent (PENDING); the remote task id is committed
-//! (SUBMITTED) before the first poll; every later change (PROCESSING, DOWNLOADING with the result
-//! URLs, COMPLETED/FAILED/CANCELLED) is committed as it happens, so a restarted app or a
-//! `nanoforge resume` continues each unfinished job from where it stopped:
-//!
-//! - PENDING, never sent → submitted now;
-//! - PENDING but a submit had started (`attempts > 0`) → FAILED `interrupted`: whether the service
-//!   received (and charged for) it cannot be known, so it is never sent again silently; the user
-//!   may retry it (demo jobs cost nothing and are simply run again);
-//! - SUBMITTED/PROCESSING → polled again; DOWNLOADING → downloaded again from the recorded URLs,
-//!   skipping slots already stored.
+//! Every job is a row before anything is sent (PENDING). The attempt (with `submitted_at` and
+//! `may_be_charged`) is committed before the submit, the remote task id (SUBMITTED) right after it,
+//! and every later change (PROCESSING; DOWNLOADING with the result URLs and the confirmed cost;
+//! COMPLETED, RECOVERABLE, FAILED or CANCELLED) as it happens, so a restarted app or a
+//! `nanoforge resume` continues each job from where it stopped. How a job ends, what it may have
+//! cost and whether it can still be finished is the outcome model in [`outcome`].
 //!
 //! Jobs are claimed with a lease (owner + expiry, renewed while the queue runs; see
-//! `library::queue_support`) in one atomic UPDATE, so the app and a CLI never drive the same job.
-//! Models that return one image per task (nano-banana-2, pro) get one job per image
-//! ([`GenerationRequest::split_into_tasks`]); nano-banana's several images share one job.
+//! `library::leases` and [`lease`]) in one atomic UPDATE, so the app and a CLI never drive the same
+//! job; a holder that is provably gone is taken over at once. Models that return one image per
+//! task get one job per image ([`GenerationRequest::split_into_tasks`]).
 
+mod actions;
+mod crash;
 mod download;
 mod events;
 mod job_data;
 mod lease;
+mod money;
+pub mod outcome;
 mod providers;
 mod runner;
+mod steps;
 mod tuning;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-pub(crate) use crate::clock::now_ms;
 use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::{Semaphore, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
+pub use crate::catalog::ProviderKind;
+pub(crate) use crate::clock::now_ms;
+pub(crate) use crate::lock;
+pub use actions::GenerateOptions;
 pub use events::{EVENT_BUFFER, JobEvent, JobStage};
-pub use job_data::{ResultUrls, kind_name};
-pub use providers::ProviderKind;
+pub use job_data::ResultUrls;
+pub use money::{
+    BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, budget_status,
+};
+pub use outcome::RECOVERY_BUDGET;
 
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
-use crate::providers::GenerationRequest;
-use crate::{CoreConfig, CoreError, Result};
-use providers::{ProviderChoice, Providers};
-
-/// Per-call choices besides the request itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", default)]
-pub struct GenerateOptions {
-    /// `None`: Nano Banana when an API key is known, else the demo provider.
-    pub provider: Option<ProviderKind>,
-    /// Overrides the size's default timeout for each job of this request.
-    pub timeout_secs: Option<u32>,
-}
+use crate::{CoreConfig, Result};
+use providers::Providers;
 
 /// What [`Queue::resume_unfinished`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ResumeReport {
-    /// Jobs this queue now drives (including ones it already did).
+    /// Jobs this queue now drives (including ones it already did and recoveries it started).
     pub resumed: Vec<String>,
     /// Jobs another live process holds; this queue takes them over if that process's lease runs
-    /// out before they finish.
+    /// out (or it is gone) before they finish.
     pub held_elsewhere: Vec<String>,
-    /// Jobs that cannot continue here, with the reason (e.g. a Nano Banana job and no API key).
+    /// Jobs that cannot continue here, with the reason (e.g. a Nano Banana job and no API key, or
+    /// a recoverable job older than the recovery window).
     pub skipped: Vec<SkippedJob>,
 }
 
@@ -79,17 +73,19 @@ pub struct SkippedJob {
     pub reason: String,
 }
 
-/// The account behind the provider in use.
+/// The account behind a provider.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct CreditsInfo {
     pub provider: ProviderKind,
-    /// `None` for the demo provider, which has no balance.
+    /// In the service's own credits (not dollars); `None` for providers without a balance.
     pub balance: Option<f64>,
+    /// Credits one image costs, if the user said (only then is a batch compared to the balance).
+    pub credits_per_image: Option<f64>,
 }
 
-/// The generation queue of one process. Cheap to clone.
+/// The generation queue of one profile. Cheap to clone.
 #[derive(Clone)]
 pub struct Queue {
     shared: Arc<Shared>,
@@ -100,10 +96,13 @@ pub(crate) struct Shared {
     config: CoreConfig,
     /// Keys are looked up for this queue's profile only.
     secrets: Secrets,
-    /// Built on first use (the keychain is only asked then) and rebuilt after the key or the
-    /// prices change; running jobs keep the `Arc` they started with.
+    /// Built on first use (the keychain is only asked then) and rebuilt after the keys change;
+    /// running jobs keep the `Arc` they started with.
     providers: tokio::sync::Mutex<Option<Arc<Providers>>>,
-    choice: Mutex<ProviderChoice>,
+    /// Prices, budget and credits per image of the profile.
+    money: Mutex<MoneySettings>,
+    /// This process, for leases.
+    holder: lease::Holder,
     /// Identifies this queue in job leases.
     owner: String,
     slots: Arc<Semaphore>,
@@ -131,14 +130,8 @@ impl Queue {
         events: broadcast::Sender<JobEvent>,
     ) -> Result<Self> {
         config.check()?;
-        let owner = format!(
-            "pid{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        );
-        let choice = ProviderChoice {
-            prices: config.prices,
-        };
+        let holder = lease::Holder::current();
+        let owner = holder.owner_id();
         let shared = Arc::new(Shared {
             slots: Arc::new(Semaphore::new(config.concurrency)),
             slot_count: Mutex::new(config.concurrency),
@@ -147,7 +140,8 @@ impl Queue {
             config,
             secrets,
             providers: tokio::sync::Mutex::new(None),
-            choice: Mutex::new(choice),
+            money: Mutex::new(MoneySettings::default()),
+            holder,
             owner,
             running: Mutex::new(HashMap::new()),
         });
@@ -169,143 +163,9 @@ impl Queue {
         Ok(self.shared.providers().await?.default_kind())
     }
 
-    /// Validates `request`, records one PENDING job per task and starts them. Returns once the
-    /// jobs are recorded; follow them with [`Queue::subscribe`] or [`Queue::wait`]. Nothing is
-    /// recorded or sent when the request is invalid.
-    pub async fn generate(
-        &self,
-        request: GenerationRequest,
-        options: GenerateOptions,
-    ) -> Result<Vec<JobRecord>> {
-        request.validate()?;
-        if options.timeout_secs == Some(0) {
-            return Err(CoreError::InvalidInput(
-                "the timeout must be at least one second".into(),
-            ));
-        }
-        let providers = self.shared.providers().await?;
-        let kind = options.provider.unwrap_or_else(|| providers.default_kind());
-        let provider = providers.get(kind)?;
-        let mut request = request;
-        if kind == ProviderKind::Demo {
-            // The demo draws any number of images in one go, whatever model was picked.
-            request.model = crate::providers::Model::Demo;
-        }
-        let mut jobs = Vec::new();
-        for task in request.split_into_tasks() {
-            let row = job_data::new_job(
-                &task,
-                kind.as_str(),
-                provider.model_name(&task),
-                options.timeout_secs,
-                None,
-            );
-            jobs.push(self.shared.start_new(&row).await?);
-        }
-        Ok(jobs)
-    }
-
-    /// Runs a finished job again as a new job linked to it (`parent_job_id`).
-    pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
-        let old = self.shared.library.get_job(job_id).await?;
-        if !old.status.is_terminal() {
-            return Err(CoreError::InvalidInput(format!(
-                "job {job_id} is still {}: wait for it or cancel it first",
-                old.status.as_str()
-            )));
-        }
-        let providers = self.shared.providers().await?;
-        let kind: ProviderKind = old.provider.parse()?;
-        let provider = providers.get(kind)?;
-        let request = job_data::request_of(&old)?;
-        request.validate()?;
-        let row = job_data::new_job(
-            &request,
-            kind.as_str(),
-            provider.model_name(&request),
-            old.timeout_secs,
-            Some(old.id.clone()),
-        );
-        self.shared.start_new(&row).await
-    }
-
-    /// Stops a job. Local only: a task already sent keeps running at the service, which may still
-    /// charge for it (the job's message says so).
-    pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
-        let job = self.shared.library.get_job(job_id).await?;
-        if job.status.is_terminal() {
-            return Err(CoreError::InvalidInput(format!(
-                "job {job_id} has already finished ({})",
-                job.status.as_str()
-            )));
-        }
-        let message = if job.attempts == 0 && job.remote_task_id.is_none() {
-            "Cancelled before it was sent; nothing was charged."
-        } else {
-            "Cancelled here; the service may still finish the task and charge for it."
-        };
-        if let Some(running) = self.shared.lock_running().get(job_id) {
-            running.cancelled_here.store(true, Ordering::SeqCst);
-        }
-        let cancelled = self
-            .shared
-            .library
-            .cancel_unfinished_job(job_id, "cancelled", message)
-            .await?;
-        let Some(cancelled) = cancelled else {
-            let now = self.shared.library.get_job(job_id).await?;
-            return Err(CoreError::InvalidInput(format!(
-                "job {job_id} has already finished ({})",
-                now.status.as_str()
-            )));
-        };
-        if let Some(running) = self.shared.lock_running().get(job_id) {
-            running.cancel.cancel();
-        }
-        self.shared.events.emit(
-            job_id,
-            JobStage::Cancelled {
-                message: message.to_owned(),
-            },
-        );
-        Ok(cancelled)
-    }
-
-    /// Continues every unfinished job of the library (see the module documentation).
-    pub async fn resume_unfinished(&self) -> Result<ResumeReport> {
-        let providers = self.shared.providers().await?;
-        let mut report = ResumeReport::default();
-        for job in self.shared.library.unfinished_jobs().await? {
-            if self.shared.lock_running().contains_key(&job.id) {
-                report.resumed.push(job.id);
-                continue;
-            }
-            if let Err(e) = providers.for_job(&job) {
-                report.skipped.push(SkippedJob {
-                    id: job.id,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-            if self.shared.claim(&job.id).await? {
-                let job = self.shared.library.get_job(&job.id).await?;
-                report.resumed.push(job.id.clone());
-                self.shared.spawn(job);
-            } else {
-                report.held_elsewhere.push(job.id.clone());
-                let queue = self.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = queue.wait(&job.id).await {
-                        tracing::warn!(job = %job.id, error = %e, "watching a job held elsewhere failed");
-                    }
-                });
-            }
-        }
-        Ok(report)
-    }
-
-    /// Waits until the job has finished and returns it. A job another process holds is watched
-    /// through the library, and taken over if that process's lease runs out.
+    /// Waits until the job is no longer driven (finished, recoverable, failed or cancelled) and
+    /// returns it. A job another process holds is watched through the library, and taken over if
+    /// that process's lease runs out or it is gone.
     pub async fn wait(&self, job_id: &str) -> Result<JobRecord> {
         loop {
             let done = self
@@ -333,23 +193,28 @@ impl Queue {
             let available = self.shared.providers().await?.for_job(&job).is_ok();
             if available && self.shared.claim(job_id).await? {
                 let job = self.shared.library.get_job(job_id).await?;
-                self.shared.spawn(job);
+                self.shared.spawn(job, None);
                 continue;
             }
             tokio::time::sleep(self.shared.watch_interval()).await;
         }
     }
 
-    /// The provider's balance (Nano Banana when a key is known).
+    /// The default provider's balance, in its own credits.
     pub async fn credits(&self) -> Result<CreditsInfo> {
         let providers = self.shared.providers().await?;
         let provider = providers.default_kind();
         let balance = providers.get(provider)?.credits().await?;
-        Ok(CreditsInfo { provider, balance })
+        let credits_per_image = lock(&self.shared.money).credits_per_image;
+        Ok(CreditsInfo {
+            provider,
+            balance,
+            credits_per_image,
+        })
     }
 
     /// Stops driving every job here and gives up their leases so another process can resume them
-    /// at once (the CLI on Ctrl-C). A submit in flight is not interrupted.
+    /// at once (the app on quit, the CLI on exit or Ctrl-C). A submit in flight is not interrupted.
     pub async fn shutdown(&self) -> Result<u32> {
         for running in self.shared.lock_running().values() {
             running.cancel.cancel();
@@ -369,21 +234,14 @@ impl Shared {
         if let Some(providers) = slot.as_ref() {
             return Ok(Arc::clone(providers));
         }
-        let choice = lock(&self.choice).clone();
-        let built = Providers::build(
-            &self.config,
-            &self.secrets,
-            self.library.profile_id(),
-            &choice,
-        );
+        let built = Providers::build(&self.config, &self.secrets, self.library.profile_id());
         let built = Arc::new(built.await?);
         *slot = Some(Arc::clone(&built));
         Ok(built)
     }
 
     fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
-        // A runner that panicked while holding the lock leaves a usable map behind.
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.running)
     }
 
     fn lease_ttl_ms(&self) -> i64 {
@@ -394,20 +252,12 @@ impl Shared {
         self.config.poll_interval.min(self.config.lease_ttl / 3)
     }
 
-    async fn claim(&self, job_id: &str) -> Result<bool> {
-        self.library
-            .claim_job(job_id, &self.owner, self.lease_ttl_ms())
-            .await
-    }
-
     /// Records, claims and starts a new job.
     async fn start_new(self: &Arc<Self>, row: &crate::library::NewJob) -> Result<JobRecord> {
         let job = self.library.insert_job(row).await?;
         // Nobody else can know the id yet, so the claim only fails on a database error.
         self.claim(&job.id).await?;
-        self.spawn(job.clone());
+        self.spawn(job.clone(), None);
         Ok(job)
     }
 }
-
-pub(crate) use crate::lock;

@@ -1,64 +1,13 @@
 //! Which provider makes a job's images: Nano Banana when an API key is known, otherwise the
 //! offline demo provider, so a fresh install still produces (clearly labelled) demo images.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 use crate::accounts::{ApiKey, SecretPurpose, Secrets};
+use crate::catalog::ProviderKind;
 use crate::library::JobRecord;
 use crate::providers::{
-    DEMO_NAME, DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, PriceTable,
-    Provider, ProviderError,
+    DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, Provider, ProviderError,
 };
 use crate::{CoreConfig, CoreError, Result};
-
-/// A provider a person can pick (`--provider`, the UI's switch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum ProviderKind {
-    #[serde(rename = "nanobanana")]
-    NanoBanana,
-    Demo,
-}
-
-impl ProviderKind {
-    /// The name stored in `jobs.provider`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::NanoBanana => "nanobanana",
-            ProviderKind::Demo => DEMO_NAME,
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = CoreError;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "nanobanana" | "nano-banana" => Ok(ProviderKind::NanoBanana),
-            "demo" => Ok(ProviderKind::Demo),
-            other => Err(CoreError::InvalidInput(format!(
-                "unknown provider '{other}': choose nanobanana or demo"
-            ))),
-        }
-    }
-}
-
-/// What the providers are built from besides the keys: the configuration's prices, until the user
-/// sets their own.
-#[derive(Debug, Clone)]
-pub(crate) struct ProviderChoice {
-    pub(crate) prices: PriceTable,
-}
 
 /// The providers of one queue.
 #[derive(Debug, Clone)]
@@ -74,7 +23,6 @@ impl Providers {
         config: &CoreConfig,
         secrets: &Secrets,
         profile_id: &str,
-        choice: &ProviderChoice,
     ) -> Result<Self> {
         let key = resolve_key(secrets, profile_id, SecretPurpose::NanoBananaKey).await;
         let demo = match config.demo_latency {
@@ -83,8 +31,7 @@ impl Providers {
         };
         let nanobanana = match key {
             Some(key) => {
-                let client =
-                    NanoBananaClient::new(client_config(config, choice.prices), Some(key))?;
+                let client = NanoBananaClient::new(client_config(config), Some(key))?;
                 Some(Provider::NanoBanana(client))
             }
             None => None,
@@ -116,7 +63,7 @@ impl Providers {
 
     /// The provider that made `job`; an error if it is not available here (no key).
     pub(crate) fn for_job(&self, job: &JobRecord) -> Result<&Provider> {
-        self.get(job.provider.parse()?)
+        self.get(job.provider)
     }
 }
 
@@ -138,9 +85,10 @@ async fn resolve_key(
     }
 }
 
-fn client_config(config: &CoreConfig, prices: PriceTable) -> NanoBananaConfig {
+fn client_config(config: &CoreConfig) -> NanoBananaConfig {
     let mut nb = NanoBananaConfig::from_core(config);
-    nb.prices = prices;
+    // The queue checks the balance once per generation, before anything is recorded.
+    nb.check_credits_before_submit = false;
     nb.retry = config.retry;
     nb.request_timeout = config.request_timeout;
     nb.read_timeout = nb.read_timeout.min(config.request_timeout);

@@ -1,5 +1,6 @@
 //! Driving one job: a loop around [`Shared::step`], which does exactly one thing (submit, one
-//! status check, or fetch and store the results) and commits what it learned before returning.
+//! status check, or fetch and store the results) and commits what it learned before returning;
+//! then the end of the run, recorded by the outcome model ([`super::outcome`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,19 +10,17 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::job_data::{ResultUrls, kind_name, request_of};
-use super::{JobStage, Running, Shared, now_ms};
+use super::job_data::ResultUrls;
+use super::outcome::{Stage, end_state};
+use super::{JobStage, Running, Shared};
+use crate::catalog::ImageSize;
 use crate::library::{JobRecord, JobStatus, JobUpdate};
-use crate::providers::{PollOutcome, Provider, ProviderError, SizePreset, SubmitOutcome};
+use crate::providers::{Provider, ProviderError};
 use crate::{AppError, CoreError, Result};
-
-const INTERRUPTED: &str = "Nanoforge stopped while sending this job, so it cannot tell whether \
-Nano Banana received (and charged for) it. It was not sent again: check your Nano Banana task \
-history, then retry it if you need to.";
 
 /// What one step left the job in.
 #[derive(Debug)]
-pub(super) enum Step {
+pub(crate) enum Step {
     /// Go on at once with the job as now stored.
     Next(JobRecord),
     /// Look again after the delay.
@@ -32,26 +31,48 @@ pub(super) enum Step {
     Lost,
 }
 
-/// One run of one job (a resumed job gets a fresh run, and a fresh time budget).
+/// One run of one job (a resumed or recovered job gets a fresh run, and a fresh time budget).
 #[derive(Debug)]
-pub(super) struct RunCtx {
+pub(crate) struct RunCtx {
     pub started: Instant,
     pub deadline: Instant,
     pub polls: u32,
+    /// Failed tries in a row (answers we could not use); they back off.
+    pub setbacks: u32,
 }
 
 impl RunCtx {
-    fn timeout_error(&self) -> CoreError {
+    pub(crate) fn new(budget: Duration) -> Self {
+        let started = Instant::now();
+        Self {
+            started,
+            deadline: started + budget,
+            polls: 0,
+            setbacks: 0,
+        }
+    }
+
+    pub(crate) fn timeout_error(&self) -> CoreError {
         CoreError::Provider(ProviderError::Timeout {
             what: "the generation".into(),
             after: self.started.elapsed(),
         })
     }
+
+    /// The wait after another setback: the interval doubled per setback, at most 30 s, at least
+    /// what the service asked for.
+    pub(crate) fn backoff(&mut self, interval: Duration, asked: Option<Duration>) -> Duration {
+        self.setbacks += 1;
+        let factor = 1u32 << self.setbacks.min(5);
+        let delay = interval.saturating_mul(factor).min(Duration::from_secs(30));
+        asked.map_or(delay, |a| a.max(delay))
+    }
 }
 
 impl Shared {
-    /// Starts driving `job` (already claimed) unless this queue already does.
-    pub(super) fn spawn(self: &Arc<Self>, job: JobRecord) {
+    /// Starts driving `job` (already claimed) unless this queue already does; `budget` overrides
+    /// the model's time limit (a recovery has its own).
+    pub(super) fn spawn(self: &Arc<Self>, job: JobRecord, budget: Option<Duration>) {
         let (done_tx, done_rx) = watch::channel(false);
         let cancel = CancellationToken::new();
         let cancelled_here = Arc::new(AtomicBool::new(false));
@@ -73,26 +94,33 @@ impl Shared {
         let shared = Arc::clone(self);
         tokio::spawn(async move {
             let id = job.id.clone();
-            shared.run(job, &cancel, &cancelled_here).await;
+            let budget = budget.unwrap_or_else(|| shared.timeout_for(&job));
+            shared.run(job, budget, &cancel, &cancelled_here).await;
             shared.lock_running().remove(&id);
             let _ = done_tx.send(true);
         });
     }
 
-    async fn run(&self, job: JobRecord, cancel: &CancellationToken, cancelled_here: &AtomicBool) {
+    async fn run(
+        &self,
+        job: JobRecord,
+        budget: Duration,
+        cancel: &CancellationToken,
+        cancelled_here: &AtomicBool,
+    ) {
         let id = job.id.clone();
         let slot = tokio::select! {
             permit = Arc::clone(&self.slots).acquire_owned() => permit.ok(),
             () = cancel.cancelled() => None,
         };
         let outcome = match slot {
-            Some(_) => self.drive(job, cancel).await,
+            Some(_) => self.drive(job, budget, cancel).await,
             None => Ok(Step::Lost),
         };
         let settled = match outcome {
             Ok(Step::Finished(job)) => self.announce_finished(&job).await,
             Ok(_) => self.after_stop(&id, cancelled_here).await,
-            Err(error) => self.record_failure(&id, error, cancelled_here).await,
+            Err(error) => self.record_end(&id, error, cancelled_here).await,
         };
         if let Err(e) = settled {
             tracing::error!(job = %id, error = %e, "could not record the end of a job");
@@ -102,13 +130,13 @@ impl Shared {
         drop(slot);
     }
 
-    async fn drive(&self, mut job: JobRecord, cancel: &CancellationToken) -> Result<Step> {
-        let started = Instant::now();
-        let mut ctx = RunCtx {
-            started,
-            deadline: started + self.timeout_for(&job),
-            polls: 0,
-        };
+    async fn drive(
+        &self,
+        mut job: JobRecord,
+        budget: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<Step> {
+        let mut ctx = RunCtx::new(budget);
         loop {
             if cancel.is_cancelled() {
                 return Ok(Step::Lost);
@@ -132,7 +160,7 @@ impl Shared {
     }
 
     /// Does the one thing the job's stored state calls for, and commits the result.
-    pub(super) async fn step(
+    pub(crate) async fn step(
         &self,
         job: JobRecord,
         ctx: &mut RunCtx,
@@ -143,11 +171,12 @@ impl Shared {
         // The demo provider charges nothing, so an interrupted demo job is simply drawn again.
         let demo = matches!(provider, Provider::Demo(_));
         match job.status {
-            JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled => {
-                Ok(Step::Finished(job))
-            }
-            JobStatus::Pending => self.submit(job, provider, demo).await,
-            _ if demo => self.submit(job, provider, demo).await,
+            JobStatus::Completed
+            | JobStatus::Failed
+            | JobStatus::Cancelled
+            | JobStatus::Recoverable => Ok(Step::Finished(job)),
+            JobStatus::Pending => self.submit(job, provider, demo, ctx).await,
+            _ if demo => self.submit(job, provider, demo, ctx).await,
             JobStatus::Submitted | JobStatus::Processing => {
                 self.poll(job, provider, ctx, cancel).await
             }
@@ -155,187 +184,53 @@ impl Shared {
         }
     }
 
-    /// PENDING → SUBMITTED. The attempt is committed before the request, so a crash during the
-    /// submit is recognisable afterwards and never leads to a second, silent submit. Not
-    /// cancellable while the request is in flight: the task id must be recorded.
-    async fn submit(&self, job: JobRecord, provider: &Provider, demo: bool) -> Result<Step> {
-        if job.attempts > 0 && !demo {
-            return Err(CoreError::Interrupted(INTERRUPTED.into()));
-        }
-        let request = request_of(&job)?;
-        let attempt = JobUpdate {
-            increment_attempts: true,
-            ..JobUpdate::default()
-        };
-        let Some(job) = self.commit(&job.id, attempt).await? else {
-            return Ok(Step::Lost);
-        };
-        let submitted = |task: Option<String>| JobUpdate {
-            status: Some(JobStatus::Submitted),
-            remote_task_id: task,
-            ..JobUpdate::default()
-        };
-        match provider.submit(&request).await? {
-            SubmitOutcome::Remote { task_id } => {
-                match self
-                    .commit(&job.id, submitted(Some(task_id.clone())))
-                    .await?
-                {
-                    Some(job) => {
-                        let stage = JobStage::Submitted {
-                            task_id: Some(task_id),
-                        };
-                        self.events.emit(&job.id, stage);
-                        Ok(Step::Next(job))
-                    }
-                    None => {
-                        // Cancelled or taken over during the submit: keep the task id anyway, so
-                        // History shows what the service may charge for.
-                        let keep = JobUpdate {
-                            remote_task_id: Some(task_id),
-                            ..JobUpdate::default()
-                        };
-                        self.library.update_job(&job.id, &keep).await?;
-                        Ok(Step::Lost)
-                    }
-                }
-            }
-            SubmitOutcome::Immediate { images } => {
-                let Some(job) = self.commit(&job.id, submitted(None)).await? else {
-                    return Ok(Step::Lost);
-                };
-                self.events
-                    .emit(&job.id, JobStage::Submitted { task_id: None });
-                self.store_inline(job, images).await
-            }
-        }
-    }
-
-    /// One status check. Still generating → PROCESSING and wait; done → DOWNLOADING with the
-    /// result URLs and the cost; successFlag 2/3 → the service's error, with no further request.
-    async fn poll(
-        &self,
-        job: JobRecord,
-        provider: &Provider,
-        ctx: &mut RunCtx,
-        cancel: &CancellationToken,
-    ) -> Result<Step> {
-        let Some(task_id) = job.remote_task_id.clone() else {
-            return Err(CoreError::Interrupted(format!(
-                "job {} was submitted but its task id was not recorded",
-                job.id
-            )));
-        };
-        ctx.polls += 1;
-        let answer = tokio::select! {
-            answer = tokio::time::timeout_at(ctx.deadline, provider.poll_once(&task_id)) => answer,
-            () = cancel.cancelled() => return Ok(Step::Lost),
-        };
-        let interval = self.config.poll_interval;
-        let outcome = match answer {
-            Err(_) => return Err(ctx.timeout_error()),
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(e)) if e.is_retryable() => {
-                tracing::warn!(job = %job.id, error = %e, "status check failed; trying again");
-                self.emit_generating(&job, ctx);
-                let delay = e.retry_after().map_or(interval, |d| d.max(interval));
-                return Ok(Step::Wait(job, delay));
-            }
-            Ok(Err(e)) => return Err(e.into()),
-        };
-        self.emit_generating(&job, ctx);
-        match outcome {
-            PollOutcome::Pending { raw } => {
-                if job.status == JobStatus::Processing {
-                    return Ok(Step::Wait(job, interval));
-                }
-                let update = JobUpdate {
-                    status: Some(JobStatus::Processing),
-                    response_data: Some(raw.to_string()),
-                    ..JobUpdate::default()
-                };
-                Ok(match self.commit(&job.id, update).await? {
-                    Some(job) => Step::Wait(job, interval),
-                    None => Step::Lost,
-                })
-            }
-            PollOutcome::Done {
-                urls,
-                fallback_urls,
-                raw,
-            } => {
-                let results = ResultUrls {
-                    urls,
-                    fallback_urls,
-                    raw: Some(raw),
-                };
-                let size = request_of(&job)?.size;
-                let count = u8::try_from(job.num_images).unwrap_or(1);
-                let update = JobUpdate {
-                    status: Some(JobStatus::Downloading),
-                    response_data: Some(results.to_response_data()?),
-                    cost: Some(provider.prices().cost(size, count)),
-                    ..JobUpdate::default()
-                };
-                Ok(match self.commit(&job.id, update).await? {
-                    Some(job) => Step::Next(job),
-                    None => Step::Lost,
-                })
-            }
-            PollOutcome::Failed { error, raw } => {
-                let update = JobUpdate {
-                    response_data: Some(raw.to_string()),
-                    ..JobUpdate::default()
-                };
-                self.commit(&job.id, update).await?;
-                Err(error.into())
-            }
-        }
-    }
-
     /// A write that only lands while this queue holds the job.
-    pub(super) async fn commit(&self, id: &str, update: JobUpdate) -> Result<Option<JobRecord>> {
+    pub(crate) async fn commit(&self, id: &str, update: JobUpdate) -> Result<Option<JobRecord>> {
         self.library
             .update_leased_job(id, &self.owner, &update)
             .await
     }
 
-    fn emit_generating(&self, job: &JobRecord, ctx: &RunCtx) {
-        let elapsed = (now_ms() as f64 - job.created_at).max(0.0);
-        let stage = JobStage::Generating {
-            elapsed_ms: elapsed,
-            polls: ctx.polls,
-        };
-        self.events.emit(&job.id, stage);
+    /// [`Shared::commit`] that survives a power cut: for the commits that guard money.
+    pub(crate) async fn commit_durably(
+        &self,
+        id: &str,
+        update: JobUpdate,
+    ) -> Result<Option<JobRecord>> {
+        self.library
+            .update_leased_job_durably(id, &self.owner, &update)
+            .await
     }
 
+    /// The model's time limit for the job's size; a job's own `timeout_secs` wins.
     fn timeout_for(&self, job: &JobRecord) -> Duration {
         if let Some(secs) = job.timeout_secs.filter(|s| *s > 0) {
             return Duration::from_secs(u64::from(secs));
         }
-        let size = SizePreset::ALL
-            .into_iter()
-            .find(|s| s.target_long_side() == job.image_size)
-            .unwrap_or_default();
-        self.config.timeouts.for_size(size)
+        let info = job.model.info();
+        let secs = ImageSize::from_long_side(job.image_size)
+            .and_then(|size| info.size(size))
+            .or_else(|| info.sizes.last())
+            .map_or(300, |s| s.timeout_secs);
+        Duration::from_secs(u64::from(secs))
     }
 
     async fn announce_finished(&self, job: &JobRecord) -> Result<()> {
-        let stage = match job.status {
-            JobStatus::Completed => JobStage::Done {
-                image_ids: self
-                    .library
-                    .job_images(&job.id)
-                    .await?
-                    .into_iter()
-                    .map(|i| i.id)
-                    .collect(),
+        if job.status == JobStatus::Completed {
+            let image_ids = self
+                .library
+                .job_images(&job.id)
+                .await?
+                .into_iter()
+                .map(|i| i.id)
+                .collect();
+            let stage = JobStage::Done {
+                image_ids,
                 cost: job.cost,
                 duration_ms: job.duration_ms.unwrap_or(0.0),
-            },
-            _ => return Ok(()),
-        };
-        self.events.emit(&job.id, stage);
+            };
+            self.events.emit(&job.id, stage);
+        }
         Ok(())
     }
 
@@ -353,32 +248,40 @@ impl Shared {
         Ok(())
     }
 
-    async fn record_failure(
+    /// Ends a run that failed with `error`: recoverable when the service has the task (or the
+    /// results are known), failed otherwise, with what it may have cost (see `outcome`).
+    async fn record_end(
         &self,
         id: &str,
         error: CoreError,
         cancelled_here: &AtomicBool,
     ) -> Result<()> {
-        let kind = error.kind();
-        let message = error.to_string();
-        tracing::info!(job = id, error = %message, "job failed");
-        let duration = self
-            .library
-            .get_job(id)
-            .await
-            .ok()
-            .map(|j| u64::try_from(now_ms() - j.created_at as i64).unwrap_or(0));
-        let update = JobUpdate {
-            status: Some(JobStatus::Failed),
-            error_kind: Some(kind_name(kind)),
-            error_message: Some(message.clone()),
-            duration_ms: duration,
-            ..JobUpdate::default()
+        let job = self.library.get_job(id).await?;
+        let has_task = job.remote_task_id.is_some();
+        let has_results = ResultUrls::of_job(&job).is_ok();
+        let stage = if has_task || has_results {
+            Stage::AfterSubmit {
+                has_task,
+                has_results,
+            }
+        } else {
+            Stage::BeforeSubmit
         };
+        let update = end_state(&error, stage);
+        let status = update.status;
+        tracing::info!(job = id, error = %error, ?status, "job ended without its images");
         match self.commit(id, update).await? {
             Some(_) => {
-                let error = AppError { kind, message };
-                self.events.emit(id, JobStage::Failed { error });
+                let error = AppError {
+                    kind: error.kind(),
+                    message: error.to_string(),
+                };
+                let stage = if status == Some(JobStatus::Recoverable) {
+                    JobStage::Recoverable { error }
+                } else {
+                    JobStage::Failed { error }
+                };
+                self.events.emit(id, stage);
                 Ok(())
             }
             None => self.after_stop(id, cancelled_here).await,

@@ -1,9 +1,9 @@
-//! Changing a running queue: the API key, the prices and the concurrency the settings screen sets.
+//! Changing a running queue: the keys, the money settings and the concurrency the settings
+//! screen sets; each applies to new jobs at once.
 
 use std::sync::Arc;
 
-use super::{Queue, lock};
-use crate::providers::PriceTable;
+use super::{BudgetStatus, MoneySettings, Queue, lock};
 
 impl Queue {
     /// The profile's keys changed: providers are rebuilt (keys looked up again) for new jobs.
@@ -12,17 +12,20 @@ impl Queue {
         *self.shared.providers.lock().await = None;
     }
 
-    /// Prices new jobs with `prices`. Unchanged prices keep the providers (rebuilding them would
-    /// ask the keychain again).
-    pub async fn set_prices(&self, prices: PriceTable) {
-        {
-            let mut choice = lock(&self.shared.choice);
-            if choice.prices == prices {
-                return;
-            }
-            choice.prices = prices;
-        }
-        *self.shared.providers.lock().await = None;
+    /// Prices, budget, credits per image and recovery window for new jobs (no rebuild of the
+    /// providers: the keychain is not asked again).
+    pub fn set_money(&self, money: MoneySettings) {
+        *lock(&self.shared.money) = money;
+    }
+
+    pub fn money(&self) -> MoneySettings {
+        lock(&self.shared.money).clone()
+    }
+
+    /// This month's spend against the profile's budget.
+    pub async fn budget_status(&self) -> crate::Result<BudgetStatus> {
+        let limit = lock(&self.shared.money).monthly_budget_usd;
+        super::budget_status(&self.shared.library, limit).await
     }
 
     /// Lets `n` (at least 1) jobs run at once from now on. Lowering it lets running jobs finish;

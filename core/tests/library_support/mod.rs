@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use nanoforge_core::accounts::Profile;
+use nanoforge_core::catalog::{Model, ProviderKind};
 use nanoforge_core::library::{
     EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, Library, NewJob,
 };
@@ -63,7 +64,7 @@ pub fn webp_bytes(width: u32, height: u32, seed: u32) -> Vec<u8> {
 }
 
 pub fn new_job(prompt: &str) -> NewJob {
-    NewJob::text_to_image(prompt, "nanobanana", "nano-banana", 1024)
+    NewJob::text_to_image(prompt, ProviderKind::NanoBanana, Model::NanoBanana, 1024)
 }
 
 pub async fn job(lib: &Library, prompt: &str) -> JobRecord {

@@ -64,3 +64,23 @@ pub fn png_dimensions(bytes: &[u8]) -> (u32, u32) {
     let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
     (w, h)
 }
+
+/// Polls a task every 10 ms until it is done (5 s at most); its URLs and how many polls it took.
+pub async fn wait_done(provider: &Provider, task_id: &str) -> (Vec<String>, u32) {
+    use nanoforge_core::providers::PollOutcome;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        match provider.poll_once(task_id).await.expect("poll") {
+            PollOutcome::Done { urls, .. } => return (urls, polls),
+            PollOutcome::Failed { error, .. } => panic!("the task failed: {error}"),
+            PollOutcome::Pending { .. } => {}
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the task never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -149,9 +149,9 @@ pub fn request(prompt: &str, model: Model) -> GenerationRequest {
 pub async fn crashed_job(core: &AppCore, req: &GenerationRequest, state: JobUpdate) -> JobRecord {
     let row = NewJob {
         prompt: req.prompt.clone(),
-        provider: "nanobanana".into(),
-        model: req.model.as_str().into(),
-        image_size: req.size.target_long_side(),
+        provider: nanoforge_core::catalog::ProviderKind::NanoBanana,
+        model: req.model,
+        image_size: req.size.long_side(),
         aspect_ratio: req.aspect_ratio.as_str().into(),
         num_images: u32::from(req.count),
         ..NewJob::default()

@@ -1,9 +1,10 @@
 //! Generation: start, cancel and retry jobs, read the credit balance. Progress arrives as `JobProgress`
 //! events (see `crate::events`).
 
+use nanoforge_core::catalog::ModelInfo;
 use nanoforge_core::library::JobRecord;
 use nanoforge_core::providers::GenerationRequest;
-use nanoforge_core::queue::{CreditsInfo, GenerateOptions};
+use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions};
 use nanoforge_core::{AppCore, AppError};
 use tauri::State;
 
@@ -25,11 +26,37 @@ pub async fn cancel_job(core: State<'_, AppCore>, id: String) -> Result<JobRecor
     Ok(core.cancel(&id).await?)
 }
 
-/// Starts a new job with the same settings, linked to the old one.
+/// Recovers a paid job whose result may exist (re-poll, re-download; never resubmits).
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
     Ok(core.retry(&id).await?)
+}
+
+/// Runs a job's request again as a new, paid job linked to it (the page asks first).
+#[tauri::command]
+#[specta::specta]
+pub async fn rerun_job(
+    core: State<'_, AppCore>,
+    id: String,
+    options: GenerateOptions,
+) -> Result<Vec<JobRecord>, AppError> {
+    Ok(core.rerun(&id, options).await?)
+}
+
+/// This month's spend against the budget, confirmed and possibly charged.
+#[tauri::command]
+#[specta::specta]
+pub async fn budget_status(core: State<'_, AppCore>) -> Result<BudgetStatus, AppError> {
+    Ok(core.budget_status().await?)
+}
+
+/// Every model with its sizes, aspect ratios, limits and default prices: the one source of these
+/// rules for the page.
+#[tauri::command]
+#[specta::specta]
+pub fn catalog() -> Vec<ModelInfo> {
+    nanoforge_core::catalog::builtin().to_vec()
 }
 
 #[tauri::command]

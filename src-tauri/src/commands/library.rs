@@ -1,7 +1,7 @@
 //! The library: gallery pages, history, stats, favourites, trash, export. One-line calls into the core.
 
 use nanoforge_core::library::{
-    ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobPage, JobQuery, JobRecord,
+    ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobFamily, JobPage, JobQuery, JobRecord,
     LibraryStats, RecalledSettings, StatsQuery,
 };
 use nanoforge_core::{AppCore, AppError};
@@ -34,6 +34,13 @@ pub async fn list_jobs(core: State<'_, AppCore>, query: JobQuery) -> Result<JobP
 #[specta::specta]
 pub async fn get_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
     Ok(core.session().library().get_job(&id).await?)
+}
+
+/// The job a job came from, and the jobs made from it (run again, remixes).
+#[tauri::command]
+#[specta::specta]
+pub async fn job_family(core: State<'_, AppCore>, id: String) -> Result<JobFamily, AppError> {
+    Ok(core.job_family(&id).await?)
 }
 
 #[tauri::command]

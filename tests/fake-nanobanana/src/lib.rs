@@ -94,6 +94,11 @@ impl FakeServer {
         self.shared.lock().faults.push(fault);
     }
 
+    /// Drops the faults not used up yet (tasks and requests stay).
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     pub fn set_credits(&self, credits: f64) {
         self.shared.lock().credits = credits;
     }

@@ -116,25 +116,33 @@ impl NanoBananaClient {
         let task_id = call.task_id();
         if !(200..300).contains(&status) {
             let message = wire::message_of(envelope.as_ref(), &body);
-            let error = ProviderError::from_status(status, message, retry_after, task_id);
-            // A gateway's 502/504 (no envelope) may hide a task the service did create.
-            if call.is_submit() && envelope.is_none() && error.is_retryable() && status >= 500 {
+            // A transient 5xx to a submit, with or without the service's envelope, may hide a task
+            // it did create (the docs do not say otherwise): it is never sent again on its own.
+            // 501 (generation failed) and 505 (feature disabled) are the service's own refusals.
+            if call.is_submit() && matches!(status, 500 | 502 | 503 | 504) {
                 return Err(ProviderError::SubmitUnconfirmed {
-                    message: format!("HTTP {status} from a gateway: {}", wire::snippet(&body)),
+                    message: format!("HTTP {status}: {}", wire::snippet(&body)),
                 }
                 .into());
             }
+            let error = ProviderError::from_status(status, message, retry_after, task_id);
             return Err(Failure {
                 error,
                 service_answered: envelope.is_some(),
             });
         }
         let Some(Envelope { code, msg, data }) = envelope else {
-            return Err(ProviderError::protocol(format!(
+            let what = format!(
                 "{} returned something that is not JSON in the documented envelope: {}",
                 call.what(),
                 wire::snippet(&body)
-            ))
+            );
+            // A 2xx to a submit that we cannot read may still have created (and charged) a task.
+            return Err(if call.is_submit() {
+                ProviderError::SubmitUnconfirmed { message: what }
+            } else {
+                ProviderError::protocol(what)
+            }
             .into());
         };
         if code == 200 {
@@ -147,6 +155,11 @@ impl NanoBananaClient {
             msg
         };
         let error = match u16::try_from(code) {
+            Ok(code) if call.is_submit() && matches!(code, 500 | 502 | 503 | 504) => {
+                ProviderError::SubmitUnconfirmed {
+                    message: format!("code {code}: {message}"),
+                }
+            }
             Ok(code) => ProviderError::from_status(code, message, retry_after, task_id),
             Err(_) => ProviderError::protocol(format!("unknown code {code}: {message}")),
         };
@@ -201,11 +214,19 @@ async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest:
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// `Retry-After`: seconds, or an HTTP date (RFC 9110 §10.2.3); at most a day.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let secs: f64 = value.parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
+    let wait = match value.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(86_400.0)),
+        Ok(_) => return None,
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(Duration::from_secs(86_400)))
 }
 
 fn secs(d: Duration) -> String {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use http::Call;
 
 use super::download::{DownloadLimits, DownloadProgress, DownloadedImage, download_image};
-use super::{GenerationRequest, PollOutcome, PriceTable, ProviderError, RetryPolicy};
+use super::{GenerationRequest, PollOutcome, ProviderError, RetryPolicy};
 use crate::accounts::ApiKey;
 
 /// The service answers `callBackUrl` is required for two endpoints; a desktop app has no public
@@ -34,7 +34,6 @@ pub struct NanoBananaConfig {
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
     pub download: DownloadLimits,
-    pub prices: PriceTable,
     /// Read the balance before each submit and refuse when it is known to be zero.
     pub check_credits_before_submit: bool,
 }
@@ -49,7 +48,6 @@ impl NanoBananaConfig {
             request_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             download: DownloadLimits::default(),
-            prices: PriceTable::default(),
             check_credits_before_submit: true,
         }
     }
@@ -98,10 +96,6 @@ impl NanoBananaClient {
         &self.config
     }
 
-    pub fn has_api_key(&self) -> bool {
-        self.api_key.is_some()
-    }
-
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -117,11 +111,11 @@ impl NanoBananaClient {
     /// before the submit request; see [`crate::providers::retry`] for what is retried.
     pub async fn submit(&self, req: &GenerationRequest) -> Result<String, ProviderError> {
         req.validate()?;
-        if req.count > req.model.max_images_per_task() {
+        let per_task = req.model.info().images_per_task;
+        if u32::from(req.count) > per_task {
             return Err(ProviderError::InvalidInput(format!(
-                "{} makes {} image(s) per task; split the request with split_into_tasks()",
-                req.model,
-                req.model.max_images_per_task()
+                "{} makes {per_task} image(s) per task; split the request with split_into_tasks()",
+                req.model
             )));
         }
         let (path, body) = wire::submit_body(req, &self.config.callback_url)?;
@@ -140,7 +134,10 @@ impl NanoBananaClient {
                     .timeout(self.config.request_timeout)
             })
             .await?;
-        let task_id = wire::task_id(&data)?;
+        // An accepted submit without a task id may still have created (and charged) one.
+        let task_id = wire::task_id(&data).map_err(|e| ProviderError::SubmitUnconfirmed {
+            message: e.to_string(),
+        })?;
         tracing::info!(%task_id, model = %req.model, "Nano Banana task submitted");
         Ok(task_id)
     }

@@ -66,7 +66,7 @@ pub(super) fn submit_body(
                 "prompt": req.prompt,
                 "imageUrls": req.image_urls,
                 "aspectRatio": ratio.as_str(),
-                "resolution": req.size.resolution().as_str(),
+                "resolution": req.size.as_str(),
                 "outputFormat": "png",
                 "googleSearch": false,
             }),
@@ -76,7 +76,7 @@ pub(super) fn submit_body(
             json!({
                 "prompt": req.prompt,
                 "imageUrls": req.image_urls,
-                "resolution": req.size.resolution().as_str(),
+                "resolution": req.size.as_str(),
                 "aspectRatio": ratio.as_str(),
                 "callBackUrl": callback_url,
             }),

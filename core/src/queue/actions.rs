@@ -1,0 +1,236 @@
+//! What a person does with jobs: generate, run again (a new paid job linked to the old one), recover
+//! (finish a paid job whose result may exist: re-poll and re-download, never resubmit), cancel, and
+//! resume everything unfinished after a restart.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::job_data::{ResultUrls, new_job, request_of};
+use super::outcome::RECOVERY_BUDGET;
+use super::{JobStage, Queue, ResumeReport, SkippedJob, lock};
+use crate::catalog::{ImageSize, Model, ProviderKind};
+use crate::library::{JobRecord, JobStatus};
+use crate::providers::GenerationRequest;
+use crate::{CoreError, Result};
+
+/// Per-call choices besides the request itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct GenerateOptions {
+    /// `None`: the model's provider when its key is known, else the demo provider.
+    pub provider: Option<ProviderKind>,
+    /// Overrides the model's time limit for each job of this request.
+    pub timeout_secs: Option<u32>,
+    /// Go over the monthly budget for this submission (the user confirmed).
+    pub over_budget: bool,
+    /// The job this one runs again, or that it was remixed from.
+    pub parent_job_id: Option<String>,
+    /// The library image this one started from (remix, image-to-image).
+    pub parent_image_id: Option<String>,
+}
+
+impl Queue {
+    /// Validates `request`, checks the budget and the balance, records one PENDING job per task and
+    /// starts them. Returns once the jobs are recorded; follow them with [`Queue::subscribe`] or
+    /// [`Queue::wait`]. Nothing is recorded or sent when anything is refused.
+    pub async fn generate(
+        &self,
+        request: GenerationRequest,
+        options: GenerateOptions,
+    ) -> Result<Vec<JobRecord>> {
+        if options.timeout_secs == Some(0) {
+            return Err(CoreError::InvalidInput(
+                "the timeout must be at least one second".into(),
+            ));
+        }
+        let providers = self.shared.providers().await?;
+        let kind = match options.provider {
+            Some(kind) => kind,
+            None if providers.get(request.model.provider()).is_ok() => request.model.provider(),
+            None => providers.default_kind(),
+        };
+        let mut request = request;
+        if kind == ProviderKind::Demo {
+            // The demo draws any model's request offline, at the nearest size it offers.
+            request.model = Model::Demo;
+            request.size = request.size.min(ImageSize::S2K);
+            request.image_urls.clear();
+        } else if request.model.provider() != kind {
+            return Err(CoreError::InvalidInput(format!(
+                "{} is not served by {}",
+                request.model.info().label,
+                kind.label()
+            )));
+        }
+        request.validate()?;
+        providers.get(kind)?;
+        let prices = lock(&self.shared.money).prices.clone();
+        let estimate = prices.estimate(request.model, request.size, u32::from(request.count));
+        self.shared
+            .check_money(&request, estimate, options.over_budget)
+            .await?;
+        let mut jobs = Vec::new();
+        for task in request.split_into_tasks() {
+            let mut row = new_job(&task, kind, options.timeout_secs, &prices);
+            row.parent_job_id = options.parent_job_id.clone();
+            row.parent_image_id = options.parent_image_id.clone();
+            jobs.push(self.shared.start_new(&row).await?);
+        }
+        Ok(jobs)
+    }
+
+    /// Runs a job's request again as a new job linked to it (`parent_job_id`). It is paid again:
+    /// the UI states the price and asks first, the CLI wants `--yes`.
+    pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
+        let old = self.shared.library.get_job(job_id).await?;
+        let request = request_of(&old)?;
+        let options = GenerateOptions {
+            provider: options.provider.or(Some(old.provider)),
+            timeout_secs: options.timeout_secs.or(old.timeout_secs),
+            parent_job_id: Some(old.id.clone()),
+            parent_image_id: old.parent_image_id.clone(),
+            ..options
+        };
+        self.generate(request, options).await
+    }
+
+    /// Recovers a job the service accepted: polls its task again and downloads its result, with a
+    /// fresh time budget, in place. Never submits anything: a job without a task id or result URLs
+    /// has nothing to recover (run it again instead).
+    pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
+        let job = self.shared.library.get_job(job_id).await?;
+        match job.status {
+            JobStatus::Completed => {
+                return Err(CoreError::InvalidInput(format!(
+                    "job {job_id} has already completed; run it again to make a new image"
+                )));
+            }
+            status if status.is_unfinished() => {
+                return Err(CoreError::InvalidInput(format!(
+                    "job {job_id} is still {}: wait for it or cancel it first",
+                    status.as_str()
+                )));
+            }
+            _ => {}
+        }
+        let has_results = ResultUrls::of_job(&job).is_ok();
+        if job.remote_task_id.is_none() && !has_results {
+            return Err(CoreError::InvalidInput(format!(
+                "job {job_id} has no task at the service, so there is nothing to recover; run it \
+                 again instead (`nanoforge rerun {job_id}`), which is paid again"
+            )));
+        }
+        self.shared.providers().await?.for_job(&job)?;
+        self.shared.recover(&job).await?.ok_or_else(|| {
+            CoreError::InvalidInput(format!(
+                "job {job_id} is being recovered by another Nanoforge process"
+            ))
+        })
+    }
+
+    /// Stops a job. Local only: a task already sent keeps running at the service, which may still
+    /// charge for it (the job's message says so, and Recover can fetch its result later).
+    pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
+        if let Some(running) = self.shared.lock_running().get(job_id) {
+            running.cancelled_here.store(true, Ordering::SeqCst);
+        }
+        let Some(cancelled) = self.shared.library.cancel_unfinished_job(job_id).await? else {
+            if let Some(running) = self.shared.lock_running().get(job_id) {
+                running.cancelled_here.store(false, Ordering::SeqCst);
+            }
+            let now = self.shared.library.get_job(job_id).await?;
+            return Err(CoreError::InvalidInput(format!(
+                "job {job_id} is not running ({})",
+                now.status.as_str()
+            )));
+        };
+        if let Some(running) = self.shared.lock_running().get(job_id) {
+            running.cancel.cancel();
+        }
+        let message = cancelled.error_message.clone().unwrap_or_default();
+        self.shared
+            .events
+            .emit(job_id, JobStage::Cancelled { message });
+        Ok(cancelled)
+    }
+
+    /// Continues every unfinished job of the library, and recovers the recoverable ones submitted
+    /// within the recovery window (see [`super::outcome`]).
+    pub async fn resume_unfinished(&self) -> Result<ResumeReport> {
+        let providers = self.shared.providers().await?;
+        let mut report = ResumeReport::default();
+        let days = lock(&self.shared.money).recovery_window_days;
+        let window = Duration::from_secs(u64::from(days) * 86_400);
+        let oldest = crate::clock::now_ms() - i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        for job in self.shared.library.unfinished_jobs().await? {
+            if self.shared.lock_running().contains_key(&job.id) {
+                report.resumed.push(job.id);
+                continue;
+            }
+            if let Err(e) = providers.for_job(&job) {
+                report.skipped.push(SkippedJob {
+                    id: job.id,
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+            if job.status == JobStatus::Recoverable {
+                let submitted = job.submitted_at.unwrap_or(job.created_at) as i64;
+                if submitted < oldest {
+                    report.skipped.push(SkippedJob {
+                        id: job.id,
+                        reason: format!(
+                            "submitted more than {days} days ago, when the service's copy has likely \
+                             expired; Recover it to try anyway"
+                        ),
+                    });
+                    continue;
+                }
+                match self.shared.recover(&job).await? {
+                    Some(job) => report.resumed.push(job.id),
+                    None => report.held_elsewhere.push(job.id),
+                }
+                continue;
+            }
+            if self.shared.claim(&job.id).await? {
+                let job = self.shared.library.get_job(&job.id).await?;
+                report.resumed.push(job.id.clone());
+                self.shared.spawn(job, None);
+            } else {
+                report.held_elsewhere.push(job.id.clone());
+                let queue = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = queue.wait(&job.id).await {
+                        tracing::warn!(job = %job.id, error = %e, "watching a job held elsewhere failed");
+                    }
+                });
+            }
+        }
+        Ok(report)
+    }
+}
+
+impl super::Shared {
+    /// Starts a recovery: back to polling (a task id) or downloading (result URLs only), claimed
+    /// here, driven with [`RECOVERY_BUDGET`]. `None` when another live queue holds the job.
+    async fn recover(self: &Arc<Self>, job: &JobRecord) -> Result<Option<JobRecord>> {
+        let to = if job.remote_task_id.is_some() {
+            JobStatus::Submitted
+        } else {
+            JobStatus::Downloading
+        };
+        let started = self
+            .library
+            .begin_recovery(&job.id, to, &self.owner, self.lease_ttl_ms())
+            .await?;
+        if let Some(job) = &started {
+            tracing::info!(job = %job.id, "recovering a paid job (re-poll and re-download, no resubmit)");
+            self.spawn(job.clone(), Some(RECOVERY_BUDGET));
+        }
+        Ok(started)
+    }
+}

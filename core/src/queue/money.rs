@@ -1,0 +1,152 @@
+//! Money checks before anything is sent: the monthly budget (off by default; a warning at 80 %, a
+//! refusal at 100 % unless the user overrides it for one submission) and the credit balance (a
+//! known zero, or too few credits for the batch when the user said what an image costs in
+//! credits). Both refuse before a job is recorded, so a refusal sends nothing to the service.
+
+use serde::Serialize;
+
+use super::{Shared, lock};
+use crate::catalog::Prices;
+use crate::library::Library;
+use crate::providers::{GenerationRequest, ProviderError};
+use crate::{CoreError, Result};
+
+/// The share of the budget at which the UI and the CLI warn.
+pub const WARN_AT: f64 = 0.8;
+
+/// Recoverable jobs submitted this many days ago or less are recovered on their own (at start and
+/// on `resume`); this service family keeps task records for about two weeks (undocumented).
+pub const DEFAULT_RECOVERY_WINDOW_DAYS: u32 = 14;
+
+/// A profile's money settings, as the queue applies them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneySettings {
+    pub prices: Prices,
+    /// USD per calendar month (UTC); `None` is no budget.
+    pub monthly_budget_usd: Option<f64>,
+    /// What one image costs in the service's credits, if the user said.
+    pub credits_per_image: Option<f64>,
+    pub recovery_window_days: u32,
+}
+
+impl Default for MoneySettings {
+    fn default() -> Self {
+        Self {
+            prices: Prices::default(),
+            monthly_budget_usd: None,
+            credits_per_image: None,
+            recovery_window_days: DEFAULT_RECOVERY_WINDOW_DAYS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum BudgetLevel {
+    /// No budget set.
+    Off,
+    Ok,
+    /// At or past [`WARN_AT`] of the budget.
+    Warning,
+    /// At or past the budget.
+    Over,
+}
+
+/// This month's spend against the budget, split into what the providers confirmed and what they
+/// may have charged without a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct BudgetStatus {
+    pub limit_usd: Option<f64>,
+    /// `YYYY-MM`, UTC.
+    pub month: String,
+    pub spent_confirmed: f64,
+    pub spent_possible: f64,
+    pub level: BudgetLevel,
+}
+
+impl BudgetStatus {
+    pub fn spent(&self) -> f64 {
+        self.spent_confirmed + self.spent_possible
+    }
+}
+
+/// The budget as it stands in `library` now.
+pub async fn budget_status(library: &Library, limit: Option<f64>) -> Result<BudgetStatus> {
+    let spend = library.month_spend(crate::clock::now_ms()).await?;
+    let spent = spend.confirmed + spend.possible;
+    let level = match limit {
+        None => BudgetLevel::Off,
+        Some(limit) if spent >= limit => BudgetLevel::Over,
+        Some(limit) if spent >= limit * WARN_AT => BudgetLevel::Warning,
+        Some(_) => BudgetLevel::Ok,
+    };
+    Ok(BudgetStatus {
+        limit_usd: limit,
+        month: spend.month,
+        spent_confirmed: spend.confirmed,
+        spent_possible: spend.possible,
+        level,
+    })
+}
+
+impl Shared {
+    /// Refuses `request` (estimated at `estimate` USD for `images` images) when it would take the
+    /// month past the budget (unless `over_budget`), or the balance is known to be too low.
+    pub(super) async fn check_money(
+        &self,
+        request: &GenerationRequest,
+        estimate: f64,
+        over_budget: bool,
+    ) -> Result<()> {
+        let money = lock(&self.money).clone();
+        if let Some(limit) = money.monthly_budget_usd
+            && !over_budget
+            && estimate > 0.0
+        {
+            let status = budget_status(&self.library, Some(limit)).await?;
+            if status.spent() + estimate > limit + 1e-9 {
+                return Err(CoreError::OverBudget(format!(
+                    "this generation (about ${estimate:.2}) would take this month's spending to \
+                     ${:.2} of your ${limit:.2} budget; generate anyway to go over it",
+                    status.spent() + estimate
+                )));
+            }
+        }
+        let providers = self.providers().await?;
+        let kind = request.model.provider();
+        let Ok(provider) = providers.get(kind) else {
+            return Ok(());
+        };
+        let images = f64::from(request.count);
+        match provider.credits().await {
+            Ok(Some(balance)) if balance <= 0.0 => {
+                Err(CoreError::Provider(ProviderError::OutOfCredits {
+                    message: format!("the balance is {balance} credits"),
+                }))
+            }
+            Ok(Some(balance)) => match money.credits_per_image {
+                Some(per_image) if per_image * images > balance => {
+                    Err(CoreError::Provider(ProviderError::OutOfCredits {
+                        message: format!(
+                            "{images} image(s) at {per_image} credits need {} credits; the balance is {balance}",
+                            per_image * images
+                        ),
+                    }))
+                }
+                _ => Ok(()),
+            },
+            Ok(None) => Ok(()),
+            Err(
+                e @ (ProviderError::ApiKeyRejected { .. } | ProviderError::OutOfCredits { .. }),
+            ) => Err(e.into()),
+            // An unreadable balance does not block a generation.
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the credit balance; generating anyway");
+                Ok(())
+            }
+        }
+    }
+}
