@@ -75,8 +75,11 @@ describe('account menu', () => {
 
   it('opens another library from the list and says so', async () => {
     const { wrapper } = await mountMenu(state('local'))
-    api.switchProfile.mockResolvedValue({ ...ADA, current: true })
-    api.accountsState.mockResolvedValue(state('g-ada'))
+    // The fake core's state changes when it switches, not before.
+    api.switchProfile.mockImplementation(async () => {
+      api.accountsState.mockResolvedValue(state('g-ada'))
+      return { ...ADA, current: true }
+    })
     await wrapper.get(byId('account-button')).trigger('click')
     await wrapper.findAll(byId('account-profile'))[1].trigger('click')
     await flushPromises()
@@ -95,6 +98,15 @@ describe('account menu', () => {
     await flushPromises()
     expect(router.currentRoute.value.name).toBe('login')
     expect(router.currentRoute.value.query.from).toBe('/gallery')
+    wrapper.unmount()
+  })
+
+  it('reads the profiles again on open (the CLI may have signed in another account)', async () => {
+    const { wrapper } = await mountMenu(state('local', true, [LOCAL]))
+    api.accountsState.mockResolvedValue(state('local'))
+    await wrapper.get(byId('account-button')).trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll(byId('account-profile')).map((p) => p.attributes('data-id'))).toEqual(['local', 'g-ada'])
     wrapper.unmount()
   })
 
@@ -126,8 +138,10 @@ describe('account menu', () => {
     await wrapper.get(byId('account-button')).trigger('click')
     await wrapper.get(byId('account-remove')).trigger('click')
     await flushPromises()
-    api.removeProfile.mockResolvedValue(null)
-    api.accountsState.mockResolvedValue(state('local', true, [LOCAL]))
+    api.removeProfile.mockImplementation(async () => {
+      api.accountsState.mockResolvedValue(state('local', true, [LOCAL]))
+      return null
+    })
     document.querySelector<HTMLElement>(byId('confirm-ok'))!.click()
     await flushPromises()
     expect(api.removeProfile).toHaveBeenCalledWith('g-ada')
@@ -146,8 +160,10 @@ describe('account menu', () => {
     expect(wrapper.find(byId('account-menu')).exists()).toBe(false)
     expect(document.activeElement).toBe(button.element)
 
-    api.signOut.mockResolvedValue({ ...LOCAL, current: true })
-    api.accountsState.mockResolvedValue(state('local'))
+    api.signOut.mockImplementation(async () => {
+      api.accountsState.mockResolvedValue(state('local'))
+      return { ...LOCAL, current: true }
+    })
     await button.trigger('click')
     await wrapper.get(byId('account-signout')).trigger('click')
     await flushPromises()
