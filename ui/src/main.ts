@@ -9,7 +9,7 @@ async function start() {
   // The test-only build replaces Tauri's IPC with an in-page fake; the shipped bundle never has it.
   if (import.meta.env.VITE_MOCK_IPC) {
     const { installMockIpc } = await import('./mocks/ipc')
-    installMockIpc()
+    await installMockIpc()
   }
   createApp(App).use(createPinia()).use(router).use(makeI18n()).mount('#app')
 }

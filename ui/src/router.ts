@@ -8,6 +8,8 @@ declare module 'vue-router' {
     icon: string
     /** The view uses the full content width instead of the readable max width (e.g. the Gallery grid). */
     wide?: boolean
+    /** Reached from elsewhere (the account menu, Home, Settings), not listed in the navigation. */
+    hideInNav?: boolean
   }
 }
 
@@ -27,12 +29,15 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'common.nav.analytics', icon: 'analytics' } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'),
     meta: { titleKey: 'common.nav.settings', icon: 'settings' } },
+  // Optional sign-in; never a gate (the app opens on Home, signed out or not).
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'),
+    meta: { titleKey: 'login.pageTitle', icon: 'account', hideInNav: true } },
   // Unknown hashes (old bookmarks, typos) land on Home rather than a blank page.
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
-/** The destinations the navigation lists, in order (everything with a name). */
-export const navRoutes = routes.filter((r) => r.name != null)
+/** The destinations the navigation lists, in order (everything with a name that is not hidden). */
+export const navRoutes = routes.filter((r) => r.name != null && !r.meta?.hideInNav)
 
 // Hash history: the app is served from a custom protocol with no server-side routing.
 export const router = createRouter({

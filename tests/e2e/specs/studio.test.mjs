@@ -4,8 +4,6 @@
 // search and full image still work, and generating says why it cannot.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import {
   openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer,
 } from '../lib/app.mjs'
@@ -124,23 +122,26 @@ test('the viewer shows the full image; favourite, delete and undo work', async (
   await (await byTestId(browser, 'filter-favourites')).click()
 })
 
-test('the asset protocol serves the library folder and nothing outside it', async () => {
-  // The same bytes, once inside the library and once next to it: only the first may load.
-  const library = join(process.env.NANOFORGE_DATA_DIR, 'profiles', 'local')
-  const shard = readdirSync(join(library, 'images'))[0]
-  const original = join(library, 'images', shard, readdirSync(join(library, 'images', shard))[0])
-  const outside = join(process.env.NANOFORGE_DATA_DIR, 'outside-the-library.png')
-  copyFileSync(original, outside)
-  const result = await browser.executeAsync((paths, done) => {
+test('nf:// serves the open profile\'s images by id, and nothing else', async () => {
+  await goTo(browser, 'gallery')
+  const id = await until(browser, 'a gallery tile', async () => browser.execute(
+    () => document.querySelector('[data-testid="gallery-item"]')?.dataset.id ?? null))
+  // The same way the page builds them (ui/src/api/platform.ts): the scheme's base from Tauri, then the path.
+  const result = await browser.executeAsync((imageId, done) => {
+    const base = window.__TAURI_INTERNALS__.convertFileSrc('', 'nf')
     const load = (path) => new Promise((resolve) => {
       const img = new Image()
       img.onload = () => resolve('loaded')
       img.onerror = () => resolve('refused')
-      img.src = window.__TAURI_INTERNALS__.convertFileSrc(path)
+      img.src = `${base}${path}`
     })
-    Promise.all(paths.map(load)).then(done)
-  }, [original, outside])
-  assert.deepEqual(result, ['loaded', 'refused'])
+    Promise.all([
+      `local/thumb/${imageId}`, `local/original/${imageId}`,
+      // Another profile's URL, an unknown id, and something that is not an image kind.
+      `g-000000000000000000000000/thumb/${imageId}`, 'local/thumb/no-such-image', `local/library.sqlite/${imageId}`,
+    ].map(load)).then(done)
+  }, id)
+  assert.deepEqual(result, ['loaded', 'loaded', 'refused', 'refused', 'refused'])
 })
 
 test('a task the service fails shows the service message', async () => {

@@ -4,6 +4,7 @@
 import {
   commands,
   events,
+  type AccountsState_Serialize,
   type ApiKeyStatus_Serialize,
   type AppError,
   type AppInfo,
@@ -29,9 +30,13 @@ import {
   type MetadataSource,
   type Model,
   type PriceTable,
+  type ProfileKind,
+  type ProfileSummary_Serialize,
   type ProviderKind,
   type RecalledSettings_Serialize,
+  type SecretPurpose,
   type Settings,
+  type SignInStarted,
   type SizePreset,
   type SizeStats,
   type StatsQuery_Deserialize,
@@ -41,6 +46,7 @@ import { platform } from './platform'
 import { pngHeadBeforeImageData } from '@/lib/png'
 
 // What the core sends (`_Serialize`) and accepts (`_Deserialize`, optional fields optional), under plain names.
+export type AccountsState = AccountsState_Serialize
 export type ApiKeyStatus = ApiKeyStatus_Serialize
 export type CreditsInfo = CreditsInfo_Serialize
 export type ImagePage = ImagePage_Serialize
@@ -54,12 +60,14 @@ export type JobEvent = JobEvent_Serialize
 export type JobQuery = JobQuery_Deserialize
 export type JobRecord = JobRecord_Serialize
 export type JobStage = JobStage_Serialize
+export type ProfileSummary = ProfileSummary_Serialize
 export type LibraryStats = LibraryStats_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
 export type {
   AppInfo, AspectRatio, Cursor, DayStats, ErrorKind, IntegrityReport, JobStatus,
-  KeySource, MetadataSource, Model, PriceTable, ProviderKind, Settings, SizePreset, SizeStats,
+  KeySource, MetadataSource, Model, PriceTable, ProfileKind, ProviderKind, SecretPurpose, Settings, SignInStarted,
+  SizePreset, SizeStats,
 }
 
 export class ApiError extends Error {
@@ -80,63 +88,121 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
+function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null
+    && typeof (e as AppError).kind === 'string' && typeof (e as AppError).message === 'string'
+}
+
+/**
+ * Any rejection as an `ApiError`. The core rejects with `{ kind, message }`, but Tauri itself rejects with
+ * a plain string (bad arguments, a command the capability does not allow, a listener it refused): those
+ * become `internal` with the string as the message, so every caller can rely on `kind`.
+ */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e
+  if (isAppError(e)) return new ApiError(e)
+  const message = typeof e === 'string' ? e : e instanceof Error ? e.message : JSON.stringify(e) ?? String(e)
+  return new ApiError({ kind: 'internal', message })
+}
+
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError }
 
 function unwrap<T>(result: Result<T>): T {
-  if (result.status === 'error') throw new ApiError(result.error)
+  if (result.status === 'error') throw toApiError(result.error)
   return result.data
+}
+
+/** Awaits a generated command and returns its value; every failure is thrown as an `ApiError`. */
+async function call<T>(command: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>
+  try {
+    result = await command
+  } catch (e) {
+    // The bindings rethrow `Error`s (a broken IPC bridge) instead of returning them.
+    throw toApiError(e)
+  }
+  return unwrap(result)
+}
+
+/** Subscribes to an event; resolves to the function that stops listening (call it on unmount). */
+async function listen(subscribe: Promise<() => void>): Promise<() => void> {
+  try {
+    return await subscribe
+  } catch (e) {
+    throw toApiError(e)
+  }
 }
 
 export const api = {
   // App and settings
-  appInfo: async (): Promise<AppInfo> => unwrap(await commands.appInfo()),
-  getSettings: async (): Promise<Settings> => unwrap(await commands.getSettings()),
-  updateSettings: async (settings: Settings): Promise<Settings> => unwrap(await commands.updateSettings(settings)),
-  apiKeyStatus: async (): Promise<ApiKeyStatus> => unwrap(await commands.apiKeyStatus()),
-  /** Stores the key in the OS keychain (never in the library) and switches to Nano Banana. */
-  setApiKey: async (key: string): Promise<ApiKeyStatus> => unwrap(await commands.setApiKey(key)),
-  clearApiKey: async (): Promise<ApiKeyStatus> => unwrap(await commands.clearApiKey()),
+  appInfo: async (): Promise<AppInfo> => call(commands.appInfo()),
+  getSettings: async (): Promise<Settings> => call(commands.getSettings()),
+  updateSettings: async (settings: Settings): Promise<Settings> => call(commands.updateSettings(settings)),
+  /** The open profile's key for `purpose`, masked (the key itself never leaves the core). */
+  keyStatus: async (purpose: SecretPurpose): Promise<ApiKeyStatus> => call(commands.keyStatus(purpose)),
+  /** Stores the key in the OS keychain for the open profile (never in the library). */
+  setKey: async (purpose: SecretPurpose, key: string): Promise<ApiKeyStatus> => call(commands.setKey(purpose, key)),
+  clearKey: async (purpose: SecretPurpose): Promise<ApiKeyStatus> => call(commands.clearKey(purpose)),
+
+  // Accounts
+  /** The profiles on this device, the open one, and whether this build can sign in. */
+  accountsState: async (): Promise<AccountsState> => call(commands.accountsState()),
+  /** Starts a sign-in; the shell opens the system browser itself (it can fail silently: show the URL). */
+  beginSignIn: async (): Promise<SignInStarted> => call(commands.beginSignIn()),
+  /** Resolves with the new open profile when the browser comes back, or rejects with a typed kind. */
+  finishSignIn: async (): Promise<ProfileSummary> => call(commands.finishSignIn()),
+  cancelSignIn: async (): Promise<void> => { await call(commands.cancelSignIn()) },
+  /** Opens another profile of this device (no network). */
+  switchProfile: async (id: string): Promise<ProfileSummary> => call(commands.switchProfile(id)),
+  /** Back to the local library; the account's files stay on this device. */
+  signOut: async (): Promise<ProfileSummary> => call(commands.signOut()),
+  /** Deletes a profile's library folder and keys from this device; a warning when its keys could not be deleted. */
+  removeProfile: async (id: string): Promise<string | null> => call(commands.removeProfile(id)),
 
   // Library
-  listImages: async (query: ImageQuery): Promise<ImagePage> => unwrap(await commands.listImages(query)),
-  getImage: async (id: string): Promise<ImageRecord> => unwrap(await commands.getImage(id)),
-  listJobs: async (query: JobQuery): Promise<JobPage> => unwrap(await commands.listJobs(query)),
-  getJob: async (id: string): Promise<JobRecord> => unwrap(await commands.getJob(id)),
-  libraryStats: async (query: StatsQuery = {}): Promise<LibraryStats> => unwrap(await commands.libraryStats(query)),
+  listImages: async (query: ImageQuery): Promise<ImagePage> => call(commands.listImages(query)),
+  getImage: async (id: string): Promise<ImageRecord> => call(commands.getImage(id)),
+  listJobs: async (query: JobQuery): Promise<JobPage> => call(commands.listJobs(query)),
+  getJob: async (id: string): Promise<JobRecord> => call(commands.getJob(id)),
+  libraryStats: async (query: StatsQuery = {}): Promise<LibraryStats> => call(commands.libraryStats(query)),
   setFavourite: async (id: string, favourite: boolean): Promise<ImageRecord> =>
-    unwrap(await commands.setFavourite(id, favourite)),
-  setRating: async (id: string, rating: number): Promise<ImageRecord> => unwrap(await commands.setRating(id, rating)),
-  trashImages: async (ids: string[]): Promise<number> => unwrap(await commands.trashImages(ids)),
-  restoreImages: async (ids: string[]): Promise<number> => unwrap(await commands.restoreImages(ids)),
-  emptyTrash: async (): Promise<number> => unwrap(await commands.emptyTrash()),
+    call(commands.setFavourite(id, favourite)),
+  setRating: async (id: string, rating: number): Promise<ImageRecord> => call(commands.setRating(id, rating)),
+  trashImages: async (ids: string[]): Promise<number> => call(commands.trashImages(ids)),
+  restoreImages: async (ids: string[]): Promise<number> => call(commands.restoreImages(ids)),
+  emptyTrash: async (): Promise<number> => call(commands.emptyTrash()),
   exportImages: async (ids: string[], outPath: string): Promise<number> =>
-    unwrap(await commands.exportImages(ids, outPath)),
-  checkLibrary: async (repair: boolean): Promise<IntegrityReport> => unwrap(await commands.checkLibrary(repair)),
+    call(commands.exportImages(ids, outPath)),
+  checkLibrary: async (repair: boolean): Promise<IntegrityReport> => call(commands.checkLibrary(repair)),
   /** Copies an image's original file to `dest` (a path the user picked). */
-  saveImageAs: async (id: string, dest: string): Promise<void> => { unwrap(await commands.saveImageAs(id, dest)) },
+  saveImageAs: async (id: string, dest: string): Promise<void> => { await call(commands.saveImageAs(id, dest)) },
   /** Opens the image's original in the system's default viewer. */
-  openImage: async (id: string): Promise<void> => { unwrap(await commands.openImage(id)) },
+  openImage: async (id: string): Promise<void> => { await call(commands.openImage(id)) },
   /** Shows the image's original in the file manager. */
-  revealImage: async (id: string): Promise<void> => { unwrap(await commands.revealInFolder(id)) },
+  revealImage: async (id: string): Promise<void> => { await call(commands.revealInFolder(id)) },
   /** Shows the library folder in the file manager. */
-  revealLibrary: async (): Promise<void> => { unwrap(await commands.revealInFolder(null)) },
+  revealLibrary: async (): Promise<void> => { await call(commands.revealInFolder(null)) },
   /** Puts the image's pixels on the system clipboard. */
-  copyImage: async (id: string): Promise<void> => { unwrap(await commands.copyImage(id)) },
+  copyImage: async (id: string): Promise<void> => { await call(commands.copyImage(id)) },
   /** Generation settings embedded in an image file (ours, A1111, ComfyUI, InvokeAI), or null. */
   readImageMetadata: async (bytes: Uint8Array): Promise<RecalledSettings | null> =>
-    unwrap(await commands.readImageMetadata(Array.from(pngHeadBeforeImageData(bytes)))),
+    call(commands.readImageMetadata(Array.from(pngHeadBeforeImageData(bytes)))),
 
   // Generation
   generate: async (request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> =>
-    unwrap(await commands.generate(request, options)),
-  cancelJob: async (id: string): Promise<JobRecord> => unwrap(await commands.cancelJob(id)),
-  retryJob: async (id: string): Promise<JobRecord> => unwrap(await commands.retryJob(id)),
-  credits: async (): Promise<CreditsInfo> => unwrap(await commands.credits()),
+    call(commands.generate(request, options)),
+  cancelJob: async (id: string): Promise<JobRecord> => call(commands.cancelJob(id)),
+  retryJob: async (id: string): Promise<JobRecord> => call(commands.retryJob(id)),
+  credits: async (): Promise<CreditsInfo> => call(commands.credits()),
   /** Progress of every job; resolves to the function that stops listening (call it on unmount). */
   onJobProgress: (handler: (event: JobEvent) => void): Promise<() => void> =>
-    events.jobProgress.listen((e) => handler(e.payload)),
+    listen(events.jobProgress.listen((e) => handler(e.payload))),
+  /** Another profile is open now (sign-in, switch, sign-out, removal): everything shown belonged to the old one. */
+  onProfileChanged: (handler: (profile: ProfileSummary) => void): Promise<() => void> =>
+    listen(events.profileChanged.listen((e) => handler(e.payload))),
 
   ...platform,
 }
 
 export type Api = typeof api
+export type { ImageFileKind } from './platform'

@@ -1,20 +1,30 @@
-// What the UI needs from the platform besides the core: file URLs for <img>, dialogs, the clipboard
+// What the UI needs from the platform besides the core: image URLs for <img>, dialogs, the clipboard
 // and notifications (opening and revealing files go through the core's commands, by image id). Kept here so stores never touch Tauri directly.
 import { convertFileSrc } from '@tauri-apps/api/core'
 import { save } from '@tauri-apps/plugin-dialog'
 import { writeText } from '@tauri-apps/plugin-clipboard-manager'
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification'
 
-/** Joins the library folder and a library-relative path (always `/`-separated in the database). */
-export function libraryFile(libraryDir: string, relPath: string): string {
-  const sep = libraryDir.includes('\\') && !libraryDir.includes('/') ? '\\' : '/'
-  return `${libraryDir.replace(/[\\/]+$/, '')}${sep}${relPath.split('/').join(sep)}`
+/** Which file of an image the shell serves: the original, or a thumbnail (256 px) or preview (512 px). */
+export type ImageFileKind = 'original' | 'thumb' | 'preview'
+
+/** The shell's image scheme (`src-tauri/src/image_protocol.rs`). */
+const IMAGE_SCHEME = 'nf'
+
+/**
+ * The URL of one image of one profile: `nf://localhost/<profile>/<kind>/<id>` (`http://nf.localhost/...`
+ * on Windows and Android). `convertFileSrc` percent-encodes its whole argument, slashes included, and the
+ * shell splits the raw request path on `/`; so only the scheme's base comes from Tauri and the path is
+ * built here, one encoded segment at a time.
+ */
+export function imageUrl(profileId: string, kind: ImageFileKind, imageId: string): string {
+  const base = convertFileSrc('', IMAGE_SCHEME)
+  const root = base.endsWith('/') ? base : `${base}/`
+  return `${root}${encodeURIComponent(profileId)}/${kind}/${encodeURIComponent(imageId)}`
 }
 
 export const platform = {
-  /** A URL an <img> can load for a file inside the library (Tauri's asset protocol, scoped to it). */
-  fileUrl: (absolutePath: string): string => convertFileSrc(absolutePath),
-  libraryFile,
+  imageUrl,
   copyText: (text: string): Promise<void> => writeText(text),
   /** Asks where to save; null when the user cancels. */
   pickSavePath: (defaultPath: string, filters: { name: string; extensions: string[] }[]): Promise<string | null> =>

@@ -9,8 +9,10 @@ import gallery from './en/gallery'
 import history from './en/history'
 import analytics from './en/analytics'
 import settings from './en/settings'
+import accounts from './en/accounts'
+import login from './en/login'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login }
 
 export type MessageSchema = typeof en
 

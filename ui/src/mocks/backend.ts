@@ -3,8 +3,11 @@
 // progress events as the real queue. Deterministic: no randomness, a fixed clock origin.
 import type {
   ApiKeyStatus, ImageQuery, ImageRecord, JobEvent, JobQuery, JobRecord, JobStage, LibraryStats, RecalledSettings,
-  Settings, SizePreset, GenerationRequest, GenerateOptions, DayStats, SizeStats,
+  SecretPurpose, Settings, SizePreset, GenerationRequest, GenerateOptions, DayStats, SizeStats,
 } from '@/api'
+
+/** A job event before the IPC layer stamps it with the profile whose library holds the job. */
+export type MockJobEvent = Omit<JobEvent, 'profileId'>
 
 const DAY = 86_400_000
 /** "Now" of the mock library: fixed so screenshots do not change from run to run. */
@@ -25,12 +28,22 @@ const PROMPTS = [
   'Children’s book illustration of a dragon baking bread',
 ]
 
+/** One profile's library: its jobs, images, settings and keys. */
 export interface MockState {
   jobs: JobRecord[]
   images: ImageRecord[]
   settings: Settings
+  /** The Nano Banana key (it decides the provider). */
   key: ApiKeyStatus
+  /** The other purposes' keys. */
+  keys: Partial<Record<Exclude<SecretPurpose, 'nanoBananaKey'>, ApiKeyStatus>>
   nextId: number
+  /** Starts every id of this library (empty for the local one). */
+  prefix: string
+}
+
+export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {
+  return { purpose, configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 }
 
 function pad(n: number) { return String(n).padStart(4, '0') }
@@ -47,10 +60,10 @@ export function defaultSettings(): Settings {
   }
 }
 
-function job(i: number, over: Partial<JobRecord>): JobRecord {
+function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord {
   const created = MOCK_NOW - Math.floor(i * 0.9 * DAY) - i * 3_600_000
   return {
-    id: `job-${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
+    id: `job-${prefix}${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
     provider: 'nanobanana', model: 'nano-banana', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null,
     inputImageUrls: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.0125,
     durationMs: 20_000 + (i % 7) * 9_000, status: 'COMPLETED', errorKind: null, errorMessage: null, attempts: 1,
@@ -59,10 +72,10 @@ function job(i: number, over: Partial<JobRecord>): JobRecord {
   }
 }
 
-function image(j: JobRecord, position: number, n: number): ImageRecord {
+function image(j: JobRecord, position: number, n: number, prefix = ''): ImageRecord {
   const sha = `${pad(n)}${'ab12cd34'.repeat(8)}`.slice(0, 64)
   return {
-    id: `img-${pad(n)}`, jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
+    id: `img-${prefix}${pad(n)}`, jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
     width: j.imageSize, height: j.imageSize, bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
     previewPath: `thumbs/512/${sha}.webp`, imageSize: j.imageSize, favourite: n % 5 === 0, rating: n % 6,
     deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, prompt: j.prompt, model: j.model,
@@ -70,25 +83,33 @@ function image(j: JobRecord, position: number, n: number): ImageRecord {
   }
 }
 
-/** 36 jobs over the last month: mostly completed, two failed, one cancelled, sizes mixed. */
-export function seedState(): MockState {
+/**
+ * 36 jobs over the last month (or `jobCount`): mostly completed, two failed, one cancelled, sizes mixed.
+ * `prefix` keeps another profile's ids apart from the local library's (`img-0001` vs `img-ada-0001`).
+ */
+export function seedState(jobCount = 36, prefix = ''): MockState {
   const sizes: SizePreset[] = ['quality', 'fast', 'balanced', 'quality', 'ultra', 'quality']
   const jobs: JobRecord[] = []
   const images: ImageRecord[] = []
   let n = 1
-  for (let i = 1; i <= 36; i++) {
+  for (let i = 1; i <= jobCount; i++) {
     const size = sizes[i % sizes.length]
     const count = i % 4 === 0 ? 2 : 1
-    let j = job(i, { imageSize: PIXELS[size], numImages: count, cost: (defaultSettings().prices[size] ?? 0) * count })
+    let j = job(i, { imageSize: PIXELS[size], numImages: count, cost: (defaultSettings().prices[size] ?? 0) * count, prompt: PROMPTS[(i + prefix.length) % PROMPTS.length] }, prefix)
     if (i === 7) j = { ...j, status: 'FAILED', errorKind: 'generation_failed', errorMessage: 'The service could not generate this image: content policy violation', cost: 0, completedAt: j.createdAt }
     if (i === 19) j = { ...j, status: 'FAILED', errorKind: 'timeout', errorMessage: 'The generation took longer than 3 min and was stopped', cost: 0 }
     if (i === 23) j = { ...j, status: 'CANCELLED', errorKind: 'cancelled', errorMessage: 'Cancelled before it was sent; nothing was charged.', cost: 0 }
     jobs.push(j)
     if (j.status === 'COMPLETED') {
-      for (let p = 0; p < count; p++) images.push(image(j, p, n++))
+      for (let p = 0; p < count; p++) images.push(image(j, p, n++, prefix))
     }
   }
-  return { jobs, images, settings: defaultSettings(), key: { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }, nextId: 1000 }
+  return { jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, nextId: 1000, prefix }
+}
+
+/** A library with nothing in it yet (a first sign-in on this device, or `?empty`). */
+export function emptyState(prefix = ''): MockState {
+  return seedState(0, prefix)
 }
 
 export function matchesImage(img: ImageRecord, q: ImageQuery): boolean {
@@ -180,11 +201,11 @@ export const MOCK_METADATA: RecalledSettings = {
  * fails with that error kind (e.g. `@fail:api_key_rejected`); `@slow` takes ten times longer.
  */
 export function startGeneration(s: MockState, req: GenerationRequest, opts: GenerateOptions,
-  emit: (e: JobEvent) => void, stepMs = 120): JobRecord[] {
+  emit: (e: MockJobEvent) => void, stepMs = 120): JobRecord[] {
   const size = (req.size ?? s.settings.defaultSize) as SizePreset
   const count = req.count ?? 1
   const provider = opts.provider ?? s.key.provider
-  const id = `job-${pad(s.nextId++)}`
+  const id = `job-${s.prefix}${pad(s.nextId++)}`
   const now = MOCK_NOW + s.nextId * 1000
   const j: JobRecord = job(0, {
     id, prompt: req.prompt, provider, model: provider === 'demo' ? 'demo' : (req.model ?? 'nano-banana'), imageSize: PIXELS[size],
@@ -209,7 +230,7 @@ export function startGeneration(s: MockState, req: GenerationRequest, opts: Gene
     () => ({ kind: 'ingesting', image: count - 1, images: count }),
     () => {
       const ids: string[] = []
-      for (let p = 0; p < count; p++) { const img = image(j, p, s.nextId++); img.createdAt = now + p; s.images.push(img); ids.push(img.id) }
+      for (let p = 0; p < count; p++) { const img = image(j, p, s.nextId++, s.prefix); img.createdAt = now + p; s.images.push(img); ids.push(img.id) }
       j.status = 'COMPLETED'; j.cost = provider === 'demo' ? 0 : (s.settings.prices[size] ?? 0) * count; j.durationMs = step * 7; j.completedAt = now + step * 7
       for (const img of s.images) if (img.jobId === j.id) img.jobStatus = 'COMPLETED'
       return { kind: 'done', imageIds: ids, cost: j.cost, durationMs: j.durationMs }

@@ -1,77 +1,99 @@
-// In-page stand-in for the Rust side, used only by the browser-test build (VITE_MOCK_IPC=1).
+// In-page stand-in for the Rust side, used only by the browser-test build (VITE_MOCK_IPC=1). Each profile
+// of the mock device has its own library (mocks/accounts.ts); every library command works on the open one.
+// `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch).
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
-import type { AppInfo } from '@/bindings'
-import type { ImageQuery, JobEvent } from '@/api'
+import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose } from '@/api'
 import * as mock from './backend'
-import { mockImageUrl } from './images'
+import { createAccounts } from './accounts'
+import type { ImageQuestion } from './nf-sw'
 
-export const MOCK_APP_INFO: AppInfo = {
-  version: '0.0.0-mock',
-  profileId: 'local',
-  libraryDir: '/mock/profiles/local',
-  jobCount: 36,
-}
+export const MOCK_DATA_DIR = '/mock/nanoforge'
 
 type Args = Record<string, unknown>
 
-export function installMockIpc() {
-  // `?empty` in the URL starts with an empty library (first-run screens).
-  const state = location.search.includes('empty')
-    ? { ...mock.seedState(), jobs: [], images: [] }
-    : mock.seedState()
-  const send = (e: JobEvent) => { void emit('job-progress', e) }
+export async function installMockIpc() {
+  // `?empty` in the URL starts with an empty local library (first-run screens).
+  const local = location.search.includes('empty') ? mock.emptyState() : mock.seedState()
+  const publish = (library: mock.MockState) => {
+    (window as unknown as { __NANOFORGE_MOCK__: mock.MockState }).__NANOFORGE_MOCK__ = library
+  }
+  const accounts = createAccounts(local, (summary: ProfileSummary) => {
+    publish(accounts.current().library)
+    void emit('profile-changed', summary)
+  })
+  const lib = () => accounts.current().library
+  const profileId = () => accounts.current().summary.id
+  // Events name the profile that started the job, even after another one opened.
+  const sender = (id: string) => (e: mock.MockJobEvent) => { void emit('job-progress', { ...e, profileId: id } satisfies JobEvent) }
+
+  function keyOf(purpose: SecretPurpose): ApiKeyStatus {
+    const s = lib()
+    return purpose === 'nanoBananaKey' ? { ...s.key, purpose } : (s.keys[purpose] ?? mock.noKey(purpose))
+  }
+  function setKeyOf(purpose: SecretPurpose, status: ApiKeyStatus): ApiKeyStatus {
+    const s = lib()
+    if (purpose === 'nanoBananaKey') s.key = status
+    else s.keys[purpose] = status
+    return keyOf(purpose)
+  }
+  const accountCall = (name: string, fn: (a: Args) => unknown) => (a: Args) => {
+    accounts.control.calls.push(name)
+    return fn(a)
+  }
+
   const handlers: Record<string, (a: Args) => unknown> = {
-    app_info: () => ({ ...MOCK_APP_INFO, jobCount: state.jobs.length }),
-    get_settings: () => state.settings,
-    update_settings: (a) => { state.settings = a.settings as typeof state.settings; return state.settings },
-    api_key_status: () => state.key,
-    set_api_key: (a) => {
+    app_info: (): AppInfo => ({ version: '0.0.0-mock', profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length }),
+    get_settings: () => lib().settings,
+    update_settings: (a) => { lib().settings = a.settings as mock.MockState['settings']; return lib().settings },
+    key_status: (a) => keyOf(a.purpose as SecretPurpose),
+    set_key: (a) => {
       const key = String(a.key).trim()
-      if (!key) throw { kind: 'invalid_input', message: 'the API key is empty' }
-      state.key = { configured: true, masked: `••••••••${key.slice(-4)}`, source: 'keychain', provider: 'nanobanana', keychainError: null }
-      return state.key
+      if (!key) throw { kind: 'invalid_input', message: 'the key is empty' }
+      const purpose = a.purpose as SecretPurpose
+      return setKeyOf(purpose, { purpose, configured: true, masked: `••••••••${key.slice(-4)}`, source: 'keychain', provider: purpose === 'nanoBananaKey' ? 'nanobanana' : lib().key.provider, keychainError: null })
     },
-    clear_api_key: () => { state.key = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }; return state.key },
+    clear_key: (a) => setKeyOf(a.purpose as SecretPurpose, mock.noKey(a.purpose as SecretPurpose)),
     list_images: (a) => {
       const q = a.query as ImageQuery
-      return mock.page(state.images.filter((i) => mock.matchesImage(i, q)), q.cursor, q.limit)
+      return mock.page(lib().images.filter((i) => mock.matchesImage(i, q)), q.cursor, q.limit)
     },
-    get_image: (a) => found(state.images.find((i) => i.id === a.id)),
-    list_jobs: (a) => mock.listJobs(state, a.query as never),
-    get_job: (a) => found(state.jobs.find((j) => j.id === a.id)),
-    library_stats: () => mock.stats(state),
-    set_favourite: (a) => { const i = found(state.images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
-    set_rating: (a) => { const i = found(state.images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
+    get_image: (a) => found(lib().images.find((i) => i.id === a.id)),
+    list_jobs: (a) => mock.listJobs(lib(), a.query as never),
+    get_job: (a) => found(lib().jobs.find((j) => j.id === a.id)),
+    library_stats: () => mock.stats(lib()),
+    set_favourite: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
+    set_rating: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
     trash_images: (a) => setDeleted(a.ids as string[], mock.MOCK_NOW),
     restore_images: (a) => setDeleted(a.ids as string[], null),
-    empty_trash: () => { const before = state.images.length; state.images = state.images.filter((i) => i.deletedAt == null); return before - state.images.length },
+    empty_trash: () => { const s = lib(); const before = s.images.length; s.images = s.images.filter((i) => i.deletedAt == null); return before - s.images.length },
     export_images: (a) => (a.ids as string[]).length,
-    check_library: () => ({ imagesChecked: state.images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
+    check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
     save_image_as: () => null,
     copy_image: () => null,
     open_image: () => null,
     reveal_in_folder: () => null,
     read_image_metadata: (a) => ((a.bytes as number[]).length > 8 ? mock.MOCK_METADATA : null),
-    generate: (a) => mock.startGeneration(state, a.request as never, (a.options ?? {}) as never, send),
+    generate: (a) => mock.startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
     cancel_job: (a) => {
-      const j = found(state.jobs.find((x) => x.id === a.id))
+      const j = found(lib().jobs.find((x) => x.id === a.id))
       j.status = 'CANCELLED'; j.errorKind = 'cancelled'; j.errorMessage = 'Cancelled here; the service may still finish the task and charge for it.'
-      send({ jobId: j.id, at: mock.MOCK_NOW, stage: { kind: 'cancelled', message: j.errorMessage } })
+      sender(profileId())({ jobId: j.id, at: mock.MOCK_NOW, stage: { kind: 'cancelled', message: j.errorMessage } })
       return j
     },
     retry_job: (a) => {
-      const old = found(state.jobs.find((x) => x.id === a.id))
-      const [j] = mock.startGeneration(state, { prompt: old.prompt }, {}, send)
+      const old = found(lib().jobs.find((x) => x.id === a.id))
+      const [j] = mock.startGeneration(lib(), { prompt: old.prompt }, {}, sender(profileId()))
       j.parentJobId = old.id
       return j
     },
-    credits: () => ({ provider: state.key.provider, balance: state.key.configured ? 42.5 : null }),
+    credits: () => ({ provider: lib().key.provider, balance: lib().key.configured ? 42.5 : null }),
+    ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:dialog|save': (a) => `/mock/exports/${(a.options as { defaultPath?: string })?.defaultPath ?? 'export.zip'}`,
     'plugin:opener|open_path': () => null,
     'plugin:opener|reveal_item_in_dir': () => null,
-    'plugin:clipboard-manager|write_text': () => null,
+    'plugin:clipboard-manager|write_text': (a) => { accounts.control.copied = String(a.text ?? ''); return null },
     'plugin:notification|is_permission_granted': () => true,
     'plugin:notification|notify': () => null,
   }
@@ -81,7 +103,7 @@ export function installMockIpc() {
   }
   function setDeleted(ids: string[], at: number | null) {
     let n = 0
-    for (const i of state.images) if (ids.includes(i.id)) { i.deletedAt = at; n++ }
+    for (const i of lib().images) if (ids.includes(i.id)) { i.deletedAt = at; n++ }
     return n
   }
   mockIPC((cmd, args) => {
@@ -89,8 +111,38 @@ export function installMockIpc() {
     if (!handler) throw new Error(`mock IPC: unhandled command ${cmd}`)
     return handler((args ?? {}) as Args)
   }, { shouldMockEvents: true })
-  // Library files become generated pictures (there is no asset protocol in a plain browser).
-  const internals = (window as unknown as { __TAURI_INTERNALS__: { convertFileSrc: (p: string) => string } }).__TAURI_INTERNALS__
-  internals.convertFileSrc = mockImageUrl
-  ;(window as unknown as { __NANOFORGE_MOCK__: unknown }).__NANOFORGE_MOCK__ = state
+
+  // Library images are served by id from `/nf/...`, like the shell's nf:// scheme (see nf-sw.ts).
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { convertFileSrc: (p: string, protocol?: string) => string } }).__TAURI_INTERNALS__
+  internals.convertFileSrc = (path, protocol = 'asset') => `${location.origin}/${protocol}/${encodeURIComponent(path)}`
+  await startImageServer((q) => q.profile === profileId() && lib().images.some((i) => i.id === q.id))
+
+  publish(lib())
+  ;(window as unknown as { __NANOFORGE_ACCOUNTS__: unknown }).__NANOFORGE_ACCOUNTS__ = accounts.control
+}
+
+/** Registers the mock image server and waits until it controls this page (its first images need it). */
+async function startImageServer(has: (q: ImageQuestion) => boolean) {
+  const container = navigator.serviceWorker
+  if (!container) {
+    console.warn('mock IPC: no service workers here, library images will not load')
+    return
+  }
+  container.onmessage = (e: MessageEvent<ImageQuestion>) => {
+    if (e.data?.type === 'nf-image') e.ports[0]?.postMessage(has(e.data))
+  }
+  const script = import.meta.env.DEV ? '/src/mocks/nf-sw.ts' : `${import.meta.env.BASE_URL}nf-sw.js`
+  try {
+    const registration = await container.register(script, { scope: import.meta.env.BASE_URL, type: 'module' })
+    if (!container.controller) {
+      const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
+      await container.ready
+      // A worker that activated while this page was loading (a reload right after the first visit) did
+      // its claim before the page existed: ask again.
+      if (!container.controller) registration.active?.postMessage({ type: 'claim' })
+      await controlled
+    }
+  } catch (e) {
+    console.warn('mock IPC: the image server did not start, library images will not load', e)
+  }
 }

@@ -34,5 +34,10 @@ export const useDraftStore = defineStore('draft', () => {
     return d
   }
 
-  return { draft, version, load, take }
+  /** Another profile opened: a pending draft can name its images (remix) or carry its prompts. */
+  function reset() {
+    draft.value = null
+  }
+
+  return { draft, version, load, take, reset }
 })

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import { api, errorMessage, type ImageQuery, type ImageRecord, type JobStatus } from '@/api'
 import { compareKeyset, dayEnd, dayStart } from '@/lib/gallery'
+import { useAccountsStore } from '@/stores/accounts'
 
 /** Keyset page size: big enough to fill a desktop screen several times, small enough to stay instant. */
 export const PAGE_SIZE = 200
@@ -49,7 +50,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   let anchorId: string | null = null
 
   const loadedIds = new Set<string>()
-  /** Bumped by every reset: a response for an older generation is dropped (a newer query wins). */
+  /** Bumped by every reload and reset: a response for an older generation is dropped (a newer query wins). */
   let generation = 0
   let inflight: Promise<void> | null = null
 
@@ -114,7 +115,12 @@ export const useGalleryStore = defineStore('gallery', () => {
   }
 
   /** Starts the current query over from its first page (any page still loading is dropped). */
-  function reset(): Promise<void> {
+  function reload(): Promise<void> {
+    clear()
+    return loadMore()
+  }
+
+  function clear() {
     generation++
     inflight = null
     setItems([])
@@ -124,13 +130,23 @@ export const useGalleryStore = defineStore('gallery', () => {
     loaded.value = false
     error.value = null
     clearSelection()
-    return loadMore()
+  }
+
+  /**
+   * Another profile opened: its images, the filters typed over the old ones, the selection and the
+   * pending undo all go. Nothing is loaded; the Gallery reloads when it opens.
+   */
+  function reset() {
+    clear()
+    query.value = emptyQuery()
+    undo.value = null
+    selectMode.value = false
   }
 
   /** Changes some filters and reloads from the first page. */
   function setQuery(patch: Partial<GalleryQuery>): Promise<void> {
     query.value = { ...query.value, ...patch }
-    return reset()
+    return reload()
   }
 
   function clearFilters(): Promise<void> {
@@ -159,7 +175,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   /** After a job finished: the first page again, merging what is new at its place. */
   async function refreshHead(): Promise<void> {
     if (items.value.length === 0) {
-      await reset()
+      await reload()
       return
     }
     const gen = generation
@@ -170,7 +186,7 @@ export const useGalleryStore = defineStore('gallery', () => {
       if (fresh.length === 0) return
       // A first page made only of unknown images may hide more between it and what is loaded.
       if (fresh.length === page.items.length && page.nextCursor != null) {
-        await reset()
+        await reload()
         return
       }
       const list = items.value
@@ -237,7 +253,9 @@ export const useGalleryStore = defineStore('gallery', () => {
   /** Moves images to the trash; Undo (`undoTrash`) brings them back. */
   async function trash(ids: string[]): Promise<number> {
     if (ids.length === 0) return 0
+    const gen = generation
     const n = await api.trashImages(ids)
+    if (gen !== generation) return n
     const records = removeLoaded(ids)
     undo.value = { ids, records }
     return n
@@ -247,7 +265,9 @@ export const useGalleryStore = defineStore('gallery', () => {
     const last = undo.value
     if (!last) return 0
     undo.value = null
+    const gen = generation
     const n = await api.restoreImages(last.ids)
+    if (gen !== generation) return n
     if (query.value.view === 'live') {
       const list = items.value
       for (const record of last.records) insertOrdered(list, { ...record, deletedAt: null })
@@ -267,7 +287,9 @@ export const useGalleryStore = defineStore('gallery', () => {
   }
 
   async function emptyTrash(): Promise<number> {
+    const gen = generation
     const n = await api.emptyTrash()
+    if (gen !== generation) return n
     if (query.value.view === 'trash') {
       setItems([])
       complete.value = true
@@ -325,6 +347,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     if (listening) return
     listening = true
     const off = await api.onJobProgress((event) => {
+      if (!useAccountsStore().isCurrent(event.profileId)) return
       if (event.stage.kind === 'done' && event.stage.imageIds.length > 0) void refreshHead()
     })
     if (listening) unlisten = off
@@ -340,7 +363,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   return {
     query, items, nextCursor, complete, loading, loaded, error, undo, hasFilters,
     selectMode, selected, selectedItems,
-    reset, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
+    reset, reload, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
     setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo,
     setSelectMode, clearSelection, toggleSelected, selectAllLoaded,
     start, stop,

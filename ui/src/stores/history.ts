@@ -69,5 +69,17 @@ export const useHistoryStore = defineStore('history', () => {
 
   const hasFilters = () => !!search.value.trim() || status.value != null
 
-  return { rows, nextCursor, complete, loading, error, search, status, reload, loadMore, prepend, update, hasFilters }
+  /** Another profile opened: its rows, and the search typed over the old ones, go (nothing is loaded). */
+  function reset() {
+    generation++
+    rows.value = []
+    nextCursor.value = null
+    complete.value = false
+    loading.value = false
+    error.value = null
+    search.value = ''
+    status.value = null
+  }
+
+  return { rows, nextCursor, complete, loading, error, search, status, reload, loadMore, prepend, update, hasFilters, reset }
 })

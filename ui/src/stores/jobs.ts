@@ -6,6 +6,7 @@ import {
 } from '@/api'
 import { makeI18n } from '@/i18n'
 import { FINISHED_STATUSES, isFinalStage, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
+import { useAccountsStore } from '@/stores/accounts'
 import { useSettingsStore } from '@/stores/settings'
 
 /** One job as the UI follows it: its stored record plus what the core's events said since. */
@@ -45,6 +46,8 @@ export const useJobsStore = defineStore('jobs', () => {
   let unlisten: (() => void) | null = null
   let starting: Promise<void> | null = null
   const fetching = new Map<string, Promise<void>>()
+  /** Bumped by `reset`: answers about the previous profile's jobs are dropped. */
+  let epoch = 0
 
   const sessionJobs = computed(() => sessionIds.value.map((id) => byId[id]).filter((j): j is TrackedJob => !!j))
   const runningCount = computed(() => sessionJobs.value.filter((j) => !isFinalStage(j.stage.kind)).length)
@@ -76,27 +79,33 @@ export const useJobsStore = defineStore('jobs', () => {
   function refresh(id: string): Promise<void> {
     const pending = fetching.get(id)
     if (pending) return pending
+    const mine = epoch
     const p = api.getJob(id)
       .then((record) => {
+        if (mine !== epoch) return
         const job = byId[id]
         if (job) job.record = merged(job, record)
         else track(record)
       })
-      .catch((e) => { if (byId[id]) byId[id].loadError = errorMessage(e) })
-      .finally(() => fetching.delete(id))
+      .catch((e) => { if (mine === epoch && byId[id]) byId[id].loadError = errorMessage(e) })
+      .finally(() => { if (fetching.get(id) === p) fetching.delete(id) })
     fetching.set(id, p)
     return p
   }
 
   async function loadImages(job: TrackedJob, imageIds: string[]) {
+    const mine = epoch
     try {
-      job.images = await Promise.all(imageIds.map((imageId) => api.getImage(imageId)))
+      const images = await Promise.all(imageIds.map((imageId) => api.getImage(imageId)))
+      if (mine === epoch) job.images = images
     } catch (e) {
-      job.loadError = errorMessage(e)
+      if (mine === epoch) job.loadError = errorMessage(e)
     }
   }
 
   function handleEvent(event: JobEvent) {
+    // A closed profile's queue can still report while it hands its jobs back: not this library's jobs.
+    if (!useAccountsStore().isCurrent(event.profileId)) return
     const now = Date.now()
     let job = byId[event.jobId]
     if (!job) {
@@ -164,7 +173,9 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   async function loadUnfinished() {
+    const mine = epoch
     const pages = await Promise.all(RUNNING_STATUSES.map((status) => api.listJobs({ status, limit: 50 })))
+    if (mine !== epoch) return
     const records = pages.flatMap((p) => p.items)
       .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
     for (const r of records) {
@@ -178,20 +189,25 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Queues a generation; its jobs go to the top of this session's list. Throws the core's typed error. */
   async function submit(request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> {
+    const mine = epoch
     submitting.value = true
     try {
       const records = await api.generate(request, options)
-      for (const r of records) track(r)
-      addToSession(records.map((r) => r.id))
+      if (mine === epoch) {
+        for (const r of records) track(r)
+        addToSession(records.map((r) => r.id))
+      }
       return records
     } finally {
-      submitting.value = false
+      if (mine === epoch) submitting.value = false
     }
   }
 
   /** Stops a job; the `cancelled` event carries the core's word on whether the service may still charge. */
   async function cancel(id: string): Promise<JobRecord> {
+    const mine = epoch
     const record = await api.cancelJob(id)
+    if (mine !== epoch) return record
     const job = track(record)
     if (!isFinalStage(job.stage.kind)) {
       job.stage = { kind: 'cancelled', message: record.errorMessage ?? '' }
@@ -202,7 +218,9 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Starts a new job with the same settings; it goes to the top of this session's list. */
   async function retry(id: string): Promise<JobRecord> {
+    const mine = epoch
     const record = await api.retryJob(id)
+    if (mine !== epoch) return record
     track(record)
     addToSession([record.id])
     return record
@@ -213,8 +231,22 @@ export const useJobsStore = defineStore('jobs', () => {
     sessionIds.value = sessionIds.value.filter((x) => x !== id)
   }
 
+  /**
+   * Another profile opened: forgets every job of the previous one. The subscription stays (events name
+   * their profile); when following, the new profile's unfinished jobs are picked up.
+   */
+  async function reset(): Promise<void> {
+    epoch++
+    for (const id of Object.keys(byId)) delete byId[id]
+    sessionIds.value = []
+    fetching.clear()
+    submitting.value = false
+    // A failed listing only hides resumed jobs until their next event.
+    if (unlisten) await loadUnfinished().catch(() => {})
+  }
+
   return {
     byId, sessionIds, sessionJobs, runningCount, submitting, started, finishedCount,
-    start, stop, submit, cancel, retry, dismiss, refresh, handleEvent,
+    start, stop, submit, cancel, retry, dismiss, refresh, handleEvent, reset,
   }
 })

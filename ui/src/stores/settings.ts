@@ -2,27 +2,31 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, errorMessage, type ApiKeyStatus, type Settings, type SizePreset } from '@/api'
 
-/** The profile's settings and the API key status, shared by Settings, Generator and Dashboard. */
+/** The open profile's settings and Nano Banana key status, shared by Settings, Generator and Dashboard. */
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<Settings | null>(null)
   const apiKey = ref<ApiKeyStatus | null>(null)
   const error = ref<string | null>(null)
   const loading = ref(false)
+  /** Bumped by `reset`: answers about the previous profile are dropped. */
+  let epoch = 0
 
   /** True when generating uses the offline demo provider (no API key). */
   const isDemo = computed(() => apiKey.value?.provider !== 'nanobanana')
 
   async function load() {
+    const mine = epoch
     loading.value = true
     error.value = null
     try {
-      const [s, k] = await Promise.all([api.getSettings(), api.apiKeyStatus()])
+      const [s, k] = await Promise.all([api.getSettings(), api.keyStatus('nanoBananaKey')])
+      if (mine !== epoch) return
       settings.value = s
       apiKey.value = k
     } catch (e) {
-      error.value = errorMessage(e)
+      if (mine === epoch) error.value = errorMessage(e)
     } finally {
-      loading.value = false
+      if (mine === epoch) loading.value = false
     }
   }
 
@@ -33,20 +37,35 @@ export const useSettingsStore = defineStore('settings', () => {
 
   /** Saves and keeps what the core accepted (it validates); throws the typed error on refusal. */
   async function save(next: Settings) {
-    settings.value = await api.updateSettings(next)
+    const mine = epoch
+    const saved = await api.updateSettings(next)
+    if (mine === epoch) settings.value = saved
   }
 
   async function setApiKey(key: string) {
-    apiKey.value = await api.setApiKey(key)
+    const mine = epoch
+    const status = await api.setKey('nanoBananaKey', key)
+    if (mine === epoch) apiKey.value = status
   }
 
   async function clearApiKey() {
-    apiKey.value = await api.clearApiKey()
+    const mine = epoch
+    const status = await api.clearKey('nanoBananaKey')
+    if (mine === epoch) apiKey.value = status
   }
 
   function priceOf(size: SizePreset): number {
     return settings.value?.prices[size] ?? 0
   }
 
-  return { settings, apiKey, error, loading, isDemo, load, ensureLoaded, save, setApiKey, clearApiKey, priceOf }
+  /** Another profile opened: its settings and keys are its own. */
+  function reset() {
+    epoch++
+    settings.value = null
+    apiKey.value = null
+    error.value = null
+    loading.value = false
+  }
+
+  return { settings, apiKey, error, loading, isDemo, load, ensureLoaded, save, setApiKey, clearApiKey, priceOf, reset }
 })

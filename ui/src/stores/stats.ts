@@ -4,6 +4,7 @@ import {
   api, errorKind, errorMessage, type CreditsInfo, type ErrorKind, type ImageRecord, type JobEvent, type LibraryStats,
   type StatsQuery,
 } from '@/api'
+import { useAccountsStore } from '@/stores/accounts'
 import { useSettingsStore } from '@/stores/settings'
 
 /** How many images the Dashboard's "recent" strip shows. */
@@ -34,6 +35,8 @@ export const useStatsStore = defineStore('stats', () => {
 
   // Answers can arrive out of order when the range changes quickly; only the latest request is applied.
   let statsRequest = 0
+  /** Bumped by `reset`: answers about the previous profile are dropped. */
+  let epoch = 0
 
   /** Loads the stats (per-day series over `range`, default: the core's last 30 days) and the balance. */
   async function load(range?: StatsQuery) {
@@ -56,19 +59,24 @@ export const useStatsStore = defineStore('stats', () => {
   }
 
   async function loadRecent() {
+    const mine = epoch
     recentError.value = null
     try {
-      recent.value = (await api.listImages({ limit: RECENT_LIMIT })).items
+      const page = await api.listImages({ limit: RECENT_LIMIT })
+      if (mine !== epoch) return
+      recent.value = page.items
       recentLoaded.value = true
     } catch (e) {
-      recentError.value = errorMessage(e)
+      if (mine === epoch) recentError.value = errorMessage(e)
     }
   }
 
   /** Asks the provider for the balance, only when an API key is set (the demo provider has none). */
   async function loadCredits() {
+    const mine = epoch
     const settings = useSettingsStore()
     if (!settings.apiKey) await settings.ensureLoaded()
+    if (mine !== epoch) return
     if (!settings.apiKey?.configured) {
       credits.value = null
       creditsError.value = null
@@ -76,12 +84,14 @@ export const useStatsStore = defineStore('stats', () => {
     }
     creditsLoading.value = true
     try {
-      credits.value = await api.credits()
+      const next = await api.credits()
+      if (mine !== epoch) return
+      credits.value = next
       creditsError.value = null
     } catch (e) {
-      creditsError.value = { kind: errorKind(e), message: errorMessage(e) }
+      if (mine === epoch) creditsError.value = { kind: errorKind(e), message: errorMessage(e) }
     } finally {
-      creditsLoading.value = false
+      if (mine === epoch) creditsLoading.value = false
     }
   }
 
@@ -109,6 +119,7 @@ export const useStatsStore = defineStore('stats', () => {
   }
 
   function onJobEvent(event: JobEvent) {
+    if (!useAccountsStore().isCurrent(event.profileId)) return
     if (REFRESH_STAGES.has(event.stage.kind)) void refresh()
   }
 
@@ -132,8 +143,27 @@ export const useStatsStore = defineStore('stats', () => {
     off?.()
   }
 
+  /**
+   * Another profile opened: its figures, images and balance go. Views that watch keep their subscription
+   * (they remount and load again).
+   */
+  function reset() {
+    epoch++
+    statsRequest++
+    stats.value = null
+    query.value = {}
+    loading.value = false
+    error.value = null
+    recent.value = []
+    recentLoaded.value = false
+    recentError.value = null
+    credits.value = null
+    creditsLoading.value = false
+    creditsError.value = null
+  }
+
   return {
     stats, query, loading, error, recent, recentLoaded, recentError, credits, creditsLoading, creditsError,
-    load, loadStats, loadRecent, loadCredits, refresh, start, stop,
+    load, loadStats, loadRecent, loadCredits, refresh, start, stop, reset,
   }
 })

@@ -54,9 +54,12 @@ async function check(name, fn) {
   try { await fn(); passed++; console.log(`ok - ${name}`) } catch (e) { failed++; console.log(`not ok - ${name}\n  ${e.stack ?? e.message}`) }
 }
 
-/** A fresh page at `width`, collecting page errors and console errors. `path` is a hash route. */
-async function openPage(viewport, path = '/', query = '') {
-  const page = await browser.newPage({ viewport })
+/**
+ * A fresh page at `width`, collecting page errors and console errors. `path` is a hash route; `options`
+ * go to playwright's newPage (e.g. `{ colorScheme: 'dark' }`, which the app's "system" theme follows).
+ */
+async function openPage(viewport, path = '/', query = '', options = {}) {
+  const page = await browser.newPage({ viewport, ...options })
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })

@@ -11,7 +11,7 @@ const api = vi.hoisted(() => ({
   credits: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
-  apiKeyStatus: vi.fn(),
+  keyStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -55,7 +55,7 @@ describe('Analytics', () => {
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
     api.libraryStats.mockResolvedValue(libraryStats())
-    api.apiKeyStatus.mockResolvedValue({ configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
+    api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
     api.getSettings.mockResolvedValue({})
     api.onJobProgress.mockResolvedValue(() => {})
   })

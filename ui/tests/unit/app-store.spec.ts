@@ -18,7 +18,7 @@ describe('app store', () => {
   })
 
   it('loads the core facts', async () => {
-    appInfo.mockResolvedValue({ version: '1.2.3', profileId: 'local', libraryDir: '/d/profiles/local', jobCount: 7 })
+    appInfo.mockResolvedValue({ version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 7 })
     const store = useAppStore()
     await store.load()
     expect(store.info?.jobCount).toBe(7)

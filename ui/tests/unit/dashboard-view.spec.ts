@@ -13,9 +13,8 @@ const api = vi.hoisted(() => ({
   listImages: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
-  apiKeyStatus: vi.fn(),
-  fileUrl: vi.fn((p: string) => `asset://${p}`),
-  libraryFile: vi.fn((dir: string, rel: string) => `${dir}/${rel}`),
+  keyStatus: vi.fn(),
+  imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -26,8 +25,8 @@ import { ApiError } from '@/api'
 import DashboardView from '@/views/DashboardView.vue'
 import { useAppStore } from '@/stores/app'
 
-const NO_KEY: ApiKeyStatus = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
-const KEY: ApiKeyStatus = { configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
+const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+const KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
 const Blank = { template: '<div />' }
 let pinia: Pinia
 let unlisten: ReturnType<typeof vi.fn>
@@ -53,16 +52,15 @@ describe('Dashboard', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
-    api.fileUrl.mockImplementation((p: string) => `asset://${p}`)
-    api.libraryFile.mockImplementation((dir: string, rel: string) => `${dir}/${rel}`)
+    api.imageUrl.mockImplementation((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`)
     api.libraryStats.mockResolvedValue(libraryStats())
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5 })
     api.listImages.mockResolvedValue({ items: [1, 2, 3].map(imageRecord), nextCursor: null })
     api.getSettings.mockResolvedValue({})
-    api.apiKeyStatus.mockResolvedValue(NO_KEY)
+    api.keyStatus.mockResolvedValue(NO_KEY)
     unlisten = vi.fn()
     api.onJobProgress.mockImplementation(async (cb: (e: JobEvent) => void) => { emitJob = cb; return unlisten })
-    useAppStore().info = { version: '1', profileId: 'local', libraryDir: '/lib', jobCount: 1300 }
+    useAppStore().info = { version: '1', profileId: 'local', dataDir: '/data', jobCount: 1300 }
   })
 
   it('shows each figure from the core, formatted, as the whole text of its test id', async () => {
@@ -82,7 +80,8 @@ describe('Dashboard', () => {
     expect(api.listImages).toHaveBeenCalledWith({ limit: 8 })
     const tiles = wrapper.findAll('[data-testid="recent-image"]')
     expect(tiles).toHaveLength(3)
-    expect(tiles[0].get('img').attributes('src')).toBe('asset:///lib/thumbs/256/sha1.webp')
+    // By profile and id, from the shell's nf:// scheme; never a path.
+    expect(tiles[0].get('img').attributes('src')).toBe('nf://localhost/local/thumb/img-1')
     await tiles[1].trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/gallery?image=img-2')
@@ -107,13 +106,13 @@ describe('Dashboard', () => {
   })
 
   it('shows the credit balance with an API key, and a soft note when it cannot be fetched', async () => {
-    api.apiKeyStatus.mockResolvedValue(KEY)
+    api.keyStatus.mockResolvedValue(KEY)
     const { wrapper } = await mountView()
     expect(text(wrapper, 'credit-balance-value')).toBe(formatCount(42.5))
     expect(wrapper.find('[data-testid="demo-note"]').exists()).toBe(false)
 
     api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'no route to host' }))
-    emitJob({ jobId: 'j', at: 1, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
+    emitJob({ profileId: 'local', jobId: 'j', at: 1, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
     await flushPromises()
     expect(text(wrapper, 'credit-balance-error')).toContain('Balance unavailable offline')
     expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
@@ -122,7 +121,7 @@ describe('Dashboard', () => {
   it('updates the figures when a job finishes', async () => {
     const { wrapper } = await mountView()
     api.libraryStats.mockResolvedValue(libraryStats({ totals: { ...libraryStats().totals, images: 1235 }, activeJobs: 0 }))
-    emitJob({ jobId: 'j', at: 1, stage: { kind: 'done', imageIds: ['n'], cost: 0.0125, durationMs: 1000 } })
+    emitJob({ profileId: 'local', jobId: 'j', at: 1, stage: { kind: 'done', imageIds: ['n'], cost: 0.0125, durationMs: 1000 } })
     await flushPromises()
     expect(text(wrapper, 'stat-images')).toBe(formatCount(1235))
     expect(text(wrapper, 'stat-running')).toBe('No jobs running')

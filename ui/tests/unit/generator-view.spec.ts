@@ -8,7 +8,7 @@ import { jobRecord, settings } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
-  apiKeyStatus: vi.fn(),
+  keyStatus: vi.fn(),
   onJobProgress: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
@@ -18,8 +18,7 @@ const api = vi.hoisted(() => ({
   retryJob: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
-  fileUrl: vi.fn((p: string) => `asset://${p}`),
-  libraryFile: vi.fn((dir: string, rel: string) => `${dir}/${rel}`),
+  imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
   copyText: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -30,9 +29,9 @@ vi.mock('@/api', async (importOriginal) => {
 import GeneratorView from '@/views/GeneratorView.vue'
 import { useDraftStore } from '@/stores/draft'
 
-const DEMO: ApiKeyStatus = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+const DEMO: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const KEYED: ApiKeyStatus = {
-  configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null,
+  purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null,
 }
 const Blank = { template: '<div />' }
 
@@ -62,7 +61,7 @@ describe('Generator view', () => {
     setActivePinia(pinia)
     for (const fn of Object.values(api)) fn.mockClear()
     api.getSettings.mockResolvedValue({ ...settings })
-    api.apiKeyStatus.mockResolvedValue(DEMO)
+    api.keyStatus.mockResolvedValue(DEMO)
     api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.generate.mockResolvedValue([jobRecord()])
@@ -109,7 +108,7 @@ describe('Generator view', () => {
   })
 
   it('shows the price next to each size, or free with the demo provider', async () => {
-    api.apiKeyStatus.mockResolvedValue(KEYED)
+    api.keyStatus.mockResolvedValue(KEYED)
     let w = await mountView()
     let options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
     expect(options).toEqual(['Fast · 512 px · $0.005', 'Balanced · 768 px · $0.01', 'Quality · 1024 px · $0.0125',
@@ -122,7 +121,7 @@ describe('Generator view', () => {
 
     pinia = createPinia()
     setActivePinia(pinia)
-    api.apiKeyStatus.mockResolvedValue(DEMO)
+    api.keyStatus.mockResolvedValue(DEMO)
     w = await mountView()
     options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
     expect(options[2]).toBe('Quality · 1024 px · free')
@@ -164,7 +163,7 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'api_key_rejected', errorMessage: 'The API key was rejected (401).' }))
-    emit({ jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'api_key_rejected', message: 'The API key was rejected (401).' } } })
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'api_key_rejected', message: 'The API key was rejected (401).' } } })
     await flushPromises()
     const card = w.get('[data-testid="job-job-1"]')
     expect(card.attributes('data-stage')).toBe('failed')
@@ -182,7 +181,7 @@ describe('Generator view', () => {
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('form').trigger('submit')
     await flushPromises()
-    emit({ jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'timeout', message: 'took too long' } } })
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'timeout', message: 'took too long' } } })
     await flushPromises()
     api.retryJob.mockResolvedValue(jobRecord({ id: 'job-2' }))
     const action = w.get('[data-testid="job-error-action"]')
@@ -200,13 +199,13 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     const text = () => w.get('[data-testid="job-job-1"] [data-testid="job-stage-text"]').text()
-    emit({ jobId: 'job-1', at: 1, stage: { kind: 'generating', elapsedMs: 12_000, polls: 3 } })
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'generating', elapsedMs: 12_000, polls: 3 } })
     await flushPromises()
     expect(text()).toMatch(/^Generating… 12 s \(3 checks\)$/)
-    emit({ jobId: 'job-1', at: 1, stage: { kind: 'downloading', image: 0, images: 2, receivedBytes: 460_800, totalBytes: null } })
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'downloading', image: 0, images: 2, receivedBytes: 460_800, totalBytes: null } })
     await flushPromises()
     expect(text()).toBe('Downloading 1/2 · 450.0 KB')
-    emit({ jobId: 'job-1', at: 1, stage: { kind: 'ingesting', image: 0, images: 1 } })
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'ingesting', image: 0, images: 1 } })
     await flushPromises()
     expect(text()).toBe('Saving')
     w.unmount()

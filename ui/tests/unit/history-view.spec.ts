@@ -118,7 +118,7 @@ describe('History', () => {
     const { wrapper } = await mountView()
     let answer: (r: typeof page1[0]) => void = () => {}
     api.getJob.mockReturnValueOnce(new Promise((resolve) => { answer = resolve }))
-    emit({ jobId: 'job-3', at: 1, stage: { kind: 'downloading', image: 0, images: 1, receivedBytes: 1, totalBytes: 2 } })
+    emit({ profileId: 'local', jobId: 'job-3', at: 1, stage: { kind: 'downloading', image: 0, images: 1, receivedBytes: 1, totalBytes: 2 } })
     await flushPromises()
     // Before the store has the record, the row follows the event alone.
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('DOWNLOADING')
@@ -126,7 +126,7 @@ describe('History', () => {
     await flushPromises()
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('DOWNLOADING')
     api.getJob.mockResolvedValue({ ...page1[0], status: 'COMPLETED', cost: 0.0125, durationMs: 5000 })
-    emit({ jobId: 'job-3', at: 1, stage: { kind: 'done', imageIds: [], cost: 0.0125, durationMs: 5000 } })
+    emit({ profileId: 'local', jobId: 'job-3', at: 1, stage: { kind: 'done', imageIds: [], cost: 0.0125, durationMs: 5000 } })
     await flushPromises()
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('COMPLETED')
     expect(wrapper.get('[data-id="job-3"]').text()).toContain('5.0 s')

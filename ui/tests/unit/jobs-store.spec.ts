@@ -26,7 +26,7 @@ import { useSettingsStore } from '@/stores/settings'
 
 let emit: (e: JobEvent) => void
 const unlisten = vi.fn()
-const event = (stage: JobStage, jobId = 'job-1'): JobEvent => ({ jobId, at: 1, stage })
+const event = (stage: JobStage, jobId = 'job-1', profileId = 'local'): JobEvent => ({ profileId, jobId, at: 1, stage })
 
 describe('jobs store', () => {
   beforeEach(() => {

@@ -6,21 +6,24 @@ import type { ApiKeyStatus, IntegrityReport, Settings } from '@/api'
 // Settings is tested over the src/api boundary: the Rust side is these mocks.
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
-  apiKeyStatus: vi.fn(),
-  setApiKey: vi.fn(),
-  clearApiKey: vi.fn(),
+  keyStatus: vi.fn(),
+  setKey: vi.fn(),
+  clearKey: vi.fn(),
   updateSettings: vi.fn(),
   libraryStats: vi.fn(),
   checkLibrary: vi.fn(),
   emptyTrash: vi.fn(),
   revealLibrary: vi.fn(),
+  accountsState: vi.fn(),
+  switchProfile: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
   return { ...real, api }
 })
 
-import { ApiError } from '@/api'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { ApiError, type AccountsState, type ProfileSummary } from '@/api'
 import { makeI18n } from '@/i18n'
 import { useAppStore } from '@/stores/app'
 import SettingsView from '@/views/SettingsView.vue'
@@ -34,18 +37,34 @@ const SETTINGS: Settings = {
   concurrency: 4,
   notifyWhenDone: true,
 }
-const NO_KEY: ApiKeyStatus = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const totals = { images: 42, imageBytes: 3 * 1024 * 1024, jobs: 36, completedJobs: 34, failedJobs: 2, totalCost: 1, avgDurationMs: 900, successRate: 0.94 }
 const report = (over: Partial<IntegrityReport> = {}): IntegrityReport => ({
   imagesChecked: 42, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false,
   rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0, ...over,
 })
 
+const LOCAL: ProfileSummary = {
+  id: 'local', kind: 'local', displayName: 'Local library', email: null, name: null, issuer: null, emailVerified: null, current: true,
+}
+const ADA: ProfileSummary = {
+  id: 'g-ada', kind: 'google', displayName: 'Ada Lovelace', email: 'ada@example.com', name: 'Ada Lovelace',
+  issuer: 'https://accounts.google.com', emailVerified: true, current: false,
+}
+const accountsState = (current: ProfileSummary): AccountsState => ({
+  current: { ...current, current: true },
+  profiles: [LOCAL, ADA].map((p) => ({ ...p, current: p.id === current.id })),
+  signInConfigured: true,
+  issuer: 'https://accounts.google.com',
+})
+
 async function mountSettings() {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useAppStore().info = { version: '1.2.3', profileId: 'local', libraryDir: '/lib/local', jobCount: 36 }
-  const wrapper = mount(SettingsView, { global: { plugins: [pinia, makeI18n()] }, attachTo: document.body })
+  useAppStore().info = { version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 36 }
+  const router = createRouter({ history: createMemoryHistory(), routes: ['/settings', '/login'].map((path) => ({ path, name: path.slice(1), component: { template: '<div />' } })) })
+  await router.push('/settings')
+  const wrapper = mount(SettingsView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return wrapper
 }
@@ -55,21 +74,22 @@ describe('settings view', () => {
   beforeEach(() => {
     for (const fn of Object.values(api)) fn.mockReset()
     api.getSettings.mockResolvedValue(structuredClone(SETTINGS))
-    api.apiKeyStatus.mockResolvedValue(NO_KEY)
+    api.keyStatus.mockResolvedValue(NO_KEY)
     api.updateSettings.mockImplementation(async (s: Settings) => s)
     api.libraryStats.mockResolvedValue({ totals, thisMonth: totals, perDay: [], perSize: [], activeJobs: 0, trashedImages: 3 })
+    api.accountsState.mockResolvedValue(accountsState(LOCAL))
   })
 
   it('says when no key is set, then saves a key through the core and shows it masked', async () => {
     const w = await mountSettings()
     expect(w.get(byId('api-key-status')).text()).toContain('Not set')
-    api.setApiKey.mockResolvedValue({ configured: true, masked: '••••••••1234', source: 'keychain', provider: 'nanobanana', keychainError: null })
+    api.setKey.mockResolvedValue({ purpose: 'nanoBananaKey', configured: true, masked: '••••••••1234', source: 'keychain', provider: 'nanobanana', keychainError: null })
 
     await w.get(byId('api-key-input')).setValue('  sk-secret-1234 ')
     await w.get(byId('api-key-save')).trigger('submit')
     await flushPromises()
 
-    expect(api.setApiKey).toHaveBeenCalledWith('sk-secret-1234')
+    expect(api.setKey).toHaveBeenCalledWith('nanoBananaKey', 'sk-secret-1234')
     const status = w.get(byId('api-key-status')).text()
     expect(status).toContain('••••••••1234')
     expect(status).toContain('keychain')
@@ -80,7 +100,7 @@ describe('settings view', () => {
 
   it('shows the typed message when the core refuses the key, and keeps what was typed', async () => {
     const w = await mountSettings()
-    api.setApiKey.mockRejectedValue(new ApiError({ kind: 'keychain', message: 'the OS keychain is locked' }))
+    api.setKey.mockRejectedValue(new ApiError({ kind: 'keychain', message: 'the OS keychain is locked' }))
 
     await w.get(byId('api-key-input')).setValue('sk-1')
     await w.get('form').trigger('submit')
@@ -93,7 +113,7 @@ describe('settings view', () => {
   })
 
   it('cannot save an empty key and cannot remove a key from the environment', async () => {
-    api.apiKeyStatus.mockResolvedValue({ configured: true, masked: '••••••••abcd', source: 'environment', provider: 'nanobanana', keychainError: null })
+    api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: true, masked: '••••••••abcd', source: 'environment', provider: 'nanobanana', keychainError: null })
     const w = await mountSettings()
     expect(w.get(byId('api-key-status')).text()).toContain('environment variable')
     expect(w.get(byId('api-key-save')).attributes('disabled')).toBeDefined()
@@ -102,7 +122,7 @@ describe('settings view', () => {
   })
 
   it('says why the keychain could not be read', async () => {
-    api.apiKeyStatus.mockResolvedValue({ ...NO_KEY, keychainError: 'secret service is locked' })
+    api.keyStatus.mockResolvedValue({ ...NO_KEY, keychainError: 'secret service is locked' })
     const w = await mountSettings()
     expect(w.get(byId('api-key-keychain-error')).text()).toContain('secret service is locked')
     expect(w.get(byId('api-key-status')).text()).toContain('Not set')
@@ -166,7 +186,7 @@ describe('settings view', () => {
 
   it('shows the library location, disk use and trash, and empties the trash only after confirming', async () => {
     const w = await mountSettings()
-    expect(w.get(byId('library-location')).text()).toBe('/lib/local')
+    expect(w.get(byId('library-location')).text()).toBe('/data')
     expect(w.get(byId('library-disk-use')).text()).toContain('3.0 MB')
     expect(w.get(byId('library-disk-use')).text()).toContain('42 images')
     expect(w.get(byId('trash-count')).text()).toBe('3 images in the trash')
@@ -205,11 +225,40 @@ describe('settings view', () => {
     w.unmount()
   })
 
-  it('offers honest placeholders for account and sync with no controls, and shows the version', async () => {
+  it('shows the open profile in the Account card, with a way to sign in and the other libraries', async () => {
     const w = await mountSettings()
     const account = w.get(byId('account-section'))
-    expect(account.text()).toContain('Google sign-in')
-    expect(account.findAll('button, input, select')).toHaveLength(0)
+    expect(account.get(byId('account-card-name')).text()).toBe('Local library')
+    expect(account.get(byId('account-card-kind')).attributes('data-kind')).toBe('local')
+    expect(account.get(byId('account-card-kind')).text()).toBe('Not signed in')
+    expect(account.get(byId('account-card-signin')).text()).toContain('Add another account')
+    expect(account.find(byId('account-card-signout')).exists()).toBe(false)
+    expect(account.find(byId('account-card-remove')).exists()).toBe(false)
+    const others = account.findAll(byId('account-card-other'))
+    expect(others.map((o) => o.attributes('data-id'))).toEqual(['g-ada'])
+    expect(others[0].text()).toContain('ada@example.com')
+    w.unmount()
+  })
+
+  it('shows a Google account with its email, provider and the actions of an account', async () => {
+    api.accountsState.mockResolvedValue(accountsState(ADA))
+    const w = await mountSettings()
+    const account = w.get(byId('account-section'))
+    expect(account.get(byId('account-card-name')).text()).toBe('Ada Lovelace')
+    expect(account.get(byId('account-card-kind')).text()).toBe('Google account')
+    expect(account.get(byId('account-card-email')).text()).toContain('ada@example.com')
+    expect(account.get(byId('account-card-email')).text()).toContain('verified')
+    expect(account.get(byId('account-card-issuer')).text()).toBe('accounts.google.com')
+    expect(account.find(byId('account-card-signout')).exists()).toBe(true)
+    expect(account.find(byId('account-card-remove')).exists()).toBe(true)
+    // The local library is listed to open, and can never be removed.
+    const local = account.get(`${byId('account-card-other')}[data-id="local"]`)
+    expect(local.find(byId('account-card-remove-other')).exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('offers an honest placeholder for sync with no controls, and shows the version', async () => {
+    const w = await mountSettings()
     expect(w.get(byId('sync-section')).text()).toContain('Cloudflare R2')
     expect(w.get(byId('sync-section')).findAll('button, input, select')).toHaveLength(0)
     expect(w.get(byId('core-version')).text()).toBe('1.2.3')

@@ -4,14 +4,16 @@ import { createPinia, setActivePinia } from 'pinia'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-const { appInfo, onJobProgress, listJobs } = vi.hoisted(() => ({
+const { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged } = vi.hoisted(() => ({
   appInfo: vi.fn(),
   onJobProgress: vi.fn(async () => () => {}),
   listJobs: vi.fn(async () => ({ items: [], nextCursor: null })),
+  accountsState: vi.fn(),
+  onProfileChanged: vi.fn(async () => () => {}),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
-  return { ...real, api: { appInfo, onJobProgress, listJobs } }
+  return { ...real, api: { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged } }
 })
 // The Dashboard belongs to another part of the UI; Home only has to render it.
 vi.mock('@/views/DashboardView.vue', () => ({
@@ -20,6 +22,8 @@ vi.mock('@/views/DashboardView.vue', () => ({
 
 import { makeI18n } from '@/i18n'
 import { routes } from '@/router'
+import type { ProfileSummary } from '@/api'
+import { useAccountsStore } from '@/stores/accounts'
 import { useAppStore } from '@/stores/app'
 import App from '@/App.vue'
 import HomeView from '@/views/HomeView.vue'
@@ -32,7 +36,12 @@ function testRouter() {
   return createRouter({ history: createMemoryHistory(), routes: light as typeof routes })
 }
 
-const info = (jobCount: number) => ({ version: '1.2.3', profileId: 'local', libraryDir: '/lib', jobCount })
+const info = (jobCount: number) => ({ version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount })
+const LOCAL: ProfileSummary = { id: 'local', kind: 'local', displayName: 'Local library', email: null, name: null, issuer: null, emailVerified: null, current: true }
+const ADA: ProfileSummary = { id: 'g-ada', kind: 'google', displayName: 'Ada Lovelace', email: 'ada@example.com', name: 'Ada Lovelace', issuer: 'https://accounts.google.com', emailVerified: true, current: true }
+const accounts = (current: ProfileSummary) => ({
+  current, profiles: [current], signInConfigured: true, issuer: 'https://accounts.google.com',
+})
 
 describe('home', () => {
   beforeEach(() => {
@@ -40,12 +49,13 @@ describe('home', () => {
     appInfo.mockReset()
   })
 
-  async function mountHome(jobCount: number) {
+  async function mountHome(jobCount: number, current: ProfileSummary = LOCAL) {
     const router = testRouter()
     await router.push('/')
     const pinia = createPinia()
     setActivePinia(pinia)
     useAppStore().info = info(jobCount)
+    useAccountsStore().state = accounts(current)
     const wrapper = mount(HomeView, { global: { plugins: [pinia, router, makeI18n()] } })
     return { wrapper, router }
   }
@@ -55,6 +65,8 @@ describe('home', () => {
     expect(wrapper.find('[data-testid="welcome"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="dashboard-stub"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('Demo mode')
+    // Signing in is offered, never required.
+    expect(wrapper.get('[data-testid="home-account"]').text()).toContain('Have a Google account?')
     await wrapper.get('[data-testid="cta-first-image"]').trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/generator')
@@ -65,10 +77,28 @@ describe('home', () => {
     expect(wrapper.find('[data-testid="dashboard-stub"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="welcome"]').exists()).toBe(false)
   })
+
+  it('the welcome’s Sign in opens the Login view, coming back Home', async () => {
+    const { wrapper, router } = await mountHome(0)
+    await wrapper.get('[data-testid="home-signin"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(router.currentRoute.value.query.from).toBe('/')
+  })
+
+  it('says whose library an account’s empty Home is, with no sign-in offer', async () => {
+    const { wrapper } = await mountHome(0, ADA)
+    expect(wrapper.get('[data-testid="home-account"]').text()).toContain('This is Ada Lovelace’s library on this device.')
+    expect(wrapper.find('[data-testid="home-signin"]').exists()).toBe(false)
+  })
 })
 
 describe('app shell', () => {
-  beforeEach(() => appInfo.mockReset())
+  beforeEach(() => {
+    appInfo.mockReset()
+    accountsState.mockReset()
+    accountsState.mockResolvedValue(accounts(LOCAL))
+  })
 
   it('lists every destination, shows the version and titles the document from the route', async () => {
     appInfo.mockResolvedValue(info(3))
@@ -83,6 +113,10 @@ describe('app shell', () => {
     }
     expect(wrapper.get('[data-testid="app-version"]').text()).toBe('v1.2.3')
     expect(document.title).toBe('Nanoforge')
+    // The Login view is reached from the account button, not listed with the destinations.
+    expect(wrapper.find('[data-testid="nav-login"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="account-name"]').text()).toBe('Local library')
+    expect(onProfileChanged).toHaveBeenCalledTimes(1)
 
     await router.push('/gallery')
     await flushPromises()

@@ -11,7 +11,7 @@ const api = vi.hoisted(() => ({
   listImages: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
-  apiKeyStatus: vi.fn(),
+  keyStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -22,8 +22,8 @@ import { ApiError } from '@/api'
 import { useStatsStore, RECENT_LIMIT } from '@/stores/stats'
 import { useSettingsStore } from '@/stores/settings'
 
-const NO_KEY: ApiKeyStatus = { configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
-const KEY: ApiKeyStatus = { configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
+const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+const KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
 
 let emitJob: (e: JobEvent) => void
 let unlisten: ReturnType<typeof vi.fn>
@@ -36,7 +36,7 @@ describe('stats store', () => {
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 12.5 })
     api.listImages.mockResolvedValue({ items: [imageRecord(1), imageRecord(2)], nextCursor: null })
     api.getSettings.mockResolvedValue({})
-    api.apiKeyStatus.mockResolvedValue(NO_KEY)
+    api.keyStatus.mockResolvedValue(NO_KEY)
     unlisten = vi.fn()
     api.onJobProgress.mockImplementation(async (cb: (e: JobEvent) => void) => { emitJob = cb; return unlisten })
   })
@@ -66,10 +66,10 @@ describe('stats store', () => {
   })
 
   it('loads the key status first when nobody has yet', async () => {
-    api.apiKeyStatus.mockResolvedValue(KEY)
+    api.keyStatus.mockResolvedValue(KEY)
     const store = useStatsStore()
     await store.load()
-    expect(api.apiKeyStatus).toHaveBeenCalled()
+    expect(api.keyStatus).toHaveBeenCalled()
     expect(api.credits).toHaveBeenCalledTimes(1)
   })
 
@@ -121,19 +121,19 @@ describe('stats store', () => {
     await flushPromises()
     api.libraryStats.mockClear(); api.listImages.mockClear(); api.credits.mockClear()
 
-    emitJob({ jobId: 'j1', at: 1, stage: { kind: 'generating', elapsedMs: 100, polls: 1 } })
+    emitJob({ profileId: 'local', jobId: 'j1', at: 1, stage: { kind: 'generating', elapsedMs: 100, polls: 1 } })
     await flushPromises()
     expect(api.libraryStats).not.toHaveBeenCalled()
 
     api.libraryStats.mockResolvedValue(libraryStats({ activeJobs: 0 }))
-    emitJob({ jobId: 'j1', at: 2, stage: { kind: 'done', imageIds: ['x'], cost: 0.0125, durationMs: 1000 } })
+    emitJob({ profileId: 'local', jobId: 'j1', at: 2, stage: { kind: 'done', imageIds: ['x'], cost: 0.0125, durationMs: 1000 } })
     await flushPromises()
     expect(api.libraryStats).toHaveBeenCalledTimes(1)
     expect(api.listImages).toHaveBeenCalledTimes(1)
     expect(api.credits).toHaveBeenCalledTimes(1)
     expect(store.stats?.activeJobs).toBe(0)
 
-    emitJob({ jobId: 'j2', at: 3, stage: { kind: 'failed', error: { kind: 'timeout', message: 'slow' } } })
+    emitJob({ profileId: 'local', jobId: 'j2', at: 3, stage: { kind: 'failed', error: { kind: 'timeout', message: 'slow' } } })
     await flushPromises()
     expect(api.libraryStats).toHaveBeenCalledTimes(2)
   })
@@ -144,7 +144,7 @@ describe('stats store', () => {
     await store.load()
     await flushPromises()
     api.libraryStats.mockClear()
-    for (let i = 0; i < 5; i++) emitJob({ jobId: `j${i}`, at: i, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
+    for (let i = 0; i < 5; i++) emitJob({ profileId: 'local', jobId: `j${i}`, at: i, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
     await flushPromises()
     expect(api.libraryStats).toHaveBeenCalledTimes(2)
   })

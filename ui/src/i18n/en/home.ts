@@ -20,6 +20,11 @@ export default {
     },
   },
   loadError: 'Could not reach the Nanoforge core: {error}',
+  account: {
+    signIn: 'Sign in',
+    offer: 'Have a Google account? Signing in keeps a separate library for it on this device (optional).',
+    whose: 'This is {name}’s library on this device.',
+  },
   // Strings of the app shell (navigation, skip link, theme toggle).
   shell: {
     mainNav: 'Main',

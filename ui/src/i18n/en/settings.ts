@@ -1,6 +1,6 @@
 export default {
   title: 'Settings',
-  lead: 'Your API key, generation defaults, prices and the library on this device.',
+  lead: 'Your account, API key, generation defaults, prices and the library on this device.',
   loadError: 'Could not load settings: {error}',
   apiKey: {
     title: 'Nano Banana API key',
@@ -20,7 +20,7 @@ export default {
     clearing: 'Removing…',
     saved: 'Key saved. Generating now uses Nano Banana.',
     cleared: 'Key removed. Generating uses the offline demo.',
-    keychainNote: 'The key is kept in your operating system’s keychain, never in the library folder.',
+    keychainNote: 'The key is kept in your operating system’s keychain for the open library only, never in the library folder.',
     getKey: 'No key yet? Get one at',
     getKeySite: 'nanobananaapi.ai',
     envNote: 'An environment variable key cannot be removed here; unset it and restart Nanoforge.',
@@ -60,7 +60,8 @@ export default {
   library: {
     title: 'Library',
     subtitle: 'Every image and its settings, stored in a folder on this device.',
-    location: 'Location',
+    location: 'Data folder',
+    locationHint: 'Each profile on this device keeps its library in its own folder in here.',
     reveal: 'Show in folder',
     diskUse: 'Disk use',
     diskUseValue: '{bytes} · {count} images',
@@ -83,12 +84,6 @@ export default {
     repaired: 'Repaired: {rows} records removed, {files} files removed, {thumbs} thumbnails rebuilt.',
     repairHint: 'Repair removes records whose original is gone, deletes stray files and rebuilds thumbnails.',
     statsError: 'Could not read library stats: {error}',
-  },
-  account: {
-    title: 'Account',
-    body: 'Google sign-in arrives in a later version: one library per account. For now Nanoforge uses a local profile on this device.',
-    badge: 'Coming later',
-    profile: 'Current profile',
   },
   sync: {
     title: 'Sync',

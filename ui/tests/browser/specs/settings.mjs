@@ -1,4 +1,5 @@
-// Settings at both widths: API key round trip (masked status), price edit + save confirmation, theme switch.
+// Settings at both widths: the account, API key round trip (masked status), price edit + save confirmation,
+// theme switch.
 import assert from 'node:assert/strict'
 
 export default async function ({ check, widths, openPage, shot: fullShot, noHorizontalOverflow }) {
@@ -12,13 +13,14 @@ export default async function ({ check, widths, openPage, shot: fullShot, noHori
       await status.waitFor({ timeout: 10_000 })
       assert.match(await status.textContent(), /Not set/)
       await page.getByTestId('library-disk-use').filter({ hasText: 'images' }).waitFor({ timeout: 5_000 })
-      assert.match(await page.getByTestId('library-location').textContent(), /\/mock\/profiles\/local/)
+      assert.match(await page.getByTestId('library-location').textContent(), /\/mock\/nanoforge/)
       assert.match(await page.getByTestId('trash-count').textContent(), /in the trash/)
       assert.equal((await page.getByTestId('core-version').textContent()).trim(), '0.0.0-mock')
-      assert.match(await page.getByTestId('account-section').textContent(), /Google sign-in/)
+      await page.locator('[data-testid="account-card-kind"][data-kind="local"]').waitFor({ timeout: 5_000 })
+      assert.match(await page.getByTestId('account-card-signin').textContent(), /Sign in with Google/)
       assert.match(await page.getByTestId('sync-section').textContent(), /Cloudflare R2/)
-      assert.equal(await page.getByTestId('account-section').locator('button, input, select').count(), 0,
-        'the account placeholder must not offer fake controls')
+      assert.equal(await page.getByTestId('sync-section').locator('button, input, select').count(), 0,
+        'the sync placeholder must not offer fake controls')
       assert.ok(await noHorizontalOverflow(page), 'page scrolls horizontally')
       await shot(page, `settings-${label}`)
     })
