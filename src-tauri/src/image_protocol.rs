@@ -34,7 +34,12 @@ pub fn handle<R: Runtime>(
 
 /// The response for a request path (`/<profile>/<kind>/<id>`); public for the shell's tests.
 pub async fn serve(core: &AppCore, path: &str) -> Response<Vec<u8>> {
-    let mut parts = path.trim_start_matches('/').split('/');
+    let decoded: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|part| percent_decode(part))
+        .collect();
+    let mut parts = decoded.iter().map(String::as_str);
     let (Some(profile), Some(kind), Some(id), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -67,4 +72,11 @@ fn status(code: StatusCode) -> Response<Vec<u8>> {
     let mut response = Response::new(Vec::new());
     *response.status_mut() = code;
     response
+}
+
+/// One path segment, percent-decoded (the page encodes ids it does not control).
+fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }

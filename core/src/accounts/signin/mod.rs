@@ -148,7 +148,8 @@ pub enum SignInError {
 impl SignInError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            SignInError::NotConfigured | SignInError::Config(_) => ErrorKind::SignInNotConfigured,
+            SignInError::NotConfigured => ErrorKind::SignInNotConfigured,
+            SignInError::Config(_) => ErrorKind::Config,
             SignInError::Offline { .. } => ErrorKind::Network,
             SignInError::TimedOut(_) => ErrorKind::Timeout,
             SignInError::Cancelled => ErrorKind::Cancelled,
