@@ -75,7 +75,7 @@ async fn main() -> ExitCode {
         .try_init();
     // Bad generation input is refused before the library is even opened.
     if let Command::Generate(args) = &cli.command
-        && let Err(e) = generate::parse_request(args)
+        && let Err(e) = generate::parse_request(args, None)
     {
         return fail(&Failure::from(e));
     }
@@ -136,7 +136,11 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Cancel { id } => Ok(commands::cancel(core, &id).await?),
         Command::Credits { json } => Ok(commands::credits(core, json).await?),
         Command::Stats { json } => Ok(commands::stats(core, json).await?),
-        Command::Export { ids, out } => Ok(commands::export(core, &ids, &out).await?),
+        Command::Export {
+            ids,
+            out,
+            include_trashed,
+        } => Ok(commands::export(core, &ids, &out, include_trashed).await?),
         Command::Info { json } => Ok(commands::info(core, json).await?),
         Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(core, count).await?),
     }

@@ -79,6 +79,11 @@ pub enum ErrorKind {
     Interrupted,
     Cancelled,
     OverBudget,
+    ModelNotFound,
+    QuotaExhausted,
+    PromptBlocked,
+    OutputBlocked,
+    NoImage,
     // Accounts.
     SignInNotConfigured,
     SignInDenied,

@@ -4,6 +4,7 @@
 //! on the mock runtime (`tests/shell.rs`).
 
 mod commands;
+mod dialogs;
 mod events;
 mod image_protocol;
 mod lifecycle;
@@ -37,13 +38,15 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::trash_images,
             library::restore_images,
             library::empty_trash,
-            library::export_images,
+            library::export_images::<tauri::Wry>,
             library::check_library,
-            library::save_image_as,
+            library::save_image_as::<tauri::Wry>,
             library::read_image_metadata,
             files::copy_image::<tauri::Wry>,
             files::open_image::<tauri::Wry>,
             files::reveal_in_folder::<tauri::Wry>,
+            files::pick_input_images::<tauri::Wry>,
+            files::add_input_image,
             settings::get_settings,
             settings::update_settings,
             settings::key_status,
@@ -55,6 +58,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::rerun_job,
             generation::budget_status,
             generation::catalog,
+            generation::available_providers,
             generation::credits,
         ])
         .events(collect_events![events::JobProgress, events::ProfileChanged])

@@ -44,11 +44,18 @@ export const commands = {
 	restoreImages: (ids: string[]) => typedError<number, AppError>(__TAURI_INVOKE("restore_images", { ids })),
 	/**  Deletes trashed images and their files for good; returns how many were removed. */
 	emptyTrash: () => typedError<number, AppError>(__TAURI_INVOKE("empty_trash")),
-	/**  Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds. */
-	exportImages: (ids: string[], outPath: string) => typedError<number, AppError>(__TAURI_INVOKE("export_images", { ids, outPath })),
+	/**
+	 *  Asks where to save a zip (native dialog) and writes the originals plus metadata.json and
+	 *  metadata.csv into it; returns how many images it holds, or null when the user cancels. Trashed
+	 *  images go in only with `include_trashed` (the Trash view's export).
+	 */
+	exportImages: (ids: string[], includeTrashed: boolean) => typedError<number | null, AppError>(__TAURI_INVOKE("export_images", { ids, includeTrashed })),
 	checkLibrary: (repair: boolean) => typedError<IntegrityReport, AppError>(__TAURI_INVOKE("check_library", { repair })),
-	/**  Copies an image's original to a file the user picked. */
-	saveImageAs: (id: string, dest: string) => typedError<null, AppError>(__TAURI_INVOKE("save_image_as", { id, dest })),
+	/**
+	 *  Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
+	 *  there; false when the user cancels.
+	 */
+	saveImageAs: (id: string, fileName: string) => typedError<boolean, AppError>(__TAURI_INVOKE("save_image_as", { id, fileName })),
 	/**  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI). */
 	readImageMetadata: (bytes: number[]) => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata", { bytes })),
 	/**  Puts an image's pixels on the clipboard (paste into any app). */
@@ -57,6 +64,13 @@ export const commands = {
 	openImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("open_image", { id })),
 	/**  Shows an image's original (or, with no id, the library folder) in the file manager. */
 	revealInFolder: (id: string | null) => typedError<null, AppError>(__TAURI_INVOKE("reveal_in_folder", { id })),
+	/**
+	 *  Lets the user pick input images (image-to-image) in the native dialog and keeps them as
+	 *  inputs of the open library; none when the dialog is cancelled.
+	 */
+	pickInputImages: () => typedError<ImageRecord_Serialize[], AppError>(__TAURI_INVOKE("pick_input_images")),
+	/**  Keeps the bytes of an image file dropped on the page as an input. */
+	addInputImage: (bytes: number[]) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image", { bytes })),
 	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
 	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("update_settings", { settings })),
@@ -80,6 +94,8 @@ export const commands = {
 	 *  rules for the page.
 	 */
 	catalog: () => __TAURI_INVOKE<ModelInfo_Serialize[]>("catalog"),
+	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
+	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
 };
 
@@ -244,7 +260,7 @@ export type DayStats = {
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -298,8 +314,13 @@ export type GenerationRequest_Deserialize = {
 	/**  1–4 images. */
 	count?: number,
 	watermark?: string | null,
-	/**  Public http(s) URLs of input images; empty for text-to-image. */
+	/**  Public http(s) URLs of input images. */
 	imageUrls?: string[],
+	/**
+	 *  Library images given as inputs (local files are imported as input images first). Gemini
+	 *  sends them inline; Nano Banana needs sync to hand the service a presigned URL.
+	 */
+	inputImages?: string[],
 	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.
@@ -317,14 +338,29 @@ export type GenerationRequest_Serialize = {
 	/**  1–4 images. */
 	count: number,
 	watermark: string | null,
-	/**  Public http(s) URLs of input images; empty for text-to-image. */
+	/**  Public http(s) URLs of input images. */
 	imageUrls: string[],
+	/**
+	 *  Library images given as inputs (local files are imported as input images first). Gemini
+	 *  sends them inline; Nano Banana needs sync to hand the service a presigned URL.
+	 */
+	inputImages: string[],
 	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.
 	 */
 	seed: number | null,
 };
+
+/**  What an image in the library is. */
+export type ImageKind = 
+/**  Made by a provider: shown in the gallery and counted in the statistics. */
+"generated" | 
+/**
+ *  A local file a person gave as input for image-to-image (kept as a blob, not shown in the
+ *  gallery).
+ */
+"input";
 
 export type ImagePage = ImagePage_Serialize | ImagePage_Deserialize;
 
@@ -378,6 +414,7 @@ export type ImageRecord = ImageRecord_Serialize | ImageRecord_Deserialize;
 /**  An image as the gallery shows it, with the prompt and model of its job. */
 export type ImageRecord_Deserialize = {
 	id: string,
+	kind: ImageKind,
 	jobId?: string | null,
 	position: number,
 	sha256: string,
@@ -402,6 +439,7 @@ export type ImageRecord_Deserialize = {
 /**  An image as the gallery shows it, with the prompt and model of its job. */
 export type ImageRecord_Serialize = {
 	id: string,
+	kind: ImageKind,
 	jobId: string | null,
 	position: number,
 	sha256: string,
@@ -559,6 +597,8 @@ export type JobRecord_Deserialize = {
 	numImages: number,
 	watermark?: string | null,
 	inputImageUrls: string[],
+	/**  Library images sent as inputs (local files are kept as input images). */
+	inputImageIds: string[],
 	seed?: number | null,
 	remoteTaskId?: string | null,
 	responseData?: string | null,
@@ -602,6 +642,8 @@ export type JobRecord_Serialize = {
 	numImages: number,
 	watermark: string | null,
 	inputImageUrls: string[],
+	/**  Library images sent as inputs (local files are kept as input images). */
+	inputImageIds: string[],
 	seed: number | null,
 	remoteTaskId: string | null,
 	responseData: string | null,
@@ -750,6 +792,14 @@ export type Model =
 "nano-banana-2" | 
 /**  Nano Banana Pro (Gemini 3 Pro Image) at nanobananaapi.ai. */
 "nano-banana-pro" | 
+/**  Gemini 3.1 Flash Image (Nano Banana 2) on Google's API: 512 px to 4K. */
+"gemini-3.1-flash-image" | 
+/**  Gemini 3 Pro Image (Nano Banana Pro) on Google's API. */
+"gemini-3-pro-image" | 
+/**  Gemini 2.5 Flash Image (the original Nano Banana) on Google's API. */
+"gemini-2.5-flash-image" | 
+/**  Gemini 3.1 Flash-Lite Image on Google's API: 1K only, the cheapest. */
+"gemini-3.1-flash-lite-image" | 
 /**  The offline demo: procedural pictures, no network, no cost. */
 "demo";
 
@@ -806,8 +856,11 @@ export type ModelInfo_Serialize = {
 export type PriceBasis = 
 /**  A flat price per image and size (the reseller; estimates). */
 { kind: "perImage" } | 
-/**  Google's per-token price of image output; the job's real cost comes from its usage. */
-{ kind: "perOutputToken"; usdPerMillion: number | null } | 
+/**
+ *  Google's per-token prices; a job's real cost comes from its usage (image output tokens,
+ *  text and thinking at the text rate, and the prompt).
+ */
+{ kind: "perOutputToken"; imageUsdPerMillion: number | null; textUsdPerMillion: number | null; inputUsdPerMillion: number | null } | 
 /**  Nothing (the demo). */
 { kind: "free" };
 
@@ -861,7 +914,9 @@ export type ProfileSummary_Serialize = {
 };
 
 /**  Who generates: the reseller, Google's own API, or the offline demo. */
-export type ProviderKind = "nanobanana" | "demo";
+export type ProviderKind = "nanobanana" | 
+/**  Google's own Gemini API (an AI Studio key). */
+"gemini" | "demo";
 
 /**  Settings recovered from an image, to fill in the generation form. */
 export type RecalledSettings = RecalledSettings_Serialize | RecalledSettings_Deserialize;

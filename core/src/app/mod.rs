@@ -5,6 +5,7 @@
 //! open; switching profiles swaps the session whole.
 
 mod accounts;
+mod inputs;
 mod session;
 mod settings;
 
@@ -206,6 +207,11 @@ impl AppCore {
     /// Nano Banana when an API key is known, else the offline demo provider.
     pub async fn default_provider(&self) -> Result<ProviderKind> {
         self.session().queue().default_provider().await
+    }
+
+    /// Providers that can generate for the open profile (those with a key, and the demo).
+    pub async fn available_providers(&self) -> Result<Vec<ProviderKind>> {
+        self.session().queue().available_providers().await
     }
 
     /// Stops driving jobs and releases their leases, so another process can resume them at once.

@@ -35,6 +35,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
@@ -43,8 +44,8 @@ pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
-    Cursor, GalleryView, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage, JobQuery,
-    JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, GalleryView, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage,
+    JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub(crate) use store::sync_dir;

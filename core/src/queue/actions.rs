@@ -68,6 +68,18 @@ impl Queue {
         }
         request.validate()?;
         providers.get(kind)?;
+        if kind == ProviderKind::NanoBanana && !request.input_images.is_empty() {
+            return Err(crate::providers::local_inputs_need_sync().into());
+        }
+        if kind == ProviderKind::Gemini && !request.image_urls.is_empty() {
+            // Gemini takes files, not arbitrary URLs: fetch them first (AppCore::import_input_url).
+            return Err(CoreError::InvalidInput(
+                "Gemini takes input images as files: import the URL as an input image first".into(),
+            ));
+        }
+        for id in &request.input_images {
+            self.shared.library.get_image(id).await?;
+        }
         let prices = lock(&self.shared.money).prices.clone();
         let estimate = prices.estimate(request.model, request.size, u32::from(request.count));
         self.shared

@@ -250,6 +250,7 @@ fn ingest_options(job: &JobRecord) -> IngestOptions {
     IngestOptions {
         max_long_side: None,
         metadata: Some(EmbeddedMetadata::from_job(job)),
+        ..IngestOptions::default()
     }
 }
 
