@@ -12,6 +12,7 @@ pub mod providers;
 pub mod queue;
 pub mod secrets;
 pub mod settings;
+mod tls;
 
 pub use app::{AppCore, AppInfo};
 pub use app_settings::ApiKeyStatus;

@@ -81,7 +81,7 @@ impl NanoBananaClient {
                 "the Nano Banana address '{base}' is not an http(s) URL"
             )));
         }
-        let http = reqwest::Client::builder()
+        let http = crate::tls::with_trust_roots(reqwest::Client::builder())
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .user_agent(concat!("Nanoforge/", env!("CARGO_PKG_VERSION")))
