@@ -5,6 +5,7 @@
 # empty home folder (window shows Home, library folder created), runs the installed
 # `nanoforge info --json`, then purges the package, also when a step failed.
 set -euo pipefail
+deb=${1:+$(realpath "$1")}
 cd "$(dirname "$0")"
 here=$PWD
 root=$(cd ../.. && pwd)
@@ -19,7 +20,6 @@ done
 step "npm and crate versions of Tauri agree"
 node tauri-versions.mjs
 
-deb=${1:-}
 if [ -z "$deb" ]; then
   for bin in nanoforge-app nanoforge; do
     [ -x "$root/target/debug/$bin" ] || { echo "package: target/debug/$bin not built (make e2e builds it)" >&2; exit 1; }
