@@ -35,7 +35,7 @@ pub fn api_client(
             attempt.stop()
         }
     });
-    reqwest::Client::builder()
+    crate::tls::with_trust_roots(reqwest::Client::builder())
         .connect_timeout(connect_timeout)
         .read_timeout(read_timeout)
         .redirect(same_host)
@@ -51,7 +51,7 @@ pub fn files_client(
     connect_timeout: std::time::Duration,
     read_timeout: std::time::Duration,
 ) -> Result<reqwest::Client, super::ProviderError> {
-    reqwest::Client::builder()
+    crate::tls::with_trust_roots(reqwest::Client::builder())
         .connect_timeout(connect_timeout)
         .read_timeout(read_timeout)
         .redirect(reqwest::redirect::Policy::limited(5))
