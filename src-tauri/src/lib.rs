@@ -3,6 +3,7 @@
 //! into the core. Everything but [`run`] is generic over Tauri's runtime, so the shell is tested
 //! on the mock runtime (`tests/shell.rs`).
 
+mod command_names;
 mod commands;
 mod dialogs;
 mod events;
@@ -12,6 +13,7 @@ mod lifecycle;
 use tauri::{Manager, Runtime};
 use tauri_specta::{Builder, collect_commands, collect_events};
 
+pub use command_names::APP_COMMANDS;
 pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
@@ -47,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             files::reveal_in_folder::<tauri::Wry>,
             files::pick_input_images::<tauri::Wry>,
             files::add_input_image,
+            files::open_logs_folder::<tauri::Wry>,
             settings::get_settings,
             settings::update_settings,
             settings::key_status,

@@ -40,9 +40,13 @@ fn no_command_takes_a_path_from_the_page() {
         .expect("bindings export");
     let ts = std::fs::read_to_string(&path).expect("bindings written");
     let mut offenders = Vec::new();
-    for line in ts.lines().filter(|l| l.contains("__TAURI_INVOKE(\"")) {
+    for line in ts
+        .lines()
+        .skip_while(|l| !l.contains("export const commands"))
+    {
         let Some((name, rest)) = line
-            .split_once("__TAURI_INVOKE(\"")
+            .split_once("__TAURI_INVOKE")
+            .and_then(|(_, r)| r.split_once("(\""))
             .and_then(|(_, r)| r.split_once('"'))
         else {
             continue;

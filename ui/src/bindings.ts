@@ -71,6 +71,8 @@ export const commands = {
 	pickInputImages: () => typedError<ImageRecord_Serialize[], AppError>(__TAURI_INVOKE("pick_input_images")),
 	/**  Keeps the bytes of an image file dropped on the page as an input. */
 	addInputImage: (bytes: number[]) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image", { bytes })),
+	/**  Opens the folder of the app's log files (Settings → About), for a bug report. */
+	openLogsFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_logs_folder")),
 	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
 	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("update_settings", { settings })),

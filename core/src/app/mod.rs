@@ -132,6 +132,13 @@ impl AppCore {
         self.session().library().clone()
     }
 
+    /// The folder of the app's log files (made if missing), for "Open logs folder".
+    pub fn logs_dir(&self) -> Result<std::path::PathBuf> {
+        let dir = crate::logging::log_dir(&self.config().data_dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
     pub fn config(&self) -> &CoreConfig {
         &self.inner.config
     }

@@ -85,3 +85,15 @@ pub async fn add_input_image(
 ) -> Result<ImageRecord, AppError> {
     Ok(core.import_input_bytes(bytes).await?)
 }
+
+/// Opens the folder of the app's log files (Settings → About), for a bug report.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_logs_folder<R: Runtime>(
+    app: AppHandle<R>,
+    core: State<'_, AppCore>,
+) -> Result<(), AppError> {
+    app.opener()
+        .open_path(core.logs_dir()?.to_string_lossy(), None::<&str>)
+        .map_err(|e| desktop_error("the logs folder could not be opened", e))
+}
