@@ -18,6 +18,7 @@ pub mod logging;
 pub mod providers;
 pub mod queue;
 pub mod settings;
+pub mod sync;
 mod tls;
 
 use std::sync::{Mutex, MutexGuard};

@@ -8,6 +8,7 @@ mod accounts;
 mod inputs;
 mod session;
 mod settings;
+mod sync;
 
 use std::sync::{Arc, RwLock};
 
@@ -17,6 +18,7 @@ use tokio::sync::{broadcast, watch};
 pub use accounts::{AccountsState, ProfileSummary};
 pub use session::Session;
 pub use settings::ApiKeyStatus;
+pub use sync::{INPUT_URL_TTL, SyncEvent};
 
 use crate::accounts::{IdentityProvider, Profile, ProfileRegistry, SecretStore, Secrets};
 use crate::library::JobRecord;
@@ -52,6 +54,7 @@ struct Inner {
     profile_tx: watch::Sender<ProfileSummary>,
     sign_in: tokio::sync::Mutex<Option<accounts::SignInSlot>>,
     identity: tokio::sync::OnceCell<IdentityProvider>,
+    sync_events: broadcast::Sender<sync::SyncEvent>,
 }
 
 /// What the shell shows about the running core.
@@ -115,6 +118,7 @@ impl AppCore {
                 profile_tx,
                 sign_in: tokio::sync::Mutex::new(None),
                 identity: tokio::sync::OnceCell::new(),
+                sync_events: broadcast::channel(EVENT_BUFFER).0,
             }),
         };
         core.after_open();

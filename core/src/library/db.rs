@@ -92,7 +92,7 @@ pub(super) async fn ensure_profile(pool: &SqlitePool, profile: &Profile) -> Resu
 /// A write transaction that takes SQLite's write lock up front. Steps that check the file system
 /// and then commit rows (ingest, purge, repair) run inside one, so they serialise with each other
 /// across processes and never interleave a check with another process's commit.
-pub(super) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+pub(crate) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 

@@ -17,7 +17,7 @@ macro_rules! job_columns {
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
          created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms, \
-         input_image_ids"
+         input_image_ids, origin_device"
     };
 }
 
@@ -54,6 +54,7 @@ struct JobRow {
     submitted_at: Option<i64>,
     queue_ms: Option<i64>,
     input_image_ids: Option<String>,
+    origin_device: Option<String>,
 }
 
 impl JobRow {
@@ -112,6 +113,7 @@ impl JobRow {
             created_at: ms_to_f64(self.created_at),
             updated_at: ms_to_f64(self.updated_at),
             completed_at: self.completed_at.map(ms_to_f64),
+            origin_device: self.origin_device,
         })
     }
 }
@@ -223,6 +225,7 @@ impl Library {
             job_columns!(),
             " FROM jobs WHERE profile_id = ?
                AND status IN ('PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING', 'RECOVERABLE')
+               AND origin_device IS NULL
              ORDER BY created_at, id"
         ))
         .bind(&self.profile_id)

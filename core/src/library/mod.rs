@@ -48,7 +48,9 @@ pub use types::{
     JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
-pub(crate) use store::sync_dir;
+pub(crate) use db::begin_immediate;
+pub(crate) use store::{original_rel, sync_dir, thumb_rel};
+pub(crate) use trash::{FileSet, Reach, delete_image_rows};
 
 pub const DATABASE_FILE: &str = "library.sqlite";
 

@@ -12,7 +12,7 @@ use crate::Result;
 
 /// Files of one stored original: every path that goes away with its last row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
-pub(super) struct FileSet {
+pub(crate) struct FileSet {
     pub sha256: String,
     pub path: String,
     pub thumb_path: Option<String>,
@@ -30,18 +30,20 @@ impl Library {
                 .fetch_all(&mut *tx)
                 .await?;
         let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
-        let files = delete_image_rows(&mut tx, &ids).await?;
+        let files = delete_forever(&mut tx, &ids).await?;
         tx.commit().await?;
-        self.remove_unreferenced_files(files).await?;
+        self.remove_unreferenced_files(files, Reach::Everywhere)
+            .await?;
         Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
     }
 
     /// Deletes the files of `candidates` that no row references any more. Runs under the write
     /// lock so an ingest of the same bytes in another process either commits its row first (and
     /// the file stays) or finds the file gone and writes it again before committing.
-    pub(super) async fn remove_unreferenced_files(
+    pub(crate) async fn remove_unreferenced_files(
         &self,
         candidates: BTreeSet<FileSet>,
+        reach: Reach,
     ) -> Result<u32> {
         if candidates.is_empty() {
             return Ok(0);
@@ -55,6 +57,7 @@ impl Library {
                     .fetch_optional(&mut *tx)
                     .await?;
             if used.is_none() {
+                crate::sync::files_gone(&mut tx, &set, reach == Reach::Everywhere).await?;
                 doomed.push(set);
             }
         }
@@ -79,9 +82,27 @@ impl Library {
     }
 }
 
+/// Whether a deletion is this device's own (repair, or a delete that arrived by sync) or a
+/// delete-forever made here, which also removes the files from the sync bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    ThisDevice,
+    Everywhere,
+}
+
+/// Deletes images for good on every device: their tombstones and purge operations for sync, then
+/// the rows (see [`delete_image_rows`]), in the caller's transaction.
+pub(super) async fn delete_forever(
+    conn: &mut SqliteConnection,
+    ids: &[String],
+) -> Result<BTreeSet<FileSet>> {
+    crate::sync::record_purges(conn, ids).await?;
+    delete_image_rows(conn, ids).await
+}
+
 /// Deletes image rows and points their jobs at another remaining image (or none). Returns the
 /// file sets those rows used, for [`Library::remove_unreferenced_files`] after the commit.
-pub(super) async fn delete_image_rows(
+pub(crate) async fn delete_image_rows(
     conn: &mut SqliteConnection,
     ids: &[String],
 ) -> Result<BTreeSet<FileSet>> {

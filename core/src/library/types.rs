@@ -234,6 +234,9 @@ pub struct JobRecord {
     pub created_at: f64,
     pub updated_at: f64,
     pub completed_at: Option<f64>,
+    /// The device that runs this job, when it is not this one (it arrived by sync): only that
+    /// device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+    pub origin_device: Option<String>,
 }
 
 /// Where a job comes from and what was made from it.

@@ -115,6 +115,7 @@ impl Queue {
     /// has nothing to recover (run it again instead).
     pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
         let job = self.shared.library.get_job(job_id).await?;
+        refuse_other_devices(&job)?;
         match job.status {
             JobStatus::Completed => {
                 return Err(CoreError::InvalidInput(format!(
@@ -147,6 +148,7 @@ impl Queue {
     /// Stops a job. Local only: a task already sent keeps running at the service, which may still
     /// charge for it (the job's message says so, and Recover can fetch its result later).
     pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
+        refuse_other_devices(&self.shared.library.get_job(job_id).await?)?;
         if let Some(running) = self.shared.lock_running().get(job_id) {
             running.cancelled_here.store(true, Ordering::SeqCst);
         }
@@ -223,6 +225,18 @@ impl Queue {
             }
         }
         Ok(report)
+    }
+}
+
+/// Only the device that made a job drives it: no sync path can make a second device submit,
+/// poll, recover or cancel it (and so pay for it).
+fn refuse_other_devices(job: &JobRecord) -> Result<()> {
+    match &job.origin_device {
+        Some(device) => Err(CoreError::InvalidInput(format!(
+            "job {} runs on another device ({device}); only that device can recover or cancel it",
+            job.id
+        ))),
+        None => Ok(()),
     }
 }
 

@@ -155,6 +155,7 @@ mod tests {
             created_at: 0.0,
             updated_at: 0.0,
             completed_at: None,
+            origin_device: None,
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());
