@@ -99,6 +99,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Images in the gallery, newest first (only those not in the trash, unless --trash).
+    Images {
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        /// Words to find in prompts.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only favourites.
+        #[arg(long)]
+        favourites: bool,
+        /// Only images in the trash.
+        #[arg(long)]
+        trash: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an image as a favourite, or with --off no longer.
+    Favourite {
+        id: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Rate an image 1 to 5 stars; 0 clears the rating.
+    Rate {
+        id: String,
+        #[arg(value_parser = clap::value_parser!(u8).range(0..=5), value_name = "0-5")]
+        stars: u8,
+    },
+    /// Move images to the trash (undo with `restore`). Nothing moves if an id is unknown.
+    Trash {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Take images out of the trash. Nothing moves if an id is unknown.
+    Restore {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Delete images forever, in the trash or not, with their files (on every device once synced).
+    Purge {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write images (by image id, or every image of a job id) to a zip with their metadata.
     /// Images in the trash are left out unless --include-trashed.
     Export {

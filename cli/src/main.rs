@@ -8,6 +8,7 @@ mod accounts;
 mod args;
 mod commands;
 mod generate;
+mod library;
 mod output;
 mod progress;
 
@@ -136,6 +137,26 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Cancel { id } => Ok(commands::cancel(core, &id).await?),
         Command::Credits { json } => Ok(commands::credits(core, json).await?),
         Command::Stats { json } => Ok(commands::stats(core, json).await?),
+        Command::Images {
+            limit,
+            search,
+            favourites,
+            trash,
+            json,
+        } => {
+            let filter = library::ImageFilter {
+                limit,
+                search,
+                favourites,
+                trash,
+            };
+            Ok(library::images(core, filter, json).await?)
+        }
+        Command::Favourite { id, off } => library::favourite(core, &id, !off).await,
+        Command::Rate { id, stars } => library::rate(core, &id, stars).await,
+        Command::Trash { ids } => library::trash(core, &ids).await,
+        Command::Restore { ids } => library::restore(core, &ids).await,
+        Command::Purge { ids, yes } => library::purge(core, &ids, yes).await,
         Command::Export {
             ids,
             out,

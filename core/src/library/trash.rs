@@ -1,14 +1,16 @@
-//! Emptying the trash: rows first, files second, so a crash in between leaves at worst orphan
-//! files (the integrity scan removes them), never a row pointing at a missing file.
+//! Deleting images for good (emptying the trash, purging chosen images): rows first, files
+//! second, so a crash in between leaves at worst orphan files (the integrity scan removes them),
+//! never a row pointing at a missing file. Every delete-forever goes through
+//! [`Library::delete_forever`] and [`delete_image_rows`].
 
 use std::collections::BTreeSet;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 
 use super::Library;
 use super::db::begin_immediate;
 use super::store;
-use crate::Result;
+use crate::{CoreError, Result};
 
 /// Files of one stored original: every path that goes away with its last row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
@@ -30,7 +32,51 @@ impl Library {
                 .fetch_all(&mut *tx)
                 .await?;
         let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
-        let files = delete_forever(&mut tx, &ids).await?;
+        self.delete_forever(tx, &ids).await
+    }
+
+    /// Deletes the given images for good, in the trash or not (on every device once sync records
+    /// it). A file shared (same bytes) with an image that stays is kept. An id that is not an
+    /// image of this profile is [`CoreError::NotFound`] and nothing is deleted. Returns how many
+    /// images were removed (repeated ids count once).
+    pub async fn purge(&self, ids: &[String]) -> Result<u32> {
+        let mut unique = BTreeSet::new();
+        let ids: Vec<String> = ids
+            .iter()
+            .filter(|id| unique.insert(id.as_str()))
+            .cloned()
+            .collect();
+        let mut tx = begin_immediate(&self.pool).await?;
+        // Checked under the write lock, so what is checked is what gets deleted.
+        let mut found = BTreeSet::new();
+        for batch in ids.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT id FROM images WHERE profile_id = ");
+            q.push_bind(self.profile_id.clone()).push(" AND id IN (");
+            let mut list = q.separated(", ");
+            for id in batch {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            let rows: Vec<(String,)> = q.build_query_as().fetch_all(&mut *tx).await?;
+            found.extend(rows.into_iter().map(|(id,)| id));
+        }
+        if let Some(missing) = ids.iter().find(|id| !found.contains(*id)) {
+            return Err(CoreError::NotFound(format!("image {missing}")));
+        }
+        self.delete_forever(tx, &ids).await
+    }
+
+    /// The one way images are deleted for good: their tombstones and purge operations for sync
+    /// and their rows inside `tx` (which chose them under the write lock), the commit, then the
+    /// files no row references any more (here, and in the sync bucket).
+    async fn delete_forever(
+        &self,
+        mut tx: Transaction<'static, Sqlite>,
+        ids: &[String],
+    ) -> Result<u32> {
+        crate::sync::record_purges(&mut tx, ids).await?;
+        let files = delete_image_rows(&mut tx, ids).await?;
         tx.commit().await?;
         self.remove_unreferenced_files(files, Reach::Everywhere)
             .await?;
@@ -88,16 +134,6 @@ impl Library {
 pub(crate) enum Reach {
     ThisDevice,
     Everywhere,
-}
-
-/// Deletes images for good on every device: their tombstones and purge operations for sync, then
-/// the rows (see [`delete_image_rows`]), in the caller's transaction.
-pub(super) async fn delete_forever(
-    conn: &mut SqliteConnection,
-    ids: &[String],
-) -> Result<BTreeSet<FileSet>> {
-    crate::sync::record_purges(conn, ids).await?;
-    delete_image_rows(conn, ids).await
 }
 
 /// Deletes image rows and points their jobs at another remaining image (or none). Returns the
