@@ -148,8 +148,12 @@ async fn filters_combine_with_paging() {
     }
     // A control character is a word break: the search still finds the foxes.
     assert_eq!(
-        all_pages(&t.lib, q(|q| q.search = Some("fox\0".into()))).await.len(),
-        all_pages(&t.lib, q(|q| q.search = Some("fox".into()))).await.len()
+        all_pages(&t.lib, q(|q| q.search = Some("fox\0".into())))
+            .await
+            .len(),
+        all_pages(&t.lib, q(|q| q.search = Some("fox".into())))
+            .await
+            .len()
     );
 
     for img in &seeded[..5] {

@@ -11,7 +11,9 @@ use tokio::sync::broadcast;
 use super::AppCore;
 use super::session::Session;
 use crate::accounts::{Secret, SecretPurpose};
-use crate::sync::{DeviceInfo, Progress, SyncError, SyncProgress, SyncReport, SyncSettings, SyncStatus, Syncer};
+use crate::sync::{
+    DeviceInfo, Progress, SyncError, SyncProgress, SyncReport, SyncSettings, SyncStatus, Syncer,
+};
 use crate::{AppError, CoreError, Result};
 
 /// How long a presigned input URL lives: the provider's queue and retries fit in it, and it is
@@ -50,7 +52,11 @@ impl AppCore {
         }
         if let Some(secret) = secret_access_key.filter(|s| !s.trim().is_empty()) {
             self.secrets()
-                .set(&session.profile().id, SecretPurpose::SyncSecretKey, Secret::new(secret)?)
+                .set(
+                    &session.profile().id,
+                    SecretPurpose::SyncSecretKey,
+                    Secret::new(secret)?,
+                )
                 .await?;
         }
         session.library().save_sync_settings(&settings).await?;
@@ -211,7 +217,9 @@ impl AppCore {
         let library = session.library();
         let image = library.get_image(id).await?;
         let path = library.absolute_path(&image.path)?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) || !library.original_is_remote(id).await? {
+        if tokio::fs::try_exists(&path).await.unwrap_or(false)
+            || !library.original_is_remote(id).await?
+        {
             return Ok(path);
         }
         let syncer = self.syncer(&session).await?;

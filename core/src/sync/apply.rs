@@ -13,7 +13,9 @@ use sqlx::{AssertSqlSafe, SqliteConnection};
 use super::clock;
 use super::local::{IMAGE_COLUMNS, JOB_COLUMNS};
 use super::ops::{Field, Op};
-use crate::library::{FileSet, Library, Reach, begin_immediate, delete_image_rows, original_rel, thumb_rel};
+use crate::library::{
+    FileSet, Library, Reach, begin_immediate, delete_image_rows, original_rel, thumb_rel,
+};
 use crate::{CoreError, Result};
 
 /// One segment of another device, as read from the bucket.
@@ -52,8 +54,12 @@ pub async fn apply(
 ) -> Result<Applied> {
     let mut tx = begin_immediate(library.pool()).await?;
     // An image may name a job another device's segment (in this same pull) creates.
-    sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-    sqlx::query("UPDATE sync_device SET applying = 1").execute(&mut *tx).await?;
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sync_device SET applying = 1")
+        .execute(&mut *tx)
+        .await?;
     let mut applied = Applied::default();
     let mut seen_hlc = 0;
     let mut jobs_touched = Vec::new();
@@ -72,16 +78,21 @@ pub async fn apply(
                         apply_job(&mut tx, library, dev, record).await?
                     }
                     (1, Op::Image { id, record, .. }) => {
-                        let new = apply_image(&mut tx, library, dev, id, eff, record, keep_originals).await?;
+                        let new =
+                            apply_image(&mut tx, library, dev, id, eff, record, keep_originals)
+                                .await?;
                         if new {
                             applied.new_images += 1;
                             images_added.push(id.clone());
                         }
                         true
                     }
-                    (2, Op::Set { id, field, value, .. }) => {
-                        set_field(&mut tx, id, *field, value, eff, dev).await?
-                    }
+                    (
+                        2,
+                        Op::Set {
+                            id, field, value, ..
+                        },
+                    ) => set_field(&mut tx, id, *field, value, eff, dev).await?,
                     (2, Op::Purge { id, .. }) => {
                         purge(&mut tx, id, eff).await?;
                         purged.push(id.clone());
@@ -131,7 +142,9 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    library.remove_unreferenced_files(files, Reach::ThisDevice).await?;
+    library
+        .remove_unreferenced_files(files, Reach::ThisDevice)
+        .await?;
     Ok(applied)
 }
 
@@ -174,7 +187,12 @@ async fn apply_job(
     match done {
         Ok(r) => Ok(r.rows_affected() > 0),
         // A record this version cannot store (a check it does not pass) is skipped, not fatal.
-        Err(sqlx::Error::Database(e)) if matches!(e.kind(), ErrorKind::CheckViolation | ErrorKind::NotNullViolation) => {
+        Err(sqlx::Error::Database(e))
+            if matches!(
+                e.kind(),
+                ErrorKind::CheckViolation | ErrorKind::NotNullViolation
+            ) =>
+        {
             tracing::warn!(device, error = %e, "skipping a job this version cannot store");
             Ok(false)
         }
@@ -197,7 +215,11 @@ async fn apply_image(
         return Ok(false);
     }
     let Some(files) = checked_files(record) else {
-        tracing::warn!(device, id, "skipping an image whose file names are not its own");
+        tracing::warn!(
+            device,
+            id,
+            "skipping an image whose file names are not its own"
+        );
         return Ok(false);
     };
     let columns = IMAGE_COLUMNS.join(", ");
@@ -246,7 +268,12 @@ async fn apply_image(
              VALUES (?, 'down', ?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(&key)
-        .bind(record.get("sha256").and_then(Value::as_str).unwrap_or_default())
+        .bind(
+            record
+                .get("sha256")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        )
         .bind(content_type)
         .bind(original)
         .execute(&mut *conn)
@@ -260,7 +287,11 @@ async fn apply_image(
 fn checked_files(record: &Map<String, Value>) -> Option<Vec<(String, String, bool)>> {
     let text = |k: &str| record.get(k).and_then(Value::as_str);
     let sha = text("sha256")?;
-    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if sha.len() != 64
+        || !sha
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     let mime = text("mime")?;
@@ -307,12 +338,13 @@ async fn set_field(
     if tombstoned(conn, id).await? {
         return Ok(false);
     }
-    let current: Option<(i64, String)> =
-        sqlx::query_as("SELECT hlc, device FROM sync_versions WHERE entity = 'image' AND id = ? AND field = ?")
-            .bind(id)
-            .bind(field.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let current: Option<(i64, String)> = sqlx::query_as(
+        "SELECT hlc, device FROM sync_versions WHERE entity = 'image' AND id = ? AND field = ?",
+    )
+    .bind(id)
+    .bind(field.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     if let Some((hlc, owner)) = &current
         && !clock::wins((eff, device), (*hlc, owner))
     {
@@ -337,7 +369,11 @@ async fn set_field(
         return Ok(false);
     }
     let sql = format!("UPDATE images SET {} = ? WHERE id = ?", field.column());
-    let changed = sqlx::query(AssertSqlSafe(sql)).bind(stored).bind(id).execute(&mut *conn).await?;
+    let changed = sqlx::query(AssertSqlSafe(sql))
+        .bind(stored)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     if changed.rows_affected() == 0 {
         return Ok(false);
     }
@@ -363,10 +399,12 @@ async fn purge(conn: &mut SqliteConnection, id: &str, eff: i64) -> Result<()> {
         .await?;
     for table in ["sync_outbox", "sync_versions"] {
         // `table` is one of two constants above.
-        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE entity = 'image' AND id = ?")))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE entity = 'image' AND id = ?"
+        )))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

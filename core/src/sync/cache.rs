@@ -8,10 +8,11 @@ use crate::library::Library;
 impl Library {
     /// Whether image `id`'s original is in the sync bucket (so a missing local copy is not lost).
     pub async fn original_is_remote(&self, id: &str) -> Result<bool> {
-        let row: Option<(bool,)> = sqlx::query_as("SELECT original_remote FROM images WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<(bool,)> =
+            sqlx::query_as("SELECT original_remote FROM images WHERE id = ?")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(row.is_some_and(|(remote,)| remote))
     }
 
@@ -68,7 +69,10 @@ impl Library {
             if shared.is_some() {
                 continue;
             }
-            if tokio::fs::remove_file(self.absolute_path(&path)?).await.is_ok() {
+            if tokio::fs::remove_file(self.absolute_path(&path)?)
+                .await
+                .is_ok()
+            {
                 removed += 1;
             }
             sqlx::query("UPDATE images SET original_used_at = NULL WHERE id = ?")

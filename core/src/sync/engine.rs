@@ -130,8 +130,10 @@ impl Syncer {
         report.uploaded_files = up.files;
         self.push(&mut report, progress).await?;
         self.pull(&mut report, progress).await?;
-        let down = files::move_all(&self.library, &self.transport, Direction::Down, progress).await?;
-        let gone = files::move_all(&self.library, &self.transport, Direction::Delete, progress).await?;
+        let down =
+            files::move_all(&self.library, &self.transport, Direction::Down, progress).await?;
+        let gone =
+            files::move_all(&self.library, &self.transport, Direction::Delete, progress).await?;
         report.downloaded_files = down.files;
         report.deleted_files = gone.files;
         report.files_left = up.left + down.left + gone.left;
@@ -179,8 +181,13 @@ impl Syncer {
                     library_id: uuid::Uuid::new_v4().to_string(),
                     created_ms: crate::clock::now_ms(),
                 };
-                let body = serde_json::to_vec(&fresh).map_err(|e| CoreError::Internal(e.to_string()))?;
-                match self.transport.create(LIBRARY_KEY, body, "application/json").await? {
+                let body =
+                    serde_json::to_vec(&fresh).map_err(|e| CoreError::Internal(e.to_string()))?;
+                match self
+                    .transport
+                    .create(LIBRARY_KEY, body, "application/json")
+                    .await?
+                {
                     Created::Now => fresh,
                     Created::AlreadyThere => self
                         .read_root()
@@ -251,7 +258,12 @@ impl Syncer {
                     None => break,
                 },
             };
-            progress.report(SyncStage::Pushing, report.segments_pushed, report.segments_pushed + 1, 0);
+            progress.report(
+                SyncStage::Pushing,
+                report.segments_pushed,
+                report.segments_pushed + 1,
+                0,
+            );
             if self.push_segment(&device.device_id, &segment).await? {
                 report.segments_pushed += 1;
                 report.ops_pushed += u32::try_from(segment.ops).unwrap_or(u32::MAX);
@@ -281,7 +293,11 @@ impl Syncer {
                     .await?
                     .ok_or_else(|| SyncError::Corrupt(format!("{key} vanished after a 412")))?;
                 if ops::hex(&Sha256::digest(&found.body)) != segment.packed.sha256 {
-                    tracing::warn!(device, seq = segment.seq, "segment number reused: taking a new device identity");
+                    tracing::warn!(
+                        device,
+                        seq = segment.seq,
+                        "segment number reused: taking a new device identity"
+                    );
                     self.new_identity().await?;
                     return Ok(false);
                 }
@@ -322,16 +338,20 @@ impl Syncer {
             .fetch_one(&mut *tx)
             .await?;
         let fresh = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query("UPDATE sync_device SET device_id = ?, last_seq = 0, head_seq = 0, head_etag = NULL")
-            .bind(&fresh)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE sync_device SET device_id = ?, last_seq = 0, head_seq = 0, head_etag = NULL",
+        )
+        .bind(&fresh)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE sync_versions SET device = ? WHERE device = ?")
             .bind(&fresh)
             .bind(&old)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sync_pending_segment").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sync_pending_segment")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -375,10 +395,19 @@ impl Syncer {
             }
             let mut complete = true;
             for seq in applied + 1..=head.last_seq {
-                progress.report(SyncStage::Pulling, report.segments_pulled, report.segments_pulled + 1, 0);
+                progress.report(
+                    SyncStage::Pulling,
+                    report.segments_pulled,
+                    report.segments_pulled + 1,
+                    0,
+                );
                 let key = Self::segment_key(device, seq);
                 let Some(body) = self.transport.get(&key).await? else {
-                    tracing::warn!(device, seq, "a segment its head announces is missing; trying later");
+                    tracing::warn!(
+                        device,
+                        seq,
+                        "a segment its head announces is missing; trying later"
+                    );
                     complete = false;
                     break;
                 };
@@ -403,7 +432,11 @@ impl Syncer {
                 });
             }
         }
-        if !listed.iter().any(|e| e.key == format!("{HEADS}{}.json", me.device_id)) && me.last_seq > 0 {
+        if !listed
+            .iter()
+            .any(|e| e.key == format!("{HEADS}{}.json", me.device_id))
+            && me.last_seq > 0
+        {
             // Our head is gone from the bucket (deleted by hand?): announce our segments again.
             self.put_head(&me.device_id, me.last_seq).await?;
         }

@@ -101,7 +101,13 @@ pub async fn move_all(
                 moved.bytes += bytes;
             }
             Ok(None) => {
-                failed(library, direction, &row, "not in the bucket yet: the device that made it has not uploaded it").await?;
+                failed(
+                    library,
+                    direction,
+                    &row,
+                    "not in the bucket yet: the device that made it has not uploaded it",
+                )
+                .await?;
                 moved.left += 1;
             }
             Err(CoreError::Sync(e)) if e.stops_the_sync() => {
@@ -117,7 +123,12 @@ pub async fn move_all(
                 moved.left += 1;
             }
         }
-        progress.report(direction.stage(), moved.files + moved.left, total, moved.bytes);
+        progress.report(
+            direction.stage(),
+            moved.files + moved.left,
+            total,
+            moved.bytes,
+        );
     }
     match fatal {
         Some(e) => Err(e.into()),
@@ -156,7 +167,9 @@ async fn move_one(
             let temp = dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple()));
             let got = transport.download(&row.key, &temp).await;
             let result = match got {
-                Ok(Some(bytes)) => verify_and_place(&temp, &path, row).await.map(|()| Some(bytes)),
+                Ok(Some(bytes)) => verify_and_place(&temp, &path, row)
+                    .await
+                    .map(|()| Some(bytes)),
                 Ok(None) => Ok(None),
                 Err(e) => Err(e.into()),
             };
@@ -171,7 +184,12 @@ async fn move_one(
 }
 
 /// Downloads one original now (on demand), hash-checked.
-pub async fn fetch_one(library: &Library, transport: &Transport, key: &str, sha256: &str) -> Result<()> {
+pub async fn fetch_one(
+    library: &Library,
+    transport: &Transport,
+    key: &str,
+    sha256: &str,
+) -> Result<()> {
     let row = Row {
         key: key.to_owned(),
         sha256: sha256.to_owned(),
@@ -216,10 +234,12 @@ async fn done(library: &Library, direction: Direction, row: &Row) -> Result<()> 
         .execute(library.pool())
         .await?;
     if direction == Direction::Up && row.original {
-        sqlx::query("UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0")
-            .bind(&row.sha256)
-            .execute(library.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0",
+        )
+        .bind(&row.sha256)
+        .execute(library.pool())
+        .await?;
     }
     Ok(())
 }

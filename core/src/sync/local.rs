@@ -12,17 +12,55 @@ use crate::{CoreError, Result};
 
 /// The columns of a job that sync carries (not leases, the provider's raw answer or updated_at).
 pub const JOB_COLUMNS: &[&str] = &[
-    "id", "image_id", "prompt", "task_type", "provider", "model", "image_size", "aspect_ratio",
-    "num_images", "watermark", "input_image_urls", "input_image_ids", "seed", "remote_task_id",
-    "cost", "estimated_cost", "may_be_charged", "duration_ms", "queue_ms", "submitted_at", "status",
-    "error_kind", "error_message", "attempts", "timeout_secs", "parent_job_id", "parent_image_id",
-    "created_at", "completed_at",
+    "id",
+    "image_id",
+    "prompt",
+    "task_type",
+    "provider",
+    "model",
+    "image_size",
+    "aspect_ratio",
+    "num_images",
+    "watermark",
+    "input_image_urls",
+    "input_image_ids",
+    "seed",
+    "remote_task_id",
+    "cost",
+    "estimated_cost",
+    "may_be_charged",
+    "duration_ms",
+    "queue_ms",
+    "submitted_at",
+    "status",
+    "error_kind",
+    "error_message",
+    "attempts",
+    "timeout_secs",
+    "parent_job_id",
+    "parent_image_id",
+    "created_at",
+    "completed_at",
 ];
 
 /// The columns of a new image that sync carries.
 pub const IMAGE_COLUMNS: &[&str] = &[
-    "id", "job_id", "position", "sha256", "path", "mime", "width", "height", "bytes",
-    "thumb_path", "preview_path", "image_size", "kind", "created_at", "favourite", "rating",
+    "id",
+    "job_id",
+    "position",
+    "sha256",
+    "path",
+    "mime",
+    "width",
+    "height",
+    "bytes",
+    "thumb_path",
+    "preview_path",
+    "image_size",
+    "kind",
+    "created_at",
+    "favourite",
+    "rating",
     "deleted_at",
 ];
 
@@ -70,11 +108,13 @@ pub async fn tick(conn: &mut SqliteConnection) -> Result<i64> {
 pub(crate) async fn record_purges(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
     for id in ids {
         let hlc = tick(conn).await?;
-        sqlx::query("INSERT INTO sync_tombstones (image_id, hlc) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(hlc)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sync_tombstones (image_id, hlc) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(hlc)
+        .execute(&mut *conn)
+        .await?;
         sqlx::query("DELETE FROM sync_outbox WHERE entity = 'image' AND id = ?")
             .bind(id)
             .execute(&mut *conn)
@@ -83,11 +123,13 @@ pub(crate) async fn record_purges(conn: &mut SqliteConnection, ids: &[String]) -
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        sqlx::query("INSERT INTO sync_outbox (entity, id, field, hlc) VALUES ('image', ?, 'purge', ?)")
-            .bind(id)
-            .bind(hlc)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sync_outbox (entity, id, field, hlc) VALUES ('image', ?, 'purge', ?)",
+        )
+        .bind(id)
+        .bind(hlc)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -104,7 +146,11 @@ pub(crate) async fn files_gone(
         .execute(&mut *conn)
         .await?;
     if from_bucket {
-        let keys = [Some(&set.path), set.thumb_path.as_ref(), set.preview_path.as_ref()];
+        let keys = [
+            Some(&set.path),
+            set.thumb_path.as_ref(),
+            set.preview_path.as_ref(),
+        ];
         for (i, key) in keys.into_iter().enumerate() {
             if let Some(key) = key {
                 sqlx::query(
@@ -180,7 +226,10 @@ pub async fn build_segment(library: &Library, device: &str) -> Result<Option<Pen
         "SELECT {} FROM jobs WHERE id = ? AND origin_device IS NULL",
         json_object_sql(JOB_COLUMNS)
     );
-    let image_sql = format!("SELECT {} FROM images WHERE id = ?", json_object_sql(IMAGE_COLUMNS));
+    let image_sql = format!(
+        "SELECT {} FROM images WHERE id = ?",
+        json_object_sql(IMAGE_COLUMNS)
+    );
     let mut ops = Vec::with_capacity(rows.len());
     let mut carried = Vec::with_capacity(rows.len());
     for row in rows {
@@ -192,13 +241,15 @@ pub async fn build_segment(library: &Library, device: &str) -> Result<Option<Pen
                     hlc: row.hlc,
                     record,
                 }),
-            ("image", "create") => record(&mut tx, &image_sql, &row.id)
-                .await?
-                .map(|record| Op::Image {
-                    id: row.id.clone(),
-                    hlc: row.hlc,
-                    record,
-                }),
+            ("image", "create") => {
+                record(&mut tx, &image_sql, &row.id)
+                    .await?
+                    .map(|record| Op::Image {
+                        id: row.id.clone(),
+                        hlc: row.hlc,
+                        record,
+                    })
+            }
             ("image", "purge") => Some(Op::Purge {
                 id: row.id.clone(),
                 hlc: row.hlc,
@@ -216,13 +267,15 @@ pub async fn build_segment(library: &Library, device: &str) -> Result<Option<Pen
             }
             // Gone, or a newer edit from another device won: nothing to say.
             None => {
-                sqlx::query("DELETE FROM sync_outbox WHERE entity = ? AND id = ? AND field = ? AND hlc = ?")
-                    .bind(&row.entity)
-                    .bind(&row.id)
-                    .bind(&row.field)
-                    .bind(row.hlc)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "DELETE FROM sync_outbox WHERE entity = ? AND id = ? AND field = ? AND hlc = ?",
+                )
+                .bind(&row.entity)
+                .bind(&row.id)
+                .bind(&row.field)
+                .bind(row.hlc)
+                .execute(&mut *tx)
+                .await?;
             }
         }
     }
@@ -266,17 +319,26 @@ async fn record(
 }
 
 /// The edit of `field` as this device made it, or `None` if another device's newer edit won.
-async fn edit(conn: &mut SqliteConnection, id: &str, field: Field, device: &str) -> Result<Option<Op>> {
-    let version: Option<(i64, String)> =
-        sqlx::query_as("SELECT hlc, device FROM sync_versions WHERE entity = 'image' AND id = ? AND field = ?")
-            .bind(id)
-            .bind(field.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+async fn edit(
+    conn: &mut SqliteConnection,
+    id: &str,
+    field: Field,
+    device: &str,
+) -> Result<Option<Op>> {
+    let version: Option<(i64, String)> = sqlx::query_as(
+        "SELECT hlc, device FROM sync_versions WHERE entity = 'image' AND id = ? AND field = ?",
+    )
+    .bind(id)
+    .bind(field.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some((hlc, _)) = version.filter(|(_, owner)| owner == device) else {
         return Ok(None);
     };
-    let sql = format!("SELECT json_object('v', {}) FROM images WHERE id = ?", field.column());
+    let sql = format!(
+        "SELECT json_object('v', {}) FROM images WHERE id = ?",
+        field.column()
+    );
     let value: Option<(String,)> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -301,13 +363,15 @@ pub async fn segment_pushed(
 ) -> Result<()> {
     let mut tx = begin_immediate(library.pool()).await?;
     for d in &segment.dirty {
-        sqlx::query("DELETE FROM sync_outbox WHERE entity = ? AND id = ? AND field = ? AND hlc = ?")
-            .bind(&d.entity)
-            .bind(&d.id)
-            .bind(&d.field)
-            .bind(d.hlc)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM sync_outbox WHERE entity = ? AND id = ? AND field = ? AND hlc = ?",
+        )
+        .bind(&d.entity)
+        .bind(&d.id)
+        .bind(&d.field)
+        .bind(d.hlc)
+        .execute(&mut *tx)
+        .await?;
     }
     sqlx::query("UPDATE sync_versions SET hlc = ? WHERE device = ? AND hlc > ?")
         .bind(clock::cap_for(last_modified_ms))

@@ -32,8 +32,8 @@ mod transport;
 use serde::Serialize;
 
 pub use engine::{DeviceInfo, SyncReport, Syncer};
-pub use status::{PeerDevice, SyncStatus};
 pub use settings::{DEFAULT_CACHE_MB, SyncLocation, SyncSettings, default_prefix};
+pub use status::{PeerDevice, SyncStatus};
 
 pub(crate) use local::{files_gone, record_purges};
 
@@ -52,7 +52,9 @@ pub enum SyncError {
     SecretMissing,
     #[error("the bucket refused the access key: check the access key id and the secret ({0})")]
     Credentials(String),
-    #[error("there is no bucket '{0}' at this endpoint: check the bucket name (and the endpoint's account)")]
+    #[error(
+        "there is no bucket '{0}' at this endpoint: check the bucket name (and the endpoint's account)"
+    )]
     BucketMissing(String),
     #[error(
         "this access key may read the bucket but not write to it: give the token Object Read & \
@@ -67,7 +69,9 @@ pub enum SyncError {
     Tls(String),
     #[error("the bucket's service failed; sync will try again: {0}")]
     Server(String),
-    #[error("the bucket holds a library written by a newer Nanoforge (format {0}): update Nanoforge to sync it")]
+    #[error(
+        "the bucket holds a library written by a newer Nanoforge (format {0}): update Nanoforge to sync it"
+    )]
     FormatTooNew(u32),
     #[error("unreadable sync data in the bucket: {0}")]
     Corrupt(String),
@@ -75,7 +79,9 @@ pub enum SyncError {
     Refused(String),
     #[error("a file of the library could not be read or written: {0}")]
     Local(String),
-    #[error("another sync of this library is running (in the app or the CLI); try again when it ends")]
+    #[error(
+        "another sync of this library is running (in the app or the CLI); try again when it ends"
+    )]
     Busy,
 }
 

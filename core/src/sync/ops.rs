@@ -88,9 +88,10 @@ pub enum Op {
 impl Op {
     pub fn hlc(&self) -> i64 {
         match self {
-            Op::Job { hlc, .. } | Op::Image { hlc, .. } | Op::Set { hlc, .. } | Op::Purge { hlc, .. } => {
-                *hlc
-            }
+            Op::Job { hlc, .. }
+            | Op::Image { hlc, .. }
+            | Op::Set { hlc, .. }
+            | Op::Purge { hlc, .. } => *hlc,
         }
     }
 }
@@ -143,7 +144,9 @@ pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Vec<Op>, SyncError>
         .read_to_end(&mut text)
         .map_err(|e| SyncError::Corrupt(format!("segment {seq} of {device} is not gzip: {e}")))?;
     if text.len() as u64 > MAX_SEGMENT_BYTES {
-        return Err(SyncError::Corrupt(format!("segment {seq} of {device} is too large")));
+        return Err(SyncError::Corrupt(format!(
+            "segment {seq} of {device} is too large"
+        )));
     }
     let mut lines = text.split(|b| *b == b'\n').filter(|l| !l.is_empty());
     let header: SegmentHeader = lines
@@ -163,7 +166,9 @@ pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Vec<Op>, SyncError>
     for line in lines {
         match serde_json::from_slice::<Op>(line) {
             Ok(op) => ops.push(op),
-            Err(e) => tracing::warn!(device, seq, error = %e, "skipping an operation this version does not know"),
+            Err(e) => {
+                tracing::warn!(device, seq, error = %e, "skipping an operation this version does not know")
+            }
         }
     }
     Ok(ops)
@@ -199,9 +204,19 @@ mod tests {
         ];
         let packed = pack("dev-a", 7, &ops).unwrap();
         assert_eq!(unpack(&packed.body, "dev-a", 7).unwrap(), ops);
-        assert!(matches!(unpack(&packed.body, "dev-b", 7), Err(SyncError::Corrupt(_))));
-        assert!(matches!(unpack(b"not gzip", "dev-a", 7), Err(SyncError::Corrupt(_))));
-        assert_eq!(packed.sha256, pack("dev-a", 7, &ops).unwrap().sha256, "deterministic bytes");
+        assert!(matches!(
+            unpack(&packed.body, "dev-b", 7),
+            Err(SyncError::Corrupt(_))
+        ));
+        assert!(matches!(
+            unpack(b"not gzip", "dev-a", 7),
+            Err(SyncError::Corrupt(_))
+        ));
+        assert_eq!(
+            packed.sha256,
+            pack("dev-a", 7, &ops).unwrap().sha256,
+            "deterministic bytes"
+        );
 
         let newer = format!(
             "{}\n",
@@ -210,6 +225,9 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(newer.as_bytes()).unwrap();
         let body = gz.finish().unwrap();
-        assert!(matches!(unpack(&body, "dev-a", 1), Err(SyncError::FormatTooNew(_))));
+        assert!(matches!(
+            unpack(&body, "dev-a", 1),
+            Err(SyncError::FormatTooNew(_))
+        ));
     }
 }

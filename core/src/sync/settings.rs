@@ -120,7 +120,9 @@ impl SyncSettings {
             .as_ref()
             .is_none_or(|u| u.host_str().is_none() || !matches!(u.scheme(), "http" | "https"))
         {
-            return invalid(format!("the sync endpoint '{endpoint}' is not an http(s) URL"));
+            return invalid(format!(
+                "the sync endpoint '{endpoint}' is not an http(s) URL"
+            ));
         }
         if !crate::providers::net::is_secure_or_loopback(&endpoint) {
             return invalid(format!(
@@ -143,9 +145,11 @@ impl SyncSettings {
             "" => default_prefix(profile_id),
             p => format!("{p}/"),
         };
-        let prefix_ok = prefix.split('/').filter(|s| !s.is_empty()).all(|s| {
-            s != "." && s != ".." && s.chars().all(|c| !c.is_control() && c != '\\')
-        }) && prefix.len() < 512;
+        let prefix_ok = prefix
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .all(|s| s != "." && s != ".." && s.chars().all(|c| !c.is_control() && c != '\\'))
+            && prefix.len() < 512;
         if !prefix_ok {
             return invalid(format!("'{prefix}' is not a usable prefix"));
         }

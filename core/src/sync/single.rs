@@ -43,7 +43,9 @@ impl Syncer {
         {
             Created::Now | Created::AlreadyThere => {}
         }
-        self.library().original_uploaded(&image.sha256, &image.path).await
+        self.library()
+            .original_uploaded(&image.sha256, &image.path)
+            .await
     }
 
     /// A URL anyone can GET image `id`'s original with for `ttl`.
@@ -55,7 +57,8 @@ impl Syncer {
     /// Downloads image `id`'s original into the library (hash-checked) and marks it used now.
     pub async fn fetch_original(&self, id: &str) -> Result<()> {
         let image = self.image(id).await?;
-        super::files::fetch_one(self.library(), self.transport(), &image.path, &image.sha256).await?;
+        super::files::fetch_one(self.library(), self.transport(), &image.path, &image.sha256)
+            .await?;
         self.library().original_fetched(id).await
     }
 }

@@ -239,7 +239,12 @@ impl Transport {
 
     /// Writes `key` whatever it held (only for keys this device alone writes: its head). Returns
     /// the new ETag.
-    pub async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<String, SyncError> {
+    pub async fn put(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<String, SyncError> {
         let out = self
             .client
             .put_object()
@@ -365,7 +370,9 @@ where
                 SyncError::Unreachable(detail)
             }
         }
-        SdkError::TimeoutError(_) => SyncError::Unreachable(format!("no answer in time ({detail})")),
+        SdkError::TimeoutError(_) => {
+            SyncError::Unreachable(format!("no answer in time ({detail})"))
+        }
         SdkError::ConstructionFailure(_) => SyncError::Refused(detail),
         _ => {
             let status = status_of(e).unwrap_or(0);
