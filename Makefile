@@ -5,7 +5,7 @@ APP_BIN := target/debug/nanoforge-app
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
 .PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist app-prod \
-        test-rust test-bindings test-ui test-browser test-oidc-provider check-android test-package dist
+        test-rust test-interop test-bindings test-ui test-browser test-oidc-provider check-android test-package dist
 
 run: setup-app app-prod
 	$(APP_BIN)
@@ -14,6 +14,7 @@ test: setup-test
 	cargo fmt --all -- --check
 	$(MAKE) lint
 	$(MAKE) test-rust
+	$(MAKE) test-interop
 	$(MAKE) test-oidc-provider
 	$(MAKE) check-android
 	$(MAKE) test-bindings
@@ -38,6 +39,12 @@ app-prod: ui-dist
 
 test-rust:
 	scripts/with-keyring.sh cargo test --workspace
+
+# Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
+# installed into a venv under .tools/ by the script.
+test-interop:
+	cargo build -p nanoforge-cli
+	tests/interop/run.sh
 
 # Fails when the committed ui/src/bindings.ts differs from what the Rust commands export.
 test-bindings:

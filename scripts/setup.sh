@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Nanoforge needs on a fresh Debian/Ubuntu machine, skipping what is already there.
 #   scripts/setup.sh app    -> system libraries for building and running the app, npm packages
-#   scripts/setup.sh test   -> the above plus test tools (Xvfb, WebKitWebDriver, chromium, tauri-driver, keyring)
+#   scripts/setup.sh test   -> the above plus test tools (Xvfb, WebKitWebDriver, chromium, tauri-driver, keyring,
+#                              python3-venv)
 #                              and the Android type-check toolchain (rustup target, clang, arm64 headers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,8 @@ if [ "$mode" = test ]; then
   # make check-android: clang and llvm-ar for the C parts, arm64 libc headers as a stand-in sysroot
   # (no NDK can be fetched here); dpkg-shlibdeps for the package test.
   apt_pkgs+=(clang llvm libc6-dev-arm64-cross dpkg-dev)
+  # make test-interop: a venv for the third-party metadata reader (sd-parsers from PyPI).
+  apt_pkgs+=(python3-venv)
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do

@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod library;
 pub mod logging;
+mod private_fs;
 pub mod providers;
 pub mod queue;
 pub mod settings;

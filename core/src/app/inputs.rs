@@ -47,7 +47,7 @@ impl AppCore {
         let library = session.library();
         let parent = library.root().join("downloads");
         let staging = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&parent)?;
+            crate::private_fs::create_dir_all(&parent)?;
             tempfile::Builder::new().prefix(".in-").tempdir_in(&parent)
         })
         .await??;

@@ -139,7 +139,7 @@ impl AppCore {
     /// The folder of the app's log files (made if missing), for "Open logs folder".
     pub fn logs_dir(&self) -> Result<std::path::PathBuf> {
         let dir = crate::logging::log_dir(&self.config().data_dir);
-        std::fs::create_dir_all(&dir)?;
+        crate::private_fs::create_dir_all(&dir)?;
         Ok(dir)
     }
 

@@ -6,6 +6,8 @@
 //! - `library.sqlite` (+ WAL files)
 //! - `images/ab/<sha256>.<ext>`: originals, named by the SHA-256 of their exact bytes
 //! - `thumbs/ab/<sha256>_256.jpg`, `thumbs/ab/<sha256>_512.jpg`: regenerable thumbnails
+//!
+//! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
 mod db;
 mod export;
@@ -57,14 +59,7 @@ pub const DATABASE_FILE: &str = "library.sqlite";
 /// Creates `dir` (and missing parents) readable by this user only: prompts and images are private.
 pub(crate) async fn create_private_dir(dir: &Path) -> Result<()> {
     let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&dir)
-    })
-    .await??;
+    tokio::task::spawn_blocking(move || crate::private_fs::create_dir_all(&dir)).await??;
     Ok(())
 }
 

@@ -73,14 +73,18 @@ pub(super) fn stage(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<Stag
     let dir = dest
         .parent()
         .ok_or_else(|| io::Error::other("file path has no folder"))?;
-    fs::create_dir_all(dir)?;
+    crate::private_fs::create_dir_all(dir)?;
     let staged = Staged {
         tmp: dir.join(format!("{TEMP_PREFIX}{}", uuid::Uuid::new_v4().simple())),
         dest: dest.to_path_buf(),
         durable,
         persisted: false,
     };
-    let mut file = fs::File::create(&staged.tmp)?;
+    // Private from the start: the rename keeps the mode, so the stored file is 0600 on Unix.
+    let mut file = crate::private_fs::open_options()
+        .write(true)
+        .create_new(true)
+        .open(&staged.tmp)?;
     file.write_all(bytes)?;
     if durable {
         file.sync_all()?;
