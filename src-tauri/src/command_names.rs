@@ -46,4 +46,9 @@ pub const APP_COMMANDS: &[&str] = &[
     "available_providers",
     "credits",
     "open_logs_folder",
+    "sync_settings",
+    "update_sync_settings",
+    "sync_status",
+    "sync_now",
+    "test_sync_connection",
 ];

@@ -18,7 +18,7 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
-    use commands::{accounts, app, files, generation, library, settings};
+    use commands::{accounts, app, files, generation, library, settings, sync};
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
@@ -63,8 +63,17 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::catalog,
             generation::available_providers,
             generation::credits,
+            sync::sync_settings,
+            sync::update_sync_settings,
+            sync::sync_status,
+            sync::sync_now,
+            sync::test_sync_connection,
         ])
-        .events(collect_events![events::JobProgress, events::ProfileChanged])
+        .events(collect_events![
+            events::JobProgress,
+            events::ProfileChanged,
+            events::SyncChanged
+        ])
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.

@@ -99,12 +99,20 @@ export const commands = {
 	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
 	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
+	syncSettings: () => typedError<SyncSettings_Serialize, AppError>(__TAURI_INVOKE("sync_settings")),
+	/**  Saves the location and choices; a non-empty `secretAccessKey` is stored in the keychain. */
+	updateSyncSettings: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("update_sync_settings", { settings, secretAccessKey })),
+	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
+	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
+	/**  Checks keys, bucket, endpoint and write access before the settings are saved. */
+	testSyncConnection: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<null, AppError>(__TAURI_INVOKE("test_sync_connection", { settings, secretAccessKey })),
 };
 
 /** Events */
 export const events = {
 	jobProgress: makeEvent<JobProgress_Serialize, JobProgress_Deserialize>("job-progress"),
 	profileChanged: makeEvent<ProfileChanged_Serialize, ProfileChanged_Deserialize>("profile-changed"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
 /* Types */
@@ -262,7 +270,7 @@ export type DayStats = {
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -629,6 +637,11 @@ export type JobRecord_Deserialize = {
 	createdAt: number | null,
 	updatedAt: number | null,
 	completedAt?: number | null,
+	/**
+	 *  The device that runs this job, when it is not this one (it arrived by sync): only that
+	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+	 */
+	originDevice?: string | null,
 };
 
 /**  A job as History and the job runner see it. */
@@ -674,6 +687,11 @@ export type JobRecord_Serialize = {
 	createdAt: number | null,
 	updatedAt: number | null,
 	completedAt: number | null,
+	/**
+	 *  The device that runs this job, when it is not this one (it arrived by sync): only that
+	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+	 */
+	originDevice: string | null,
 };
 
 /**
@@ -852,6 +870,27 @@ export type ModelInfo_Serialize = {
 	priceIsEstimate: boolean,
 	/**  Where the price comes from, for the Settings screen. */
 	priceSource: string,
+};
+
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice = PeerDevice_Serialize | PeerDevice_Deserialize;
+
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice_Deserialize = {
+	id: string,
+	name?: string | null,
+	platform?: string | null,
+	/**  When it last pushed, Unix ms. */
+	lastSeenMs?: number | null,
+};
+
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice_Serialize = {
+	id: string,
+	name: string | null,
+	platform: string | null,
+	/**  When it last pushed, Unix ms. */
+	lastSeenMs: number | null,
 };
 
 /**  How a model is billed. */
@@ -1131,6 +1170,125 @@ export type StatsTotals_Serialize = {
 	avgDurationMs: number | null,
 	/**  completed / (completed + failed); `None` before any job finished. */
 	successRate: number | null,
+};
+
+/**  A sync started, moved on, finished (with what it did) or failed (with a typed error). */
+export type SyncChanged = SyncEvent;
+
+/**  What the page hears about syncs. */
+export type SyncEvent = { kind: "started" } | { kind: "progress"; progress: SyncProgress } | { kind: "finished"; report: SyncReport } | { kind: "failed"; error: AppError };
+
+/**  One progress report: `done` of `total` items of the current stage, and bytes moved so far in it. */
+export type SyncProgress = {
+	stage: SyncStage,
+	done: number,
+	total: number,
+	/**  Bytes moved in this stage; f64 for the UI (exact below 2^53). */
+	bytes: number | null,
+};
+
+/**  What one run did. */
+export type SyncReport = {
+	uploadedFiles: number,
+	downloadedFiles: number,
+	deletedFiles: number,
+	opsPushed: number,
+	opsPulled: number,
+	segmentsPushed: number,
+	segmentsPulled: number,
+	newImages: number,
+	/**  Files still queued (e.g. an original its device has not uploaded yet). */
+	filesLeft: number,
+	durationMs: number | null,
+};
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings = SyncSettings_Serialize | SyncSettings_Deserialize;
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings_Deserialize = {
+	/**
+	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
+	 *  on this computer.
+	 */
+	endpoint?: string,
+	bucket?: string,
+	/**  `auto` for R2. */
+	region?: string,
+	/**
+	 *  Where in the bucket the library lives; empty: the profile's default (see
+	 *  [`default_prefix`]).
+	 */
+	prefix?: string,
+	accessKeyId?: string,
+	/**
+	 *  Keep every original on this device (desktop); otherwise thumbnails and metadata are kept
+	 *  and originals fetched when opened, into a cache of `cache_mb`.
+	 */
+	keepOriginals?: boolean,
+	cacheMb?: number,
+	/**  Sync after each finished job, on start and every few minutes. */
+	autoSync?: boolean,
+};
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings_Serialize = {
+	/**
+	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
+	 *  on this computer.
+	 */
+	endpoint: string,
+	bucket: string,
+	/**  `auto` for R2. */
+	region: string,
+	/**
+	 *  Where in the bucket the library lives; empty: the profile's default (see
+	 *  [`default_prefix`]).
+	 */
+	prefix: string,
+	accessKeyId: string,
+	/**
+	 *  Keep every original on this device (desktop); otherwise thumbnails and metadata are kept
+	 *  and originals fetched when opened, into a cache of `cache_mb`.
+	 */
+	keepOriginals: boolean,
+	cacheMb: number,
+	/**  Sync after each finished job, on start and every few minutes. */
+	autoSync: boolean,
+};
+
+/**  What a running sync is doing, for a progress bar. */
+export type SyncStage = "connecting" | "uploading" | "pushing" | "pulling" | "downloading" | "cleaning" | "done";
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus_Deserialize = {
+	configured: boolean,
+	endpoint?: string | null,
+	bucket?: string | null,
+	prefix?: string | null,
+	deviceId: string,
+	lastSyncMs?: number | null,
+	/**  Changes and files this device has not pushed yet. */
+	pendingUploads: number,
+	pendingDownloads: number,
+	devices: PeerDevice_Deserialize[],
+};
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus_Serialize = {
+	configured: boolean,
+	endpoint: string | null,
+	bucket: string | null,
+	prefix: string | null,
+	deviceId: string,
+	lastSyncMs: number | null,
+	/**  Changes and files this device has not pushed yet. */
+	pendingUploads: number,
+	pendingDownloads: number,
+	devices: PeerDevice_Serialize[],
 };
 
 export type TaskType = "TEXT_TO_IMAGE" | "IMAGE_TO_IMAGE";
