@@ -88,7 +88,15 @@ async fn the_same_field_edited_on_two_devices_ends_the_same_everywhere() {
         .keys()
         .find_map(|k| k.strip_prefix("image ").map(str::to_owned))
         .unwrap();
-    // Offline edits of the same field on all three; the last made wins on every device.
+    // Offline edits of the same field on all three; the last made wins on every device. Edits in
+    // the same millisecond would tie (and the device id decide), so each clock is a second on.
+    for (core, skew) in [(&b, 1000_i64), (&c, 2000)] {
+        sqlx::query("UPDATE sync_device SET clock_skew_ms = ?")
+            .bind(skew)
+            .execute(core.library().pool())
+            .await
+            .unwrap();
+    }
     a.library().set_rating(&id, 1).await.unwrap();
     b.library().set_rating(&id, 2).await.unwrap();
     c.library().set_rating(&id, 5).await.unwrap();

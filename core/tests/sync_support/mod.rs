@@ -61,7 +61,17 @@ impl World {
     }
 
     pub async fn device_with(&self, name: &str, settings: SyncSettings) -> AppCore {
-        let core = open_core(&self.data_dir(name)).await;
+        self.device_tweaked(name, settings, |_| {}).await
+    }
+
+    /// A device whose core config is changed by `tweak` first (e.g. a slow demo provider).
+    pub async fn device_tweaked(
+        &self,
+        name: &str,
+        settings: SyncSettings,
+        tweak: impl FnOnce(&mut CoreConfig),
+    ) -> AppCore {
+        let core = open_core_with(&self.data_dir(name), tweak).await;
         core.update_sync_settings(settings, Some(self.s3.secret_key().to_owned()))
             .await
             .expect("save the sync settings");
@@ -97,9 +107,14 @@ impl World {
 
 /// A core on its own data folder, with secrets in memory (no keychain needed).
 pub async fn open_core(data_dir: &Path) -> AppCore {
+    open_core_with(data_dir, |_| {}).await
+}
+
+pub async fn open_core_with(data_dir: &Path, tweak: impl FnOnce(&mut CoreConfig)) -> AppCore {
     let mut config = CoreConfig::new(data_dir);
     config.demo_latency = Some(Duration::ZERO);
     config.poll_interval = Duration::from_millis(20);
+    tweak(&mut config);
     AppCore::open_with(
         config,
         Secrets::new(Arc::new(SessionStore::new())),

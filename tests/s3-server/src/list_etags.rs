@@ -39,7 +39,11 @@ fn with_etag(object: &str, bucket_root: &Path) -> String {
     let Ok(bytes) = std::fs::read(bucket_root.join(&key)) else {
         return object.to_owned();
     };
-    let etag = format!("<ETag>&quot;{:x}&quot;</ETag>", Md5::digest(&bytes));
+    let hex: String = Md5::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let etag = format!("<ETag>&quot;{hex}&quot;</ETag>");
     object.replacen("</Key>", &format!("</Key>{etag}"), 1)
 }
 
