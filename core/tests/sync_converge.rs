@@ -14,7 +14,11 @@ async fn a_second_device_gets_jobs_images_and_files_byte_for_byte() {
     generate(&desk, "a lighthouse at dusk", 2).await;
     generate(&desk, "a fox in snow", 1).await;
     let first = sync(&desk).await;
-    assert_eq!(first.uploaded_files, 3 * 3, "3 originals and 2 thumbnails each: {first:?}");
+    assert_eq!(
+        first.uploaded_files,
+        3 * 3,
+        "3 originals and 2 thumbnails each: {first:?}"
+    );
     assert!(first.ops_pushed >= 5, "{first:?}");
 
     let pulled = sync(&laptop).await;
@@ -28,7 +32,12 @@ async fn a_second_device_gets_jobs_images_and_files_byte_for_byte() {
     // Nothing changed: nothing moves.
     let quiet = sync(&laptop).await;
     assert_eq!(
-        (quiet.ops_pushed, quiet.ops_pulled, quiet.uploaded_files, quiet.downloaded_files),
+        (
+            quiet.ops_pushed,
+            quiet.ops_pulled,
+            quiet.uploaded_files,
+            quiet.downloaded_files
+        ),
         (0, 0, 0, 0),
         "{quiet:?}"
     );
@@ -104,7 +113,10 @@ async fn the_same_field_edited_on_two_devices_ends_the_same_everywhere() {
         sync(core).await;
     }
     let seen = snapshot(&a).await;
-    assert!(seen[&format!("image {id}")].contains("rating=5"), "{seen:?}");
+    assert!(
+        seen[&format!("image {id}")].contains("rating=5"),
+        "{seen:?}"
+    );
     assert_eq!(snapshot(&b).await, seen);
     assert_eq!(snapshot(&c).await, seen);
     for core in [a, b, c] {
@@ -130,7 +142,11 @@ async fn delete_forever_spreads_and_never_comes_back() {
         .absolute_path(&laptop.library().get_image(&ids[0]).await.unwrap().path)
         .unwrap();
     assert!(gone_file.exists());
-    let originals_before = world.keys().iter().filter(|k| k.contains("/images/")).count();
+    let originals_before = world
+        .keys()
+        .iter()
+        .filter(|k| k.contains("/images/"))
+        .count();
 
     // The laptop, still offline, favourites the image the desk deletes for good.
     desk.library().purge(&ids[..1]).await.unwrap();
@@ -143,8 +159,15 @@ async fn delete_forever_spreads_and_never_comes_back() {
         assert!(!seen.contains_key(&format!("image {}", ids[0])), "{seen:?}");
         assert!(seen.contains_key(&format!("image {}", ids[1])));
     }
-    assert!(!gone_file.exists(), "the laptop's copy of the file went too");
-    let originals_after = world.keys().iter().filter(|k| k.contains("/images/")).count();
+    assert!(
+        !gone_file.exists(),
+        "the laptop's copy of the file went too"
+    );
+    let originals_after = world
+        .keys()
+        .iter()
+        .filter(|k| k.contains("/images/"))
+        .count();
     assert!(
         originals_after < originals_before,
         "the remote original went too: {originals_before} → {originals_after}"

@@ -9,7 +9,9 @@ use std::time::Duration;
 use nanoforge_core::ErrorKind;
 use nanoforge_core::library::JobStatus;
 use nanoforge_core::providers::{GenerationRequest, Model};
-use s3_test_server::{ErrorAnswer, Fault, FaultAction, Op, READ_ONLY_ACCESS_KEY, READ_ONLY_SECRET_KEY};
+use s3_test_server::{
+    ErrorAnswer, Fault, FaultAction, Op, READ_ONLY_ACCESS_KEY, READ_ONLY_SECRET_KEY,
+};
 use sync_support::{World, assert_files_match, eventually, generate, snapshot, sync};
 
 fn kind_of<T: std::fmt::Debug>(result: nanoforge_core::Result<T>) -> ErrorKind {
@@ -35,15 +37,24 @@ async fn a_job_running_on_another_device_is_shown_but_never_driven_there() {
 
     let seen = laptop.library().get_job(&job.id).await.unwrap();
     assert!(
-        !matches!(seen.status, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled),
+        !matches!(
+            seen.status,
+            JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled
+        ),
         "{:?}",
         seen.status
     );
     let desk_device = desk.sync_status().await.unwrap().device_id;
     assert_eq!(seen.origin_device.as_deref(), Some(desk_device.as_str()));
     // The laptop may not pay for it, poll it, recover it or cancel it.
-    assert_eq!(kind_of(laptop.retry(&job.id).await), ErrorKind::InvalidInput);
-    assert_eq!(kind_of(laptop.cancel(&job.id).await), ErrorKind::InvalidInput);
+    assert_eq!(
+        kind_of(laptop.retry(&job.id).await),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        kind_of(laptop.cancel(&job.id).await),
+        ErrorKind::InvalidInput
+    );
     let resumed = laptop.resume_unfinished().await.unwrap();
     assert!(
         !resumed.resumed.contains(&job.id) && !resumed.held_elsewhere.contains(&job.id),
@@ -73,7 +84,11 @@ async fn a_lost_answer_to_a_segment_upload_sends_it_again_not_twice() {
     generate(&desk, "a tin robot", 1).await;
     // PUT 1 is library.json, 2–4 the original and two thumbnails, 5 the op segment: the bucket
     // stores it and the connection drops before the answer, on every try the SDK makes.
-    world.s3.push_fault(Fault::new(Op::PutObject, FaultAction::ResetAfterApplying).nth(5).times(4));
+    world.s3.push_fault(
+        Fault::new(Op::PutObject, FaultAction::ResetAfterApplying)
+            .nth(5)
+            .times(4),
+    );
     let first = desk.sync_now().await;
     let fired: Vec<String> = world
         .s3
@@ -89,7 +104,11 @@ async fn a_lost_answer_to_a_segment_upload_sends_it_again_not_twice() {
     assert!(first.is_err(), "{first:?}");
     world.s3.clear_faults();
     sync(&desk).await;
-    let segments = world.keys().into_iter().filter(|k| k.contains("/ops/")).count();
+    let segments = world
+        .keys()
+        .into_iter()
+        .filter(|k| k.contains("/ops/"))
+        .count();
     assert_eq!(segments, 1, "{:?}", world.keys());
     let pulled = sync(&laptop).await;
     assert_eq!(pulled.ops_pulled, 2, "one job and one image: {pulled:?}");
@@ -104,9 +123,11 @@ async fn a_cut_upload_stays_queued_and_the_next_sync_sends_it() {
     let desk = world.device("desk").await;
     let laptop = world.device("laptop").await;
     generate(&desk, "a glass bird", 2).await;
-    world
-        .s3
-        .push_fault(Fault::new(Op::PutObject, FaultAction::ResetBeforeApplying).nth(2).always());
+    world.s3.push_fault(
+        Fault::new(Op::PutObject, FaultAction::ResetBeforeApplying)
+            .nth(2)
+            .always(),
+    );
     let cut = desk.sync_now().await;
     assert!(
         cut.as_ref().map(|r| r.files_left > 0).unwrap_or(true),
@@ -135,7 +156,11 @@ async fn a_sync_with_nothing_new_lists_once_and_writes_nothing() {
     sync(&laptop).await;
     sync(&desk).await;
     let counts = world.s3.counts();
-    assert_eq!(counts.of(Op::ListObjectsV2), 2, "one listing per sync: {counts:?}");
+    assert_eq!(
+        counts.of(Op::ListObjectsV2),
+        2,
+        "one listing per sync: {counts:?}"
+    );
     assert_eq!(counts.of(Op::PutObject), 0, "{counts:?}");
     let got: Vec<String> = world
         .s3
@@ -253,7 +278,10 @@ async fn a_second_sync_waits_here_and_is_refused_from_another_process() {
     let (a, b) = tokio::join!(desk.sync_now(), desk.sync_now());
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.ops_pushed + b.ops_pushed, 3, "{a:?} {b:?}");
-    assert_eq!(world.keys().iter().filter(|k| k.contains("/ops/")).count(), 1);
+    assert_eq!(
+        world.keys().iter().filter(|k| k.contains("/ops/")).count(),
+        1
+    );
 
     // Another process holding the library's sync lock.
     let lock = std::fs::OpenOptions::new()
@@ -314,9 +342,13 @@ async fn each_wrong_location_gets_its_own_error() {
         ErrorKind::InvalidInput
     );
 
-    world
-        .s3
-        .push_fault(Fault::error(s3_test_server::Target::Any, ErrorAnswer::request_time_too_skewed()).always());
+    world.s3.push_fault(
+        Fault::error(
+            s3_test_server::Target::Any,
+            ErrorAnswer::request_time_too_skewed(),
+        )
+        .always(),
+    );
     assert_eq!(kind_of(desk.sync_now().await), ErrorKind::ClockSkew);
     world.s3.clear_faults();
     assert!(desk.test_sync_connection(good, secret).await.is_ok());

@@ -22,7 +22,8 @@ pub fn at_ms(ms: i64) -> i64 {
 }
 
 /// The milliseconds part of a clock value.
-pub fn ms_of(hlc: i64) -> i64 {
+#[cfg(test)]
+fn ms_of(hlc: i64) -> i64 {
     hlc >> COUNTER_BITS
 }
 

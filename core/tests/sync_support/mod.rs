@@ -92,7 +92,11 @@ impl World {
                 if path.is_dir() {
                     stack.push(path);
                 } else {
-                    let key = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                    let key = path
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
                     // s3s-fs keeps its metadata next to the objects.
                     if !key.contains(".s3s") && !key.starts_with('.') {
                         keys.push(key);
@@ -156,13 +160,20 @@ pub async fn sync(core: &AppCore) -> SyncReport {
 pub async fn snapshot(core: &AppCore) -> BTreeMap<String, String> {
     let pool = core.library().pool().clone();
     let mut out = BTreeMap::new();
-    let jobs: Vec<(String, String, String, String, f64, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT id, prompt, status, model, cost, parent_job_id, remote_task_id FROM jobs",
-        )
-        .fetch_all(&pool)
-        .await
-        .expect("jobs");
+    let jobs: Vec<(
+        String,
+        String,
+        String,
+        String,
+        f64,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT id, prompt, status, model, cost, parent_job_id, remote_task_id FROM jobs",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("jobs");
     for (id, prompt, status, model, cost, parent, task) in jobs {
         out.insert(
             format!("job {id}"),
@@ -189,11 +200,10 @@ pub async fn snapshot(core: &AppCore) -> BTreeMap<String, String> {
 /// Every image's original on disk hashes to its recorded SHA-256.
 pub async fn assert_files_match(core: &AppCore) {
     let library = core.library();
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, path, sha256 FROM images")
-            .fetch_all(library.pool())
-            .await
-            .expect("images");
+    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, path, sha256 FROM images")
+        .fetch_all(library.pool())
+        .await
+        .expect("images");
     for (id, path, sha) in rows {
         let file = library.absolute_path(&path).expect("path");
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{id}: {e}"));
