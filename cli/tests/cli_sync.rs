@@ -6,6 +6,7 @@ mod support;
 
 use std::process::Stdio;
 
+use nanoforge_core::providers::{GenerationRequest, ImageSize, Model};
 use s3_test_server::S3Server;
 use serde_json::Value;
 use support::{Env, images_of, keys};
@@ -183,4 +184,44 @@ async fn setup_checks_the_bucket_and_without_a_keychain_names_the_variable() {
         false,
         "nothing was saved"
     );
+}
+
+#[tokio::test]
+async fn a_local_image_goes_to_nano_banana_through_the_bucket() {
+    let env = Env::start().await;
+    let s3 = s3(&env.dir).await;
+    let input = env.dir.path().join("sketch.png");
+    let mut req = GenerationRequest::new("an input", Model::Demo);
+    req.size = ImageSize::S512;
+    let png = nanoforge_core::providers::demo::render_png(&req, 7).expect("demo png");
+    std::fs::write(&input, png).unwrap();
+    let args = [
+        "generate",
+        "recolour it",
+        "--image",
+        input.to_str().unwrap(),
+        "--json",
+    ];
+
+    let refused = env.run(&args).await;
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.assert_one_line_failure().contains("set up sync"));
+    assert_eq!(env.server.submit_count(), 0);
+
+    let run = env
+        .run_command(with_sync(env.command(&args), &s3, s3.secret_key()))
+        .await;
+    run.assert_ok();
+    assert_eq!(run.json_lines()[0]["status"], "COMPLETED", "{}", run.stdout);
+    let submitted: Vec<String> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.body)
+        .filter_map(|b| b["imageUrls"].as_array().cloned())
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(submitted.len(), 1, "{submitted:?}");
+    assert!(submitted[0].contains("X-Amz-Signature="), "{submitted:?}");
 }
