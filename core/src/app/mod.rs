@@ -5,6 +5,7 @@
 //! open; switching profiles swaps the session whole.
 
 mod accounts;
+mod files;
 mod inputs;
 mod session;
 mod settings;
