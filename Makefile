@@ -95,4 +95,6 @@ fmt:
 
 lint:
 	cargo clippy --workspace --all-targets -- -D warnings
+	# What a user, a file or the network controls must never reach an unwrap or expect.
+	cargo clippy --workspace --lib --bins -- -D warnings -D clippy::unwrap_used -D clippy::expect_used
 	cd ui && npx eslint .

@@ -64,7 +64,7 @@ async fn a_local_input_reaches_nano_banana_as_a_presigned_link() {
     request.input_images = vec![input.id.clone()];
     let job = desk.generate(request).await.unwrap().remove(0);
     let done = desk.wait(&job.id).await.unwrap();
-    assert_eq!(done.input_image_ids, [input.id.clone()]);
+    assert_eq!(done.input_image_ids, vec![input.id.clone()]);
     assert_eq!(
         done.status,
         nanoforge_core::library::JobStatus::Completed,
@@ -95,7 +95,7 @@ async fn a_local_input_reaches_nano_banana_as_a_presigned_link() {
             .await
             .unwrap()
             .input_image_ids,
-        [input.id.clone()]
+        vec![input.id.clone()]
     );
     assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
 

@@ -32,6 +32,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "reveal_in_folder",
     "pick_input_images",
     "add_input_image",
+    "add_input_image_url",
     "get_settings",
     "update_settings",
     "key_status",

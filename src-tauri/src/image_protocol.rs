@@ -37,7 +37,7 @@ pub async fn serve(core: &AppCore, path: &str) -> Response<Vec<u8>> {
     let decoded: Vec<String> = path
         .trim_start_matches('/')
         .split('/')
-        .map(|part| percent_decode(part))
+        .map(percent_decode)
         .collect();
     let mut parts = decoded.iter().map(String::as_str);
     let (Some(profile), Some(kind), Some(id), None) =

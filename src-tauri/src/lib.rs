@@ -49,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             files::reveal_in_folder::<tauri::Wry>,
             files::pick_input_images::<tauri::Wry>,
             files::add_input_image,
+            files::add_input_image_url,
             files::open_logs_folder::<tauri::Wry>,
             settings::get_settings,
             settings::update_settings,

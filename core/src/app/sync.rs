@@ -207,7 +207,7 @@ impl AppCore {
             Err(e) => return Err(e),
         };
         syncer.upload_original(id).await?;
-        Ok(syncer.presign(id, INPUT_URL_TTL).await?)
+        syncer.presign(id, INPUT_URL_TTL).await
     }
 
     /// The path of image `id`'s original, fetched from the sync bucket first when this device

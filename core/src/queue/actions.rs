@@ -32,7 +32,10 @@ pub struct GenerateOptions {
     /// The library image this one started from (remix, image-to-image).
     pub parent_image_id: Option<String>,
     /// The request's input images are also in its `image_urls`, as URLs the service can fetch
-    /// (presigned from the sync bucket by `AppCore`): Nano Banana takes only URLs.
+    /// (presigned from the sync bucket by `AppCore`): Nano Banana takes only URLs. Set by the
+    /// core only: the page cannot claim it.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
     pub inputs_as_urls: bool,
 }
 

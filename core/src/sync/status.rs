@@ -37,6 +37,9 @@ pub struct SyncStatus {
     pub devices: Vec<PeerDevice>,
 }
 
+/// device id, name, platform, last push (Unix ms).
+type PeerRow = (String, Option<String>, Option<String>, Option<i64>);
+
 impl Library {
     /// Where sync stands for this library with `settings` (environment overrides applied).
     pub async fn sync_status(&self, settings: &SyncSettings) -> Result<SyncStatus> {
@@ -51,7 +54,7 @@ impl Library {
         )
         .fetch_one(self.pool())
         .await?;
-        let peers: Vec<(String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+        let peers: Vec<PeerRow> = sqlx::query_as(
             "SELECT device_id, name, platform, last_push_at FROM sync_peers
              WHERE head_etag IS NOT NULL ORDER BY last_push_at DESC",
         )

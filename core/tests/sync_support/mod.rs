@@ -159,42 +159,22 @@ pub async fn sync(core: &AppCore) -> SyncReport {
 /// The library as a person sees it, minus what is device-local: one line per job and image.
 pub async fn snapshot(core: &AppCore) -> BTreeMap<String, String> {
     let pool = core.library().pool().clone();
-    let mut out = BTreeMap::new();
-    let jobs: Vec<(
-        String,
-        String,
-        String,
-        String,
-        f64,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT id, prompt, status, model, cost, parent_job_id, remote_task_id FROM jobs",
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'job ' || id,
+                printf('%s|%s|%s|%s|%s|%s', prompt, status, model, cost,
+                       ifnull(parent_job_id, '-'), ifnull(remote_task_id, '-'))
+         FROM jobs
+         UNION ALL
+         SELECT 'image ' || id,
+                printf('%s|%s|%s|%s|fav=%s|rating=%s|trashed=%s', kind, ifnull(job_id, '-'),
+                       position, sha256, CASE favourite WHEN 1 THEN 'true' ELSE 'false' END,
+                       rating, CASE WHEN deleted_at IS NULL THEN 'false' ELSE 'true' END)
+         FROM images",
     )
     .fetch_all(&pool)
     .await
-    .expect("jobs");
-    for (id, prompt, status, model, cost, parent, task) in jobs {
-        out.insert(
-            format!("job {id}"),
-            format!("{prompt}|{status}|{model}|{cost}|{parent:?}|{task:?}"),
-        );
-    }
-    let images: Vec<(String, String, Option<String>, i64, String, bool, i64, bool)> =
-        sqlx::query_as(
-            "SELECT id, kind, job_id, position, sha256, favourite, rating, deleted_at IS NOT NULL
-             FROM images",
-        )
-        .fetch_all(&pool)
-        .await
-        .expect("images");
-    for (id, kind, job, position, sha, fav, rating, trashed) in images {
-        out.insert(
-            format!("image {id}"),
-            format!("{kind}|{job:?}|{position}|{sha}|fav={fav}|rating={rating}|trashed={trashed}"),
-        );
-    }
-    out
+    .expect("snapshot");
+    rows.into_iter().collect()
 }
 
 /// Every image's original on disk hashes to its recorded SHA-256.

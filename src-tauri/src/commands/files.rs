@@ -86,6 +86,17 @@ pub async fn add_input_image(
     Ok(core.import_input_bytes(bytes).await?)
 }
 
+/// Fetches an image from an https URL the user typed (the core validates it: https, or http on
+/// this computer) and keeps it as an input.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_input_image_url(
+    core: State<'_, AppCore>,
+    url: String,
+) -> Result<ImageRecord, AppError> {
+    Ok(core.import_input_url(&url).await?)
+}
+
 /// Opens the folder of the app's log files (Settings → About), for a bug report.
 #[tauri::command]
 #[specta::specta]
