@@ -9,6 +9,8 @@ import {
   type AppError,
   type AppInfo,
   type AspectRatio,
+  type BudgetLevel,
+  type BudgetStatus_Serialize,
   type CreditsInfo_Serialize,
   type Cursor,
   type DayStats,
@@ -18,9 +20,11 @@ import {
   type ImagePage_Serialize,
   type ImageQuery_Deserialize,
   type ImageRecord_Serialize,
+  type ImageSize,
   type IntegrityReport,
   type KeySource,
   type JobEvent_Serialize,
+  type JobFamily_Serialize,
   type JobPage_Serialize,
   type JobQuery_Deserialize,
   type JobRecord_Serialize,
@@ -29,15 +33,17 @@ import {
   type LibraryStats_Serialize,
   type MetadataSource,
   type Model,
-  type PriceTable,
+  type ModelInfo_Serialize,
+  type PriceBasis,
+  type PriceOverride,
   type ProfileKind,
   type ProfileSummary_Serialize,
   type ProviderKind,
   type RecalledSettings_Serialize,
   type SecretPurpose,
-  type Settings,
+  type Settings_Serialize,
   type SignInStarted,
-  type SizePreset,
+  type SizeOption_Serialize,
   type SizeStats,
   type StatsQuery_Deserialize,
   type StatsTotals_Serialize,
@@ -48,6 +54,9 @@ import { pngHeadBeforeImageData } from '@/lib/png'
 // What the core sends (`_Serialize`) and accepts (`_Deserialize`, optional fields optional), under plain names.
 export type AccountsState = AccountsState_Serialize
 export type ApiKeyStatus = ApiKeyStatus_Serialize
+export type BudgetStatus = BudgetStatus_Serialize
+/** What the core sends; it accepts the same shape (every field present). */
+export type Settings = Settings_Serialize
 export type CreditsInfo = CreditsInfo_Serialize
 export type ImagePage = ImagePage_Serialize
 export type JobPage = JobPage_Serialize
@@ -57,17 +66,20 @@ export type GenerationRequest = GenerationRequest_Deserialize
 export type ImageQuery = ImageQuery_Deserialize
 export type ImageRecord = ImageRecord_Serialize
 export type JobEvent = JobEvent_Serialize
+export type JobFamily = JobFamily_Serialize
 export type JobQuery = JobQuery_Deserialize
 export type JobRecord = JobRecord_Serialize
 export type JobStage = JobStage_Serialize
 export type ProfileSummary = ProfileSummary_Serialize
 export type LibraryStats = LibraryStats_Serialize
+export type ModelInfo = ModelInfo_Serialize
+export type SizeOption = SizeOption_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
 export type {
-  AppInfo, AspectRatio, Cursor, DayStats, ErrorKind, IntegrityReport, JobStatus,
-  KeySource, MetadataSource, Model, PriceTable, ProfileKind, ProviderKind, SecretPurpose, Settings, SignInStarted,
-  SizePreset, SizeStats,
+  AppInfo, AspectRatio, BudgetLevel, Cursor, DayStats, ErrorKind, ImageSize, IntegrityReport, JobStatus,
+  KeySource, MetadataSource, Model, PriceBasis, PriceOverride, ProfileKind, ProviderKind, SecretPurpose,
+  SignInStarted, SizeStats,
 }
 
 export class ApiError extends Error {
@@ -164,6 +176,8 @@ export const api = {
   getImage: async (id: string): Promise<ImageRecord> => call(commands.getImage(id)),
   listJobs: async (query: JobQuery): Promise<JobPage> => call(commands.listJobs(query)),
   getJob: async (id: string): Promise<JobRecord> => call(commands.getJob(id)),
+  /** The job a job came from and the jobs made from it (run again, remixes). */
+  jobFamily: async (id: string): Promise<JobFamily> => call(commands.jobFamily(id)),
   libraryStats: async (query: StatsQuery = {}): Promise<LibraryStats> => call(commands.libraryStats(query)),
   setFavourite: async (id: string, favourite: boolean): Promise<ImageRecord> =>
     call(commands.setFavourite(id, favourite)),
@@ -192,7 +206,24 @@ export const api = {
   generate: async (request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> =>
     call(commands.generate(request, options)),
   cancelJob: async (id: string): Promise<JobRecord> => call(commands.cancelJob(id)),
+  /**
+   * Recovers a paid job in place: the core polls its task again and downloads the result; it never
+   * resubmits (and refuses a job without a task id).
+   */
   retryJob: async (id: string): Promise<JobRecord> => call(commands.retryJob(id)),
+  /** Runs a job's request again as new, paid jobs linked to it (ask the person first). */
+  rerunJob: async (id: string, options: GenerateOptions = {}): Promise<JobRecord[]> =>
+    call(commands.rerunJob(id, options)),
+  /** This month's spend against the profile's budget, confirmed and possibly charged. */
+  budgetStatus: async (): Promise<BudgetStatus> => call(commands.budgetStatus()),
+  /** Every model with its sizes, ratios, limits and default prices: the one source of these rules. */
+  catalog: async (): Promise<ModelInfo[]> => {
+    try {
+      return await commands.catalog()
+    } catch (e) {
+      throw toApiError(e)
+    }
+  },
   credits: async (): Promise<CreditsInfo> => call(commands.credits()),
   /** Progress of every job; resolves to the function that stops listening (call it on unmount). */
   onJobProgress: (handler: (event: JobEvent) => void): Promise<() => void> =>

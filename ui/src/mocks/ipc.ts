@@ -3,9 +3,11 @@
 // `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch).
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
-import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose } from '@/api'
+import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose, Settings } from '@/api'
 import * as mock from './backend'
 import { createAccounts } from './accounts'
+import { MOCK_CATALOG } from './catalog'
+import { recoverJob, rerunJob, startGeneration } from './generation'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -45,7 +47,13 @@ export async function installMockIpc() {
   const handlers: Record<string, (a: Args) => unknown> = {
     app_info: (): AppInfo => ({ version: '0.0.0-mock', profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length }),
     get_settings: () => lib().settings,
-    update_settings: (a) => { lib().settings = a.settings as mock.MockState['settings']; return lib().settings },
+    update_settings: (a) => {
+      const next = a.settings as Settings
+      const problem = mock.settingsProblem(next)
+      if (problem) throw { kind: 'invalid_input', message: problem }
+      lib().settings = JSON.parse(JSON.stringify(next))
+      return lib().settings
+    },
     key_status: (a) => keyOf(a.purpose as SecretPurpose),
     set_key: (a) => {
       const key = String(a.key).trim()
@@ -61,6 +69,7 @@ export async function installMockIpc() {
     get_image: (a) => found(lib().images.find((i) => i.id === a.id)),
     list_jobs: (a) => mock.listJobs(lib(), a.query as never),
     get_job: (a) => found(lib().jobs.find((j) => j.id === a.id)),
+    job_family: (a) => mock.jobFamily(lib(), String(a.id)),
     library_stats: () => mock.stats(lib()),
     set_favourite: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
     set_rating: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
@@ -74,20 +83,25 @@ export async function installMockIpc() {
     open_image: () => null,
     reveal_in_folder: () => null,
     read_image_metadata: (a) => ((a.bytes as number[]).length > 8 ? mock.MOCK_METADATA : null),
-    generate: (a) => mock.startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
+    generate: (a) => startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
     cancel_job: (a) => {
       const j = found(lib().jobs.find((x) => x.id === a.id))
-      j.status = 'CANCELLED'; j.errorKind = 'cancelled'; j.errorMessage = 'Cancelled here; the service may still finish the task and charge for it.'
+      j.status = 'CANCELLED'; j.errorKind = 'cancelled'
+      j.errorMessage = j.remoteTaskId
+        ? 'Cancelled here; the service may still finish the task and charge for it.'
+        : 'Cancelled before it was sent; nothing was charged.'
       sender(profileId())({ jobId: j.id, at: mock.MOCK_NOW, stage: { kind: 'cancelled', message: j.errorMessage } })
       return j
     },
-    retry_job: (a) => {
-      const old = found(lib().jobs.find((x) => x.id === a.id))
-      const [j] = mock.startGeneration(lib(), { prompt: old.prompt }, {}, sender(profileId()))
-      j.parentJobId = old.id
-      return j
-    },
-    credits: () => ({ provider: lib().key.provider, balance: lib().key.configured ? 42.5 : null }),
+    retry_job: (a) => recoverJob(lib(), String(a.id), sender(profileId())),
+    rerun_job: (a) => rerunJob(lib(), String(a.id), (a.options ?? {}) as never, sender(profileId())),
+    budget_status: () => mock.budgetStatus(lib()),
+    catalog: () => MOCK_CATALOG,
+    credits: () => ({
+      provider: lib().key.provider,
+      balance: lib().key.configured ? lib().balance : null,
+      creditsPerImage: lib().settings.creditsPerImage,
+    }),
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:dialog|save': (a) => `/mock/exports/${(a.options as { defaultPath?: string })?.defaultPath ?? 'export.zip'}`,

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, errorMessage, type ApiKeyStatus, type Settings, type SizePreset } from '@/api'
+import { api, errorMessage, type ApiKeyStatus, type Settings } from '@/api'
+import { isDemoProvider } from '@/lib/catalog'
 
 /** The open profile's settings and Nano Banana key status, shared by Settings, Generator and Dashboard. */
 export const useSettingsStore = defineStore('settings', () => {
@@ -12,7 +13,9 @@ export const useSettingsStore = defineStore('settings', () => {
   let epoch = 0
 
   /** True when generating uses the offline demo provider (no API key). */
-  const isDemo = computed(() => apiKey.value?.provider !== 'nanobanana')
+  const isDemo = computed(() => apiKey.value == null || isDemoProvider(apiKey.value.provider))
+  /** The person's own prices (the catalog has the rest). */
+  const priceOverrides = computed(() => settings.value?.priceOverrides ?? [])
 
   async function load() {
     const mine = epoch
@@ -54,10 +57,6 @@ export const useSettingsStore = defineStore('settings', () => {
     if (mine === epoch) apiKey.value = status
   }
 
-  function priceOf(size: SizePreset): number {
-    return settings.value?.prices[size] ?? 0
-  }
-
   /** Another profile opened: its settings and keys are its own. */
   function reset() {
     epoch++
@@ -67,5 +66,5 @@ export const useSettingsStore = defineStore('settings', () => {
     loading.value = false
   }
 
-  return { settings, apiKey, error, loading, isDemo, load, ensureLoaded, save, setApiKey, clearApiKey, priceOf, reset }
+  return { settings, apiKey, error, loading, isDemo, priceOverrides, load, ensureLoaded, save, setApiKey, clearApiKey, reset }
 })

@@ -2,9 +2,9 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import type { ApiKeyStatus, JobEvent } from '@/api'
+import { ApiError, type ApiKeyStatus, type BudgetStatus, type JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
-import { jobRecord, settings } from './jobs-fixtures'
+import { catalog, jobRecord, noBudget, settings } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
@@ -16,6 +16,10 @@ const api = vi.hoisted(() => ({
   generate: vi.fn(),
   cancelJob: vi.fn(),
   retryJob: vi.fn(),
+  rerunJob: vi.fn(),
+  catalog: vi.fn(),
+  budgetStatus: vi.fn(),
+  credits: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
@@ -66,7 +70,14 @@ describe('Generator view', () => {
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.generate.mockResolvedValue([jobRecord()])
     api.getJob.mockResolvedValue(jobRecord())
+    api.catalog.mockResolvedValue(catalog)
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: null })
   })
+
+  const options = (w: Awaited<ReturnType<typeof mountView>>, id: string) => w.findAll(`[data-testid="${id}"] option`).map((o) => o.text())
+  const value = (w: Awaited<ReturnType<typeof mountView>>, id: string) => (w.get(`[data-testid="${id}"]`).element as HTMLSelectElement).value
+  const spendDialog = () => document.querySelector<HTMLElement>('[data-testid="spend-dialog"]')
 
   it('keeps Generate disabled while the prompt is blank', async () => {
     const w = await mountView()
@@ -80,8 +91,12 @@ describe('Generator view', () => {
   })
 
   it('counts characters against the model limit and blocks prompts over it', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a red fox')
+    expect(w.get('[data-testid="prompt-counter"]').text()).toBe('9 / 20,000')
+    // The original model takes 5,000 characters (the catalog says so).
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
     const counter = w.get('[data-testid="prompt-counter"]')
     expect(counter.text()).toBe('9 / 5,000')
     expect(counter.classes()).not.toContain('over')
@@ -99,7 +114,7 @@ describe('Generator view', () => {
     await prompt.trigger('keydown', { key: 'Enter', ctrlKey: true })
     await flushPromises()
     expect(api.generate).toHaveBeenCalledWith({
-      prompt: 'a red fox in snow', model: 'nano-banana', size: 'quality', aspectRatio: '1:1', count: 1,
+      prompt: 'a red fox in snow', model: 'nano-banana-2', size: '1K', aspectRatio: '1:1', count: 1,
       watermark: null, imageUrls: [],
     }, {})
     expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
@@ -107,27 +122,128 @@ describe('Generator view', () => {
     w.unmount()
   })
 
-  it('shows the price next to each size, or free with the demo provider', async () => {
+  it('offers the sizes of the chosen model with their prices (estimates marked), or free with the demo', async () => {
     api.keyStatus.mockResolvedValue(KEYED)
+    api.getSettings.mockResolvedValue({ ...settings, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }] })
     let w = await mountView()
-    let options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
-    expect(options).toEqual(['Fast · 512 px · $0.005', 'Balanced · 768 px · $0.01', 'Quality · 1024 px · $0.0125',
-      'Ultra · 1536 px · $0.045'])
-    expect((w.get('[data-testid="size-select"]').element as HTMLSelectElement).value).toBe('quality')
+    expect(options(w, 'model-select')).toEqual(['Nano Banana 2', 'Nano Banana Pro', 'Nano Banana'])
+    expect(options(w, 'size-select')).toEqual(['1K · ≈$0.067', '2K · $0.05', '4K · ≈$0.151'])
+    expect(value(w, 'size-select')).toBe('1K')
     expect(w.find('[data-testid="demo-badge"]').exists()).toBe(false)
-    await w.get('[data-testid="count-select"]').setValue('2')
-    expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.025')
+    await w.get('[data-testid="count-input"]').setValue('2')
+    const estimate = w.get('[data-testid="cost-estimate"]')
+    expect(estimate.text()).toContain('≈$0.134')
+    expect(estimate.text()).toContain('$0.067 × 2 · estimate')
+    expect(estimate.attributes('data-estimate')).toBe('true')
+    // The person's own price is not an estimate.
+    await w.get('[data-testid="size-select"]').setValue('2K')
+    expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.10')
+    expect(w.get('[data-testid="cost-estimate"]').attributes('data-estimate')).toBe('false')
     w.unmount()
 
     pinia = createPinia()
     setActivePinia(pinia)
     api.keyStatus.mockResolvedValue(DEMO)
     w = await mountView()
-    options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
-    expect(options[2]).toBe('Quality · 1024 px · free')
+    expect(options(w, 'size-select')[0]).toBe('1K · free')
     expect(w.get('[data-testid="demo-badge"]').text()).toContain('Demo — not AI')
     expect(w.get('[data-testid="cost-estimate"]').text()).toContain('free (demo)')
     expect(w.get('[data-testid="model-select"]').attributes('disabled')).toBeDefined()
+    w.unmount()
+  })
+
+  it('switching model keeps the size and ratio when offered, else takes the model\'s default', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    await w.get('[data-testid="size-select"]').setValue('2K')
+    await w.get('[data-testid="aspect-select"]').setValue('8:1')
+    await w.get('[data-testid="model-select"]').setValue('nano-banana-pro')
+    expect(value(w, 'size-select')).toBe('2K')
+    expect(value(w, 'aspect-select')).toBe('1:1')
+    expect(options(w, 'aspect-select')).toContain('Auto')
+    await w.get('[data-testid="size-select"]').setValue('4K')
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
+    expect(options(w, 'size-select')).toEqual(['1K · ≈$0.02'])
+    expect(value(w, 'size-select')).toBe('1K')
+    w.unmount()
+  })
+
+  it('shows the balance in credits beside the estimate, and warns on a known empty balance', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: 2 })
+    let w = await mountView()
+    const balance = w.get('[data-testid="cost-balance"]')
+    expect(balance.text()).toContain('42.5 credits')
+    expect(balance.text()).toContain('needs 2')
+    expect(balance.text()).not.toContain('$')
+    expect(w.find('[data-testid="cost-balance-warning"]').exists()).toBe(false)
+    w.unmount()
+
+    pinia = createPinia()
+    setActivePinia(pinia)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 0, creditsPerImage: null })
+    w = await mountView()
+    expect(w.get('[data-testid="cost-balance"]').attributes('data-state')).toBe('empty')
+    expect(w.get('[data-testid="cost-balance-warning"]').text()).toContain('0 credits')
+    w.unmount()
+  })
+
+  it('warns from 80 % of the monthly budget, counting what this generation adds', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const budget: BudgetStatus = { limitUsd: 1, month: '2026-11', spentConfirmed: 0.6, spentPossible: 0.12, level: 'ok' }
+    api.budgetStatus.mockResolvedValue(budget)
+    const w = await mountView()
+    // $0.72 + $0.067 stays under $0.80.
+    expect(w.find('[data-testid="budget-warning"]').exists()).toBe(false)
+    await w.get('[data-testid="count-input"]').setValue('2')
+    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('warning')
+    expect(w.get('[data-testid="budget-warning"]').text()).toContain('$0.12 possibly charged')
+    await w.get('[data-testid="count-input"]').setValue('5')
+    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('over')
+    w.unmount()
+  })
+
+  it('over the budget the core refuses; "Generate anyway" resends with overBudget for this one', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    api.generate.mockRejectedValueOnce(new ApiError({ kind: 'over_budget', message: 'this would take the month to $10.07 of your $10.00 budget' }))
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(w.find('[data-testid="submit-error"]').exists()).toBe(false)
+    expect(spendDialog()?.textContent).toContain('$10.07 of your $10.00 budget')
+    expect(w.find('[data-testid="job-job-1"]').exists()).toBe(false)
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.generate).toHaveBeenCalledTimes(2)
+    expect(api.generate.mock.calls[1][1]).toEqual({ overBudget: true })
+    expect(spendDialog()).toBeNull()
+    expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('says clearly when the account is out of credits', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    api.generate.mockRejectedValueOnce(new ApiError({ kind: 'out_of_credits', message: 'the balance is 0 credits' }))
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const error = w.get('[data-testid="submit-error"]')
+    expect(error.attributes('data-kind')).toBe('out_of_credits')
+    expect(error.text()).toContain('Out of credits: the balance is 0 credits')
+    expect(error.text()).toContain('Top up')
+    w.unmount()
+  })
+
+  it('a remix draft links the new job to its parent image', async () => {
+    useDraftStore().load({ prompt: 'from an image', parentImageId: 'img-7' })
+    const w = await mountView()
+    expect(w.get('[data-testid="generator-parent"]').text()).toContain('image from your library')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][1]).toEqual({ parentImageId: 'img-7' })
+    expect(w.find('[data-testid="generator-parent"]').exists()).toBe(false)
     w.unmount()
   })
 
@@ -144,12 +260,12 @@ describe('Generator view', () => {
   })
 
   it('applies a pending draft on open and a new one while open', async () => {
-    useDraftStore().load({ prompt: 'from the gallery', size: 'ultra', aspectRatio: '16:9', count: 3 })
+    useDraftStore().load({ prompt: 'from the gallery', size: '2K', aspectRatio: '16:9', count: 3 })
     const w = await mountView()
     expect((w.get('[data-testid="prompt-input"]').element as HTMLTextAreaElement).value).toBe('from the gallery')
-    expect((w.get('[data-testid="size-select"]').element as HTMLSelectElement).value).toBe('ultra')
-    expect((w.get('[data-testid="aspect-select"]').element as HTMLSelectElement).value).toBe('16:9')
-    expect((w.get('[data-testid="count-select"]').element as HTMLSelectElement).value).toBe('3')
+    expect(value(w, 'size-select')).toBe('2K')
+    expect(value(w, 'aspect-select')).toBe('16:9')
+    expect((w.get('[data-testid="count-input"]').element as HTMLInputElement).value).toBe('3')
     useDraftStore().load({ prompt: 'recalled later', watermark: '© 2026' })
     await flushPromises()
     expect((w.get('[data-testid="prompt-input"]').element as HTMLTextAreaElement).value).toBe('recalled later')
@@ -176,20 +292,54 @@ describe('Generator view', () => {
     w.unmount()
   })
 
-  it('a timeout offers Retry, which asks the core to retry the job', async () => {
+  it('a recoverable job offers Recover, which fetches the paid result in place (no new job)', async () => {
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('form').trigger('submit')
     await flushPromises()
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'timeout', message: 'took too long' } } })
+    api.getJob.mockResolvedValue(jobRecord({ status: 'RECOVERABLE', errorKind: 'timeout', errorMessage: 'took too long', mayBeCharged: true, remoteTaskId: 't1', cost: 0 }))
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'recoverable', error: { kind: 'timeout', message: 'took too long' } } })
     await flushPromises()
-    api.retryJob.mockResolvedValue(jobRecord({ id: 'job-2' }))
-    const action = w.get('[data-testid="job-error-action"]')
-    expect(action.text()).toBe('Retry')
+    const card = w.get('[data-testid="job-job-1"]')
+    expect(card.attributes('data-stage')).toBe('recoverable')
+    expect(card.get('[data-testid="job-money-note"]').attributes('data-kind')).toBe('recoverable')
+    expect(card.get('[data-testid="possibly-charged"]').text()).toContain('~$0.067')
+    api.retryJob.mockResolvedValue(jobRecord({ status: 'SUBMITTED', mayBeCharged: true, remoteTaskId: 't1' }))
+    const action = card.get('[data-testid="job-error-action"]')
+    expect(action.text()).toBe('Recover')
     await action.trigger('click')
     await flushPromises()
     expect(api.retryJob).toHaveBeenCalledWith('job-1')
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(w.findAll('[data-testid^="job-job-"]')).toHaveLength(1)
+    expect(w.get('[data-testid="job-job-1"]').attributes('data-stage')).toBe('submitted')
+    w.unmount()
+  })
+
+  it('an interrupted submit says it may be charged and was not resent; Run again states the price and asks', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'interrupted', errorMessage: 'stopped while sending', mayBeCharged: true, cost: 0 }))
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'interrupted', message: 'stopped while sending' } } })
+    await flushPromises()
+    const card = w.get('[data-testid="job-job-1"]')
+    expect(card.get('[data-testid="job-money-note"]').text()).toContain('may have reached the service and been charged (~$0.067)')
+    expect(card.get('[data-testid="job-money-note"]').text()).toContain('not sent again')
+    const action = card.get('[data-testid="job-error-action"]')
+    expect(action.text()).toBe('Run again')
+    await action.trigger('click')
+    await flushPromises()
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(spendDialog()?.textContent).toContain('about $0.067 (estimate) for 1 image')
+    api.rerunJob.mockResolvedValue([jobRecord({ id: 'job-2', parentJobId: 'job-1' })])
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.rerunJob).toHaveBeenCalledWith('job-1', { overBudget: false })
     expect(w.find('[data-testid="job-job-2"]').exists()).toBe(true)
+    expect(spendDialog()).toBeNull()
     w.unmount()
   })
 

@@ -3,10 +3,13 @@ import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import type { ApiKeyStatus, JobEvent } from '@/api'
 import { imageRecord, libraryStats } from './stats-fixtures'
+import { catalog, noBudget } from './jobs-fixtures'
 
 // The store is tested over the src/api boundary: the core is replaced here.
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
+  budgetStatus: vi.fn(),
+  catalog: vi.fn(),
   credits: vi.fn(),
   listImages: vi.fn(),
   onJobProgress: vi.fn(),
@@ -33,6 +36,8 @@ describe('stats store', () => {
     setActivePinia(createPinia())
     for (const f of Object.values(api)) f.mockReset()
     api.libraryStats.mockResolvedValue(libraryStats())
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.catalog.mockResolvedValue(catalog)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 12.5 })
     api.listImages.mockResolvedValue({ items: [imageRecord(1), imageRecord(2)], nextCursor: null })
     api.getSettings.mockResolvedValue({})

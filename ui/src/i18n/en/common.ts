@@ -9,12 +9,12 @@ export default {
     analytics: 'Analytics',
     settings: 'Settings',
   },
-  sizes: { fast: 'Fast', balanced: 'Balanced', quality: 'Quality', ultra: 'Ultra' },
   status: {
     PENDING: 'Queued',
     SUBMITTED: 'Submitted',
     PROCESSING: 'Generating',
     DOWNLOADING: 'Downloading',
+    RECOVERABLE: 'Recoverable',
     COMPLETED: 'Completed',
     FAILED: 'Failed',
     CANCELLED: 'Cancelled',

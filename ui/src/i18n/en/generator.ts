@@ -13,7 +13,8 @@ export default {
   },
   size: {
     label: 'Size',
-    option: '{label} · {px} px · {price}',
+    option: '{size} · {price}',
+    optionEstimate: '{size} · ≈{price}',
     free: 'free',
   },
   aspect: {
@@ -26,7 +27,10 @@ export default {
   },
   count: {
     label: 'Images',
-    option: '{n} image | {n} images',
+  },
+  catalog: {
+    loading: 'Loading models…',
+    error: 'Could not load the models: {message}',
   },
   watermark: {
     label: 'Watermark',
@@ -49,10 +53,36 @@ export default {
   },
   estimate: {
     label: 'Estimated cost',
+    labelOwn: 'Cost',
     free: 'free (demo)',
     value: '{total}',
+    approx: '≈{total}',
     detail: '{price} × {n}',
+    estimateNote: 'estimate',
+    estimateHint: 'nanobananaapi.ai publishes no prices: this is our best public figure. Set your own in Settings.',
+    pricesLink: 'Prices',
   },
+  balance: {
+    label: 'Balance',
+    value: '{n} credits',
+    needs: 'needs {n}',
+    empty: 'Your Nano Banana balance is 0 credits. Top up at nanobananaapi.ai before generating; the service refuses every paid request until then.',
+    short: 'This needs {needed} credits and the balance is {balance}.',
+  },
+  budget: {
+    status: 'This month: {spent} of your {limit} budget ({percent}).',
+    possible: 'Includes {possible} possibly charged.',
+    warning: 'Close to your monthly budget: this generation takes the month to {after} of {limit}.',
+    over: 'Over your monthly budget: this generation would take the month to {after} of {limit}. You will be asked before it is sent.',
+    settingsLink: 'Budget settings',
+  },
+  overBudget: {
+    title: 'Over your monthly budget',
+    confirm: 'Generate anyway (over budget)',
+    detail: 'Only this generation goes over the budget; the next one is checked again.',
+  },
+  outOfCredits: 'Out of credits: {message}',
+  outOfCreditsHint: 'Top up at nanobananaapi.ai, then try again. Nothing was sent.',
   generate: 'Generate',
   starting: 'Starting…',
   submitError: 'Could not start the generation',
@@ -79,6 +109,7 @@ export default {
     done: 'Done in {duration} · {cost}',
     doneShort: 'Done · {cost}',
     failed: 'Failed',
+    recoverable: 'Stopped before the result arrived — recoverable',
     cancelled: 'Cancelled',
     free: 'free',
   },
@@ -88,11 +119,15 @@ export default {
     demo: 'Demo',
     imageToImage: 'Image to image',
     count: '× {n}',
-    retry: 'Retry',
     checkCredits: 'Check credits',
     setApiKey: 'Set your API key',
     cancelledNote: 'Cancelled.',
     progress: 'Progress',
+  },
+  parent: {
+    image: 'Remixing an image from your library: the new job is linked to it.',
+    job: 'Remixing an earlier job: the new job is linked to it.',
+    clear: 'Unlink',
   },
   result: {
     open: 'Open',
@@ -112,5 +147,6 @@ export default {
   notify: {
     doneTitle: 'Image ready | {n} images ready',
     failedTitle: 'Generation failed',
+    recoverableTitle: 'A paid generation can be recovered',
   },
 }

@@ -1,5 +1,5 @@
-// Settings at both widths: the account, API key round trip (masked status), price edit + save confirmation,
-// theme switch.
+// Settings at both widths: the account, API key round trip (masked status), defaults saved with the core's
+// refusal shown, theme switch, library check. Prices and the budget are in money.mjs.
 import assert from 'node:assert/strict'
 
 export default async function ({ check, widths, openPage, shot: fullShot, noHorizontalOverflow }) {
@@ -42,20 +42,17 @@ export default async function ({ check, widths, openPage, shot: fullShot, noHori
       await status.filter({ hasText: '1234' }).waitFor({ timeout: 5_000 })
     })
 
-    await check(`${label}: an invalid price is flagged, a valid one saves with a confirmation`, async () => {
-      const price = page.getByTestId('settings-price-quality')
-      await price.fill('-1')
-      await page.getByTestId('settings-error').waitFor({ timeout: 2_000 })
-      assert.ok(await page.getByTestId('settings-save').isDisabled(), 'save is allowed with a negative price')
-      await price.fill('0.02')
+    await check(`${label}: the core refuses a value it cannot honour with its own words; a valid one saves`, async () => {
+      await page.getByTestId('settings-concurrency').fill('12')
+      await page.getByTestId('settings-save').click()
+      await page.getByTestId('settings-error').filter({ hasText: 'concurrency must be between 1 and 8' }).waitFor({ timeout: 5_000 })
       await page.getByTestId('settings-concurrency').fill('2')
-      await page.getByTestId('settings-default-size').selectOption('ultra')
+      await page.getByTestId('settings-default-size').selectOption('2K')
       await page.getByTestId('settings-save').click()
       await page.getByTestId('settings-saved').waitFor({ timeout: 5_000 })
       const saved = await page.evaluate(() => window.__NANOFORGE_MOCK__.settings)
-      assert.equal(saved.prices.quality, 0.02)
       assert.equal(saved.concurrency, 2)
-      assert.equal(saved.defaultSize, 'ultra')
+      assert.equal(saved.defaultSize, '2K')
       await shot(page, `settings-saved-${label}`)
     })
 
@@ -78,7 +75,8 @@ export default async function ({ check, widths, openPage, shot: fullShot, noHori
     await check(`${label}: the library check reports, emptying the trash asks first`, async () => {
       await page.getByTestId('check-library').click()
       await page.getByTestId('library-report').waitFor({ timeout: 5_000 })
-      assert.match(await page.getByTestId('library-report').textContent(), /42 images checked/)
+      const images = await page.evaluate(() => window.__NANOFORGE_MOCK__.images.length)
+      assert.match(await page.getByTestId('library-report').textContent(), new RegExp(`${images} images checked`))
       // Put two images in the mock library's trash, then come back so Settings reads fresh stats.
       await page.evaluate(() => { for (const i of window.__NANOFORGE_MOCK__.images.slice(0, 2)) i.deletedAt = Date.now() })
       await page.getByTestId('nav-history').click()
