@@ -5,7 +5,7 @@ APP_BIN := target/debug/nanoforge-app
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
 .PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist app-prod \
-        test-rust test-bindings test-ui test-browser test-oidc-provider
+        test-rust test-interop test-bindings test-ui test-browser test-oidc-provider check-android test-package dist
 
 run: setup-app app-prod
 	$(APP_BIN)
@@ -14,11 +14,14 @@ test: setup-test
 	cargo fmt --all -- --check
 	$(MAKE) lint
 	$(MAKE) test-rust
+	$(MAKE) test-interop
 	$(MAKE) test-oidc-provider
+	$(MAKE) check-android
 	$(MAKE) test-bindings
 	$(MAKE) test-ui
 	$(MAKE) test-browser
 	$(MAKE) e2e
+	$(MAKE) test-package
 	@echo "make test: all suites passed"
 
 setup-app:
@@ -36,6 +39,12 @@ app-prod: ui-dist
 
 test-rust:
 	scripts/with-keyring.sh cargo test --workspace
+
+# Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
+# installed into a venv under .tools/ by the script.
+test-interop:
+	cargo build -p nanoforge-cli
+	tests/interop/run.sh
 
 # Fails when the committed ui/src/bindings.ts differs from what the Rust commands export.
 test-bindings:
@@ -59,6 +68,24 @@ test-browser:
 e2e: app-prod
 	cargo build -p fake-nanobanana -p nanoforge-cli
 	scripts/with-keyring.sh tests/e2e/run.sh
+
+# The installable package from the debug build `make e2e` left (checked Depends, install, first
+# start of the installed app, the installed CLI, purge). `tests/package/run.sh FILE.deb` checks another.
+test-package:
+	scripts/with-keyring.sh tests/package/run.sh
+
+# The app and core type-checked for Android (no NDK here: docs/mobile.md), in the main target folder.
+check-android:
+	scripts/check-android.sh
+
+# An installable .deb, release build: the app (icon, desktop entry) and the nanoforge CLI in /usr/bin.
+# macOS and Windows packages are built on those systems (README "Install").
+# The CLI is run from ui/ (it finds the npm packages there; TAURI_APP_PATH points it at src-tauri) and
+# builds ui/dist itself (build.beforeBuildCommand).
+dist: setup-app
+	cargo build --release -p nanoforge-cli
+	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri build --bundles deb --ci
+	@ls target/release/bundle/deb/*.deb
 
 bench:
 	cargo bench -p nanoforge-core --bench library

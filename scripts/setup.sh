@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Nanoforge needs on a fresh Debian/Ubuntu machine, skipping what is already there.
 #   scripts/setup.sh app    -> system libraries for building and running the app, npm packages
-#   scripts/setup.sh test   -> the above plus test tools (Xvfb, WebKitWebDriver, chromium, tauri-driver, keyring)
+#   scripts/setup.sh test   -> the above plus test tools (Xvfb, WebKitWebDriver, chromium, tauri-driver, keyring,
+#                              python3-venv)
+#                              and the Android type-check toolchain (rustup target, clang, arm64 headers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-app}
@@ -12,6 +14,11 @@ apt_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
 if [ "$mode" = test ]; then
   apt_pkgs+=(xvfb webkit2gtk-driver chromium gnome-keyring libsecret-tools dbus-x11 xauth)
+  # make check-android: clang and llvm-ar for the C parts, arm64 libc headers as a stand-in sysroot
+  # (no NDK can be fetched here); dpkg-shlibdeps for the package test.
+  apt_pkgs+=(clang llvm libc6-dev-arm64-cross dpkg-dev)
+  # make test-interop: a venv for the third-party metadata reader (sd-parsers from PyPI).
+  apt_pkgs+=(python3-venv)
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -26,6 +33,10 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust is needed: install it with rustup (https://rustup.rs)" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20+ and npm are needed" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
+if [ "$mode" = test ] && ! rustup target list --installed | grep -qx aarch64-linux-android; then
+  echo "setup: rustup target add aarch64-linux-android"
+  rustup target add aarch64-linux-android
+fi
 
 # npm ci when the lock file changed since the last install (a stamp of its hash in node_modules).
 npm_install() {

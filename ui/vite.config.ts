@@ -18,14 +18,22 @@ function mockImageServer(): Plugin {
   }
 }
 
+// `tauri android dev` / `tauri ios dev` on a device set TAURI_DEV_HOST: the phone loads the dev server
+// (and its hot-reload socket) over the network from that address.
+const devHost = process.env.TAURI_DEV_HOST
+
 // Tauri expects a fixed dev port and no clearing of its output.
 export default defineConfig({
   plugins: [vue(), mockImageServer()],
   clearScreen: false,
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
-  // `VITE_MOCK_IPC=1 vite`: the dev server's copy of the image worker lives under /src and still needs the
-  // whole site as its scope.
-  server: { port: 5173, strictPort: true, headers: mockIpc ? { 'Service-Worker-Allowed': '/' } : undefined },
+  server: {
+    port: 5173,
+    strictPort: true,
+    host: devHost || false,
+    hmr: devHost ? { protocol: 'ws', host: devHost, port: 5174 } : undefined,
+    headers: mockIpc ? { 'Service-Worker-Allowed': '/' } : undefined,
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
   test: {
     environment: 'happy-dom',

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
     name = "nanoforge",
     version,
     about = "Nanoforge image studio, from the command line",
-    after_help = "Without NANOBANANA_API_KEY (or a key in the system keychain) images come from the \
-                  offline demo provider: demo images, not AI."
+    after_help = "Without NANOBANANA_API_KEY or GEMINI_API_KEY (or a key in the system keychain) \
+                  images come from the offline demo provider: demo images, not AI."
 )]
 pub struct Cli {
     /// Use this profile's library (an id from `nanoforge account list`, or `local`) instead of the
@@ -99,12 +99,61 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Images in the gallery, newest first (only those not in the trash, unless --trash).
+    Images {
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        /// Words to find in prompts.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only favourites.
+        #[arg(long)]
+        favourites: bool,
+        /// Only images in the trash.
+        #[arg(long)]
+        trash: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an image as a favourite, or with --off no longer.
+    Favourite {
+        id: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Rate an image 1 to 5 stars; 0 clears the rating.
+    Rate {
+        id: String,
+        #[arg(value_parser = clap::value_parser!(u8).range(0..=5), value_name = "0-5")]
+        stars: u8,
+    },
+    /// Move images to the trash (undo with `restore`). Nothing moves if an id is unknown.
+    Trash {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Take images out of the trash. Nothing moves if an id is unknown.
+    Restore {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Delete images forever, in the trash or not, with their files (on every device once synced).
+    Purge {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write images (by image id, or every image of a job id) to a zip with their metadata.
+    /// Images in the trash are left out unless --include-trashed.
     Export {
         #[arg(required = true)]
         ids: Vec<String>,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long)]
+        include_trashed: bool,
     },
     /// Version, profile and library location.
     Info {
@@ -134,12 +183,17 @@ pub struct GenerateArgs {
     /// Watermark text (nano-banana only).
     #[arg(long)]
     pub watermark: Option<String>,
-    /// A model id from `nanoforge models` (default nano-banana-2).
+    /// A model id from `nanoforge models`; default: the provider's default model.
     #[arg(long)]
     pub model: Option<String>,
-    /// nanobanana or demo; default: nanobanana when an API key is known, else demo.
+    /// nanobanana, gemini or demo; default: the model's provider, else the first with a key
+    /// (nanobanana, then gemini), else demo.
     #[arg(long)]
     pub provider: Option<String>,
+    /// An input image (image-to-image): a local file or an http(s) URL; repeat for several.
+    /// Gemini gets files inline; Nano Banana takes URLs (a local file needs sync set up).
+    #[arg(long = "image", value_name = "PATH|URL")]
+    pub images: Vec<String>,
     /// Stop waiting for each job after this many seconds; a task still running at the service
     /// stays recoverable (`nanoforge resume` finishes it).
     #[arg(long)]

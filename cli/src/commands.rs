@@ -233,7 +233,12 @@ pub async fn stats(core: &AppCore, json: bool) -> Result<()> {
 }
 
 /// Ids may name images or jobs (every image of the job).
-pub async fn export(core: &AppCore, ids: &[String], out: &Path) -> Result<()> {
+pub async fn export(
+    core: &AppCore,
+    ids: &[String],
+    out: &Path,
+    include_trashed: bool,
+) -> Result<()> {
     let mut image_ids = Vec::new();
     for id in ids {
         let id = id.trim();
@@ -251,7 +256,12 @@ pub async fn export(core: &AppCore, ids: &[String], out: &Path) -> Result<()> {
             Err(e) => return Err(e),
         }
     }
-    let written = core.session().library().export_zip(&image_ids, out).await?;
+    let options = nanoforge_core::library::ExportOptions { include_trashed };
+    let written = core
+        .session()
+        .library()
+        .export_zip(&image_ids, out, options)
+        .await?;
     println!("Exported {written} image(s) to {}", out.display());
     Ok(())
 }

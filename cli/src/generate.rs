@@ -13,17 +13,24 @@ use crate::output::{self, DEMO_NOTICE};
 use crate::progress::Bars;
 
 /// The request and options from the command line, checked before anything is opened or sent.
-pub fn parse_request(args: &GenerateArgs) -> Result<(GenerationRequest, GenerateOptions)> {
+/// Without `--model` the model is the default of `--provider`, else of `default_provider` (the
+/// first with a key, known once the profile is open); when neither is known yet only the syntax
+/// is checked.
+pub fn parse_request(
+    args: &GenerateArgs,
+    default_provider: Option<ProviderKind>,
+) -> Result<(GenerationRequest, GenerateOptions)> {
     let invalid = |m: String| CoreError::InvalidInput(m);
-    let model = match &args.model {
-        Some(m) => m.parse::<Model>()?,
-        None => Model::default(),
-    };
     let provider = args
         .provider
         .as_deref()
         .map(str::parse::<ProviderKind>)
         .transpose()?;
+    let (model, model_known) = match (&args.model, provider.or(default_provider)) {
+        (Some(m), _) => (m.parse::<Model>()?, true),
+        (None, Some(kind)) => (kind.default_model(), true),
+        (None, None) => (Model::default(), false),
+    };
     if !(1..=i64::from(MAX_IMAGES)).contains(&args.count) {
         return Err(invalid(format!(
             "asked for {} images; choose between 1 and {MAX_IMAGES}",
@@ -42,10 +49,29 @@ pub fn parse_request(args: &GenerateArgs) -> Result<(GenerationRequest, Generate
         count: u8::try_from(args.count).unwrap_or(1),
         watermark: args.watermark.clone(),
         image_urls: Vec::new(),
+        input_images: Vec::new(),
         seed: args.seed,
     };
-    if provider != Some(ProviderKind::Demo) {
-        request.validate()?;
+    for image in &args.images {
+        if image.trim().is_empty() {
+            return Err(invalid(
+                "--image needs a file path or an http(s) URL".into(),
+            ));
+        }
+    }
+    if model_known && provider != Some(ProviderKind::Demo) {
+        // Inputs count against the model's limit before any is read or fetched.
+        // Only Nano Banana is handed URLs (which must be public); others get files.
+        let urls_sent = provider.unwrap_or(model.provider()) == ProviderKind::NanoBanana;
+        let mut counted = request.clone();
+        let (urls, files): (Vec<String>, Vec<String>) = args
+            .images
+            .iter()
+            .cloned()
+            .partition(|i| urls_sent && is_url(i));
+        counted.image_urls = urls;
+        counted.input_images = files;
+        counted.validate()?;
     }
     if args.timeout == Some(0) {
         return Err(invalid("--timeout must be at least 1 second".into()));
@@ -59,20 +85,61 @@ pub fn parse_request(args: &GenerateArgs) -> Result<(GenerationRequest, Generate
     Ok((request, options))
 }
 
+fn is_url(s: &str) -> bool {
+    let lower = s.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Result<(), Failure> {
-    let (request, options) = parse_request(args)?;
-    let provider = match options.provider {
-        Some(p) => p,
+    let fallback = match &args.model {
+        Some(model) => model.parse::<Model>().map_err(CoreError::from)?.provider(),
         None => core.default_provider().await?,
     };
+    let (mut request, options) = parse_request(args, Some(fallback))?;
+    let provider = options.provider.unwrap_or(fallback);
     if provider == ProviderKind::Demo {
         eprintln!("{DEMO_NOTICE}");
     }
+    add_inputs(core, provider, &mut request, &args.images).await?;
     let events = core.subscribe();
     let jobs = core.generate_with(request, options).await?;
     let outcome = finish(core, &jobs, events, args.json).await;
     warn_budget(core).await;
     outcome
+}
+
+/// `--image` values into the request: a URL as it is for Nano Banana (it fetches URLs itself),
+/// fetched and kept as an input for Gemini; a local file kept as an input (Nano Banana cannot
+/// take one without sync's short-lived links, so that is refused before anything is paid).
+async fn add_inputs(
+    core: &AppCore,
+    provider: ProviderKind,
+    request: &mut GenerationRequest,
+    images: &[String],
+) -> Result<()> {
+    for image in images {
+        let image = image.trim();
+        match (is_url(image), provider) {
+            (true, ProviderKind::NanoBanana | ProviderKind::Demo) => {
+                request.image_urls.push(image.to_owned());
+            }
+            (true, ProviderKind::Gemini) => {
+                request
+                    .input_images
+                    .push(core.import_input_url(image).await?.id);
+            }
+            (false, ProviderKind::NanoBanana) => {
+                return Err(nanoforge_core::providers::local_inputs_need_sync().into());
+            }
+            (false, _) => {
+                let path = std::path::Path::new(image);
+                request
+                    .input_images
+                    .push(core.import_input_image(path).await?.id);
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failure> {

@@ -8,6 +8,7 @@ mod accounts;
 mod args;
 mod commands;
 mod generate;
+mod library;
 mod output;
 mod progress;
 
@@ -75,7 +76,7 @@ async fn main() -> ExitCode {
         .try_init();
     // Bad generation input is refused before the library is even opened.
     if let Command::Generate(args) = &cli.command
-        && let Err(e) = generate::parse_request(args)
+        && let Err(e) = generate::parse_request(args, None)
     {
         return fail(&Failure::from(e));
     }
@@ -136,7 +137,31 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Cancel { id } => Ok(commands::cancel(core, &id).await?),
         Command::Credits { json } => Ok(commands::credits(core, json).await?),
         Command::Stats { json } => Ok(commands::stats(core, json).await?),
-        Command::Export { ids, out } => Ok(commands::export(core, &ids, &out).await?),
+        Command::Images {
+            limit,
+            search,
+            favourites,
+            trash,
+            json,
+        } => {
+            let filter = library::ImageFilter {
+                limit,
+                search,
+                favourites,
+                trash,
+            };
+            Ok(library::images(core, filter, json).await?)
+        }
+        Command::Favourite { id, off } => library::favourite(core, &id, !off).await,
+        Command::Rate { id, stars } => library::rate(core, &id, stars).await,
+        Command::Trash { ids } => library::trash(core, &ids).await,
+        Command::Restore { ids } => library::restore(core, &ids).await,
+        Command::Purge { ids, yes } => library::purge(core, &ids, yes).await,
+        Command::Export {
+            ids,
+            out,
+            include_trashed,
+        } => Ok(commands::export(core, &ids, &out, include_trashed).await?),
         Command::Info { json } => Ok(commands::info(core, json).await?),
         Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(core, count).await?),
     }

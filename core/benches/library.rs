@@ -107,6 +107,7 @@ fn main() {
                     let opts = IngestOptions {
                         max_long_side: Some(1024),
                         metadata: Some(meta),
+                        ..IngestOptions::default()
                     };
                     black_box(
                         lib.ingest_image(None, 0, IngestSource::Bytes(bytes), opts)

@@ -16,6 +16,8 @@ pub struct CoreConfig {
     /// Root of all local data: `profiles.json` and one sub-folder per profile under `profiles/`.
     pub data_dir: PathBuf,
     pub nanobanana_base_url: String,
+    /// Google's Gemini API root (`GEMINI_BASE_URL`); the client appends `/v1beta/models/...`.
+    pub gemini_base_url: String,
     /// The identity provider and client used to sign in (Google unless configured otherwise).
     pub oidc: OidcConfig,
     /// How long a sign-in waits for the browser.
@@ -48,6 +50,7 @@ impl CoreConfig {
         Self {
             data_dir: data_dir.into(),
             nanobanana_base_url: DEFAULT_NANOBANANA_BASE_URL.to_owned(),
+            gemini_base_url: crate::providers::gemini::DEFAULT_GEMINI_BASE_URL.to_owned(),
             oidc: OidcConfig::default(),
             sign_in_timeout: crate::accounts::DEFAULT_SIGN_IN_TIMEOUT,
             auto_resume: false,
@@ -96,6 +99,9 @@ impl CoreConfig {
         if let Some(url) = set("NANOBANANA_BASE_URL") {
             config.nanobanana_base_url = url.trim().trim_end_matches('/').to_owned();
         }
+        if let Some(url) = set("GEMINI_BASE_URL") {
+            config.gemini_base_url = url.trim().trim_end_matches('/').to_owned();
+        }
         let millis = |name: &str| -> crate::Result<Option<Duration>> {
             set(name)
                 .map(|v| number(name, &v).map(Duration::from_millis))
@@ -122,11 +128,15 @@ impl CoreConfig {
         if self.concurrency == 0 || self.concurrency > crate::settings::MAX_CONCURRENCY as usize {
             return bad("the concurrency must be between 1 and 8");
         }
-        if !crate::providers::net::is_secure_or_loopback(&self.nanobanana_base_url) {
-            return Err(crate::CoreError::Config(format!(
-                "NANOBANANA_BASE_URL {} must be an https address (plain http only on this computer)",
-                self.nanobanana_base_url
-            )));
+        for (name, url) in [
+            ("NANOBANANA_BASE_URL", &self.nanobanana_base_url),
+            ("GEMINI_BASE_URL", &self.gemini_base_url),
+        ] {
+            if !crate::providers::net::is_secure_or_loopback(url) {
+                return Err(crate::CoreError::Config(format!(
+                    "{name} {url} must be an https address (plain http only on this computer)"
+                )));
+            }
         }
         if self.poll_interval.is_zero() {
             return bad("the poll interval must be longer than zero");

@@ -45,6 +45,9 @@ pub enum CoreError {
     /// Signing in failed; its own kind says how.
     #[error(transparent)]
     SignIn(#[from] crate::accounts::SignInError),
+    /// Sync could not run or finish; its own kind says how.
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 /// What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`).
@@ -79,12 +82,27 @@ pub enum ErrorKind {
     Interrupted,
     Cancelled,
     OverBudget,
+    ModelNotFound,
+    QuotaExhausted,
+    PromptBlocked,
+    OutputBlocked,
+    NoImage,
     // Accounts.
     SignInNotConfigured,
     SignInDenied,
     SignInFailed,
     InvalidToken,
     ClockSkew,
+    // Sync.
+    SyncNotConfigured,
+    SyncCredentials,
+    SyncBucketMissing,
+    SyncReadOnly,
+    SyncTls,
+    SyncServer,
+    SyncFormatTooNew,
+    SyncRefused,
+    SyncBusy,
 }
 
 impl ErrorKind {
@@ -120,6 +138,7 @@ impl CoreError {
             CoreError::ImageTooLarge(_) => ErrorKind::ImageTooLarge,
             CoreError::SignIn(e) => e.kind(),
             CoreError::OverBudget(_) => ErrorKind::OverBudget,
+            CoreError::Sync(e) => e.kind(),
         }
     }
 }

@@ -15,9 +15,12 @@ pub mod config;
 pub mod error;
 pub mod library;
 pub mod logging;
+mod private_fs;
 pub mod providers;
 pub mod queue;
 pub mod settings;
+pub mod sync;
+mod tls;
 
 use std::sync::{Mutex, MutexGuard};
 

@@ -23,16 +23,25 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(LOG_DIR)
 }
 
-/// A writer for the capped log file (exposed for tests of the cap).
+/// A writer for the capped log file (exposed for tests of the cap). The folder is 0700 and the
+/// file 0600 on Unix (rotation renames, so the old files keep that); logs written before that
+/// are narrowed here.
 pub fn capped_writer(data_dir: &Path) -> Result<FileRotate<AppendCount>> {
     let dir = log_dir(data_dir);
-    std::fs::create_dir_all(&dir)?;
+    crate::private_fs::create_dir_all(&dir)?;
+    crate::private_fs::restrict(&dir.join(LOG_FILE))?;
+    for n in 1..=KEPT_LOGS {
+        crate::private_fs::restrict(&dir.join(format!("{LOG_FILE}.{n}")))?;
+    }
+    // What file_rotate asks of its options: read, create, append.
+    let mut options = crate::private_fs::open_options();
+    options.read(true).create(true).append(true);
     Ok(FileRotate::new(
         dir.join(LOG_FILE),
         AppendCount::new(KEPT_LOGS),
         ContentLimit::BytesSurpassed(MAX_LOG_BYTES),
         Compression::None,
-        None,
+        Some(options),
     ))
 }
 

@@ -247,7 +247,8 @@ async fn offline_and_misconfigured_providers_fail_with_their_own_words() {
         .await
         .unwrap();
     let error = plain.begin_sign_in().await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::SignInNotConfigured, "{error}");
+    // Configured, but wrongly: a configuration error that names the problem.
+    assert_eq!(error.kind(), ErrorKind::Config, "{error}");
     assert!(error.to_string().contains("https"), "{error}");
     let unset = open("https://accounts.google.com", None).await.unwrap();
     assert!(!unset.accounts_state().unwrap().sign_in_configured);

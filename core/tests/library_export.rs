@@ -6,7 +6,7 @@ use std::io::Read;
 
 use library_support::*;
 use nanoforge_core::ErrorKind;
-use nanoforge_core::library::IngestOptions;
+use nanoforge_core::library::{ExportOptions, IngestOptions};
 
 #[tokio::test]
 async fn zip_holds_originals_and_both_metadata_files() {
@@ -15,6 +15,7 @@ async fn zip_holds_originals_and_both_metadata_files() {
     let opts = IngestOptions {
         max_long_side: None,
         metadata: Some(meta("a harbour, at dawn")),
+        ..IngestOptions::default()
     };
     let a = t
         .lib
@@ -32,7 +33,11 @@ async fn zip_holds_originals_and_both_metadata_files() {
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     let n = t
         .lib
-        .export_zip(&[b.id.clone(), a.id.clone(), b.id.clone()], &out)
+        .export_zip(
+            &[b.id.clone(), a.id.clone(), b.id.clone()],
+            &out,
+            ExportOptions::default(),
+        )
         .await
         .unwrap();
     assert_eq!(n, 2);
@@ -100,7 +105,11 @@ async fn unknown_ids_fail_without_leaving_a_file() {
     let out = t.dir.path().join("out.zip");
     let err = t
         .lib
-        .export_zip(&[a.id.clone(), "nope".into()], &out)
+        .export_zip(
+            &[a.id.clone(), "nope".into()],
+            &out,
+            ExportOptions::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -115,4 +124,74 @@ async fn unknown_ids_fail_without_leaving_a_file() {
             .all(|n| !n.to_string_lossy().starts_with(".tmp-")),
         "{leftovers:?}"
     );
+}
+
+#[tokio::test]
+async fn trashed_images_stay_out_unless_asked_and_csv_formulas_are_text() {
+    let t = open_library().await;
+    let job = job(&t.lib, "=HYPERLINK(\"http://evil\",\"x\")").await;
+    let opts = IngestOptions {
+        max_long_side: None,
+        metadata: Some(meta("=HYPERLINK(\"http://evil\",\"x\")")),
+        ..IngestOptions::default()
+    };
+    let kept = t
+        .lib
+        .ingest_image(Some(&job.id), 0, bytes(png_bytes(8, 8, 1)), opts)
+        .await
+        .unwrap();
+    let binned = t
+        .lib
+        .ingest_image(None, 0, bytes(png_bytes(8, 8, 2)), no_opts())
+        .await
+        .unwrap();
+    t.lib.trash(std::slice::from_ref(&binned.id)).await.unwrap();
+    let ids = [kept.id.clone(), binned.id.clone()];
+    let out = t.dir.path().join("live.zip");
+    let n = t
+        .lib
+        .export_zip(&ids, &out, ExportOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "the trashed one is left out");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert!(zip.by_name(&format!("images/{}.png", binned.id)).is_err());
+    let mut csv = String::new();
+    zip.by_name("metadata.csv")
+        .unwrap()
+        .read_to_string(&mut csv)
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let prompt = &row[headers.iter().position(|h| h == "prompt").unwrap()];
+    assert_eq!(
+        prompt, "'=HYPERLINK(\"http://evil\",\"x\")",
+        "a spreadsheet shows it as text"
+    );
+    let mut json = String::new();
+    zip.by_name("metadata.json")
+        .unwrap()
+        .read_to_string(&mut json)
+        .unwrap();
+    assert!(
+        json.contains("\"=HYPERLINK("),
+        "JSON keeps the prompt as it is"
+    );
+
+    let all = t.dir.path().join("all.zip");
+    let options = ExportOptions {
+        include_trashed: true,
+    };
+    assert_eq!(t.lib.export_zip(&ids, &all, options).await.unwrap(), 2);
+    let only_trash = t
+        .lib
+        .export_zip(
+            std::slice::from_ref(&binned.id),
+            &t.dir.path().join("none.zip"),
+            ExportOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(only_trash.kind(), ErrorKind::InvalidInput);
 }

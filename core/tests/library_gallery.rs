@@ -134,6 +134,8 @@ async fn filters_combine_with_paging() {
         "(((",
         "^x",
         "col:fox",
+        "fox\0",
+        "\u{1b}[2Jfox",
     ] {
         let query = ImageQuery {
             search: Some(hostile.into()),
@@ -144,6 +146,15 @@ async fn filters_combine_with_paging() {
             .await
             .unwrap_or_else(|e| panic!("{hostile:?}: {e}"));
     }
+    // A control character is a word break: the search still finds the foxes.
+    assert_eq!(
+        all_pages(&t.lib, q(|q| q.search = Some("fox\0".into())))
+            .await
+            .len(),
+        all_pages(&t.lib, q(|q| q.search = Some("fox".into())))
+            .await
+            .len()
+    );
 
     for img in &seeded[..5] {
         t.lib.set_favourite(&img.id, true).await.unwrap();

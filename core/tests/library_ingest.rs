@@ -17,6 +17,7 @@ async fn png_is_stored_content_addressed_with_thumbnails_and_metadata() {
     let opts = IngestOptions {
         max_long_side: None,
         metadata: Some(meta("a red fox in snow")),
+        ..IngestOptions::default()
     };
     let img = t
         .lib
@@ -136,6 +137,7 @@ async fn downscale_only_shrinks() {
     let opts = |n| IngestOptions {
         max_long_side: Some(n),
         metadata: Some(meta("p")),
+        ..IngestOptions::default()
     };
     let big = t
         .lib
@@ -290,6 +292,7 @@ async fn hostile_and_broken_files_are_refused_and_leave_nothing() {
             let opts = IngestOptions {
                 max_long_side: None,
                 metadata,
+                ..IngestOptions::default()
             };
             let err = t
                 .lib
@@ -327,6 +330,7 @@ async fn ingest_then_complete_is_what_the_job_runner_does() {
     let opts = IngestOptions {
         max_long_side: Some(1024),
         metadata: Some(m),
+        ..IngestOptions::default()
     };
     let img = t
         .lib

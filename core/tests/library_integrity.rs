@@ -19,6 +19,7 @@ async fn crash_between_file_write_and_row_commit_leaves_only_orphans_that_the_sc
     let opts = IngestOptions {
         max_long_side: None,
         metadata: Some(meta("crashed")),
+        ..IngestOptions::default()
     };
     let prepared = t
         .lib

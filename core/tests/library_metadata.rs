@@ -64,8 +64,9 @@ fn our_chunks_are_a1111_compatible_and_exact_json() {
     assert_eq!(
         parameters,
         &format!(
-            "a cat, studio light\nsecond line\nSteps: n/a, Size: 64x32, Model: nano-banana, Seed: 42, \
-             Provider: nanobanana, Aspect ratio: \"16:9\", Task id: task-123, Cost: 0.02, Version: Nanoforge {}",
+            "a cat, studio light\nsecond line\nSteps: 1, Sampler: nanobanana, CFG scale: 1, Seed: 42, \
+             Size: 64x32, Model: nano-banana, Provider: nanobanana, Aspect ratio: \"16:9\", Cost: 0.02, \
+             Task id: task-123, Version: Nanoforge {}",
             env!("CARGO_PKG_VERSION")
         )
     );
@@ -115,7 +116,55 @@ fn ours_is_recalled_first_and_exactly() {
         .find(|(k, _)| k == "parameters")
         .unwrap()
         .1;
-    assert!(params.starts_with("ünïcode prompt — 猫\nSteps: n/a"));
+    assert!(params.starts_with("ünïcode prompt — 猫\nSteps: 1, Sampler: nanobanana"));
+}
+
+/// Our `parameters` text on its own (say a tool kept it but dropped our JSON) recalls the same
+/// settings as our JSON does, with the A1111 stand-ins for steps, sampler and guidance on top.
+#[test]
+fn our_a1111_line_alone_recalls_the_same_settings() {
+    let cases = [
+        meta("a lighthouse, at dusk: 35mm\n\"film\" look, Steps: 3"),
+        EmbeddedMetadata {
+            seed: None,
+            task_id: Some("task, with: \"quotes\"".into()),
+            job_id: Some("job-1".into()),
+            aspect_ratio: Some("21:9".into()),
+            ..meta("one line")
+        },
+    ];
+    for m in cases {
+        let tagged = embed_png_metadata(&png_bytes(12, 34, 3), &m).unwrap();
+        let ours = read_generation_metadata(&tagged).unwrap();
+        let params = text_chunks(&tagged)
+            .into_iter()
+            .find(|(k, _)| k == "parameters")
+            .unwrap()
+            .1;
+        let a1111 =
+            read_generation_metadata(&png_with_text(&[("parameters", &params, Text::Latin1)]))
+                .unwrap();
+        assert_eq!(a1111.source, MetadataSource::Automatic1111);
+        assert_eq!(
+            (a1111.steps, a1111.cfg_scale, a1111.sampler.as_deref()),
+            (Some(1), Some(1.0), Some("nanobanana"))
+        );
+        assert_eq!(a1111.negative_prompt, None);
+        let same = |r: &nanoforge_core::library::RecalledSettings| {
+            (
+                r.prompt.clone(),
+                r.model.clone(),
+                r.provider.clone(),
+                r.seed.clone(),
+                (r.width, r.height),
+                r.aspect_ratio.clone(),
+                r.task_id.clone(),
+                r.cost,
+            )
+        };
+        assert_eq!(same(&a1111), same(&ours), "{params}");
+        assert_eq!((ours.width, ours.height), (Some(12), Some(34)));
+    }
 }
 
 #[test]

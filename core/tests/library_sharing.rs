@@ -47,9 +47,13 @@ async fn a_second_profile_sees_nothing_of_the_first() {
     assert!(bob.list_jobs(&search).await.unwrap().items.is_empty());
     assert_eq!(bob.trash(std::slice::from_ref(&img.id)).await.unwrap(), 0);
     assert!(
-        bob.export_zip(std::slice::from_ref(&img.id), &dir.path().join("x.zip"))
-            .await
-            .is_err()
+        bob.export_zip(
+            std::slice::from_ref(&img.id),
+            &dir.path().join("x.zip"),
+            Default::default(),
+        )
+        .await
+        .is_err()
     );
     // Bob's path resolution stays inside Bob's folder: Alice's file is not there.
     assert!(!bob.absolute_path(&img.path).unwrap().exists());
@@ -109,6 +113,7 @@ async fn writer_child() {
         let opts = IngestOptions {
             max_long_side: None,
             metadata: Some(meta(&job.prompt)),
+            ..IngestOptions::default()
         };
         let img = lib
             .ingest_image(

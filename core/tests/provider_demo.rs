@@ -17,7 +17,7 @@ fn demo() -> Provider {
 
 async fn images(provider: &Provider, req: &GenerationRequest) -> Vec<Vec<u8>> {
     match provider.submit(req).await.unwrap() {
-        SubmitOutcome::Immediate { images } => images
+        SubmitOutcome::Immediate { images, .. } => images
             .into_iter()
             .map(|i| match i {
                 ImageSource::Bytes(b) => b,

@@ -34,7 +34,7 @@ async fn http_errors_on_submit_map_to_typed_errors_and_are_not_retried() {
             ErrorKind::InvalidRequest,
             "prompt contains banned words",
         ),
-        (401, ErrorKind::ApiKeyRejected, "set your API key"),
+        (401, ErrorKind::ApiKeyRejected, "check your Nano Banana key"),
         (402, ErrorKind::OutOfCredits, "out of credits"),
         (
             422,
@@ -70,7 +70,7 @@ async fn a_wrong_key_is_rejected_by_the_server() {
     let client = NanoBananaClient::new(config, Some(key)).unwrap();
     let error = submit_error(&client).await;
     assert_eq!(error.kind(), ErrorKind::ApiKeyRejected);
-    assert!(error.to_string().contains("API key rejected"));
+    assert!(error.to_string().contains("rejected the API key"));
     let requests = server.requests();
     assert_eq!(
         requests.len(),

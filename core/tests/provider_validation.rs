@@ -209,7 +209,12 @@ async fn a_missing_key_is_reported_before_any_request() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ApiKeyMissing);
-    assert!(error.to_string().contains("set your API key"));
+    assert!(
+        error
+            .to_string()
+            .contains("no Nano Banana API key: set it in Settings"),
+        "{error}"
+    );
     assert_eq!(
         client.credits().await.unwrap_err().kind(),
         ErrorKind::ApiKeyMissing

@@ -1,6 +1,7 @@
 //! Core events forwarded to the UI as typed tauri-specta events: job progress (each event names
 //! its profile) and profile changes (sign-in, switch, sign-out), on which the UI resets its stores.
 
+use nanoforge_core::app::SyncEvent;
 use nanoforge_core::queue::JobEvent;
 use nanoforge_core::{AppCore, ProfileSummary};
 use serde::Serialize;
@@ -16,6 +17,10 @@ pub struct JobProgress(pub JobEvent);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct ProfileChanged(pub ProfileSummary);
 
+/// A sync started, moved on, finished (with what it did) or failed (with a typed error).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct SyncChanged(pub SyncEvent);
+
 /// Forwards the core's events to the UI for as long as the app runs.
 pub fn forward<R: Runtime>(app: AppHandle<R>, core: &AppCore) {
     let mut jobs = core.subscribe();
@@ -30,6 +35,21 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &AppCore) {
                 }
                 // A slow UI missed some progress lines; the next event carries the current state.
                 Err(RecvError::Lagged(n)) => tracing::debug!(missed = n, "job events lagged"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    let mut syncs = core.subscribe_sync();
+    let sync_app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match syncs.recv().await {
+                Ok(event) => {
+                    if let Err(e) = SyncChanged(event).emit(&sync_app) {
+                        tracing::warn!(error = %e, "could not emit a sync event");
+                    }
+                }
+                Err(RecvError::Lagged(n)) => tracing::debug!(missed = n, "sync events lagged"),
                 Err(RecvError::Closed) => break,
             }
         }

@@ -3,7 +3,9 @@
 //! into the core. Everything but [`run`] is generic over Tauri's runtime, so the shell is tested
 //! on the mock runtime (`tests/shell.rs`).
 
+mod command_names;
 mod commands;
+mod dialogs;
 mod events;
 mod image_protocol;
 mod lifecycle;
@@ -11,11 +13,12 @@ mod lifecycle;
 use tauri::{Manager, Runtime};
 use tauri_specta::{Builder, collect_commands, collect_events};
 
+pub use command_names::APP_COMMANDS;
 pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
-    use commands::{accounts, app, files, generation, library, settings};
+    use commands::{accounts, app, files, generation, library, settings, sync};
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
@@ -37,13 +40,16 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::trash_images,
             library::restore_images,
             library::empty_trash,
-            library::export_images,
+            library::export_images::<tauri::Wry>,
             library::check_library,
-            library::save_image_as,
+            library::save_image_as::<tauri::Wry>,
             library::read_image_metadata,
             files::copy_image::<tauri::Wry>,
             files::open_image::<tauri::Wry>,
             files::reveal_in_folder::<tauri::Wry>,
+            files::pick_input_images::<tauri::Wry>,
+            files::add_input_image,
+            files::open_logs_folder::<tauri::Wry>,
             settings::get_settings,
             settings::update_settings,
             settings::key_status,
@@ -55,9 +61,19 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::rerun_job,
             generation::budget_status,
             generation::catalog,
+            generation::available_providers,
             generation::credits,
+            sync::sync_settings,
+            sync::update_sync_settings,
+            sync::sync_status,
+            sync::sync_now,
+            sync::test_sync_connection,
         ])
-        .events(collect_events![events::JobProgress, events::ProfileChanged])
+        .events(collect_events![
+            events::JobProgress,
+            events::ProfileChanged,
+            events::SyncChanged
+        ])
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.

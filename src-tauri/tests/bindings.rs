@@ -29,3 +29,42 @@ fn the_committed_bindings_match_the_commands() {
         "ui/src/bindings.ts is out of date with the Rust commands: run `make bindings` and commit it"
     );
 }
+
+/// The page names images and jobs by id, never a file or folder: save-as, export and input
+/// images open their dialogs in Rust. An argument that looks like a path is a hole.
+#[test]
+fn no_command_takes_a_path_from_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bindings.ts");
+    nanoforge_app_lib::export_bindings(&nanoforge_app_lib::specta_builder::<tauri::Wry>(), &path)
+        .expect("bindings export");
+    let ts = std::fs::read_to_string(&path).expect("bindings written");
+    let mut offenders = Vec::new();
+    for line in ts
+        .lines()
+        .skip_while(|l| !l.contains("export const commands"))
+    {
+        let Some((name, rest)) = line
+            .split_once("__TAURI_INVOKE")
+            .and_then(|(_, r)| r.split_once("(\""))
+            .and_then(|(_, r)| r.split_once('"'))
+        else {
+            continue;
+        };
+        let args = rest.split_once('{').map_or("", |(_, a)| a);
+        let args = args.split_once('}').map_or("", |(a, _)| a);
+        for arg in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            let lower = arg.to_ascii_lowercase();
+            if ["path", "dest", "dir", "folder"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                offenders.push(format!("{name}({arg})"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "commands taking a path from the page: {offenders:?}"
+    );
+}

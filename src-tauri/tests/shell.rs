@@ -26,6 +26,16 @@ struct Shell {
 }
 
 async fn shell() -> Shell {
+    shell_with(mock_context(noop_assets())).await
+}
+
+/// The shell with the app's real context: its config and the capabilities `build.rs` compiled
+/// (app commands included), so Tauri's ACL decides what the page may call.
+async fn shell_with_acl() -> Shell {
+    shell_with(tauri::generate_context!(test = true)).await
+}
+
+async fn shell_with(context: tauri::Context<MockRuntime>) -> Shell {
     let dir = tempfile::tempdir().unwrap();
     ProfileRegistry::new(dir.path())
         .upsert_account(Profile::new("g-bob", ProfileKind::Google))
@@ -40,15 +50,16 @@ async fn shell() -> Shell {
     .await
     .unwrap();
     let specta = specta_builder::<MockRuntime>();
-    let app = app_builder(mock_builder(), &specta)
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let app = app_builder(mock_builder(), &specta).build(context).unwrap();
     specta.mount_events(&app);
     app.manage(core.clone());
     attach(app.handle());
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let window = match app.get_webview_window("main") {
+        Some(window) => window,
+        None => WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap(),
+    };
     Shell {
         app,
         window,
@@ -160,4 +171,79 @@ async fn a_profile_switch_is_announced_and_images_follow_the_open_profile() {
     }
     let page = invoke(&s.window, "list_images", json!({ "query": {} })).unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_reaches_only_what_its_capability_allows() {
+    let s = shell_with_acl().await;
+    // Our commands, each allowed by name.
+    let info = invoke(&s.window, "app_info", json!({})).unwrap();
+    assert_eq!(info["profileId"], "local");
+    // Plugin commands the page has no use for are refused: the file dialogs open from Rust, and
+    // nothing is opened or revealed by a path the page names.
+    for (cmd, args) in [
+        ("plugin:dialog|save", json!({ "options": {} })),
+        ("plugin:dialog|open", json!({ "options": {} })),
+        ("plugin:opener|open_path", json!({ "path": "/etc/passwd" })),
+        (
+            "plugin:opener|reveal_item_in_dir",
+            json!({ "paths": ["/etc/passwd"] }),
+        ),
+        ("plugin:clipboard-manager|read_text", json!({})),
+        ("plugin:app|version", json!({})),
+    ] {
+        let refused = invoke(&s.window, cmd, args).unwrap_err();
+        assert!(
+            refused.as_str().is_some_and(|m| m.contains("not allowed")),
+            "{cmd}: {refused}"
+        );
+    }
+    // Another window (none is declared) gets nothing, not even our commands.
+    let other = WebviewWindowBuilder::new(&s.app, "other", Default::default())
+        .build()
+        .unwrap();
+    let refused = invoke(&other, "app_info", json!({})).unwrap_err();
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("not allowed")),
+        "{refused}"
+    );
+}
+
+/// The command list `build.rs` turns into permissions is the list the app mounts, and each
+/// capability allows only commands that exist.
+#[test]
+fn the_permission_list_is_the_command_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bindings.ts");
+    nanoforge_app_lib::export_bindings(&specta_builder::<tauri::Wry>(), &path).unwrap();
+    let ts = std::fs::read_to_string(&path).unwrap();
+    // `__TAURI_INVOKE("name", …)` or, for commands without a Result, `__TAURI_INVOKE<T>("name")`.
+    let mut mounted: Vec<&str> = ts
+        .split("__TAURI_INVOKE")
+        .skip(2)
+        .filter_map(|rest| rest.split_once("(\"")?.1.split('"').next())
+        .collect();
+    mounted.sort_unstable();
+    let mut listed = nanoforge_app_lib::APP_COMMANDS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(mounted, listed);
+    for file in ["desktop.json", "mobile.json"] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("capabilities")
+                .join(file),
+        )
+        .unwrap();
+        let capability: Value = serde_json::from_str(&text).unwrap();
+        for permission in capability["permissions"].as_array().unwrap() {
+            let name = permission.as_str().unwrap();
+            if let Some(command) = name.strip_prefix("allow-") {
+                let command = command.replace('-', "_");
+                assert!(
+                    listed.contains(&command.as_str()),
+                    "{file}: {name} names no command"
+                );
+            }
+        }
+    }
 }

@@ -44,11 +44,18 @@ export const commands = {
 	restoreImages: (ids: string[]) => typedError<number, AppError>(__TAURI_INVOKE("restore_images", { ids })),
 	/**  Deletes trashed images and their files for good; returns how many were removed. */
 	emptyTrash: () => typedError<number, AppError>(__TAURI_INVOKE("empty_trash")),
-	/**  Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds. */
-	exportImages: (ids: string[], outPath: string) => typedError<number, AppError>(__TAURI_INVOKE("export_images", { ids, outPath })),
+	/**
+	 *  Asks where to save a zip (native dialog) and writes the originals plus metadata.json and
+	 *  metadata.csv into it; returns how many images it holds, or null when the user cancels. Trashed
+	 *  images go in only with `include_trashed` (the Trash view's export).
+	 */
+	exportImages: (ids: string[], includeTrashed: boolean) => typedError<number | null, AppError>(__TAURI_INVOKE("export_images", { ids, includeTrashed })),
 	checkLibrary: (repair: boolean) => typedError<IntegrityReport, AppError>(__TAURI_INVOKE("check_library", { repair })),
-	/**  Copies an image's original to a file the user picked. */
-	saveImageAs: (id: string, dest: string) => typedError<null, AppError>(__TAURI_INVOKE("save_image_as", { id, dest })),
+	/**
+	 *  Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
+	 *  there; false when the user cancels.
+	 */
+	saveImageAs: (id: string, fileName: string) => typedError<boolean, AppError>(__TAURI_INVOKE("save_image_as", { id, fileName })),
 	/**  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI). */
 	readImageMetadata: (bytes: number[]) => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata", { bytes })),
 	/**  Puts an image's pixels on the clipboard (paste into any app). */
@@ -57,6 +64,15 @@ export const commands = {
 	openImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("open_image", { id })),
 	/**  Shows an image's original (or, with no id, the library folder) in the file manager. */
 	revealInFolder: (id: string | null) => typedError<null, AppError>(__TAURI_INVOKE("reveal_in_folder", { id })),
+	/**
+	 *  Lets the user pick input images (image-to-image) in the native dialog and keeps them as
+	 *  inputs of the open library; none when the dialog is cancelled.
+	 */
+	pickInputImages: () => typedError<ImageRecord_Serialize[], AppError>(__TAURI_INVOKE("pick_input_images")),
+	/**  Keeps the bytes of an image file dropped on the page as an input. */
+	addInputImage: (bytes: number[]) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image", { bytes })),
+	/**  Opens the folder of the app's log files (Settings → About), for a bug report. */
+	openLogsFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_logs_folder")),
 	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
 	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("update_settings", { settings })),
@@ -80,13 +96,23 @@ export const commands = {
 	 *  rules for the page.
 	 */
 	catalog: () => __TAURI_INVOKE<ModelInfo_Serialize[]>("catalog"),
+	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
+	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
+	syncSettings: () => typedError<SyncSettings_Serialize, AppError>(__TAURI_INVOKE("sync_settings")),
+	/**  Saves the location and choices; a non-empty `secretAccessKey` is stored in the keychain. */
+	updateSyncSettings: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("update_sync_settings", { settings, secretAccessKey })),
+	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
+	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
+	/**  Checks keys, bucket, endpoint and write access before the settings are saved. */
+	testSyncConnection: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<null, AppError>(__TAURI_INVOKE("test_sync_connection", { settings, secretAccessKey })),
 };
 
 /** Events */
 export const events = {
 	jobProgress: makeEvent<JobProgress_Serialize, JobProgress_Deserialize>("job-progress"),
 	profileChanged: makeEvent<ProfileChanged_Serialize, ProfileChanged_Deserialize>("profile-changed"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
 /* Types */
@@ -244,7 +270,7 @@ export type DayStats = {
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -298,8 +324,13 @@ export type GenerationRequest_Deserialize = {
 	/**  1–4 images. */
 	count?: number,
 	watermark?: string | null,
-	/**  Public http(s) URLs of input images; empty for text-to-image. */
+	/**  Public http(s) URLs of input images. */
 	imageUrls?: string[],
+	/**
+	 *  Library images given as inputs (local files are imported as input images first). Gemini
+	 *  sends them inline; Nano Banana needs sync to hand the service a presigned URL.
+	 */
+	inputImages?: string[],
 	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.
@@ -317,14 +348,29 @@ export type GenerationRequest_Serialize = {
 	/**  1–4 images. */
 	count: number,
 	watermark: string | null,
-	/**  Public http(s) URLs of input images; empty for text-to-image. */
+	/**  Public http(s) URLs of input images. */
 	imageUrls: string[],
+	/**
+	 *  Library images given as inputs (local files are imported as input images first). Gemini
+	 *  sends them inline; Nano Banana needs sync to hand the service a presigned URL.
+	 */
+	inputImages: string[],
 	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.
 	 */
 	seed: number | null,
 };
+
+/**  What an image in the library is. */
+export type ImageKind = 
+/**  Made by a provider: shown in the gallery and counted in the statistics. */
+"generated" | 
+/**
+ *  A local file a person gave as input for image-to-image (kept as a blob, not shown in the
+ *  gallery).
+ */
+"input";
 
 export type ImagePage = ImagePage_Serialize | ImagePage_Deserialize;
 
@@ -378,6 +424,7 @@ export type ImageRecord = ImageRecord_Serialize | ImageRecord_Deserialize;
 /**  An image as the gallery shows it, with the prompt and model of its job. */
 export type ImageRecord_Deserialize = {
 	id: string,
+	kind: ImageKind,
 	jobId?: string | null,
 	position: number,
 	sha256: string,
@@ -402,6 +449,7 @@ export type ImageRecord_Deserialize = {
 /**  An image as the gallery shows it, with the prompt and model of its job. */
 export type ImageRecord_Serialize = {
 	id: string,
+	kind: ImageKind,
 	jobId: string | null,
 	position: number,
 	sha256: string,
@@ -559,6 +607,8 @@ export type JobRecord_Deserialize = {
 	numImages: number,
 	watermark?: string | null,
 	inputImageUrls: string[],
+	/**  Library images sent as inputs (local files are kept as input images). */
+	inputImageIds: string[],
 	seed?: number | null,
 	remoteTaskId?: string | null,
 	responseData?: string | null,
@@ -587,6 +637,11 @@ export type JobRecord_Deserialize = {
 	createdAt: number | null,
 	updatedAt: number | null,
 	completedAt?: number | null,
+	/**
+	 *  The device that runs this job, when it is not this one (it arrived by sync): only that
+	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+	 */
+	originDevice?: string | null,
 };
 
 /**  A job as History and the job runner see it. */
@@ -602,6 +657,8 @@ export type JobRecord_Serialize = {
 	numImages: number,
 	watermark: string | null,
 	inputImageUrls: string[],
+	/**  Library images sent as inputs (local files are kept as input images). */
+	inputImageIds: string[],
 	seed: number | null,
 	remoteTaskId: string | null,
 	responseData: string | null,
@@ -630,6 +687,11 @@ export type JobRecord_Serialize = {
 	createdAt: number | null,
 	updatedAt: number | null,
 	completedAt: number | null,
+	/**
+	 *  The device that runs this job, when it is not this one (it arrived by sync): only that
+	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+	 */
+	originDevice: string | null,
 };
 
 /**
@@ -750,6 +812,14 @@ export type Model =
 "nano-banana-2" | 
 /**  Nano Banana Pro (Gemini 3 Pro Image) at nanobananaapi.ai. */
 "nano-banana-pro" | 
+/**  Gemini 3.1 Flash Image (Nano Banana 2) on Google's API: 512 px to 4K. */
+"gemini-3.1-flash-image" | 
+/**  Gemini 3 Pro Image (Nano Banana Pro) on Google's API. */
+"gemini-3-pro-image" | 
+/**  Gemini 2.5 Flash Image (the original Nano Banana) on Google's API. */
+"gemini-2.5-flash-image" | 
+/**  Gemini 3.1 Flash-Lite Image on Google's API: 1K only, the cheapest. */
+"gemini-3.1-flash-lite-image" | 
 /**  The offline demo: procedural pictures, no network, no cost. */
 "demo";
 
@@ -802,12 +872,36 @@ export type ModelInfo_Serialize = {
 	priceSource: string,
 };
 
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice = PeerDevice_Serialize | PeerDevice_Deserialize;
+
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice_Deserialize = {
+	id: string,
+	name?: string | null,
+	platform?: string | null,
+	/**  When it last pushed, Unix ms. */
+	lastSeenMs?: number | null,
+};
+
+/**  Another device of this library, as its head describes it. */
+export type PeerDevice_Serialize = {
+	id: string,
+	name: string | null,
+	platform: string | null,
+	/**  When it last pushed, Unix ms. */
+	lastSeenMs: number | null,
+};
+
 /**  How a model is billed. */
 export type PriceBasis = 
 /**  A flat price per image and size (the reseller; estimates). */
 { kind: "perImage" } | 
-/**  Google's per-token price of image output; the job's real cost comes from its usage. */
-{ kind: "perOutputToken"; usdPerMillion: number | null } | 
+/**
+ *  Google's per-token prices; a job's real cost comes from its usage (image output tokens,
+ *  text and thinking at the text rate, and the prompt).
+ */
+{ kind: "perOutputToken"; imageUsdPerMillion: number | null; textUsdPerMillion: number | null; inputUsdPerMillion: number | null } | 
 /**  Nothing (the demo). */
 { kind: "free" };
 
@@ -861,7 +955,9 @@ export type ProfileSummary_Serialize = {
 };
 
 /**  Who generates: the reseller, Google's own API, or the offline demo. */
-export type ProviderKind = "nanobanana" | "demo";
+export type ProviderKind = "nanobanana" | 
+/**  Google's own Gemini API (an AI Studio key). */
+"gemini" | "demo";
 
 /**  Settings recovered from an image, to fill in the generation form. */
 export type RecalledSettings = RecalledSettings_Serialize | RecalledSettings_Deserialize;
@@ -1074,6 +1170,125 @@ export type StatsTotals_Serialize = {
 	avgDurationMs: number | null,
 	/**  completed / (completed + failed); `None` before any job finished. */
 	successRate: number | null,
+};
+
+/**  A sync started, moved on, finished (with what it did) or failed (with a typed error). */
+export type SyncChanged = SyncEvent;
+
+/**  What the page hears about syncs. */
+export type SyncEvent = { kind: "started" } | { kind: "progress"; progress: SyncProgress } | { kind: "finished"; report: SyncReport } | { kind: "failed"; error: AppError };
+
+/**  One progress report: `done` of `total` items of the current stage, and bytes moved so far in it. */
+export type SyncProgress = {
+	stage: SyncStage,
+	done: number,
+	total: number,
+	/**  Bytes moved in this stage; f64 for the UI (exact below 2^53). */
+	bytes: number | null,
+};
+
+/**  What one run did. */
+export type SyncReport = {
+	uploadedFiles: number,
+	downloadedFiles: number,
+	deletedFiles: number,
+	opsPushed: number,
+	opsPulled: number,
+	segmentsPushed: number,
+	segmentsPulled: number,
+	newImages: number,
+	/**  Files still queued (e.g. an original its device has not uploaded yet). */
+	filesLeft: number,
+	durationMs: number | null,
+};
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings = SyncSettings_Serialize | SyncSettings_Deserialize;
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings_Deserialize = {
+	/**
+	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
+	 *  on this computer.
+	 */
+	endpoint?: string,
+	bucket?: string,
+	/**  `auto` for R2. */
+	region?: string,
+	/**
+	 *  Where in the bucket the library lives; empty: the profile's default (see
+	 *  [`default_prefix`]).
+	 */
+	prefix?: string,
+	accessKeyId?: string,
+	/**
+	 *  Keep every original on this device (desktop); otherwise thumbnails and metadata are kept
+	 *  and originals fetched when opened, into a cache of `cache_mb`.
+	 */
+	keepOriginals?: boolean,
+	cacheMb?: number,
+	/**  Sync after each finished job, on start and every few minutes. */
+	autoSync?: boolean,
+};
+
+/**  A sync location and this device's choices. Not secret. */
+export type SyncSettings_Serialize = {
+	/**
+	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
+	 *  on this computer.
+	 */
+	endpoint: string,
+	bucket: string,
+	/**  `auto` for R2. */
+	region: string,
+	/**
+	 *  Where in the bucket the library lives; empty: the profile's default (see
+	 *  [`default_prefix`]).
+	 */
+	prefix: string,
+	accessKeyId: string,
+	/**
+	 *  Keep every original on this device (desktop); otherwise thumbnails and metadata are kept
+	 *  and originals fetched when opened, into a cache of `cache_mb`.
+	 */
+	keepOriginals: boolean,
+	cacheMb: number,
+	/**  Sync after each finished job, on start and every few minutes. */
+	autoSync: boolean,
+};
+
+/**  What a running sync is doing, for a progress bar. */
+export type SyncStage = "connecting" | "uploading" | "pushing" | "pulling" | "downloading" | "cleaning" | "done";
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus_Deserialize = {
+	configured: boolean,
+	endpoint?: string | null,
+	bucket?: string | null,
+	prefix?: string | null,
+	deviceId: string,
+	lastSyncMs?: number | null,
+	/**  Changes and files this device has not pushed yet. */
+	pendingUploads: number,
+	pendingDownloads: number,
+	devices: PeerDevice_Deserialize[],
+};
+
+/**  Sync as the settings screen and `sync status` show it (no request is made). */
+export type SyncStatus_Serialize = {
+	configured: boolean,
+	endpoint: string | null,
+	bucket: string | null,
+	prefix: string | null,
+	deviceId: string,
+	lastSyncMs: number | null,
+	/**  Changes and files this device has not pushed yet. */
+	pendingUploads: number,
+	pendingDownloads: number,
+	devices: PeerDevice_Serialize[],
 };
 
 export type TaskType = "TEXT_TO_IMAGE" | "IMAGE_TO_IMAGE";

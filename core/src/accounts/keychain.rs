@@ -70,7 +70,9 @@ impl KeychainStore {
             }
             Err(e) => {
                 let why = describe(e);
-                tracing::warn!(error = %why, "the system keychain is unavailable");
+                // Callers that need a key report it; a CLI run with keys in the environment
+                // must not print this (stderr carries one line per failure).
+                tracing::info!(error = %why, "the system keychain is unavailable");
                 state.failed_at = Some((Instant::now(), why.clone()));
                 Err(CoreError::Keychain(why))
             }

@@ -278,8 +278,8 @@ impl ProfileRegistry {
     }
 
     fn update<T>(&self, change: impl FnOnce(&mut RegistryDoc) -> Result<T>) -> Result<T> {
-        std::fs::create_dir_all(&self.data_dir)?;
-        let lock = std::fs::OpenOptions::new()
+        crate::private_fs::create_dir_all(&self.data_dir)?;
+        let lock = crate::private_fs::open_options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -297,7 +297,8 @@ impl ProfileRegistry {
     }
 }
 
-/// Temp file, fsync, rename over, fsync the folder: a crash leaves the old or the new file.
+/// Temp file, fsync, rename over, fsync the folder: a crash leaves the old or the new file. The
+/// temp file is 0600 on Unix (tempfile's default), and the rename keeps that.
 fn write_atomically(path: &Path, doc: &RegistryDoc) -> Result<()> {
     let dir = path
         .parent()

@@ -5,8 +5,10 @@
 //! open; switching profiles swaps the session whole.
 
 mod accounts;
+mod inputs;
 mod session;
 mod settings;
+mod sync;
 
 use std::sync::{Arc, RwLock};
 
@@ -16,6 +18,7 @@ use tokio::sync::{broadcast, watch};
 pub use accounts::{AccountsState, ProfileSummary};
 pub use session::Session;
 pub use settings::ApiKeyStatus;
+pub use sync::{INPUT_URL_TTL, SyncEvent};
 
 use crate::accounts::{IdentityProvider, Profile, ProfileRegistry, SecretStore, Secrets};
 use crate::library::JobRecord;
@@ -51,6 +54,7 @@ struct Inner {
     profile_tx: watch::Sender<ProfileSummary>,
     sign_in: tokio::sync::Mutex<Option<accounts::SignInSlot>>,
     identity: tokio::sync::OnceCell<IdentityProvider>,
+    sync_events: broadcast::Sender<sync::SyncEvent>,
 }
 
 /// What the shell shows about the running core.
@@ -114,6 +118,7 @@ impl AppCore {
                 profile_tx,
                 sign_in: tokio::sync::Mutex::new(None),
                 identity: tokio::sync::OnceCell::new(),
+                sync_events: broadcast::channel(EVENT_BUFFER).0,
             }),
         };
         core.after_open();
@@ -129,6 +134,13 @@ impl AppCore {
     /// The open profile's library (a cheap handle; see [`AppCore::session`] for how long to keep it).
     pub fn library(&self) -> crate::library::Library {
         self.session().library().clone()
+    }
+
+    /// The folder of the app's log files (made if missing), for "Open logs folder".
+    pub fn logs_dir(&self) -> Result<std::path::PathBuf> {
+        let dir = crate::logging::log_dir(&self.config().data_dir);
+        crate::private_fs::create_dir_all(&dir)?;
+        Ok(dir)
     }
 
     pub fn config(&self) -> &CoreConfig {
@@ -206,6 +218,11 @@ impl AppCore {
     /// Nano Banana when an API key is known, else the offline demo provider.
     pub async fn default_provider(&self) -> Result<ProviderKind> {
         self.session().queue().default_provider().await
+    }
+
+    /// Providers that can generate for the open profile (those with a key, and the demo).
+    pub async fn available_providers(&self) -> Result<Vec<ProviderKind>> {
+        self.session().queue().available_providers().await
     }
 
     /// Stops driving jobs and releases their leases, so another process can resume them at once.

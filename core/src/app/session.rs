@@ -13,6 +13,8 @@ pub struct Session {
     profile: Profile,
     library: Library,
     queue: Queue,
+    /// One sync of this library at a time from this process (others wait their turn).
+    sync_gate: tokio::sync::Mutex<()>,
 }
 
 impl Session {
@@ -37,6 +39,7 @@ impl Session {
             profile,
             library,
             queue,
+            sync_gate: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -50,6 +53,10 @@ impl Session {
 
     pub fn queue(&self) -> &Queue {
         &self.queue
+    }
+
+    pub(super) fn sync_gate(&self) -> &tokio::sync::Mutex<()> {
+        &self.sync_gate
     }
 }
 

@@ -26,6 +26,10 @@ pub fn builtin() -> &'static [ModelInfo] {
         models::NANO_BANANA_2,
         models::NANO_BANANA_PRO,
         models::NANO_BANANA,
+        models::GEMINI_31_FLASH_IMAGE,
+        models::GEMINI_3_PRO_IMAGE,
+        models::GEMINI_25_FLASH_IMAGE,
+        models::GEMINI_31_FLASH_LITE_IMAGE,
         models::DEMO,
     ];
     ALL
@@ -92,6 +96,12 @@ impl Prices {
 /// Rounds to a hundredth of a cent.
 pub fn round_usd(usd: f64) -> f64 {
     (usd * 10_000.0).round() / 10_000.0
+}
+
+/// Rounds to a millionth of a dollar, the unit costs are stored in: a blocked prompt's few input
+/// tokens cost less than a hundredth of a cent and still count.
+pub fn round_micro_usd(usd: f64) -> f64 {
+    (usd * 1_000_000.0).round() / 1_000_000.0
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ const MIGRATION_LOCK_FILE: &str = "library.migrate.lock";
 /// survives a power cut too. With NORMAL alone the last commits before a power loss can roll back,
 /// and a paid job could be sent again or lose its task id.
 pub(super) async fn open_pools(path: &Path) -> Result<(SqlitePool, SqlitePool)> {
+    let db = path.to_path_buf();
+    tokio::task::spawn_blocking(move || make_private(&db)).await??;
     let options = |sync| -> Result<SqliteConnectOptions> {
         Ok(SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
@@ -43,13 +45,32 @@ pub(super) async fn open_pools(path: &Path) -> Result<(SqlitePool, SqlitePool)> 
     Ok((pool, durable))
 }
 
+/// SQLite creates a database with the umask's mode (0644 usually) and gives its -wal, -shm and
+/// -journal files the database file's mode, so the file is created 0600 before SQLite opens it (an
+/// empty file is a new database to SQLite). A library from before that is narrowed, its -wal and
+/// -shm too (SQLite only sets the mode of those when it creates them).
+fn make_private(db: &Path) -> std::io::Result<()> {
+    crate::private_fs::open_options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(db)?;
+    crate::private_fs::restrict(db)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        crate::private_fs::restrict(Path::new(&side))?;
+    }
+    Ok(())
+}
+
 /// sqlx's migrator takes no lock on SQLite: two processes opening a fresh library at once (the app
 /// and a CLI) would both try to create the tables and one would fail. An OS file lock serialises
 /// them; the second then finds the migrations applied.
 async fn run_migrations(pool: &SqlitePool, db_path: &Path) -> Result<()> {
     let lock_path = db_path.with_file_name(MIGRATION_LOCK_FILE);
     let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-        let file = std::fs::OpenOptions::new()
+        let file = crate::private_fs::open_options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -92,7 +113,7 @@ pub(super) async fn ensure_profile(pool: &SqlitePool, profile: &Profile) -> Resu
 /// A write transaction that takes SQLite's write lock up front. Steps that check the file system
 /// and then commit rows (ingest, purge, repair) run inside one, so they serialise with each other
 /// across processes and never interleave a check with another process's commit.
-pub(super) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+pub(crate) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 

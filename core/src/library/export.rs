@@ -1,5 +1,6 @@
 //! Exporting images as one zip: the originals (byte for byte, with their embedded metadata) plus
-//! `metadata.json` and `metadata.csv` describing each of them.
+//! `metadata.json` and `metadata.csv` describing each of them. Trashed images stay out unless
+//! asked for; CSV cells that a spreadsheet would run as a formula are escaped.
 
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
@@ -13,6 +14,13 @@ use zip::write::SimpleFileOptions;
 use super::imaging::Format;
 use super::{Library, store};
 use crate::{CoreError, Result};
+
+/// What an export takes beyond the ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Also export images that are in the trash (the Trash view's export asks for them).
+    pub include_trashed: bool,
+}
 
 /// One line of metadata.csv / one object of metadata.json.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -39,19 +47,27 @@ struct ExportRow {
     favourite: bool,
     rating: i64,
     created_at: i64,
+    #[serde(skip)]
+    trashed: bool,
 }
 
 impl Library {
     /// Writes the given images to a zip at `out_path` (replaced atomically). Every id must exist;
-    /// duplicates are exported once. Returns the number of images written.
-    pub async fn export_zip(&self, ids: &[String], out_path: &Path) -> Result<u32> {
+    /// duplicates are exported once, trashed ones only when asked. Returns the number written.
+    pub async fn export_zip(
+        &self,
+        ids: &[String],
+        out_path: &Path,
+        options: ExportOptions,
+    ) -> Result<u32> {
         let mut seen = HashSet::new();
         let wanted: Vec<&String> = ids.iter().filter(|id| seen.insert(id.as_str())).collect();
         let mut rows: Vec<ExportRow> = Vec::with_capacity(wanted.len());
         for batch in wanted.chunks(500) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "SELECT i.id, i.path, i.job_id, j.prompt, j.model, j.provider, j.seed, j.aspect_ratio, i.image_size,
-                        i.width, i.height, i.mime, i.bytes, i.sha256, j.cost, i.favourite, i.rating, i.created_at
+                        i.width, i.height, i.mime, i.bytes, i.sha256, j.cost, i.favourite, i.rating, i.created_at,
+                        i.deleted_at IS NOT NULL AS trashed
                  FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ",
             );
             q.push_bind(self.profile_id.clone()).push(" AND i.id IN (");
@@ -69,6 +85,13 @@ impl Library {
         let found: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         if let Some(missing) = wanted.iter().find(|id| !found.contains(id.as_str())) {
             return Err(CoreError::NotFound(format!("image {missing}")));
+        }
+        let before = rows.len();
+        rows.retain(|r| options.include_trashed || !r.trashed);
+        if rows.is_empty() && before > 0 {
+            return Err(CoreError::InvalidInput(
+                "every chosen image is in the trash: restore them, or export from the Trash".into(),
+            ));
         }
         // Keep the caller's order.
         let order: std::collections::HashMap<&str, usize> = wanted
@@ -119,7 +142,7 @@ fn write_zip(root: &Path, rows: &[ExportRow], out_path: &Path) -> Result<()> {
             .map_err(zip_error)?;
         let mut csv = csv::Writer::from_writer(Vec::new());
         for row in rows {
-            csv.serialize(row)
+            csv.serialize(row.for_spreadsheets())
                 .map_err(|e| CoreError::Internal(format!("could not write metadata.csv: {e}")))?;
         }
         let csv = csv
@@ -130,6 +153,30 @@ fn write_zip(root: &Path, rows: &[ExportRow], out_path: &Path) -> Result<()> {
         inner.flush()?;
     }
     tmp.persist(out_path)
+}
+
+impl ExportRow {
+    /// The row with every text cell safe to open in a spreadsheet.
+    fn for_spreadsheets(&self) -> ExportRow {
+        let safe = |s: &Option<String>| s.as_deref().map(formula_safe);
+        ExportRow {
+            prompt: safe(&self.prompt),
+            model: safe(&self.model),
+            provider: safe(&self.provider),
+            aspect_ratio: safe(&self.aspect_ratio),
+            ..self.clone()
+        }
+    }
+}
+
+/// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel,
+/// LibreOffice and Sheets (OWASP "CSV injection"): a leading `'` makes it text.
+fn formula_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// A temp file beside the destination, removed unless persisted.
@@ -170,6 +217,28 @@ impl Drop for TempOut {
     fn drop(&mut self) {
         if !self.done {
             let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::formula_safe;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_made_text() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(formula_safe(cell), format!("'{cell}"));
+        }
+        for cell in ["a cat", "", "1 = 1", "cats + dogs"] {
+            assert_eq!(formula_safe(cell), cell);
         }
     }
 }

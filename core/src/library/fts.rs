@@ -40,10 +40,12 @@ pub(crate) async fn plan(pool: &SqlitePool, expr: &str) -> Result<Plan> {
 /// Builds an FTS5 MATCH expression from free text: every word becomes a quoted prefix term and the
 /// terms are ANDed. Quoting means FTS5 operators (`AND`, `OR`, `NEAR`, `*`, `^`, `:`, parentheses,
 /// unbalanced quotes) are searched for as plain words and can never make the query fail.
-/// Returns `None` when nothing searchable is left (empty or punctuation only).
+/// Control characters split words like spaces: a NUL inside a quoted FTS5 string ends it early
+/// ("unterminated string"). Returns `None` when nothing searchable is left (empty or punctuation).
 pub(crate) fn match_expression(input: &str) -> Option<String> {
     let terms: Vec<String> = input
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .take(MAX_TERMS)
         .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
@@ -74,6 +76,10 @@ mod tests {
             Some("\"AND\"* \"OR\"*")
         );
         assert_eq!(match_expression("  - * ( ) "), None);
+        assert_eq!(
+            match_expression("fox\0es\u{1b}[31m").as_deref(),
+            Some("\"fox\"* \"es\"* \"[31m\"*")
+        );
         assert_eq!(match_expression(""), None);
     }
 }

@@ -4,14 +4,14 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
 use super::jobs::next_cursor;
-use super::types::{GalleryView, ImageQuery, ImageRecord, JobStatus, Page, page_limit};
+use super::types::{GalleryView, ImageKind, ImageQuery, ImageRecord, JobStatus, Page, page_limit};
 use super::{Library, fts};
 use crate::{CoreError, Result};
 
 /// Image columns plus the prompt, model and status of the job `j`.
 macro_rules! image_columns {
     () => {
-        "SELECT i.id, i.job_id, i.position, i.sha256, i.path, i.mime, i.width, i.height, i.bytes, \
+        "SELECT i.id, i.kind, i.job_id, i.position, i.sha256, i.path, i.mime, i.width, i.height, i.bytes, \
          i.thumb_path, i.preview_path, i.image_size, i.favourite, i.rating, i.deleted_at, i.created_at, \
          j.prompt, j.model, j.status AS job_status "
     };
@@ -29,6 +29,7 @@ macro_rules! image_select {
 #[derive(sqlx::FromRow)]
 pub(super) struct ImageRow {
     id: String,
+    kind: String,
     job_id: Option<String>,
     position: i64,
     sha256: String,
@@ -52,6 +53,11 @@ pub(super) struct ImageRow {
 impl ImageRow {
     pub(super) fn into_record(self) -> Result<ImageRecord> {
         Ok(ImageRecord {
+            kind: if self.kind == "input" {
+                ImageKind::Input
+            } else {
+                ImageKind::Generated
+            },
             id: self.id,
             job_id: self.job_id,
             position: to_u32(self.position),
@@ -175,6 +181,8 @@ impl Library {
         if query.favourite_only && query.view != GalleryView::Live {
             q.push(" AND i.favourite = 1");
         }
+        // Input images (local files given for image-to-image) are not part of the gallery.
+        q.push(" AND i.kind = 'generated'");
         if let Some(status) = query.status {
             q.push(" AND j.status = ").push_bind(status.as_str());
         }

@@ -14,7 +14,7 @@ use super::imaging::{self, Format};
 use super::pngmeta::{EmbeddedMetadata, embed_png_metadata};
 use super::resize::{self, Thumbs};
 use super::store::{self, PREVIEW_SIZE, THUMB_SIZE};
-use super::types::ImageRecord;
+use super::types::{ImageKind, ImageRecord};
 use crate::{CoreError, Result};
 
 /// Where the image bytes come from.
@@ -27,10 +27,11 @@ pub enum IngestSource {
 
 #[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
-    /// Store at most this long side (the preset's size). Only ever shrinks.
+    /// Store at most this long side. Only ever shrinks.
     pub max_long_side: Option<u32>,
     /// Embedded into PNG originals; JPEG and WebP are stored as they are.
     pub metadata: Option<EmbeddedMetadata>,
+    pub kind: ImageKind,
 }
 
 /// An image whose files are on disk but whose row is not committed yet: the first half of
@@ -41,6 +42,7 @@ pub struct PreparedImage {
     job_id: Option<String>,
     position: u32,
     image_size: u32,
+    kind: ImageKind,
     files: StoredFiles,
 }
 
@@ -117,6 +119,7 @@ impl Library {
             None => None,
         };
         let root = self.root.clone();
+        let kind = opts.kind;
         let files =
             tokio::task::spawn_blocking(move || store_files(&root, source, &opts)).await??;
         let image_size = match job_size {
@@ -127,6 +130,7 @@ impl Library {
             job_id: job_id.map(str::to_owned),
             position,
             image_size,
+            kind,
             files,
         })
     }
@@ -138,6 +142,7 @@ impl Library {
             job_id,
             position,
             image_size,
+            kind,
             files,
         } = prepared;
         let mut tx = begin_immediate(&self.pool).await?;
@@ -154,8 +159,8 @@ impl Library {
         let id = uuid::Uuid::now_v7().to_string();
         let inserted: Option<(String,)> = sqlx::query_as(
             "INSERT INTO images (id, job_id, profile_id, position, sha256, path, mime, width, height, bytes,
-                thumb_path, preview_path, image_size, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                thumb_path, preview_path, image_size, created_at, kind)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (job_id, position) WHERE job_id IS NOT NULL DO NOTHING
              RETURNING id",
         )
@@ -173,6 +178,7 @@ impl Library {
         .bind(&files.preview_path)
         .bind(i64::from(image_size))
         .bind(now_ms())
+        .bind(kind.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let id = match (inserted, &job_id) {
@@ -199,6 +205,30 @@ impl Library {
         };
         tx.commit().await?;
         self.get_image(&id).await
+    }
+}
+
+impl Library {
+    /// Keeps a local file given as input for image-to-image: validated like any image, stored as
+    /// a content-addressed blob with thumbnails, not shown in the gallery. The same bytes given
+    /// again are the same input image.
+    pub async fn import_input_image(&self, source: IngestSource) -> Result<ImageRecord> {
+        let options = IngestOptions {
+            kind: ImageKind::Input,
+            ..IngestOptions::default()
+        };
+        let prepared = self.prepare_image(None, 0, source, options).await?;
+        let existing: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM images WHERE profile_id = ? AND kind = 'input' AND sha256 = ? LIMIT 1",
+        )
+        .bind(&self.profile_id)
+        .bind(prepared.sha256())
+        .fetch_optional(&self.pool)
+        .await?;
+        match existing {
+            Some((id,)) => self.get_image(&id).await,
+            None => self.commit_image(prepared).await,
+        }
     }
 }
 

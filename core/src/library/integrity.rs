@@ -211,7 +211,9 @@ impl Library {
         }
         let files: BTreeSet<FileSet> = delete_image_rows(&mut tx, &gone).await?;
         tx.commit().await?;
-        let removed = self.remove_unreferenced_files(files).await?;
+        let removed = self
+            .remove_unreferenced_files(files, super::trash::Reach::ThisDevice)
+            .await?;
         Ok((u32::try_from(gone.len()).unwrap_or(u32::MAX), removed))
     }
 }

@@ -16,7 +16,8 @@ macro_rules! job_columns {
         "id, image_id, prompt, task_type, provider, model, image_size, aspect_ratio, num_images, \
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
-         created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms"
+         created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms, \
+         input_image_ids, origin_device"
     };
 }
 
@@ -52,6 +53,8 @@ struct JobRow {
     estimated_cost: f64,
     submitted_at: Option<i64>,
     queue_ms: Option<i64>,
+    input_image_ids: Option<String>,
+    origin_device: Option<String>,
 }
 
 impl JobRow {
@@ -70,11 +73,14 @@ impl JobRow {
             .model
             .parse::<Model>()
             .map_err(|_| damaged("model", &self.model))?;
-        let input_image_urls = match self.input_image_urls.as_deref() {
-            None | Some("") => Vec::new(),
-            // A malformed value is shown as no inputs rather than hiding the whole job.
-            Some(json) => serde_json::from_str(json).unwrap_or_default(),
+        // A malformed value is shown as no inputs rather than hiding the whole job.
+        let json_list = |v: Option<&str>| -> Vec<String> {
+            v.filter(|s| !s.is_empty())
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default()
         };
+        let input_image_urls = json_list(self.input_image_urls.as_deref());
+        let input_image_ids = json_list(self.input_image_ids.as_deref());
         Ok(JobRecord {
             id: self.id,
             image_id: self.image_id,
@@ -87,6 +93,7 @@ impl JobRow {
             num_images: to_u32(self.num_images),
             watermark: self.watermark,
             input_image_urls,
+            input_image_ids,
             seed: self.seed.and_then(|s| u32::try_from(s).ok()),
             remote_task_id: self.remote_task_id,
             response_data: self.response_data,
@@ -106,6 +113,7 @@ impl JobRow {
             created_at: ms_to_f64(self.created_at),
             updated_at: ms_to_f64(self.updated_at),
             completed_at: self.completed_at.map(ms_to_f64),
+            origin_device: self.origin_device,
         })
     }
 }
@@ -136,14 +144,16 @@ impl Library {
             Some(ms) => f64_to_ms(ms, "created_at")?,
             None => now,
         };
-        let urls = if job.input_image_urls.is_empty() {
-            None
-        } else {
-            Some(
-                serde_json::to_string(&job.input_image_urls)
-                    .map_err(|e| CoreError::Internal(e.to_string()))?,
-            )
+        let json_list = |list: &[String]| -> Result<Option<String>> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            serde_json::to_string(list)
+                .map(Some)
+                .map_err(|e| CoreError::Internal(e.to_string()))
         };
+        let urls = json_list(&job.input_image_urls)?;
+        let input_ids = json_list(&job.input_image_ids)?;
         let aspect_ratio = if job.aspect_ratio.is_empty() {
             "1:1"
         } else {
@@ -152,8 +162,8 @@ impl Library {
         let row: JobRow = sqlx::query_as(concat!(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
                 num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
-                status, created_at, updated_at, estimated_cost)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?) RETURNING ",
+                status, created_at, updated_at, estimated_cost, input_image_ids)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?) RETURNING ",
             job_columns!()
         ))
         .bind(uuid::Uuid::now_v7().to_string())
@@ -174,6 +184,7 @@ impl Library {
         .bind(created_at)
         .bind(now)
         .bind(job.estimated_cost)
+        .bind(input_ids)
         .fetch_one(&self.pool)
         .await?;
         row.into_record()
@@ -214,6 +225,7 @@ impl Library {
             job_columns!(),
             " FROM jobs WHERE profile_id = ?
                AND status IN ('PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING', 'RECOVERABLE')
+               AND origin_device IS NULL
              ORDER BY created_at, id"
         ))
         .bind(&self.profile_id)

@@ -36,7 +36,7 @@ impl Library {
         let now = now_ms();
         let claimed: Option<(String,)> = sqlx::query_as(concat!(
             "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?
-             WHERE id = ? AND profile_id = ? AND status IN ",
+             WHERE id = ? AND profile_id = ? AND origin_device IS NULL AND status IN ",
             unfinished!(),
             " AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at IS NULL
                     OR lease_expires_at < ?)
@@ -121,7 +121,8 @@ impl Library {
         let started: Option<(String,)> = sqlx::query_as(
             "UPDATE jobs SET status = ?, lease_owner = ?, lease_expires_at = ?, updated_at = ?,
                  completed_at = NULL, error_kind = NULL, error_message = NULL
-             WHERE id = ? AND profile_id = ? AND status IN ('RECOVERABLE', 'FAILED', 'CANCELLED')
+             WHERE id = ? AND profile_id = ? AND origin_device IS NULL
+               AND status IN ('RECOVERABLE', 'FAILED', 'CANCELLED')
                AND (remote_task_id IS NOT NULL OR response_data IS NOT NULL)
                AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at IS NULL OR lease_expires_at < ?)
              RETURNING id",
@@ -214,7 +215,7 @@ impl Library {
                  may_be_charged = CASE WHEN attempts = 0 AND remote_task_id IS NULL THEN 0 ELSE 1 END,
                  updated_at = ?, completed_at = coalesce(completed_at, ?),
                  lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = ? AND profile_id = ? AND status IN ",
+             WHERE id = ? AND profile_id = ? AND origin_device IS NULL AND status IN ",
             unfinished!(),
             " RETURNING id"
         ))

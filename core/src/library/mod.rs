@@ -6,6 +6,8 @@
 //! - `library.sqlite` (+ WAL files)
 //! - `images/ab/<sha256>.<ext>`: originals, named by the SHA-256 of their exact bytes
 //! - `thumbs/ab/<sha256>_256.jpg`, `thumbs/ab/<sha256>_512.jpg`: regenerable thumbnails
+//!
+//! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
 mod db;
 mod export;
@@ -35,6 +37,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
@@ -43,25 +46,20 @@ pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
-    Cursor, GalleryView, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage, JobQuery,
-    JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, GalleryView, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage,
+    JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
-pub(crate) use store::sync_dir;
+pub(crate) use db::begin_immediate;
+pub(crate) use store::{original_rel, sync_dir, thumb_rel};
+pub(crate) use trash::{FileSet, Reach, delete_image_rows};
 
 pub const DATABASE_FILE: &str = "library.sqlite";
 
 /// Creates `dir` (and missing parents) readable by this user only: prompts and images are private.
 pub(crate) async fn create_private_dir(dir: &Path) -> Result<()> {
     let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&dir)
-    })
-    .await??;
+    tokio::task::spawn_blocking(move || crate::private_fs::create_dir_all(&dir)).await??;
     Ok(())
 }
 

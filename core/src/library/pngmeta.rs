@@ -173,26 +173,41 @@ fn encode_chunks(meta: &EmbeddedMetadata, width: u32, height: u32) -> Result<Vec
     Ok(out)
 }
 
-/// `prompt`, then one line of `Key: value` pairs, as AUTOMATIC1111 writes it. There are no
-/// diffusion steps in this API, hence `Steps: n/a`.
+/// `prompt`, then AUTOMATIC1111's settings line. Readers of that format (A1111's own "PNG Info",
+/// sd-parsers, the prompt readers of image browsers) only take the last line as settings when it
+/// holds at least three of `Steps`, `Sampler`, `CFG scale` and `Seed`, so all four are written,
+/// with the nearest honest values this API has:
+/// - `Steps: 1`: one call to the service makes the image; there are no diffusion steps to count.
+/// - `Sampler: <provider>`: the service that sampled the image is the only "sampler" we know.
+/// - `CFG scale: 1`: the services take no guidance scale; 1 is the value meaning "no extra guidance".
+/// - `Seed: <seed>`, or `-1` without one: -1 is A1111's "random seed", which is what the service
+///   used (0 would claim a fixed seed 0 that pasting into A1111 would then reproduce wrongly).
+///
+/// Then the keys A1111 also writes (`Size`, `Model`), ours, and `Version` last, as A1111 does.
 pub(super) fn a1111_parameters(meta: &EmbeddedMetadata, width: u32, height: u32) -> String {
     let mut pairs = vec![
-        ("Steps", "n/a".to_owned()),
+        ("Steps", "1".to_owned()),
+        ("Sampler", meta.provider.clone()),
+        ("CFG scale", "1".to_owned()),
+        (
+            "Seed",
+            meta.seed.map_or_else(|| "-1".to_owned(), |s| s.to_string()),
+        ),
         ("Size", format!("{width}x{height}")),
+        ("Model", meta.model.clone()),
+        ("Provider", meta.provider.clone()),
     ];
-    pairs.push(("Model", meta.model.clone()));
-    if let Some(seed) = meta.seed {
-        pairs.push(("Seed", seed.to_string()));
-    }
-    pairs.push(("Provider", meta.provider.clone()));
     if let Some(ratio) = &meta.aspect_ratio {
         pairs.push(("Aspect ratio", ratio.clone()));
     }
-    if let Some(task) = &meta.task_id {
-        pairs.push(("Task id", task.clone()));
-    }
     if let Some(cost) = meta.cost {
         pairs.push(("Cost", format!("{cost}")));
+    }
+    if let Some(job) = &meta.job_id {
+        pairs.push(("Job id", job.clone()));
+    }
+    if let Some(task) = &meta.task_id {
+        pairs.push(("Task id", task.clone()));
     }
     pairs.push((
         "Version",
@@ -206,11 +221,113 @@ pub(super) fn a1111_parameters(meta: &EmbeddedMetadata, width: u32, height: u32)
     format!("{}\n{line}", meta.prompt.trim_end())
 }
 
-/// A1111 JSON-quotes a value only when it contains a separator.
-fn a1111_quote(value: &str) -> String {
-    if value.contains([',', ':', '\n', '"']) {
-        serde_json::to_string(value).unwrap_or_default()
+/// A1111's `quote()`: a value is JSON-quoted (`Key: "a, b"`) only when it would otherwise break
+/// the line, which A1111 reads with `Key: ("…"|[^,]*)`. Beyond A1111's own triggers (comma, colon,
+/// newline) we also quote a value with a quote, another control character or edge whitespace, so
+/// a remote task id can never end the line or read back differently.
+pub(super) fn a1111_quote(value: &str) -> String {
+    let unsafe_char = |c: char| matches!(c, ',' | ':' | '"') || c.is_control();
+    if value.chars().any(unsafe_char) || value.trim() != value {
+        // Serialising a `&str` cannot fail; the fallback keeps this free of panics anyway.
+        serde_json::to_string(value).unwrap_or_else(|_| format!("\"{}\"", value.escape_default()))
     } else {
         value.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version() -> String {
+        format!("Version: Nanoforge {}", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn full() -> EmbeddedMetadata {
+        EmbeddedMetadata {
+            prompt: "a lighthouse, at dusk: 35mm\n\"film\" look\n".into(),
+            model: "nano-banana-2".into(),
+            provider: "nanobanana".into(),
+            task_id: Some("task, \"7\"".into()),
+            job_id: Some("01a2-job".into()),
+            seed: Some(4_294_967_295),
+            aspect_ratio: Some("16:9".into()),
+            cost: Some(0.04),
+            created_at: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_exact_settings_line() {
+        assert_eq!(
+            a1111_parameters(&full(), 1344, 768),
+            format!(
+                "a lighthouse, at dusk: 35mm\n\"film\" look\n\
+                 Steps: 1, Sampler: nanobanana, CFG scale: 1, Seed: 4294967295, Size: 1344x768, \
+                 Model: nano-banana-2, Provider: nanobanana, Aspect ratio: \"16:9\", Cost: 0.04, \
+                 Job id: 01a2-job, Task id: \"task, \\\"7\\\"\", {}",
+                version()
+            )
+        );
+    }
+
+    #[test]
+    fn without_seed_or_extras_the_four_sampler_keys_are_still_there() {
+        let bare = EmbeddedMetadata {
+            prompt: "just this".into(),
+            model: "demo".into(),
+            provider: "demo".into(),
+            ..EmbeddedMetadata::default()
+        };
+        assert_eq!(
+            a1111_parameters(&bare, 8, 8),
+            format!(
+                "just this\nSteps: 1, Sampler: demo, CFG scale: 1, Seed: -1, Size: 8x8, \
+                 Model: demo, Provider: demo, {}",
+                version()
+            )
+        );
+    }
+
+    #[test]
+    fn values_are_quoted_only_when_they_would_break_the_line() {
+        for (value, written) in [
+            ("Euler a", "Euler a"),
+            ("", ""),
+            ("nano-banana-2", "nano-banana-2"),
+            ("a, b", r#""a, b""#),
+            ("16:9", r#""16:9""#),
+            (r#"say "hi""#, r#""say \"hi\"""#),
+            ("two\nlines", r#""two\nlines""#),
+            ("tab\there", r#""tab\there""#),
+            (" padded", r#"" padded""#),
+            ("ünï 猫", "ünï 猫"),
+        ] {
+            assert_eq!(a1111_quote(value), written, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn every_value_reads_back_exactly() {
+        let nasty = [
+            "a, b",
+            "16:9",
+            r#"say "hi", then: "bye""#,
+            "two\nlines\r\n",
+            " padded ",
+            r"back\slash",
+            "ünï 猫",
+        ];
+        let line = nasty
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("Key {i}: {}", a1111_quote(v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(!line.contains('\n'), "the settings stay on one line");
+        let read = super::super::recall::a1111_pairs(&line);
+        let values: Vec<&str> = read.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, nasty);
+        assert_eq!(read[6].0, "Key 6");
     }
 }

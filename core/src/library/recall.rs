@@ -168,7 +168,8 @@ fn parse_a1111(text: &str) -> RecalledSettings {
             "Steps" => out.steps = value.parse().ok(),
             "Sampler" => out.sampler = Some(value),
             "CFG scale" => out.cfg_scale = value.parse().ok(),
-            "Seed" => out.seed = Some(value),
+            // -1 is A1111's "random seed" (what we write when the service took none): no seed.
+            "Seed" => out.seed = Some(value).filter(|s| s != "-1"),
             "Model" => out.model = Some(value),
             "Provider" => out.provider = Some(value),
             "Aspect ratio" => out.aspect_ratio = Some(value),
@@ -187,7 +188,7 @@ fn parse_a1111(text: &str) -> RecalledSettings {
 }
 
 /// Splits `Key: value, Key: "quoted, value", …`.
-fn a1111_pairs(line: &str) -> Vec<(String, String)> {
+pub(super) fn a1111_pairs(line: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = line.trim();
     while let Some((key, after)) = rest.split_once(':') {

@@ -17,12 +17,12 @@ pub(super) const THUMB_SIZE: u32 = 256;
 pub(super) const PREVIEW_SIZE: u32 = 512;
 
 /// `images/ab/<sha256>.<ext>`
-pub(super) fn original_rel(sha256: &str, ext: &str) -> String {
+pub(crate) fn original_rel(sha256: &str, ext: &str) -> String {
     format!("{IMAGES_DIR}/{}/{sha256}.{ext}", shard(sha256))
 }
 
 /// `thumbs/ab/<sha256>_<long side>.jpg`
-pub(super) fn thumb_rel(sha256: &str, long_side: u32) -> String {
+pub(crate) fn thumb_rel(sha256: &str, long_side: u32) -> String {
     format!("{THUMBS_DIR}/{}/{sha256}_{long_side}.jpg", shard(sha256))
 }
 
@@ -56,7 +56,7 @@ pub(super) fn checked_join(root: &Path, rel: &str) -> Result<PathBuf> {
 /// Writes `bytes` to `path` so that `path` either does not exist or holds all of them: a temp file
 /// in the same folder, optionally fsynced (originals), then renamed over. Thumbnails skip the fsync
 /// because they are regenerated when missing or unreadable.
-pub(super) fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     stage(path, bytes, durable)?.persist()
 }
 
@@ -73,14 +73,18 @@ pub(super) fn stage(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<Stag
     let dir = dest
         .parent()
         .ok_or_else(|| io::Error::other("file path has no folder"))?;
-    fs::create_dir_all(dir)?;
+    crate::private_fs::create_dir_all(dir)?;
     let staged = Staged {
         tmp: dir.join(format!("{TEMP_PREFIX}{}", uuid::Uuid::new_v4().simple())),
         dest: dest.to_path_buf(),
         durable,
         persisted: false,
     };
-    let mut file = fs::File::create(&staged.tmp)?;
+    // Private from the start: the rename keeps the mode, so the stored file is 0600 on Unix.
+    let mut file = crate::private_fs::open_options()
+        .write(true)
+        .create_new(true)
+        .open(&staged.tmp)?;
     file.write_all(bytes)?;
     if durable {
         file.sync_all()?;

@@ -1,18 +1,20 @@
-//! Emptying the trash: rows first, files second, so a crash in between leaves at worst orphan
-//! files (the integrity scan removes them), never a row pointing at a missing file.
+//! Deleting images for good (emptying the trash, purging chosen images): rows first, files
+//! second, so a crash in between leaves at worst orphan files (the integrity scan removes them),
+//! never a row pointing at a missing file. Every delete-forever goes through
+//! [`Library::delete_forever`] and [`delete_image_rows`].
 
 use std::collections::BTreeSet;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 
 use super::Library;
 use super::db::begin_immediate;
 use super::store;
-use crate::Result;
+use crate::{CoreError, Result};
 
 /// Files of one stored original: every path that goes away with its last row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
-pub(super) struct FileSet {
+pub(crate) struct FileSet {
     pub sha256: String,
     pub path: String,
     pub thumb_path: Option<String>,
@@ -30,18 +32,64 @@ impl Library {
                 .fetch_all(&mut *tx)
                 .await?;
         let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
-        let files = delete_image_rows(&mut tx, &ids).await?;
+        self.delete_forever(tx, &ids).await
+    }
+
+    /// Deletes the given images for good, in the trash or not (on every device once sync records
+    /// it). A file shared (same bytes) with an image that stays is kept. An id that is not an
+    /// image of this profile is [`CoreError::NotFound`] and nothing is deleted. Returns how many
+    /// images were removed (repeated ids count once).
+    pub async fn purge(&self, ids: &[String]) -> Result<u32> {
+        let mut unique = BTreeSet::new();
+        let ids: Vec<String> = ids
+            .iter()
+            .filter(|id| unique.insert(id.as_str()))
+            .cloned()
+            .collect();
+        let mut tx = begin_immediate(&self.pool).await?;
+        // Checked under the write lock, so what is checked is what gets deleted.
+        let mut found = BTreeSet::new();
+        for batch in ids.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT id FROM images WHERE profile_id = ");
+            q.push_bind(self.profile_id.clone()).push(" AND id IN (");
+            let mut list = q.separated(", ");
+            for id in batch {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            let rows: Vec<(String,)> = q.build_query_as().fetch_all(&mut *tx).await?;
+            found.extend(rows.into_iter().map(|(id,)| id));
+        }
+        if let Some(missing) = ids.iter().find(|id| !found.contains(*id)) {
+            return Err(CoreError::NotFound(format!("image {missing}")));
+        }
+        self.delete_forever(tx, &ids).await
+    }
+
+    /// The one way images are deleted for good: their tombstones and purge operations for sync
+    /// and their rows inside `tx` (which chose them under the write lock), the commit, then the
+    /// files no row references any more (here, and in the sync bucket).
+    async fn delete_forever(
+        &self,
+        mut tx: Transaction<'static, Sqlite>,
+        ids: &[String],
+    ) -> Result<u32> {
+        crate::sync::record_purges(&mut tx, ids).await?;
+        let files = delete_image_rows(&mut tx, ids).await?;
         tx.commit().await?;
-        self.remove_unreferenced_files(files).await?;
+        self.remove_unreferenced_files(files, Reach::Everywhere)
+            .await?;
         Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
     }
 
     /// Deletes the files of `candidates` that no row references any more. Runs under the write
     /// lock so an ingest of the same bytes in another process either commits its row first (and
     /// the file stays) or finds the file gone and writes it again before committing.
-    pub(super) async fn remove_unreferenced_files(
+    pub(crate) async fn remove_unreferenced_files(
         &self,
         candidates: BTreeSet<FileSet>,
+        reach: Reach,
     ) -> Result<u32> {
         if candidates.is_empty() {
             return Ok(0);
@@ -55,6 +103,7 @@ impl Library {
                     .fetch_optional(&mut *tx)
                     .await?;
             if used.is_none() {
+                crate::sync::files_gone(&mut tx, &set, reach == Reach::Everywhere).await?;
                 doomed.push(set);
             }
         }
@@ -79,9 +128,17 @@ impl Library {
     }
 }
 
+/// Whether a deletion is this device's own (repair, or a delete that arrived by sync) or a
+/// delete-forever made here, which also removes the files from the sync bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    ThisDevice,
+    Everywhere,
+}
+
 /// Deletes image rows and points their jobs at another remaining image (or none). Returns the
 /// file sets those rows used, for [`Library::remove_unreferenced_files`] after the commit.
-pub(super) async fn delete_image_rows(
+pub(crate) async fn delete_image_rows(
     conn: &mut SqliteConnection,
     ids: &[String],
 ) -> Result<BTreeSet<FileSet>> {

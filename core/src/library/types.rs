@@ -122,6 +122,28 @@ impl TaskType {
     }
 }
 
+/// What an image in the library is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ImageKind {
+    /// Made by a provider: shown in the gallery and counted in the statistics.
+    #[default]
+    Generated,
+    /// A local file a person gave as input for image-to-image (kept as a blob, not shown in the
+    /// gallery).
+    Input,
+}
+
+impl ImageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageKind::Generated => "generated",
+            ImageKind::Input => "input",
+        }
+    }
+}
+
 /// A job to record before anything is sent to the provider.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -137,6 +159,8 @@ pub struct NewJob {
     pub num_images: u32,
     pub watermark: Option<String>,
     pub input_image_urls: Vec<String>,
+    /// Library images (kind input or generated) sent as inputs.
+    pub input_image_ids: Vec<String>,
     pub seed: Option<u32>,
     pub timeout_secs: Option<u32>,
     pub parent_job_id: Option<String>,
@@ -182,6 +206,8 @@ pub struct JobRecord {
     pub num_images: u32,
     pub watermark: Option<String>,
     pub input_image_urls: Vec<String>,
+    /// Library images sent as inputs (local files are kept as input images).
+    pub input_image_ids: Vec<String>,
     pub seed: Option<u32>,
     pub remote_task_id: Option<String>,
     pub response_data: Option<String>,
@@ -208,6 +234,9 @@ pub struct JobRecord {
     pub created_at: f64,
     pub updated_at: f64,
     pub completed_at: Option<f64>,
+    /// The device that runs this job, when it is not this one (it arrived by sync): only that
+    /// device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
+    pub origin_device: Option<String>,
 }
 
 /// Where a job comes from and what was made from it.
@@ -346,6 +375,7 @@ pub struct ImageQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ImageRecord {
     pub id: String,
+    pub kind: ImageKind,
     pub job_id: Option<String>,
     pub position: u32,
     pub sha256: String,

@@ -128,7 +128,7 @@ async fn download_once(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    tokio::fs::create_dir_all(dir).await?;
+    crate::private_fs::create_dir_all_async(dir).await?;
     let temp = tempfile::Builder::new()
         .prefix(".nanoforge-download-")
         .suffix(".part")

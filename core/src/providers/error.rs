@@ -11,18 +11,18 @@ pub enum ProviderError {
     /// Refused on this machine before any request was made.
     #[error("{0}")]
     InvalidInput(String),
-    #[error("no Nano Banana API key: set your API key in Settings (or NANOBANANA_API_KEY)")]
-    ApiKeyMissing,
-    #[error("API key rejected by Nano Banana: set your API key in Settings ({message})")]
-    ApiKeyRejected { message: String },
+    #[error("no {} API key: set it in Settings (or {})", .service.label(), .service.key_env())]
+    ApiKeyMissing { service: Service },
+    #[error("{} rejected the API key: check your {} key in Settings ({message})", .service.label(), .service.label())]
+    ApiKeyRejected { service: Service, message: String },
     #[error("your Nano Banana account is out of credits: top up, then try again ({message})")]
     OutOfCredits { message: String },
     /// The service refused the request (HTTP or envelope code 400/422).
-    #[error("Nano Banana refused the request: {message}")]
+    #[error("the service refused the request: {message}")]
     InvalidRequest { status: u16, message: String },
     #[error("task {task_id} not found at Nano Banana: {message}")]
     TaskNotFound { task_id: String, message: String },
-    #[error("Nano Banana is rate limiting requests{}: {message}", retry_hint(.retry_after))]
+    #[error("the service is rate limiting requests{}: {message}", retry_hint(.retry_after))]
     RateLimited {
         retry_after: Option<Duration>,
         message: String,
@@ -31,7 +31,7 @@ pub enum ProviderError {
     Maintenance { message: String },
     /// 5xx. `retryable` for 500/502/503/504; 501 (generation failed) and 505 (feature disabled)
     /// will not get better by asking again.
-    #[error("Nano Banana server error {status}: {message}")]
+    #[error("the service answered with server error {status}: {message}")]
     Server {
         status: u16,
         message: String,
@@ -48,12 +48,42 @@ pub enum ProviderError {
     /// A submit may have reached the service but no clear answer came back. It is not repeated
     /// automatically because that could pay for the same images twice.
     #[error(
-        "the request may have reached Nano Banana but no clear answer came back ({message}); it was not sent again to avoid paying twice: check your task history before retrying"
+        "the request may have reached the service but no clear answer came back ({message}); it was not sent again to avoid paying twice: check your history at the service before running it again"
     )]
     SubmitUnconfirmed { message: String },
-    /// The service answered with something that is not its documented envelope.
-    #[error("unexpected answer from Nano Banana: {message}")]
+    /// The service answered with something that is not its documented answer.
+    #[error("unexpected answer from the service: {message}")]
     Protocol { message: String },
+    /// The model id is unknown or retired at the service (a 404).
+    #[error("the model {model} is not available at the service (it may be retired): {message}")]
+    ModelNotFound { model: String, message: String },
+    /// A daily quota is used up: asking again today will not help.
+    #[error(
+        "the daily quota of your key is used up; try again tomorrow or raise the quota ({message})"
+    )]
+    QuotaExhausted { message: String },
+    /// The prompt (or an input image) was blocked before anything was generated.
+    #[error("the prompt was blocked by the service's safety filter ({reason}){}", detail(.message))]
+    PromptBlocked {
+        reason: String,
+        message: Option<String>,
+        /// USD the service still billed (input tokens).
+        charged: f64,
+    },
+    /// The image was generated but withheld by the service's filter.
+    #[error("the image was withheld by the service's safety filter ({reason}){}", detail(.message))]
+    OutputBlocked {
+        reason: String,
+        message: Option<String>,
+        charged: f64,
+    },
+    /// The model answered without an image (NO_IMAGE, or only text, which is shown).
+    #[error("the model answered without an image ({reason}){}", detail(.text))]
+    NoImage {
+        reason: String,
+        text: Option<String>,
+        charged: f64,
+    },
     #[error("Can't reach {host} ({message}). Check your internet connection, then try again.")]
     Network { host: String, message: String },
     #[error("{what} timed out after {}", human(.after))]
@@ -71,6 +101,37 @@ pub enum ProviderError {
     NotAnImage { message: String },
     #[error("could not write the image: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Which service a key or a refusal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    NanoBanana,
+    Gemini,
+}
+
+impl Service {
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::NanoBanana => "Nano Banana",
+            Service::Gemini => "Gemini",
+        }
+    }
+
+    pub fn key_env(self) -> &'static str {
+        match self {
+            Service::NanoBanana => "NANOBANANA_API_KEY",
+            Service::Gemini => "GEMINI_API_KEY",
+        }
+    }
+}
+
+fn detail(text: &Option<String>) -> String {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(": {}", t.chars().take(300).collect::<String>()))
+        .unwrap_or_default()
 }
 
 fn retry_hint(after: &Option<Duration>) -> String {
@@ -91,7 +152,7 @@ impl ProviderError {
         use ProviderError as E;
         match self {
             E::InvalidInput(_) => ErrorKind::InvalidInput,
-            E::ApiKeyMissing => ErrorKind::ApiKeyMissing,
+            E::ApiKeyMissing { .. } => ErrorKind::ApiKeyMissing,
             E::ApiKeyRejected { .. } => ErrorKind::ApiKeyRejected,
             E::OutOfCredits { .. } => ErrorKind::OutOfCredits,
             E::InvalidRequest { .. } => ErrorKind::InvalidRequest,
@@ -108,6 +169,22 @@ impl ProviderError {
             E::TooLarge { .. } | E::ImageDimensionsTooLarge { .. } => ErrorKind::ImageTooLarge,
             E::NotAnImage { .. } => ErrorKind::InvalidImage,
             E::Io(_) => ErrorKind::Io,
+            E::ModelNotFound { .. } => ErrorKind::ModelNotFound,
+            E::QuotaExhausted { .. } => ErrorKind::QuotaExhausted,
+            E::PromptBlocked { .. } => ErrorKind::PromptBlocked,
+            E::OutputBlocked { .. } => ErrorKind::OutputBlocked,
+            E::NoImage { .. } => ErrorKind::NoImage,
+        }
+    }
+
+    /// USD the service billed although it made no image (blocked or text-only answers still
+    /// cost their input and thinking tokens).
+    pub fn charged(&self) -> Option<f64> {
+        match self {
+            ProviderError::PromptBlocked { charged, .. }
+            | ProviderError::OutputBlocked { charged, .. }
+            | ProviderError::NoImage { charged, .. } => Some(*charged),
+            _ => None,
         }
     }
 
@@ -145,7 +222,10 @@ impl ProviderError {
         task_id: Option<&str>,
     ) -> Self {
         match status {
-            401 | 403 => ProviderError::ApiKeyRejected { message },
+            401 | 403 => ProviderError::ApiKeyRejected {
+                service: Service::NanoBanana,
+                message,
+            },
             402 => ProviderError::OutOfCredits { message },
             400 | 422 => ProviderError::InvalidRequest { status, message },
             404 => match task_id {

@@ -8,12 +8,14 @@ pub mod demo;
 pub mod dimensions;
 pub mod download;
 pub mod error;
+pub mod gemini;
 pub mod nanobanana;
 pub mod net;
 pub mod request;
 pub mod retry;
 
 use std::path::Path;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -21,7 +23,7 @@ pub use crate::catalog::{ImageSize, Model, ProviderKind};
 pub use demo::{DEMO_NAME, DemoProvider};
 pub use dimensions::AspectRatio;
 pub use download::{DownloadLimits, DownloadProgress, DownloadedImage};
-pub use error::ProviderError;
+pub use error::{ProviderError, Service};
 pub use nanobanana::{NanoBananaClient, NanoBananaConfig};
 pub use request::{GenerationRequest, MAX_IMAGES};
 pub use retry::RetryPolicy;
@@ -34,12 +36,16 @@ pub enum ImageSource {
 }
 
 /// What a submit gave back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubmitOutcome {
     /// A remote task to poll with [`Provider::poll_once`].
     Remote { task_id: String },
-    /// The images are already here (synchronous providers).
-    Immediate { images: Vec<ImageSource> },
+    /// The images are already here (synchronous providers), with what the call cost when the
+    /// provider says (Gemini's usage; the demo is free).
+    Immediate {
+        images: Vec<ImageSource>,
+        cost: Option<f64>,
+    },
 }
 
 /// One look at a remote task.
@@ -65,6 +71,7 @@ pub enum PollOutcome {
 #[derive(Debug, Clone)]
 pub enum Provider {
     NanoBanana(NanoBananaClient),
+    Gemini(gemini::GeminiClient),
     Demo(DemoProvider),
 }
 
@@ -73,6 +80,7 @@ impl Provider {
     pub fn kind(&self) -> ProviderKind {
         match self {
             Provider::NanoBanana(_) => ProviderKind::NanoBanana,
+            Provider::Gemini(_) => ProviderKind::Gemini,
             Provider::Demo(_) => ProviderKind::Demo,
         }
     }
@@ -80,15 +88,41 @@ impl Provider {
     /// Validates, then starts a generation. Requests for more images than one task gives must be
     /// split first with [`GenerationRequest::split_into_tasks`] (one job per task).
     pub async fn submit(&self, req: &GenerationRequest) -> Result<SubmitOutcome, ProviderError> {
+        self.submit_with(req, &[], Duration::from_secs(600)).await
+    }
+
+    /// [`Provider::submit`] with local input images (sent inline where the provider takes them)
+    /// and the longest a synchronous call may take.
+    pub async fn submit_with(
+        &self,
+        req: &GenerationRequest,
+        inputs: &[gemini::InlineImage],
+        timeout: Duration,
+    ) -> Result<SubmitOutcome, ProviderError> {
         match self {
-            Provider::NanoBanana(c) => c
-                .submit(req)
-                .await
-                .map(|task_id| SubmitOutcome::Remote { task_id }),
+            Provider::NanoBanana(c) => {
+                if !inputs.is_empty() || !req.input_images.is_empty() {
+                    return Err(local_inputs_need_sync());
+                }
+                c.submit(req)
+                    .await
+                    .map(|task_id| SubmitOutcome::Remote { task_id })
+            }
+            Provider::Gemini(c) => {
+                c.generate(req, inputs, timeout)
+                    .await
+                    .map(|answer| SubmitOutcome::Immediate {
+                        images: answer.images.into_iter().map(ImageSource::Bytes).collect(),
+                        cost: Some(answer.cost),
+                    })
+            }
             Provider::Demo(d) => d
                 .generate(req)
                 .await
-                .map(|images| SubmitOutcome::Immediate { images }),
+                .map(|images| SubmitOutcome::Immediate {
+                    images,
+                    cost: Some(0.0),
+                }),
         }
     }
 
@@ -96,7 +130,7 @@ impl Provider {
     pub async fn poll_once(&self, task_id: &str) -> Result<PollOutcome, ProviderError> {
         match self {
             Provider::NanoBanana(c) => c.poll_once(task_id).await,
-            Provider::Demo(_) => Err(no_remote_tasks()),
+            Provider::Gemini(_) | Provider::Demo(_) => Err(no_remote_tasks()),
         }
     }
 
@@ -111,7 +145,7 @@ impl Provider {
     ) -> Result<DownloadedImage, ProviderError> {
         match self {
             Provider::NanoBanana(c) => c.download(url, dest, progress, deadline).await,
-            Provider::Demo(_) => Err(no_remote_tasks()),
+            Provider::Gemini(_) | Provider::Demo(_) => Err(no_remote_tasks()),
         }
     }
 
@@ -119,13 +153,23 @@ impl Provider {
     pub async fn credits(&self) -> Result<Option<f64>, ProviderError> {
         match self {
             Provider::NanoBanana(c) => c.credits().await.map(Some),
-            Provider::Demo(_) => Ok(None),
+            Provider::Gemini(_) | Provider::Demo(_) => Ok(None),
         }
     }
 }
 
+/// Nano Banana takes only public URLs; a local file needs sync's presigned URL.
+pub fn local_inputs_need_sync() -> ProviderError {
+    ProviderError::InvalidInput(
+        "Nano Banana takes input images only as public URLs: set up sync (Settings → Sync) so a \
+         local file can be handed to it as a short-lived link, or use Gemini, which takes files \
+         directly"
+            .into(),
+    )
+}
+
 fn no_remote_tasks() -> ProviderError {
     ProviderError::InvalidInput(
-        "the demo provider finishes at submit; it has no remote tasks or URLs".into(),
+        "this provider finishes at submit; it has no remote tasks or URLs".into(),
     )
 }

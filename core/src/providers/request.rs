@@ -25,9 +25,13 @@ pub struct GenerationRequest {
     pub count: u8,
     #[serde(default)]
     pub watermark: Option<String>,
-    /// Public http(s) URLs of input images; empty for text-to-image.
+    /// Public http(s) URLs of input images.
     #[serde(default)]
     pub image_urls: Vec<String>,
+    /// Library images given as inputs (local files are imported as input images first). Gemini
+    /// sends them inline; Nano Banana needs sync to hand the service a presigned URL.
+    #[serde(default)]
+    pub input_images: Vec<String>,
     /// Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
     /// are JavaScript doubles.
     #[serde(default)]
@@ -48,12 +52,18 @@ impl GenerationRequest {
             count: 1,
             watermark: None,
             image_urls: Vec::new(),
+            input_images: Vec::new(),
             seed: None,
         }
     }
 
     pub fn is_image_to_image(&self) -> bool {
-        !self.image_urls.is_empty()
+        !self.image_urls.is_empty() || !self.input_images.is_empty()
+    }
+
+    /// Inputs of both kinds.
+    pub fn input_count(&self) -> usize {
+        self.image_urls.len() + self.input_images.len()
     }
 
     /// Refuses anything the service would refuse (or charge for and then fail), before any
@@ -102,14 +112,14 @@ impl GenerationRequest {
                 return invalid("the watermark text is longer than 100 characters".into());
             }
         }
-        if self.image_urls.len() > info.max_input_images as usize {
+        if self.input_count() > info.max_input_images as usize {
             return invalid(if info.max_input_images == 0 {
                 format!("{label} does not take input images")
             } else {
                 format!(
                     "{label} accepts at most {} input images; {} given",
                     info.max_input_images,
-                    self.image_urls.len()
+                    self.input_count()
                 )
             });
         }

@@ -68,6 +68,18 @@ impl Queue {
         }
         request.validate()?;
         providers.get(kind)?;
+        if kind == ProviderKind::NanoBanana && !request.input_images.is_empty() {
+            return Err(crate::providers::local_inputs_need_sync().into());
+        }
+        if kind == ProviderKind::Gemini && !request.image_urls.is_empty() {
+            // Gemini takes files, not arbitrary URLs: fetch them first (AppCore::import_input_url).
+            return Err(CoreError::InvalidInput(
+                "Gemini takes input images as files: import the URL as an input image first".into(),
+            ));
+        }
+        for id in &request.input_images {
+            self.shared.library.get_image(id).await?;
+        }
         let prices = lock(&self.shared.money).prices.clone();
         let estimate = prices.estimate(request.model, request.size, u32::from(request.count));
         self.shared
@@ -103,6 +115,7 @@ impl Queue {
     /// has nothing to recover (run it again instead).
     pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
         let job = self.shared.library.get_job(job_id).await?;
+        refuse_other_devices(&job)?;
         match job.status {
             JobStatus::Completed => {
                 return Err(CoreError::InvalidInput(format!(
@@ -135,6 +148,7 @@ impl Queue {
     /// Stops a job. Local only: a task already sent keeps running at the service, which may still
     /// charge for it (the job's message says so, and Recover can fetch its result later).
     pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
+        refuse_other_devices(&self.shared.library.get_job(job_id).await?)?;
         if let Some(running) = self.shared.lock_running().get(job_id) {
             running.cancelled_here.store(true, Ordering::SeqCst);
         }
@@ -211,6 +225,18 @@ impl Queue {
             }
         }
         Ok(report)
+    }
+}
+
+/// Only the device that made a job drives it: no sync path can make a second device submit,
+/// poll, recover or cancel it (and so pay for it).
+fn refuse_other_devices(job: &JobRecord) -> Result<()> {
+    match &job.origin_device {
+        Some(device) => Err(CoreError::InvalidInput(format!(
+            "job {} runs on another device ({device}); only that device can recover or cancel it",
+            job.id
+        ))),
+        None => Ok(()),
     }
 }
 

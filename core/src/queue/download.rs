@@ -235,7 +235,7 @@ impl Shared {
     async fn staging_dir(&self) -> Result<tempfile::TempDir> {
         let parent = self.library.root().join(STAGING_DIR);
         let dir = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&parent)?;
+            crate::private_fs::create_dir_all(&parent)?;
             tempfile::Builder::new()
                 .prefix(STAGING_PREFIX)
                 .tempdir_in(&parent)
@@ -250,6 +250,7 @@ fn ingest_options(job: &JobRecord) -> IngestOptions {
     IngestOptions {
         max_long_side: None,
         metadata: Some(EmbeddedMetadata::from_job(job)),
+        ..IngestOptions::default()
     }
 }
 

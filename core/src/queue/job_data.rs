@@ -70,6 +70,7 @@ pub(crate) fn new_job(
         num_images: u32::from(req.count),
         watermark: req.watermark.clone().filter(|w| !w.trim().is_empty()),
         input_image_urls: req.image_urls.clone(),
+        input_image_ids: req.input_images.clone(),
         seed: req.seed,
         timeout_secs,
         parent_job_id: None,
@@ -102,6 +103,7 @@ pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
         count,
         watermark: job.watermark.clone(),
         image_urls: job.input_image_urls.clone(),
+        input_images: job.input_image_ids.clone(),
         seed: job.seed,
     })
 }
@@ -133,6 +135,7 @@ mod tests {
             num_images: row.num_images,
             watermark: row.watermark,
             input_image_urls: row.input_image_urls,
+            input_image_ids: row.input_image_ids,
             seed: row.seed,
             remote_task_id: None,
             response_data: None,
@@ -152,6 +155,7 @@ mod tests {
             created_at: 0.0,
             updated_at: 0.0,
             completed_at: None,
+            origin_device: None,
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());

@@ -163,6 +163,11 @@ impl Queue {
         Ok(self.shared.providers().await?.default_kind())
     }
 
+    /// Providers that can generate for this profile: those with a key, and the demo.
+    pub async fn available_providers(&self) -> Result<Vec<ProviderKind>> {
+        Ok(self.shared.providers().await?.available())
+    }
+
     /// Waits until the job is no longer driven (finished, recoverable, failed or cancelled) and
     /// returns it. A job another process holds is watched through the library, and taken over if
     /// that process's lease runs out or it is gone.

@@ -51,10 +51,21 @@ pub(crate) fn end_state(error: &CoreError, stage: Stage) -> JobUpdate {
         error_message: Some(error.to_string()),
         ..JobUpdate::default()
     };
+    // An answer without an image that still billed its tokens: that cost is confirmed.
+    if let CoreError::Provider(e) = error
+        && let Some(charged) = e.charged()
+    {
+        update.cost = Some(charged);
+        update.may_be_charged = Some(true);
+    }
     match stage {
+        // No task: whether it may be charged was recorded with the attempt (and taken back when
+        // the service refused it outright); a synchronous answer we could not use keeps it.
         Stage::BeforeSubmit => {
             update.status = Some(JobStatus::Failed);
-            update.may_be_charged = Some(charges_unknown(kind));
+            if charges_unknown(kind) {
+                update.may_be_charged = Some(true);
+            }
         }
         Stage::AfterSubmit {
             has_task,
@@ -88,13 +99,18 @@ pub(crate) fn submit_refused(error: &ProviderError) -> bool {
     matches!(
         error,
         ProviderError::InvalidInput(_)
-            | ProviderError::ApiKeyMissing
+            | ProviderError::ApiKeyMissing { .. }
             | ProviderError::ApiKeyRejected { .. }
             | ProviderError::OutOfCredits { .. }
             | ProviderError::InvalidRequest { .. }
             | ProviderError::RateLimited { .. }
             | ProviderError::Maintenance { .. }
             | ProviderError::Network { .. }
+            | ProviderError::ModelNotFound { .. }
+            | ProviderError::QuotaExhausted { .. }
+            // Synchronous providers (Gemini) answer 5xx only when nothing was generated; the
+            // reseller's submit 5xx is already `SubmitUnconfirmed`.
+            | ProviderError::Server { retryable: true, .. }
     )
 }
 
@@ -121,6 +137,7 @@ mod tests {
         assert_eq!(ended.may_be_charged, Some(true));
         assert_eq!(ended.error_kind, Some(ErrorKind::Timeout));
         let key = provider(ProviderError::ApiKeyRejected {
+            service: crate::providers::Service::NanoBanana,
             message: "401".into(),
         });
         assert_eq!(end_state(&key, after).status, Some(JobStatus::Recoverable));
@@ -154,9 +171,10 @@ mod tests {
             status: 400,
             message: "x".into(),
         });
+        // Left as recorded: the attempt was taken back when the service refused it.
         assert_eq!(
             end_state(&refused, Stage::BeforeSubmit).may_be_charged,
-            Some(false)
+            None
         );
     }
 }

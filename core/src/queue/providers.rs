@@ -1,11 +1,14 @@
-//! Which provider makes a job's images: Nano Banana when an API key is known, otherwise the
-//! offline demo provider, so a fresh install still produces (clearly labelled) demo images.
+//! Which provider makes a job's images: the one whose key the profile has (Nano Banana, Google's
+//! Gemini API), otherwise the offline demo provider, so a fresh install still produces (clearly
+//! labelled) demo images.
 
 use crate::accounts::{ApiKey, SecretPurpose, Secrets};
 use crate::catalog::ProviderKind;
 use crate::library::JobRecord;
+use crate::providers::gemini::{GeminiClient, GeminiConfig};
 use crate::providers::{
     DemoProvider, DownloadLimits, NanoBananaClient, NanoBananaConfig, Provider, ProviderError,
+    Service,
 };
 use crate::{CoreConfig, CoreError, Result};
 
@@ -13,6 +16,7 @@ use crate::{CoreConfig, CoreError, Result};
 #[derive(Debug, Clone)]
 pub(crate) struct Providers {
     nanobanana: Option<Provider>,
+    gemini: Option<Provider>,
     demo: Provider,
 }
 
@@ -25,6 +29,7 @@ impl Providers {
         profile_id: &str,
     ) -> Result<Self> {
         let key = resolve_key(secrets, profile_id, SecretPurpose::NanoBananaKey).await;
+        let gemini_key = resolve_key(secrets, profile_id, SecretPurpose::GeminiKey).await;
         let demo = match config.demo_latency {
             Some(latency) => DemoProvider::with_latency(latency),
             None => DemoProvider::new(),
@@ -36,28 +41,56 @@ impl Providers {
             }
             None => None,
         };
+        let gemini = match gemini_key {
+            Some(key) => {
+                let gemini = GeminiConfig::new(config.gemini_base_url.clone());
+                Some(Provider::Gemini(GeminiClient::new(gemini, Some(key))?))
+            }
+            None => None,
+        };
         Ok(Self {
             nanobanana,
+            gemini,
             demo: Provider::Demo(demo),
         })
     }
 
-    /// Nano Banana when a key is known, else the demo.
+    /// Nano Banana when its key is known, else Gemini when its key is, else the demo.
     pub(crate) fn default_kind(&self) -> ProviderKind {
         if self.nanobanana.is_some() {
             ProviderKind::NanoBanana
+        } else if self.gemini.is_some() {
+            ProviderKind::Gemini
         } else {
             ProviderKind::Demo
         }
     }
 
+    /// Providers that can generate here (a key, or the demo).
+    pub(crate) fn available(&self) -> Vec<ProviderKind> {
+        ProviderKind::ALL
+            .into_iter()
+            .filter(|k| self.get(*k).is_ok())
+            .collect()
+    }
+
     pub(crate) fn get(&self, kind: ProviderKind) -> Result<&Provider> {
         match kind {
             ProviderKind::Demo => Ok(&self.demo),
-            ProviderKind::NanoBanana => self
-                .nanobanana
-                .as_ref()
-                .ok_or(CoreError::Provider(ProviderError::ApiKeyMissing)),
+            ProviderKind::NanoBanana => {
+                self.nanobanana
+                    .as_ref()
+                    .ok_or(CoreError::Provider(ProviderError::ApiKeyMissing {
+                        service: Service::NanoBanana,
+                    }))
+            }
+            ProviderKind::Gemini => {
+                self.gemini
+                    .as_ref()
+                    .ok_or(CoreError::Provider(ProviderError::ApiKeyMissing {
+                        service: Service::Gemini,
+                    }))
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use super::outcome::submit_refused;
 use super::runner::{RunCtx, Step};
 use super::{JobStage, Shared, now_ms};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
+use crate::providers::gemini::InlineImage;
 use crate::providers::{PollOutcome, Provider, ProviderError, SubmitOutcome};
 use crate::{CoreError, Result};
 
@@ -45,7 +46,11 @@ impl Shared {
         let Some(job) = self.commit_durably(&job.id, attempt).await? else {
             return Ok(Step::Lost);
         };
-        let outcome = match provider.submit(&request).await {
+        let inputs = self.input_images(&request).await?;
+        let left = ctx
+            .deadline
+            .saturating_duration_since(tokio::time::Instant::now());
+        let outcome = match provider.submit_with(&request, &inputs, left).await {
             Ok(outcome) => outcome,
             Err(e) if submit_refused(&e) => return self.refused(job, e, ctx).await,
             Err(e) => return Err(e.into()),
@@ -78,12 +83,14 @@ impl Shared {
                     }
                 }
             }
-            SubmitOutcome::Immediate { images } => {
+            SubmitOutcome::Immediate { images, cost } => {
+                // The answer is the charge: its cost is recorded before the images are stored.
                 let submitted = JobUpdate {
                     status: Some(JobStatus::Submitted),
+                    cost,
                     ..JobUpdate::default()
                 };
-                let Some(job) = self.commit(&job.id, submitted).await? else {
+                let Some(job) = self.commit_durably(&job.id, submitted).await? else {
                     return Ok(Step::Lost);
                 };
                 self.events
@@ -109,12 +116,41 @@ impl Shared {
         let Some(job) = self.commit(&job.id, undo).await? else {
             return Ok(Step::Lost);
         };
-        if let ProviderError::RateLimited { retry_after, .. } = &error {
-            let delay = ctx.backoff(self.config.poll_interval, *retry_after);
-            tracing::info!(job = %job.id, ?delay, "rate limited at submit; sending later");
+        // Busy or overloaded, and nothing generated: sent again after a back-off while the budget
+        // lasts (the service's own delay first).
+        let busy = matches!(
+            error,
+            ProviderError::RateLimited { .. }
+                | ProviderError::Server {
+                    retryable: true,
+                    ..
+                }
+        );
+        if busy && tokio::time::Instant::now() < ctx.deadline {
+            let delay = ctx.backoff(self.config.poll_interval, error.retry_after());
+            tracing::info!(job = %job.id, ?delay, error = %error, "the service is busy; sending later");
             return Ok(Step::Wait(job, delay));
         }
         Err(error.into())
+    }
+
+    /// The library images a request sends as inputs, as bytes for an inline upload.
+    async fn input_images(
+        &self,
+        request: &crate::providers::GenerationRequest,
+    ) -> Result<Vec<InlineImage>> {
+        let mut inputs = Vec::with_capacity(request.input_images.len());
+        for id in &request.input_images {
+            let (bytes, mime) = self
+                .library
+                .image_file_bytes(id, crate::library::ImageFileKind::Original)
+                .await?;
+            inputs.push(InlineImage {
+                mime: mime.to_owned(),
+                bytes,
+            });
+        }
+        Ok(inputs)
     }
 
     /// One status check. Still generating → PROCESSING and wait; done → DOWNLOADING with the result

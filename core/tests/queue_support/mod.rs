@@ -200,10 +200,16 @@ pub async fn events_of(rx: &mut broadcast::Receiver<JobEvent>, job_id: &str) -> 
     let mut stages = Vec::new();
     let deadline = Instant::now() + PATIENCE;
     loop {
-        let event = tokio::time::timeout_at(deadline, rx.recv())
+        let event = match tokio::time::timeout_at(deadline, rx.recv())
             .await
             .expect("timed out waiting for job events")
-            .expect("event channel");
+        {
+            Ok(event) => event,
+            // A slow reader under load misses old progress events; the newest (and the final
+            // one, which comes after them) are kept.
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => panic!("the event channel closed"),
+        };
         if event.job_id != job_id {
             continue;
         }

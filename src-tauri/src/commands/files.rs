@@ -1,6 +1,7 @@
 //! Handing library files to the desktop: the system clipboard, the default image viewer, the file
 //! manager. The UI names images by id, so it can only ever reach files inside the library.
 
+use nanoforge_core::library::ImageRecord;
 use nanoforge_core::{AppCore, AppError, ErrorKind};
 use tauri::image::Image;
 use tauri::{AppHandle, Runtime, State};
@@ -58,4 +59,41 @@ pub async fn reveal_in_folder<R: Runtime>(
     app.opener()
         .reveal_item_in_dir(path)
         .map_err(|e| desktop_error("the file manager could not be opened", e))
+}
+
+/// Lets the user pick input images (image-to-image) in the native dialog and keeps them as
+/// inputs of the open library; none when the dialog is cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_input_images<R: Runtime>(
+    app: AppHandle<R>,
+    core: State<'_, AppCore>,
+) -> Result<Vec<ImageRecord>, AppError> {
+    let mut inputs = Vec::new();
+    for path in crate::dialogs::pick_images(&app, "Input images").await? {
+        inputs.push(core.import_input_image(&path).await?);
+    }
+    Ok(inputs)
+}
+
+/// Keeps the bytes of an image file dropped on the page as an input.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_input_image(
+    core: State<'_, AppCore>,
+    bytes: Vec<u8>,
+) -> Result<ImageRecord, AppError> {
+    Ok(core.import_input_bytes(bytes).await?)
+}
+
+/// Opens the folder of the app's log files (Settings → About), for a bug report.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_logs_folder<R: Runtime>(
+    app: AppHandle<R>,
+    core: State<'_, AppCore>,
+) -> Result<(), AppError> {
+    app.opener()
+        .open_path(core.logs_dir()?.to_string_lossy(), None::<&str>)
+        .map_err(|e| desktop_error("the logs folder could not be opened", e))
 }

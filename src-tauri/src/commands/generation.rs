@@ -4,7 +4,7 @@
 use nanoforge_core::catalog::ModelInfo;
 use nanoforge_core::library::JobRecord;
 use nanoforge_core::providers::GenerationRequest;
-use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions};
+use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions, ProviderKind};
 use nanoforge_core::{AppCore, AppError};
 use tauri::State;
 
@@ -57,6 +57,13 @@ pub async fn budget_status(core: State<'_, AppCore>) -> Result<BudgetStatus, App
 #[specta::specta]
 pub fn catalog() -> Vec<ModelInfo> {
     nanoforge_core::catalog::builtin().to_vec()
+}
+
+/// The providers that can run now (those with a key, and the demo), in order of preference.
+#[tauri::command]
+#[specta::specta]
+pub async fn available_providers(core: State<'_, AppCore>) -> Result<Vec<ProviderKind>, AppError> {
+    Ok(core.available_providers().await?)
 }
 
 #[tauri::command]

@@ -5,7 +5,7 @@ use nanoforge_core::library::{
     LibraryStats, RecalledSettings, StatsQuery,
 };
 use nanoforge_core::{AppCore, AppError};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 /// One keyset page of the gallery (or the trash), newest first.
 #[tauri::command]
@@ -96,18 +96,18 @@ pub async fn empty_trash(core: State<'_, AppCore>) -> Result<u32, AppError> {
     Ok(core.session().library().empty_trash().await?)
 }
 
-/// Writes the originals plus metadata.json/metadata.csv into a zip; returns how many images it holds.
+/// Asks where to save a zip (native dialog) and writes the originals plus metadata.json and
+/// metadata.csv into it; returns how many images it holds, or null when the user cancels. Trashed
+/// images go in only with `include_trashed` (the Trash view's export).
 #[tauri::command]
 #[specta::specta]
-pub async fn export_images(
+pub async fn export_images<R: Runtime>(
+    app: AppHandle<R>,
     core: State<'_, AppCore>,
     ids: Vec<String>,
-    out_path: String,
-) -> Result<u32, AppError> {
-    Ok(core
-        .library()
-        .export_zip(&ids, std::path::Path::new(&out_path))
-        .await?)
+    include_trashed: bool,
+) -> Result<Option<u32>, AppError> {
+    crate::dialogs::export_zip(&app, &core, &ids, include_trashed).await
 }
 
 #[tauri::command]
@@ -119,18 +119,17 @@ pub async fn check_library(
     Ok(core.session().library().integrity_scan(repair).await?)
 }
 
-/// Copies an image's original to a file the user picked.
+/// Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
+/// there; false when the user cancels.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_image_as(
+pub async fn save_image_as<R: Runtime>(
+    app: AppHandle<R>,
     core: State<'_, AppCore>,
     id: String,
-    dest: String,
-) -> Result<(), AppError> {
-    Ok(core
-        .library()
-        .save_image_as(&id, std::path::Path::new(&dest))
-        .await?)
+    file_name: String,
+) -> Result<bool, AppError> {
+    crate::dialogs::save_image(&app, &core, &id, &file_name).await
 }
 
 /// Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI).

@@ -5,3 +5,4 @@ pub mod files;
 pub mod generation;
 pub mod library;
 pub mod settings;
+pub mod sync;

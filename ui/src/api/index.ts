@@ -185,11 +185,12 @@ export const api = {
   trashImages: async (ids: string[]): Promise<number> => call(commands.trashImages(ids)),
   restoreImages: async (ids: string[]): Promise<number> => call(commands.restoreImages(ids)),
   emptyTrash: async (): Promise<number> => call(commands.emptyTrash()),
-  exportImages: async (ids: string[], outPath: string): Promise<number> =>
-    call(commands.exportImages(ids, outPath)),
+  /** Asks where to save (native dialog) and writes a zip; the image count, or null when cancelled. Trashed images only with `includeTrashed`. */
+  exportImages: async (ids: string[], includeTrashed = false): Promise<number | null> =>
+    call(commands.exportImages(ids, includeTrashed)),
   checkLibrary: async (repair: boolean): Promise<IntegrityReport> => call(commands.checkLibrary(repair)),
-  /** Copies an image's original file to `dest` (a path the user picked). */
-  saveImageAs: async (id: string, dest: string): Promise<void> => { await call(commands.saveImageAs(id, dest)) },
+  /** Asks where to save (native dialog, suggesting `fileName`) and copies the original there; false when cancelled. */
+  saveImageAs: async (id: string, fileName: string): Promise<boolean> => call(commands.saveImageAs(id, fileName)),
   /** Opens the image's original in the system's default viewer. */
   openImage: async (id: string): Promise<void> => { await call(commands.openImage(id)) },
   /** Shows the image's original in the file manager. */

@@ -1,7 +1,7 @@
-// What the UI needs from the platform besides the core: image URLs for <img>, dialogs, the clipboard
-// and notifications (opening and revealing files go through the core's commands, by image id). Kept here so stores never touch Tauri directly.
+// What the UI needs from the platform besides the core: image URLs for <img>, the clipboard and
+// notifications (file dialogs, opening and revealing files go through the core's commands, by image
+// id: the page never names a path). Kept here so stores never touch Tauri directly.
 import { convertFileSrc } from '@tauri-apps/api/core'
-import { save } from '@tauri-apps/plugin-dialog'
 import { writeText } from '@tauri-apps/plugin-clipboard-manager'
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification'
 
@@ -26,9 +26,6 @@ export function imageUrl(profileId: string, kind: ImageFileKind, imageId: string
 export const platform = {
   imageUrl,
   copyText: (text: string): Promise<void> => writeText(text),
-  /** Asks where to save; null when the user cancels. */
-  pickSavePath: (defaultPath: string, filters: { name: string; extensions: string[] }[]): Promise<string | null> =>
-    save({ defaultPath, filters }),
   /** A desktop notification, asking for permission the first time; false when not allowed. */
   notify: async (title: string, body: string): Promise<boolean> => {
     let granted = await isPermissionGranted()

@@ -18,11 +18,7 @@ export function suggestedFileName(image: ImageRecord, prompt: string | null | un
   return `${base}${n}.${imageExtension(image)}`
 }
 
-/** Asks where to save the original and copies it there; false when the user cancels. */
+/** Asks where to save the original (the shell's native dialog) and copies it there; false when the user cancels. */
 export async function saveImageWithDialog(image: ImageRecord, prompt: string | null | undefined): Promise<boolean> {
-  const ext = imageExtension(image)
-  const dest = await api.pickSavePath(suggestedFileName(image, prompt), [{ name: ext.toUpperCase(), extensions: [ext] }])
-  if (!dest) return false
-  await api.saveImageAs(image.id, dest)
-  return true
+  return api.saveImageAs(image.id, suggestedFileName(image, prompt))
 }

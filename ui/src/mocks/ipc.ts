@@ -78,7 +78,7 @@ export async function installMockIpc() {
     empty_trash: () => { const s = lib(); const before = s.images.length; s.images = s.images.filter((i) => i.deletedAt == null); return before - s.images.length },
     export_images: (a) => (a.ids as string[]).length,
     check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
-    save_image_as: () => null,
+    save_image_as: () => true,
     copy_image: () => null,
     open_image: () => null,
     reveal_in_folder: () => null,
@@ -104,7 +104,6 @@ export async function installMockIpc() {
     }),
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
-    'plugin:dialog|save': (a) => `/mock/exports/${(a.options as { defaultPath?: string })?.defaultPath ?? 'export.zip'}`,
     'plugin:opener|open_path': () => null,
     'plugin:opener|reveal_item_in_dir': () => null,
     'plugin:clipboard-manager|write_text': (a) => { accounts.control.copied = String(a.text ?? ''); return null },

@@ -1,9 +1,9 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 
-const { pickSavePath, saveImageAs } = vi.hoisted(() => ({ pickSavePath: vi.fn(), saveImageAs: vi.fn() }))
+const { saveImageAs } = vi.hoisted(() => ({ saveImageAs: vi.fn() }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
-  return { ...real, api: { pickSavePath, saveImageAs } }
+  return { ...real, api: { saveImageAs } }
 })
 
 import { saveImageWithDialog, suggestedFileName } from '@/lib/files'
@@ -12,7 +12,7 @@ import type { ImageRecord } from '@/api'
 const image = (over: Partial<ImageRecord> = {}) => ({ id: 'img-1', position: 0, path: 'images/ab/abc.png' , ...over }) as ImageRecord
 
 describe('saving an image', () => {
-  beforeEach(() => { pickSavePath.mockReset(); saveImageAs.mockReset() })
+  beforeEach(() => { saveImageAs.mockReset() })
 
   it('suggests a name from the prompt, numbered for later images of a job', () => {
     expect(suggestedFileName(image(), 'A lighthouse, on a basalt cliff at dusk; volumetric fog')).toBe('a-lighthouse-on-a-basalt-cliff.png')
@@ -20,14 +20,12 @@ describe('saving an image', () => {
     expect(suggestedFileName(image(), '  !!! ')).toBe('nanoforge-img-1.png')
   })
 
-  it('copies the original to the chosen path, and does nothing when cancelled', async () => {
-    pickSavePath.mockResolvedValueOnce('/home/me/fox.png')
+  it('hands the shell only the id and a suggested name (the shell asks where), and reports a cancel', async () => {
+    saveImageAs.mockResolvedValueOnce(true)
     expect(await saveImageWithDialog(image(), 'fox')).toBe(true)
-    expect(pickSavePath).toHaveBeenCalledWith('fox.png', [{ name: 'PNG', extensions: ['png'] }])
-    expect(saveImageAs).toHaveBeenCalledWith('img-1', '/home/me/fox.png')
+    expect(saveImageAs).toHaveBeenCalledWith('img-1', 'fox.png')
 
-    pickSavePath.mockResolvedValueOnce(null)
+    saveImageAs.mockResolvedValueOnce(false)
     expect(await saveImageWithDialog(image(), 'fox')).toBe(false)
-    expect(saveImageAs).toHaveBeenCalledTimes(1)
   })
 })

@@ -50,7 +50,7 @@ pub struct IdentityProvider {
 impl IdentityProvider {
     pub fn new(config: OidcConfig) -> Result<Self, SignInError> {
         config.check()?;
-        let http = reqwest::Client::builder()
+        let http = crate::tls::with_trust_roots(reqwest::Client::builder())
             .connect_timeout(Duration::from_secs(10))
             .timeout(config.http_timeout)
             // A provider's own endpoints never need a redirect; following one could send the code

@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
 use super::NanoBananaClient;
 use super::wire::{self, Envelope};
 use crate::providers::ProviderError;
-use crate::providers::net::{error_chain, root_cause};
+use crate::providers::net::{error_chain, retry_after, root_cause};
 use crate::providers::retry::random_seed;
 
 /// Answers of the API are small; anything bigger is not the service talking.
@@ -101,7 +100,9 @@ impl NanoBananaClient {
         call: Call<'_>,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, Failure> {
-        let key = self.api_key.as_ref().ok_or(ProviderError::ApiKeyMissing)?;
+        let key = self.api_key.as_ref().ok_or(ProviderError::ApiKeyMissing {
+            service: crate::providers::Service::NanoBanana,
+        })?;
         let response = request
             .bearer_auth(key.expose())
             .send()
@@ -212,21 +213,6 @@ async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest:
         }
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// `Retry-After`: seconds, or an HTTP date (RFC 9110 §10.2.3); at most a day.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let wait = match value.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(86_400.0)),
-        Ok(_) => return None,
-        Err(_) => {
-            let at = httpdate::parse_http_date(value).ok()?;
-            at.duration_since(std::time::SystemTime::now())
-                .unwrap_or(Duration::ZERO)
-        }
-    };
-    Some(wait.min(Duration::from_secs(86_400)))
 }
 
 fn secs(d: Duration) -> String {

@@ -61,6 +61,8 @@ impl NanoBananaConfig {
 #[derive(Debug, Clone)]
 pub struct NanoBananaClient {
     http: reqwest::Client,
+    /// Result images live on another host (a CDN) that may redirect; no key goes there.
+    files: reqwest::Client,
     config: Arc<NanoBananaConfig>,
     base: String,
     api_key: Option<ApiKey>,
@@ -70,22 +72,16 @@ impl NanoBananaClient {
     /// Without a key every call fails with [`ProviderError::ApiKeyMissing`] before any request.
     pub fn new(config: NanoBananaConfig, api_key: Option<ApiKey>) -> Result<Self, ProviderError> {
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
-        let valid = reqwest::Url::parse(&base)
-            .ok()
-            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-        if !valid {
+        if !super::net::is_secure_or_loopback(&base) {
             return Err(ProviderError::InvalidInput(format!(
-                "the Nano Banana address '{base}' is not an http(s) URL"
+                "the Nano Banana address '{base}' must be https (plain http only on this computer)"
             )));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
-            .user_agent(concat!("Nanoforge/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::InvalidInput(format!("HTTP client setup failed: {e}")))?;
+        let http = super::net::api_client(config.connect_timeout, config.read_timeout)?;
+        let files = super::net::files_client(config.connect_timeout, config.read_timeout)?;
         Ok(Self {
             http,
+            files,
             config: Arc::new(config),
             base,
             api_key,
@@ -120,7 +116,9 @@ impl NanoBananaClient {
         }
         let (path, body) = wire::submit_body(req, &self.config.callback_url)?;
         if self.api_key.is_none() {
-            return Err(ProviderError::ApiKeyMissing);
+            return Err(ProviderError::ApiKeyMissing {
+                service: super::Service::NanoBanana,
+            });
         }
         if self.config.check_credits_before_submit {
             self.refuse_known_zero_balance().await?;
@@ -201,7 +199,7 @@ impl NanoBananaClient {
         deadline: Instant,
     ) -> Result<DownloadedImage, ProviderError> {
         download_image(
-            &self.http,
+            &self.files,
             url,
             dest,
             self.config.download,

@@ -84,6 +84,10 @@ pub(super) fn submit_body(
         Model::Demo => Err(ProviderError::InvalidInput(
             "the demo model runs offline: choose a Nano Banana model or switch to demo mode".into(),
         )),
+        other => Err(ProviderError::InvalidInput(format!(
+            "{} is served by Google's Gemini API, not by Nano Banana",
+            other.info().label
+        ))),
     }
 }
 

@@ -1,0 +1,157 @@
+//! Google's own Gemini API for the Nano Banana models (`shared/notes/providers.md` §2): one
+//! synchronous `generateContent` call per job with the key in `x-goog-api-key`, text plus inline
+//! input images, `responseModalities` and `imageConfig`; the images come back inline, with the
+//! call's real token usage, from which its cost is computed.
+//!
+//! A call that fails with an answer saying nothing was generated (400 bad key, 404 model, 429,
+//! 5xx) is safe to send again; the queue does that within the job's budget for 429 and 5xx. A call
+//! lost after sending (timeout, reset) may have been charged: `SubmitUnconfirmed`, never resent.
+
+mod wire;
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{GenerationRequest, ProviderError, Service};
+use crate::accounts::ApiKey;
+
+pub use wire::{GeminiAnswer, Usage};
+
+pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
+
+/// A 4K PNG sent inline is tens of MB of base64; anything above this is not an answer of ours.
+const MAX_ANSWER_BYTES: usize = 96 * 1024 * 1024;
+
+/// An input image for the call, from the library.
+#[derive(Debug, Clone)]
+pub struct InlineImage {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything the client needs besides the key.
+#[derive(Debug, Clone)]
+pub struct GeminiConfig {
+    /// A root such as `https://generativelanguage.googleapis.com`; the client appends
+    /// `/v1beta/models/{model}:generateContent`.
+    pub base_url: String,
+    pub connect_timeout: Duration,
+    /// Longest silence while the model works (Pro takes minutes; the job's own limit applies too).
+    pub read_timeout: Duration,
+}
+
+impl GeminiConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The HTTP client for one key. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct GeminiClient {
+    http: reqwest::Client,
+    base: String,
+    key: Option<ApiKey>,
+}
+
+impl GeminiClient {
+    pub fn new(config: GeminiConfig, key: Option<ApiKey>) -> Result<Self, ProviderError> {
+        let base = config.base_url.trim().trim_end_matches('/').to_owned();
+        if !super::net::is_secure_or_loopback(&base) {
+            return Err(ProviderError::InvalidInput(format!(
+                "the Gemini address '{base}' must be https (plain http only on this computer)"
+            )));
+        }
+        let http = super::net::api_client(config.connect_timeout, config.read_timeout)?;
+        Ok(Self { http, base, key })
+    }
+
+    /// Generates the images of `req` (one call), with `inputs` sent inline after the text.
+    pub async fn generate(
+        &self,
+        req: &GenerationRequest,
+        inputs: &[InlineImage],
+        timeout: Duration,
+    ) -> Result<GeminiAnswer, ProviderError> {
+        req.validate()?;
+        let key = self.key.as_ref().ok_or(ProviderError::ApiKeyMissing {
+            service: Service::Gemini,
+        })?;
+        let model = req.model.as_str();
+        let body = wire::request_body(req, inputs, &|b| STANDARD.encode(b));
+        let url = format!("{}/v1beta/models/{model}:generateContent", self.base);
+        let sent = self
+            .http
+            .post(&url)
+            .header("x-goog-api-key", key.expose())
+            .json(&body)
+            .timeout(timeout)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(e) if e.is_connect() => {
+                return Err(ProviderError::Network {
+                    host: host_of(&self.base),
+                    message: super::net::root_cause(&e),
+                });
+            }
+            // Sent, no answer: it may have generated (and been charged).
+            Err(e) => {
+                return Err(ProviderError::SubmitUnconfirmed {
+                    message: super::net::error_chain(&e),
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_header = super::net::retry_after(response.headers());
+        let body = match read_capped(response).await {
+            Ok(Some(body)) => body,
+            Ok(None) => {
+                return Err(ProviderError::TooLarge {
+                    limit: MAX_ANSWER_BYTES as u64,
+                });
+            }
+            Err(e) => {
+                return Err(ProviderError::SubmitUnconfirmed {
+                    message: format!("the answer was cut off: {}", super::net::error_chain(&e)),
+                });
+            }
+        };
+        if !(200..300).contains(&status) {
+            return Err(wire::error_of(status, &body, model, retry_header));
+        }
+        let answer = tokio::task::spawn_blocking(move || wire::parse_answer(&body))
+            .await
+            .map_err(|e| ProviderError::Io(std::io::Error::other(e.to_string())))?;
+        let mut answer = answer?;
+        answer.cost = req.model.token_cost(&answer.usage);
+        answer.check_images(answer.cost)?;
+        Ok(answer)
+    }
+}
+
+fn host_of(base: &str) -> String {
+    reqwest::Url::parse(base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// The body, or `None` past [`MAX_ANSWER_BYTES`] (an answer that large is not one of ours).
+async fn read_capped(mut response: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_ANSWER_BYTES {
+            return Ok(None);
+        }
+    }
+    Ok(Some(bytes))
+}

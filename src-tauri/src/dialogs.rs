@@ -1,0 +1,96 @@
+//! Native file dialogs opened from Rust, so a path the user chose goes straight to the core and
+//! the page never names one (it holds only ids).
+
+use std::path::{Path, PathBuf};
+
+use nanoforge_core::library::ExportOptions;
+use nanoforge_core::{AppCore, AppError, ErrorKind};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::{DialogExt, FilePath};
+
+/// Image types the core accepts as input.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp"];
+
+/// Asks for image files; an empty list when the user cancels.
+pub async fn pick_images<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+) -> Result<Vec<PathBuf>, AppError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .add_filter("Images", IMAGE_EXTENSIONS)
+        .pick_files(move |files| {
+            let _ = tx.send(files);
+        });
+    let picked = rx.await.map_err(|_| closed())?.unwrap_or_default();
+    picked.into_iter().map(local_path).collect()
+}
+
+/// Save-as for one image: the dialog suggests `file_name` (only its last component is used, so the
+/// page cannot point into another folder) with the original's extension.
+pub async fn save_image<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &AppCore,
+    id: &str,
+    file_name: &str,
+) -> Result<bool, AppError> {
+    let image = core.library().get_image(id).await?;
+    let ext = image.path.rsplit('.').next().unwrap_or("png").to_owned();
+    let name = Path::new(file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("nanoforge-{id}.{ext}"));
+    let filter = ext.to_uppercase();
+    let Some(dest) = save_path(app, &name, (&filter, &[ext.as_str()])).await? else {
+        return Ok(false);
+    };
+    core.library().save_image_as(id, &dest).await?;
+    Ok(true)
+}
+
+/// Export to a zip the user places; `None` when cancelled.
+pub async fn export_zip<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &AppCore,
+    ids: &[String],
+    include_trashed: bool,
+) -> Result<Option<u32>, AppError> {
+    let Some(out) = save_path(app, "nanoforge-export.zip", ("Zip", &["zip"])).await? else {
+        return Ok(None);
+    };
+    let options = ExportOptions { include_trashed };
+    Ok(Some(core.library().export_zip(ids, &out, options).await?))
+}
+
+/// Asks where to save a file, suggesting `file_name`; `None` when the user cancels.
+async fn save_path<R: Runtime>(
+    app: &AppHandle<R>,
+    file_name: &str,
+    filter: (&str, &[&str]),
+) -> Result<Option<PathBuf>, AppError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(file_name)
+        .add_filter(filter.0, filter.1)
+        .save_file(move |file| {
+            let _ = tx.send(file);
+        });
+    rx.await.map_err(|_| closed())?.map(local_path).transpose()
+}
+
+fn local_path(file: FilePath) -> Result<PathBuf, AppError> {
+    file.into_path().map_err(|e| AppError {
+        kind: ErrorKind::InvalidInput,
+        message: format!("that location cannot be used as a file here: {e}"),
+    })
+}
+
+fn closed() -> AppError {
+    AppError {
+        kind: ErrorKind::Internal,
+        message: "the file dialog closed without an answer".into(),
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Checks a .deb's Depends against what its binaries link.
+
+dpkg-shlibdeps reads the ELF NEEDED entries of every binary in the package and maps each library
+to the Debian package (and minimum version, from the symbols files) that provides it. Every such
+requirement must be met by the package's own Depends: the same package (or one of its
+alternatives) with a version constraint at least as strict. Installing on a machine that already
+has every -dev library would prove nothing, so this is the check that the package installs
+anywhere its Depends are satisfied.
+
+Usage: check_depends.py PACKAGE.deb
+"""
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def parse(field):
+    """'a (>= 1) | b, c' -> [[('a', '>=', '1'), ('b', None, None)], [('c', None, None)]]"""
+    groups = []
+    for group in filter(None, (g.strip() for g in field.split(","))):
+        alts = []
+        for alt in group.split("|"):
+            m = re.fullmatch(r"\s*([a-z0-9][a-z0-9+.-]+)(?::\w+)?\s*(?:\((<<|<=|=|>=|>>)\s*([^)\s]+)\))?\s*", alt)
+            if not m:
+                sys.exit(f"check_depends: cannot parse dependency '{alt}'")
+            alts.append(m.groups())
+        groups.append(alts)
+    return groups
+
+
+def version_ge(a, b):
+    return subprocess.run(["dpkg", "--compare-versions", a, "ge", b]).returncode == 0
+
+
+def satisfies(declared, required):
+    """A declared alternative names the required package with a minimum version >= the required one."""
+    name, _, need = required
+    for dname, dop, dver in declared:
+        if dname != name:
+            continue
+        if need is None or (dop in (">=", ">>", "=") and version_ge(dver, need)):
+            return True
+    return False
+
+
+def main():
+    deb = Path(sys.argv[1]).resolve()
+    depends = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], check=True, capture_output=True,
+                             text=True).stdout.strip()
+    declared = [alt for group in parse(depends) for alt in group]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp, "root")
+        subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+        elfs = sorted(str(p) for p in root.rglob("*")
+                      if p.is_file() and not p.is_symlink() and p.open("rb").read(4) == b"\x7fELF")
+        if not elfs:
+            sys.exit(f"check_depends: no binaries in {deb.name}")
+        # dpkg-shlibdeps wants to run inside a source package: a minimal debian/control will do.
+        Path(tmp, "debian").mkdir()
+        Path(tmp, "debian/control").write_text("Source: probe\n\nPackage: probe\nArchitecture: any\n")
+        out = subprocess.run(["dpkg-shlibdeps", "-O", *(f"-e{e}" for e in elfs)], cwd=tmp, check=True,
+                             capture_output=True, text=True).stdout
+    m = re.search(r"^shlibs:Depends=(.*)$", out, re.M)
+    if not m:
+        sys.exit(f"check_depends: dpkg-shlibdeps gave no shlibs:Depends:\n{out}")
+    required = parse(m.group(1))
+    missing = [" | ".join(f"{n} ({o} {v})" if v else n for n, o, v in group) for group in required
+               if not any(satisfies(declared, alt) for alt in group)]
+    rel = [str(Path(e).relative_to(root)) for e in elfs]
+    print(f"check_depends: {', '.join(rel)} link: {m.group(1)}")
+    print(f"check_depends: the package declares: {depends}", flush=True)
+    if missing:
+        print("check_depends: Depends lacks (add to bundle.linux.deb.depends in src-tauri/tauri.conf.json): "
+              + ", ".join(missing), file=sys.stderr)
+        sys.exit(1)
+    print("check_depends: every linked library is covered by Depends")
+
+
+if __name__ == "__main__":
+    main()

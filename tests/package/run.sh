@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The desktop package, end to end: builds the .deb from the app and CLI that `make e2e` compiled
+# (debug, with the embedded UI) unless given one (`tests/package/run.sh path/to.deb`), checks its
+# Depends against what its binaries link, installs it, starts the installed app under Xvfb with an
+# empty home folder (window shows Home, library folder created), runs the installed
+# `nanoforge info --json`, then purges the package, also when a step failed.
+set -euo pipefail
+deb=${1:+$(realpath "$1")}
+cd "$(dirname "$0")"
+here=$PWD
+root=$(cd ../.. && pwd)
+export PATH="$root/.tools/bin:$PATH"
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+step() { echo "package: $*"; }
+
+for tool in Xvfb tauri-driver WebKitWebDriver dpkg-shlibdeps python3; do
+  command -v "$tool" >/dev/null || { echo "package: $tool is missing (run scripts/setup.sh test)" >&2; exit 1; }
+done
+
+step "npm and crate versions of Tauri agree"
+node tauri-versions.mjs
+
+if [ -z "$deb" ]; then
+  for bin in nanoforge-app nanoforge; do
+    [ -x "$root/target/debug/$bin" ] || { echo "package: target/debug/$bin not built (make e2e builds it)" >&2; exit 1; }
+  done
+  step "bundling the debug build as a .deb"
+  rm -rf "$root/target/debug/bundle/deb"
+  # Same configuration as `make dist`, except that the CLI comes from the debug build too.
+  (cd "$root/ui" && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --debug --bundles deb --ci \
+    --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/nanoforge":"../target/debug/nanoforge"}}}}}')
+  deb=$(ls "$root"/target/debug/bundle/deb/*.deb)
+fi
+deb=$(realpath "$deb")
+pkg=$(dpkg-deb -f "$deb" Package)
+step "checking $(basename "$deb") (package $pkg)"
+
+python3 check_depends.py "$deb"
+
+if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
+  echo "package: $pkg is already installed here; purge it first (this test installs and purges it)" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+pids=()
+installed=
+cleanup() {
+  local status=$?
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$installed" ]; then
+    echo "package: purging $pkg"
+    sudo_if_needed dpkg --purge "$pkg" >/dev/null || status=1
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+
+step "installing"
+installed=1
+sudo_if_needed dpkg -i "$deb"
+for f in /usr/bin/nanoforge-app /usr/bin/nanoforge; do
+  [ -x "$f" ] || { echo "package: $f not installed" >&2; exit 1; }
+done
+desktop=$(dpkg -L "$pkg" | grep '^/usr/share/applications/.*\.desktop$')
+grep -qx 'Exec=nanoforge-app' "$desktop" && grep -qx 'Categories=Graphics;' "$desktop" \
+  && grep -qx 'Icon=nanoforge-app' "$desktop" \
+  || { echo "package: unexpected desktop entry $desktop:" >&2; cat "$desktop" >&2; exit 1; }
+dpkg -L "$pkg" | grep -q '^/usr/share/icons/hicolor/.*/apps/nanoforge-app\.png$' \
+  || { echo "package: no hicolor icon installed" >&2; exit 1; }
+
+# A user who never ran Nanoforge: an empty home folder and no overrides.
+home="$work/home"
+mkdir -p "$home"
+unset NANOFORGE_DATA_DIR NANOBANANA_BASE_URL NANOBANANA_API_KEY XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME
+export HOME="$home" NO_AT_BRIDGE=1
+export NANOFORGE_APP_BIN=/usr/bin/nanoforge-app
+export NANOFORGE_EXPECT_LIBRARY_DIR="$home/.local/share/dev.nanoforge.studio/profiles/local"
+
+step "starting the installed app under Xvfb"
+exec 3> "$work/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "package: Xvfb did not start" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+export DISPLAY=":$(head -n1 "$work/display")"
+# Services the session bus starts for the app (desktop portals) need the display too.
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-update-activation-environment >/dev/null; then
+  dbus-update-activation-environment DISPLAY 2>/dev/null || true
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export NANOFORGE_WEBDRIVER_PORT=$(free_port)
+tauri-driver --port "$NANOFORGE_WEBDRIVER_PORT" --native-port "$(free_port)" \
+  --native-driver /usr/bin/WebKitWebDriver >"$work/tauri-driver.log" 2>&1 &
+pids+=($!)
+node --test --test-concurrency=1 "$here/specs/" \
+  || { echo "--- tauri-driver log ---" >&2; tail -n 60 "$work/tauri-driver.log" >&2; exit 1; }
+
+step "running the installed nanoforge info --json"
+info=$(/usr/bin/nanoforge info --json)
+echo "$info"
+NANOFORGE_INFO="$info" node -e '
+  const info = JSON.parse(process.env.NANOFORGE_INFO)
+  const want = process.env.NANOFORGE_EXPECT_LIBRARY_DIR
+  if (info.libraryDir !== want) throw new Error(`libraryDir ${info.libraryDir}, expected ${want}`)
+  if (info.jobCount !== 0) throw new Error(`jobCount ${info.jobCount} in a new library`)
+  if (!/^\d+\.\d+\.\d+/.test(info.version)) throw new Error(`version ${info.version}`)'
+
+step "purging"
+installed=
+sudo_if_needed dpkg --purge "$pkg" >/dev/null
+for f in /usr/bin/nanoforge-app /usr/bin/nanoforge; do
+  [ ! -e "$f" ] || { echo "package: $f left behind by the purge" >&2; exit 1; }
+done
+echo "package: all checks passed"
