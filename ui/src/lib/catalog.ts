@@ -1,15 +1,17 @@
 // Reading the core's model catalog (`api.catalog()`, loaded once by stores/catalog.ts): which sizes and
 // ratios a model offers, what a size costs with the profile's own prices, and how a stored job's size
 // (its long side in pixels) reads. The rules live in the catalog; these only look things up in it.
-import type { AspectRatio, ImageSize, Model, ModelInfo, PriceOverride, ProviderKind } from '@/api'
+import type { AspectRatio, ImageSize, Model, ModelInfo, PriceOverride, ProviderKind, SecretPurpose } from '@/api'
 
 /**
  * What each provider is, by the core's `ProviderKind` (a `Record`, so a provider added there fails the type
- * check here): whether it is the offline demo, and the i18n key of its name.
+ * check here): whether it is the offline demo, the i18n key of its name, and the key it runs on (Settings
+ * shows one key card per provider that has one).
  */
-export const PROVIDERS: Record<ProviderKind, { demo: boolean; labelKey: string }> = {
-  nanobanana: { demo: false, labelKey: 'gallery.meta.providerNanoBanana' },
-  demo: { demo: true, labelKey: 'common.demoBadge' },
+export const PROVIDERS: Record<ProviderKind, { demo: boolean; labelKey: string; keyPurpose: SecretPurpose | null }> = {
+  nanobanana: { demo: false, labelKey: 'common.providers.nanobanana', keyPurpose: 'nanoBananaKey' },
+  gemini: { demo: false, labelKey: 'common.providers.gemini', keyPurpose: 'geminiKey' },
+  demo: { demo: true, labelKey: 'common.providers.demo', keyPurpose: null },
 }
 
 /** The offline demo provider: procedural pictures, free, labelled "not AI". */
@@ -25,6 +27,11 @@ export function isDemoModel(info: ModelInfo): boolean {
 /** Models a person can pick, in the catalog's order. */
 export function selectableModels(catalog: ModelInfo[]): ModelInfo[] {
   return catalog.filter((m) => !isDemoModel(m))
+}
+
+/** The models one provider serves, in the catalog's order (the demo serves only its own). */
+export function modelsOf(catalog: ModelInfo[], provider: ProviderKind | null | undefined): ModelInfo[] {
+  return catalog.filter((m) => m.provider === provider)
 }
 
 export function findModel(catalog: ModelInfo[], model: Model | string | null | undefined): ModelInfo | undefined {

@@ -76,17 +76,17 @@ export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord
   return {
     id: `job-${prefix}${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
     provider: 'nanobanana', model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null,
-    inputImageUrls: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.067, estimatedCost: 0.067,
+    inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.067, estimatedCost: 0.067,
     mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',
     errorKind: null, errorMessage: null, attempts: 1, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: created, updatedAt: created, completedAt: created + 30_000, ...over,
+    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, ...over,
   }
 }
 
 export function image(j: JobRecord, position: number, n: number, prefix = ''): ImageRecord {
   const sha = `${pad(n)}${'ab12cd34'.repeat(8)}`.slice(0, 64)
   return {
-    id: `img-${prefix}${pad(n)}`, jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
+    id: `img-${prefix}${pad(n)}`, kind: 'generated', jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
     width: j.imageSize, height: j.imageSize, bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
     previewPath: `thumbs/512/${sha}.webp`, imageSize: j.imageSize, favourite: n % 5 === 0, rating: n % 6,
     deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, prompt: j.prompt, model: j.model,

@@ -4,17 +4,17 @@ import type { BudgetStatus, ImageRecord, JobRecord, Settings } from '@/api'
 export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
   return {
     id: 'job-1', imageId: null, prompt: 'a red fox in snow', taskType: 'TEXT_TO_IMAGE', provider: 'nanobanana',
-    model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null, inputImageUrls: [],
+    model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null, inputImageUrls: [], inputImageIds: [],
     seed: null, remoteTaskId: null, responseData: null, cost: null, estimatedCost: 0.067, mayBeCharged: false,
     durationMs: null, queueMs: null, submittedAt: null, status: 'PENDING',
     errorKind: null, errorMessage: null, attempts: 0, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, ...over,
+    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, ...over,
   }
 }
 
 export function imageRecord(id: string): ImageRecord {
   return {
-    id, jobId: 'job-1', position: 0, sha256: 'ab', path: `images/ab/${id}.png`, mime: 'image/png', width: 1024,
+    id, kind: 'generated', jobId: 'job-1', position: 0, sha256: 'ab', path: `images/ab/${id}.png`, mime: 'image/png', width: 1024,
     height: 1024, bytes: 1000, thumbPath: null, previewPath: `thumbs/512/${id}.webp`, imageSize: 1024,
     favourite: false, rating: 0, deletedAt: null, createdAt: 1, prompt: 'a red fox in snow', model: 'nano-banana-2',
     jobStatus: 'COMPLETED',

@@ -19,6 +19,11 @@ export default {
     FAILED: 'Failed',
     CANCELLED: 'Cancelled',
   },
+  providers: {
+    nanobanana: 'Nano Banana',
+    gemini: 'Google Gemini',
+    demo: 'Demo — not AI',
+  },
   demoBadge: 'Demo — not AI',
   demoExplain: 'Offline demo provider: procedural pictures, not AI. Set an API key in Settings to generate real images.',
   loading: 'Loading…',

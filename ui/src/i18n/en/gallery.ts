@@ -111,7 +111,6 @@ export default {
     created: 'Created',
     fileSize: 'File size',
     sha: 'SHA-256',
-    providerNanoBanana: 'Nano Banana',
   },
   compare: {
     title: 'Compare',
