@@ -34,6 +34,7 @@ import {
   type MetadataSource,
   type Model,
   type ModelInfo_Serialize,
+  type PeerDevice_Serialize,
   type PriceBasis,
   type PriceOverride,
   type ProfileKind,
@@ -47,7 +48,14 @@ import {
   type SizeStats,
   type StatsQuery_Deserialize,
   type StatsTotals_Serialize,
+  type SyncEvent,
+  type SyncProgress,
+  type SyncReport,
+  type SyncSettings_Serialize,
+  type SyncStage,
+  type SyncStatus_Serialize,
 } from '@/bindings'
+import { toApiError } from './errors'
 import { platform } from './platform'
 import { pngHeadBeforeImageData } from '@/lib/png'
 
@@ -76,46 +84,17 @@ export type ModelInfo = ModelInfo_Serialize
 export type SizeOption = SizeOption_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
+export type PeerDevice = PeerDevice_Serialize
+/** What the core sends; it accepts the same shape. Never secret: the secret access key travels apart. */
+export type SyncSettings = SyncSettings_Serialize
+export type SyncStatus = SyncStatus_Serialize
 export type {
   AppInfo, AspectRatio, BudgetLevel, Cursor, DayStats, ErrorKind, ImageSize, IntegrityReport, JobStatus,
   KeySource, MetadataSource, Model, PriceBasis, PriceOverride, ProfileKind, ProviderKind, SecretPurpose,
-  SignInStarted, SizeStats,
+  SignInStarted, SizeStats, SyncEvent, SyncProgress, SyncReport, SyncStage,
 }
 
-export class ApiError extends Error {
-  readonly kind: ErrorKind
-  constructor(error: AppError) {
-    super(error.message)
-    this.name = 'ApiError'
-    this.kind = error.kind
-  }
-}
-
-/** The typed kind of any thrown value (`internal` for what did not come from the core). */
-export function errorKind(e: unknown): ErrorKind {
-  return e instanceof ApiError ? e.kind : 'internal'
-}
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
-function isAppError(e: unknown): e is AppError {
-  return typeof e === 'object' && e !== null
-    && typeof (e as AppError).kind === 'string' && typeof (e as AppError).message === 'string'
-}
-
-/**
- * Any rejection as an `ApiError`. The core rejects with `{ kind, message }`, but Tauri itself rejects with
- * a plain string (bad arguments, a command the capability does not allow, a listener it refused): those
- * become `internal` with the string as the message, so every caller can rely on `kind`.
- */
-export function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e
-  if (isAppError(e)) return new ApiError(e)
-  const message = typeof e === 'string' ? e : e instanceof Error ? e.message : JSON.stringify(e) ?? String(e)
-  return new ApiError({ kind: 'internal', message })
-}
+export { ApiError, errorKind, errorMessage, toApiError } from './errors'
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError }
 
@@ -226,12 +205,34 @@ export const api = {
     }
   },
   credits: async (): Promise<CreditsInfo> => call(commands.credits()),
+  /** The providers that can run now (a key is set, or the demo), in the core's order of preference. */
+  availableProviders: async (): Promise<ProviderKind[]> => call(commands.availableProviders()),
+  /** The native picker for input images; the picked files are kept as the library's input images (none when cancelled). */
+  pickInputImages: async (): Promise<ImageRecord[]> => call(commands.pickInputImages()),
+  /** Keeps the bytes of a dropped image file as an input image (the page never names a path). */
+  addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => call(commands.addInputImage(Array.from(bytes))),
+
+  // Sync through the person's own bucket
+  syncSettings: async (): Promise<SyncSettings> => call(commands.syncSettings()),
+  /** Saves the location and choices; `secretAccessKey` goes to the keychain, and only when one was typed (null keeps the stored one). */
+  updateSyncSettings: async (settings: SyncSettings, secretAccessKey: string | null): Promise<SyncStatus> =>
+    call(commands.updateSyncSettings(settings, secretAccessKey)),
+  syncStatus: async (): Promise<SyncStatus> => call(commands.syncStatus()),
+  /** Runs a sync now; progress arrives through `onSyncChanged`. */
+  syncNow: async (): Promise<SyncReport> => call(commands.syncNow()),
+  /** Checks keys, bucket, endpoint and write access before saving (null secret: the stored one). */
+  testSyncConnection: async (settings: SyncSettings, secretAccessKey: string | null): Promise<void> => {
+    await call(commands.testSyncConnection(settings, secretAccessKey))
+  },
   /** Progress of every job; resolves to the function that stops listening (call it on unmount). */
   onJobProgress: (handler: (event: JobEvent) => void): Promise<() => void> =>
     listen(events.jobProgress.listen((e) => handler(e.payload))),
   /** Another profile is open now (sign-in, switch, sign-out, removal): everything shown belonged to the old one. */
   onProfileChanged: (handler: (profile: ProfileSummary) => void): Promise<() => void> =>
     listen(events.profileChanged.listen((e) => handler(e.payload))),
+  /** A sync started, moved on, finished or failed (automatic ones too); resolves to the function that stops listening. */
+  onSyncChanged: (handler: (event: SyncEvent) => void): Promise<() => void> =>
+    listen(events.syncChanged.listen((e) => handler(e.payload))),
 
   ...platform,
 }

@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { THEME_STORAGE_KEY } from '@/stores/theme'
 
-// public/theme-boot.js runs in <head> before anything else (index.html): the saved theme is on <html>
-// before the first paint. Here it runs as the browser would run it, against a saved choice.
+// index.html's inline script runs in <head> before anything else: the saved theme is on <html> before the
+// first paint. Here that script runs as the browser would run it, against a saved choice.
 // vitest runs from ui/.
-const source = readFileSync(join(process.cwd(), 'public/theme-boot.js'), 'utf8')
 const html = readFileSync(join(process.cwd(), 'index.html'), 'utf8')
-const boot = () => new Function(source)()
+const head = html.slice(0, html.indexOf('</head>'))
+/** The inline (classic, src-less) scripts of <head>. */
+const inline = [...head.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1])
+const boot = () => new Function(inline[0])()
 
 function systemDark(dark: boolean) {
   vi.stubGlobal('matchMedia', vi.fn(() => ({ matches: dark })))
@@ -21,10 +23,10 @@ describe('theme before the first paint', () => {
   })
   afterEach(() => vi.unstubAllGlobals())
 
-  it('is loaded from <head>, before the app\'s module', () => {
-    const head = html.slice(0, html.indexOf('</head>'))
-    expect(head).toContain('<script src="/theme-boot.js"></script>')
-    expect(html.indexOf('theme-boot.js')).toBeLessThan(html.indexOf('src/main.ts'))
+  it('is inline in <head> (nothing to fetch first), before the app\'s module', () => {
+    expect(inline).toHaveLength(1)
+    expect(inline[0]).toContain(THEME_STORAGE_KEY)
+    expect(html.indexOf(inline[0])).toBeLessThan(html.indexOf('src/main.ts'))
   })
 
   it('applies a saved choice under the store\'s key, whatever the system says', () => {
