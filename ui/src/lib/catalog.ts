@@ -3,12 +3,15 @@
 // (its long side in pixels) reads. The rules live in the catalog; these only look things up in it.
 import type { AspectRatio, ImageSize, Model, ModelInfo, PriceOverride, ProviderKind, SecretPurpose } from '@/api'
 
+/** The keys providers run on (the sync secret is another matter). */
+export type ProviderKeyPurpose = Extract<SecretPurpose, 'nanoBananaKey' | 'geminiKey'>
+
 /**
  * What each provider is, by the core's `ProviderKind` (a `Record`, so a provider added there fails the type
  * check here): whether it is the offline demo, the i18n key of its name, and the key it runs on (Settings
  * shows one key card per provider that has one).
  */
-export const PROVIDERS: Record<ProviderKind, { demo: boolean; labelKey: string; keyPurpose: SecretPurpose | null }> = {
+export const PROVIDERS: Record<ProviderKind, { demo: boolean; labelKey: string; keyPurpose: ProviderKeyPurpose | null }> = {
   nanobanana: { demo: false, labelKey: 'common.providers.nanobanana', keyPurpose: 'nanoBananaKey' },
   gemini: { demo: false, labelKey: 'common.providers.gemini', keyPurpose: 'geminiKey' },
   demo: { demo: true, labelKey: 'common.providers.demo', keyPurpose: null },

@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { makeI18n } from '@/i18n'
 import { formatCost, formatCount, formatPercent } from '@/lib/format'
 import { day, emptyStats, libraryStats } from './stats-fixtures'
-import { catalog, noBudget } from './jobs-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
@@ -15,6 +15,7 @@ const api = vi.hoisted(() => ({
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -57,6 +58,7 @@ describe('Analytics', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.libraryStats.mockResolvedValue(libraryStats())
     api.budgetStatus.mockResolvedValue(noBudget)
     api.catalog.mockResolvedValue(catalog)

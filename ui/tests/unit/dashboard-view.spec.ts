@@ -6,7 +6,7 @@ import type { ApiKeyStatus, JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
 import { formatCost, formatCount, formatDuration, formatPercent } from '@/lib/format'
 import { emptyStats, imageRecord, libraryStats } from './stats-fixtures'
-import { catalog, noBudget } from './jobs-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
@@ -17,6 +17,7 @@ const api = vi.hoisted(() => ({
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -55,6 +56,7 @@ describe('Dashboard', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.imageUrl.mockImplementation((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`)
     api.libraryStats.mockResolvedValue(libraryStats())
     api.budgetStatus.mockResolvedValue(noBudget)

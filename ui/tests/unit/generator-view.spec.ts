@@ -4,11 +4,12 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { ApiError, type ApiKeyStatus, type BudgetStatus, type JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
-import { catalog, jobRecord, noBudget, settings } from './jobs-fixtures'
+import { catalog, jobRecord, noBudget, settings, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   onJobProgress: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
@@ -64,6 +65,7 @@ describe('Generator view', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const fn of Object.values(api)) fn.mockClear()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.getSettings.mockResolvedValue({ ...settings })
     api.keyStatus.mockResolvedValue(DEMO)
     api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })

@@ -1,5 +1,5 @@
 // Records shaped like the core's, for the Generator, History and jobs store specs.
-import type { BudgetStatus, ImageRecord, JobRecord, Settings } from '@/api'
+import type { ApiKeyStatus, BudgetStatus, ImageRecord, JobRecord, ProviderKind, SecretPurpose, Settings } from '@/api'
 
 export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
   return {
@@ -32,3 +32,14 @@ export { MOCK_CATALOG as catalog } from '@/mocks/catalog'
 /** This month with no budget set. */
 export const noBudget: BudgetStatus = { limitUsd: null, month: '2026-11', spentConfirmed: 0, spentPossible: 0, level: 'off' }
 
+
+/**
+ * The core's `availableProviders` over a `keyStatus` mock: the provider of every key that is set, then the
+ * demo (which always runs).
+ */
+export function providersFromKeys(keyStatus: (purpose: SecretPurpose) => Promise<ApiKeyStatus>) {
+  return async (): Promise<ProviderKind[]> => {
+    const keys = await Promise.all((['nanoBananaKey', 'geminiKey'] as const).map((p) => keyStatus(p)))
+    return [...new Set<ProviderKind>([...keys.filter((k) => k.configured).map((k) => k.provider), 'demo'])]
+  }
+}

@@ -7,6 +7,7 @@ import type { ApiKeyStatus, IntegrityReport, Settings } from '@/api'
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   setKey: vi.fn(),
   clearKey: vi.fn(),
   updateSettings: vi.fn(),
@@ -29,6 +30,7 @@ import { MOCK_CATALOG } from '@/mocks/catalog'
 import { makeI18n } from '@/i18n'
 import { useAppStore } from '@/stores/app'
 import SettingsView from '@/views/SettingsView.vue'
+import { providersFromKeys } from './jobs-fixtures'
 
 const SETTINGS: Settings = {
   defaultModel: 'nano-banana-2',
@@ -81,6 +83,7 @@ const byId = (id: string) => `[data-testid="${id}"]`
 describe('settings view', () => {
   beforeEach(() => {
     for (const fn of Object.values(api)) fn.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.getSettings.mockResolvedValue(structuredClone(SETTINGS))
     api.keyStatus.mockResolvedValue(NO_KEY)
     api.updateSettings.mockImplementation(async (s: Settings) => s)

@@ -3,7 +3,7 @@ import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import type { ApiKeyStatus, JobEvent } from '@/api'
 import { imageRecord, libraryStats } from './stats-fixtures'
-import { catalog, noBudget } from './jobs-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 // The store is tested over the src/api boundary: the core is replaced here.
 const api = vi.hoisted(() => ({
@@ -15,6 +15,7 @@ const api = vi.hoisted(() => ({
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -35,6 +36,7 @@ describe('stats store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.libraryStats.mockResolvedValue(libraryStats())
     api.budgetStatus.mockResolvedValue(noBudget)
     api.catalog.mockResolvedValue(catalog)
@@ -58,13 +60,13 @@ describe('stats store', () => {
 
   it('asks for the balance only when an API key is set', async () => {
     const settings = useSettingsStore()
-    settings.apiKey = NO_KEY
+    settings.keys = { nanoBananaKey: NO_KEY }
     const store = useStatsStore()
     await store.load()
     expect(api.credits).not.toHaveBeenCalled()
     expect(store.credits).toBeNull()
 
-    settings.apiKey = KEY
+    settings.keys = { nanoBananaKey: KEY }
     await store.load()
     expect(api.credits).toHaveBeenCalledTimes(1)
     expect(store.credits?.balance).toBe(12.5)
@@ -79,7 +81,7 @@ describe('stats store', () => {
   })
 
   it('keeps a failed balance apart from the stats (offline is not an error of the page)', async () => {
-    useSettingsStore().apiKey = KEY
+    useSettingsStore().keys = { nanoBananaKey: KEY }
     api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'offline' }))
     const store = useStatsStore()
     await store.load()
@@ -118,7 +120,7 @@ describe('stats store', () => {
   })
 
   it('refreshes stats, recent images and balance when a job finishes or fails', async () => {
-    useSettingsStore().apiKey = KEY
+    useSettingsStore().keys = { nanoBananaKey: KEY }
     const store = useStatsStore()
     store.start()
     await store.load()
