@@ -37,6 +37,21 @@ export function modelsOf(catalog: ModelInfo[], provider: ProviderKind | null | u
   return catalog.filter((m) => m.provider === provider)
 }
 
+/**
+ * The provider a form starts with for `model`: the one serving it when it can run now, else the first the
+ * core lists (its order of preference).
+ */
+export function providerFor(catalog: ModelInfo[], available: ProviderKind[], model: Model | string | null | undefined): ProviderKind | null {
+  const own = findModel(catalog, model)?.provider
+  return own && available.includes(own) ? own : available[0] ?? null
+}
+
+/** The model to show for `provider`: `model` when that provider serves it, else its first in the catalog. */
+export function modelFor(catalog: ModelInfo[], provider: ProviderKind | null, model: Model | string | null | undefined): Model | null {
+  const models = modelsOf(catalog, provider)
+  return (models.find((m) => m.model === model) ?? models[0])?.model ?? null
+}
+
 export function findModel(catalog: ModelInfo[], model: Model | string | null | undefined): ModelInfo | undefined {
   return catalog.find((m) => m.model === model)
 }

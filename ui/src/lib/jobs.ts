@@ -142,6 +142,7 @@ export function draftFromJob(catalog: ModelInfo[], job: JobRecord, parentImageId
     count: job.numImages,
     watermark: job.watermark ?? '',
     imageUrls: [...job.inputImageUrls],
+    inputImageIds: [...job.inputImageIds],
     parentImageId,
     parentJobId: parentImageId ? null : job.id,
   }

@@ -5,9 +5,24 @@ import type { AspectRatio, ImageSize, ModelInfo, SizeOption } from '@/api'
 
 const BASIC: AspectRatio[] = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9']
 const BASIC_AUTO: AspectRatio[] = [...BASIC, 'auto']
-const EVERY: AspectRatio[] = [...BASIC, '1:4', '1:8', '4:1', '8:1', 'auto']
+const EVERY_BUT_AUTO: AspectRatio[] = [...BASIC, '1:4', '1:8', '4:1', '8:1']
+const EVERY: AspectRatio[] = [...EVERY_BUT_AUTO, 'auto']
 
 const size = (s: ImageSize, priceUsd: number, timeoutSecs: number): SizeOption => ({ size: s, priceUsd, tokens: null, timeoutSecs })
+/** A size priced by its output tokens, like the core's `tokens()`. */
+const tokens = (s: ImageSize, n: number, usdPerMillion: number, timeoutSecs: number): SizeOption =>
+  ({ size: s, priceUsd: (n * usdPerMillion) / 1e6, tokens: n, timeoutSecs })
+const GOOGLE_PRICES = "Google's published price per image-output token (text and thinking at the text rate); each job's cost comes from its real usage"
+
+function gemini(model: ModelInfo['model'], label: string, description: string, sizes: SizeOption[], aspectRatios: AspectRatio[],
+  maxInputImages: number, rates: [number, number, number]): ModelInfo {
+  return {
+    model, provider: 'gemini', label, description, sizes, defaultSize: '1K', aspectRatios, maxInputImages,
+    maxPromptChars: 20_000, imagesPerTask: 1, watermark: false,
+    priceBasis: { kind: 'perOutputToken', imageUsdPerMillion: rates[0], textUsdPerMillion: rates[1], inputUsdPerMillion: rates[2] },
+    priceIsEstimate: false, priceSource: GOOGLE_PRICES,
+  }
+}
 
 export const MOCK_CATALOG: ModelInfo[] = [
   {
@@ -34,6 +49,19 @@ export const MOCK_CATALOG: ModelInfo[] = [
     priceBasis: { kind: 'perImage' }, priceIsEstimate: true,
     priceSource: 'estimate: about $0.02 per image quoted by a public client of nanobananaapi.ai',
   },
+  gemini('gemini-3.1-flash-image', 'Nano Banana 2 (Gemini)',
+    'Gemini 3.1 Flash Image on your own Google key: 512 px to 4K, 14 aspect ratios.',
+    [tokens('512', 747, 60, 180), tokens('1K', 1120, 60, 180), tokens('2K', 1680, 60, 240), tokens('4K', 2520, 60, 360)],
+    EVERY_BUT_AUTO, 14, [60, 3, 0.25]),
+  gemini('gemini-3-pro-image', 'Nano Banana Pro (Gemini)',
+    'Gemini 3 Pro Image on your own Google key: the highest quality; it thinks first, so it is slower.',
+    [tokens('1K', 1120, 120, 420), tokens('2K', 1120, 120, 480), tokens('4K', 2000, 120, 600)], BASIC, 14, [120, 12, 2]),
+  gemini('gemini-2.5-flash-image', 'Nano Banana (Gemini)',
+    'Gemini 2.5 Flash Image on your own Google key: 1K, up to 3 input images.',
+    [tokens('1K', 1290, 30, 180)], BASIC, 3, [30, 2.5, 0.3]),
+  gemini('gemini-3.1-flash-lite-image', 'Nano Banana 2 Lite (Gemini)',
+    'Gemini 3.1 Flash-Lite Image on your own Google key: 1K only, the cheapest.',
+    [tokens('1K', 1120, 30, 180)], EVERY_BUT_AUTO, 14, [30, 1.5, 0.1]),
   {
     model: 'demo', provider: 'demo', label: 'Demo — not AI',
     description: 'Offline procedural pictures, clearly labelled, free.',

@@ -1,10 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AspectRatio, ImageSize, Model } from '@/api'
+import type { AspectRatio, ImageSize, Model, ProviderKind } from '@/api'
 
 /** What the Generator form holds. Other views fill it (remix, recall settings) and then open the Generator. */
 export interface GenerationDraft {
   prompt: string
+  /** Who generates; a provider that cannot run now gives way to the first one that can. */
+  provider: ProviderKind
   model: Model
   size: ImageSize
   aspectRatio: AspectRatio
@@ -12,6 +14,8 @@ export interface GenerationDraft {
   watermark: string
   /** Public URLs of input images (image-to-image). */
   imageUrls: string[]
+  /** The library's input images (local files the core keeps), by id. */
+  inputImageIds: string[]
   /** Set by remix from an image: the image this draft started from. */
   parentImageId: string | null
   /** Set by remix from a job: the job this draft started from. */

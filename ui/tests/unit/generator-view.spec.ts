@@ -4,12 +4,11 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { ApiError, type ApiKeyStatus, type BudgetStatus, type JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
-import { catalog, jobRecord, noBudget, settings, providersFromKeys } from './jobs-fixtures'
+import { catalog, imageRecord, jobRecord, noBudget, settings, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
-  availableProviders: vi.fn(),
   onJobProgress: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
@@ -25,6 +24,9 @@ const api = vi.hoisted(() => ({
   windowFocused: vi.fn(() => true),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
   copyText: vi.fn(),
+  availableProviders: vi.fn(),
+  pickInputImages: vi.fn(),
+  addInputImage: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -33,11 +35,16 @@ vi.mock('@/api', async (importOriginal) => {
 
 import GeneratorView from '@/views/GeneratorView.vue'
 import { useDraftStore } from '@/stores/draft'
+import { useAppStore } from '@/stores/app'
 
 const DEMO: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const KEYED: ApiKeyStatus = {
   purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null,
 }
+/** Both keys set: the core offers Nano Banana, Gemini and the demo. */
+const BOTH_KEYS = (purpose: string): Promise<ApiKeyStatus> => Promise.resolve(purpose === 'geminiKey'
+  ? { ...KEYED, purpose: 'geminiKey', provider: 'gemini', masked: '••••gem1' }
+  : KEYED)
 const Blank = { template: '<div />' }
 
 let emit: (e: JobEvent) => void
@@ -55,6 +62,8 @@ async function mountView() {
     ],
   })
   await router.push('/generator')
+  // Thumbnails of input images are addressed by the open profile.
+  useAppStore().info = { version: '1.0.0', profileId: 'local', dataDir: '/data', jobCount: 0 }
   const wrapper = mount(GeneratorView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return wrapper
@@ -115,10 +124,11 @@ describe('Generator view', () => {
     await prompt.setValue('  a red fox in snow ')
     await prompt.trigger('keydown', { key: 'Enter', ctrlKey: true })
     await flushPromises()
+    // Without a key the core offers only the demo, whose model is its own.
     expect(api.generate).toHaveBeenCalledWith({
-      prompt: 'a red fox in snow', model: 'nano-banana-2', size: '1K', aspectRatio: '1:1', count: 1,
-      watermark: null, imageUrls: [],
-    }, {})
+      prompt: 'a red fox in snow', model: 'demo', size: '1K', aspectRatio: '1:1', count: 1,
+      watermark: null, imageUrls: [], inputImages: [],
+    }, { provider: 'demo' })
     expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
     expect(w.get('[data-testid="job-job-1"]').attributes('data-stage')).toBe('queued')
     w.unmount()
@@ -147,7 +157,10 @@ describe('Generator view', () => {
     setActivePinia(pinia)
     api.keyStatus.mockResolvedValue(DEMO)
     w = await mountView()
-    expect(options(w, 'size-select')[0]).toBe('1K · free')
+    // The demo's own sizes, all free.
+    expect(options(w, 'size-select')).toEqual(['512 · free', '1K · free', '2K · free'])
+    expect(value(w, 'size-select')).toBe('1K')
+    expect(options(w, 'provider-select')).toEqual(['Demo — not AI'])
     expect(w.get('[data-testid="demo-badge"]').text()).toContain('Demo — not AI')
     expect(w.get('[data-testid="cost-estimate"]').text()).toContain('free (demo)')
     expect(w.get('[data-testid="model-select"]').attributes('disabled')).toBeDefined()
@@ -218,7 +231,7 @@ describe('Generator view', () => {
     document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
     await flushPromises()
     expect(api.generate).toHaveBeenCalledTimes(2)
-    expect(api.generate.mock.calls[1][1]).toEqual({ overBudget: true })
+    expect(api.generate.mock.calls[1][1]).toEqual({ provider: 'nanobanana', overBudget: true })
     expect(spendDialog()).toBeNull()
     expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
     w.unmount()
@@ -244,20 +257,118 @@ describe('Generator view', () => {
     expect(w.get('[data-testid="generator-parent"]').text()).toContain('image from your library')
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(api.generate.mock.calls[0][1]).toEqual({ parentImageId: 'img-7' })
+    expect(api.generate.mock.calls[0][1]).toEqual({ provider: 'demo', parentImageId: 'img-7' })
     expect(w.find('[data-testid="generator-parent"]').exists()).toBe(false)
     w.unmount()
   })
 
-  it('sends https reference links but never a local file', async () => {
+  it('sends public links and input images (by id) with the request', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    api.pickInputImages.mockResolvedValue([imageRecord('in-1'), imageRecord('in-2')])
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('[data-testid="input-image-url"]').setValue('not a link')
     expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeDefined()
     await w.get('[data-testid="input-image-url"]').setValue('https://example.com/a.png')
+    await w.get('[data-testid="input-image-add"]').trigger('click')
+    await flushPromises()
+    const thumbs = w.findAll('[data-testid="input-image"]')
+    expect(thumbs.map((t) => t.attributes('data-id'))).toEqual(['in-1', 'in-2'])
+    expect(thumbs[0].get('img').attributes('src')).toBe('nf://localhost/local/thumb/in-1')
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('3 / 14')
+    await thumbs[0].get('[data-testid="input-image-remove"]').trigger('click')
     await w.get('form').trigger('submit')
     await flushPromises()
     expect(api.generate.mock.calls[0][0].imageUrls).toEqual(['https://example.com/a.png'])
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual(['in-2'])
+    w.unmount()
+  })
+
+  it('reads dropped image files as bytes and keeps them as input images (never a path)', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.addInputImage.mockImplementation(async (bytes: Uint8Array) => imageRecord(`in-${bytes.length}`))
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    const png = new File([new Uint8Array([137, 80, 78, 71, 1, 2])], 'fox.png', { type: 'image/png' })
+    const notes = new File(['hello'], 'notes.txt', { type: 'text/plain' })
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [png, notes] } })
+    w.get('[data-testid="input-image-drop"]').element.dispatchEvent(drop)
+    await flushPromises()
+    expect(drop.defaultPrevented).toBe(true)
+    expect(api.addInputImage).toHaveBeenCalledTimes(1)
+    const sent = api.addInputImage.mock.calls[0][0]
+    expect(sent).toBeInstanceOf(Uint8Array)
+    expect([...sent]).toEqual([137, 80, 78, 71, 1, 2])
+    expect(w.findAll('[data-testid="input-image"]').map((t) => t.attributes('data-id'))).toEqual(['in-6'])
+    expect(w.get('[data-testid="input-image-error"]').text()).toContain('Only image files')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual(['in-6'])
+    expect(api.generate.mock.calls[0][1].provider).toBe('gemini')
+    w.unmount()
+  })
+
+  it('offers the providers the core says can run, each with its own models, sizes and ratios', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    const w = await mountView()
+    expect(options(w, 'provider-select')).toEqual(['Nano Banana', 'Google Gemini', 'Demo — not AI'])
+    expect(value(w, 'provider-select')).toBe('nanobanana')
+    await w.get('[data-testid="size-select"]').setValue('4K')
+    await w.get('[data-testid="aspect-select"]').setValue('8:1')
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    expect(options(w, 'model-select')).toEqual([
+      'Nano Banana 2 (Gemini)', 'Nano Banana Pro (Gemini)', 'Nano Banana (Gemini)', 'Nano Banana 2 Lite (Gemini)',
+    ])
+    // Google's published prices per token are not estimates.
+    expect(options(w, 'size-select')).toEqual(['512 · $0.0448', '1K · $0.0672', '2K · $0.1008', '4K · $0.1512'])
+    expect(value(w, 'size-select')).toBe('4K')
+    expect(value(w, 'aspect-select')).toBe('8:1')
+    expect(w.get('[data-testid="model-hint"]').text()).toContain('512 px to 4K')
+    // A model without 4K or 8:1 falls back to its default size and square.
+    await w.get('[data-testid="model-select"]').setValue('gemini-2.5-flash-image')
+    expect(options(w, 'size-select')).toEqual(['1K · $0.0387'])
+    expect(value(w, 'size-select')).toBe('1K')
+    expect(value(w, 'aspect-select')).toBe('1:1')
+    expect(options(w, 'aspect-select')).not.toContain('Auto')
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('0 / 3')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0]).toMatchObject({ model: 'gemini-2.5-flash-image', size: '1K', aspectRatio: '1:1' })
+    expect(api.generate.mock.calls[0][1]).toEqual({ provider: 'gemini' })
+    w.unmount()
+  })
+
+  it('blocks a generation with more input images than the model takes', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.pickInputImages.mockResolvedValue(['a', 'b', 'c', 'd'].map((id) => imageRecord(id)))
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    await w.get('[data-testid="model-select"]').setValue('gemini-2.5-flash-image')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('[data-testid="input-image-add"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('4 / 3')
+    expect(w.get('[data-testid="input-image-over"]').text()).toContain('at most 3')
+    expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid="input-image-add"]').attributes('disabled')).toBeDefined()
+    await w.findAll('[data-testid="input-image-remove"]')[3].trigger('click')
+    expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeUndefined()
+    w.unmount()
+  })
+
+  it('offers a watermark only for models that take one', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    expect(w.find('[data-testid="watermark-input"]').exists()).toBe(false)
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
+    await w.get('[data-testid="watermark-input"]').setValue('© me')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0].watermark).toBe('© me')
     w.unmount()
   })
 
