@@ -98,20 +98,33 @@ export function isPossiblyCharged(job: JobRecord): boolean {
 }
 
 /**
- * Recover fetches a paid result that may still exist (the core re-polls and re-downloads in place, never
- * resubmits): a recoverable job, or one cancelled after the service took it.
+ * The job runs on another device of this library (it arrived by sync): only that device submits, polls,
+ * recovers or cancels it, so here it is read-only until its outcome arrives.
  */
-export function canRecover(job: JobRecord): boolean {
+export function isElsewhere(job: JobRecord | null | undefined): boolean {
+  return job?.originDevice != null
+}
+
+/**
+ * A paid result that may still exist at the service: a recoverable job (the core puts a job there only with
+ * a task or result links), or one cancelled after the service took its task.
+ */
+function hasResultToFetch(job: JobRecord): boolean {
   if (job.status === 'RECOVERABLE') return true
   return job.status === 'CANCELLED' && job.mayBeCharged && job.remoteTaskId != null
 }
 
+/** Recover fetches that result in place (the core re-polls and re-downloads, never resubmits); only here. */
+export function canRecover(job: JobRecord): boolean {
+  return hasResultToFetch(job) && !isElsewhere(job)
+}
+
 /**
  * Run again makes a new paid job; offered once a job is over, but not while its own paid result can still be
- * recovered (that would pay twice for one image). Remix stays available for a changed request.
+ * recovered, here or on its device (that would pay twice for one image). Remix stays for a changed request.
  */
 export function canRunAgain(job: JobRecord): boolean {
-  return !isRunningStatus(job.status) && !canRecover(job)
+  return !isRunningStatus(job.status) && !hasResultToFetch(job)
 }
 
 /** Kinds that say a paid submit went out and its fate is unknown: it may be charged and is never resent on its own. */
@@ -125,6 +138,8 @@ export type ErrorAction = 'set-api-key' | 'check-credits' | 'recover' | 'run-aga
 
 /** The one action that helps after a job ended badly (none when the prompt itself must change). */
 export function errorAction(job: JobRecord | null, kind: ErrorKind | null | undefined): ErrorAction {
+  // Another device's job failed with that device's key or balance: only running it again here helps.
+  if (job && isElsewhere(job)) return canRunAgain(job) ? 'run-again' : null
   if (kind === 'api_key_missing' || kind === 'api_key_rejected') return 'set-api-key'
   if (kind === 'out_of_credits') return 'check-credits'
   if (job && canRecover(job)) return 'recover'

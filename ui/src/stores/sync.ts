@@ -53,9 +53,12 @@ export const useSyncStore = defineStore('sync', () => {
     }
   }
 
-  /** Loads the status once (History and the Generator name other devices' jobs by it). */
-  async function ensureStatus() {
-    if (!status.value) await loadStatus()
+  let statusLoading: Promise<void> | null = null
+  /** Loads the status once, shared by every caller (History and the Generator name other devices' jobs by it). */
+  function ensureStatus(): Promise<void> {
+    if (status.value) return Promise.resolve()
+    statusLoading ??= loadStatus().finally(() => { statusLoading = null })
+    return statusLoading
   }
 
   /** One `sync-changed` event: a sync of this library started, moved on, finished or failed. */

@@ -27,6 +27,7 @@ const api = vi.hoisted(() => ({
   availableProviders: vi.fn(),
   pickInputImages: vi.fn(),
   addInputImage: vi.fn(),
+  syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -453,6 +454,22 @@ describe('Generator view', () => {
     expect(api.rerunJob).toHaveBeenCalledWith('job-1', { overBudget: false })
     expect(w.find('[data-testid="job-job-2"]').exists()).toBe(true)
     expect(spendDialog()).toBeNull()
+    w.unmount()
+  })
+
+  it('lists a job another device runs as read-only: where it runs, no cancel', async () => {
+    api.syncStatus.mockResolvedValue({
+      configured: true, endpoint: 'https://a.example', bucket: 'b', prefix: 'p/', deviceId: 'dev-here', lastSyncMs: 1,
+      pendingUploads: 0, pendingDownloads: 0, devices: [{ id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: 1 }],
+    })
+    const elsewhere = jobRecord({ id: 'job-5', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't5' })
+    api.listJobs.mockImplementation(async (q: { status?: string }) => ({ items: q.status === 'PROCESSING' ? [elsewhere] : [], nextCursor: null }))
+    const w = await mountView()
+    await flushPromises()
+    const card = w.get('[data-testid="job-job-5"]')
+    expect(card.get('[data-testid="job-stage-text"]').text()).toBe('Running on Pixel 8')
+    expect(card.get('[data-testid="job-elsewhere"]').text()).toContain('only that device can cancel or recover it')
+    expect(card.find('[data-testid="job-cancel"]').exists()).toBe(false)
     w.unmount()
   })
 

@@ -20,6 +20,7 @@ const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
+  syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -201,6 +202,35 @@ describe('History', () => {
     expect(family.get('[data-testid="job-family-parent"] a').attributes('href')).toContain('image=img-0')
     expect(family.get('[data-testid="job-family-children"]').text()).toContain('run again fox')
     wrapper.unmount()
+  })
+
+  it('a job of another device is read-only: it says where it runs, with no cancel or recover', async () => {
+    const peer = { id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: 1 }
+    api.syncStatus.mockResolvedValue({
+      configured: true, endpoint: 'https://a.example', bucket: 'b', prefix: 'nanoforge/local/', deviceId: 'dev-here',
+      lastSyncMs: 1, pendingUploads: 0, pendingDownloads: 0, devices: [peer],
+    })
+    const running = jobRecord({ id: 'job-9', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't9', createdAt: 9000 })
+    const stuck = jobRecord({
+      id: 'job-8', status: 'RECOVERABLE', originDevice: 'dev-pixel', remoteTaskId: 't8', mayBeCharged: true, cost: 0,
+      errorKind: 'timeout', errorMessage: 'took too long', createdAt: 8000,
+    })
+    const mine = jobRecord({ id: 'job-7', status: 'RECOVERABLE', remoteTaskId: 't7', mayBeCharged: true, cost: 0, createdAt: 7000 })
+    api.listJobs.mockImplementation(async (q: JobQuery) => (q.status ? { items: [], nextCursor: null } : { items: [running, stuck, mine], nextCursor: null }))
+    const { wrapper: w } = await mountView()
+    await flushPromises()
+    const row = (id: string) => w.get(`[data-testid="history-row"][data-id="${id}"]`)
+    expect(row('job-9').get('[data-testid="job-elsewhere"]').text()).toBe('Running on Pixel 8')
+    expect(row('job-9').find('[data-testid="history-cancel"]').exists()).toBe(false)
+    expect(row('job-8').get('[data-testid="job-elsewhere"]').text()).toBe('From Pixel 8')
+    expect(row('job-8').find('[data-testid="history-recover"]').exists()).toBe(false)
+    // Running it again here would pay twice for the result its device can still fetch.
+    expect(row('job-8').find('[data-testid="history-run-again"]').exists()).toBe(false)
+    expect(row('job-8').get('[data-testid="job-money-note"]').text()).toContain('Pixel 8 runs it')
+    // This device's own recoverable job keeps its Recover.
+    expect(row('job-7').find('[data-testid="job-elsewhere"]').exists()).toBe(false)
+    expect(row('job-7').find('[data-testid="history-recover"]').exists()).toBe(true)
+    w.unmount()
   })
 
   it('cancel asks the core and shows its note on charges', async () => {

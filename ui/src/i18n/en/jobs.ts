@@ -11,6 +11,7 @@ export default {
     unconfirmed: 'The request may have reached the service and been charged (~{price}). It was not sent again: run it again only if no image arrives.',
     cancelledAfterSubmit: 'Cancelled after the service took it: it may still finish and charge ~{price}. Recover fetches the result if it exists.',
     failedCharged: 'The service reported a failure; failed generations may still be billed (~{price}).',
+    elsewhere: 'This may have been charged (~{price}). {device} runs it: only that device can recover it.',
   },
   recover: {
     action: 'Recover',
