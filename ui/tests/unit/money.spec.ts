@@ -46,7 +46,10 @@ describe('catalog store', () => {
     api.catalog.mockResolvedValue(catalog)
     const store = useCatalogStore()
     await store.ensureLoaded()
-    expect(store.selectable.map((m) => m.model)).toEqual(['nano-banana-2', 'nano-banana-pro', 'nano-banana'])
+    expect(store.selectable.map((m) => m.model)).toEqual([
+      'nano-banana-2', 'nano-banana-pro', 'nano-banana',
+      'gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-2.5-flash-image', 'gemini-3.1-flash-lite-image',
+    ])
     expect(store.sizes).toEqual(['512', '1K', '2K', '4K'])
     expect(store.label('nano-banana-pro')).toBe('Nano Banana Pro')
     expect(store.label('demo')).toBe('Demo — not AI')
@@ -102,7 +105,8 @@ describe('prices from the catalog', () => {
 
   it('reads sizes by the long side stored on jobs', () => {
     expect(['512', '1K', '2K', '4K'].map((s) => pixelsOf(s as never))).toEqual([512, 1024, 2048, 4096])
-    expect(allSizes(selectableModels(catalog))).toEqual(['1K', '2K', '4K'])
+    // Gemini's Nano Banana 2 goes down to 512 px.
+    expect(allSizes(selectableModels(catalog))).toEqual(['512', '1K', '2K', '4K'])
     expect(sizeLabel(catalog, 2048)).toBe('2K')
     expect(sizeLabel(catalog, 768)).toBe('768 px')
   })

@@ -18,6 +18,10 @@ const api = vi.hoisted(() => ({
   accountsState: vi.fn(),
   switchProfile: vi.fn(),
   catalog: vi.fn(),
+  budgetStatus: vi.fn(),
+  syncSettings: vi.fn(),
+  syncStatus: vi.fn(),
+  onSyncChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -90,6 +94,10 @@ describe('settings view', () => {
     api.libraryStats.mockResolvedValue({ totals, thisMonth: totals, perDay: [], perSize: [], activeJobs: 0, trashedImages: 3 })
     api.accountsState.mockResolvedValue(accountsState(LOCAL))
     api.catalog.mockResolvedValue(MOCK_CATALOG)
+    api.budgetStatus.mockResolvedValue({ limitUsd: null, month: '2026-11', spentConfirmed: 1.5, spentPossible: 0.25, level: 'off' })
+    api.syncSettings.mockResolvedValue({ endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true })
+    api.syncStatus.mockResolvedValue({ configured: false, endpoint: null, bucket: null, prefix: null, deviceId: 'dev-1', lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [] })
+    api.onSyncChanged.mockResolvedValue(() => {})
   })
 
   it('says when no key is set, then saves a key through the core and shows it masked', async () => {
@@ -144,7 +152,10 @@ describe('settings view', () => {
   it('offers the catalog\'s models, sizes and ratios and saves the edited defaults', async () => {
     const w = await mountSettings()
     const options = (id: string) => w.findAll(`${byId(id)} option`).map((o) => o.text())
-    expect(options('settings-default-model')).toEqual(['Nano Banana 2', 'Nano Banana Pro', 'Nano Banana'])
+    expect(options('settings-default-model')).toEqual([
+      'Nano Banana 2', 'Nano Banana Pro', 'Nano Banana',
+      'Nano Banana 2 (Gemini)', 'Nano Banana Pro (Gemini)', 'Nano Banana (Gemini)', 'Nano Banana 2 Lite (Gemini)',
+    ])
     expect(options('settings-default-size')).toEqual(['1K', '2K', '4K'])
     await w.get(byId('settings-concurrency')).setValue('2')
     await w.get(byId('settings-default-model')).setValue('nano-banana-pro')
@@ -193,7 +204,10 @@ describe('settings view', () => {
   it('lists every model\'s prices from the catalog, marks estimates, saves overrides and resets them', async () => {
     const w = await mountSettings()
     const prices = w.get(byId('settings-prices'))
-    expect(prices.findAll('fieldset').map((f) => f.attributes('data-model'))).toEqual(['nano-banana-2', 'nano-banana-pro', 'nano-banana'])
+    expect(prices.findAll('fieldset').map((f) => f.attributes('data-model'))).toEqual([
+      'nano-banana-2', 'nano-banana-pro', 'nano-banana',
+      'gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-2.5-flash-image', 'gemini-3.1-flash-lite-image',
+    ])
     expect(prices.get('[data-model="nano-banana-2"]').text()).toContain('estimate')
     const nb2k = w.get(byId('price-nano-banana-2-2K'))
     expect(nb2k.attributes('placeholder')).toBe('0.101')
@@ -327,10 +341,40 @@ describe('settings view', () => {
     w.unmount()
   })
 
-  it('offers an honest placeholder for sync with no controls, and shows the version', async () => {
+  it('has a key card per provider: a Gemini key is saved under its own purpose and the providers are asked again', async () => {
+    const w = await mountSettings()
+    const gemini = w.get(byId('key-card-geminiKey'))
+    expect(gemini.text()).toContain('Google Gemini API key')
+    expect(gemini.get(byId('api-key-status')).text()).toContain('Not set')
+    api.setKey.mockResolvedValue({ purpose: 'geminiKey', configured: true, masked: '••••••••5678', source: 'keychain', provider: 'gemini', keychainError: null })
+    const asked = api.availableProviders.mock.calls.length
+    await gemini.get(byId('api-key-input')).setValue('AIza-secret-5678')
+    await gemini.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.setKey).toHaveBeenCalledWith('geminiKey', 'AIza-secret-5678')
+    expect(gemini.get(byId('api-key-status')).text()).toContain('••••••••5678')
+    expect(gemini.get(byId('api-key-notice')).text()).toContain('Gemini models can be chosen')
+    // The Nano Banana card did not change.
+    expect(w.get(byId('key-card-nanoBananaKey')).get(byId('api-key-status')).text()).toContain('Not set')
+    expect(api.availableProviders.mock.calls.length).toBe(asked + 1)
+    w.unmount()
+  })
+
+  it('shows this month against the budget, confirmed and possibly charged', async () => {
+    api.budgetStatus.mockResolvedValue({ limitUsd: 2, month: '2026-11', spentConfirmed: 1.5, spentPossible: 0.25, level: 'warning' })
+    const w = await mountSettings()
+    const status = w.get(byId('settings-budget-status'))
+    expect(status.attributes('data-level')).toBe('warning')
+    expect(status.text()).toContain('This month: $1.75 of $2.00 (87.5%)')
+    expect(status.text()).toContain('$1.50 confirmed · $0.25 possibly charged')
+    w.unmount()
+  })
+
+  it('has the Sync card in place of a placeholder, and shows the version', async () => {
     const w = await mountSettings()
     expect(w.get(byId('sync-section')).text()).toContain('Cloudflare R2')
-    expect(w.get(byId('sync-section')).findAll('button, input, select')).toHaveLength(0)
+    expect(w.get(byId('sync-not-configured')).text()).toContain('Not set up')
+    expect(w.find(byId('sync-endpoint')).exists()).toBe(true)
     expect(w.get(byId('core-version')).text()).toBe('1.2.3')
     w.unmount()
   })

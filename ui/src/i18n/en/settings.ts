@@ -86,6 +86,9 @@ export default {
     daysWhole: 'Enter a whole number of days.',
     recoveryHint: 'Paid jobs whose result did not arrive are fetched again at start when they are at most this old; older ones wait for Recover in History.',
     save: 'Save',
+    monthOf: 'This month: {spent} of {limit} ({percent})',
+    monthNoBudget: 'This month so far: {spent}',
+    split: '{confirmed} confirmed · {possible} possibly charged',
   },
   appearance: {
     title: 'Appearance',
