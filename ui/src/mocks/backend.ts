@@ -4,9 +4,10 @@
 // Deterministic: no randomness, a fixed clock origin.
 import type {
   ApiKeyStatus, BudgetStatus, DayStats, ImageQuery, ImageRecord, ImageSize, JobEvent, JobFamily, JobQuery, JobRecord,
-  LibraryStats, Model, RecalledSettings, SecretPurpose, Settings, SizeStats, StatsTotals,
+  LibraryStats, Model, ProviderKind, RecalledSettings, SecretPurpose, Settings, SizeStats, StatsTotals,
 } from '@/api'
 import { MOCK_CATALOG } from './catalog'
+import { noSync, type MockSync } from './sync'
 
 /** A job event before the IPC layer stamps it with the profile whose library holds the job. */
 export type MockJobEvent = Omit<JobEvent, 'profileId'>
@@ -43,6 +44,10 @@ export interface MockState {
   keys: Partial<Record<Exclude<SecretPurpose, 'nanoBananaKey'>, ApiKeyStatus>>
   /** The service's credit balance with a key (0: generating is refused before anything is sent). */
   balance: number
+  /** Input images (local files given for image-to-image): served by id, never listed in the gallery. */
+  inputs: ImageRecord[]
+  /** Where this library syncs, and what sync knows of the other devices. */
+  sync: MockSync
   nextId: number
   /** Starts every id of this library (empty for the local one). */
   prefix: string
@@ -50,6 +55,18 @@ export interface MockState {
 
 export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {
   return { purpose, configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
+}
+
+/** The key a provider runs on, as set in this library (the demo needs none). */
+export function keyFor(s: MockState, provider: ProviderKind): ApiKeyStatus | null {
+  if (provider === 'nanobanana') return s.key
+  if (provider === 'gemini') return s.keys.geminiKey ?? null
+  return null
+}
+
+/** Like the core's `available_providers`: those with a key, then the demo, in its order of preference. */
+export function availableProviders(s: MockState): ProviderKind[] {
+  return (['nanobanana', 'gemini', 'demo'] as ProviderKind[]).filter((p) => p === 'demo' || keyFor(s, p)?.configured)
 }
 
 export function pad(n: number) { return String(n).padStart(4, '0') }
@@ -125,7 +142,9 @@ export function seedState(jobCount = 36, prefix = ''): MockState {
   const sizes: ImageSize[] = ['1K', '1K', '2K', '1K', '4K', '1K']
   const jobs: JobRecord[] = []
   const images: ImageRecord[] = []
-  const state: MockState = { jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, balance: 42.5, nextId: 1000, prefix }
+  const state: MockState = {
+    jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, balance: 42.5, nextId: 1000, prefix, inputs: [], sync: noSync(),
+  }
   let n = 1
   for (let i = 1; i <= jobCount; i++) {
     const size = sizes[i % sizes.length]

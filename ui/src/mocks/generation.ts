@@ -4,9 +4,9 @@
 // A prompt starting with `@fail:KIND` ends with that error kind where the outcome model puts it:
 // after the submit a task's transient failures make the job RECOVERABLE, `interrupted` and
 // `submit_unconfirmed` a possibly charged FAILED, others a plain FAILED. `@slow` is ten times slower.
-import type { ErrorKind, GenerateOptions, GenerationRequest, ImageSize, JobRecord, JobStage } from '@/api'
+import type { ErrorKind, GenerateOptions, GenerationRequest, ImageRecord, ImageSize, JobRecord, JobStage, ProviderKind } from '@/api'
 import {
-  budgetStatus, image, job, MOCK_NOW, modelInfo, pad, pixelsOf, priceOf, type MockJobEvent, type MockState,
+  availableProviders, budgetStatus, image, job, MOCK_NOW, modelInfo, pad, pixelsOf, priceOf, type MockJobEvent, type MockState,
 } from './backend'
 
 type Emit = (e: MockJobEvent) => void
@@ -22,8 +22,11 @@ function refuse(kind: ErrorKind, message: string): never {
   throw { kind, message }
 }
 
-/** The checks the core makes before recording a job: the monthly budget, then a known empty balance. */
-function checkMoney(s: MockState, estimate: number, count: number, opts: GenerateOptions, paid: boolean) {
+/**
+ * The checks the core makes before recording a job: the monthly budget (every paid provider), then a known
+ * empty balance (only Nano Banana has one).
+ */
+function checkMoney(s: MockState, estimate: number, count: number, opts: GenerateOptions, paid: boolean, hasBalance: boolean) {
   const limit = s.settings.monthlyBudgetUsd
   if (paid && limit != null && !opts.overBudget && estimate > 0) {
     const b = budgetStatus(s)
@@ -33,6 +36,7 @@ function checkMoney(s: MockState, estimate: number, count: number, opts: Generat
         + `$${after.toFixed(2)} of your $${limit.toFixed(2)} budget; generate anyway to go over it`)
     }
   }
+  if (!hasBalance) return
   if (paid && s.balance <= 0) refuse('out_of_credits', `the balance is ${s.balance} credits`)
   const perImage = s.settings.creditsPerImage
   if (paid && perImage != null && perImage * count > s.balance) {
@@ -91,30 +95,57 @@ function finishStages(s: MockState, j: JobRecord, step: number, price: number): 
   ]
 }
 
+const PROVIDER_LABELS: Record<ProviderKind, string> = {
+  nanobanana: 'Nano Banana (nanobananaapi.ai)', gemini: 'Google Gemini API', demo: 'Demo — not AI',
+}
+
+/** The provider, model and inputs the core would use for `req`, or its refusal (nothing is recorded then). */
+function resolve(s: MockState, req: GenerationRequest, opts: GenerateOptions) {
+  const available = availableProviders(s)
+  const asked = req.model ?? s.settings.defaultModel
+  const provider = opts.provider ?? (available.includes(modelInfo(asked).provider) ? modelInfo(asked).provider : available[0])
+  if (!available.includes(provider)) {
+    refuse('api_key_missing', provider === 'gemini' ? 'No Gemini API key is set. Add one in Settings.' : 'No Nano Banana API key is set. Add one in Settings.')
+  }
+  const demo = provider === 'demo'
+  // The demo draws any request offline, at the nearest size it offers, and takes no links.
+  const model = demo ? 'demo' : asked
+  const info = modelInfo(model)
+  if (!demo && info.provider !== provider) refuse('invalid_input', `${info.label} is not served by ${PROVIDER_LABELS[provider]}`)
+  const size: ImageSize = demo && (req.size ?? s.settings.defaultSize) === '4K' ? '2K' : (req.size ?? s.settings.defaultSize)
+  const urls = demo ? [] : req.imageUrls ?? []
+  const inputs = req.inputImages ?? []
+  const count = req.count ?? 1
+  if (!info.sizes.some((x) => x.size === size)) refuse('invalid_input', `${info.label} does not offer the size ${size}`)
+  if (count < 1 || count > 4) refuse('invalid_input', `asked for ${count} images; choose between 1 and 4`)
+  if (urls.length + inputs.length > info.maxInputImages) {
+    refuse('invalid_input', info.maxInputImages === 0 ? `${info.label} does not take input images`
+      : `${info.label} accepts at most ${info.maxInputImages} input images; ${urls.length + inputs.length} given`)
+  }
+  if (provider === 'nanobanana' && inputs.length) {
+    refuse('invalid_input', 'Nano Banana takes input images only as public URLs: set up sync (Settings → Sync) so a local file can be handed to it as a short-lived link, or use Gemini, which takes files directly')
+  }
+  if (provider === 'gemini' && urls.length) refuse('invalid_input', 'Gemini takes input images as files: import the URL as an input image first')
+  for (const id of inputs) if (!s.inputs.some((i) => i.id === id)) refuse('not_found', `image ${id} not found`)
+  return { provider, demo, model, size, urls, inputs, count }
+}
+
 /** Records one job for `req` (after the money checks) and runs it; events every `stepMs`. */
 export function startGeneration(s: MockState, req: GenerationRequest, opts: GenerateOptions, emit: Emit, stepMs = 120): JobRecord[] {
-  const provider = opts.provider ?? s.key.provider
-  const demo = provider === 'demo'
-  // A provider named explicitly (run again keeps the old job's) needs its key.
-  if (!demo && !s.key.configured) refuse('api_key_missing', 'No Nano Banana API key is set. Add one in Settings.')
-  const model = demo ? 'demo' : (req.model ?? s.settings.defaultModel)
-  const asked: ImageSize = req.size ?? s.settings.defaultSize
-  // The demo draws any request offline, at the nearest size it offers.
-  const size: ImageSize = demo && asked === '4K' ? '2K' : asked
-  const count = req.count ?? 1
-  if (!modelInfo(model).sizes.some((x) => x.size === size)) refuse('invalid_input', `${modelInfo(model).label} does not offer ${size}`)
-  if (count < 1 || count > 4) refuse('invalid_input', `asked for ${count} images; choose between 1 and 4`)
+  const { provider, demo, model, size, urls, inputs, count } = resolve(s, req, opts)
   const estimate = Math.round(priceOf(s, model, size) * count * 10_000) / 10_000
-  checkMoney(s, estimate, count, opts, !demo)
+  checkMoney(s, estimate, count, opts, !demo, provider === 'nanobanana')
+  // Gemini answers the call itself: no task at a service to poll, but paid once it was sent.
+  const hasTask = provider === 'nanobanana'
 
   const id = `job-${s.prefix}${pad(s.nextId++)}`
   const now = MOCK_NOW + s.nextId * 1000
   const j: JobRecord = job(0, {
     id, prompt: req.prompt, provider, model, imageSize: pixelsOf(size), aspectRatio: req.aspectRatio ?? '1:1', numImages: count,
-    watermark: req.watermark ?? null, inputImageUrls: req.imageUrls ?? [], status: 'PENDING', cost: 0, estimatedCost: estimate,
+    watermark: req.watermark ?? null, inputImageUrls: urls, inputImageIds: inputs, status: 'PENDING', cost: 0, estimatedCost: estimate,
     mayBeCharged: false, durationMs: null, queueMs: null, submittedAt: null, remoteTaskId: null, createdAt: now, updatedAt: now,
     completedAt: null, attempts: 0, parentJobId: opts.parentJobId ?? null, parentImageId: opts.parentImageId ?? null,
-    taskType: req.imageUrls?.length ? 'IMAGE_TO_IMAGE' : 'TEXT_TO_IMAGE',
+    taskType: urls.length || inputs.length ? 'IMAGE_TO_IMAGE' : 'TEXT_TO_IMAGE',
   })
   s.jobs.push(j)
   const step = req.prompt.startsWith('@slow') ? stepMs * 10 : stepMs
@@ -143,7 +174,7 @@ export function startGeneration(s: MockState, req: GenerationRequest, opts: Gene
   drive(j, [
     () => ({ kind: 'queued' }),
     () => {
-      Object.assign(j, { status: 'SUBMITTED', remoteTaskId: demo ? null : `task-${id}`, submittedAt: now + 40, queueMs: 40, attempts: 1, mayBeCharged: !demo })
+      Object.assign(j, { status: 'SUBMITTED', remoteTaskId: hasTask ? `task-${id}` : null, submittedAt: now + 40, queueMs: 40, attempts: 1, mayBeCharged: !demo })
       return { kind: 'submitted', taskId: j.remoteTaskId }
     },
     () => { j.status = 'PROCESSING'; return { kind: 'generating', elapsedMs: step * 2, polls: 1 } },
@@ -178,6 +209,28 @@ export function rerunJob(s: MockState, id: string, opts: GenerateOptions, emit: 
   const size = (['512', '1K', '2K', '4K'] as ImageSize[]).find((z) => pixelsOf(z) === old.imageSize) ?? '1K'
   return startGeneration(s, {
     prompt: old.prompt, model: old.model, size, aspectRatio: old.aspectRatio as GenerationRequest['aspectRatio'],
-    count: old.numImages, watermark: old.watermark, imageUrls: old.inputImageUrls,
+    count: old.numImages, watermark: old.watermark, imageUrls: old.inputImageUrls, inputImages: old.inputImageIds,
   }, { ...opts, provider: opts.provider ?? old.provider, parentJobId: old.id, parentImageId: old.parentImageId }, emit)
+}
+
+/** An input image kept from a file's bytes (the picker's or a dropped one), like the core's `import_input_bytes`. */
+export function addInput(s: MockState, bytes: number[]): ImageRecord {
+  const png = bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50
+  const jpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8
+  if (!png && !jpeg) refuse('invalid_image', 'that file is not an image Nanoforge can read (PNG, JPEG, WebP)')
+  const n = s.nextId++
+  const record: ImageRecord = {
+    id: `input-${s.prefix}${pad(n)}`, kind: 'input', jobId: null, position: 0, sha256: `${pad(n)}${'cd'.repeat(30)}`,
+    path: `inputs/${pad(n)}.png`, mime: png ? 'image/png' : 'image/jpeg', width: 1024, height: 1024, bytes: bytes.length,
+    thumbPath: `thumbs/256/${pad(n)}.webp`, previewPath: `thumbs/512/${pad(n)}.webp`, imageSize: 1024, favourite: false,
+    rating: 0, deletedAt: null, createdAt: MOCK_NOW + n * 1000, prompt: null, model: null, jobStatus: null,
+  }
+  s.inputs.push(record)
+  return record
+}
+
+/** The native picker's answer: two photos (PNG bytes stand in for them). */
+export function pickInputs(s: MockState): ImageRecord[] {
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]
+  return [addInput(s, png), addInput(s, png)]
 }

@@ -53,7 +53,7 @@ export default {
     notImage: 'Only image files can be inputs.',
     over: 'This model takes at most {max} input images (files and links together).',
     urlLabel: 'Input image links',
-    urlPlaceholder: 'or paste public links: https://example.com/photo.jpg',
+    urlPlaceholder: 'Or paste public links (https://…)',
     urlHint: 'Public http(s) links, separated by spaces.',
     urlInvalid: 'Use public http(s) links, separated by spaces.',
   },

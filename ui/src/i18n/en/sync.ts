@@ -16,7 +16,7 @@ export default {
   accessKeyId: 'Access key ID',
   secret: 'Secret access key',
   secretPlaceholder: 'Paste the secret access key',
-  secretPlaceholderStored: 'Stored in the keychain — type a new one to replace it',
+  secretPlaceholderStored: 'Stored in the keychain · type to replace',
   secretHint: 'Kept in the OS keychain, never shown again and never in the library folder. Leave empty to keep the stored one.',
   keepOriginals: 'Keep every original on this device',
   keepOriginalsHint: 'Otherwise thumbnails and details are kept, and originals are fetched when opened.',
