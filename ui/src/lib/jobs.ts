@@ -106,12 +106,12 @@ export function isElsewhere(job: JobRecord | null | undefined): boolean {
 }
 
 /**
- * A paid result that may still exist at the service: a recoverable job (the core puts a job there only with
- * a task or result links), or one cancelled after the service took its task.
+ * A paid result that may still exist at the service: a recoverable job, or one cancelled after the service
+ * took it. Recovering polls the service's task, so only a job with a task id has one to fetch.
  */
 function hasResultToFetch(job: JobRecord): boolean {
-  if (job.status === 'RECOVERABLE') return true
-  return job.status === 'CANCELLED' && job.mayBeCharged && job.remoteTaskId != null
+  if (job.remoteTaskId == null) return false
+  return job.status === 'RECOVERABLE' || (job.status === 'CANCELLED' && job.mayBeCharged)
 }
 
 /** Recover fetches that result in place (the core re-polls and re-downloads, never resubmits); only here. */

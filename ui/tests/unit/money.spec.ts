@@ -160,6 +160,11 @@ describe('what a job may have cost, and what helps', () => {
     expect([recoverable, cancelledPaid, cancelledEarly, interrupted].map(canRecover)).toEqual([true, true, false, false])
     expect([recoverable, cancelledPaid, cancelledEarly, interrupted].map(canRunAgain)).toEqual([false, false, true, true])
     expect(canRunAgain(jobRecord({ status: 'PROCESSING' }))).toBe(false)
+    // Recovering polls the service's task: without a task id there is nothing to recover.
+    expect(canRecover(jobRecord({ status: 'RECOVERABLE', remoteTaskId: null, mayBeCharged: true }))).toBe(false)
+    // Another device's job is that device's to recover, and not to run again here while it can.
+    const elsewhere = { ...recoverable, originDevice: 'dev-pixel' }
+    expect([canRecover(elsewhere), canRunAgain(elsewhere)]).toEqual([false, false])
     expect(isUnconfirmedSubmit(interrupted)).toBe(true)
     expect(isUnconfirmedSubmit(jobRecord({ status: 'FAILED', errorKind: 'submit_unconfirmed' }))).toBe(true)
     expect(isUnconfirmedSubmit(jobRecord({ status: 'FAILED', errorKind: 'timeout' }))).toBe(false)
