@@ -99,6 +99,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sync this library with its bucket now; `sync status` and `sync setup` (see `sync --help`).
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Images in the gallery, newest first (only those not in the trash, unless --trash).
     Images {
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
@@ -245,4 +252,34 @@ pub enum AccountCommand {
 pub enum BudgetAction {
     /// Set the monthly budget in USD, or `off`.
     Set { amount: String },
+}
+
+#[derive(Subcommand)]
+pub enum SyncAction {
+    /// Where sync stands: the location, the last sync, what waits, the other devices.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sync this profile's library through an S3-compatible bucket (Cloudflare R2 or any S3).
+    /// The secret access key is read from stdin and kept in the keychain; the connection is
+    /// checked before anything is saved.
+    Setup {
+        /// `https://<account>.r2.cloudflarestorage.com`, or any S3 endpoint (http only on this
+        /// computer).
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        bucket: String,
+        #[arg(long, default_value = "auto")]
+        region: String,
+        /// Where in the bucket the library lives (default: one derived from the profile).
+        #[arg(long)]
+        prefix: Option<String>,
+        #[arg(long)]
+        access_key_id: String,
+        /// Keep thumbnails here and fetch originals when opened (as phones do).
+        #[arg(long)]
+        originals_on_demand: bool,
+    },
 }

@@ -257,11 +257,7 @@ pub async fn export(
         }
     }
     let options = nanoforge_core::library::ExportOptions { include_trashed };
-    let written = core
-        .session()
-        .library()
-        .export_zip(&image_ids, out, options)
-        .await?;
+    let written = core.export_zip(&image_ids, out, options).await?;
     println!("Exported {written} image(s) to {}", out.display());
     Ok(())
 }

@@ -109,8 +109,8 @@ pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Resul
 }
 
 /// `--image` values into the request: a URL as it is for Nano Banana (it fetches URLs itself),
-/// fetched and kept as an input for Gemini; a local file kept as an input (Nano Banana cannot
-/// take one without sync's short-lived links, so that is refused before anything is paid).
+/// fetched and kept as an input for Gemini; a local file kept as an input (Nano Banana gets it as
+/// a short-lived link from the sync bucket; without sync that is refused before anything is paid).
 async fn add_inputs(
     core: &AppCore,
     provider: ProviderKind,
@@ -128,7 +128,7 @@ async fn add_inputs(
                     .input_images
                     .push(core.import_input_url(image).await?.id);
             }
-            (false, ProviderKind::NanoBanana) => {
+            (false, ProviderKind::NanoBanana) if !core.sync_status().await?.configured => {
                 return Err(nanoforge_core::providers::local_inputs_need_sync().into());
             }
             (false, _) => {

@@ -11,6 +11,7 @@ mod generate;
 mod library;
 mod output;
 mod progress;
+mod sync;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -152,6 +153,7 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
             };
             Ok(library::images(core, filter, json).await?)
         }
+        Command::Sync { action, json } => sync::run(core, action, json).await,
         Command::Favourite { id, off } => library::favourite(core, &id, !off).await,
         Command::Rate { id, stars } => library::rate(core, &id, stars).await,
         Command::Trash { ids } => library::trash(core, &ids).await,

@@ -48,6 +48,9 @@ pub enum CoreError {
     /// Sync could not run or finish; its own kind says how.
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+    /// The library's files are out of reach (most originals missing at once).
+    #[error("{0}")]
+    LibraryUnavailable(String),
 }
 
 /// What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`).
@@ -61,6 +64,7 @@ pub enum ErrorKind {
     Database,
     Io,
     Internal,
+    LibraryUnavailable,
     InvalidImage,
     ImageTooLarge,
     // Generation providers.
@@ -130,6 +134,7 @@ impl CoreError {
             CoreError::Database(_) | CoreError::Migration(_) => ErrorKind::Database,
             CoreError::Io(_) => ErrorKind::Io,
             CoreError::Internal(_) => ErrorKind::Internal,
+            CoreError::LibraryUnavailable(_) => ErrorKind::LibraryUnavailable,
             CoreError::Provider(e) => e.kind(),
             CoreError::Keychain(_) => ErrorKind::Keychain,
             CoreError::Interrupted(_) => ErrorKind::Interrupted,

@@ -170,3 +170,70 @@ async fn only_stale_temp_files_count_as_orphans() {
     assert!(fresh.exists() && !stale.exists());
     assert!(t.lib.root().join("thumbs-not-ours.txt").exists());
 }
+
+/// Audit L9: an unmounted drive looks like every original vanished at once. Repair must not
+/// turn that into an empty library.
+#[tokio::test]
+async fn when_most_originals_are_missing_at_once_repair_refuses_and_removes_nothing() {
+    let t = open_library().await;
+    let mut images = Vec::new();
+    for seed in 0..4 {
+        let image = t
+            .lib
+            .ingest_image(None, 0, bytes(png_bytes(20, 20, 40 + seed)), no_opts())
+            .await
+            .unwrap();
+        images.push(image);
+    }
+    for image in &images[..3] {
+        std::fs::remove_file(abs(&t.lib, &image.path)).unwrap();
+    }
+    let error = t.lib.integrity_scan(true).await.expect_err("refused");
+    assert_eq!(error.kind(), nanoforge_core::ErrorKind::LibraryUnavailable);
+    assert!(error.to_string().contains("3 of 4"), "{error}");
+    for image in &images {
+        assert!(
+            t.lib.get_image(&image.id).await.is_ok(),
+            "{} kept",
+            image.id
+        );
+    }
+    // Looking is still fine: the scan without repair reports what it sees.
+    assert_eq!(
+        t.lib
+            .integrity_scan(false)
+            .await
+            .unwrap()
+            .missing_originals
+            .len(),
+        3
+    );
+}
+
+/// An original that lives in the sync bucket (a phone keeps thumbnails only) is not missing.
+#[tokio::test]
+async fn an_original_kept_in_the_sync_bucket_is_not_missing() {
+    let t = open_library().await;
+    let remote = t
+        .lib
+        .ingest_image(None, 0, bytes(png_bytes(20, 20, 50)), no_opts())
+        .await
+        .unwrap();
+    let local = t
+        .lib
+        .ingest_image(None, 0, bytes(png_bytes(20, 20, 51)), no_opts())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE images SET original_remote = 1 WHERE id = ?")
+        .bind(&remote.id)
+        .execute(t.lib.pool())
+        .await
+        .unwrap();
+    std::fs::remove_file(abs(&t.lib, &remote.path)).unwrap();
+    let repaired = t.lib.integrity_scan(true).await.unwrap();
+    assert_eq!(repaired.remote_originals, 1);
+    assert!(repaired.missing_originals.is_empty(), "{repaired:?}");
+    assert_eq!(repaired.rows_removed, 0);
+    assert!(t.lib.get_image(&remote.id).await.is_ok());
+    assert!(t.lib.get_image(&local.id).await.is_ok());
+}

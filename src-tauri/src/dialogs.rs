@@ -46,7 +46,7 @@ pub async fn save_image<R: Runtime>(
     let Some(dest) = save_path(app, &name, (&filter, &[ext.as_str()])).await? else {
         return Ok(false);
     };
-    core.library().save_image_as(id, &dest).await?;
+    core.save_image_as(id, &dest).await?;
     Ok(true)
 }
 
@@ -61,7 +61,7 @@ pub async fn export_zip<R: Runtime>(
         return Ok(None);
     };
     let options = ExportOptions { include_trashed };
-    Ok(Some(core.library().export_zip(ids, &out, options).await?))
+    Ok(Some(core.export_zip(ids, &out, options).await?))
 }
 
 /// Asks where to save a file, suggesting `file_name`; `None` when the user cancels.

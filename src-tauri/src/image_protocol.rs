@@ -52,7 +52,7 @@ pub async fn serve(core: &AppCore, path: &str) -> Response<Vec<u8>> {
     if session.profile().id != profile {
         return status(StatusCode::NOT_FOUND);
     }
-    match session.library().image_file_bytes(id, kind).await {
+    match core.image_file_bytes(id, kind).await {
         Ok((bytes, mime)) => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, mime)

@@ -78,6 +78,7 @@ impl Env {
     }
 }
 
+#[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,

@@ -5,6 +5,7 @@
 //! open; switching profiles swaps the session whole.
 
 mod accounts;
+mod files;
 mod inputs;
 mod session;
 mod settings;
@@ -172,9 +173,10 @@ impl AppCore {
     /// [`AppCore::generate`] with a provider or timeout chosen.
     pub async fn generate_with(
         &self,
-        request: GenerationRequest,
+        mut request: GenerationRequest,
         options: GenerateOptions,
     ) -> Result<Vec<JobRecord>> {
+        let options = self.inputs_for_provider(&mut request, options).await?;
         self.session().queue().generate(request, options).await
     }
 
@@ -198,7 +200,23 @@ impl AppCore {
 
     /// Runs a job's request again as a new paid job linked to it.
     pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
-        self.session().queue().rerun(job_id, options).await
+        let session = self.session();
+        let old = session.library().get_job(job_id).await?;
+        if old.input_image_ids.is_empty() {
+            return session.queue().rerun(job_id, options).await;
+        }
+        // Inputs from the library: their old presigned URLs may have expired, so they are made
+        // again (and Gemini gets the bytes) the way a new request's are.
+        let mut request = crate::queue::request_of(&old)?;
+        request.image_urls.retain(|url| !sync::is_presigned(url));
+        let options = GenerateOptions {
+            provider: options.provider.or(Some(old.provider)),
+            timeout_secs: options.timeout_secs.or(old.timeout_secs),
+            parent_job_id: Some(old.id.clone()),
+            parent_image_id: old.parent_image_id.clone(),
+            ..options
+        };
+        self.generate_with(request, options).await
     }
 
     /// This month's spend against the open profile's budget.

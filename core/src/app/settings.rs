@@ -89,14 +89,6 @@ impl AppCore {
         self.key_status(purpose).await
     }
 
-    /// The absolute path of image `id`'s original in the open profile (for the desktop's "open"
-    /// and "reveal"; the page never sees it).
-    pub async fn image_file(&self, id: &str) -> Result<std::path::PathBuf> {
-        let session = self.session();
-        let image = session.library().get_image(id).await?;
-        session.library().absolute_path(&image.path)
-    }
-
     /// Generation settings embedded in an image file (ours, AUTOMATIC1111, ComfyUI, InvokeAI).
     pub async fn read_image_metadata(&self, bytes: Vec<u8>) -> Result<Option<RecalledSettings>> {
         if bytes.len() as u64 > MAX_FILE_BYTES {

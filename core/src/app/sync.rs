@@ -233,3 +233,39 @@ impl AppCore {
         Ok(path)
     }
 }
+
+/// Whether `url` is a presigned URL (ours expire, so a rerun makes new ones).
+pub(super) fn is_presigned(url: &str) -> bool {
+    url.contains("X-Amz-Signature=")
+}
+
+impl AppCore {
+    /// Nano Banana fetches input images by URL: the request's library inputs are uploaded to the
+    /// sync bucket (if not there yet) and given as presigned URLs. Without sync set up, a clear
+    /// error says so. Other providers take the inputs as they are.
+    pub(super) async fn inputs_for_provider(
+        &self,
+        request: &mut crate::providers::GenerationRequest,
+        options: crate::queue::GenerateOptions,
+    ) -> Result<crate::queue::GenerateOptions> {
+        if request.input_images.is_empty() {
+            return Ok(options);
+        }
+        let kind = self
+            .session()
+            .queue()
+            .provider_for(request, &options)
+            .await?;
+        if kind != crate::catalog::ProviderKind::NanoBanana {
+            return Ok(options);
+        }
+        for id in request.input_images.clone() {
+            let url = self.presign_input(&id).await?;
+            request.image_urls.push(url);
+        }
+        Ok(crate::queue::GenerateOptions {
+            inputs_as_urls: true,
+            ..options
+        })
+    }
+}

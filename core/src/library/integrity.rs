@@ -4,6 +4,11 @@
 //! regenerated from the original; an image row whose original file is gone is REMOVED, because its
 //! pixels cannot be recovered locally and a row pointing at nothing would break the gallery and
 //! export. Its job stays, so the prompt and settings remain in History and can be re-run.
+//!
+//! Two guards keep repair from destroying a library that is only out of reach: an original that
+//! lives in the sync bucket (a phone keeps only thumbnails; a download still queued) is not
+//! missing; and when most originals are missing at once (a folder on a drive that is not
+//! mounted), repair refuses to touch anything and says so.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -31,6 +36,8 @@ pub struct IntegrityReport {
     pub missing_thumbnails: Vec<String>,
     /// Library-relative paths of files no row refers to (including stale temp files).
     pub orphan_files: Vec<String>,
+    /// Originals that live in the sync bucket and not on this device (not missing).
+    pub remote_originals: u32,
     pub repaired: bool,
     pub rows_removed: u32,
     pub files_removed: u32,
@@ -44,14 +51,24 @@ struct ScanRow {
     path: String,
     thumb_path: Option<String>,
     preview_path: Option<String>,
+    /// The original lives in the sync bucket (fetched on demand, or its download is queued).
+    elsewhere: bool,
 }
+
+/// At least this many missing originals, and more than half of them all, look like a library
+/// folder that is out of reach rather than files that were lost.
+const UNREACHABLE_MIN_MISSING: usize = 3;
 
 impl Library {
     /// Compares the rows with the files on disk; with `repair`, fixes what it found (see the
     /// module documentation for what each repair does).
     pub async fn integrity_scan(&self, repair: bool) -> Result<IntegrityReport> {
         let rows: Vec<ScanRow> = sqlx::query_as(
-            "SELECT id, sha256, path, thumb_path, preview_path FROM images WHERE profile_id = ?",
+            "SELECT id, sha256, path, thumb_path, preview_path,
+                    original_remote = 1 OR EXISTS (
+                        SELECT 1 FROM sync_files f WHERE f.key = images.path AND f.direction = 'down'
+                    ) AS elsewhere
+             FROM images WHERE profile_id = ?",
         )
         .bind(&self.profile_id)
         .fetch_all(&self.pool)
@@ -71,7 +88,11 @@ impl Library {
             referenced.extend(row.thumb_path.as_deref());
             referenced.extend(row.preview_path.as_deref());
             if !present.contains(row.path.as_str()) {
-                report.missing_originals.push(row.id.clone());
+                if row.elsewhere {
+                    report.remote_originals += 1;
+                } else {
+                    report.missing_originals.push(row.id.clone());
+                }
             } else if [&row.thumb_path, &row.preview_path]
                 .iter()
                 .any(|p| p.as_deref().is_none_or(|p| !present.contains(p)))
@@ -89,6 +110,15 @@ impl Library {
         report.orphan_files.sort();
         if !repair {
             return Ok(report);
+        }
+        let missing = report.missing_originals.len();
+        if missing >= UNREACHABLE_MIN_MISSING && missing * 2 > rows.len() {
+            return Err(crate::CoreError::LibraryUnavailable(format!(
+                "{missing} of {} originals are missing at once: is the library folder ({}) on a \
+                 drive that is not connected? Nothing was repaired or removed",
+                rows.len(),
+                self.root.display()
+            )));
         }
         report.repaired = true;
         report.files_removed += self.remove_orphans(&report.orphan_files).await?;
@@ -108,7 +138,7 @@ impl Library {
     /// Regenerates an image's thumbnails if either file is missing. Returns the image as stored.
     pub async fn ensure_thumbnails(&self, image_id: &str) -> Result<super::ImageRecord> {
         let row: Option<ScanRow> = sqlx::query_as(
-            "SELECT id, sha256, path, thumb_path, preview_path FROM images WHERE id = ? AND profile_id = ?",
+            "SELECT id, sha256, path, thumb_path, preview_path, original_remote = 1 AS elsewhere FROM images WHERE id = ? AND profile_id = ?",
         )
         .bind(image_id)
         .bind(&self.profile_id)

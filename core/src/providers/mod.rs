@@ -101,7 +101,9 @@ impl Provider {
     ) -> Result<SubmitOutcome, ProviderError> {
         match self {
             Provider::NanoBanana(c) => {
-                if !inputs.is_empty() || !req.input_images.is_empty() {
+                // Library inputs reach Nano Banana only as URLs, presigned from the sync bucket
+                // and added to `image_urls` by the app before the job was recorded.
+                if !inputs.is_empty() || req.image_urls.len() < req.input_images.len() {
                     return Err(local_inputs_need_sync());
                 }
                 c.submit(req)

@@ -31,9 +31,27 @@ pub struct GenerateOptions {
     pub parent_job_id: Option<String>,
     /// The library image this one started from (remix, image-to-image).
     pub parent_image_id: Option<String>,
+    /// The request's input images are also in its `image_urls`, as URLs the service can fetch
+    /// (presigned from the sync bucket by `AppCore`): Nano Banana takes only URLs.
+    pub inputs_as_urls: bool,
 }
 
 impl Queue {
+    /// The provider that would run `request`: the chosen one, else the model's own when its key
+    /// is known, else the default (the demo without any key).
+    pub async fn provider_for(
+        &self,
+        request: &GenerationRequest,
+        options: &GenerateOptions,
+    ) -> Result<ProviderKind> {
+        let providers = self.shared.providers().await?;
+        Ok(match options.provider {
+            Some(kind) => kind,
+            None if providers.get(request.model.provider()).is_ok() => request.model.provider(),
+            None => providers.default_kind(),
+        })
+    }
+
     /// Validates `request`, checks the budget and the balance, records one PENDING job per task and
     /// starts them. Returns once the jobs are recorded; follow them with [`Queue::subscribe`] or
     /// [`Queue::wait`]. Nothing is recorded or sent when anything is refused.
@@ -48,11 +66,7 @@ impl Queue {
             ));
         }
         let providers = self.shared.providers().await?;
-        let kind = match options.provider {
-            Some(kind) => kind,
-            None if providers.get(request.model.provider()).is_ok() => request.model.provider(),
-            None => providers.default_kind(),
-        };
+        let kind = self.provider_for(&request, &options).await?;
         let mut request = request;
         if kind == ProviderKind::Demo {
             // The demo draws any model's request offline, at the nearest size it offers.
@@ -68,7 +82,10 @@ impl Queue {
         }
         request.validate()?;
         providers.get(kind)?;
-        if kind == ProviderKind::NanoBanana && !request.input_images.is_empty() {
+        if kind == ProviderKind::NanoBanana
+            && !request.input_images.is_empty()
+            && !options.inputs_as_urls
+        {
             return Err(crate::providers::local_inputs_need_sync().into());
         }
         if kind == ProviderKind::Gemini && !request.image_urls.is_empty() {

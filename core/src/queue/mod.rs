@@ -40,6 +40,7 @@ pub(crate) use crate::lock;
 pub use actions::GenerateOptions;
 pub use events::{EVENT_BUFFER, JobEvent, JobStage};
 pub use job_data::ResultUrls;
+pub(crate) use job_data::request_of;
 pub use money::{
     BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, budget_status,
 };

@@ -46,7 +46,12 @@ impl Shared {
         let Some(job) = self.commit_durably(&job.id, attempt).await? else {
             return Ok(Step::Lost);
         };
-        let inputs = self.input_images(&request).await?;
+        // Only Gemini takes image bytes; Nano Banana's inputs travel as URLs in the request.
+        let inputs = if provider.kind() == crate::catalog::ProviderKind::Gemini {
+            self.input_images(&request).await?
+        } else {
+            Vec::new()
+        };
         let left = ctx
             .deadline
             .saturating_duration_since(tokio::time::Instant::now());

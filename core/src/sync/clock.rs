@@ -6,6 +6,10 @@
 //! operation's effective time as at most the bucket's `Last-Modified` of the segment that carried
 //! it, plus [`MAX_AHEAD_MS`]. `Last-Modified` is the server's clock and the same for every reader
 //! (the pushing device reads it back too), so all devices clamp alike and converge.
+//!
+//! `Last-Modified` has whole seconds, so two segments stored in the same second share a cap: an
+//! edit made in answer to a far-ahead edit and pushed within that same second ties with it, and
+//! the device id decides (the same way on every device). A second later it wins outright.
 
 /// How far past the server's time a segment's operations may claim to be.
 pub const MAX_AHEAD_MS: i64 = 2 * 60 * 1000;
@@ -18,7 +22,8 @@ pub fn at_ms(ms: i64) -> i64 {
 }
 
 /// The milliseconds part of a clock value.
-pub fn ms_of(hlc: i64) -> i64 {
+#[cfg(test)]
+fn ms_of(hlc: i64) -> i64 {
     hlc >> COUNTER_BITS
 }
 

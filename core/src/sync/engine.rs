@@ -371,7 +371,7 @@ impl Syncer {
                 continue;
             };
             if device == me.device_id {
-                if me.head_etag.as_deref() != Some(entry.etag.as_str()) {
+                if entry.etag.is_empty() || me.head_etag.as_deref() != Some(entry.etag.as_str()) {
                     self.check_own_head(&me, &entry.key).await?;
                 }
                 continue;
@@ -382,7 +382,7 @@ impl Syncer {
                     .fetch_optional(self.library.pool())
                     .await?;
             let (applied, etag) = known.unwrap_or((0, None));
-            if etag.as_deref() == Some(entry.etag.as_str()) {
+            if !entry.etag.is_empty() && etag.as_deref() == Some(entry.etag.as_str()) {
                 continue;
             }
             let Some(found) = self.transport.get(&entry.key).await? else {

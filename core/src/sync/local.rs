@@ -74,7 +74,6 @@ pub fn json_object_sql(columns: &[&str]) -> String {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeviceState {
     pub device_id: String,
-    pub hlc: i64,
     pub last_seq: i64,
     pub head_seq: i64,
     pub head_etag: Option<String>,
@@ -85,7 +84,7 @@ pub struct DeviceState {
 
 pub async fn device(pool: &SqlitePool) -> Result<DeviceState> {
     Ok(sqlx::query_as(
-        "SELECT device_id, hlc, last_seq, head_seq, head_etag, library_id, location, last_sync_at
+        "SELECT device_id, last_seq, head_seq, head_etag, library_id, location, last_sync_at
          FROM sync_device",
     )
     .fetch_one(pool)

@@ -273,12 +273,12 @@ impl Transport {
                 .await
                 .map_err(|e| classify(&e, &self.bucket, false))?;
             for object in out.contents() {
-                if let (Some(key), Some(etag)) = (object.key(), object.e_tag())
-                    && let Some(rel) = key.strip_prefix(&self.prefix)
-                {
+                // Some S3-compatible stores list without ETags: an empty one never matches, so
+                // such a head is read on every sync (correct, only slower).
+                if let Some(rel) = object.key().and_then(|k| k.strip_prefix(&self.prefix)) {
                     found.push(Listed {
                         key: rel.to_owned(),
-                        etag: plain_etag(etag),
+                        etag: object.e_tag().map(plain_etag).unwrap_or_default(),
                     });
                 }
             }

@@ -23,7 +23,7 @@ pub async fn copy_image<R: Runtime>(
     core: State<'_, AppCore>,
     id: String,
 ) -> Result<(), AppError> {
-    let rgba = core.session().library().image_rgba(&id).await?;
+    let rgba = core.image_rgba(&id).await?;
     let image = Image::new_owned(rgba.pixels, rgba.width, rgba.height);
     app.clipboard()
         .write_image(&image)

@@ -131,6 +131,8 @@ fn is_keyed_write(c: &Classified) -> bool {
 pub(crate) struct Layer {
     pub inner: S3Service,
     pub shared: Arc<Shared>,
+    /// The store's root folder (a bucket is a folder in it).
+    pub root: std::path::PathBuf,
 }
 
 type HandlerResult = Result<Response<ResponseBody>, s3s::HttpError>;
@@ -150,6 +152,7 @@ impl Layer {
             copy_source,
         );
         let (bucket, key) = split_path(parts.uri.path());
+        let listed_bucket = (classified.op == Op::ListObjectsV2).then(|| bucket.clone());
         let if_none_match_any = parts
             .headers
             .get(hyper::header::IF_NONE_MATCH)
@@ -208,6 +211,11 @@ impl Layer {
         };
         // s3s's own errors are answers already; an Err here means "abort the connection".
         let mut response = response?;
+        if let Some(bucket) = listed_bucket
+            && response.status().is_success()
+        {
+            response = self.with_listed_etags(response, &bucket).await;
+        }
         if mismatch.load(Ordering::SeqCst) {
             let answer = ErrorAnswer::new(
                 400,
@@ -235,6 +243,25 @@ impl Layer {
             _ => response.map(ResponseBody::Whole),
         };
         Ok(self.finish(seq, response))
+    }
+
+    /// See `list_etags`: the listing gets the ETags s3s-fs leaves out.
+    async fn with_listed_etags(
+        &self,
+        response: Response<s3s::Body>,
+        bucket: &str,
+    ) -> Response<s3s::Body> {
+        let (mut parts, mut body) = response.into_parts();
+        let Ok(bytes) = body.store_all_limited(64 << 20).await else {
+            return Response::from_parts(parts, s3s::Body::empty());
+        };
+        let xml = String::from_utf8_lossy(&bytes);
+        let filled = crate::list_etags::add_etags(&xml, &self.root.join(bucket));
+        parts.headers.insert(
+            hyper::header::CONTENT_LENGTH,
+            HeaderValue::from(filled.len()),
+        );
+        Response::from_parts(parts, s3s::Body::from(filled))
     }
 
     fn finish(&self, seq: u64, response: Response<ResponseBody>) -> Response<ResponseBody> {

@@ -7,6 +7,7 @@ mod auth;
 mod body;
 mod faults;
 mod layer;
+mod list_etags;
 mod ops;
 mod server;
 
@@ -109,6 +110,7 @@ impl S3Server {
         let layer = Layer {
             inner: builder.build(),
             shared: shared.clone(),
+            root: root.clone(),
         };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
         let addr = listener.local_addr()?;

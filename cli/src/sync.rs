@@ -1,0 +1,185 @@
+//! `nanoforge sync …`: sync the profile's library with its bucket now, show where sync stands,
+//! and set it up (the secret access key is read from stdin and kept in the keychain). See
+//! `shared/notes/cli.md` for the output contract.
+
+use std::io::{IsTerminal, Read};
+
+use nanoforge_core::AppCore;
+use nanoforge_core::sync::{SyncSettings, SyncStatus};
+use serde_json::json;
+
+use crate::Failure;
+use crate::args::SyncAction;
+use crate::output::to_json;
+
+pub async fn run(core: &AppCore, action: Option<SyncAction>, json: bool) -> Result<(), Failure> {
+    match action {
+        None => sync_now(core, json).await,
+        Some(SyncAction::Status { json }) => status(core, json).await,
+        Some(SyncAction::Setup {
+            endpoint,
+            bucket,
+            region,
+            prefix,
+            access_key_id,
+            originals_on_demand,
+        }) => {
+            let settings = SyncSettings {
+                endpoint,
+                bucket,
+                region,
+                prefix: prefix.unwrap_or_default(),
+                access_key_id,
+                keep_originals: !originals_on_demand,
+                ..SyncSettings::default()
+            };
+            setup(core, settings).await
+        }
+    }
+}
+
+async fn sync_now(core: &AppCore, json: bool) -> Result<(), Failure> {
+    let report = core.sync_now().await?;
+    if json {
+        println!(
+            "{}",
+            to_json(&json!({
+                "uploaded_blobs": report.uploaded_files,
+                "downloaded_blobs": report.downloaded_files,
+                "deleted_blobs": report.deleted_files,
+                "ops_pushed": report.ops_pushed,
+                "ops_pulled": report.ops_pulled,
+                "new_images": report.new_images,
+                "files_left": report.files_left,
+                "duration_ms": report.duration_ms.round(),
+            }))?
+        );
+    } else {
+        println!(
+            "Synced in {:.1} s: {} changes sent, {} received; {} files uploaded, {} downloaded.",
+            report.duration_ms / 1000.0,
+            report.ops_pushed,
+            report.ops_pulled,
+            report.uploaded_files,
+            report.downloaded_files
+        );
+        if report.files_left > 0 {
+            eprintln!(
+                "{} files are still waiting (another device has not uploaded them yet, or a transfer failed); the next sync tries again.",
+                report.files_left
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn status(core: &AppCore, json: bool) -> Result<(), Failure> {
+    let status = core.sync_status().await?;
+    if json {
+        println!("{}", to_json(&status_json(&status))?);
+        return Ok(());
+    }
+    if !status.configured {
+        println!("Sync is not set up. Run `nanoforge sync setup --help`.");
+        return Ok(());
+    }
+    println!(
+        "Syncing to {} bucket {} at {}",
+        status.endpoint.as_deref().unwrap_or_default(),
+        status.bucket.as_deref().unwrap_or_default(),
+        status.prefix.as_deref().unwrap_or_default()
+    );
+    match status.last_sync_ms {
+        Some(ms) => println!("Last sync: {}", ago(ms)),
+        None => println!("Last sync: never"),
+    }
+    println!(
+        "Waiting: {} to send, {} to fetch",
+        status.pending_uploads, status.pending_downloads
+    );
+    for device in &status.devices {
+        println!(
+            "Device {} ({}, {})",
+            device.name.as_deref().unwrap_or(&device.id),
+            device.platform.as_deref().unwrap_or("unknown"),
+            device
+                .last_seen_ms
+                .map(ago)
+                .unwrap_or_else(|| "never".into())
+        );
+    }
+    Ok(())
+}
+
+fn status_json(status: &SyncStatus) -> serde_json::Value {
+    json!({
+        "configured": status.configured,
+        "endpoint": status.endpoint,
+        "bucket": status.bucket,
+        "prefix": status.prefix,
+        "device_id": status.device_id,
+        "last_sync_ms": status.last_sync_ms,
+        "pending_uploads": status.pending_uploads,
+        "pending_downloads": status.pending_downloads,
+        "devices": status.devices.iter().map(|d| json!({
+            "id": d.id,
+            "name": d.name,
+            "platform": d.platform,
+            "last_seen_ms": d.last_seen_ms,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Checks the location with the secret from stdin (or the environment), then saves both.
+async fn setup(core: &AppCore, settings: SyncSettings) -> Result<(), Failure> {
+    let secret = read_secret()?;
+    if secret.is_none() && std::env::var_os("NANOFORGE_SYNC_SECRET_ACCESS_KEY").is_none() {
+        return Err(Failure::usage(
+            "give the secret access key on stdin (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)",
+        ));
+    }
+    core.test_sync_connection(settings.clone(), secret.clone())
+        .await?;
+    let status = core.update_sync_settings(settings, secret).await?;
+    println!(
+        "Sync set up: {} bucket {} at {}. Run `nanoforge sync` to sync now.",
+        status.endpoint.as_deref().unwrap_or_default(),
+        status.bucket.as_deref().unwrap_or_default(),
+        status.prefix.as_deref().unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// The secret access key piped on stdin (first line); `None` from a terminal or empty input.
+fn read_secret() -> Result<Option<String>, Failure> {
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("nanoforge: pipe the secret access key on stdin, e.g. `sync setup … < key.txt`");
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::line(format!("could not read the secret from stdin: {e}")))?;
+    Ok(text
+        .lines()
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned))
+}
+
+/// "5 min ago" for a Unix-ms time.
+fn ago(ms: f64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(ms);
+    let secs = ((now - ms) / 1000.0).max(0.0) as u64;
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
