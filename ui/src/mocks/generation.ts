@@ -8,6 +8,7 @@ import type { ErrorKind, GenerateOptions, GenerationRequest, ImageRecord, ImageS
 import {
   availableProviders, budgetStatus, image, job, MOCK_NOW, modelInfo, pad, pixelsOf, priceOf, type MockJobEvent, type MockState,
 } from './backend'
+import { syncStatus } from './sync'
 
 type Emit = (e: MockJobEvent) => void
 
@@ -122,7 +123,8 @@ function resolve(s: MockState, req: GenerationRequest, opts: GenerateOptions) {
     refuse('invalid_input', info.maxInputImages === 0 ? `${info.label} does not take input images`
       : `${info.label} accepts at most ${info.maxInputImages} input images; ${urls.length + inputs.length} given`)
   }
-  if (provider === 'nanobanana' && inputs.length) {
+  // Nano Banana fetches local inputs from the sync bucket through short-lived links: only with sync set up.
+  if (provider === 'nanobanana' && inputs.length && !syncStatus(s.sync, s.prefix || 'local').configured) {
     refuse('invalid_input', 'Nano Banana takes input images only as public URLs: set up sync (Settings → Sync) so a local file can be handed to it as a short-lived link, or use Gemini, which takes files directly')
   }
   if (provider === 'gemini' && urls.length) refuse('invalid_input', 'Gemini takes input images as files: import the URL as an input image first')

@@ -82,6 +82,24 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
       assert.match(await card.getByTestId('job-stage-text').textContent(), /Done in .* · \$0\.0672/)
     })
 
+    await check(`${label}: Nano Banana takes local input images only through sync: without it the core says so`, async () => {
+      await byId('nav-settings').click()
+      const nb = byId('key-card-nanoBananaKey')
+      await nb.getByTestId('api-key-input').fill('nb-test-key-1234')
+      await nb.getByTestId('api-key-save').click()
+      await nb.getByTestId('api-key-status').filter({ hasText: '1234' }).waitFor({ timeout: 5_000 })
+      await byId('nav-generator').click()
+      await byId('provider-select').selectOption('nanobanana')
+      // The inputs kept from before are still there, counted against this model's limit.
+      await page.locator('[data-testid="input-image"]').first().waitFor({ timeout: 5_000 })
+      await byId('prompt-input').fill('A fox in a snowy forest')
+      await byId('generate-button').click()
+      const error = byId('submit-error')
+      await error.waitFor({ timeout: 5_000 })
+      assert.equal(await error.getAttribute('data-kind'), 'invalid_input')
+      assert.match(await error.textContent(), /set up sync \(Settings → Sync\)/)
+    })
+
     await check(`${label}: no console errors`, async () => assert.deepEqual(page.errors, []))
     await page.close()
   }
