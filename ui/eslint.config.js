@@ -11,10 +11,11 @@ export default tseslint.config(
   },
   {
     rules: {
-      // Stores and views reach Rust only through src/api (over the generated bindings).
+      // Stores and views reach Rust and the shell's plugins only through src/api (over the generated bindings),
+      // which also types every rejection.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@tauri-apps/api', '@tauri-apps/api/*'], message: 'Use src/api instead.' }] },
+        { patterns: [{ group: ['@tauri-apps/api', '@tauri-apps/api/*', '@tauri-apps/plugin-*'], message: 'Use src/api instead.' }] },
       ],
       'vue/multi-word-component-names': 'off',
     },

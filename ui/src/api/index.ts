@@ -9,6 +9,8 @@ import {
   type AppError,
   type AppInfo,
   type AspectRatio,
+  type BudgetLevel,
+  type BudgetStatus_Serialize,
   type CreditsInfo_Serialize,
   type Cursor,
   type DayStats,
@@ -18,9 +20,11 @@ import {
   type ImagePage_Serialize,
   type ImageQuery_Deserialize,
   type ImageRecord_Serialize,
+  type ImageSize,
   type IntegrityReport,
   type KeySource,
   type JobEvent_Serialize,
+  type JobFamily_Serialize,
   type JobPage_Serialize,
   type JobQuery_Deserialize,
   type JobRecord_Serialize,
@@ -29,25 +33,38 @@ import {
   type LibraryStats_Serialize,
   type MetadataSource,
   type Model,
-  type PriceTable,
+  type ModelInfo_Serialize,
+  type PeerDevice_Serialize,
+  type PriceBasis,
+  type PriceOverride,
   type ProfileKind,
   type ProfileSummary_Serialize,
   type ProviderKind,
   type RecalledSettings_Serialize,
   type SecretPurpose,
-  type Settings,
+  type Settings_Serialize,
   type SignInStarted,
-  type SizePreset,
+  type SizeOption_Serialize,
   type SizeStats,
   type StatsQuery_Deserialize,
   type StatsTotals_Serialize,
+  type SyncEvent,
+  type SyncProgress,
+  type SyncReport,
+  type SyncSettings_Serialize,
+  type SyncStage,
+  type SyncStatus_Serialize,
 } from '@/bindings'
+import { toApiError } from './errors'
 import { platform } from './platform'
 import { pngHeadBeforeImageData } from '@/lib/png'
 
 // What the core sends (`_Serialize`) and accepts (`_Deserialize`, optional fields optional), under plain names.
 export type AccountsState = AccountsState_Serialize
 export type ApiKeyStatus = ApiKeyStatus_Serialize
+export type BudgetStatus = BudgetStatus_Serialize
+/** What the core sends; it accepts the same shape (every field present). */
+export type Settings = Settings_Serialize
 export type CreditsInfo = CreditsInfo_Serialize
 export type ImagePage = ImagePage_Serialize
 export type JobPage = JobPage_Serialize
@@ -57,53 +74,27 @@ export type GenerationRequest = GenerationRequest_Deserialize
 export type ImageQuery = ImageQuery_Deserialize
 export type ImageRecord = ImageRecord_Serialize
 export type JobEvent = JobEvent_Serialize
+export type JobFamily = JobFamily_Serialize
 export type JobQuery = JobQuery_Deserialize
 export type JobRecord = JobRecord_Serialize
 export type JobStage = JobStage_Serialize
 export type ProfileSummary = ProfileSummary_Serialize
 export type LibraryStats = LibraryStats_Serialize
+export type ModelInfo = ModelInfo_Serialize
+export type SizeOption = SizeOption_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
+export type PeerDevice = PeerDevice_Serialize
+/** What the core sends; it accepts the same shape. Never secret: the secret access key travels apart. */
+export type SyncSettings = SyncSettings_Serialize
+export type SyncStatus = SyncStatus_Serialize
 export type {
-  AppInfo, AspectRatio, Cursor, DayStats, ErrorKind, IntegrityReport, JobStatus,
-  KeySource, MetadataSource, Model, PriceTable, ProfileKind, ProviderKind, SecretPurpose, Settings, SignInStarted,
-  SizePreset, SizeStats,
+  AppInfo, AspectRatio, BudgetLevel, Cursor, DayStats, ErrorKind, ImageSize, IntegrityReport, JobStatus,
+  KeySource, MetadataSource, Model, PriceBasis, PriceOverride, ProfileKind, ProviderKind, SecretPurpose,
+  SignInStarted, SizeStats, SyncEvent, SyncProgress, SyncReport, SyncStage,
 }
 
-export class ApiError extends Error {
-  readonly kind: ErrorKind
-  constructor(error: AppError) {
-    super(error.message)
-    this.name = 'ApiError'
-    this.kind = error.kind
-  }
-}
-
-/** The typed kind of any thrown value (`internal` for what did not come from the core). */
-export function errorKind(e: unknown): ErrorKind {
-  return e instanceof ApiError ? e.kind : 'internal'
-}
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
-function isAppError(e: unknown): e is AppError {
-  return typeof e === 'object' && e !== null
-    && typeof (e as AppError).kind === 'string' && typeof (e as AppError).message === 'string'
-}
-
-/**
- * Any rejection as an `ApiError`. The core rejects with `{ kind, message }`, but Tauri itself rejects with
- * a plain string (bad arguments, a command the capability does not allow, a listener it refused): those
- * become `internal` with the string as the message, so every caller can rely on `kind`.
- */
-export function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e
-  if (isAppError(e)) return new ApiError(e)
-  const message = typeof e === 'string' ? e : e instanceof Error ? e.message : JSON.stringify(e) ?? String(e)
-  return new ApiError({ kind: 'internal', message })
-}
+export { ApiError, errorKind, errorMessage, toApiError } from './errors'
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError }
 
@@ -164,6 +155,8 @@ export const api = {
   getImage: async (id: string): Promise<ImageRecord> => call(commands.getImage(id)),
   listJobs: async (query: JobQuery): Promise<JobPage> => call(commands.listJobs(query)),
   getJob: async (id: string): Promise<JobRecord> => call(commands.getJob(id)),
+  /** The job a job came from and the jobs made from it (run again, remixes). */
+  jobFamily: async (id: string): Promise<JobFamily> => call(commands.jobFamily(id)),
   libraryStats: async (query: StatsQuery = {}): Promise<LibraryStats> => call(commands.libraryStats(query)),
   setFavourite: async (id: string, favourite: boolean): Promise<ImageRecord> =>
     call(commands.setFavourite(id, favourite)),
@@ -193,14 +186,53 @@ export const api = {
   generate: async (request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> =>
     call(commands.generate(request, options)),
   cancelJob: async (id: string): Promise<JobRecord> => call(commands.cancelJob(id)),
+  /**
+   * Recovers a paid job in place: the core polls its task again and downloads the result; it never
+   * resubmits (and refuses a job without a task id).
+   */
   retryJob: async (id: string): Promise<JobRecord> => call(commands.retryJob(id)),
+  /** Runs a job's request again as new, paid jobs linked to it (ask the person first). */
+  rerunJob: async (id: string, options: GenerateOptions = {}): Promise<JobRecord[]> =>
+    call(commands.rerunJob(id, options)),
+  /** This month's spend against the profile's budget, confirmed and possibly charged. */
+  budgetStatus: async (): Promise<BudgetStatus> => call(commands.budgetStatus()),
+  /** Every model with its sizes, ratios, limits and default prices: the one source of these rules. */
+  catalog: async (): Promise<ModelInfo[]> => {
+    try {
+      return await commands.catalog()
+    } catch (e) {
+      throw toApiError(e)
+    }
+  },
   credits: async (): Promise<CreditsInfo> => call(commands.credits()),
+  /** The providers that can run now (a key is set, or the demo), in the core's order of preference. */
+  availableProviders: async (): Promise<ProviderKind[]> => call(commands.availableProviders()),
+  /** The native picker for input images; the picked files are kept as the library's input images (none when cancelled). */
+  pickInputImages: async (): Promise<ImageRecord[]> => call(commands.pickInputImages()),
+  /** Keeps the bytes of a dropped image file as an input image (the page never names a path). */
+  addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => call(commands.addInputImage(Array.from(bytes))),
+
+  // Sync through the person's own bucket
+  syncSettings: async (): Promise<SyncSettings> => call(commands.syncSettings()),
+  /** Saves the location and choices; `secretAccessKey` goes to the keychain, and only when one was typed (null keeps the stored one). */
+  updateSyncSettings: async (settings: SyncSettings, secretAccessKey: string | null): Promise<SyncStatus> =>
+    call(commands.updateSyncSettings(settings, secretAccessKey)),
+  syncStatus: async (): Promise<SyncStatus> => call(commands.syncStatus()),
+  /** Runs a sync now; progress arrives through `onSyncChanged`. */
+  syncNow: async (): Promise<SyncReport> => call(commands.syncNow()),
+  /** Checks keys, bucket, endpoint and write access before saving (null secret: the stored one). */
+  testSyncConnection: async (settings: SyncSettings, secretAccessKey: string | null): Promise<void> => {
+    await call(commands.testSyncConnection(settings, secretAccessKey))
+  },
   /** Progress of every job; resolves to the function that stops listening (call it on unmount). */
   onJobProgress: (handler: (event: JobEvent) => void): Promise<() => void> =>
     listen(events.jobProgress.listen((e) => handler(e.payload))),
   /** Another profile is open now (sign-in, switch, sign-out, removal): everything shown belonged to the old one. */
   onProfileChanged: (handler: (profile: ProfileSummary) => void): Promise<() => void> =>
     listen(events.profileChanged.listen((e) => handler(e.payload))),
+  /** A sync started, moved on, finished or failed (automatic ones too); resolves to the function that stops listening. */
+  onSyncChanged: (handler: (event: SyncEvent) => void): Promise<() => void> =>
+    listen(events.syncChanged.listen((e) => handler(e.payload))),
 
   ...platform,
 }

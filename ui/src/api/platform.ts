@@ -4,6 +4,7 @@
 import { convertFileSrc } from '@tauri-apps/api/core'
 import { writeText } from '@tauri-apps/plugin-clipboard-manager'
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification'
+import { toApiError } from './errors'
 
 /** Which file of an image the shell serves: the original, or a thumbnail (256 px) or preview (512 px). */
 export type ImageFileKind = 'original' | 'thumb' | 'preview'
@@ -23,15 +24,24 @@ export function imageUrl(profileId: string, kind: ImageFileKind, imageId: string
   return `${root}${encodeURIComponent(profileId)}/${kind}/${encodeURIComponent(imageId)}`
 }
 
+/** Runs a plugin call; its plain-string rejections (a permission the window lacks) become typed `ApiError`s. */
+async function plugin<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
 export const platform = {
   imageUrl,
-  copyText: (text: string): Promise<void> => writeText(text),
+  copyText: (text: string): Promise<void> => plugin(() => writeText(text)),
   /** A desktop notification, asking for permission the first time; false when not allowed. */
-  notify: async (title: string, body: string): Promise<boolean> => {
+  notify: (title: string, body: string): Promise<boolean> => plugin(async () => {
     let granted = await isPermissionGranted()
     if (!granted) granted = (await requestPermission()) === 'granted'
     if (granted) sendNotification({ title, body })
     return granted
-  },
+  }),
   windowFocused: (): boolean => document.hasFocus(),
 }

@@ -11,8 +11,10 @@ import analytics from './en/analytics'
 import settings from './en/settings'
 import accounts from './en/accounts'
 import login from './en/login'
+import jobs from './en/jobs'
+import sync from './en/sync'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync }
 
 export type MessageSchema = typeof en
 

@@ -1,7 +1,7 @@
 // Date ranges and per-day series for the Analytics view. Days are UTC (the core buckets by UTC day), so
 // labels are formatted in UTC too: a local-time label would show the previous day west of Greenwich.
-import type { DayStats, SizeStats, StatsQuery } from '@/api'
-import { SIZE_PRESETS } from '@/lib/generation'
+import type { DayStats, ImageSize, ModelInfo, SizeStats, StatsQuery } from '@/api'
+import { sizeOfPixels } from '@/lib/catalog'
 
 export const DAY_MS = 86_400_000
 
@@ -34,12 +34,12 @@ function dayNumber(d: DayStats): number {
 function emptyDay(day: number): DayStats {
   return {
     day: new Date(day * DAY_MS).toISOString().slice(0, 10), dayStart: day * DAY_MS,
-    images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0,
+    images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0, possibleCost: 0,
   }
 }
 
 function hasActivity(d: DayStats): boolean {
-  return d.jobs > 0 || d.images > 0 || (d.cost ?? 0) > 0
+  return d.jobs > 0 || d.images > 0 || (d.cost ?? 0) > 0 || (d.possibleCost ?? 0) > 0
 }
 
 /** Fewest days an "all time" chart shows, so a library started today still gets a readable axis. */
@@ -81,7 +81,10 @@ export interface RangeSummary {
   jobs: number
   completedJobs: number
   failedJobs: number
+  /** USD the providers confirmed. */
   cost: number
+  /** USD they may have charged without a result (estimates). */
+  possibleCost: number
   /** completed / (completed + failed), null before anything finished. */
   successRate: number | null
 }
@@ -91,20 +94,18 @@ export function summarize(days: DayStats[]): RangeSummary {
     (a, d) => ({
       images: a.images + d.images, jobs: a.jobs + d.jobs, completedJobs: a.completedJobs + d.completedJobs,
       failedJobs: a.failedJobs + d.failedJobs, cost: a.cost + (d.cost ?? 0),
+      possibleCost: a.possibleCost + (d.possibleCost ?? 0),
     }),
-    { images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0 },
+    { images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0, possibleCost: 0 },
   )
   const finished = s.completedJobs + s.failedJobs
   return { ...s, successRate: finished ? s.completedJobs / finished : null }
 }
 
-/** Size rows in preset order; `label` is the preset key (fast/balanced/...) or null for an unknown size. */
-export function sizeSlices(rows: SizeStats[]): { preset: string | null; pixels: number; images: number; cost: number }[] {
+/** Size rows, smallest first; `size` is the catalog's name ("1K") or null for a size no model offers now. */
+export function sizeSlices(catalog: ModelInfo[], rows: SizeStats[]): { size: ImageSize | null; pixels: number; images: number; cost: number }[] {
   return rows
     .filter((r) => r.images > 0)
-    .map((r) => ({
-      preset: SIZE_PRESETS.find((p) => p.pixels === r.imageSize)?.value ?? null,
-      pixels: r.imageSize, images: r.images, cost: r.cost ?? 0,
-    }))
+    .map((r) => ({ size: sizeOfPixels(catalog, r.imageSize), pixels: r.imageSize, images: r.images, cost: r.cost ?? 0 }))
     .sort((a, b) => a.pixels - b.pixels)
 }

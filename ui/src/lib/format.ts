@@ -1,14 +1,25 @@
-// Numbers, money, durations and dates as a person reads them (Intl, the user's locale).
-const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4, minimumFractionDigits: 2 })
-const count = new Intl.NumberFormat()
-const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 })
+// Numbers, money, durations and dates as a person reads them. Amounts and counts use one fixed locale
+// (the UI is English): "$1,234.50" must not turn into "1.234,50 $" on a German system next to English
+// words, and a price typed in Settings must read back the way it is shown. Dates follow the system.
+export const NUMBER_LOCALE = 'en-US'
 
+const money = new Intl.NumberFormat(NUMBER_LOCALE, { style: 'currency', currency: 'USD', maximumFractionDigits: 4, minimumFractionDigits: 2 })
+const count = new Intl.NumberFormat(NUMBER_LOCALE)
+const credits = new Intl.NumberFormat(NUMBER_LOCALE, { maximumFractionDigits: 2 })
+const percent = new Intl.NumberFormat(NUMBER_LOCALE, { style: 'percent', maximumFractionDigits: 1 })
+
+/** US dollars: "$0.0125", "$1,234.50". */
 export function formatCost(usd: number | null | undefined): string {
   return money.format(usd ?? 0)
 }
 
 export function formatCount(n: number | null | undefined): string {
   return count.format(n ?? 0)
+}
+
+/** A balance in the service's own credits (not dollars): "42.5". */
+export function formatCredits(n: number | null | undefined): string {
+  return credits.format(n ?? 0)
 }
 
 export function formatPercent(ratio: number | null | undefined): string {

@@ -1,7 +1,7 @@
 // Pure helpers of the Gallery: dates from <input type="date">, grid geometry, keyset ordering and
 // turning embedded generation settings into a Generator draft.
-import type { AspectRatio, ImageRecord, Model, RecalledSettings, SizePreset } from '@/api'
-import { COMMON_RATIOS, MODELS, SIZE_PRESETS } from '@/lib/generation'
+import type { AspectRatio, ImageRecord, ImageSize, Model, ModelInfo, RecalledSettings } from '@/api'
+import { findModel, isDemoModel, pixelsOf, selectableModels } from '@/lib/catalog'
 
 /** `YYYY-MM-DD` (what a date input holds) → Unix ms of that local midnight; null when empty or invalid. */
 export function dayStart(date: string | null | undefined): number | null {
@@ -44,45 +44,41 @@ export function shortSha(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 12) : '—'
 }
 
-/** The preset whose long side is nearest to `longSide` pixels. */
-export function nearestPreset(longSide: number): SizePreset {
-  let best = SIZE_PRESETS[0]
-  for (const p of SIZE_PRESETS) {
-    if (Math.abs(p.pixels - longSide) < Math.abs(best.pixels - longSide)) best = p
+/** The size of `info` whose long side is nearest to `longSide` pixels (ties go to the smaller one). */
+export function nearestSize(info: ModelInfo, longSide: number): ImageSize {
+  let best = info.defaultSize
+  for (const { size } of info.sizes) {
+    if (Math.abs(pixelsOf(size) - longSide) < Math.abs(pixelsOf(best) - longSide)) best = size
   }
-  return best.value
+  return best
 }
 
-/** A ratio every model supports that matches `w:h` within 1 %, or undefined. */
-export function matchingRatio(width: number, height: number): AspectRatio | undefined {
+/** A ratio `info` offers that matches `w:h` within 1 %, or undefined. */
+export function matchingRatio(info: ModelInfo, width: number, height: number): AspectRatio | undefined {
   if (width <= 0 || height <= 0) return undefined
   const r = width / height
-  return COMMON_RATIOS.find((ratio) => {
+  return info.aspectRatios.find((ratio) => {
     const [a, b] = ratio.split(':').map(Number)
-    return Math.abs(a / b - r) / r < 0.01
+    return b > 0 && Math.abs(a / b - r) / r < 0.01
   })
 }
 
-export function isSupportedRatio(ratio: string | null | undefined): ratio is AspectRatio {
-  return !!ratio && (COMMON_RATIOS as string[]).includes(ratio)
-}
-
-export function isGeneratorModel(model: string | null | undefined): model is Exclude<Model, 'demo'> {
-  return MODELS.some((m) => m.value === model)
-}
-
-/** The Generator fields that embedded settings can fill (what we cannot use is left out). */
-export function draftFromMetadata(meta: RecalledSettings): {
-  prompt: string; size?: SizePreset; aspectRatio?: AspectRatio; model?: Exclude<Model, 'demo'>
+/**
+ * The Generator fields that embedded settings can fill, checked against the catalog: the model if it is
+ * one of ours (else the form's `fallback`), the nearest size and a ratio that model offers.
+ */
+export function draftFromMetadata(catalog: ModelInfo[], meta: RecalledSettings, fallback: Model | null): {
+  prompt: string; size?: ImageSize; aspectRatio?: AspectRatio; model?: Model
 } {
   const fields: ReturnType<typeof draftFromMetadata> = { prompt: meta.prompt ?? '' }
-  if (meta.width && meta.height) fields.size = nearestPreset(Math.max(meta.width, meta.height))
-  if (isSupportedRatio(meta.aspectRatio)) fields.aspectRatio = meta.aspectRatio
-  else if (meta.width && meta.height) {
-    const ratio = matchingRatio(meta.width, meta.height)
-    if (ratio) fields.aspectRatio = ratio
-  }
-  if (isGeneratorModel(meta.model)) fields.model = meta.model
+  const own = findModel(catalog, meta.model)
+  const info = own && !isDemoModel(own) ? own : findModel(catalog, fallback) ?? selectableModels(catalog)[0]
+  if (own && !isDemoModel(own)) fields.model = own.model
+  if (!info) return fields
+  if (meta.width && meta.height) fields.size = nearestSize(info, Math.max(meta.width, meta.height))
+  const named = info.aspectRatios.find((r) => r === meta.aspectRatio)
+  const ratio = named ?? (meta.width && meta.height ? matchingRatio(info, meta.width, meta.height) : undefined)
+  if (ratio) fields.aspectRatio = ratio
   return fields
 }
 

@@ -1,33 +1,51 @@
-// Job facts shared by the jobs store, the Generator and History: which stage a stored status means,
-// which stages are final, how far along a stage is, and which action fixes a failure.
-import type { ErrorKind, JobRecord, JobStage, JobStatus, Model } from '@/api'
-import { MODELS, presetForPixels } from '@/lib/generation'
+// Job facts shared by the jobs store, the Generator, History and the viewer: which stage a stored status
+// means, which stages are final, how far along a stage is, what money a job may have cost, and which
+// action helps (Recover a paid result, Run again as a new paid job, fix the key or the balance).
+import type { ErrorKind, JobRecord, JobStage, JobStatus, ModelInfo } from '@/api'
+import { findModel, isDemoModel, keepRatio, sizeOfPixels } from '@/lib/catalog'
 import type { GenerationDraft } from '@/stores/draft'
 
 export type StageKind = JobStage['kind']
 
-export const RUNNING_STATUSES: JobStatus[] = ['PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING']
-export const FINISHED_STATUSES: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED']
-
-export function isRunningStatus(status: JobStatus): boolean {
-  return RUNNING_STATUSES.includes(status)
+/**
+ * Every status, in the order History's filter lists them, and whether a queue is driving it. A `Record`
+ * over the core's `JobStatus`, so a status added there fails the type check here instead of being missed.
+ */
+const STATUS_INFO: Record<JobStatus, { running: boolean }> = {
+  PENDING: { running: true },
+  SUBMITTED: { running: true },
+  PROCESSING: { running: true },
+  DOWNLOADING: { running: true },
+  RECOVERABLE: { running: false },
+  COMPLETED: { running: false },
+  FAILED: { running: false },
+  CANCELLED: { running: false },
 }
 
+export const ALL_STATUSES = Object.keys(STATUS_INFO) as JobStatus[]
+export const RUNNING_STATUSES = ALL_STATUSES.filter((s) => STATUS_INFO[s].running)
+
+export function isRunningStatus(status: JobStatus): boolean {
+  return STATUS_INFO[status].running
+}
+
+/** A run ended: done, failed, cancelled, or stopped with a paid result still to fetch. */
 export function isFinalStage(kind: StageKind): boolean {
-  return kind === 'done' || kind === 'failed' || kind === 'cancelled'
+  return kind === 'done' || kind === 'failed' || kind === 'cancelled' || kind === 'recoverable'
 }
 
 /** The stage a stored job is in when no event has told us more (after a restart, in History). */
 export function stageOfRecord(job: JobRecord): JobStage {
+  const error = { kind: job.errorKind ?? 'internal', message: job.errorMessage ?? '' }
   switch (job.status) {
     case 'PENDING': return { kind: 'queued' }
     case 'SUBMITTED': return { kind: 'submitted', taskId: job.remoteTaskId }
     case 'PROCESSING': return { kind: 'generating', elapsedMs: null, polls: 0 }
     case 'DOWNLOADING': return { kind: 'downloading', image: 0, images: job.numImages, receivedBytes: null, totalBytes: null }
+    case 'RECOVERABLE': return { kind: 'recoverable', error }
     case 'COMPLETED':
       return { kind: 'done', imageIds: job.imageId ? [job.imageId] : [], cost: job.cost, durationMs: job.durationMs }
-    case 'FAILED':
-      return { kind: 'failed', error: { kind: (job.errorKind ?? 'internal') as ErrorKind, message: job.errorMessage ?? '' } }
+    case 'FAILED': return { kind: 'failed', error }
     case 'CANCELLED': return { kind: 'cancelled', message: job.errorMessage ?? '' }
   }
 }
@@ -40,6 +58,7 @@ export function statusOfStage(kind: StageKind): JobStatus {
     case 'generating': return 'PROCESSING'
     case 'downloading':
     case 'ingesting': return 'DOWNLOADING'
+    case 'recoverable': return 'RECOVERABLE'
     case 'done': return 'COMPLETED'
     case 'failed': return 'FAILED'
     case 'cancelled': return 'CANCELLED'
@@ -70,39 +89,85 @@ export function displayIndex(image: number, images: number): number {
   return Math.min(image + 1, Math.max(images, 1))
 }
 
-export type ErrorAction = 'set-api-key' | 'check-credits' | 'retry' | null
+/**
+ * The provider may have charged this job without a confirmed result (the core's `possiblyCharged`
+ * filter: flagged, no confirmed cost). Its `estimatedCost` is what it may have cost.
+ */
+export function isPossiblyCharged(job: JobRecord): boolean {
+  return job.mayBeCharged && !(job.cost && job.cost > 0)
+}
 
-const RETRYABLE: string[] = [
-  'timeout', 'network', 'service_unavailable', 'interrupted', 'rate_limited', 'server_error', 'download',
-  'generation_failed', 'protocol',
-]
+/**
+ * The job runs on another device of this library (it arrived by sync): only that device submits, polls,
+ * recovers or cancels it, so here it is read-only until its outcome arrives.
+ */
+export function isElsewhere(job: JobRecord | null | undefined): boolean {
+  return job?.originDevice != null
+}
 
-/** The one action that helps after a failure of this kind (none when the prompt itself must change). */
-export function errorAction(kind: string | null | undefined): ErrorAction {
+/**
+ * A paid result that may still exist at the service: a recoverable job, or one cancelled after the service
+ * took it. Recovering polls the service's task, so only a job with a task id has one to fetch.
+ */
+function hasResultToFetch(job: JobRecord): boolean {
+  if (job.remoteTaskId == null) return false
+  return job.status === 'RECOVERABLE' || (job.status === 'CANCELLED' && job.mayBeCharged)
+}
+
+/** Recover fetches that result in place (the core re-polls and re-downloads, never resubmits); only here. */
+export function canRecover(job: JobRecord): boolean {
+  return hasResultToFetch(job) && !isElsewhere(job)
+}
+
+/**
+ * Run again makes a new paid job; offered once a job is over, but not while its own paid result can still be
+ * recovered, here or on its device (that would pay twice for one image). Remix stays for a changed request.
+ */
+export function canRunAgain(job: JobRecord): boolean {
+  return !isRunningStatus(job.status) && !hasResultToFetch(job)
+}
+
+/** Kinds that say a paid submit went out and its fate is unknown: it may be charged and is never resent on its own. */
+const UNCONFIRMED_SUBMIT: ErrorKind[] = ['interrupted', 'submit_unconfirmed']
+
+export function isUnconfirmedSubmit(job: JobRecord): boolean {
+  return job.status === 'FAILED' && job.errorKind != null && UNCONFIRMED_SUBMIT.includes(job.errorKind)
+}
+
+export type ErrorAction = 'set-api-key' | 'check-credits' | 'recover' | 'run-again' | null
+
+/** The one action that helps after a job ended badly (none when the prompt itself must change). */
+export function errorAction(job: JobRecord | null, kind: ErrorKind | null | undefined): ErrorAction {
+  // Another device's job failed with that device's key or balance: only running it again here helps.
+  if (job && isElsewhere(job)) return canRunAgain(job) ? 'run-again' : null
   if (kind === 'api_key_missing' || kind === 'api_key_rejected') return 'set-api-key'
   if (kind === 'out_of_credits') return 'check-credits'
-  if (kind && RETRYABLE.includes(kind)) return 'retry'
+  if (job && canRecover(job)) return 'recover'
+  if (job && canRunAgain(job) && kind !== 'invalid_input' && kind !== 'invalid_request') return 'run-again'
   return null
 }
 
-/** The Generator form filled with a job's settings (remix from a result or History). */
-export function draftFromJob(job: JobRecord, parentImageId: string | null = null): Partial<GenerationDraft> {
-  const model = MODELS.find((m) => m.value === job.model)?.value
+/**
+ * The Generator form filled with a job's settings (remix from a result, History or the viewer). The
+ * new job will point at this one (`parentJobId`) or at the image it starts from (`parentImageId`).
+ */
+export function draftFromJob(catalog: ModelInfo[], job: JobRecord, parentImageId: string | null = null): Partial<GenerationDraft> {
   const draft: Partial<GenerationDraft> = {
     prompt: job.prompt,
-    aspectRatio: job.aspectRatio as GenerationDraft['aspectRatio'],
     count: job.numImages,
     watermark: job.watermark ?? '',
     imageUrls: [...job.inputImageUrls],
+    inputImageIds: [...job.inputImageIds],
     parentImageId,
+    parentJobId: parentImageId ? null : job.id,
   }
-  const size = presetForPixels(job.imageSize)
+  const info = findModel(catalog, job.model)
+  if (info) {
+    // The form keeps its own model for a demo job and checks the ratio against whichever it shows.
+    if (!isDemoModel(info)) draft.model = info.model
+    draft.aspectRatio = keepRatio(info, job.aspectRatio)
+  }
+  const size = sizeOfPixels(catalog, job.imageSize)
   if (size) draft.size = size
-  if (model) draft.model = model
   return draft
-}
-
-/** A model the form can select: the demo provider's "model" falls back to the first real one. */
-export function formModel(model: Model | string | null | undefined): Exclude<Model, 'demo'> {
-  return MODELS.find((m) => m.value === model)?.value ?? MODELS[0].value
 }

@@ -1,18 +1,23 @@
-// An in-memory stand-in for the core, used only by the browser-test build (VITE_MOCK_IPC=1):
-// a small library of jobs and images, stats computed from it, and generations that emit the same
-// progress events as the real queue. Deterministic: no randomness, a fixed clock origin.
+// An in-memory stand-in for the core, used only by the browser-test build (VITE_MOCK_IPC=1): a small
+// library of jobs and images, stats and the month's spend computed from it, the settings the core keeps
+// (and refuses like it does), and the model catalog (a static copy). Generations live in ./generation.ts.
+// Deterministic: no randomness, a fixed clock origin.
 import type {
-  ApiKeyStatus, ImageQuery, ImageRecord, JobEvent, JobQuery, JobRecord, JobStage, LibraryStats, RecalledSettings,
-  SecretPurpose, Settings, SizePreset, GenerationRequest, GenerateOptions, DayStats, SizeStats,
+  ApiKeyStatus, BudgetStatus, DayStats, ImageQuery, ImageRecord, ImageSize, JobEvent, JobFamily, JobQuery, JobRecord,
+  LibraryStats, Model, ProviderKind, RecalledSettings, SecretPurpose, Settings, SizeStats, StatsTotals,
 } from '@/api'
+import { MOCK_CATALOG } from './catalog'
+import { noSync, type MockSync } from './sync'
 
 /** A job event before the IPC layer stamps it with the profile whose library holds the job. */
 export type MockJobEvent = Omit<JobEvent, 'profileId'>
 
-const DAY = 86_400_000
+export const DAY = 86_400_000
 /** "Now" of the mock library: fixed so screenshots do not change from run to run. */
 export const MOCK_NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
-const PIXELS: Record<SizePreset, number> = { fast: 512, balanced: 768, quality: 1024, ultra: 1536 }
+/** The month `MOCK_NOW` is in (UTC), as the core names it. */
+export const MOCK_MONTH = '2026-11'
+const MONTH_START = Date.UTC(2026, 10, 1)
 const PROMPTS = [
   'A lighthouse on a basalt cliff at dusk, volumetric fog, cinematic',
   'Isometric cozy coffee shop interior, warm light, plants everywhere',
@@ -28,7 +33,7 @@ const PROMPTS = [
   'Children’s book illustration of a dragon baking bread',
 ]
 
-/** One profile's library: its jobs, images, settings and keys. */
+/** One profile's library: its jobs, images, settings, keys and balance. */
 export interface MockState {
   jobs: JobRecord[]
   images: ImageRecord[]
@@ -37,6 +42,12 @@ export interface MockState {
   key: ApiKeyStatus
   /** The other purposes' keys. */
   keys: Partial<Record<Exclude<SecretPurpose, 'nanoBananaKey'>, ApiKeyStatus>>
+  /** The service's credit balance with a key (0: generating is refused before anything is sent). */
+  balance: number
+  /** Input images (local files given for image-to-image): served by id, never listed in the gallery. */
+  inputs: ImageRecord[]
+  /** Where this library syncs, and what sync knows of the other devices. */
+  sync: MockSync
   nextId: number
   /** Starts every id of this library (empty for the local one). */
   prefix: string
@@ -46,36 +57,53 @@ export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {
   return { purpose, configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 }
 
-function pad(n: number) { return String(n).padStart(4, '0') }
+/** The key a provider runs on, as set in this library (the demo needs none). */
+export function keyFor(s: MockState, provider: ProviderKind): ApiKeyStatus | null {
+  if (provider === 'nanobanana') return s.key
+  if (provider === 'gemini') return s.keys.geminiKey ?? null
+  return null
+}
+
+/** Like the core's `available_providers`: those with a key, then the demo, in its order of preference. */
+export function availableProviders(s: MockState): ProviderKind[] {
+  return (['nanobanana', 'gemini', 'demo'] as ProviderKind[]).filter((p) => p === 'demo' || keyFor(s, p)?.configured)
+}
+
+export function pad(n: number) { return String(n).padStart(4, '0') }
 
 export function defaultSettings(): Settings {
   return {
-    defaultModel: 'nano-banana',
-    defaultSize: 'quality',
-    defaultAspectRatio: '1:1',
-    defaultCount: 1,
-    prices: { fast: 0.005, balanced: 0.01, quality: 0.0125, ultra: 0.045 },
-    concurrency: 4,
-    notifyWhenDone: true,
+    defaultModel: 'nano-banana-2', defaultSize: '1K', defaultAspectRatio: '1:1', defaultCount: 1,
+    priceOverrides: [], monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 14,
+    concurrency: 4, notifyWhenDone: true,
   }
 }
 
-function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord {
+export const modelInfo = (model: Model) => MOCK_CATALOG.find((m) => m.model === model) ?? MOCK_CATALOG[0]
+export const pixelsOf = (size: ImageSize) => (size === '512' ? 512 : Number(size[0]) * 1024)
+
+/** USD per image with the profile's own prices, like the core's `Prices::per_image`. */
+export function priceOf(s: MockState, model: Model, size: ImageSize): number {
+  const own = [...s.settings.priceOverrides].reverse().find((o) => o.model === model && o.size === size)
+  return own?.usd ?? modelInfo(model).sizes.find((x) => x.size === size)?.priceUsd ?? 0
+}
+
+export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord {
   const created = MOCK_NOW - Math.floor(i * 0.9 * DAY) - i * 3_600_000
   return {
     id: `job-${prefix}${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
-    provider: 'nanobanana', model: 'nano-banana', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null,
-    inputImageUrls: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.0125,
-    durationMs: 20_000 + (i % 7) * 9_000, status: 'COMPLETED', errorKind: null, errorMessage: null, attempts: 1,
-    timeoutSecs: null, parentJobId: null, parentImageId: null, createdAt: created, updatedAt: created,
-    completedAt: created + 30_000, ...over,
+    provider: 'nanobanana', model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null,
+    inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.067, estimatedCost: 0.067,
+    mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',
+    errorKind: null, errorMessage: null, attempts: 1, timeoutSecs: null, parentJobId: null, parentImageId: null,
+    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, ...over,
   }
 }
 
-function image(j: JobRecord, position: number, n: number, prefix = ''): ImageRecord {
+export function image(j: JobRecord, position: number, n: number, prefix = ''): ImageRecord {
   const sha = `${pad(n)}${'ab12cd34'.repeat(8)}`.slice(0, 64)
   return {
-    id: `img-${prefix}${pad(n)}`, jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
+    id: `img-${prefix}${pad(n)}`, kind: 'generated', jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
     width: j.imageSize, height: j.imageSize, bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
     previewPath: `thumbs/512/${sha}.webp`, imageSize: j.imageSize, favourite: n % 5 === 0, rating: n % 6,
     deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, prompt: j.prompt, model: j.model,
@@ -83,28 +111,68 @@ function image(j: JobRecord, position: number, n: number, prefix = ''): ImageRec
   }
 }
 
+/** How the seeded jobs ended, by index: the outcome model's cases, each once. */
+function outcome(i: number, j: JobRecord): JobRecord {
+  const unpaid = { cost: 0, completedAt: j.createdAt }
+  switch (i) {
+    case 3: return { ...j, ...unpaid, status: 'RECOVERABLE', errorKind: 'timeout',
+      errorMessage: 'Still generating after 3 min; the task is kept at the service and can be recovered.' }
+    case 7: return { ...j, ...unpaid, status: 'FAILED', errorKind: 'generation_failed', mayBeCharged: false,
+      errorMessage: 'The service could not generate this image: content policy violation' }
+    case 11: return { ...j, ...unpaid, status: 'FAILED', errorKind: 'interrupted', remoteTaskId: null,
+      errorMessage: 'Nanoforge stopped while this request was being sent; whether the service received it is unknown.' }
+    // The result URLs were known, so the cost is confirmed; only the download is missing.
+    case 19: return { ...j, completedAt: j.createdAt, status: 'RECOVERABLE', errorKind: 'download',
+      errorMessage: 'The result could not be downloaded (connection reset); the service still has it.' }
+    case 23: return { ...j, ...unpaid, status: 'CANCELLED', errorKind: 'cancelled',
+      errorMessage: 'Cancelled here; the service may still finish the task and charge for it.' }
+    case 29: return { ...j, ...unpaid, status: 'CANCELLED', errorKind: 'cancelled', remoteTaskId: null, mayBeCharged: false,
+      submittedAt: null, errorMessage: 'Cancelled before it was sent; nothing was charged.' }
+    default: return j
+  }
+}
+
 /**
- * 36 jobs over the last month (or `jobCount`): mostly completed, two failed, one cancelled, sizes mixed.
- * `prefix` keeps another profile's ids apart from the local library's (`img-0001` vs `img-ada-0001`).
+ * 36 jobs over the last month (or `jobCount`): mostly completed at 1K–4K on Nano Banana 2 and Pro, and
+ * once each: a recoverable timeout and download, a refused generation, an interrupted submit (possibly
+ * charged, no task), a task cancelled after the submit and one before it. Job 2 is a run-again of job 14
+ * and job 4 a remix of job 10's image. `prefix` keeps another profile's ids apart (`img-ada-0001`).
  */
 export function seedState(jobCount = 36, prefix = ''): MockState {
-  const sizes: SizePreset[] = ['quality', 'fast', 'balanced', 'quality', 'ultra', 'quality']
+  const sizes: ImageSize[] = ['1K', '1K', '2K', '1K', '4K', '1K']
   const jobs: JobRecord[] = []
   const images: ImageRecord[] = []
+  const state: MockState = {
+    jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, balance: 42.5, nextId: 1000, prefix, inputs: [], sync: noSync(),
+  }
   let n = 1
   for (let i = 1; i <= jobCount; i++) {
     const size = sizes[i % sizes.length]
+    const model: Model = i % 5 === 0 ? 'nano-banana-pro' : 'nano-banana-2'
     const count = i % 4 === 0 ? 2 : 1
-    let j = job(i, { imageSize: PIXELS[size], numImages: count, cost: (defaultSettings().prices[size] ?? 0) * count, prompt: PROMPTS[(i + prefix.length) % PROMPTS.length] }, prefix)
-    if (i === 7) j = { ...j, status: 'FAILED', errorKind: 'generation_failed', errorMessage: 'The service could not generate this image: content policy violation', cost: 0, completedAt: j.createdAt }
-    if (i === 19) j = { ...j, status: 'FAILED', errorKind: 'timeout', errorMessage: 'The generation took longer than 3 min and was stopped', cost: 0 }
-    if (i === 23) j = { ...j, status: 'CANCELLED', errorKind: 'cancelled', errorMessage: 'Cancelled before it was sent; nothing was charged.', cost: 0 }
+    const price = priceOf(state, model, size) * count
+    let j = job(i, {
+      model, imageSize: pixelsOf(size), numImages: count, cost: price, estimatedCost: price,
+      prompt: PROMPTS[(i + prefix.length) % PROMPTS.length],
+    }, prefix)
+    j = outcome(i, j)
     jobs.push(j)
     if (j.status === 'COMPLETED') {
       for (let p = 0; p < count; p++) images.push(image(j, p, n++, prefix))
+      j.imageId = images[images.length - count].id
     }
   }
-  return { jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, nextId: 1000, prefix }
+  const find = (i: number) => jobs.find((x) => x.id === `job-${prefix}${pad(i)}`)
+  const rerun = find(2)
+  const remix = find(4)
+  const original = find(14)
+  if (rerun && original) {
+    Object.assign(rerun, { parentJobId: original.id, prompt: original.prompt })
+    for (const img of images) if (img.jobId === rerun.id) img.prompt = original.prompt
+  }
+  const parentImage = find(10)?.imageId
+  if (remix && parentImage) remix.parentImageId = parentImage
+  return state
 }
 
 /** A library with nothing in it yet (a first sign-in on this device, or `?empty`). */
@@ -139,37 +207,56 @@ export function page<T extends { createdAt: number | null; id: string }>(rows: T
   return { items, nextCursor: after.length > n && last ? { createdAt: last.createdAt, id: last.id } : null }
 }
 
+/** The core's `possiblyCharged`: flagged, no confirmed cost. */
+export const possiblyCharged = (j: JobRecord) => j.mayBeCharged && !(j.cost && j.cost > 0)
+const RUNNING = new Set<JobRecord['status']>(['PENDING', 'SUBMITTED', 'PROCESSING', 'DOWNLOADING'])
+
 export function listJobs(s: MockState, q: JobQuery) {
   const words = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean)
   const rows = s.jobs.filter((j) => (q.status == null || j.status === q.status)
+    && (!q.possiblyCharged || possiblyCharged(j))
     && words.every((w) => j.prompt.toLowerCase().includes(w))
     && (q.from == null || (j.createdAt ?? 0) >= q.from) && (q.to == null || (j.createdAt ?? 0) < q.to))
   return page(rows, q.cursor, q.limit)
 }
 
+/** The job a job came from (run again, or the job of the image it started from) and the jobs made from it. */
+export function jobFamily(s: MockState, id: string): JobFamily {
+  const j = s.jobs.find((x) => x.id === id)
+  if (!j) throw { kind: 'not_found', message: `job ${id} not found` }
+  const parentId = j.parentJobId ?? s.images.find((i) => i.id === j.parentImageId)?.jobId ?? null
+  const mine = new Set(s.images.filter((i) => i.jobId === id).map((i) => i.id))
+  const children = s.jobs.filter((x) => x.parentJobId === id || (x.parentImageId != null && mine.has(x.parentImageId)))
+    .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))
+  return { parent: s.jobs.find((x) => x.id === parentId) ?? null, children }
+}
+
+function totals(jobs: JobRecord[], imgs: ImageRecord[]): StatsTotals {
+  const done = jobs.filter((j) => j.status === 'COMPLETED')
+  const failed = jobs.filter((j) => j.status === 'FAILED')
+  const finished = done.length + failed.length
+  return {
+    images: imgs.length, imageBytes: imgs.reduce((a, i) => a + (i.bytes ?? 0), 0), jobs: jobs.length,
+    completedJobs: done.length, failedJobs: failed.length, totalCost: jobs.reduce((a, j) => a + (j.cost ?? 0), 0),
+    possibleCost: jobs.filter(possiblyCharged).reduce((a, j) => a + (j.estimatedCost ?? 0), 0),
+    recoverableJobs: jobs.filter((j) => j.status === 'RECOVERABLE').length,
+    avgDurationMs: done.length ? done.reduce((a, j) => a + (j.durationMs ?? 0), 0) / done.length : null,
+    successRate: finished ? done.length / finished : null,
+  }
+}
+
 export function stats(s: MockState): LibraryStats {
   const live = s.images.filter((i) => i.deletedAt == null)
-  const totals = (jobs: JobRecord[], imgs: ImageRecord[]) => {
-    const done = jobs.filter((j) => j.status === 'COMPLETED')
-    const failed = jobs.filter((j) => j.status === 'FAILED')
-    const finished = done.length + failed.length
-    return {
-      images: imgs.length, imageBytes: imgs.reduce((a, i) => a + (i.bytes ?? 0), 0), jobs: jobs.length,
-      completedJobs: done.length, failedJobs: failed.length, totalCost: jobs.reduce((a, j) => a + (j.cost ?? 0), 0),
-      avgDurationMs: done.length ? done.reduce((a, j) => a + (j.durationMs ?? 0), 0) / done.length : null,
-      successRate: finished ? done.length / finished : null,
-    }
-  }
-  const monthStart = Date.UTC(2026, 10, 1)
   const byDay = new Map<string, DayStats>()
   for (const j of s.jobs) {
     const start = Math.floor((j.createdAt ?? 0) / DAY) * DAY
     const key = new Date(start).toISOString().slice(0, 10)
-    const d = byDay.get(key) ?? { day: key, dayStart: start, images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0 }
+    const d = byDay.get(key) ?? { day: key, dayStart: start, images: 0, jobs: 0, completedJobs: 0, failedJobs: 0, cost: 0, possibleCost: 0 }
     d.jobs++
     if (j.status === 'COMPLETED') { d.completedJobs++; d.images += j.numImages }
     if (j.status === 'FAILED') d.failedJobs++
     d.cost = (d.cost ?? 0) + (j.cost ?? 0)
+    if (possiblyCharged(j)) d.possibleCost = (d.possibleCost ?? 0) + (j.estimatedCost ?? 0)
     byDay.set(key, d)
   }
   const bySize = new Map<number, SizeStats>()
@@ -182,76 +269,48 @@ export function stats(s: MockState): LibraryStats {
   }
   return {
     totals: totals(s.jobs, live),
-    thisMonth: totals(s.jobs.filter((j) => (j.createdAt ?? 0) >= monthStart), live.filter((i) => (i.createdAt ?? 0) >= monthStart)),
+    thisMonth: totals(s.jobs.filter((j) => (j.createdAt ?? 0) >= MONTH_START), live.filter((i) => (i.createdAt ?? 0) >= MONTH_START)),
     perDay: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
     perSize: [...bySize.values()].sort((a, b) => a.imageSize - b.imageSize),
-    activeJobs: s.jobs.filter((j) => !['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).length,
+    activeJobs: s.jobs.filter((j) => RUNNING.has(j.status)).length,
     trashedImages: s.images.filter((i) => i.deletedAt != null).length,
   }
+}
+
+/** This month's spend against the budget, like the core's `budget_status` (warning at 80 %). */
+export function budgetStatus(s: MockState): BudgetStatus {
+  const month = s.jobs.filter((j) => (j.createdAt ?? 0) >= MONTH_START)
+  const spentConfirmed = month.reduce((a, j) => a + (j.cost ?? 0), 0)
+  const spentPossible = month.filter(possiblyCharged).reduce((a, j) => a + (j.estimatedCost ?? 0), 0)
+  const limit = s.settings.monthlyBudgetUsd
+  const spent = spentConfirmed + spentPossible
+  const level = limit == null ? 'off' : spent >= limit ? 'over' : spent >= limit * 0.8 ? 'warning' : 'ok'
+  return { limitUsd: limit, month: MOCK_MONTH, spentConfirmed, spentPossible, level }
+}
+
+/** Settings the core would refuse, with its messages; null when they are fine. */
+export function settingsProblem(next: Settings): string | null {
+  const info = MOCK_CATALOG.find((m) => m.model === next.defaultModel)
+  if (!info || info.provider === 'demo') return 'the default model must be a real model; the demo is used only without an API key'
+  if (!info.sizes.some((x) => x.size === next.defaultSize)) return `${info.label} does not offer the default size ${next.defaultSize}`
+  if (!(Number.isInteger(next.defaultCount) && next.defaultCount >= 1 && next.defaultCount <= 4)) return 'images per generation must be between 1 and 4'
+  if (!(Number.isInteger(next.concurrency) && next.concurrency >= 1 && next.concurrency <= 8)) return 'concurrency must be between 1 and 8'
+  for (const o of next.priceOverrides) {
+    const m = MOCK_CATALOG.find((x) => x.model === o.model)
+    if (o.usd == null || !(o.usd >= 0 && o.usd <= 100)) return `the ${m?.label ?? o.model} ${o.size} price must be between $0 and $100 per image`
+    if (!m?.sizes.some((x) => x.size === o.size)) return `${m?.label ?? o.model} has no ${o.size} size to price`
+  }
+  const budget = next.monthlyBudgetUsd
+  if (budget != null && !(budget >= 0 && budget <= 100_000)) return 'the monthly budget must be between $0 and $100,000'
+  if (next.creditsPerImage != null && !(next.creditsPerImage > 0)) return 'credits per image must be a positive number'
+  if (!(Number.isInteger(next.recoveryWindowDays) && next.recoveryWindowDays >= 1 && next.recoveryWindowDays <= 60)) {
+    return 'the recovery window must be between 1 and 60 days'
+  }
+  return null
 }
 
 export const MOCK_METADATA: RecalledSettings = {
   source: 'automatic1111', prompt: 'a castle in the clouds, matte painting', negativePrompt: 'blurry', model: 'sdxl_base',
   provider: null, seed: '1234567890123', width: 1024, height: 768, steps: 30, cfgScale: 7, sampler: 'DPM++ 2M',
   aspectRatio: null, taskId: null, cost: null, createdAt: null,
-}
-
-/**
- * Starts a mock generation: one job, events every `stepMs`. A prompt starting with `@fail:KIND`
- * fails with that error kind (e.g. `@fail:api_key_rejected`); `@slow` takes ten times longer.
- */
-export function startGeneration(s: MockState, req: GenerationRequest, opts: GenerateOptions,
-  emit: (e: MockJobEvent) => void, stepMs = 120): JobRecord[] {
-  const size = (req.size ?? s.settings.defaultSize) as SizePreset
-  const count = req.count ?? 1
-  const provider = opts.provider ?? s.key.provider
-  const id = `job-${s.prefix}${pad(s.nextId++)}`
-  const now = MOCK_NOW + s.nextId * 1000
-  const j: JobRecord = job(0, {
-    id, prompt: req.prompt, provider, model: provider === 'demo' ? 'demo' : (req.model ?? 'nano-banana'), imageSize: PIXELS[size],
-    aspectRatio: req.aspectRatio ?? '1:1', numImages: count, watermark: req.watermark ?? null, status: 'PENDING',
-    cost: null, durationMs: null, remoteTaskId: null, createdAt: now, updatedAt: now, completedAt: null, attempts: 0,
-  })
-  s.jobs.push(j)
-  const step = req.prompt.startsWith('@slow') ? stepMs * 10 : stepMs
-  const failKind = /^@fail:(\w+)/.exec(req.prompt)?.[1]
-  const stages: (() => JobStage | null)[] = [
-    () => ({ kind: 'queued' }),
-    () => { j.status = 'SUBMITTED'; j.remoteTaskId = `task-${id}`; return { kind: 'submitted', taskId: j.remoteTaskId } },
-    () => { j.status = 'PROCESSING'; return { kind: 'generating', elapsedMs: step * 2, polls: 1 } },
-    () => ({ kind: 'generating', elapsedMs: step * 3, polls: 2 }),
-    () => {
-      if (failKind) {
-        j.status = 'FAILED'; j.errorKind = failKind; j.errorMessage = failMessage(failKind); j.cost = 0
-        return { kind: 'failed', error: { kind: failKind as never, message: j.errorMessage } }
-      }
-      j.status = 'DOWNLOADING'; return { kind: 'downloading', image: 0, images: count, receivedBytes: 400_000, totalBytes: 900_000 }
-    },
-    () => ({ kind: 'ingesting', image: count - 1, images: count }),
-    () => {
-      const ids: string[] = []
-      for (let p = 0; p < count; p++) { const img = image(j, p, s.nextId++, s.prefix); img.createdAt = now + p; s.images.push(img); ids.push(img.id) }
-      j.status = 'COMPLETED'; j.cost = provider === 'demo' ? 0 : (s.settings.prices[size] ?? 0) * count; j.durationMs = step * 7; j.completedAt = now + step * 7
-      for (const img of s.images) if (img.jobId === j.id) img.jobStatus = 'COMPLETED'
-      return { kind: 'done', imageIds: ids, cost: j.cost, durationMs: j.durationMs }
-    },
-  ]
-  let i = 0
-  const tick = () => {
-    if (j.status === 'CANCELLED' || i >= stages.length) return
-    const stage = stages[i++]()
-    if (stage) emit({ jobId: id, at: MOCK_NOW, stage })
-    if (stage?.kind !== 'failed' && stage?.kind !== 'done') setTimeout(tick, step)
-  }
-  setTimeout(tick, 0)
-  return [{ ...j }]
-}
-
-function failMessage(kind: string): string {
-  switch (kind) {
-    case 'api_key_rejected': return 'The API key was rejected (401). Check it in Settings.'
-    case 'out_of_credits': return 'Your Nano Banana account is out of credits (402). Top up, then try again.'
-    case 'service_unavailable': return 'Nano Banana is under maintenance (455). Try again later.'
-    default: return `Generation failed (${kind})`
-  }
 }

@@ -1,11 +1,15 @@
 // In-page stand-in for the Rust side, used only by the browser-test build (VITE_MOCK_IPC=1). Each profile
 // of the mock device has its own library (mocks/accounts.ts); every library command works on the open one.
-// `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch).
+// `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch). `?synced`
+// starts the local library with sync set up, other devices and their jobs (see ./sync.ts).
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
-import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose } from '@/api'
+import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose, Settings, SyncEvent, SyncSettings } from '@/api'
 import * as mock from './backend'
 import { createAccounts } from './accounts'
+import { MOCK_CATALOG } from './catalog'
+import { addInput, pickInputs, recoverJob, rerunJob, startGeneration } from './generation'
+import * as sync from './sync'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -15,6 +19,7 @@ type Args = Record<string, unknown>
 export async function installMockIpc() {
   // `?empty` in the URL starts with an empty local library (first-run screens).
   const local = location.search.includes('empty') ? mock.emptyState() : mock.seedState()
+  if (location.search.includes('synced')) sync.withPeers(local.sync, local.jobs, mock.MOCK_NOW, (i, over) => mock.job(i, over))
   const publish = (library: mock.MockState) => {
     (window as unknown as { __NANOFORGE_MOCK__: mock.MockState }).__NANOFORGE_MOCK__ = library
   }
@@ -27,9 +32,11 @@ export async function installMockIpc() {
   // Events name the profile that started the job, even after another one opened.
   const sender = (id: string) => (e: mock.MockJobEvent) => { void emit('job-progress', { ...e, profileId: id } satisfies JobEvent) }
 
+  /** A key's status; `provider` is the one new generations use by default, as the core reports it. */
   function keyOf(purpose: SecretPurpose): ApiKeyStatus {
     const s = lib()
-    return purpose === 'nanoBananaKey' ? { ...s.key, purpose } : (s.keys[purpose] ?? mock.noKey(purpose))
+    const status = purpose === 'nanoBananaKey' ? s.key : (s.keys[purpose] ?? mock.noKey(purpose))
+    return { ...status, purpose, provider: mock.availableProviders(s)[0] }
   }
   function setKeyOf(purpose: SecretPurpose, status: ApiKeyStatus): ApiKeyStatus {
     const s = lib()
@@ -45,22 +52,29 @@ export async function installMockIpc() {
   const handlers: Record<string, (a: Args) => unknown> = {
     app_info: (): AppInfo => ({ version: '0.0.0-mock', profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length }),
     get_settings: () => lib().settings,
-    update_settings: (a) => { lib().settings = a.settings as mock.MockState['settings']; return lib().settings },
+    update_settings: (a) => {
+      const next = a.settings as Settings
+      const problem = mock.settingsProblem(next)
+      if (problem) throw { kind: 'invalid_input', message: problem }
+      lib().settings = JSON.parse(JSON.stringify(next))
+      return lib().settings
+    },
     key_status: (a) => keyOf(a.purpose as SecretPurpose),
     set_key: (a) => {
       const key = String(a.key).trim()
       if (!key) throw { kind: 'invalid_input', message: 'the key is empty' }
       const purpose = a.purpose as SecretPurpose
-      return setKeyOf(purpose, { purpose, configured: true, masked: `••••••••${key.slice(-4)}`, source: 'keychain', provider: purpose === 'nanoBananaKey' ? 'nanobanana' : lib().key.provider, keychainError: null })
+      return setKeyOf(purpose, { purpose, configured: true, masked: `••••••••${key.slice(-4)}`, source: 'keychain', provider: 'demo', keychainError: null })
     },
     clear_key: (a) => setKeyOf(a.purpose as SecretPurpose, mock.noKey(a.purpose as SecretPurpose)),
     list_images: (a) => {
       const q = a.query as ImageQuery
       return mock.page(lib().images.filter((i) => mock.matchesImage(i, q)), q.cursor, q.limit)
     },
-    get_image: (a) => found(lib().images.find((i) => i.id === a.id)),
+    get_image: (a) => found(lib().images.find((i) => i.id === a.id) ?? lib().inputs.find((i) => i.id === a.id)),
     list_jobs: (a) => mock.listJobs(lib(), a.query as never),
     get_job: (a) => found(lib().jobs.find((j) => j.id === a.id)),
+    job_family: (a) => mock.jobFamily(lib(), String(a.id)),
     library_stats: () => mock.stats(lib()),
     set_favourite: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
     set_rating: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
@@ -74,20 +88,33 @@ export async function installMockIpc() {
     open_image: () => null,
     reveal_in_folder: () => null,
     read_image_metadata: (a) => ((a.bytes as number[]).length > 8 ? mock.MOCK_METADATA : null),
-    generate: (a) => mock.startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
+    generate: (a) => startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
     cancel_job: (a) => {
       const j = found(lib().jobs.find((x) => x.id === a.id))
-      j.status = 'CANCELLED'; j.errorKind = 'cancelled'; j.errorMessage = 'Cancelled here; the service may still finish the task and charge for it.'
+      j.status = 'CANCELLED'; j.errorKind = 'cancelled'
+      j.errorMessage = j.remoteTaskId
+        ? 'Cancelled here; the service may still finish the task and charge for it.'
+        : 'Cancelled before it was sent; nothing was charged.'
       sender(profileId())({ jobId: j.id, at: mock.MOCK_NOW, stage: { kind: 'cancelled', message: j.errorMessage } })
       return j
     },
-    retry_job: (a) => {
-      const old = found(lib().jobs.find((x) => x.id === a.id))
-      const [j] = mock.startGeneration(lib(), { prompt: old.prompt }, {}, sender(profileId()))
-      j.parentJobId = old.id
-      return j
+    retry_job: (a) => recoverJob(lib(), String(a.id), sender(profileId())),
+    rerun_job: (a) => rerunJob(lib(), String(a.id), (a.options ?? {}) as never, sender(profileId())),
+    budget_status: () => mock.budgetStatus(lib()),
+    catalog: () => MOCK_CATALOG,
+    available_providers: () => mock.availableProviders(lib()),
+    // The default provider's account: only Nano Banana has a balance.
+    credits: () => {
+      const provider = mock.availableProviders(lib())[0]
+      return { provider, balance: provider === 'nanobanana' ? lib().balance : null, creditsPerImage: lib().settings.creditsPerImage }
     },
-    credits: () => ({ provider: lib().key.provider, balance: lib().key.configured ? 42.5 : null }),
+    pick_input_images: () => pickInputs(lib()),
+    add_input_image: (a) => addInput(lib(), a.bytes as number[]),
+    sync_settings: () => ({ ...lib().sync.settings }),
+    sync_status: () => sync.syncStatus(lib().sync, profileId()),
+    update_sync_settings: (a) => sync.updateSyncSettings(lib().sync, a.settings as SyncSettings, (a.secretAccessKey ?? null) as string | null, profileId()),
+    test_sync_connection: (a) => sync.testConnection(lib().sync, a.settings as SyncSettings, (a.secretAccessKey ?? null) as string | null),
+    sync_now: () => sync.syncNow(lib().sync, mock.MOCK_NOW, (e: SyncEvent) => { void emit('sync-changed', e) }),
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:opener|open_path': () => null,
@@ -114,7 +141,7 @@ export async function installMockIpc() {
   // Library images are served by id from `/nf/...`, like the shell's nf:// scheme (see nf-sw.ts).
   const internals = (window as unknown as { __TAURI_INTERNALS__: { convertFileSrc: (p: string, protocol?: string) => string } }).__TAURI_INTERNALS__
   internals.convertFileSrc = (path, protocol = 'asset') => `${location.origin}/${protocol}/${encodeURIComponent(path)}`
-  await startImageServer((q) => q.profile === profileId() && lib().images.some((i) => i.id === q.id))
+  await startImageServer((q) => q.profile === profileId() && [...lib().images, ...lib().inputs].some((i) => i.id === q.id))
 
   publish(lib())
   ;(window as unknown as { __NANOFORGE_ACCOUNTS__: unknown }).__NANOFORGE_ACCOUNTS__ = accounts.control

@@ -10,6 +10,7 @@ import { useHistoryStore } from '@/stores/history'
 import { useJobsStore } from '@/stores/jobs'
 import { useSettingsStore } from '@/stores/settings'
 import { useStatsStore } from '@/stores/stats'
+import { useSyncStore } from '@/stores/sync'
 
 /** Where a sign-in stands: nothing yet, asking the core for the URL, waiting for the browser, or failed. */
 export type SignInPhase = 'idle' | 'starting' | 'waiting' | 'error'
@@ -82,6 +83,7 @@ export const useAccountsStore = defineStore('accounts', () => {
     useHistoryStore().reset()
     useStatsStore().reset()
     useDraftStore().reset()
+    useSyncStore().reset()
     settings.reset()
     return { followedSettings }
   }

@@ -32,7 +32,9 @@ export interface TrashUndo {
 
 /**
  * The Gallery's list: the query, the images loaded so far (keyset pages, never offsets) and the
- * actions on them. At 100k images the list is a shallow ref: Vue does not walk the records.
+ * actions on them. At 100k images the list is a shallow ref: Vue does not walk the records. It outlives
+ * the view, so filters, the loaded pages, the selection and the scroll position are there when the
+ * person comes back (`resume`).
  */
 export const useGalleryStore = defineStore('gallery', () => {
   const query = ref<GalleryQuery>(emptyQuery())
@@ -44,6 +46,9 @@ export const useGalleryStore = defineStore('gallery', () => {
   const loaded = ref(false)
   const error = ref<string | null>(null)
   const undo = ref<TrashUndo | null>(null)
+
+  /** Where the grid was scrolled when the view closed (pixels from the top). */
+  const scrollTop = ref(0)
 
   const selectMode = ref(false)
   const selected = ref<Set<string>>(new Set())
@@ -120,6 +125,15 @@ export const useGalleryStore = defineStore('gallery', () => {
     return loadMore()
   }
 
+  /**
+   * The view opens again: what was loaded stays (with its selection and scroll position) and images made
+   * meanwhile are merged in at their place; a list that never loaded, or failed, starts over.
+   */
+  function resume(): Promise<void> {
+    if (!loaded.value || error.value || items.value.length === 0) return reload()
+    return refreshHead()
+  }
+
   function clear() {
     generation++
     inflight = null
@@ -129,6 +143,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     loading.value = false
     loaded.value = false
     error.value = null
+    scrollTop.value = 0
     clearSelection()
   }
 
@@ -361,9 +376,9 @@ export const useGalleryStore = defineStore('gallery', () => {
   }
 
   return {
-    query, items, nextCursor, complete, loading, loaded, error, undo, hasFilters,
+    query, items, nextCursor, complete, loading, loaded, error, undo, hasFilters, scrollTop,
     selectMode, selected, selectedItems,
-    reset, reload, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
+    reset, reload, resume, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
     setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo,
     setSelectMode, clearSelection, toggleSelected, selectAllLoaded,
     start, stop,

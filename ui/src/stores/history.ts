@@ -1,11 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api, errorMessage, type Cursor, type JobRecord, type JobStatus } from '@/api'
+import { isPossiblyCharged } from '@/lib/jobs'
 
 /** Rows per page: enough to fill a tall window, small enough to answer at once from a large library. */
 export const HISTORY_PAGE = 50
 
-/** History's rows: keyset pages of jobs (newest first) for the current search and status filter. */
+/** History's rows: keyset pages of jobs (newest first) for the current search, status and money filters. */
 export const useHistoryStore = defineStore('history', () => {
   const rows = ref<JobRecord[]>([])
   const nextCursor = ref<Cursor | null>(null)
@@ -14,6 +15,8 @@ export const useHistoryStore = defineStore('history', () => {
   const error = ref<string | null>(null)
   const search = ref('')
   const status = ref<JobStatus | null>(null)
+  /** Only jobs the provider may have charged without a confirmed result. */
+  const possiblyCharged = ref(false)
   /** Bumped by every reload so answers for an older query are dropped. */
   let generation = 0
 
@@ -38,6 +41,7 @@ export const useHistoryStore = defineStore('history', () => {
         cursor: nextCursor.value,
         limit: HISTORY_PAGE,
         status: status.value,
+        possiblyCharged: possiblyCharged.value,
         search: search.value.trim() || null,
       })
       if (mine !== generation) return
@@ -56,6 +60,7 @@ export const useHistoryStore = defineStore('history', () => {
   function prepend(record: JobRecord) {
     if (rows.value.some((r) => r.id === record.id)) return
     if (status.value && status.value !== record.status) return
+    if (possiblyCharged.value && !isPossiblyCharged(record)) return
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean)
     if (!words.every((w) => record.prompt.toLowerCase().includes(w))) return
     rows.value = [record, ...rows.value]
@@ -67,7 +72,7 @@ export const useHistoryStore = defineStore('history', () => {
     if (i >= 0) rows.value[i] = record
   }
 
-  const hasFilters = () => !!search.value.trim() || status.value != null
+  const hasFilters = () => !!search.value.trim() || status.value != null || possiblyCharged.value
 
   /** Another profile opened: its rows, and the search typed over the old ones, go (nothing is loaded). */
   function reset() {
@@ -79,7 +84,11 @@ export const useHistoryStore = defineStore('history', () => {
     error.value = null
     search.value = ''
     status.value = null
+    possiblyCharged.value = false
   }
 
-  return { rows, nextCursor, complete, loading, error, search, status, reload, loadMore, prepend, update, hasFilters, reset }
+  return {
+    rows, nextCursor, complete, loading, error, search, status, possiblyCharged, reload, loadMore, prepend, update,
+    hasFilters, reset,
+  }
 })

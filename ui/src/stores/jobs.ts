@@ -5,7 +5,7 @@ import {
   type JobStage,
 } from '@/api'
 import { makeI18n } from '@/i18n'
-import { FINISHED_STATUSES, isFinalStage, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
+import { isFinalStage, isRunningStatus, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
 import { useAccountsStore } from '@/stores/accounts'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -32,8 +32,8 @@ const notifyI18n = makeI18n()
 
 /**
  * The live jobs: one subscription to the core's progress events (start/stop), the jobs started in this
- * session (and unfinished ones resumed after a restart), submit/cancel/retry, and a desktop notification
- * when a job finishes while the window is in the background.
+ * session (and unfinished ones resumed after a restart), submit, cancel, recover and run again, and a
+ * desktop notification when a job finishes while the window is in the background.
  */
 export const useJobsStore = defineStore('jobs', () => {
   const byId = reactive<Record<string, TrackedJob>>({})
@@ -66,7 +66,7 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** A record that may be older than the events already seen keeps the status those events imply. */
   function merged(job: TrackedJob, record: JobRecord): JobRecord {
-    if (!job.stages.length || FINISHED_STATUSES.includes(record.status)) return record
+    if (!job.stages.length || !isRunningStatus(record.status)) return record
     return { ...record, status: statusOfStage(job.stage.kind) }
   }
 
@@ -142,6 +142,8 @@ export const useJobsStore = defineStore('jobs', () => {
         await api.notify(t('generator.notify.doneTitle', { n: stage.imageIds.length }, stage.imageIds.length), prompt)
       } else if (stage.kind === 'failed') {
         await api.notify(t('generator.notify.failedTitle'), stage.error.message || prompt)
+      } else if (stage.kind === 'recoverable') {
+        await api.notify(t('generator.notify.recoverableTitle'), stage.error.message || prompt)
       }
     } catch {
       // A notification that cannot be shown is not worth an error in the window.
@@ -216,14 +218,37 @@ export const useJobsStore = defineStore('jobs', () => {
     return record
   }
 
-  /** Starts a new job with the same settings; it goes to the top of this session's list. */
-  async function retry(id: string): Promise<JobRecord> {
+  /**
+   * Recovers a paid job in place: the core polls its task again and downloads the result, never
+   * resubmitting. The job runs again under its own id (events follow), so it goes back on the list as running.
+   */
+  async function recover(id: string): Promise<JobRecord> {
     const mine = epoch
     const record = await api.retryJob(id)
     if (mine !== epoch) return record
-    track(record)
+    const job = track(record)
+    // Events of its earlier run (a final stage) must not decide what it shows now.
+    job.record = record
+    job.stage = stageOfRecord(record)
+    job.stages = []
+    job.receivedAt = Date.now()
+    job.loadError = null
     addToSession([record.id])
     return record
+  }
+
+  /**
+   * Runs a job's request again as new, paid jobs linked to it; they go to the top of this session's list.
+   * Throws the core's typed error (`over_budget`: ask, then call again with `overBudget`).
+   */
+  async function rerun(id: string, options: GenerateOptions = {}): Promise<JobRecord[]> {
+    const mine = epoch
+    const records = await api.rerunJob(id, options)
+    if (mine === epoch) {
+      for (const r of records) track(r)
+      addToSession(records.map((r) => r.id))
+    }
+    return records
   }
 
   /** Forgets a finished job from this session's list (it stays in History). */
@@ -247,6 +272,6 @@ export const useJobsStore = defineStore('jobs', () => {
 
   return {
     byId, sessionIds, sessionJobs, runningCount, submitting, started, finishedCount,
-    start, stop, submit, cancel, retry, dismiss, refresh, handleEvent, reset,
+    start, stop, submit, cancel, recover, rerun, dismiss, refresh, handleEvent, reset,
   }
 })

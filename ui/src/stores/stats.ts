@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import {
-  api, errorKind, errorMessage, type CreditsInfo, type ErrorKind, type ImageRecord, type JobEvent, type LibraryStats,
-  type StatsQuery,
+  api, errorKind, errorMessage, type BudgetStatus, type CreditsInfo, type ErrorKind, type ImageRecord, type JobEvent,
+  type LibraryStats, type StatsQuery,
 } from '@/api'
 import { useAccountsStore } from '@/stores/accounts'
 import { useSettingsStore } from '@/stores/settings'
@@ -10,12 +10,13 @@ import { useSettingsStore } from '@/stores/settings'
 /** How many images the Dashboard's "recent" strip shows. */
 export const RECENT_LIMIT = 8
 
-/** Stages after which the figures change: a job started, or a job ended one way or another. */
-const REFRESH_STAGES = new Set<JobEvent['stage']['kind']>(['queued', 'done', 'failed', 'cancelled'])
+/** Stages after which the figures change: a job started, or a run ended one way or another. */
+const REFRESH_STAGES = new Set<JobEvent['stage']['kind']>(['queued', 'done', 'failed', 'cancelled', 'recoverable'])
 
 /**
- * The library's figures for the Dashboard and Analytics: stats from the core, the latest images and the
- * credit balance, kept fresh while a view watches (`start`/`stop`) by listening to job progress.
+ * The library's figures for the Dashboard, Analytics and the Generator's cost line: stats from the core,
+ * this month's spend against the budget, the latest images and the credit balance, kept fresh while a
+ * view watches (`start`/`stop`) by listening to job progress.
  */
 export const useStatsStore = defineStore('stats', () => {
   const stats = ref<LibraryStats | null>(null)
@@ -28,6 +29,10 @@ export const useStatsStore = defineStore('stats', () => {
   const recentLoaded = ref(false)
   const recentError = ref<string | null>(null)
 
+  /** This month's spend against the budget (confirmed and possibly charged), and the budget's level. */
+  const budget = ref<BudgetStatus | null>(null)
+  const budgetError = ref<string | null>(null)
+
   const credits = ref<CreditsInfo | null>(null)
   const creditsLoading = ref(false)
   /** Why the balance is missing; shown softly (the rest of the Dashboard works offline). */
@@ -38,10 +43,22 @@ export const useStatsStore = defineStore('stats', () => {
   /** Bumped by `reset`: answers about the previous profile are dropped. */
   let epoch = 0
 
-  /** Loads the stats (per-day series over `range`, default: the core's last 30 days) and the balance. */
+  /** Loads the stats (per-day series over `range`, default: the core's last 30 days), budget and balance. */
   async function load(range?: StatsQuery) {
     if (range) query.value = { ...range }
-    await Promise.all([loadStats(), loadCredits()])
+    await Promise.all([loadStats(), loadBudget(), loadCredits()])
+  }
+
+  async function loadBudget() {
+    const mine = epoch
+    try {
+      const next = await api.budgetStatus()
+      if (mine !== epoch) return
+      budget.value = next
+      budgetError.value = null
+    } catch (e) {
+      if (mine === epoch) budgetError.value = errorMessage(e)
+    }
   }
 
   async function loadStats() {
@@ -109,7 +126,7 @@ export const useStatsStore = defineStore('stats', () => {
       try {
         do {
           refreshAgain = false
-          await Promise.all([loadStats(), loadCredits(), recentLoaded.value ? loadRecent() : Promise.resolve()])
+          await Promise.all([loadStats(), loadBudget(), loadCredits(), recentLoaded.value ? loadRecent() : Promise.resolve()])
         } while (refreshAgain)
       } finally {
         refreshing = null
@@ -157,13 +174,15 @@ export const useStatsStore = defineStore('stats', () => {
     recent.value = []
     recentLoaded.value = false
     recentError.value = null
+    budget.value = null
+    budgetError.value = null
     credits.value = null
     creditsLoading.value = false
     creditsError.value = null
   }
 
   return {
-    stats, query, loading, error, recent, recentLoaded, recentError, credits, creditsLoading, creditsError,
-    load, loadStats, loadRecent, loadCredits, refresh, start, stop, reset,
+    stats, query, loading, error, recent, recentLoaded, recentError, budget, budgetError, credits, creditsLoading,
+    creditsError, load, loadStats, loadBudget, loadRecent, loadCredits, refresh, start, stop, reset,
   }
 })

@@ -31,8 +31,8 @@ const port = await freePort()
 const server = spawn(join(uiDir, 'node_modules/.bin/vite'),
   ['preview', '--outDir', dist, '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
   { cwd: uiDir, stdio: ['ignore', 'ignore', 'inherit'] })
-// Nothing here may hang a CI run: a watchdog ends everything after six minutes.
-const watchdog = setTimeout(() => { console.error('browser tests: watchdog timeout'); server.kill(); process.exit(1) }, 360_000)
+// Nothing here may hang a CI run: a watchdog ends everything after ten minutes.
+const watchdog = setTimeout(() => { console.error('browser tests: watchdog timeout'); server.kill(); process.exit(1) }, 600_000)
 const base = `http://127.0.0.1:${port}/`
 for (const deadline = Date.now() + 20_000; ;) {
   try { if ((await fetch(base)).ok) break } catch { /* not listening yet */ }
@@ -68,9 +68,24 @@ async function openPage(viewport, path = '/', query = '', options = {}) {
   return page
 }
 
+/**
+ * Waits until the page has stopped moving: fonts loaded, every <img> decoded, every finite CSS animation or
+ * transition finished (spinners and pulses loop forever and are left alone) and every chart drawn.
+ */
+async function settle(page, timeout = 5_000) {
+  await page.waitForFunction(() => {
+    const fonts = document.fonts.status === 'loaded'
+    const images = [...document.images].every((img) => img.complete)
+    const moving = document.getAnimations().some((a) => a.playState === 'running'
+      && a.effect?.getComputedTiming().endTime !== Infinity)
+    const charts = [...document.querySelectorAll('canvas')].every((c) => c.dataset.drawn !== 'false')
+    return fonts && images && !moving && charts
+  }, null, { timeout, polling: 'raf' })
+}
+
 const widths = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } }
 const ctx = {
-  browser, base, check, shots, widths, openPage,
+  browser, base, check, shots, widths, openPage, settle,
   shot: (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }),
   noHorizontalOverflow: (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import type { AccountsState, AppInfo, ErrorKind, ImageRecord, JobEvent, ProfileSummary } from '@/api'
-import { imageRecord, jobRecord, settings } from './jobs-fixtures'
+import { imageRecord, jobRecord, settings, providersFromKeys } from './jobs-fixtures'
 import { libraryStats } from './stats-fixtures'
 
 // The stores over the src/api boundary: the core's accounts commands and both events are replaced here.
@@ -24,6 +24,7 @@ const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   credits: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -78,6 +79,7 @@ describe('accounts store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     for (const fn of Object.values(api)) fn.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     open = 'local'
     jobHandlers = []
     api.accountsState.mockImplementation(async () => state(open === 'local' ? LOCAL : ADA))

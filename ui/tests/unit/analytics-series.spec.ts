@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { DAY_MS, fillDays, formatUtcDay, rangeQuery, sizeSlices, summarize } from '@/lib/analytics'
+import { MOCK_CATALOG as catalog } from '@/mocks/catalog'
 import { day } from './stats-fixtures'
 
 const NOW = Date.UTC(2026, 10, 25, 15, 30)
@@ -58,13 +59,19 @@ describe('analytics series', () => {
     expect(label).not.toMatch(/24/)
   })
 
-  it('orders size slices by preset and names unknown sizes by pixels', () => {
-    const slices = sizeSlices([
-      { imageSize: 1536, images: 2, jobs: 2, cost: 0.09 },
-      { imageSize: 512, images: 5, jobs: 5, cost: 0.025 },
-      { imageSize: 640, images: 1, jobs: 1, cost: null },
-      { imageSize: 768, images: 0, jobs: 1, cost: 0 },
+  it('orders size slices by size, names them from the catalog and unknown ones by pixels', () => {
+    const slices = sizeSlices(catalog, [
+      { imageSize: 4096, images: 2, jobs: 2, cost: 0.3 },
+      { imageSize: 512, images: 5, jobs: 5, cost: 0 },
+      { imageSize: 1536, images: 1, jobs: 1, cost: null },
+      { imageSize: 1024, images: 0, jobs: 1, cost: 0 },
     ])
-    expect(slices.map((s) => [s.preset, s.pixels])).toEqual([['fast', 512], [null, 640], ['ultra', 1536]])
+    expect(slices.map((s) => [s.size, s.pixels])).toEqual([['512', 512], [null, 1536], ['4K', 4096]])
+  })
+
+  it('adds the possibly charged part of each day to a range', () => {
+    const s = summarize([day('2026-11-24', { cost: 0.1, possibleCost: 0.067 }), day('2026-11-25', { possibleCost: 0.12 })])
+    expect(s.cost).toBeCloseTo(0.1)
+    expect(s.possibleCost).toBeCloseTo(0.187)
   })
 })

@@ -5,13 +5,17 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { makeI18n } from '@/i18n'
 import { formatCost, formatCount, formatPercent } from '@/lib/format'
 import { day, emptyStats, libraryStats } from './stats-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
+  budgetStatus: vi.fn(),
+  catalog: vi.fn(),
   credits: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -54,7 +58,10 @@ describe('Analytics', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.libraryStats.mockResolvedValue(libraryStats())
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.catalog.mockResolvedValue(catalog)
     api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
     api.getSettings.mockResolvedValue({})
     api.onJobProgress.mockResolvedValue(() => {})
@@ -83,6 +90,16 @@ describe('Analytics', () => {
     expect(wrapper.get('[data-testid="stat-range-cost"]').text()).toBe(formatCost(0.05))
     expect(wrapper.get('[data-testid="stat-success-rate"]').text()).toBe(formatPercent(4 / 5))
     expect(wrapper.get('[data-testid="stat-avg-duration"]').text()).toBe('42.3 s')
+  })
+
+  it('adds what may have been charged in the range beside the confirmed cost', async () => {
+    api.libraryStats.mockResolvedValue(libraryStats({
+      perDay: [day('2026-11-24', { jobs: 2, completedJobs: 1, images: 1, cost: 0.067, possibleCost: 0.12 })],
+    }))
+    const wrapper = await mountView()
+    expect(wrapper.get('[data-testid="stat-range-cost"]').text()).toBe(formatCost(0.067))
+    expect(wrapper.get('[data-testid="stat-range-cost"]').element.parentElement?.textContent).toContain('plus $0.12 possibly charged')
+    expect(wrapper.find('[data-chart="cost"]').exists()).toBe(true)
   })
 
   it('switches range: 7 days asks from a week ago, all time uses the library totals', async () => {

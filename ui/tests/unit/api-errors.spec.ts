@@ -53,6 +53,43 @@ describe('api errors', () => {
     await expect(api.onProfileChanged(() => {})).rejects.toMatchObject({ kind: 'internal', message: 'event.listen not allowed' })
   })
 
+  it('a plugin call the window may not make (clipboard) is a typed error, not a bare string', async () => {
+    mockIPC((cmd) => { if (cmd === 'plugin:clipboard-manager|write_text') throw 'clipboard-manager.write_text not allowed'; return null })
+    await expect(api.copyText('a prompt')).rejects.toMatchObject({ kind: 'internal', message: 'clipboard-manager.write_text not allowed' })
+    mockIPC((cmd) => { if (cmd === 'plugin:notification|is_permission_granted') throw 'notification not allowed'; return null })
+    await expect(api.notify('Done', 'a fox')).rejects.toBeInstanceOf(ApiError)
+  })
+
+  it('sends a dropped file as its bytes, never as a path', async () => {
+    const seen: unknown[] = []
+    mockIPC((cmd, args) => { seen.push([cmd, args]); return { id: 'in-1' } })
+    await api.addInputImage(new Uint8Array([137, 80, 78, 71]))
+    expect(seen).toEqual([['add_input_image', { bytes: [137, 80, 78, 71] }]])
+  })
+
+  it('sends the sync secret only as given: null keeps the stored one', async () => {
+    const seen: unknown[] = []
+    mockIPC((cmd, args) => { seen.push([cmd, args]); return null })
+    const settings = { endpoint: 'https://a.r2.cloudflarestorage.com', bucket: 'pics', region: 'auto', prefix: '', accessKeyId: 'AK', keepOriginals: true, cacheMb: 512, autoSync: true }
+    await api.testSyncConnection(settings, null)
+    await api.updateSyncSettings(settings, 'typed-secret')
+    expect(seen).toEqual([
+      ['test_sync_connection', { settings, secretAccessKey: null }],
+      ['update_sync_settings', { settings, secretAccessKey: 'typed-secret' }],
+    ])
+  })
+
+  it('delivers sync-changed events until unlistened', async () => {
+    mockIPC(() => null, { shouldMockEvents: true })
+    const kinds: string[] = []
+    const off = await api.onSyncChanged((e) => kinds.push(e.kind))
+    await emit('sync-changed', { kind: 'started' })
+    await emit('sync-changed', { kind: 'failed', error: { kind: 'sync_credentials', message: 'denied' } })
+    off()
+    await emit('sync-changed', { kind: 'started' })
+    expect(kinds).toEqual(['started', 'failed'])
+  })
+
   it('delivers profile-changed events to the handler and stops on unlisten', async () => {
     mockIPC(() => null, { shouldMockEvents: true })
     const seen: string[] = []

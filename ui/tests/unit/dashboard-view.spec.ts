@@ -6,14 +6,18 @@ import type { ApiKeyStatus, JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
 import { formatCost, formatCount, formatDuration, formatPercent } from '@/lib/format'
 import { emptyStats, imageRecord, libraryStats } from './stats-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
+  budgetStatus: vi.fn(),
+  catalog: vi.fn(),
   credits: vi.fn(),
   listImages: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -35,7 +39,7 @@ let emitJob: (e: JobEvent) => void
 async function mountView() {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: ['/dashboard', '/generator', '/settings', '/gallery', '/analytics'].map((path) => ({
+    routes: ['/dashboard', '/generator', '/settings', '/gallery', '/analytics', '/history'].map((path) => ({
       path, component: path === '/dashboard' ? DashboardView : Blank,
     })),
   })
@@ -52,8 +56,11 @@ describe('Dashboard', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.imageUrl.mockImplementation((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`)
     api.libraryStats.mockResolvedValue(libraryStats())
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.catalog.mockResolvedValue(catalog)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5 })
     api.listImages.mockResolvedValue({ items: [1, 2, 3].map(imageRecord), nextCursor: null })
     api.getSettings.mockResolvedValue({})
@@ -159,5 +166,49 @@ describe('Dashboard', () => {
     await flushPromises()
     expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
     expect(wrapper.find('[data-testid="dashboard-error"]').exists()).toBe(false)
+  })
+
+  it('shows the month against the budget: confirmed and possibly charged, the warning mark, the level', async () => {
+    api.budgetStatus.mockResolvedValue({ limitUsd: 10, month: '2026-11', spentConfirmed: 7.5, spentPossible: 1, level: 'warning' })
+    const { wrapper } = await mountView()
+    const card = wrapper.get('[data-testid="budget-card"]')
+    expect(card.attributes('data-level')).toBe('warning')
+    expect(text(wrapper, 'budget-spent')).toBe('$8.50')
+    expect(card.text()).toContain('of $10.00 budget · 85%')
+    expect(text(wrapper, 'budget-confirmed')).toBe('$7.50')
+    expect(text(wrapper, 'budget-possible')).toBe('$1.00')
+    expect(text(wrapper, 'budget-level')).toContain('Close to your monthly budget')
+    const bar = wrapper.get('[data-testid="budget-bar"]')
+    expect(bar.get('.seg.confirmed').attributes('style')).toContain('width: 75%')
+    expect(bar.get('.seg.possible').attributes('style')).toContain('left: 75%; width: 10%')
+    expect(wrapper.get('[data-testid="budget-warn-mark"]').attributes('style')).toContain('left: 80%')
+    // The possibly charged part opens History with that filter.
+    expect(wrapper.get('a[data-testid="budget-possible"]').attributes('href')).toBe('/history?charged=1')
+  })
+
+  it('past the budget the bar is the spend and the budget line moves in', async () => {
+    api.budgetStatus.mockResolvedValue({ limitUsd: 8, month: '2026-11', spentConfirmed: 9, spentPossible: 1, level: 'over' })
+    const { wrapper } = await mountView()
+    expect(text(wrapper, 'budget-level')).toContain('Over budget by $2.00')
+    expect(wrapper.get('.mark.limit').attributes('style')).toContain('left: 80%')
+  })
+
+  it('without a budget shows the month\'s split and a way to set one; recoverable jobs link to History', async () => {
+    api.budgetStatus.mockResolvedValue({ limitUsd: null, month: '2026-11', spentConfirmed: 1.25, spentPossible: 0.12, level: 'off' })
+    const { wrapper, router } = await mountView()
+    expect(wrapper.find('[data-testid="budget-bar"]').exists()).toBe(false)
+    expect(text(wrapper, 'budget-none')).toContain('No monthly budget set')
+    expect(wrapper.get('[data-testid="budget-set"]').attributes('href')).toBe('/settings#settings-budget')
+    expect(text(wrapper, 'budget-spent')).toBe('$1.37')
+    const recover = wrapper.get('[data-testid="dashboard-recoverable"]')
+    expect(recover.text()).toContain('2 jobs to recover')
+    await recover.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/history?status=RECOVERABLE')
+  })
+
+  it('says what may have been charged beside the total cost', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.get('[data-testid="stat-cost"]').element.parentElement?.textContent).toContain('plus $0.134 possibly charged')
   })
 })

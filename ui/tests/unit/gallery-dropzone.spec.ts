@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { defineComponent, h } from 'vue'
 import type { RecalledSettings } from '@/api'
 
-const mocks = vi.hoisted(() => ({ readImageMetadata: vi.fn() }))
+const mocks = vi.hoisted(() => ({ readImageMetadata: vi.fn(), catalog: vi.fn() }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
   return { ...real, api: mocks }
@@ -13,6 +13,7 @@ vi.mock('@/api', async (importOriginal) => {
 
 import MetadataDropZone from '@/components/MetadataDropZone.vue'
 import { makeI18n } from '@/i18n'
+import { MOCK_CATALOG } from '@/mocks/catalog'
 import { useDraftStore } from '@/stores/draft'
 
 const A1111: RecalledSettings = {
@@ -35,6 +36,7 @@ describe('metadata drop zone', () => {
 
   beforeEach(async () => {
     mocks.readImageMetadata.mockReset()
+    mocks.catalog.mockResolvedValue(MOCK_CATALOG)
     const pinia = createPinia()
     setActivePinia(pinia)
     const Blank = defineComponent({ render: () => h('div') })
@@ -90,7 +92,8 @@ describe('metadata drop zone', () => {
     await flushPromises()
     const draft = useDraftStore()
     // 1024 px long side → Quality; 1024×768 → 4:3. The SD model name is not ours, so it is left out.
-    expect(draft.draft).toEqual({ prompt: 'a castle in the clouds', size: 'quality', aspectRatio: '4:3' })
+    // Not one of our models: the size and ratio are checked against the default model's (the catalog's first).
+    expect(draft.draft).toEqual({ prompt: 'a castle in the clouds', size: '1K', aspectRatio: '4:3' })
     expect(router.currentRoute.value.path).toBe('/generator')
     expect(panel()).toBeNull()
   })

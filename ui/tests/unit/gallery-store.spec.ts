@@ -22,7 +22,7 @@ import { PAGE_SIZE, useGalleryStore } from '@/stores/gallery'
 
 function img(n: number, over: Partial<ImageRecord> = {}): ImageRecord {
   return {
-    id: `img-${String(n).padStart(4, '0')}`, jobId: `job-${n}`, position: 0, sha256: 'ab'.repeat(32), path: `images/${n}.png`,
+    id: `img-${String(n).padStart(4, '0')}`, kind: 'generated', jobId: `job-${n}`, position: 0, sha256: 'ab'.repeat(32), path: `images/${n}.png`,
     mime: 'image/png', width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/${n}.webp`, previewPath: null,
     imageSize: 1024, favourite: false, rating: 0, deletedAt: null, createdAt: 1_000_000 - n * 1000,
     prompt: `prompt ${n}`, model: 'nano-banana', jobStatus: 'COMPLETED', ...over,
@@ -233,5 +233,43 @@ describe('gallery store', () => {
     expect(await store.emptyTrash()).toBe(2)
     expect(store.items).toEqual([])
     expect(store.complete).toBe(true)
+  })
+
+  it('coming back keeps the pages, filters, selection and scroll, merging what is new at the top', async () => {
+    mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 3, true))
+    const store = useGalleryStore()
+    await store.setQuery({ favourites: true })
+    await store.loadMore()
+    store.setSelectMode(true)
+    store.toggleSelected('img-0005')
+    // The grid keeps its offset in the store when the view closes.
+    store.scrollTop = 1234
+
+    // Back again: one request for the head of the same query, no reload.
+    mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 4).items], nextCursor: { createdAt: 1, id: 'x' } })
+    await store.resume()
+    expect(calls()).toHaveLength(3)
+    expect(calls()[2]).toMatchObject({ cursor: null, favouriteOnly: true })
+    expect(store.items).toHaveLength(PAGE_SIZE + 4)
+    expect(store.items[0].id).toBe('img-0000')
+    expect(store.complete).toBe(true)
+    expect(store.query.favourites).toBe(true)
+    expect(store.selectMode).toBe(true)
+    expect([...store.selected]).toEqual(['img-0005'])
+    expect(store.scrollTop).toBe(1234)
+  })
+
+  it('a first visit, or one after a failed load, starts over; a new query starts at the top', async () => {
+    const store = useGalleryStore()
+    mocks.listImages.mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'locked' }))
+    await store.resume()
+    expect(store.error).toBe('locked')
+    mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true))
+    await store.resume()
+    expect(store.items).toHaveLength(3)
+    store.scrollTop = 400
+    mocks.listImages.mockResolvedValueOnce(pageOf(1, 1, true))
+    await store.setQuery({ search: 'fox' })
+    expect(store.scrollTop).toBe(0)
   })
 })

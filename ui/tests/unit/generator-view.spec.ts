@@ -2,9 +2,9 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import type { ApiKeyStatus, JobEvent } from '@/api'
+import { ApiError, type ApiKeyStatus, type BudgetStatus, type JobEvent } from '@/api'
 import { makeI18n } from '@/i18n'
-import { jobRecord, settings } from './jobs-fixtures'
+import { catalog, imageRecord, jobRecord, noBudget, settings, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
@@ -16,10 +16,18 @@ const api = vi.hoisted(() => ({
   generate: vi.fn(),
   cancelJob: vi.fn(),
   retryJob: vi.fn(),
+  rerunJob: vi.fn(),
+  catalog: vi.fn(),
+  budgetStatus: vi.fn(),
+  credits: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
   copyText: vi.fn(),
+  availableProviders: vi.fn(),
+  pickInputImages: vi.fn(),
+  addInputImage: vi.fn(),
+  syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -28,11 +36,16 @@ vi.mock('@/api', async (importOriginal) => {
 
 import GeneratorView from '@/views/GeneratorView.vue'
 import { useDraftStore } from '@/stores/draft'
+import { useAppStore } from '@/stores/app'
 
 const DEMO: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const KEYED: ApiKeyStatus = {
   purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null,
 }
+/** Both keys set: the core offers Nano Banana, Gemini and the demo. */
+const BOTH_KEYS = (purpose: string): Promise<ApiKeyStatus> => Promise.resolve(purpose === 'geminiKey'
+  ? { ...KEYED, purpose: 'geminiKey', provider: 'gemini', masked: '••••gem1' }
+  : KEYED)
 const Blank = { template: '<div />' }
 
 let emit: (e: JobEvent) => void
@@ -50,6 +63,8 @@ async function mountView() {
     ],
   })
   await router.push('/generator')
+  // Thumbnails of input images are addressed by the open profile.
+  useAppStore().info = { version: '1.0.0', profileId: 'local', dataDir: '/data', jobCount: 0 }
   const wrapper = mount(GeneratorView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return wrapper
@@ -60,13 +75,21 @@ describe('Generator view', () => {
     pinia = createPinia()
     setActivePinia(pinia)
     for (const fn of Object.values(api)) fn.mockClear()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.getSettings.mockResolvedValue({ ...settings })
     api.keyStatus.mockResolvedValue(DEMO)
     api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.generate.mockResolvedValue([jobRecord()])
     api.getJob.mockResolvedValue(jobRecord())
+    api.catalog.mockResolvedValue(catalog)
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: null })
   })
+
+  const options = (w: Awaited<ReturnType<typeof mountView>>, id: string) => w.findAll(`[data-testid="${id}"] option`).map((o) => o.text())
+  const value = (w: Awaited<ReturnType<typeof mountView>>, id: string) => (w.get(`[data-testid="${id}"]`).element as HTMLSelectElement).value
+  const spendDialog = () => document.querySelector<HTMLElement>('[data-testid="spend-dialog"]')
 
   it('keeps Generate disabled while the prompt is blank', async () => {
     const w = await mountView()
@@ -80,8 +103,12 @@ describe('Generator view', () => {
   })
 
   it('counts characters against the model limit and blocks prompts over it', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a red fox')
+    expect(w.get('[data-testid="prompt-counter"]').text()).toBe('9 / 20,000')
+    // The original model takes 5,000 characters (the catalog says so).
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
     const counter = w.get('[data-testid="prompt-counter"]')
     expect(counter.text()).toBe('9 / 5,000')
     expect(counter.classes()).not.toContain('over')
@@ -98,58 +125,261 @@ describe('Generator view', () => {
     await prompt.setValue('  a red fox in snow ')
     await prompt.trigger('keydown', { key: 'Enter', ctrlKey: true })
     await flushPromises()
+    // Without a key the core offers only the demo, whose model is its own.
     expect(api.generate).toHaveBeenCalledWith({
-      prompt: 'a red fox in snow', model: 'nano-banana', size: 'quality', aspectRatio: '1:1', count: 1,
-      watermark: null, imageUrls: [],
-    }, {})
+      prompt: 'a red fox in snow', model: 'demo', size: '1K', aspectRatio: '1:1', count: 1,
+      watermark: null, imageUrls: [], inputImages: [],
+    }, { provider: 'demo' })
     expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
     expect(w.get('[data-testid="job-job-1"]').attributes('data-stage')).toBe('queued')
     w.unmount()
   })
 
-  it('shows the price next to each size, or free with the demo provider', async () => {
+  it('offers the sizes of the chosen model with their prices (estimates marked), or free with the demo', async () => {
     api.keyStatus.mockResolvedValue(KEYED)
+    api.getSettings.mockResolvedValue({ ...settings, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }] })
     let w = await mountView()
-    let options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
-    expect(options).toEqual(['Fast · 512 px · $0.005', 'Balanced · 768 px · $0.01', 'Quality · 1024 px · $0.0125',
-      'Ultra · 1536 px · $0.045'])
-    expect((w.get('[data-testid="size-select"]').element as HTMLSelectElement).value).toBe('quality')
+    expect(options(w, 'model-select')).toEqual(['Nano Banana 2', 'Nano Banana Pro', 'Nano Banana'])
+    expect(options(w, 'size-select')).toEqual(['1K · ≈$0.067', '2K · $0.05', '4K · ≈$0.151'])
+    expect(value(w, 'size-select')).toBe('1K')
     expect(w.find('[data-testid="demo-badge"]').exists()).toBe(false)
-    await w.get('[data-testid="count-select"]').setValue('2')
-    expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.025')
+    await w.get('[data-testid="count-input"]').setValue('2')
+    const estimate = w.get('[data-testid="cost-estimate"]')
+    expect(estimate.text()).toContain('≈$0.134')
+    expect(estimate.text()).toContain('$0.067 × 2 · estimate')
+    expect(estimate.attributes('data-estimate')).toBe('true')
+    // The person's own price is not an estimate.
+    await w.get('[data-testid="size-select"]').setValue('2K')
+    expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.10')
+    expect(w.get('[data-testid="cost-estimate"]').attributes('data-estimate')).toBe('false')
     w.unmount()
 
     pinia = createPinia()
     setActivePinia(pinia)
     api.keyStatus.mockResolvedValue(DEMO)
     w = await mountView()
-    options = w.findAll('[data-testid="size-select"] option').map((o) => o.text())
-    expect(options[2]).toBe('Quality · 1024 px · free')
+    // The demo's own sizes, all free.
+    expect(options(w, 'size-select')).toEqual(['512 · free', '1K · free', '2K · free'])
+    expect(value(w, 'size-select')).toBe('1K')
+    expect(options(w, 'provider-select')).toEqual(['Demo — not AI'])
     expect(w.get('[data-testid="demo-badge"]').text()).toContain('Demo — not AI')
     expect(w.get('[data-testid="cost-estimate"]').text()).toContain('free (demo)')
     expect(w.get('[data-testid="model-select"]').attributes('disabled')).toBeDefined()
     w.unmount()
   })
 
-  it('sends https reference links but never a local file', async () => {
+  it('switching model keeps the size and ratio when offered, else takes the model\'s default', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    await w.get('[data-testid="size-select"]').setValue('2K')
+    await w.get('[data-testid="aspect-select"]').setValue('8:1')
+    await w.get('[data-testid="model-select"]').setValue('nano-banana-pro')
+    expect(value(w, 'size-select')).toBe('2K')
+    expect(value(w, 'aspect-select')).toBe('1:1')
+    expect(options(w, 'aspect-select')).toContain('Auto')
+    await w.get('[data-testid="size-select"]').setValue('4K')
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
+    expect(options(w, 'size-select')).toEqual(['1K · ≈$0.02'])
+    expect(value(w, 'size-select')).toBe('1K')
+    w.unmount()
+  })
+
+  it('shows the balance in credits beside the estimate, and warns on a known empty balance', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: 2 })
+    let w = await mountView()
+    const balance = w.get('[data-testid="cost-balance"]')
+    expect(balance.text()).toContain('42.5 credits')
+    expect(balance.text()).toContain('needs 2')
+    expect(balance.text()).not.toContain('$')
+    expect(w.find('[data-testid="cost-balance-warning"]').exists()).toBe(false)
+    w.unmount()
+
+    pinia = createPinia()
+    setActivePinia(pinia)
+    api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 0, creditsPerImage: null })
+    w = await mountView()
+    expect(w.get('[data-testid="cost-balance"]').attributes('data-state')).toBe('empty')
+    expect(w.get('[data-testid="cost-balance-warning"]').text()).toContain('0 credits')
+    w.unmount()
+  })
+
+  it('warns from 80 % of the monthly budget, counting what this generation adds', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const budget: BudgetStatus = { limitUsd: 1, month: '2026-11', spentConfirmed: 0.6, spentPossible: 0.12, level: 'ok' }
+    api.budgetStatus.mockResolvedValue(budget)
+    const w = await mountView()
+    // $0.72 + $0.067 stays under $0.80.
+    expect(w.find('[data-testid="budget-warning"]').exists()).toBe(false)
+    await w.get('[data-testid="count-input"]').setValue('2')
+    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('warning')
+    expect(w.get('[data-testid="budget-warning"]').text()).toContain('$0.12 possibly charged')
+    await w.get('[data-testid="count-input"]').setValue('5')
+    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('over')
+    w.unmount()
+  })
+
+  it('over the budget the core refuses; "Generate anyway" resends with overBudget for this one', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    api.generate.mockRejectedValueOnce(new ApiError({ kind: 'over_budget', message: 'this would take the month to $10.07 of your $10.00 budget' }))
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(w.find('[data-testid="submit-error"]').exists()).toBe(false)
+    expect(spendDialog()?.textContent).toContain('$10.07 of your $10.00 budget')
+    expect(w.find('[data-testid="job-job-1"]').exists()).toBe(false)
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.generate).toHaveBeenCalledTimes(2)
+    expect(api.generate.mock.calls[1][1]).toEqual({ provider: 'nanobanana', overBudget: true })
+    expect(spendDialog()).toBeNull()
+    expect(w.find('[data-testid="job-job-1"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('says clearly when the account is out of credits', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    api.generate.mockRejectedValueOnce(new ApiError({ kind: 'out_of_credits', message: 'the balance is 0 credits' }))
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const error = w.get('[data-testid="submit-error"]')
+    expect(error.attributes('data-kind')).toBe('out_of_credits')
+    expect(error.text()).toContain('Out of credits: the balance is 0 credits')
+    expect(error.text()).toContain('Top up')
+    w.unmount()
+  })
+
+  it('a remix draft links the new job to its parent image', async () => {
+    useDraftStore().load({ prompt: 'from an image', parentImageId: 'img-7' })
+    const w = await mountView()
+    expect(w.get('[data-testid="generator-parent"]').text()).toContain('image from your library')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][1]).toEqual({ provider: 'demo', parentImageId: 'img-7' })
+    expect(w.find('[data-testid="generator-parent"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('sends public links and input images (by id) with the request', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    api.pickInputImages.mockResolvedValue([imageRecord('in-1'), imageRecord('in-2')])
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('[data-testid="input-image-url"]').setValue('not a link')
     expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeDefined()
     await w.get('[data-testid="input-image-url"]').setValue('https://example.com/a.png')
+    await w.get('[data-testid="input-image-add"]').trigger('click')
+    await flushPromises()
+    const thumbs = w.findAll('[data-testid="input-image"]')
+    expect(thumbs.map((t) => t.attributes('data-id'))).toEqual(['in-1', 'in-2'])
+    expect(thumbs[0].get('img').attributes('src')).toBe('nf://localhost/local/thumb/in-1')
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('3 / 14')
+    await thumbs[0].get('[data-testid="input-image-remove"]').trigger('click')
     await w.get('form').trigger('submit')
     await flushPromises()
     expect(api.generate.mock.calls[0][0].imageUrls).toEqual(['https://example.com/a.png'])
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual(['in-2'])
+    w.unmount()
+  })
+
+  it('reads dropped image files as bytes and keeps them as input images (never a path)', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.addInputImage.mockImplementation(async (bytes: Uint8Array) => imageRecord(`in-${bytes.length}`))
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    const png = new File([new Uint8Array([137, 80, 78, 71, 1, 2])], 'fox.png', { type: 'image/png' })
+    const notes = new File(['hello'], 'notes.txt', { type: 'text/plain' })
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [png, notes] } })
+    w.get('[data-testid="input-image-drop"]').element.dispatchEvent(drop)
+    await flushPromises()
+    expect(drop.defaultPrevented).toBe(true)
+    expect(api.addInputImage).toHaveBeenCalledTimes(1)
+    const sent = api.addInputImage.mock.calls[0][0]
+    expect(sent).toBeInstanceOf(Uint8Array)
+    expect([...sent]).toEqual([137, 80, 78, 71, 1, 2])
+    expect(w.findAll('[data-testid="input-image"]').map((t) => t.attributes('data-id'))).toEqual(['in-6'])
+    expect(w.get('[data-testid="input-image-error"]').text()).toContain('Only image files')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual(['in-6'])
+    expect(api.generate.mock.calls[0][1].provider).toBe('gemini')
+    w.unmount()
+  })
+
+  it('offers the providers the core says can run, each with its own models, sizes and ratios', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    const w = await mountView()
+    expect(options(w, 'provider-select')).toEqual(['Nano Banana', 'Google Gemini', 'Demo — not AI'])
+    expect(value(w, 'provider-select')).toBe('nanobanana')
+    await w.get('[data-testid="size-select"]').setValue('4K')
+    await w.get('[data-testid="aspect-select"]').setValue('8:1')
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    expect(options(w, 'model-select')).toEqual([
+      'Nano Banana 2 (Gemini)', 'Nano Banana Pro (Gemini)', 'Nano Banana (Gemini)', 'Nano Banana 2 Lite (Gemini)',
+    ])
+    // Google's published prices per token are not estimates.
+    expect(options(w, 'size-select')).toEqual(['512 · $0.0448', '1K · $0.0672', '2K · $0.1008', '4K · $0.1512'])
+    expect(value(w, 'size-select')).toBe('4K')
+    expect(value(w, 'aspect-select')).toBe('8:1')
+    expect(w.get('[data-testid="model-hint"]').text()).toContain('512 px to 4K')
+    // A model without 4K or 8:1 falls back to its default size and square.
+    await w.get('[data-testid="model-select"]').setValue('gemini-2.5-flash-image')
+    expect(options(w, 'size-select')).toEqual(['1K · $0.0387'])
+    expect(value(w, 'size-select')).toBe('1K')
+    expect(value(w, 'aspect-select')).toBe('1:1')
+    expect(options(w, 'aspect-select')).not.toContain('Auto')
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('0 / 3')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0]).toMatchObject({ model: 'gemini-2.5-flash-image', size: '1K', aspectRatio: '1:1' })
+    expect(api.generate.mock.calls[0][1]).toEqual({ provider: 'gemini' })
+    w.unmount()
+  })
+
+  it('blocks a generation with more input images than the model takes', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.pickInputImages.mockResolvedValue(['a', 'b', 'c', 'd'].map((id) => imageRecord(id)))
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    await w.get('[data-testid="model-select"]').setValue('gemini-2.5-flash-image')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('[data-testid="input-image-add"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('4 / 3')
+    expect(w.get('[data-testid="input-image-over"]').text()).toContain('at most 3')
+    expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid="input-image-add"]').attributes('disabled')).toBeDefined()
+    await w.findAll('[data-testid="input-image-remove"]')[3].trigger('click')
+    expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeUndefined()
+    w.unmount()
+  })
+
+  it('offers a watermark only for models that take one', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    expect(w.find('[data-testid="watermark-input"]').exists()).toBe(false)
+    await w.get('[data-testid="model-select"]').setValue('nano-banana')
+    await w.get('[data-testid="watermark-input"]').setValue('© me')
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0].watermark).toBe('© me')
     w.unmount()
   })
 
   it('applies a pending draft on open and a new one while open', async () => {
-    useDraftStore().load({ prompt: 'from the gallery', size: 'ultra', aspectRatio: '16:9', count: 3 })
+    useDraftStore().load({ prompt: 'from the gallery', size: '2K', aspectRatio: '16:9', count: 3 })
     const w = await mountView()
     expect((w.get('[data-testid="prompt-input"]').element as HTMLTextAreaElement).value).toBe('from the gallery')
-    expect((w.get('[data-testid="size-select"]').element as HTMLSelectElement).value).toBe('ultra')
-    expect((w.get('[data-testid="aspect-select"]').element as HTMLSelectElement).value).toBe('16:9')
-    expect((w.get('[data-testid="count-select"]').element as HTMLSelectElement).value).toBe('3')
+    expect(value(w, 'size-select')).toBe('2K')
+    expect(value(w, 'aspect-select')).toBe('16:9')
+    expect((w.get('[data-testid="count-input"]').element as HTMLInputElement).value).toBe('3')
     useDraftStore().load({ prompt: 'recalled later', watermark: '© 2026' })
     await flushPromises()
     expect((w.get('[data-testid="prompt-input"]').element as HTMLTextAreaElement).value).toBe('recalled later')
@@ -176,20 +406,70 @@ describe('Generator view', () => {
     w.unmount()
   })
 
-  it('a timeout offers Retry, which asks the core to retry the job', async () => {
+  it('a recoverable job offers Recover, which fetches the paid result in place (no new job)', async () => {
     const w = await mountView()
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('form').trigger('submit')
     await flushPromises()
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'timeout', message: 'took too long' } } })
+    api.getJob.mockResolvedValue(jobRecord({ status: 'RECOVERABLE', errorKind: 'timeout', errorMessage: 'took too long', mayBeCharged: true, remoteTaskId: 't1', cost: 0 }))
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'recoverable', error: { kind: 'timeout', message: 'took too long' } } })
     await flushPromises()
-    api.retryJob.mockResolvedValue(jobRecord({ id: 'job-2' }))
-    const action = w.get('[data-testid="job-error-action"]')
-    expect(action.text()).toBe('Retry')
+    const card = w.get('[data-testid="job-job-1"]')
+    expect(card.attributes('data-stage')).toBe('recoverable')
+    expect(card.get('[data-testid="job-money-note"]').attributes('data-kind')).toBe('recoverable')
+    expect(card.get('[data-testid="possibly-charged"]').text()).toContain('~$0.067')
+    api.retryJob.mockResolvedValue(jobRecord({ status: 'SUBMITTED', mayBeCharged: true, remoteTaskId: 't1' }))
+    const action = card.get('[data-testid="job-error-action"]')
+    expect(action.text()).toBe('Recover')
     await action.trigger('click')
     await flushPromises()
     expect(api.retryJob).toHaveBeenCalledWith('job-1')
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(w.findAll('[data-testid^="job-job-"]')).toHaveLength(1)
+    expect(w.get('[data-testid="job-job-1"]').attributes('data-stage')).toBe('submitted')
+    w.unmount()
+  })
+
+  it('an interrupted submit says it may be charged and was not resent; Run again states the price and asks', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    const w = await mountView()
+    await w.get('[data-testid="prompt-input"]').setValue('a fox')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'interrupted', errorMessage: 'stopped while sending', mayBeCharged: true, cost: 0 }))
+    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'interrupted', message: 'stopped while sending' } } })
+    await flushPromises()
+    const card = w.get('[data-testid="job-job-1"]')
+    expect(card.get('[data-testid="job-money-note"]').text()).toContain('may have reached the service and been charged (~$0.067)')
+    expect(card.get('[data-testid="job-money-note"]').text()).toContain('not sent again')
+    const action = card.get('[data-testid="job-error-action"]')
+    expect(action.text()).toBe('Run again')
+    await action.trigger('click')
+    await flushPromises()
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(spendDialog()?.textContent).toContain('about $0.067 (estimate) for 1 image')
+    api.rerunJob.mockResolvedValue([jobRecord({ id: 'job-2', parentJobId: 'job-1' })])
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.rerunJob).toHaveBeenCalledWith('job-1', { overBudget: false })
     expect(w.find('[data-testid="job-job-2"]').exists()).toBe(true)
+    expect(spendDialog()).toBeNull()
+    w.unmount()
+  })
+
+  it('lists a job another device runs as read-only: where it runs, no cancel', async () => {
+    api.syncStatus.mockResolvedValue({
+      configured: true, endpoint: 'https://a.example', bucket: 'b', prefix: 'p/', deviceId: 'dev-here', lastSyncMs: 1,
+      pendingUploads: 0, pendingDownloads: 0, devices: [{ id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: 1 }],
+    })
+    const elsewhere = jobRecord({ id: 'job-5', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't5' })
+    api.listJobs.mockImplementation(async (q: { status?: string }) => ({ items: q.status === 'PROCESSING' ? [elsewhere] : [], nextCursor: null }))
+    const w = await mountView()
+    await flushPromises()
+    const card = w.get('[data-testid="job-job-5"]')
+    expect(card.get('[data-testid="job-stage-text"]').text()).toBe('Running on Pixel 8')
+    expect(card.get('[data-testid="job-elsewhere"]').text()).toContain('only that device can cancel or recover it')
+    expect(card.find('[data-testid="job-cancel"]').exists()).toBe(false)
     w.unmount()
   })
 

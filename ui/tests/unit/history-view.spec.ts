@@ -2,9 +2,10 @@ import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { JobEvent, JobQuery } from '@/api'
+import { ApiError, type JobEvent, type JobQuery } from '@/api'
 import { makeI18n } from '@/i18n'
-import { jobRecord } from './jobs-fixtures'
+import { catalog, jobRecord } from './jobs-fixtures'
+import { libraryStats } from './stats-fixtures'
 
 const api = vi.hoisted(() => ({
   onJobProgress: vi.fn(),
@@ -13,8 +14,13 @@ const api = vi.hoisted(() => ({
   getImage: vi.fn(),
   cancelJob: vi.fn(),
   retryJob: vi.fn(),
+  rerunJob: vi.fn(),
+  jobFamily: vi.fn(),
+  catalog: vi.fn(),
+  libraryStats: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
+  syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -35,13 +41,13 @@ const page1 = [
 ]
 const page2 = [jobRecord({ id: 'job-1', status: 'COMPLETED', prompt: 'old fox', cost: 0.0125, durationMs: 24_100, createdAt: 1000 })]
 
-async function mountView() {
+async function mountView(path = '/history') {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: [{ path: '/history', component: HistoryView }, { path: '/generator', component: Blank }],
+    routes: [{ path: '/history', component: HistoryView }, { path: '/generator', component: Blank }, { path: '/gallery', component: Blank }],
   })
-  await router.push('/history')
-  const wrapper = mount(HistoryView, { global: { plugins: [pinia, router, makeI18n()] } })
+  await router.push(path)
+  const wrapper = mount(HistoryView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, router }
 }
@@ -52,6 +58,9 @@ describe('History', () => {
     setActivePinia(pinia)
     for (const fn of Object.values(api)) fn.mockReset()
     api.windowFocused.mockReturnValue(true)
+    api.catalog.mockResolvedValue(catalog)
+    api.libraryStats.mockResolvedValue(libraryStats())
+    api.jobFamily.mockResolvedValue({ parent: null, children: [] })
     api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })
     // The jobs store's unfinished-jobs query asks by status; History asks without one.
     api.listJobs.mockImplementation(async (q: JobQuery) => {
@@ -66,11 +75,11 @@ describe('History', () => {
   it('pages with the keyset cursor, never an offset', async () => {
     const store = useHistoryStore()
     await store.reload()
-    expect(api.listJobs).toHaveBeenLastCalledWith({ cursor: null, limit: HISTORY_PAGE, status: null, search: null })
+    expect(api.listJobs).toHaveBeenLastCalledWith({ cursor: null, limit: HISTORY_PAGE, status: null, possiblyCharged: false, search: null })
     expect(store.complete).toBe(false)
     await store.loadMore()
     expect(api.listJobs).toHaveBeenLastCalledWith({
-      cursor: { createdAt: 2000, id: 'job-2' }, limit: HISTORY_PAGE, status: null, search: null,
+      cursor: { createdAt: 2000, id: 'job-2' }, limit: HISTORY_PAGE, status: null, possiblyCharged: false, search: null,
     })
     expect(store.rows.map((r) => r.id)).toEqual(['job-3', 'job-2', 'job-1'])
     expect(store.complete).toBe(true)
@@ -83,9 +92,11 @@ describe('History', () => {
     const rows = () => wrapper.findAll('[data-testid="history-row"]')
     expect(rows().map((r) => r.attributes('data-status'))).toEqual(['PROCESSING', 'FAILED'])
     expect(rows()[0].find('[data-testid="history-cancel"]').exists()).toBe(true)
-    expect(rows()[0].find('[data-testid="history-retry"]').exists()).toBe(false)
+    expect(rows()[0].find('[data-testid="history-run-again"]').exists()).toBe(false)
     expect(rows()[1].get('[data-testid="history-error"]').text()).toBe('took too long')
-    expect(rows()[1].find('[data-testid="history-retry"]').exists()).toBe(true)
+    expect(rows()[1].find('[data-testid="history-run-again"]').exists()).toBe(true)
+    // No task id: there is nothing to recover.
+    expect(rows()[1].find('[data-testid="history-recover"]').exists()).toBe(false)
     await wrapper.get('[data-testid="history-load-more"]').trigger('click')
     await flushPromises()
     expect(rows().map((r) => r.attributes('data-id'))).toEqual(['job-3', 'job-2', 'job-1'])
@@ -94,14 +105,132 @@ describe('History', () => {
     expect(wrapper.find('[data-testid="history-load-more"]').exists()).toBe(false)
   })
 
-  it('retry asks the core and puts the new job on top', async () => {
+  it('Run again states the price and asks before the core makes a new linked job on top', async () => {
     const { wrapper } = await mountView()
-    api.retryJob.mockResolvedValue(jobRecord({ id: 'job-9', status: 'PENDING', prompt: 'failed fox', createdAt: 9000 }))
-    await wrapper.get('[data-id="job-2"] [data-testid="history-retry"]').trigger('click')
+    api.rerunJob.mockResolvedValue([jobRecord({ id: 'job-9', status: 'PENDING', prompt: 'failed fox', createdAt: 9000, parentJobId: 'job-2' })])
+    await wrapper.get('[data-id="job-2"] [data-testid="history-run-again"]').trigger('click')
     await flushPromises()
-    expect(api.retryJob).toHaveBeenCalledWith('job-2')
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(document.querySelector('[data-testid="spend-message"]')?.textContent).toContain('about $0.067 (estimate)')
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.rerunJob).toHaveBeenCalledWith('job-2', { overBudget: false })
+    expect(api.retryJob).not.toHaveBeenCalled()
     expect(wrapper.findAll('[data-testid="history-row"]')[0].attributes('data-id')).toBe('job-9')
     expect(wrapper.get('[data-testid="history-message"]').text()).toContain('Started again')
+    wrapper.unmount()
+  })
+
+  it('over the budget Run again says so and can go over it for this run only', async () => {
+    const { wrapper } = await mountView()
+    api.rerunJob.mockRejectedValueOnce(new ApiError({ kind: 'over_budget', message: 'this would pass your $5.00 budget' }))
+    api.rerunJob.mockResolvedValueOnce([jobRecord({ id: 'job-9', createdAt: 9000 })])
+    await wrapper.get('[data-id="job-2"] [data-testid="history-run-again"]').trigger('click')
+    await flushPromises()
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="spend-message"]')?.textContent).toContain('$5.00 budget')
+    expect(document.querySelector('[data-testid="spend-confirm"]')?.textContent).toContain('Run anyway (over budget)')
+    document.querySelector<HTMLElement>('[data-testid="spend-confirm"]')!.click()
+    await flushPromises()
+    expect(api.rerunJob).toHaveBeenLastCalledWith('job-2', { overBudget: true })
+    wrapper.unmount()
+  })
+
+  it('a recoverable row is its own status, shows what it may have cost, and Recover fetches it in place', async () => {
+    const recoverable = jobRecord({
+      id: 'job-5', status: 'RECOVERABLE', errorKind: 'timeout', errorMessage: 'still generating', remoteTaskId: 't5',
+      mayBeCharged: true, cost: 0, estimatedCost: 0.12, createdAt: 5000,
+    })
+    api.listJobs.mockResolvedValue({ items: [recoverable], nextCursor: null })
+    const { wrapper } = await mountView()
+    const row = wrapper.get('[data-id="job-5"]')
+    expect(row.attributes('data-status')).toBe('RECOVERABLE')
+    expect(row.get('[data-testid="job-status-badge"]').text()).toBe('Recoverable')
+    expect(row.get('[data-testid="job-status-badge"]').classes()).toContain('badge-recover')
+    expect(row.get('[data-testid="possibly-charged"]').text()).toMatch(/^~\$0\.12\s*possibly charged$/)
+    expect(row.get('[data-testid="job-money-note"]').text()).toContain('nothing is paid again')
+    // Its own result can still be fetched: no second payment is offered.
+    expect(row.find('[data-testid="history-run-again"]').exists()).toBe(false)
+    api.retryJob.mockResolvedValue({ ...recoverable, status: 'SUBMITTED' })
+    await row.get('[data-testid="history-recover"]').trigger('click')
+    await flushPromises()
+    expect(api.retryJob).toHaveBeenCalledWith('job-5')
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(wrapper.findAll('[data-testid="history-row"]')).toHaveLength(1)
+    expect(wrapper.get('[data-id="job-5"]').attributes('data-status')).toBe('SUBMITTED')
+    expect(wrapper.get('[data-testid="history-message"]').text()).toContain('Nothing is paid again')
+    wrapper.unmount()
+  })
+
+  it('splits the spend into confirmed and possibly charged; its figures filter the list', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.get('[data-testid="history-spend-confirmed"]').text()).toBe('$15.4375')
+    expect(wrapper.get('[data-testid="history-spend-possible"]').text()).toContain('$0.134')
+    expect(wrapper.get('[data-testid="history-spend-recoverable"]').text()).toContain('2 jobs')
+    await wrapper.get('[data-testid="history-spend-possible"]').trigger('click')
+    await flushPromises()
+    expect(api.listJobs).toHaveBeenLastCalledWith(expect.objectContaining({ possiblyCharged: true, status: null }))
+    expect(wrapper.get('[data-testid="history-charged-filter"]').attributes('aria-pressed')).toBe('true')
+    await wrapper.get('[data-testid="history-spend-recoverable"]').trigger('click')
+    await flushPromises()
+    expect(api.listJobs).toHaveBeenLastCalledWith(expect.objectContaining({ possiblyCharged: false, status: 'RECOVERABLE' }))
+    wrapper.unmount()
+  })
+
+  it('opens filtered from a link (?status=RECOVERABLE) and lists Recoverable among the statuses', async () => {
+    const { wrapper } = await mountView('/history?status=RECOVERABLE')
+    expect(api.listJobs).toHaveBeenCalledWith(expect.objectContaining({ status: 'RECOVERABLE' }))
+    const select = wrapper.get('[data-testid="history-status-filter"]').element as HTMLSelectElement
+    expect(select.value).toBe('RECOVERABLE')
+    expect([...select.options].map((o) => o.text)).toContain('Recoverable')
+    wrapper.unmount()
+  })
+
+  it('shows the job\'s family when its row is opened', async () => {
+    api.jobFamily.mockResolvedValue({
+      parent: jobRecord({ id: 'job-0', prompt: 'the original fox', status: 'COMPLETED', imageId: 'img-0' }),
+      children: [jobRecord({ id: 'job-8', prompt: 'run again fox', status: 'FAILED' })],
+    })
+    const { wrapper } = await mountView()
+    expect(wrapper.find('[data-testid="job-family"]').exists()).toBe(false)
+    await wrapper.get('[data-id="job-2"] .prompt').trigger('click')
+    await flushPromises()
+    expect(api.jobFamily).toHaveBeenCalledWith('job-2')
+    const family = wrapper.get('[data-id="job-2"] [data-testid="job-family"]')
+    expect(family.get('[data-testid="job-family-parent"]').text()).toContain('the original fox')
+    expect(family.get('[data-testid="job-family-parent"] a').attributes('href')).toContain('image=img-0')
+    expect(family.get('[data-testid="job-family-children"]').text()).toContain('run again fox')
+    wrapper.unmount()
+  })
+
+  it('a job of another device is read-only: it says where it runs, with no cancel or recover', async () => {
+    const peer = { id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: 1 }
+    api.syncStatus.mockResolvedValue({
+      configured: true, endpoint: 'https://a.example', bucket: 'b', prefix: 'nanoforge/local/', deviceId: 'dev-here',
+      lastSyncMs: 1, pendingUploads: 0, pendingDownloads: 0, devices: [peer],
+    })
+    const running = jobRecord({ id: 'job-9', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't9', createdAt: 9000 })
+    const stuck = jobRecord({
+      id: 'job-8', status: 'RECOVERABLE', originDevice: 'dev-pixel', remoteTaskId: 't8', mayBeCharged: true, cost: 0,
+      errorKind: 'timeout', errorMessage: 'took too long', createdAt: 8000,
+    })
+    const mine = jobRecord({ id: 'job-7', status: 'RECOVERABLE', remoteTaskId: 't7', mayBeCharged: true, cost: 0, createdAt: 7000 })
+    api.listJobs.mockImplementation(async (q: JobQuery) => (q.status ? { items: [], nextCursor: null } : { items: [running, stuck, mine], nextCursor: null }))
+    const { wrapper: w } = await mountView()
+    await flushPromises()
+    const row = (id: string) => w.get(`[data-testid="history-row"][data-id="${id}"]`)
+    expect(row('job-9').get('[data-testid="job-elsewhere"]').text()).toBe('Running on Pixel 8')
+    expect(row('job-9').find('[data-testid="history-cancel"]').exists()).toBe(false)
+    expect(row('job-8').get('[data-testid="job-elsewhere"]').text()).toBe('From Pixel 8')
+    expect(row('job-8').find('[data-testid="history-recover"]').exists()).toBe(false)
+    // Running it again here would pay twice for the result its device can still fetch.
+    expect(row('job-8').find('[data-testid="history-run-again"]').exists()).toBe(false)
+    expect(row('job-8').get('[data-testid="job-money-note"]').text()).toContain('Pixel 8 runs it')
+    // This device's own recoverable job keeps its Recover.
+    expect(row('job-7').find('[data-testid="job-elsewhere"]').exists()).toBe(false)
+    expect(row('job-7').find('[data-testid="history-recover"]').exists()).toBe(true)
+    w.unmount()
   })
 
   it('cancel asks the core and shows its note on charges', async () => {
@@ -145,7 +274,7 @@ describe('History', () => {
     expect(searches).toEqual(['red fox'])
     await wrapper.get('[data-testid="history-status-filter"]').setValue('FAILED')
     await flushPromises()
-    expect(api.listJobs).toHaveBeenLastCalledWith({ cursor: null, limit: HISTORY_PAGE, status: 'FAILED', search: 'red fox' })
+    expect(api.listJobs).toHaveBeenLastCalledWith({ cursor: null, limit: HISTORY_PAGE, status: 'FAILED', possiblyCharged: false, search: 'red fox' })
   })
 
   it('remix opens the Generator with the job settings', async () => {
@@ -154,7 +283,8 @@ describe('History', () => {
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/generator')
     expect(useDraftStore().draft?.prompt).toBe('failed fox')
-    expect(useDraftStore().draft?.size).toBe('quality')
+    expect(useDraftStore().draft?.size).toBe('1K')
+    expect(useDraftStore().draft?.parentJobId).toBe('job-2')
   })
 
   it('says so when there is nothing yet', async () => {

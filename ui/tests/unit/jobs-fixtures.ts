@@ -1,27 +1,45 @@
 // Records shaped like the core's, for the Generator, History and jobs store specs.
-import type { ImageRecord, JobRecord, Settings } from '@/api'
+import type { ApiKeyStatus, BudgetStatus, ImageRecord, JobRecord, ProviderKind, SecretPurpose, Settings } from '@/api'
 
 export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
   return {
     id: 'job-1', imageId: null, prompt: 'a red fox in snow', taskType: 'TEXT_TO_IMAGE', provider: 'nanobanana',
-    model: 'nano-banana', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null, inputImageUrls: [],
-    seed: null, remoteTaskId: null, responseData: null, cost: null, durationMs: null, status: 'PENDING',
+    model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null, inputImageUrls: [], inputImageIds: [],
+    seed: null, remoteTaskId: null, responseData: null, cost: null, estimatedCost: 0.067, mayBeCharged: false,
+    durationMs: null, queueMs: null, submittedAt: null, status: 'PENDING',
     errorKind: null, errorMessage: null, attempts: 0, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, ...over,
+    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, ...over,
   }
 }
 
 export function imageRecord(id: string): ImageRecord {
   return {
-    id, jobId: 'job-1', position: 0, sha256: 'ab', path: `images/ab/${id}.png`, mime: 'image/png', width: 1024,
+    id, kind: 'generated', jobId: 'job-1', position: 0, sha256: 'ab', path: `images/ab/${id}.png`, mime: 'image/png', width: 1024,
     height: 1024, bytes: 1000, thumbPath: null, previewPath: `thumbs/512/${id}.webp`, imageSize: 1024,
-    favourite: false, rating: 0, deletedAt: null, createdAt: 1, prompt: 'a red fox in snow', model: 'nano-banana',
+    favourite: false, rating: 0, deletedAt: null, createdAt: 1, prompt: 'a red fox in snow', model: 'nano-banana-2',
     jobStatus: 'COMPLETED',
   }
 }
 
 export const settings: Settings = {
-  defaultModel: 'nano-banana', defaultSize: 'quality', defaultAspectRatio: '1:1', defaultCount: 1,
-  prices: { fast: 0.005, balanced: 0.01, quality: 0.0125, ultra: 0.045 }, concurrency: 4, notifyWhenDone: true,
+  defaultModel: 'nano-banana-2', defaultSize: '1K', defaultAspectRatio: '1:1', defaultCount: 1, priceOverrides: [],
+  monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 14, concurrency: 4, notifyWhenDone: true,
 }
 
+/** The catalog as the core sends it (the mock core's static copy). */
+export { MOCK_CATALOG as catalog } from '@/mocks/catalog'
+
+/** This month with no budget set. */
+export const noBudget: BudgetStatus = { limitUsd: null, month: '2026-11', spentConfirmed: 0, spentPossible: 0, level: 'off' }
+
+
+/**
+ * The core's `availableProviders` over a `keyStatus` mock: the provider of every key that is set, then the
+ * demo (which always runs).
+ */
+export function providersFromKeys(keyStatus: (purpose: SecretPurpose) => Promise<ApiKeyStatus>) {
+  return async (): Promise<ProviderKind[]> => {
+    const keys = await Promise.all((['nanoBananaKey', 'geminiKey'] as const).map((p) => keyStatus(p)))
+    return [...new Set<ProviderKind>([...keys.filter((k) => k.configured).map((k) => k.provider), 'demo'])]
+  }
+}

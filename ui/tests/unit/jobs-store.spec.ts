@@ -1,7 +1,7 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
-import type { JobEvent, JobStage } from '@/api'
+import { ApiError, type JobEvent, type JobStage } from '@/api'
 import { imageRecord, jobRecord, settings } from './jobs-fixtures'
 
 // The store is tested over the src/api boundary: the core's commands and events are replaced here.
@@ -13,6 +13,7 @@ const api = vi.hoisted(() => ({
   generate: vi.fn(),
   cancelJob: vi.fn(),
   retryJob: vi.fn(),
+  rerunJob: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(),
 }))
@@ -153,7 +154,7 @@ describe('jobs store', () => {
     expect(api.notify).toHaveBeenCalledWith('Generation failed', 'rejected (401)')
   })
 
-  it('cancel and retry go through the core; a retry joins the list on top', async () => {
+  it('cancel goes through the core and shows its word on charges', async () => {
     const jobs = useJobsStore()
     await jobs.start()
     api.generate.mockResolvedValueOnce([jobRecord()])
@@ -162,10 +163,56 @@ describe('jobs store', () => {
     await jobs.cancel('job-1')
     expect(api.cancelJob).toHaveBeenCalledWith('job-1')
     expect(jobs.byId['job-1'].stage).toEqual({ kind: 'cancelled', message: 'the service may still charge' })
+  })
 
-    api.retryJob.mockResolvedValueOnce(jobRecord({ id: 'job-2', parentJobId: 'job-1' }))
-    await jobs.retry('job-1')
+  it('a recoverable stage ends the run and keeps the job recoverable', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.windowFocused.mockReturnValue(false)
+    api.getJob.mockResolvedValue(jobRecord({ status: 'RECOVERABLE', errorKind: 'timeout', mayBeCharged: true, remoteTaskId: 't1' }))
+    emit(event({ kind: 'recoverable', error: { kind: 'timeout', message: 'still generating after 3 min' } }))
+    await flushPromises()
+    expect(jobs.byId['job-1'].record?.status).toBe('RECOVERABLE')
+    expect(jobs.runningCount).toBe(0)
+    expect(jobs.finishedCount).toBe(1)
+    expect(api.notify).toHaveBeenCalledWith('A paid generation can be recovered', 'still generating after 3 min')
+  })
+
+  it('recover asks the core to fetch the paid result in place: the same job runs again, nothing new is made', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.getJob.mockResolvedValue(jobRecord({ status: 'RECOVERABLE', mayBeCharged: true, remoteTaskId: 't1' }))
+    emit(event({ kind: 'recoverable', error: { kind: 'timeout', message: 'slow' } }))
+    await flushPromises()
+    api.retryJob.mockResolvedValueOnce(jobRecord({ status: 'SUBMITTED', mayBeCharged: true, remoteTaskId: 't1' }))
+    await jobs.recover('job-1')
     expect(api.retryJob).toHaveBeenCalledWith('job-1')
-    expect(jobs.sessionIds).toEqual(['job-2', 'job-1'])
+    expect(api.rerunJob).not.toHaveBeenCalled()
+    expect(api.generate).not.toHaveBeenCalled()
+    const job = jobs.byId['job-1']
+    // The earlier run's final stage no longer decides: it is running again under its own id.
+    expect(job.stage.kind).toBe('submitted')
+    expect(job.record?.status).toBe('SUBMITTED')
+    expect(jobs.sessionIds).toEqual(['job-1'])
+    expect(jobs.runningCount).toBe(1)
+    emit(event({ kind: 'generating', elapsedMs: 1, polls: 1 }))
+    expect(job.record?.status).toBe('PROCESSING')
+  })
+
+  it('run again asks the core for a new linked job and puts it on top; the refusal keeps its kind', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.rerunJob.mockResolvedValueOnce([jobRecord({ id: 'job-2', parentJobId: 'job-1' })])
+    await jobs.rerun('job-1')
+    expect(api.rerunJob).toHaveBeenCalledWith('job-1', {})
+    expect(api.retryJob).not.toHaveBeenCalled()
+    expect(jobs.sessionIds).toEqual(['job-2'])
+
+    api.rerunJob.mockRejectedValueOnce(new ApiError({ kind: 'over_budget', message: 'over the budget' }))
+    await expect(jobs.rerun('job-1')).rejects.toMatchObject({ kind: 'over_budget' })
+    api.rerunJob.mockResolvedValueOnce([jobRecord({ id: 'job-3', parentJobId: 'job-1' })])
+    await jobs.rerun('job-1', { overBudget: true })
+    expect(api.rerunJob).toHaveBeenLastCalledWith('job-1', { overBudget: true })
+    expect(jobs.sessionIds).toEqual(['job-3', 'job-2'])
   })
 })

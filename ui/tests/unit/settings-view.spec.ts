@@ -7,6 +7,7 @@ import type { ApiKeyStatus, IntegrityReport, Settings } from '@/api'
 const api = vi.hoisted(() => ({
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
   setKey: vi.fn(),
   clearKey: vi.fn(),
   updateSettings: vi.fn(),
@@ -16,6 +17,11 @@ const api = vi.hoisted(() => ({
   revealLibrary: vi.fn(),
   accountsState: vi.fn(),
   switchProfile: vi.fn(),
+  catalog: vi.fn(),
+  budgetStatus: vi.fn(),
+  syncSettings: vi.fn(),
+  syncStatus: vi.fn(),
+  onSyncChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -24,21 +30,29 @@ vi.mock('@/api', async (importOriginal) => {
 
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { ApiError, type AccountsState, type ProfileSummary } from '@/api'
+import { MOCK_CATALOG } from '@/mocks/catalog'
 import { makeI18n } from '@/i18n'
 import { useAppStore } from '@/stores/app'
 import SettingsView from '@/views/SettingsView.vue'
+import { providersFromKeys } from './jobs-fixtures'
 
 const SETTINGS: Settings = {
-  defaultModel: 'nano-banana',
-  defaultSize: 'quality',
+  defaultModel: 'nano-banana-2',
+  defaultSize: '1K',
   defaultAspectRatio: '1:1',
   defaultCount: 1,
-  prices: { fast: 0.005, balanced: 0.01, quality: 0.0125, ultra: 0.045 },
+  priceOverrides: [{ model: 'nano-banana-pro', size: '4K', usd: 0.2 }],
+  monthlyBudgetUsd: null,
+  creditsPerImage: null,
+  recoveryWindowDays: 14,
   concurrency: 4,
   notifyWhenDone: true,
 }
 const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
-const totals = { images: 42, imageBytes: 3 * 1024 * 1024, jobs: 36, completedJobs: 34, failedJobs: 2, totalCost: 1, avgDurationMs: 900, successRate: 0.94 }
+const totals = {
+  images: 42, imageBytes: 3 * 1024 * 1024, jobs: 36, completedJobs: 34, failedJobs: 2, totalCost: 1, possibleCost: 0,
+  recoverableJobs: 0, avgDurationMs: 900, successRate: 0.94,
+}
 const report = (over: Partial<IntegrityReport> = {}): IntegrityReport => ({
   imagesChecked: 42, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false,
   rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0, ...over,
@@ -73,11 +87,17 @@ const byId = (id: string) => `[data-testid="${id}"]`
 describe('settings view', () => {
   beforeEach(() => {
     for (const fn of Object.values(api)) fn.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.getSettings.mockResolvedValue(structuredClone(SETTINGS))
     api.keyStatus.mockResolvedValue(NO_KEY)
     api.updateSettings.mockImplementation(async (s: Settings) => s)
     api.libraryStats.mockResolvedValue({ totals, thisMonth: totals, perDay: [], perSize: [], activeJobs: 0, trashedImages: 3 })
     api.accountsState.mockResolvedValue(accountsState(LOCAL))
+    api.catalog.mockResolvedValue(MOCK_CATALOG)
+    api.budgetStatus.mockResolvedValue({ limitUsd: null, month: '2026-11', spentConfirmed: 1.5, spentPossible: 0.25, level: 'off' })
+    api.syncSettings.mockResolvedValue({ endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true })
+    api.syncStatus.mockResolvedValue({ configured: false, endpoint: null, bucket: null, prefix: null, deviceId: 'dev-1', lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [] })
+    api.onSyncChanged.mockResolvedValue(() => {})
   })
 
   it('says when no key is set, then saves a key through the core and shows it masked', async () => {
@@ -129,58 +149,122 @@ describe('settings view', () => {
     w.unmount()
   })
 
-  it('saves the edited defaults and prices and confirms', async () => {
+  it('offers the catalog\'s models, sizes and ratios and saves the edited defaults', async () => {
     const w = await mountSettings()
-    await w.get(byId('settings-price-quality')).setValue('0.02')
+    const options = (id: string) => w.findAll(`${byId(id)} option`).map((o) => o.text())
+    expect(options('settings-default-model')).toEqual([
+      'Nano Banana 2', 'Nano Banana Pro', 'Nano Banana',
+      'Nano Banana 2 (Gemini)', 'Nano Banana Pro (Gemini)', 'Nano Banana (Gemini)', 'Nano Banana 2 Lite (Gemini)',
+    ])
+    expect(options('settings-default-size')).toEqual(['1K', '2K', '4K'])
     await w.get(byId('settings-concurrency')).setValue('2')
-    await w.get(byId('settings-default-size')).setValue('ultra')
     await w.get(byId('settings-default-model')).setValue('nano-banana-pro')
+    await w.get(byId('settings-default-size')).setValue('2K')
     await w.get(byId('settings-default-ratio')).setValue('auto')
+    await w.get(byId('settings-default-count')).setValue('3')
     await w.get(byId('settings-save')).trigger('submit')
     await flushPromises()
 
     expect(api.updateSettings).toHaveBeenCalledTimes(1)
     expect(api.updateSettings.mock.calls[0][0]).toEqual({
-      ...SETTINGS,
-      defaultModel: 'nano-banana-pro',
-      defaultSize: 'ultra',
-      defaultAspectRatio: 'auto',
-      concurrency: 2,
-      prices: { ...SETTINGS.prices, quality: 0.02 },
+      ...SETTINGS, defaultModel: 'nano-banana-pro', defaultSize: '2K', defaultAspectRatio: 'auto', defaultCount: 3, concurrency: 2,
     })
     expect(w.find(byId('settings-saved')).exists()).toBe(true)
     w.unmount()
   })
 
-  it('resets a ratio the new model does not accept', async () => {
+  it('keeps the size and ratio a new default model offers, else takes its defaults', async () => {
     const w = await mountSettings()
     await w.get(byId('settings-default-model')).setValue('nano-banana-pro')
+    await w.get(byId('settings-default-size')).setValue('4K')
     await w.get(byId('settings-default-ratio')).setValue('auto')
     await w.get(byId('settings-default-model')).setValue('nano-banana')
+    expect((w.get(byId('settings-default-size')).element as HTMLSelectElement).value).toBe('1K')
     expect((w.get(byId('settings-default-ratio')).element as HTMLSelectElement).value).toBe('1:1')
     w.unmount()
   })
 
-  it('shows the core\'s validation error and no confirmation when it refuses', async () => {
+  it('leaves the limits to the core and shows its typed refusal; a blank number is caught first', async () => {
     const w = await mountSettings()
     api.updateSettings.mockRejectedValue(new ApiError({ kind: 'invalid_input', message: 'concurrency must be between 1 and 8' }))
+    await w.get(byId('settings-concurrency')).setValue('9')
+    expect(w.find(byId('settings-error')).exists()).toBe(false)
     await w.get(byId('settings-save')).trigger('submit')
     await flushPromises()
+    expect(api.updateSettings.mock.calls[0][0].concurrency).toBe(9)
     expect(w.get(byId('settings-error')).text()).toBe('concurrency must be between 1 and 8')
     expect(w.find(byId('settings-saved')).exists()).toBe(false)
+
+    await w.get(byId('settings-concurrency')).setValue('')
+    expect(w.get(byId('settings-error')).text()).toContain('whole number')
+    expect(w.get(byId('settings-save')).attributes('disabled')).toBeDefined()
     w.unmount()
   })
 
-  it('blocks saving a negative price or out-of-range concurrency before asking the core', async () => {
+  it('lists every model\'s prices from the catalog, marks estimates, saves overrides and resets them', async () => {
     const w = await mountSettings()
-    await w.get(byId('settings-price-fast')).setValue('-1')
-    expect(w.get(byId('settings-error')).text()).toContain('0 or more')
-    expect(w.get(byId('settings-save')).attributes('disabled')).toBeDefined()
-    await w.get(byId('settings-price-fast')).setValue('0.01')
-    await w.get(byId('settings-concurrency')).setValue('9')
-    expect(w.get(byId('settings-error')).text()).toContain('1 to 8')
-    await w.get('form.defaults').trigger('submit')
-    expect(api.updateSettings).not.toHaveBeenCalled()
+    const prices = w.get(byId('settings-prices'))
+    expect(prices.findAll('fieldset').map((f) => f.attributes('data-model'))).toEqual([
+      'nano-banana-2', 'nano-banana-pro', 'nano-banana',
+      'gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-2.5-flash-image', 'gemini-3.1-flash-lite-image',
+    ])
+    expect(prices.get('[data-model="nano-banana-2"]').text()).toContain('estimate')
+    const nb2k = w.get(byId('price-nano-banana-2-2K'))
+    expect(nb2k.attributes('placeholder')).toBe('0.101')
+    expect((nb2k.element as HTMLInputElement).value).toBe('')
+    expect(w.get('#price-nano-banana-2-2K-default').text()).toBe('Default $0.101 (estimate)')
+    // The person's own price shows as theirs, with a way back to the default.
+    expect((w.get(byId('price-nano-banana-pro-4K')).element as HTMLInputElement).value).toBe('0.2')
+
+    await nb2k.setValue('0.05')
+    await w.get(byId('price-nano-banana-pro-4K-reset')).trigger('click')
+    await w.get(byId('prices-save')).trigger('submit')
+    await flushPromises()
+    expect(api.updateSettings.mock.calls[0][0]).toEqual({
+      ...SETTINGS, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }],
+    })
+    expect(w.find(byId('prices-saved')).exists()).toBe(true)
+    expect(w.get('#price-nano-banana-2-2K-default').text()).toContain('Reset to $0.101')
+    w.unmount()
+  })
+
+  it('sets a monthly budget, credits per image and the recovery window', async () => {
+    const w = await mountSettings()
+    expect(w.find(byId('settings-budget')).exists()).toBe(false)
+    await w.get(byId('settings-budget-on')).setValue(true)
+    expect(w.get(byId('money-error')).text()).toContain('Enter the monthly budget')
+    await w.get(byId('settings-budget')).setValue('25')
+    await w.get(byId('settings-credits-per-image')).setValue('2')
+    await w.get(byId('settings-recovery-days')).setValue('30')
+    await w.get(byId('money-save')).trigger('submit')
+    await flushPromises()
+    expect(api.updateSettings.mock.calls[0][0]).toEqual({ ...SETTINGS, monthlyBudgetUsd: 25, creditsPerImage: 2, recoveryWindowDays: 30 })
+
+    api.updateSettings.mockRejectedValueOnce(new ApiError({ kind: 'invalid_input', message: 'the recovery window must be between 1 and 60 days' }))
+    await w.get(byId('settings-recovery-days')).setValue('90')
+    await w.get(byId('money-save')).trigger('submit')
+    await flushPromises()
+    expect(w.get(byId('money-error')).text()).toBe('the recovery window must be between 1 and 60 days')
+
+    await w.get(byId('settings-recovery-days')).setValue('30')
+    await w.get(byId('settings-budget-on')).setValue(false)
+    await w.get(byId('settings-credits-per-image')).setValue('')
+    await w.get(byId('money-save')).trigger('submit')
+    await flushPromises()
+    expect(api.updateSettings.mock.calls.at(-1)?.[0]).toMatchObject({ monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 30 })
+    w.unmount()
+  })
+
+  it('one card\'s save keeps another card\'s saved fields', async () => {
+    const w = await mountSettings()
+    await w.get(byId('settings-budget-on')).setValue(true)
+    await w.get(byId('settings-budget')).setValue('10')
+    await w.get(byId('money-save')).trigger('submit')
+    await flushPromises()
+    await w.get(byId('settings-concurrency')).setValue('3')
+    await w.get(byId('settings-save')).trigger('submit')
+    await flushPromises()
+    expect(api.updateSettings.mock.calls[1][0]).toMatchObject({ monthlyBudgetUsd: 10, concurrency: 3 })
     w.unmount()
   })
 
@@ -257,10 +341,40 @@ describe('settings view', () => {
     w.unmount()
   })
 
-  it('offers an honest placeholder for sync with no controls, and shows the version', async () => {
+  it('has a key card per provider: a Gemini key is saved under its own purpose and the providers are asked again', async () => {
+    const w = await mountSettings()
+    const gemini = w.get(byId('key-card-geminiKey'))
+    expect(gemini.text()).toContain('Google Gemini API key')
+    expect(gemini.get(byId('api-key-status')).text()).toContain('Not set')
+    api.setKey.mockResolvedValue({ purpose: 'geminiKey', configured: true, masked: '••••••••5678', source: 'keychain', provider: 'gemini', keychainError: null })
+    const asked = api.availableProviders.mock.calls.length
+    await gemini.get(byId('api-key-input')).setValue('AIza-secret-5678')
+    await gemini.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.setKey).toHaveBeenCalledWith('geminiKey', 'AIza-secret-5678')
+    expect(gemini.get(byId('api-key-status')).text()).toContain('••••••••5678')
+    expect(gemini.get(byId('api-key-notice')).text()).toContain('Gemini models can be chosen')
+    // The Nano Banana card did not change.
+    expect(w.get(byId('key-card-nanoBananaKey')).get(byId('api-key-status')).text()).toContain('Not set')
+    expect(api.availableProviders.mock.calls.length).toBe(asked + 1)
+    w.unmount()
+  })
+
+  it('shows this month against the budget, confirmed and possibly charged', async () => {
+    api.budgetStatus.mockResolvedValue({ limitUsd: 2, month: '2026-11', spentConfirmed: 1.5, spentPossible: 0.25, level: 'warning' })
+    const w = await mountSettings()
+    const status = w.get(byId('settings-budget-status'))
+    expect(status.attributes('data-level')).toBe('warning')
+    expect(status.text()).toContain('This month: $1.75 of $2.00 (87.5%)')
+    expect(status.text()).toContain('$1.50 confirmed · $0.25 possibly charged')
+    w.unmount()
+  })
+
+  it('has the Sync card in place of a placeholder, and shows the version', async () => {
     const w = await mountSettings()
     expect(w.get(byId('sync-section')).text()).toContain('Cloudflare R2')
-    expect(w.get(byId('sync-section')).findAll('button, input, select')).toHaveLength(0)
+    expect(w.get(byId('sync-not-configured')).text()).toContain('Not set up')
+    expect(w.find(byId('sync-endpoint')).exists()).toBe(true)
     expect(w.get(byId('core-version')).text()).toBe('1.2.3')
     w.unmount()
   })

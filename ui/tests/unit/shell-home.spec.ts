@@ -4,7 +4,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-const { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged } = vi.hoisted(() => ({
+const { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged, catalog } = vi.hoisted(() => ({
+  catalog: vi.fn(async () => []),
   appInfo: vi.fn(),
   onJobProgress: vi.fn(async () => () => {}),
   listJobs: vi.fn(async () => ({ items: [], nextCursor: null })),
@@ -13,7 +14,7 @@ const { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged } = vi
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
-  return { ...real, api: { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged } }
+  return { ...real, api: { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged, catalog } }
 })
 // The Dashboard belongs to another part of the UI; Home only has to render it.
 vi.mock('@/views/DashboardView.vue', () => ({

@@ -3,15 +3,19 @@ import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import type { ApiKeyStatus, JobEvent } from '@/api'
 import { imageRecord, libraryStats } from './stats-fixtures'
+import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
 
 // The store is tested over the src/api boundary: the core is replaced here.
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
+  budgetStatus: vi.fn(),
+  catalog: vi.fn(),
   credits: vi.fn(),
   listImages: vi.fn(),
   onJobProgress: vi.fn(),
   getSettings: vi.fn(),
   keyStatus: vi.fn(),
+  availableProviders: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -32,7 +36,10 @@ describe('stats store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     for (const f of Object.values(api)) f.mockReset()
+    api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.libraryStats.mockResolvedValue(libraryStats())
+    api.budgetStatus.mockResolvedValue(noBudget)
+    api.catalog.mockResolvedValue(catalog)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 12.5 })
     api.listImages.mockResolvedValue({ items: [imageRecord(1), imageRecord(2)], nextCursor: null })
     api.getSettings.mockResolvedValue({})
@@ -53,13 +60,13 @@ describe('stats store', () => {
 
   it('asks for the balance only when an API key is set', async () => {
     const settings = useSettingsStore()
-    settings.apiKey = NO_KEY
+    settings.keys = { nanoBananaKey: NO_KEY }
     const store = useStatsStore()
     await store.load()
     expect(api.credits).not.toHaveBeenCalled()
     expect(store.credits).toBeNull()
 
-    settings.apiKey = KEY
+    settings.keys = { nanoBananaKey: KEY }
     await store.load()
     expect(api.credits).toHaveBeenCalledTimes(1)
     expect(store.credits?.balance).toBe(12.5)
@@ -74,7 +81,7 @@ describe('stats store', () => {
   })
 
   it('keeps a failed balance apart from the stats (offline is not an error of the page)', async () => {
-    useSettingsStore().apiKey = KEY
+    useSettingsStore().keys = { nanoBananaKey: KEY }
     api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'offline' }))
     const store = useStatsStore()
     await store.load()
@@ -113,7 +120,7 @@ describe('stats store', () => {
   })
 
   it('refreshes stats, recent images and balance when a job finishes or fails', async () => {
-    useSettingsStore().apiKey = KEY
+    useSettingsStore().keys = { nanoBananaKey: KEY }
     const store = useStatsStore()
     store.start()
     await store.load()

@@ -1,6 +1,18 @@
 // Options every per-day chart shares: theme colours, quiet grid, tooltips that look like the app's popovers.
-import type { ChartOptions } from 'chart.js'
+import type { AnimationEvent, ChartOptions } from 'chart.js'
 import type { ChartPalette } from './useChartTheme'
+
+/**
+ * The entry animation, marking the canvas `data-drawn` once it has finished (`false` while it runs), so a
+ * test or a screenshot can wait for the finished drawing instead of guessing how long it takes.
+ */
+export function drawAnimation(duration = 300) {
+  return {
+    duration,
+    onProgress: ({ chart }: AnimationEvent) => { chart.canvas.dataset.drawn = 'false' },
+    onComplete: ({ chart }: AnimationEvent) => { chart.canvas.dataset.drawn = 'true' },
+  }
+}
 
 export function tooltipStyle(p: ChartPalette) {
   return {
@@ -17,7 +29,7 @@ export function dailyOptions<T extends 'bar' | 'line'>(
   const options: ChartOptions<'bar' | 'line'> = {
     responsive: true,
     maintainAspectRatio: false,
-    animation: { duration: 300 },
+    animation: drawAnimation(),
     interaction: { mode: 'index', intersect: false },
     plugins: {
       legend: { display: false, labels: { color: p.muted, font: { family: p.font }, usePointStyle: true, pointStyle: 'circle', boxWidth: 8, boxHeight: 8, padding: 14 } },

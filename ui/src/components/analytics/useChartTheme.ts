@@ -14,7 +14,9 @@ export interface ChartPalette {
   accentFill: string
   success: string
   danger: string
-  /** Four steps of the accent, light to dark against the panel (one per size preset). */
+  /** Money that may have been charged without a result. */
+  warning: string
+  /** Four steps of the accent, light to dark against the panel (one per size, smallest first). */
   ramp: string[]
   font: string
 }
@@ -23,7 +25,7 @@ type Rgb = [number, number, number]
 
 const FALLBACK: Record<string, Rgb> = {
   '--text': [29, 27, 34], '--muted': [107, 103, 118], '--panel': [255, 255, 255], '--border': [228, 225, 217],
-  '--accent': [242, 183, 5], '--success': [30, 142, 78], '--danger': [192, 57, 43],
+  '--accent': [242, 183, 5], '--success': [30, 142, 78], '--danger': [192, 57, 43], '--warning': [184, 110, 0],
 }
 
 let probe: CanvasRenderingContext2D | null | undefined
@@ -72,7 +74,7 @@ export function readPalette(): ChartPalette {
     text: css(text), muted: css(muted), panel: css(panel), border: css(border),
     grid: css(mix(border, panel, 0.8)),
     accent: css(accent), accentFill: css(accent, 0.18),
-    success: css(read('--success')), danger: css(read('--danger')),
+    success: css(read('--success')), danger: css(read('--danger')), warning: css(read('--warning')),
     ramp: [css(mix(accent, panel, 0.45)), css(mix(accent, panel, 0.72)), css(accent), css(mix(accent, text, 0.55))],
     font: style?.fontFamily || 'system-ui, sans-serif',
   }

@@ -2,6 +2,7 @@
 // "Done in 24.1 s · $0.0125". Shared by the Generator's job cards and History's running rows.
 import { useI18n } from 'vue-i18n'
 import type { JobRecord, JobStage } from '@/api'
+import { isDemoProvider } from '@/lib/catalog'
 import { formatBytes, formatCost, formatDuration } from '@/lib/format'
 import { displayIndex } from '@/lib/jobs'
 
@@ -12,8 +13,9 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`
 }
 
+/** Made by the offline demo provider (free, labelled "not AI"). */
 export function isDemoJob(job: JobRecord | null | undefined): boolean {
-  return job?.provider === 'demo' || job?.model === 'demo'
+  return isDemoProvider(job?.provider)
 }
 
 export function useJobText() {
@@ -55,6 +57,7 @@ export function useJobText() {
           : t('generator.stage.doneShort', { cost })
       }
       case 'failed': return t('generator.stage.failed')
+      case 'recoverable': return t('generator.stage.recoverable')
       case 'cancelled': return t('generator.stage.cancelled')
     }
   }

@@ -1,8 +1,9 @@
 export default {
   title: 'Gallery',
   trashTitle: 'Trash',
-  count: 'no images | 1 image | {n} images',
-  countMore: '{n}+ images',
+  count: 'no images | {n} image | {n} images',
+  countMatching: 'none of {total} match | {n} of {total} matches | {n} of {total} match',
+  countFiltered: 'filtering {total} images | filtering {total} image | filtering {total} images',
   search: {
     label: 'Search prompts',
     placeholder: 'Search prompts…',
@@ -110,7 +111,6 @@ export default {
     created: 'Created',
     fileSize: 'File size',
     sha: 'SHA-256',
-    providerNanoBanana: 'Nano Banana',
   },
   compare: {
     title: 'Compare',

@@ -1,6 +1,6 @@
 export default {
   title: 'History',
-  lead: 'Every generation job with its status, cost and time. Retry what failed; cancel what is still running.',
+  lead: 'Every generation job with its status, cost and time. Recover paid results, run jobs again, cancel what is still running.',
   search: {
     label: 'Search prompts',
     placeholder: 'Search prompts…',
@@ -9,6 +9,13 @@ export default {
   filter: {
     label: 'Status',
     all: 'All statuses',
+    possiblyCharged: 'Possibly charged',
+  },
+  spend: {
+    confirmed: 'Confirmed spend',
+    possible: 'Possibly charged',
+    recoverable: 'To recover',
+    recoverableJobs: 'No jobs | {n} job | {n} jobs',
   },
   columns: {
     date: 'Date',
@@ -26,8 +33,8 @@ export default {
     demo: 'Demo',
     free: 'free',
     none: '—',
-    retry: 'Retry',
     cancel: 'Cancel',
+    linked: 'Linked to an earlier job',
     remix: 'Use these settings in Generate',
     errorLabel: 'Error',
   },
@@ -36,7 +43,6 @@ export default {
   loadMore: 'Load more',
   loadingMore: 'Loading…',
   end: 'That’s everything.',
-  retried: 'Started again as a new job.',
   followInGenerator: 'Follow it in Generate',
   cancelled: 'Cancelled.',
   loadError: 'Could not load the history: {message}',
@@ -47,7 +53,7 @@ export default {
   },
   noMatch: {
     title: 'No jobs match',
-    body: 'Try other words or another status.',
+    body: 'Try other words, another status, or show every job.',
     action: 'Clear filters',
   },
 }

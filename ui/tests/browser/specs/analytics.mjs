@@ -18,12 +18,18 @@ function canvasPrint(id) {
     + document.querySelector(`[data-testid="${id}"] canvas`).toDataURL().slice(-64)
 }
 
-export default async function ({ check, widths, openPage, shot, noHorizontalOverflow }) {
+/** The chart in `id` is a new canvas (not `old`) and has finished drawing. */
+function redrawn([id, old]) {
+  const c = document.querySelector(`[data-testid="${id}"] canvas`)
+  return !!c && c !== window[old] && c.dataset.drawn === 'true'
+}
+
+export default async function ({ check, widths, openPage, shot, settle, noHorizontalOverflow }) {
   for (const [label, viewport] of Object.entries(widths)) {
     const page = await openPage(viewport, '/analytics')
     await check(`${label}: analytics draws four charts`, async () => {
       await page.locator('[data-testid="chart-success"] canvas').waitFor({ timeout: 10_000 })
-      await page.waitForTimeout(400) // the entry animation
+      await settle(page)
       for (const s of await canvasSizes(page)) {
         assert.ok(s.w > 100 && s.h > 100, `${s.id} canvas is ${s.w}×${s.h}`)
       }
@@ -42,7 +48,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
         const s = window.__NANOFORGE_MOCK__
         const done = s.jobs.filter((j) => j.status === 'COMPLETED').length
         const failed = s.jobs.filter((j) => j.status === 'FAILED').length
-        return new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(done / (done + failed))
+        return new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(done / (done + failed))
       })
       await page.waitForFunction((v) => document.querySelector('[data-testid="stat-success-rate"]')?.textContent.trim() === v, exp, { timeout: 5_000 })
       assert.match((await page.getByTestId('stat-avg-duration').textContent()).trim(), /^\d+(\.\d)? s$/)
@@ -71,13 +77,19 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
   const page = await openPage(widths.desktop, '/analytics')
   await check('desktop: charts re-render in the theme when it changes', async () => {
     await page.locator('[data-testid="chart-cost"] canvas').waitFor({ timeout: 10_000 })
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light' })
-    await page.waitForTimeout(500)
-    const light = await page.evaluate(canvasPrint, 'chart-sizes')
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'dark' })
-    await page.waitForTimeout(500)
-    const dark = await page.evaluate(canvasPrint, 'chart-sizes')
+    // A theme change draws every chart again on a new canvas: wait for that one to finish drawing.
+    const retheme = async (theme) => {
+      await page.evaluate(([t]) => {
+        window.__oldSizes = document.querySelector('[data-testid="chart-sizes"] canvas')
+        document.documentElement.dataset.theme = t
+      }, [theme])
+      await page.waitForFunction(redrawn, ['chart-sizes', '__oldSizes'])
+      return page.evaluate(canvasPrint, 'chart-sizes')
+    }
+    const light = await retheme('light')
+    const dark = await retheme('dark')
     assert.notEqual(light, dark, 'the doughnut did not change with the theme')
+    await settle(page)
     await shot(page, 'analytics-dark-desktop')
     assert.deepEqual(page.errors, [])
   })
@@ -88,7 +100,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
     await phoneDark.evaluate(() => localStorage.setItem('nanoforge.theme', 'dark'))
     await phoneDark.reload()
     await phoneDark.locator('[data-testid="chart-success"] canvas').waitFor({ timeout: 10_000 })
-    await phoneDark.waitForTimeout(400)
+    await settle(phoneDark)
     await shot(phoneDark, 'analytics-dark-phone')
     assert.deepEqual(phoneDark.errors, [])
   })

@@ -3,11 +3,11 @@
 // (and degrades softly offline), a finished job refreshes the numbers, and an empty library shows zeros.
 import assert from 'node:assert/strict'
 
-/** The mock core's totals, formatted with the same Intl settings as src/lib/format.ts. */
+/** The mock core's totals, formatted with the same Intl settings as src/lib/format.ts (en-US, whatever the system's). */
 function expectedFigures() {
   const s = window.__NANOFORGE_MOCK__
-  const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4, minimumFractionDigits: 2 })
-  const count = new Intl.NumberFormat()
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 4, minimumFractionDigits: 2 })
+  const count = new Intl.NumberFormat('en-US')
   const live = s.images.filter((i) => i.deletedAt == null)
   const done = s.jobs.filter((j) => j.status === 'COMPLETED')
   const avg = done.length ? done.reduce((a, j) => a + (j.durationMs ?? 0), 0) / done.length : null
@@ -111,7 +111,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await keyed.addInitScript(withApiKey, false)
       await keyed.reload()
       await keyed.getByTestId('credit-balance-value').waitFor({ timeout: 10_000 })
-      assert.equal(await text(keyed, 'credit-balance-value'), new Intl.NumberFormat().format(42.5))
+      assert.equal(await text(keyed, 'credit-balance-value'), '42.5')
       assert.equal(await keyed.getByTestId('demo-note').count(), 0)
       await keyed.getByTestId('recent-images').waitFor()
       await shot(keyed, `dashboard-key-${label}`)
@@ -134,7 +134,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
     await check(`${label}: an empty library shows zeros and an empty recent strip`, async () => {
       await empty.getByTestId('stat-images').waitFor({ timeout: 10_000 })
       assert.equal(await text(empty, 'stat-images'), '0')
-      assert.equal(await text(empty, 'stat-cost'), new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2 }).format(0))
+      assert.equal(await text(empty, 'stat-cost'), '$0.00')
       assert.equal(await text(empty, 'stat-avg-duration'), '—')
       assert.equal(await text(empty, 'stat-month'), '0')
       assert.equal(await empty.getByTestId('recent-image').count(), 0)

@@ -1,6 +1,7 @@
 // The Gallery at both widths: the virtualised grid and its paging, search, the viewer with keyboard
 // navigation, favourite, delete + undo, select → compare and export, the trash, a dropped file's
-// metadata, and a 1,000-image library that keeps the DOM small.
+// metadata, the lineage in the viewer, state kept when coming back, and a 1,000-image library that keeps
+// the DOM small with the real count in the header.
 import assert from 'node:assert/strict'
 
 const liveCount = (page) => page.evaluate(() => window.__NANOFORGE_MOCK__.images.filter((i) => i.deletedAt == null).length)
@@ -21,14 +22,21 @@ async function scrollToEnd(page) {
     const state = await page.evaluate(() => {
       const g = document.querySelector('[data-testid="gallery-grid"]')
       g.scrollTop = g.scrollHeight
-      return { complete: g.dataset.complete === 'true', tiles: g.querySelectorAll('[data-testid="gallery-item"]').length }
+      return { complete: g.dataset.complete === 'true', tiles: g.querySelectorAll('[data-testid="gallery-item"]').length, loaded: g.dataset.loaded }
     })
     maxTiles = Math.max(maxTiles, state.tiles)
     if (state.complete) break
-    await page.waitForTimeout(60)
+    // The next page has come in (or the list is complete) before scrolling further.
+    await page.waitForFunction((before) => {
+      const g = document.querySelector('[data-testid="gallery-grid"]')
+      return g.dataset.complete === 'true' || g.dataset.loaded !== before
+    }, state.loaded, { timeout: 5_000 })
   }
   return maxTiles
 }
+
+/** Resolves once every IPC call made before it has answered (the mock core answers in order). */
+const ipcRoundTrip = (page) => page.evaluate(() => window.__TAURI_INTERNALS__.invoke('app_info'))
 
 async function dragFile(page, name, size, types) {
   await page.evaluate(({ name, size, types }) => {
@@ -41,7 +49,7 @@ async function dragFile(page, name, size, types) {
   }, { name, size, types })
 }
 
-export default async function ({ check, widths, openPage, shot, noHorizontalOverflow }) {
+export default async function ({ check, widths, openPage, shot, settle, noHorizontalOverflow }) {
   for (const [label, viewport] of Object.entries(widths)) {
     const page = await openPage(viewport, '/gallery')
     await page.waitForFunction(() => window.__NANOFORGE_MOCK__)
@@ -150,8 +158,8 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await page.waitForFunction(() => document.querySelector('[data-testid="viewer-image"]')?.naturalWidth > 0)
       const meta = await page.getByTestId('viewer-meta').textContent()
       assert.match(meta, /Nano Banana/)
-      assert.match(meta, /1024 × 1024|512 × 512|768 × 768|1536 × 1536/)
-      assert.match(meta, /\$0\.0/)
+      assert.match(meta, /(1K|2K|4K) · \d+ × \d+/)
+      assert.match(meta, /\$0\.\d/)
       assert.ok((await page.getByTestId('viewer-prompt').textContent()).trim().length > 10)
       await page.keyboard.press('ArrowRight')
       await page.waitForFunction((id) => document.querySelector('[data-testid="viewer"]')?.dataset.id === id, ids[1])
@@ -160,7 +168,8 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await page.keyboard.press('ArrowLeft')
       await page.waitForFunction((id) => document.querySelector('[data-testid="viewer"]')?.dataset.id === id, ids[1])
       assert.ok(await page.getByTestId('viewer-prev').isEnabled())
-      await page.waitForTimeout(250)
+      await page.locator('[data-testid="viewer-image"].ready').waitFor()
+      await settle(page)
       await shot(page, `gallery-viewer-${label}`)
     })
 
@@ -184,7 +193,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       }
       await page.getByTestId('viewer-open').click()
       await page.getByTestId('viewer-reveal').click()
-      await page.waitForTimeout(100)
+      await ipcRoundTrip(page)
       assert.equal(await page.getByTestId('toast').filter({ hasText: 'did not work' }).count(), 0)
     })
 
@@ -212,7 +221,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       const compare = page.getByTestId('compare-view')
       await compare.waitFor()
       assert.equal(await page.getByTestId('compare-item').count(), 2)
-      await page.waitForTimeout(200)
+      await settle(page)
       await shot(page, `gallery-compare-${label}`)
       await page.getByTestId('compare-mode-slider').click()
       const range = page.getByTestId('compare-range')
@@ -220,7 +229,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await page.keyboard.press('ArrowRight')
       await page.keyboard.press('ArrowRight')
       assert.equal(await range.inputValue(), '52')
-      await page.waitForTimeout(200)
+      await settle(page)
       await shot(page, `gallery-compare-slider-${label}`)
       await page.keyboard.press('Escape')
       await compare.waitFor({ state: 'detached' })
@@ -248,7 +257,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       assert.equal(await tiles(page).first().getAttribute('data-id'), id)
       assert.equal(await page.getByTestId('select-mode').getAttribute('aria-pressed'), 'false')
       assert.equal(await page.getByTestId('view-trash').getAttribute('aria-pressed'), 'true')
-      await page.waitForTimeout(200) // let the buttons' colour transitions settle for the screenshot
+      await settle(page)
       await shot(page, `gallery-trash-${label}`)
       await page.getByTestId('gallery-item-restore').click()
       await page.getByTestId('gallery-trash-empty').waitFor()
@@ -279,7 +288,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
     await check(`${label}: dropping an image file shows its generation settings; reuse opens the Generator`, async () => {
       await dragFile(page, 'castle.png', 64, ['dragenter', 'dragover'])
       await page.getByTestId('metadata-drop').waitFor()
-      await page.waitForTimeout(200)
+      await settle(page)
       assert.match(await page.getByTestId('metadata-drop').textContent(), /Drop an image to read its generation settings/)
       await shot(page, `gallery-drop-overlay-${label}`)
       await page.evaluate(() => document.body.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: window.__dropData })))
@@ -291,7 +300,7 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
         assert.ok(text.includes(part), `panel lacks ${part}`)
       }
       await page.getByTestId('metadata-drop').waitFor({ state: 'detached' })
-      await page.waitForTimeout(150)
+      await settle(page)
       await shot(page, `gallery-metadata-${label}`)
       await page.getByTestId('metadata-reuse').click()
       await page.waitForURL(/#\/generator/)
@@ -341,13 +350,69 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await p.reload()
       await p.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
       await waitComplete(p)
-      await p.waitForTimeout(200)
+      await settle(p)
       await shot(p, `gallery-grid-dark-${label}`)
       await tiles(p).nth(3).click()
       await p.getByTestId('viewer').waitFor()
-      await p.waitForTimeout(300)
+      await p.locator('[data-testid="viewer-image"].ready').waitFor()
+      await p.locator('[data-testid="job-family"][data-loaded="true"]').waitFor()
+      await settle(p)
       await shot(p, `gallery-viewer-dark-${label}`)
       await p.evaluate(() => localStorage.removeItem('nanoforge.theme'))
+      assert.deepEqual(p.errors, [])
+      await p.close()
+    })
+
+    await check(`${label}: coming back keeps the filters, the selection and the scroll position`, async () => {
+      const p = await openPage(viewport, '/gallery')
+      await waitComplete(p)
+      await p.getByTestId('gallery-search').fill('fox')
+      await p.waitForFunction(() => document.querySelector('[data-testid="gallery-grid"]').dataset.loaded !== '0'
+        && [...document.querySelectorAll('[data-testid="gallery-item"]')].every((t) => /fox/i.test(t.getAttribute('aria-label'))))
+      await waitComplete(p)
+      await p.getByTestId('gallery-search').fill('')
+      await waitComplete(p, await liveCount(p))
+      await p.getByTestId('select-mode').click()
+      const picked = await tiles(p).nth(1).getAttribute('data-id')
+      await tiles(p).nth(1).click()
+      const top = await grid(p).evaluate((g) => { g.scrollTop = 160; return g.scrollTop })
+      assert.ok(top > 0, 'the grid does not scroll at this size')
+      await p.getByTestId('nav-history').click()
+      await p.getByTestId('history-row').first().waitFor()
+      await p.getByTestId('nav-gallery').click()
+      await waitComplete(p)
+      await p.waitForFunction((t) => document.querySelector('[data-testid="gallery-grid"]')?.scrollTop === t, top, { timeout: 5_000 })
+      assert.match(await p.getByTestId('bulk-bar').textContent(), /1 image selected/)
+      assert.equal(await p.locator(`[data-testid="gallery-item"][data-id="${picked}"]`).getAttribute('aria-pressed'), 'true')
+      await p.getByTestId('select-mode').click()
+      // Filters are kept too.
+      await p.getByTestId('gallery-search').fill('fox')
+      await p.waitForFunction(() => [...document.querySelectorAll('[data-testid="gallery-item"]')].every((t) => /fox/i.test(t.getAttribute('aria-label'))))
+      await p.getByTestId('nav-history').click()
+      await p.getByTestId('history-row').first().waitFor()
+      await p.getByTestId('nav-gallery').click()
+      assert.equal(await p.getByTestId('gallery-search').inputValue(), 'fox')
+      assert.match(await p.getByTestId('gallery-count').textContent(), /of \d+ match/)
+      assert.deepEqual(p.errors, [])
+      await p.close()
+    })
+
+    await check(`${label}: the viewer shows the image's lineage; its remix goes to the Generator linked to it`, async () => {
+      // job-0014's image was run again as job-0002.
+      const id = await openPage(viewport, '/dashboard').then(async (p) => {
+        await p.waitForFunction(() => window.__NANOFORGE_MOCK__)
+        const found = await p.evaluate(() => window.__NANOFORGE_MOCK__.images.find((i) => i.jobId === 'job-0014').id)
+        await p.close()
+        return found
+      })
+      const p = await openPage(viewport, `/gallery?image=${id}`)
+      const family = p.locator('[data-testid="job-family"][data-loaded="true"]')
+      await family.waitFor({ timeout: 10_000 })
+      assert.equal(await family.getByTestId('job-family-children').getByTestId('job-family-member').first().getAttribute('data-id'), 'job-0002')
+      await p.getByTestId('viewer-remix').click()
+      await p.waitForURL(/#\/generator/)
+      await p.getByTestId('generator-parent').waitFor()
+      assert.match(await p.getByTestId('generator-parent').textContent(), /image from your library/)
       assert.deepEqual(p.errors, [])
       await p.close()
     })
@@ -369,6 +434,8 @@ export default async function ({ check, widths, openPage, shot, noHorizontalOver
       await p.getByTestId('nav-gallery').click()
       await p.waitForFunction(() => Number(document.querySelector('[data-testid="gallery-grid"]')?.dataset.loaded) >= 200)
       assert.equal(await grid(p).getAttribute('data-complete'), 'false')
+      // The header counts the library, not the pages loaded so far.
+      await p.getByTestId('gallery-count').filter({ hasText: `${count.toLocaleString('en-US')} images` }).waitFor({ timeout: 5_000 })
       const maxTiles = await scrollToEnd(p)
       await waitComplete(p, count)
       assert.ok(maxTiles < 300, `DOM held ${maxTiles} tiles`)

@@ -1,11 +1,12 @@
-// The Generator: the form's rules, a generation followed to its images, a slow one cancelled, a failing one
-// with the action that fixes it, result actions, at desktop and phone widths.
+// The Generator: the form's rules (from the catalog), a generation followed to its images, a slow one
+// cancelled, a failing one with the action that fixes it, a recoverable one recovered in place, result
+// actions, at desktop and phone widths. Money (prices, balance, budget) has its own spec: money.mjs.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 
 const PROMPT = 'A lighthouse on a basalt cliff at dusk, volumetric fog, cinematic'
 
-export default async function ({ check, widths, openPage, shot, shots, noHorizontalOverflow }) {
+export default async function ({ check, widths, openPage, shot, shots, settle, noHorizontalOverflow }) {
   // Full-page shots of a phone smear sticky bars over the page; these show one element or the first screen.
   const elementShot = (locator, name) => locator.screenshot({ path: join(shots, `${name}.png`) })
   const screenShot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) })
@@ -16,12 +17,15 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
     await check(`${label}: generator form starts with the defaults and the demo badge`, async () => {
       await byId('prompt-input').waitFor({ timeout: 10_000 })
       await byId('demo-badge').waitFor({ timeout: 5_000 })
-      assert.equal(await byId('size-select').inputValue(), 'quality')
+      assert.equal(await byId('size-select').inputValue(), '1K')
       const sizes = await byId('size-select').locator('option').allTextContents()
-      assert.deepEqual(sizes.map((s) => s.trim()), [
-        'Fast · 512 px · free', 'Balanced · 768 px · free', 'Quality · 1024 px · free', 'Ultra · 1536 px · free'])
+      // Without a key the core offers only the demo: its own sizes, free.
+      assert.deepEqual(sizes.map((s) => s.trim()), ['512 · free', '1K · free', '2K · free'])
+      assert.deepEqual((await byId('provider-select').locator('option').allTextContents()).map((s) => s.trim()), ['Demo — not AI'])
       assert.equal(await byId('watermark-input').getAttribute('placeholder'), 'e.g., © 2026')
-      assert.ok(await byId('model-select').isDisabled(), 'model select is disabled with the demo provider')
+      assert.ok(await byId('model-select').isDisabled(), 'the demo has one model')
+      // The demo takes no input images.
+      assert.equal(await byId('input-images').count(), 0)
       assert.ok(await byId('generate-button').isDisabled(), 'generate is disabled while the prompt is blank')
       assert.match(await byId('cost-estimate').textContent(), /free \(demo\)/)
       assert.ok(await noHorizontalOverflow(page), 'page scrolls horizontally')
@@ -31,23 +35,8 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
 
     await check(`${label}: the counter follows the prompt`, async () => {
       await byId('prompt-input').fill(PROMPT)
-      assert.equal((await byId('prompt-counter').textContent()).trim(), `${PROMPT.length} / 5,000`)
+      assert.equal((await byId('prompt-counter').textContent()).trim(), `${PROMPT.length} / 20,000`)
       assert.ok(!(await byId('generate-button').isDisabled()))
-    })
-
-    await check(`${label}: a local reference image is only previewed; a bad link blocks generating`, async () => {
-      // 1×1 PNG.
-      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
-      await byId('input-image-file').setInputFiles({ name: 'reference.png', mimeType: 'image/png', buffer: png })
-      await byId('input-image-note').waitFor({ timeout: 3_000 })
-      assert.match(await byId('input-image-note').textContent(), /public URL/)
-      await byId('input-image-url').fill('not a link')
-      assert.ok(await byId('generate-button').isDisabled(), 'an invalid link blocks generating')
-      await byId('input-image-url').fill('https://example.com/reference.png')
-      assert.ok(!(await byId('generate-button').isDisabled()))
-      await elementShot(page.locator('fieldset.input-image'), `generator-input-image-${label}`)
-      await byId('input-image-drop').getByRole('button', { name: 'Remove reference image' }).click()
-      await byId('input-image-url').fill('')
     })
 
     await check(`${label}: a generation runs to done and shows its image, cost and time`, async () => {
@@ -76,14 +65,18 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
 
     await check(`${label}: remix fills the form with the job's settings`, async () => {
       await byId('prompt-input').fill('')
-      await byId('size-select').selectOption('fast')
+      await byId('size-select').selectOption('2K')
       await page.locator('[data-stage="done"]').first().getByTestId('result-remix').click()
       assert.equal(await byId('prompt-input').inputValue(), PROMPT)
-      assert.equal(await byId('size-select').inputValue(), 'quality')
+      assert.equal(await byId('size-select').inputValue(), '1K')
+      // The new job will point at the image it started from.
+      await byId('generator-parent').waitFor()
+      await byId('generator-parent').getByRole('button').click()
+      await byId('generator-parent').waitFor({ state: 'detached' })
     })
 
     await check(`${label}: a slow job shows live progress and can be cancelled`, async () => {
-      await byId('count-select').selectOption('2')
+      await byId('count-input').fill('2')
       await byId('prompt-input').fill('@slow Isometric cozy coffee shop interior, warm light')
       await byId('prompt-input').press('Control+Enter')
       const card = page.locator('[data-stage="generating"]').first()
@@ -94,8 +87,10 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
       await card.getByTestId('job-cancel').click()
       const cancelled = page.locator('[data-stage="cancelled"]').first()
       await cancelled.waitFor({ timeout: 5_000 })
-      assert.match(await cancelled.getByTestId('job-cancel-message').textContent(), /may still/)
-      await byId('count-select').selectOption('1')
+      // The demo provider has no task at a service: nothing can be charged (money.mjs cancels a paid one).
+      assert.match(await cancelled.getByTestId('job-cancel-message').textContent(), /nothing was charged/)
+      assert.equal(await cancelled.getByTestId('job-money-note').count(), 0)
+      await byId('count-input').fill('1')
     })
 
     await check(`${label}: a rejected key shows the typed error and a way to fix it`, async () => {
@@ -112,16 +107,23 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
       await page.waitForURL(/#\/settings/)
     })
 
-    await check(`${label}: a retryable failure offers Retry, which starts a new job`, async () => {
+    await check(`${label}: a recoverable job offers Recover, which finishes the same job (nothing new is sent)`, async () => {
       await page.goto(page.url().replace(/#.*$/, '#/generator'))
       await byId('prompt-input').fill('@fail:timeout Steampunk owl made of brass gears')
       await byId('generate-button').click()
-      const card = page.locator('[data-stage="failed"]', { hasText: 'Steampunk owl' }).first()
+      const card = page.locator('[data-stage="recoverable"]', { hasText: 'Steampunk owl' }).first()
       await card.waitFor({ timeout: 10_000 })
-      assert.equal((await card.getByTestId('job-error-action').textContent()).trim(), 'Retry')
+      const id = await card.getAttribute('data-testid')
+      assert.match(await card.getByTestId('job-stage-text').textContent(), /recoverable/)
+      // A demo job costs nothing; its result is fetched again all the same.
+      assert.match(await card.getByTestId('job-money-note').textContent(), /nothing is sent again/)
+      assert.equal((await card.getByTestId('job-error-action').textContent()).trim(), 'Recover')
+      await settle(page)
+      await shot(page, `generator-recoverable-${label}`)
       const before = await page.locator('[data-testid^="job-job-"]').count()
       await card.getByTestId('job-error-action').click()
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="job-job-"]').length > n, before)
+      await page.locator(`[data-testid="${id}"][data-stage="done"]`).waitFor({ timeout: 10_000 })
+      assert.equal(await page.locator('[data-testid^="job-job-"]').count(), before, 'Recover made another job')
     })
 
     await check(`${label}: no console errors`, async () => assert.deepEqual(page.errors, []))
@@ -145,13 +147,14 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
     await page.getByTestId('prompt-input').fill(PROMPT)
-    await page.getByTestId('count-select').selectOption('2')
+    await page.getByTestId('count-input').fill('2')
     await page.getByTestId('generate-button').click()
     await page.locator('[data-stage="done"] [data-testid="result-image"]').nth(1).waitFor({ timeout: 10_000 })
     await page.getByTestId('prompt-input').fill('@fail:out_of_credits Aerial view of terraced rice fields')
     await page.getByTestId('generate-button').click()
     await page.locator('[data-stage="failed"]').waitFor({ timeout: 10_000 })
     assert.equal((await page.getByTestId('job-error-action').textContent()).trim(), 'Check credits')
+    await settle(page)
     await shot(page, 'generator-dark-desktop')
     assert.deepEqual(page.errors, [])
     await page.close()

@@ -1,0 +1,188 @@
+import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import type { SyncEvent, SyncSettings, SyncStatus } from '@/api'
+
+// The Sync card over the src/api boundary: the core's sync commands and its `sync-changed` events are these mocks.
+const api = vi.hoisted(() => ({
+  syncSettings: vi.fn(),
+  syncStatus: vi.fn(),
+  updateSyncSettings: vi.fn(),
+  testSyncConnection: vi.fn(),
+  syncNow: vi.fn(),
+  onSyncChanged: vi.fn(),
+}))
+vi.mock('@/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/api')>()
+  return { ...real, api }
+})
+
+import { ApiError } from '@/api'
+import { makeI18n } from '@/i18n'
+import SyncCard from '@/components/sync/SyncCard.vue'
+
+const SAVED: SyncSettings = {
+  endpoint: 'https://acct.r2.cloudflarestorage.com', bucket: 'pictures', region: 'auto', prefix: '', accessKeyId: 'AKID',
+  keepOriginals: true, cacheMb: 512, autoSync: true,
+}
+const STATUS: SyncStatus = {
+  configured: true, endpoint: SAVED.endpoint, bucket: 'pictures', prefix: 'nanoforge/local/', deviceId: 'dev-here',
+  lastSyncMs: Date.UTC(2026, 10, 25, 9, 30), pendingUploads: 3, pendingDownloads: 1,
+  devices: [{ id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: Date.UTC(2026, 10, 25, 8) }],
+}
+const REPORT = {
+  uploadedFiles: 3, downloadedFiles: 1, deletedFiles: 0, opsPushed: 5, opsPulled: 2, segmentsPushed: 1, segmentsPulled: 1,
+  newImages: 1, filesLeft: 0, durationMs: 2100,
+}
+
+let emit: (e: SyncEvent) => void
+let unlisten: ReturnType<typeof vi.fn>
+
+async function mountCard() {
+  setActivePinia(createPinia())
+  const w = mount(SyncCard, { global: { plugins: [makeI18n()] }, attachTo: document.body })
+  await flushPromises()
+  return w
+}
+const byId = (id: string) => `[data-testid="${id}"]`
+const input = (w: Awaited<ReturnType<typeof mountCard>>, id: string) => w.get(byId(id)).element as HTMLInputElement
+
+describe('Sync card', () => {
+  beforeEach(() => {
+    for (const fn of Object.values(api)) fn.mockReset()
+    api.syncSettings.mockResolvedValue({ ...SAVED })
+    api.syncStatus.mockResolvedValue(structuredClone(STATUS))
+    api.updateSyncSettings.mockResolvedValue(structuredClone(STATUS))
+    api.testSyncConnection.mockResolvedValue(undefined)
+    unlisten = vi.fn()
+    api.onSyncChanged.mockImplementation(async (handler: (e: SyncEvent) => void) => { emit = handler; return unlisten })
+  })
+
+  it('fills the fields from the saved settings; the secret box is a password box that starts empty', async () => {
+    const w = await mountCard()
+    expect(input(w, 'sync-endpoint').value).toBe(SAVED.endpoint)
+    expect(input(w, 'sync-bucket').value).toBe('pictures')
+    expect(input(w, 'sync-region').value).toBe('auto')
+    expect(input(w, 'sync-access-key-id').value).toBe('AKID')
+    expect(input(w, 'sync-keep-originals').checked).toBe(true)
+    expect(input(w, 'sync-cache').disabled).toBe(true)
+    expect(input(w, 'sync-auto').checked).toBe(true)
+    const secret = input(w, 'sync-secret')
+    expect(secret.type).toBe('password')
+    expect(secret.value).toBe('')
+    expect(secret.placeholder).toContain('Stored in the keychain')
+    // An empty folder is the profile's own, which the core names once it is set up.
+    expect(input(w, 'sync-prefix').placeholder).toContain('this profile’s own folder')
+    expect(w.get(byId('sync-prefix-in-use')).text()).toBe('In use: nanoforge/local/')
+    w.unmount()
+  })
+
+  it('shows where sync stands: last sync, what waits, and the other devices', async () => {
+    const w = await mountCard()
+    expect(w.get(byId('sync-location')).text()).toContain('pictures · nanoforge/local/')
+    expect(w.get(byId('sync-last')).text()).toContain('Last synced')
+    expect(w.get(byId('sync-pending')).text()).toBe('To upload: 3 · to download: 1')
+    const device = w.get(byId('sync-device'))
+    expect(device.text()).toContain('Pixel 8')
+    expect(device.text()).toContain('android')
+    expect(device.text()).toContain('last seen')
+    w.unmount()
+  })
+
+  it('saves without a secret unless one was typed, and never shows a typed one again', async () => {
+    const w = await mountCard()
+    await w.get(byId('sync-bucket')).setValue('photos')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.updateSyncSettings).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, null)
+    expect(w.get(byId('sync-saved')).text()).toBe('Saved')
+
+    await w.get(byId('sync-secret')).setValue('  s3cret-value ')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.updateSyncSettings).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, 's3cret-value')
+    expect(input(w, 'sync-secret').value).toBe('')
+    expect(w.html()).not.toContain('s3cret-value')
+    w.unmount()
+  })
+
+  it('tests the typed settings; a refusal reads as what to do, by its kind', async () => {
+    const w = await mountCard()
+    await w.get(byId('sync-access-key-id')).setValue('WRONG')
+    api.testSyncConnection.mockRejectedValueOnce(new ApiError({ kind: 'sync_credentials', message: 'the bucket refused the access key: check the access key id and the secret (403)' }))
+    await w.get(byId('sync-test')).trigger('click')
+    await flushPromises()
+    expect(api.testSyncConnection).toHaveBeenCalledWith({ ...SAVED, accessKeyId: 'WRONG' }, null)
+    const error = w.get(byId('sync-error'))
+    expect(error.attributes('data-kind')).toBe('sync_credentials')
+    expect(error.text()).toContain('check the access key ID and the secret access key')
+    expect(error.get(byId('sync-error-detail')).text()).toContain('(403)')
+    expect(api.updateSyncSettings).not.toHaveBeenCalled()
+
+    api.testSyncConnection.mockRejectedValueOnce(new ApiError({ kind: 'sync_bucket_missing', message: "there is no bucket 'x'" }))
+    await w.get(byId('sync-test')).trigger('click')
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('check the bucket name')
+
+    await w.get(byId('sync-test')).trigger('click')
+    await flushPromises()
+    expect(w.get(byId('sync-test-ok')).text()).toContain('Connected')
+    w.unmount()
+  })
+
+  it('Sync now follows the core\'s events: stage and progress, then the result', async () => {
+    let answer: (r: typeof REPORT) => void = () => {}
+    api.syncNow.mockImplementation(() => new Promise((resolve) => { answer = resolve }))
+    const w = await mountCard()
+    await w.get(byId('sync-now')).trigger('click')
+    emit({ kind: 'started' })
+    emit({ kind: 'progress', progress: { stage: 'uploading', done: 1, total: 4, bytes: 1000 } })
+    await flushPromises()
+    expect(w.get(byId('sync-progress')).attributes('data-stage')).toBe('uploading')
+    expect(w.get(byId('sync-stage')).text()).toBe('Uploading images · 1 of 4')
+    expect(w.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('25')
+    expect(w.get(byId('sync-now')).attributes('disabled')).toBeDefined()
+    emit({ kind: 'finished', report: REPORT })
+    answer(REPORT)
+    await flushPromises()
+    expect(w.find(byId('sync-progress')).exists()).toBe(false)
+    expect(w.get(byId('sync-result')).text()).toContain('3 uploaded, 1 downloaded, 1 new images')
+    w.unmount()
+  })
+
+  it('a failed sync (an automatic one too) says what to do by its kind', async () => {
+    const w = await mountCard()
+    emit({ kind: 'started' })
+    emit({ kind: 'failed', error: { kind: 'sync_format_too_new', message: 'the bucket holds a library written by a newer Nanoforge (format 3)' } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('update Nanoforge')
+    emit({ kind: 'failed', error: { kind: 'clock_skew', message: 'RequestTimeTooSkewed' } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('set the date and time')
+    emit({ kind: 'failed', error: { kind: 'network', message: 'connection refused' } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('could not be reached')
+    emit({ kind: 'failed', error: { kind: 'sync_read_only', message: 'AccessDenied on PUT' } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('Object Read & Write')
+    w.unmount()
+  })
+
+  it('Sync now waits for unsaved changes to be saved', async () => {
+    const w = await mountCard()
+    expect(w.get(byId('sync-now')).attributes('disabled')).toBeUndefined()
+    await w.get(byId('sync-region')).setValue('eu')
+    expect(w.get(byId('sync-now')).attributes('disabled')).toBeDefined()
+    await w.get(byId('sync-discard')).trigger('click')
+    expect(w.get(byId('sync-now')).attributes('disabled')).toBeUndefined()
+    w.unmount()
+  })
+
+  it('stops listening to sync events when it closes', async () => {
+    const w = await mountCard()
+    expect(api.onSyncChanged).toHaveBeenCalledTimes(1)
+    expect(unlisten).not.toHaveBeenCalled()
+    w.unmount()
+    expect(unlisten).toHaveBeenCalledTimes(1)
+  })
+})
