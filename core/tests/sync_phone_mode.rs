@@ -20,7 +20,10 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
     settings.cache_mb = 0;
     let phone = world.device_with("phone", settings).await;
     let first = sync(&phone).await;
-    assert_eq!(first.downloaded_files, 8, "two thumbnails each, no originals: {first:?}");
+    assert_eq!(
+        first.downloaded_files, 8,
+        "two thumbnails each, no originals: {first:?}"
+    );
     let images: Vec<(String, String, String)> =
         sqlx::query_as("SELECT id, path, sha256 FROM images ORDER BY id")
             .fetch_all(phone.library().pool())
@@ -34,7 +37,10 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
             .image_file_bytes(id, ImageFileKind::Thumb)
             .await
             .unwrap();
-        assert!(thumb.starts_with(&[0xFF, 0xD8]), "a JPEG thumbnail for {id}");
+        assert!(
+            thumb.starts_with(&[0xFF, 0xD8]),
+            "a JPEG thumbnail for {id}"
+        );
     }
     let report = phone.library().integrity_scan(true).await.unwrap();
     assert_eq!(
@@ -56,10 +62,20 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
     assert_eq!(kept, 1, "the cache holds only the last one opened");
 
     // A phone's own edits still travel.
-    phone.library().set_favourite(&images[0].0, true).await.unwrap();
+    phone
+        .library()
+        .set_favourite(&images[0].0, true)
+        .await
+        .unwrap();
     sync(&phone).await;
     sync(&desk).await;
-    assert!(desk.library().get_image(&images[0].0).await.unwrap().favourite);
+    assert!(
+        desk.library()
+            .get_image(&images[0].0)
+            .await
+            .unwrap()
+            .favourite
+    );
     desk.shutdown().await.unwrap();
     phone.shutdown().await.unwrap();
 }

@@ -71,6 +71,11 @@ export const commands = {
 	pickInputImages: () => typedError<ImageRecord_Serialize[], AppError>(__TAURI_INVOKE("pick_input_images")),
 	/**  Keeps the bytes of an image file dropped on the page as an input. */
 	addInputImage: (bytes: number[]) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image", { bytes })),
+	/**
+	 *  Fetches an image from an https URL the user typed (the core validates it: https, or http on
+	 *  this computer) and keeps it as an input.
+	 */
+	addInputImageUrl: (url: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image_url", { url })),
 	/**  Opens the folder of the app's log files (Settings → About), for a bug report. */
 	openLogsFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_logs_folder")),
 	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
@@ -270,7 +275,7 @@ export type DayStats = {
 };
 
 /**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy";
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -490,6 +495,8 @@ export type IntegrityReport = {
 	missingThumbnails: string[],
 	/**  Library-relative paths of files no row refers to (including stale temp files). */
 	orphanFiles: string[],
+	/**  Originals that live in the sync bucket and not on this device (not missing). */
+	remoteOriginals: number,
 	repaired: boolean,
 	rowsRemoved: number,
 	filesRemoved: number,

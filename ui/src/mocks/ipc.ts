@@ -82,7 +82,7 @@ export async function installMockIpc() {
     restore_images: (a) => setDeleted(a.ids as string[], null),
     empty_trash: () => { const s = lib(); const before = s.images.length; s.images = s.images.filter((i) => i.deletedAt == null); return before - s.images.length },
     export_images: (a) => (a.ids as string[]).length,
-    check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
+    check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], remoteOriginals: 0, repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
     save_image_as: () => true,
     copy_image: () => null,
     open_image: () => null,

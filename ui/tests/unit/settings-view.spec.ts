@@ -54,7 +54,7 @@ const totals = {
   recoverableJobs: 0, avgDurationMs: 900, successRate: 0.94,
 }
 const report = (over: Partial<IntegrityReport> = {}): IntegrityReport => ({
-  imagesChecked: 42, missingOriginals: [], missingThumbnails: [], orphanFiles: [], repaired: false,
+  imagesChecked: 42, missingOriginals: [], missingThumbnails: [], orphanFiles: [], remoteOriginals: 0, repaired: false,
   rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0, ...over,
 })
 
@@ -306,6 +306,16 @@ describe('settings view', () => {
     await flushPromises()
     expect(api.checkLibrary).toHaveBeenLastCalledWith(true)
     expect(w.get(byId('library-report')).text()).toContain('1 records removed')
+    w.unmount()
+  })
+
+  it('says originals kept in the sync bucket are not missing', async () => {
+    const w = await mountSettings()
+    api.checkLibrary.mockResolvedValueOnce(report({ remoteOriginals: 7 }))
+    await w.get(byId('check-library')).trigger('click')
+    await flushPromises()
+    expect(w.get(byId('library-remote-originals')).text()).toBe('7 originals are kept in your sync bucket and open from there.')
+    expect(w.get(byId('library-report')).text()).not.toContain('Missing originals')
     w.unmount()
   })
 

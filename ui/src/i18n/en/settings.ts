@@ -121,6 +121,7 @@ export default {
     orphanFiles: 'Stray files',
     repair: 'Repair',
     repairing: 'Repairing…',
+    remoteOriginals: '{count} originals are kept in your sync bucket and open from there.',
     repaired: 'Repaired: {rows} records removed, {files} files removed, {thumbs} thumbnails rebuilt.',
     repairHint: 'Repair removes records whose original is gone, deletes stray files and rebuilds thumbnails.',
     statsError: 'Could not read library stats: {error}',
