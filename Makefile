@@ -39,6 +39,8 @@ app-prod: ui-dist
 
 test-rust:
 	scripts/with-keyring.sh cargo test --workspace
+	# The sync bench still runs (a smoke check; `make bench` measures it with more images).
+	NANOFORGE_BENCH_IMAGES=20 cargo test -p nanoforge-core --bench sync
 
 # Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
 # installed into a venv under .tools/ by the script.
@@ -89,6 +91,7 @@ dist: setup-app
 
 bench:
 	cargo bench -p nanoforge-core --bench library
+	cargo bench -p nanoforge-core --bench sync
 
 fmt:
 	cargo fmt --all

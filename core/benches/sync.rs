@@ -1,0 +1,239 @@
+//! Sync performance against a real S3 server on loopback, as ratios to a baseline measured in the
+//! same run (see BENCHMARKS.md):
+//! - `first_push`: the first sync of a library of N distinct images (originals and thumbnails
+//!   uploaded, op segments, head) against the bare floor, the same files PUT by the SDK 8 at a
+//!   time; target ≤ 1.3×.
+//! - `first_pull`: a second device syncing the same library (segments applied, every file
+//!   downloaded and hash-checked, rows inserted) against the same files fetched by 8 bare GETs;
+//!   target ≤ 1.5×.
+//! - `no_change`: a sync with nothing new against one bare LIST of the heads; its request count
+//!   is printed (≤ 1 LIST, 0 PUT).
+//!
+//! N is `NANOFORGE_BENCH_IMAGES` (default 300). `make bench` runs it; `make test` runs it with
+//! N = 20 as a smoke check that it still works.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use image::{ImageFormat, Rgb, RgbImage};
+use nanoforge_core::accounts::{Secrets, SessionStore};
+use nanoforge_core::library::IngestSource;
+use nanoforge_core::sync::SyncSettings;
+use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
+use s3_test_server::{Op, S3Server};
+use tokio::task::JoinSet;
+
+const BUCKET: &str = "bench";
+
+fn unique_png(seed: u32) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    let img = RgbImage::from_fn(256, 256, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        Rgb([
+            (x as u8) ^ (state as u8),
+            (y as u8).wrapping_add(seed as u8),
+            (state >> 8) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Png)
+        .expect("encode a bench image");
+    out.into_inner()
+}
+
+async fn device(dir: &std::path::Path, s3: &S3Server) -> AppCore {
+    let core = AppCore::open_with(
+        CoreConfig::new(dir),
+        Secrets::new(Arc::new(SessionStore::new())),
+        ProfileChoice::Current,
+    )
+    .await
+    .expect("open a core");
+    let settings = SyncSettings {
+        endpoint: s3.endpoint().to_owned(),
+        bucket: BUCKET.into(),
+        prefix: "lib/".into(),
+        access_key_id: s3.access_key().to_owned(),
+        auto_sync: false,
+        ..SyncSettings::default()
+    };
+    core.update_sync_settings(settings, Some(s3.secret_key().to_owned()))
+        .await
+        .expect("sync settings");
+    core
+}
+
+fn client(s3: &S3Server) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(s3.endpoint())
+        .region(Region::new("auto"))
+        .force_path_style(true)
+        .credentials_provider(Credentials::new(
+            s3.access_key(),
+            s3.secret_key(),
+            None,
+            None,
+            "bench",
+        ))
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+/// Every file of the library (relative path, bytes).
+fn library_files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("images"), root.join("thumbs")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let rel = path.strip_prefix(root).expect("under root");
+                out.push((rel.to_string_lossy().into_owned(), bytes));
+            }
+        }
+    }
+    out
+}
+
+async fn bare_puts(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> Duration {
+    let started = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut set = JoinSet::new();
+    for (key, bytes) in files.iter().cloned() {
+        let (client, gate) = (client.clone(), gate.clone());
+        set.spawn(async move {
+            let _permit = gate.acquire_owned().await.expect("semaphore");
+            client
+                .put_object()
+                .bucket(BUCKET)
+                .key(format!("baseline/{key}"))
+                .body(ByteStream::from(bytes))
+                .send()
+                .await
+                .expect("bare put");
+        });
+    }
+    while set.join_next().await.is_some() {}
+    started.elapsed()
+}
+
+async fn bare_gets(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> Duration {
+    let started = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut set = JoinSet::new();
+    for (key, _) in files.iter().cloned() {
+        let (client, gate) = (client.clone(), gate.clone());
+        set.spawn(async move {
+            let _permit = gate.acquire_owned().await.expect("semaphore");
+            let out = client
+                .get_object()
+                .bucket(BUCKET)
+                .key(format!("baseline/{key}"))
+                .send()
+                .await
+                .expect("bare get");
+            out.body.collect().await.expect("body").into_bytes().len()
+        });
+    }
+    while set.join_next().await.is_some() {}
+    started.elapsed()
+}
+
+fn ratio(name: &str, measured: Duration, baseline: Duration, target: f64) {
+    let r = measured.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+    let verdict = if r <= target { "ok" } else { "OVER TARGET" };
+    println!(
+        "{name:<12} {:>9.1} ms  baseline {:>9.1} ms  ratio {r:.2}× (target ≤ {target}×) {verdict}",
+        measured.as_secs_f64() * 1000.0,
+        baseline.as_secs_f64() * 1000.0
+    );
+}
+
+fn main() {
+    let n: u32 = std::env::var("NANOFORGE_BENCH_IMAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let s3 = S3Server::start(dir.path().join("s3"))
+            .await
+            .expect("S3 server");
+        s3.create_bucket(BUCKET).await.expect("bucket");
+        let desk = device(&dir.path().join("desk"), &s3).await;
+        let library = desk.library();
+        for i in 0..n {
+            library
+                .ingest_image(
+                    None,
+                    0,
+                    IngestSource::Bytes(unique_png(i)),
+                    Default::default(),
+                )
+                .await
+                .expect("ingest");
+        }
+        let files = library_files(library.root());
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        println!(
+            "sync bench: {n} images, {} files, {:.1} MB",
+            files.len(),
+            bytes as f64 / 1e6
+        );
+        let client = client(&s3);
+
+        let baseline_put = bare_puts(&client, &files).await;
+        let started = Instant::now();
+        let pushed = desk.sync_now().await.expect("first push");
+        let first_push = started.elapsed();
+        assert_eq!(pushed.uploaded_files as usize, files.len(), "{pushed:?}");
+        ratio("first_push", first_push, baseline_put, 1.3);
+
+        let baseline_get = bare_gets(&client, &files).await;
+        let laptop = device(&dir.path().join("laptop"), &s3).await;
+        let started = Instant::now();
+        let pulled = laptop.sync_now().await.expect("first pull");
+        let first_pull = started.elapsed();
+        assert_eq!(pulled.downloaded_files as usize, files.len(), "{pulled:?}");
+        ratio("first_pull", first_pull, baseline_get, 1.5);
+
+        let started = Instant::now();
+        client
+            .list_objects_v2()
+            .bucket(BUCKET)
+            .prefix("lib/heads/")
+            .send()
+            .await
+            .expect("bare list");
+        let baseline_list = started.elapsed();
+        s3.reset_counts();
+        let started = Instant::now();
+        laptop.sync_now().await.expect("no-change sync");
+        let no_change = started.elapsed();
+        let counts = s3.counts();
+        ratio("no_change", no_change, baseline_list, 10.0);
+        println!(
+            "no_change requests: {} in all, {} LIST, {} PUT, {} GET",
+            counts.total(),
+            counts.of(Op::ListObjectsV2),
+            counts.of(Op::PutObject),
+            counts.of(Op::GetObject)
+        );
+        desk.shutdown().await.ok();
+        laptop.shutdown().await.ok();
+    });
+}
