@@ -211,6 +211,8 @@ export const api = {
   pickInputImages: async (): Promise<ImageRecord[]> => call(commands.pickInputImages()),
   /** Keeps the bytes of a dropped image file as an input image (the page never names a path). */
   addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => call(commands.addInputImage(Array.from(bytes))),
+  /** The core fetches the URL (https, or http on this computer) and keeps the image as an input. */
+  addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
 
   // Sync through the person's own bucket
   syncSettings: async (): Promise<SyncSettings> => call(commands.syncSettings()),

@@ -19,7 +19,7 @@ const UNCONFIRMED_KINDS = new Set<string>(['interrupted', 'submit_unconfirmed'])
 /** Kinds the service answers before creating anything (nothing charged). */
 const REFUSED_KINDS = new Set<string>(['api_key_rejected', 'api_key_missing', 'out_of_credits', 'invalid_request', 'invalid_input'])
 
-function refuse(kind: ErrorKind, message: string): never {
+export function refuse(kind: ErrorKind, message: string): never {
   throw { kind, message }
 }
 

@@ -8,7 +8,7 @@ import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, Secre
 import * as mock from './backend'
 import { createAccounts } from './accounts'
 import { MOCK_CATALOG } from './catalog'
-import { addInput, pickInputs, recoverJob, rerunJob, startGeneration } from './generation'
+import { addInput, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
 import * as sync from './sync'
 import type { ImageQuestion } from './nf-sw'
 
@@ -110,6 +110,10 @@ export async function installMockIpc() {
     },
     pick_input_images: () => pickInputs(lib()),
     add_input_image: (a) => addInput(lib(), a.bytes as number[]),
+    add_input_image_url: (a) => {
+      if (!/^https:\/\//.test(String(a.url))) refuse('invalid_input', `'${String(a.url)}' is not an https URL`)
+      return addInput(lib(), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])
+    },
     sync_settings: () => ({ ...lib().sync.settings }),
     sync_status: () => sync.syncStatus(lib().sync, profileId()),
     update_sync_settings: (a) => sync.updateSyncSettings(lib().sync, a.settings as SyncSettings, (a.secretAccessKey ?? null) as string | null, profileId()),

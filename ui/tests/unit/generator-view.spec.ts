@@ -27,6 +27,7 @@ const api = vi.hoisted(() => ({
   availableProviders: vi.fn(),
   pickInputImages: vi.fn(),
   addInputImage: vi.fn(),
+  addInputImageUrl: vi.fn(),
   syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -308,6 +309,21 @@ describe('Generator view', () => {
     await flushPromises()
     expect(api.generate.mock.calls[0][0].inputImages).toEqual(['in-6'])
     expect(api.generate.mock.calls[0][1].provider).toBe('gemini')
+    w.unmount()
+  })
+
+  it('hands Gemini a typed image URL as a kept input (the core fetches it), never as a link', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.addInputImageUrl.mockImplementation(async (url: string) => imageRecord(`from-${url.length}`))
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    await w.get('[data-testid="input-image-url"]').setValue('https://example.com/cat.png')
+    await w.get('[data-testid="prompt-input"]').setValue('a cat')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.addInputImageUrl).toHaveBeenCalledWith('https://example.com/cat.png')
+    expect(api.generate.mock.calls[0][0].imageUrls).toEqual([])
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual(['from-27'])
     w.unmount()
   })
 
