@@ -131,7 +131,7 @@ async fn bare_gets(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> 
     let started = Instant::now();
     let gate = Arc::new(tokio::sync::Semaphore::new(8));
     let mut set = JoinSet::new();
-    for (key, _) in files.iter().cloned() {
+    for key in files.iter().map(|(key, _)| key.clone()) {
         let (client, gate) = (client.clone(), gate.clone());
         set.spawn(async move {
             let _permit = gate.acquire_owned().await.expect("semaphore");
@@ -232,6 +232,13 @@ fn main() {
             counts.of(Op::ListObjectsV2),
             counts.of(Op::PutObject),
             counts.of(Op::GetObject)
+        );
+        // The budget for a sync with nothing new (checked in the make-test smoke run too).
+        assert!(
+            counts.of(Op::PutObject) == 0
+                && counts.of(Op::ListObjectsV2) <= 2
+                && counts.total() <= 10,
+            "a no-change sync made too many requests: {counts:?}"
         );
         desk.shutdown().await.ok();
         laptop.shutdown().await.ok();

@@ -181,3 +181,94 @@ async fn delete_forever_spreads_and_never_comes_back() {
         core.shutdown().await.unwrap();
     }
 }
+
+/// The same Google account and the same bucket on two devices is enough: the default prefix comes
+/// from the account's identity (its issuer and subject), not from anything device-local.
+#[tokio::test]
+async fn the_same_account_on_two_devices_meets_in_the_bucket_by_default() {
+    use nanoforge_core::accounts::{Profile, ProfileKind, ProfileRegistry, account_profile_id};
+
+    let world = World::start().await;
+    let mut shared = world.settings("");
+    shared.prefix = String::new();
+    let mut cores = Vec::new();
+    for (name, issuer) in [
+        ("desk", "https://accounts.google.com"),
+        ("phone", "accounts.google.com"),
+    ] {
+        let id = account_profile_id(issuer, "1089");
+        ProfileRegistry::new(world.data_dir(name))
+            .upsert_account(Profile::new(&id, ProfileKind::Google))
+            .unwrap();
+        let core = sync_support::open_core(&world.data_dir(name)).await;
+        core.switch_profile(&id).await.unwrap();
+        core.update_sync_settings(shared.clone(), Some(world.s3.secret_key().to_owned()))
+            .await
+            .unwrap();
+        cores.push(core);
+    }
+    generate(&cores[0], "one account, two devices", 1).await;
+    sync(&cores[0]).await;
+    sync(&cores[1]).await;
+    assert_eq!(snapshot(&cores[1]).await, snapshot(&cores[0]).await);
+    let id = account_profile_id("https://accounts.google.com", "1089");
+    assert!(
+        world
+            .keys()
+            .iter()
+            .all(|k| k.starts_with(&format!("nanoforge/{id}/"))),
+        "{:?}",
+        world.keys()
+    );
+    for core in cores {
+        core.shutdown().await.unwrap();
+    }
+}
+
+/// A device offline through many changes on another (more than one segment's worth) catches up
+/// in one sync, and its own offline edits still land.
+#[tokio::test]
+async fn a_device_offline_through_many_changes_catches_up() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    generate(&desk, "first light", 1).await;
+    sync(&desk).await;
+    sync(&laptop).await;
+    let first = laptop
+        .library()
+        .list_images(&Default::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
+    laptop.library().set_rating(&first, 3).await.unwrap();
+
+    // 1,200 synthetic images (over the 1,000 operations of one segment) and edits, while the
+    // laptop is away.
+    desk.library().seed_synthetic(1200).await.unwrap();
+    let ids: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM images LIMIT 300")
+        .fetch_all(desk.library().pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    for id in &ids[..100] {
+        desk.library().set_favourite(id, true).await.unwrap();
+    }
+    desk.library().trash(&ids[100..200]).await.unwrap();
+    let pushed = sync(&desk).await;
+    assert!(pushed.segments_pushed >= 2, "{pushed:?}");
+
+    let caught_up = sync(&laptop).await;
+    assert!(caught_up.segments_pulled >= 2, "{caught_up:?}");
+    sync(&desk).await;
+    let seen = snapshot(&desk).await;
+    assert_eq!(seen.len(), 1 + 1 + 2400, "jobs and images");
+    assert_eq!(snapshot(&laptop).await, seen);
+    assert!(seen[&format!("image {first}")].contains("rating=3"));
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}

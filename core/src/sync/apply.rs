@@ -141,6 +141,7 @@ pub async fn apply(
         .bind(seen_hlc)
         .execute(&mut *tx)
         .await?;
+    super::crash::crash_point("mid_apply");
     tx.commit().await?;
     library
         .remove_unreferenced_files(files, Reach::ThisDevice)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::apply::{self, PeerUpdate, PulledSegment};
+use super::crash::crash_point;
 use super::files::{self, Direction};
 use super::local::{self, PendingSegment};
 use super::ops::{self, FORMAT};
@@ -128,10 +129,13 @@ impl Syncer {
         self.preflight().await?;
         let up = files::move_all(&self.library, &self.transport, Direction::Up, progress).await?;
         report.uploaded_files = up.files;
+        crash_point("after_uploads");
         self.push(&mut report, progress).await?;
+        crash_point("after_head");
         self.pull(&mut report, progress).await?;
         let down =
             files::move_all(&self.library, &self.transport, Direction::Down, progress).await?;
+        crash_point("after_downloads");
         let gone =
             files::move_all(&self.library, &self.transport, Direction::Delete, progress).await?;
         report.downloaded_files = down.files;
@@ -305,7 +309,9 @@ impl Syncer {
                 found.last_modified_ms
             }
         };
+        crash_point("after_segment_put");
         local::segment_pushed(&self.library, segment, device, last_modified).await?;
+        crash_point("after_segment_recorded");
         Ok(true)
     }
 

@@ -99,6 +99,9 @@ pub async fn move_all(
                 done(library, direction, &row).await?;
                 moved.files += 1;
                 moved.bytes += bytes;
+                if direction == Direction::Down && moved.files == 2 {
+                    super::crash::crash_point("mid_download");
+                }
             }
             Ok(None) => {
                 failed(

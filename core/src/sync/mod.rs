@@ -20,6 +20,7 @@
 mod apply;
 mod cache;
 mod clock;
+mod crash;
 mod engine;
 mod files;
 mod local;
@@ -28,6 +29,8 @@ mod settings;
 mod single;
 mod status;
 mod transport;
+
+pub use crash::CRASH_POINTS;
 
 use serde::Serialize;
 
