@@ -66,9 +66,10 @@ test-ui:
 test-browser:
 	cd ui && npm run build:test && node tests/browser/run.mjs
 
-# The real window against the fake Nano Banana server (and a 100k-image library), with a real keychain.
+# The real window against the fake Nano Banana server, the fake Gemini server, the S3 test server and
+# the local OpenID provider (and a 100k-image library), with a real keychain.
 e2e: app-prod
-	cargo build -p fake-nanobanana -p nanoforge-cli
+	cargo build -p fake-nanobanana -p fake-gemini -p s3-test-server -p nanoforge-cli
 	scripts/with-keyring.sh tests/e2e/run.sh
 
 # The installable package from the debug build `make e2e` left (checked Depends, install, first

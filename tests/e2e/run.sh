@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
 # Drives the real app window: Xvfb + tauri-driver + WebKitWebDriver, each suite with a fresh library
-# folder. Expects the production app, the CLI and the fake Nano Banana server in target/debug
-# (make e2e builds them). Run it under scripts/with-keyring.sh so the app has a real keychain.
-#   suite 1 (specs/*.test.mjs): the studio against the fake server, then offline;
-#   suite 2 (specs-scale/*.test.mjs): a library of $NANOFORGE_E2E_IMAGES (100k) seeded by the CLI.
-# NANOFORGE_E2E_SUITES="studio" (or "scale") runs one of them.
+# folder. Expects the production app, the CLI, the fake Nano Banana and Gemini servers and the S3 test
+# server in target/debug (make e2e builds them), and tests/oidc-provider's npm packages. Run it under
+# scripts/with-keyring.sh so the app has a real keychain.
+#   suite studio (specs/*.test.mjs): the studio against the fake server, then offline;
+#   suite services (specs-services/*.test.mjs): Gemini once, sync with the S3 test server and the CLI
+#     as a second device, then signing in with the local OpenID provider (two accounts);
+#   suite scale (specs-scale/*.test.mjs): a library of $NANOFORGE_E2E_IMAGES (100k) seeded by the CLI.
+# NANOFORGE_E2E_SUITES="studio" (or "services", "scale", or several) runs those;
+# NANOFORGE_E2E_{STUDIO,SERVICES,SCALE}_SPECS point a suite at another spec folder.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
 export NANOFORGE_APP_BIN=${NANOFORGE_APP_BIN:-$root/target/debug/nanoforge-app}
 export NANOFORGE_FAKE_BIN=${NANOFORGE_FAKE_BIN:-$root/target/debug/fake-nanobanana}
-cli_bin=${NANOFORGE_CLI_BIN:-$root/target/debug/nanoforge}
+export NANOFORGE_CLI_BIN=${NANOFORGE_CLI_BIN:-$root/target/debug/nanoforge}
+export NANOFORGE_GEMINI_BIN=${NANOFORGE_GEMINI_BIN:-$root/target/debug/fake-gemini}
+export NANOFORGE_S3_BIN=${NANOFORGE_S3_BIN:-$root/target/debug/s3-test-server}
+cli_bin=$NANOFORGE_CLI_BIN
 export PATH="$root/.tools/bin:$PATH"
+suites=${NANOFORGE_E2E_SUITES:-studio services scale}
 
 for tool in Xvfb tauri-driver WebKitWebDriver; do
   command -v "$tool" >/dev/null || { echo "e2e: $tool is missing (run scripts/setup.sh test)" >&2; exit 1; }
 done
-for bin in "$NANOFORGE_APP_BIN" "$NANOFORGE_FAKE_BIN" "$cli_bin"; do
+bins=("$NANOFORGE_APP_BIN" "$NANOFORGE_FAKE_BIN" "$cli_bin")
+if [[ " $suites " == *" services "* ]]; then
+  bins+=("$NANOFORGE_GEMINI_BIN" "$NANOFORGE_S3_BIN")
+  [ -d "$root/tests/oidc-provider/node_modules/oauth2-mock-server" ] \
+    || { echo "e2e: tests/oidc-provider has no node_modules (run scripts/setup.sh test)" >&2; exit 1; }
+fi
+for bin in "${bins[@]}"; do
   [ -x "$bin" ] || { echo "e2e: $bin not built (make e2e builds it)" >&2; exit 1; }
 done
 if [ "${CI:-}" = true ] && [ "${NANOFORGE_KEYRING_TEST:-}" != 1 ]; then
@@ -48,7 +62,10 @@ export NANOBANANA_BASE_URL="http://127.0.0.1:$NANOFORGE_FAKE_PORT"
 export NANOFORGE_POLL_INTERVAL_MS=250
 # No accessibility bus in a headless session (it only adds noise to the log).
 export NO_AT_BRIDGE=1
-unset NANOBANANA_API_KEY
+# Keys and sync settings from the caller's environment would override what the specs set in the UI.
+unset NANOBANANA_API_KEY GEMINI_API_KEY NANOFORGE_SYNC_ENDPOINT NANOFORGE_SYNC_BUCKET NANOFORGE_SYNC_REGION \
+  NANOFORGE_SYNC_PREFIX NANOFORGE_SYNC_ACCESS_KEY_ID NANOFORGE_SYNC_SECRET_ACCESS_KEY NANOFORGE_SYNC_KEEP_ORIGINALS \
+  NANOFORGE_OIDC_ISSUER NANOFORGE_OIDC_CLIENT_ID NANOFORGE_OIDC_CLIENT_SECRET NANOFORGE_NO_BROWSER NANOFORGE_PROFILE
 mkdir -p screenshots
 
 # run_suite NAME DATA_DIR SPEC_DIR: one tauri-driver (so one app environment) per suite.
@@ -69,9 +86,22 @@ run_suite() {
   fi
 }
 
-suites=${NANOFORGE_E2E_SUITES:-studio scale}
 if [[ " $suites " == *" studio "* ]]; then
-  run_suite studio "$work/studio" specs
+  run_suite studio "$work/studio" "${NANOFORGE_E2E_STUDIO_SPECS:-specs}"
+fi
+if [[ " $suites " == *" services "* ]]; then
+  # The app reads these once, at start: the specs start the fake Gemini server and the OpenID provider
+  # on these ports (the S3 test server's address is typed into Settings, so it picks its own).
+  NANOFORGE_GEMINI_PORT=$(free_port) NANOFORGE_OIDC_PORT=$(free_port)
+  export NANOFORGE_GEMINI_PORT NANOFORGE_OIDC_PORT
+  export GEMINI_BASE_URL="http://127.0.0.1:$NANOFORGE_GEMINI_PORT"
+  export NANOFORGE_OIDC_ISSUER="http://127.0.0.1:$NANOFORGE_OIDC_PORT"
+  export NANOFORGE_OIDC_CLIENT_ID=nanoforge-test NANOFORGE_OIDC_CLIENT_SECRET=nanoforge-test-secret
+  # Sign-in shows its link and the spec plays the browser; demo images take a moment, not seconds.
+  export NANOFORGE_NO_BROWSER=1 NANOFORGE_DEMO_LATENCY_MS=400
+  run_suite services "$work/services" "${NANOFORGE_E2E_SERVICES_SPECS:-specs-services}"
+  unset GEMINI_BASE_URL NANOFORGE_OIDC_ISSUER NANOFORGE_OIDC_CLIENT_ID NANOFORGE_OIDC_CLIENT_SECRET \
+    NANOFORGE_NO_BROWSER NANOFORGE_DEMO_LATENCY_MS
 fi
 if [[ " $suites " == *" scale "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}

@@ -78,6 +78,31 @@ export async function goTo(browser, view, heading) {
   if (heading) await until(browser, `the ${view} heading`, async () => (await (await browser.$('main h1')).getText()).includes(heading))
 }
 
+/** The Generator's job cards (their test ids), newest first. */
+export const jobCardIds = (browser) => browser.execute(
+  () => [...document.querySelectorAll('[data-testid="job-list"] [data-stage]')].map((c) => c.dataset.testid))
+
+/** Clicks Generate and returns the test id of the card of the job it started: a card that was not
+ * listed before the click (the newest card may still be the previous job's for a moment). */
+export async function startJob(browser) {
+  const before = new Set(await jobCardIds(browser))
+  await click(browser, 'generate-button')
+  return until(browser, 'the new job card', async () => (await jobCardIds(browser)).find((id) => !before.has(id)) ?? null)
+}
+
+/** Follows job card `id` until its stage is one of `stages`; returns every stage seen (added to
+ * `seen`). The card is looked up afresh each time: the list may render its cards again. */
+export async function followJob(browser, id, stages, seen = [], timeout = 60_000) {
+  const wanted = [stages].flat()
+  let stage
+  await browser.waitUntil(async () => {
+    stage = await browser.execute((tid) => document.querySelector(`[data-testid="${tid}"]`)?.dataset.stage ?? null, id)
+    if (stage && seen.at(-1) !== stage) seen.push(stage)
+    return wanted.includes(stage)
+  }, { timeout, interval: 50, timeoutMsg: `${id} never reached ${wanted.join(' or ')}; saw ${seen.join(' → ')}` })
+  return { stage, seen }
+}
+
 /** The fake Nano Banana server as a process on the port the app was told about. */
 export async function startFakeServer(apiKey) {
   const child = spawn(process.env.NANOFORGE_FAKE_BIN, ['--port', process.env.NANOFORGE_FAKE_PORT, '--api-key', apiKey],

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer,
+  openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer, startJob, followJob,
 } from '../lib/app.mjs'
 
 const KEY = 'e2e-secret-key-7391'
@@ -28,21 +28,6 @@ async function typePrompt(text) {
   await input.setValue(text)
 }
 
-/** The newest job card in the Generator and every stage it showed until `last`. */
-async function followNewestJob(last) {
-  const job = await until(browser, 'a job card', async () => {
-    const el = await browser.$('[data-testid="job-list"] [data-stage]')
-    return (await el.isExisting()) ? el : null
-  })
-  const seen = []
-  await browser.waitUntil(async () => {
-    const stage = await job.getAttribute('data-stage')
-    if (stage && seen.at(-1) !== stage) seen.push(stage)
-    return stage === last
-  }, { timeout: 60_000, interval: 50, timeoutMsg: `job never reached ${last}; saw ${seen.join(' → ')}` })
-  return { job, seen }
-}
-
 test('the API key is saved through Settings (keychain) and shown masked', async () => {
   await goTo(browser, 'settings')
   assert.match(await textOf(browser, 'api-key-status'), /not set/i)
@@ -62,18 +47,18 @@ test('a generation shows live progress and its result', async () => {
   assert.equal(await (await byTestId(browser, 'demo-badge')).isExisting(), false, 'a key is set: no demo')
   // The fake keeps the task pending for 2.5 s, so the generating stage is visible.
   await typePrompt(`@fake{"pendingMs":2500} ${PROMPT}`)
-  await click(browser, 'generate-button')
-  const { job, seen } = await followNewestJob('generating')
+  const id = await startJob(browser)
+  const { seen } = await followJob(browser, id, 'generating')
   // The card fades in; WebDriver reads no text until it is visible.
-  const stageText = await job.$('[data-testid="job-stage-text"]')
+  const stageText = await browser.$(`[data-testid="${id}"] [data-testid="job-stage-text"]`)
   const text = await until(browser, 'the stage described', async () => (await stageText.getText()).trim())
   assert.match(text, /generating|downloading|saving|done/i)
   await screenshot(browser, 'studio-generating')
-  await browser.waitUntil(async () => (await job.getAttribute('data-stage')) === 'done',
-    { timeout: 60_000, interval: 50, timeoutMsg: 'the job did not finish' })
+  await followJob(browser, id, 'done', seen)
   assert.ok(seen.includes('generating'), `stages: ${seen.join(' → ')}`)
-  await until(browser, 'the result image to load', () => imagesLoaded(browser, '[data-testid="result-image"]'))
-  assert.match(await textOf(browser, 'result-cost'), /\$\s?0\.0125/)
+  await until(browser, 'the result image to load', () => imagesLoaded(browser, `[data-testid="${id}"] [data-testid="result-image"]`))
+  // The default model (Nano Banana 2) at 1K, at the catalog's price.
+  assert.match(await textOf(browser, 'result-cost'), /^\$0\.067$/)
   await screenshot(browser, 'studio-done')
 })
 
@@ -112,10 +97,16 @@ test('the viewer shows the full image; favourite, delete and undo work', async (
   const fav = await click(browser, 'viewer-favourite')
   await until(browser, 'favourite pressed', async () => (await fav.getAttribute('aria-pressed')) === 'true')
   await screenshot(browser, 'studio-viewer')
+  // Delete must really take the image out (a delete that does nothing fails here), and Undo bring it back.
+  const tiles = async () => (await browser.$$('[data-testid="gallery-item"]')).length
+  assert.equal(await tiles(), 1)
   await click(browser, 'viewer-delete')
+  await until(browser, 'the trashed toast', async () => /Moved 1 image to the trash/.test(await textOf(browser, 'toast')))
+  await until(browser, 'the tile to leave the gallery', async () => (await tiles()) === 0)
   await click(browser, 'toast-undo')
+  await until(browser, 'the restored toast', async () => /Restored 1 image/.test(await textOf(browser, 'toast')))
   if (await (await byTestId(browser, 'viewer')).isDisplayed()) await click(browser, 'viewer-close')
-  await until(browser, 'the restored tile', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
+  await until(browser, 'the restored tile', async () => (await tiles()) === 1)
   await goTo(browser, 'gallery')
   await (await byTestId(browser, 'filter-favourites')).click()
   await until(browser, 'the favourite stays after undo', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
@@ -147,9 +138,11 @@ test('nf:// serves the open profile\'s images by id, and nothing else', async ()
 test('a task the service fails shows the service message', async () => {
   await goTo(browser, 'generator')
   await typePrompt('@fake{"outcome":"generationFailed","errorMessage":"flagged by the fake service"} a forbidden thing')
-  await click(browser, 'generate-button')
-  await followNewestJob('failed')
-  assert.match(await textOf(browser, 'job-error'), /flagged by the fake service/)
+  const id = await startJob(browser)
+  await followJob(browser, id, 'failed')
+  const error = await browser.$(`[data-testid="${id}"] [data-testid="job-error"]`)
+  await error.waitForDisplayed({ timeout: 15_000 })
+  assert.match(await error.getText(), /flagged by the fake service/)
   await screenshot(browser, 'studio-failed')
   await goTo(browser, 'history')
   await until(browser, 'two history rows', async () => (await browser.$$('[data-testid="history-row"]')).length === 2)
