@@ -22,6 +22,8 @@ mod money;
 pub mod outcome;
 mod providers;
 mod runner;
+#[cfg(test)]
+mod step_tests;
 mod steps;
 mod tuning;
 
