@@ -209,14 +209,7 @@ impl AppCore {
         // again (and Gemini gets the bytes) the way a new request's are.
         let mut request = crate::queue::request_of(&old)?;
         request.image_urls.retain(|url| !sync::is_presigned(url));
-        let options = GenerateOptions {
-            provider: options.provider.or(Some(old.provider)),
-            timeout_secs: options.timeout_secs.or(old.timeout_secs),
-            parent_job_id: Some(old.id.clone()),
-            parent_image_id: old.parent_image_id.clone(),
-            ..options
-        };
-        self.generate_with(request, options).await
+        self.generate_with(request, options.rerun_of(&old)).await
     }
 
     /// This month's spend against the open profile's budget.

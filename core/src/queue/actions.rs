@@ -39,6 +39,20 @@ pub struct GenerateOptions {
     pub inputs_as_urls: bool,
 }
 
+impl GenerateOptions {
+    /// These options for running `old` again: its provider and time limit unless chosen here, and
+    /// linked to it.
+    pub fn rerun_of(self, old: &JobRecord) -> GenerateOptions {
+        GenerateOptions {
+            provider: self.provider.or(Some(old.provider)),
+            timeout_secs: self.timeout_secs.or(old.timeout_secs),
+            parent_job_id: Some(old.id.clone()),
+            parent_image_id: old.parent_image_id.clone(),
+            ..self
+        }
+    }
+}
+
 impl Queue {
     /// The provider that would run `request`: the chosen one, else the model's own when its key
     /// is known, else the default (the demo without any key).
@@ -120,14 +134,7 @@ impl Queue {
     pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
         let old = self.shared.library.get_job(job_id).await?;
         let request = request_of(&old)?;
-        let options = GenerateOptions {
-            provider: options.provider.or(Some(old.provider)),
-            timeout_secs: options.timeout_secs.or(old.timeout_secs),
-            parent_job_id: Some(old.id.clone()),
-            parent_image_id: old.parent_image_id.clone(),
-            ..options
-        };
-        self.generate(request, options).await
+        self.generate(request, options.rerun_of(&old)).await
     }
 
     /// Recovers a job the service accepted: polls its task again and downloads its result, with a
