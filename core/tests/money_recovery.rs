@@ -128,7 +128,10 @@ async fn a_401_while_polling_is_asked_again() {
 #[tokio::test]
 async fn a_429_with_an_http_date_retry_after_while_polling_is_waited_out() {
     let s = setup().await;
-    let in_a_second = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(1));
+    // An HTTP date has whole seconds: "now + 2 s" lands 1–2 s ahead, never in the past.
+    let retry_at = SystemTime::now() + Duration::from_secs(2);
+    let in_a_second = httpdate::fmt_http_date(retry_at);
+    let retry_at = httpdate::parse_http_date(&in_a_second).unwrap();
     s.server.push_fault(Fault::new(
         Target::Poll,
         1,
@@ -140,15 +143,14 @@ async fn a_429_with_an_http_date_retry_after_while_polling_is_waited_out() {
         },
     ));
     let core = s.core().await;
-    let started = std::time::Instant::now();
     let job = generate(&s, &core, None).await;
     assert_paid_once(&s, &core, &job).await;
     // The date was honoured (a seconds-only parser would have asked again at once).
     let polls = s.server.count(fake_nanobanana::Endpoint::Poll);
     assert_eq!(polls, 2, "one refused poll, one after the date");
     assert!(
-        started.elapsed() >= Duration::from_millis(500),
-        "waited for the date"
+        SystemTime::now() >= retry_at,
+        "the second poll waited for the date in Retry-After"
     );
 }
 
