@@ -3,8 +3,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 APP_BIN := target/debug/nanoforge-app
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
+# Every cargo step of `make test` selects the same packages and features: cargo unifies features over
+# the packages one command selects, so `cargo build -p X` after `cargo test --workspace` recompiles
+# most of the tree (minutes each, measured on a fresh clone). The app is built with its embedded UI
+# (custom-protocol) in that same build, so the real-window tests reuse it.
+TEST_BUILD := cargo test --workspace --features nanoforge-app/custom-protocol
 
-.PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist app-prod \
+.PHONY: run test e2e bench fmt lint bindings setup-app setup-test ui-dist ui-dist-present app-prod \
         test-rust test-interop test-bindings test-ui test-browser test-oidc-provider check-android test-package dist
 
 run: setup-app app-prod
@@ -12,6 +17,7 @@ run: setup-app app-prod
 
 test: setup-test
 	cargo fmt --all -- --check
+	$(MAKE) ui-dist
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-interop
@@ -20,7 +26,7 @@ test: setup-test
 	$(MAKE) test-bindings
 	$(MAKE) test-ui
 	$(MAKE) test-browser
-	$(MAKE) e2e
+	$(MAKE) e2e UI_BUILT=1
 	$(MAKE) test-package
 	@echo "make test: all suites passed"
 
@@ -30,6 +36,10 @@ setup-app:
 setup-test:
 	scripts/setup.sh test
 
+# The build steps that embed the UI need some ui/dist; `make test` builds it once, first.
+ui-dist-present:
+	[ -f ui/dist/index.html ] || $(MAKE) ui-dist
+
 ui-dist:
 	cd ui && npm run build
 
@@ -37,24 +47,25 @@ ui-dist:
 app-prod: ui-dist
 	cargo build -p nanoforge-app --features custom-protocol
 
-test-rust:
-	scripts/with-keyring.sh cargo test --workspace
+# The app embeds ui/dist (make ui-dist) when built with custom-protocol.
+test-rust: ui-dist-present
+	scripts/with-keyring.sh $(TEST_BUILD)
 	# The sync bench still runs (a smoke check; `make bench` measures it with more images).
-	NANOFORGE_BENCH_IMAGES=20 cargo test -p nanoforge-core --bench sync
+	NANOFORGE_BENCH_IMAGES=20 $(TEST_BUILD) --bench sync
 
 # Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
 # installed into a venv under .tools/ by the script.
 test-interop:
-	cargo build -p nanoforge-cli
+	$(TEST_BUILD) --no-run
 	tests/interop/run.sh
 
 # Fails when the committed ui/src/bindings.ts differs from what the Rust commands export.
 test-bindings:
-	cargo test -p nanoforge-app --test bindings --quiet
+	$(TEST_BUILD) --test bindings --quiet
 
 # Regenerates ui/src/bindings.ts from the Rust commands.
-bindings:
-	UPDATE_BINDINGS=1 cargo test -p nanoforge-app --test bindings --quiet
+bindings: ui-dist-present
+	UPDATE_BINDINGS=1 $(TEST_BUILD) --test bindings --quiet
 
 # The local OpenID provider the sign-in tests run against, checked on its own.
 test-oidc-provider:
@@ -68,8 +79,9 @@ test-browser:
 
 # The real window against the fake Nano Banana server, the fake Gemini server, the S3 test server and
 # the local OpenID provider (and a 100k-image library), with a real keychain.
-e2e: app-prod
-	cargo build -p fake-nanobanana -p fake-gemini -p s3-test-server -p nanoforge-cli
+e2e:
+	$(if $(UI_BUILT),,$(MAKE) ui-dist)
+	$(TEST_BUILD) --no-run
 	scripts/with-keyring.sh tests/e2e/run.sh
 
 # The installable package from the debug build `make e2e` left (checked Depends, install, first
@@ -97,8 +109,9 @@ bench:
 fmt:
 	cargo fmt --all
 
-lint:
-	cargo clippy --workspace --all-targets -- -D warnings
+lint: ui-dist-present
+	cargo clippy --workspace --features nanoforge-app/custom-protocol --all-targets -- -D warnings
 	# What a user, a file or the network controls must never reach an unwrap or expect.
-	cargo clippy --workspace --lib --bins -- -D warnings -D clippy::unwrap_used -D clippy::expect_used
+	cargo clippy --workspace --features nanoforge-app/custom-protocol --lib --bins -- \
+	  -D warnings -D clippy::unwrap_used -D clippy::expect_used
 	cd ui && npx eslint .

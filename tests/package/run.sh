@@ -103,8 +103,8 @@ echo "$info"
 NANOFORGE_INFO="$info" node -e '
   const info = JSON.parse(process.env.NANOFORGE_INFO)
   const want = process.env.NANOFORGE_EXPECT_LIBRARY_DIR
-  if (info.libraryDir !== want) throw new Error(`libraryDir ${info.libraryDir}, expected ${want}`)
-  if (info.jobCount !== 0) throw new Error(`jobCount ${info.jobCount} in a new library`)
+  if (info.library_dir !== want) throw new Error(`library_dir ${info.library_dir}, expected ${want}`)
+  if (info.job_count !== 0) throw new Error(`job_count ${info.job_count} in a new library`)
   if (!/^\d+\.\d+\.\d+/.test(info.version)) throw new Error(`version ${info.version}`)'
 
 step "purging"

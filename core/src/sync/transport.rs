@@ -90,8 +90,14 @@ impl Transport {
                     .read_timeout(Duration::from_secs(30))
                     .operation_attempt_timeout(Duration::from_secs(120))
                     .build(),
-            )
-            .build();
+            );
+        // Android has no PEM bundle for the SDK's native-roots loader (crate::tls).
+        #[cfg(target_os = "android")]
+        let config = match crate::tls::s3_http_client() {
+            Some(client) => config.http_client(client),
+            None => config,
+        };
+        let config = config.build();
         Transport {
             client: Client::from_conf(config),
             bucket: location.bucket.clone(),
