@@ -51,7 +51,7 @@ app-prod: ui-dist
 test-rust: ui-dist-present
 	scripts/with-keyring.sh $(TEST_BUILD)
 	# The sync bench still runs (a smoke check; `make bench` measures it with more images).
-	NANOFORGE_BENCH_IMAGES=20 $(TEST_BUILD) --bench sync
+	NANOFORGE_BENCH_IMAGES=20 NANOFORGE_BENCH_PHONE_IMAGES=40 $(TEST_BUILD) --bench sync
 
 # Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
 # installed into a venv under .tools/ by the script.
