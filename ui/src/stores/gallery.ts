@@ -119,6 +119,9 @@ export const useGalleryStore = defineStore('gallery', () => {
     return run
   }
 
+  /** Loaded records may be out of date (a sync changed some): the next `resume` starts over. */
+  let stale = false
+
   /** Starts the current query over from its first page (any page still loading is dropped). */
   function reload(): Promise<void> {
     clear()
@@ -130,11 +133,23 @@ export const useGalleryStore = defineStore('gallery', () => {
    * meanwhile are merged in at their place; a list that never loaded, or failed, starts over.
    */
   function resume(): Promise<void> {
-    if (!loaded.value || error.value || items.value.length === 0) return reload()
+    if (stale || !loaded.value || error.value || items.value.length === 0) return reload()
+    return refreshHead()
+  }
+
+  /**
+   * A sync applied another device's changes. New images merge in now (as after a job); edits to images
+   * already shown (favourites, trash) appear when the Gallery next opens, so a person scrolled deep into
+   * it is not thrown back to the top while they look.
+   */
+  function afterSync(): Promise<void> {
+    if (!loaded.value) return Promise.resolve()
+    stale = true
     return refreshHead()
   }
 
   function clear() {
+    stale = false
     generation++
     inflight = null
     setItems([])
@@ -381,6 +396,6 @@ export const useGalleryStore = defineStore('gallery', () => {
     reset, reload, resume, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
     setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo,
     setSelectMode, clearSelection, toggleSelected, selectAllLoaded,
-    start, stop,
+    start, stop, afterSync,
   }
 })

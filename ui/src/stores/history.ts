@@ -87,8 +87,13 @@ export const useHistoryStore = defineStore('history', () => {
     possiblyCharged.value = false
   }
 
+  /** A sync applied another device's changes: rows already shown are reloaded; a History never opened waits. */
+  async function afterSync() {
+    if (rows.value.length > 0 || complete.value) await reload()
+  }
+
   return {
     rows, nextCursor, complete, loading, error, search, status, possiblyCharged, reload, loadMore, prepend, update,
-    hasFilters, reset,
+    hasFilters, reset, afterSync,
   }
 })

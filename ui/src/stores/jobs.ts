@@ -5,7 +5,7 @@ import {
   type JobStage,
 } from '@/api'
 import { makeI18n } from '@/i18n'
-import { isFinalStage, isRunningStatus, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
+import { isElsewhere, isFinalStage, isRunningStatus, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
 import { useAccountsStore } from '@/stores/accounts'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -84,8 +84,12 @@ export const useJobsStore = defineStore('jobs', () => {
       .then((record) => {
         if (mine !== epoch) return
         const job = byId[id]
-        if (job) job.record = merged(job, record)
-        else track(record)
+        if (!job) track(record)
+        else {
+          job.record = merged(job, record)
+          // No stage events come for a job run elsewhere: its stored record is all there is.
+          if (!job.stages.length) job.stage = stageOfRecord(record)
+        }
       })
       .catch((e) => { if (mine === epoch && byId[id]) byId[id].loadError = errorMessage(e) })
       .finally(() => { if (fetching.get(id) === p) fetching.delete(id) })
@@ -172,6 +176,12 @@ export const useJobsStore = defineStore('jobs', () => {
     starting = null
     unlisten?.()
     unlisten = null
+  }
+
+  /** A sync brought news: jobs shown read-only while another device runs them get their stored outcome. */
+  function refreshElsewhere(): Promise<void[]> {
+    const open = Object.values(byId).filter((j) => isElsewhere(j.record) && !isFinalStage(j.stage.kind))
+    return Promise.all(open.map((j) => refresh(j.id)))
   }
 
   async function loadUnfinished() {
@@ -272,6 +282,6 @@ export const useJobsStore = defineStore('jobs', () => {
 
   return {
     byId, sessionIds, sessionJobs, runningCount, submitting, started, finishedCount,
-    start, stop, submit, cancel, recover, rerun, dismiss, refresh, handleEvent, reset,
+    start, stop, submit, cancel, recover, rerun, dismiss, refresh, refreshElsewhere, handleEvent, reset,
   }
 })

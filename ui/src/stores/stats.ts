@@ -181,8 +181,14 @@ export const useStatsStore = defineStore('stats', () => {
     creditsError.value = null
   }
 
+  /** A sync applied another device's changes: what is shown is counted again (the balance is not re-asked). */
+  async function afterSync() {
+    if (!stats.value) return
+    await Promise.all([loadStats(), loadBudget(), recentLoaded.value ? loadRecent() : Promise.resolve()])
+  }
+
   return {
     stats, query, loading, error, recent, recentLoaded, recentError, budget, budgetError, credits, creditsLoading,
-    creditsError, load, loadStats, loadBudget, loadRecent, loadCredits, refresh, start, stop, reset,
+    creditsError, load, loadStats, loadBudget, loadRecent, loadCredits, refresh, start, stop, reset, afterSync,
   }
 })

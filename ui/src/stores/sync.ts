@@ -26,6 +26,8 @@ export const useSyncStore = defineStore('sync', () => {
   const progress = ref<SyncProgress | null>(null)
   const lastReport = ref<SyncReport | null>(null)
   const lastError = ref<SyncFailure | null>(null)
+  /** Bumped whenever a finished sync applied another device's changes: views showing the library refresh. */
+  const pulled = ref(0)
   /** Bumped by `reset`: answers about the previous profile are dropped. */
   let epoch = 0
 
@@ -75,6 +77,7 @@ export const useSyncStore = defineStore('sync', () => {
         break
       case 'finished':
         finish(event.report)
+        if (event.report.opsPulled > 0) pulled.value++
         break
       case 'failed':
         running.value = false
@@ -129,6 +132,24 @@ export const useSyncStore = defineStore('sync', () => {
     return status.value?.devices.find((d) => d.id === id)?.name ?? null
   }
 
+  // Syncs are followed from the start (automatic ones run on any view), not only while the Sync card is open.
+  let unlisten: (() => void) | null = null
+  let listening = false
+
+  async function start() {
+    if (listening) return
+    listening = true
+    const off = await api.onSyncChanged(handle)
+    if (listening) unlisten = off
+    else off()
+  }
+
+  function stop() {
+    listening = false
+    unlisten?.()
+    unlisten = null
+  }
+
   /** Another profile opened: its bucket, secret and devices are its own. */
   function reset() {
     epoch++
@@ -143,6 +164,6 @@ export const useSyncStore = defineStore('sync', () => {
 
   return {
     settings, status, loadError, running, progress, lastReport, lastError,
-    load, loadStatus, ensureStatus, handle, save, test, syncNow, deviceName, reset,
+    pulled, load, loadStatus, ensureStatus, handle, save, test, syncNow, deviceName, reset, start, stop,
   }
 })

@@ -259,6 +259,37 @@ describe('gallery store', () => {
     expect(store.scrollTop).toBe(1234)
   })
 
+  it('after a sync, new images merge in at once and the next visit starts over (edited ones are fresh again)', async () => {
+    mocks.listImages.mockResolvedValueOnce(pageOf(1, 5, true))
+    const store = useGalleryStore()
+    await store.reload()
+    store.scrollTop = 300
+
+    // Another device made img-0000 and favourited img-0003.
+    mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 5).items], nextCursor: null })
+    await store.afterSync()
+    expect(store.items.map((i) => i.id)).toEqual(['img-0000', 'img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005'])
+    expect(store.scrollTop).toBe(300)
+
+    const fresh = { items: [img(0), ...pageOf(1, 5).items.map((i) => (i.id === 'img-0003' ? { ...i, favourite: true } : i))], nextCursor: null }
+    mocks.listImages.mockResolvedValueOnce(fresh)
+    await store.resume()
+    expect(calls()[2]).toMatchObject({ cursor: null })
+    expect(store.items.find((i) => i.id === 'img-0003')?.favourite).toBe(true)
+
+    // Without a sync in between, coming back merges only (no reload).
+    mocks.listImages.mockResolvedValueOnce(fresh)
+    store.scrollTop = 50
+    await store.resume()
+    expect(store.scrollTop).toBe(50)
+  })
+
+  it('a sync before the Gallery ever loaded asks nothing', async () => {
+    const store = useGalleryStore()
+    await store.afterSync()
+    expect(mocks.listImages).not.toHaveBeenCalled()
+  })
+
   it('a first visit, or one after a failed load, starts over; a new query starts at the top', async () => {
     const store = useGalleryStore()
     mocks.listImages.mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'locked' }))

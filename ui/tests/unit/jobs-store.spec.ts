@@ -66,6 +66,25 @@ describe('jobs store', () => {
     expect(jobs.byId['job-9'].stage).toEqual({ kind: 'generating', elapsedMs: 4000, polls: 3 })
   })
 
+  it('after a sync, a job another device runs shows the outcome that arrived; jobs run here are not asked', async () => {
+    api.listJobs.mockImplementation(async (q: { status: string }) => ({
+      items: q.status === 'PROCESSING'
+        ? [jobRecord({ id: 'job-5', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't5' }),
+           jobRecord({ id: 'job-6', status: 'PROCESSING' })]
+        : [],
+      nextCursor: null,
+    }))
+    const jobs = useJobsStore()
+    await jobs.start()
+    expect(jobs.byId['job-5'].stage.kind).toBe('generating')
+    api.getJob.mockResolvedValueOnce(jobRecord({ id: 'job-5', status: 'COMPLETED', originDevice: 'dev-pixel', cost: 0.02 }))
+    await jobs.refreshElsewhere()
+    expect(api.getJob.mock.calls.map((c) => c[0])).toEqual(['job-5'])
+    expect(jobs.byId['job-5'].record?.status).toBe('COMPLETED')
+    expect(jobs.byId['job-5'].stage.kind).toBe('done')
+    expect(jobs.runningCount).toBe(1)
+  })
+
   it('submit puts the new jobs at the top; events move their stage and keep a history', async () => {
     const jobs = useJobsStore()
     await jobs.start()

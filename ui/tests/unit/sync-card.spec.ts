@@ -20,6 +20,7 @@ vi.mock('@/api', async (importOriginal) => {
 import { ApiError } from '@/api'
 import { makeI18n } from '@/i18n'
 import SyncCard from '@/components/sync/SyncCard.vue'
+import { useSyncStore } from '@/stores/sync'
 
 const SAVED: SyncSettings = {
   endpoint: 'https://acct.r2.cloudflarestorage.com', bucket: 'pictures', region: 'auto', prefix: '', accessKeyId: 'AKID',
@@ -40,6 +41,8 @@ let unlisten: ReturnType<typeof vi.fn>
 
 async function mountCard() {
   setActivePinia(createPinia())
+  // The app follows sync events from the start (App.vue); the card shows what the store heard.
+  await useSyncStore().start()
   const w = mount(SyncCard, { global: { plugins: [makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return w
@@ -178,11 +181,22 @@ describe('Sync card', () => {
     w.unmount()
   })
 
-  it('stops listening to sync events when it closes', async () => {
+  it('a sync that applied changes from another device tells the views; one that only pushed does not', async () => {
+    await mountCard()
+    const store = useSyncStore()
+    expect(store.pulled).toBe(0)
+    emit({ kind: 'finished', report: { ...REPORT, opsPulled: 0 } })
+    expect(store.pulled).toBe(0)
+    emit({ kind: 'finished', report: REPORT })
+    expect(store.pulled).toBe(1)
+  })
+
+  it('stops listening to sync events when the store stops (the app closes), not when the card closes', async () => {
     const w = await mountCard()
     expect(api.onSyncChanged).toHaveBeenCalledTimes(1)
-    expect(unlisten).not.toHaveBeenCalled()
     w.unmount()
+    expect(unlisten).not.toHaveBeenCalled()
+    useSyncStore().stop()
     expect(unlisten).toHaveBeenCalledTimes(1)
   })
 })
