@@ -13,8 +13,8 @@ desktop_only='^(gtk|gdk|webkit2gtk|javascriptcore|soup|tao|wry|tauri|muda|tray-i
 for t in $target aarch64-apple-ios; do
   tree=$(cargo tree --locked -q -p nanoforge-core --target "$t" -e normal --prefix none --format '{p}')
   # openssl-probe is pure Rust (it only looks for CA files); aws-sdk-s3's default HTTPS client brings
-  # it with rustls-native-certs. It links no OpenSSL. (The S3 client's roots on Android are a known
-  # gap: docs/mobile.md §1.)
+  # it with rustls-native-certs. It links no OpenSSL; on Android the S3 client trusts the bundled
+  # roots instead (core/src/tls.rs, docs/mobile.md §1).
   found=$(awk '{print $1}' <<<"$tree" | sort -u | grep -E "$desktop_only" | grep -vx 'openssl-probe' || true)
   if [ -n "$found" ]; then
     echo "check-android: desktop-only crates in nanoforge-core's $t tree:" >&2

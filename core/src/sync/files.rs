@@ -93,7 +93,16 @@ pub async fn move_all(
     }
     let mut fatal = None;
     while let Some(joined) = tasks.join_next().await {
-        let (row, outcome) = joined?;
+        let (row, outcome) = match joined {
+            Ok(done) => done,
+            // Aborted after the error that stops this sync: that error is the one to report, and
+            // the file stays queued for the next sync.
+            Err(e) if e.is_cancelled() && fatal.is_some() => {
+                moved.left += 1;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         match outcome {
             Ok(Some(bytes)) => {
                 done(library, direction, &row).await?;
