@@ -377,35 +377,3 @@ async fn a_library_from_a_newer_nanoforge_asks_for_an_update() {
     .await;
     desk.shutdown().await.unwrap();
 }
-
-#[tokio::test]
-async fn an_error_that_stops_the_sync_mid_upload_is_the_one_reported_and_nothing_is_lost() {
-    let world = World::start().await;
-    let desk = world.device("desk").await;
-    let laptop = world.device("laptop").await;
-    // The library exists in the bucket, so the next sync's first write is an image file.
-    generate(&desk, "a tin kite", 1).await;
-    sync(&desk).await;
-    for prompt in ["a wax moon", "a salt road", "a paper bell"] {
-        generate(&desk, prompt, 4).await;
-    }
-    let pending = desk.sync_status().await.unwrap().pending_uploads;
-    assert!(
-        pending > 2 * 8,
-        "more uploads than run at once ({pending}), so some are still waiting when one fails"
-    );
-    // The token turns read-only: every upload is refused. The other uploads are stopped, and what
-    // the person sees is why, not that a transfer task was cancelled.
-    world
-        .s3
-        .push_fault(Fault::error(Op::PutObject, ErrorAnswer::access_denied()).always());
-    assert_eq!(kind_of(desk.sync_now().await), ErrorKind::SyncReadOnly);
-    world.s3.clear_faults();
-    let after = sync(&desk).await;
-    assert_eq!(after.files_left, 0, "{after:?}");
-    sync(&laptop).await;
-    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
-    assert_files_match(&laptop).await;
-    desk.shutdown().await.unwrap();
-    laptop.shutdown().await.unwrap();
-}

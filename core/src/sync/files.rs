@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -179,9 +178,9 @@ async fn move_one(
             let temp = dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple()));
             let got = transport.download(&row.key, &temp).await;
             let result = match got {
-                Ok(Some(bytes)) => verify_and_place(&temp, &path, row)
+                Ok(Some(file)) => verify_and_place(&temp, &path, row, &file.sha256)
                     .await
-                    .map(|()| Some(bytes)),
+                    .map(|()| Some(file.bytes)),
                 Ok(None) => Ok(None),
                 Err(e) => Err(e.into()),
             };
@@ -217,23 +216,18 @@ pub async fn fetch_one(
 }
 
 /// An original must hash to its name; then the temporary file becomes the library's file.
-async fn verify_and_place(temp: &std::path::Path, dest: &std::path::Path, row: &Row) -> Result<()> {
-    if row.original {
-        let temp_owned = temp.to_path_buf();
-        let sha = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-            let mut file = std::fs::File::open(&temp_owned)?;
-            let mut hasher = Sha256::new();
-            std::io::copy(&mut file, &mut hasher)?;
-            Ok(super::ops::hex(&hasher.finalize()))
-        })
-        .await??;
-        if sha != row.sha256 {
-            return Err(SyncError::Corrupt(format!(
-                "{} in the bucket does not match its hash (got {sha})",
-                row.key
-            ))
-            .into());
-        }
+async fn verify_and_place(
+    temp: &std::path::Path,
+    dest: &std::path::Path,
+    row: &Row,
+    sha: &str,
+) -> Result<()> {
+    if row.original && sha != row.sha256 {
+        return Err(SyncError::Corrupt(format!(
+            "{} in the bucket does not match its hash (got {sha})",
+            row.key
+        ))
+        .into());
     }
     tokio::fs::rename(temp, dest).await?;
     Ok(())

@@ -68,6 +68,10 @@ pub enum SyncError {
     ClockSkew(String),
     #[error("the sync endpoint cannot be reached: {0}")]
     Unreachable(String),
+    /// The connection broke during one transfer (reset, broken pipe): that file stays queued and
+    /// the others go on; a host that cannot be reached at all is `Unreachable`.
+    #[error("the connection to the bucket broke during a transfer; sync will try again: {0}")]
+    Interrupted(String),
     #[error("the sync endpoint's certificate was refused (TLS): {0}")]
     Tls(String),
     #[error("the bucket's service failed; sync will try again: {0}")]
@@ -111,7 +115,7 @@ impl SyncError {
             SyncError::BucketMissing(_) => K::SyncBucketMissing,
             SyncError::ReadOnly(_) => K::SyncReadOnly,
             SyncError::ClockSkew(_) => K::ClockSkew,
-            SyncError::Unreachable(_) => K::Network,
+            SyncError::Unreachable(_) | SyncError::Interrupted(_) => K::Network,
             SyncError::Tls(_) => K::SyncTls,
             SyncError::Server(_) => K::SyncServer,
             SyncError::FormatTooNew(_) => K::SyncFormatTooNew,

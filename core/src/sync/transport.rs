@@ -29,6 +29,14 @@ pub struct Fetched {
     pub last_modified_ms: i64,
 }
 
+/// A file written from the bucket.
+#[derive(Debug, Clone)]
+pub struct Downloaded {
+    pub bytes: u64,
+    /// Of the bytes written, lowercase hex.
+    pub sha256: String,
+}
+
 /// A key found by a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -133,7 +141,7 @@ impl Transport {
             .body
             .collect()
             .await
-            .map_err(|e| SyncError::Unreachable(format!("reading {key}: {e}")))?
+            .map_err(|e| SyncError::Interrupted(format!("reading {key}: {e}")))?
             .to_vec();
         Ok(Some(Fetched {
             body,
@@ -143,7 +151,8 @@ impl Transport {
 
     /// Streams the object at `key` into `dest` (a temporary file the caller renames); `None` if
     /// there is no such object.
-    pub async fn download(&self, key: &str, dest: &Path) -> Result<Option<u64>, SyncError> {
+    pub async fn download(&self, key: &str, dest: &Path) -> Result<Option<Downloaded>, SyncError> {
+        use sha2::{Digest, Sha256};
         use tokio::io::AsyncWriteExt;
         let answer = self
             .client
@@ -159,17 +168,22 @@ impl Transport {
             }
             Err(e) => return Err(classify(&e, &self.bucket, false)),
         };
-        let mut file = tokio::fs::File::create(dest)
+        let file = tokio::fs::File::create(dest)
             .await
             .map_err(|e| SyncError::Local(e.to_string()))?;
+        // Each tokio file write is a trip to the blocking pool: batch the body's small chunks.
+        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
         let mut body = out.body;
         let mut written = 0u64;
+        // Hashed on the way in, so an original is not read back from disk to be checked.
+        let mut hasher = Sha256::new();
         while let Some(chunk) = body
             .try_next()
             .await
-            .map_err(|e| SyncError::Unreachable(format!("reading {key}: {e}")))?
+            .map_err(|e| SyncError::Interrupted(format!("reading {key}: {e}")))?
         {
             written += chunk.len() as u64;
+            hasher.update(&chunk);
             file.write_all(&chunk)
                 .await
                 .map_err(|e| SyncError::Local(e.to_string()))?;
@@ -177,7 +191,10 @@ impl Transport {
         file.flush()
             .await
             .map_err(|e| SyncError::Local(e.to_string()))?;
-        Ok(Some(written))
+        Ok(Some(Downloaded {
+            bytes: written,
+            sha256: super::ops::hex(&hasher.finalize()),
+        }))
     }
 
     /// When the server stored `key` (its clock).
@@ -351,6 +368,21 @@ impl HasStatus for aws_sdk_s3::config::http::HttpResponse {
     }
 }
 
+/// An I/O failure that means the host is not there (as opposed to a connection that broke).
+fn cannot_connect(lower_detail: &str) -> bool {
+    [
+        "connection refused",
+        "dns error",
+        "failed to lookup",
+        "name or service not known",
+        "no route to host",
+        "network is unreachable",
+        "host is unreachable",
+    ]
+    .iter()
+    .any(|w| lower_detail.contains(w))
+}
+
 /// What a failed call means for the person fixing it. `writing`: an AccessDenied on a write
 /// means the key may only read.
 fn classify<E>(
@@ -372,6 +404,8 @@ where
                 SyncError::Tls(detail)
             } else if failure.is_user() {
                 SyncError::Refused(detail)
+            } else if failure.is_io() && !cannot_connect(&lower) {
+                SyncError::Interrupted(detail)
             } else {
                 SyncError::Unreachable(detail)
             }
