@@ -11,11 +11,13 @@ use tokio::task::JoinSet;
 
 use super::transport::Transport;
 use super::{Progress, SyncError, SyncStage};
-use crate::library::Library;
+use crate::library::{Library, begin_immediate};
 use crate::{CoreError, Result};
 
 /// Transfers in flight at once.
 pub const PARALLEL: usize = 8;
+/// Finished transfers committed together.
+const DONE_BATCH: usize = 64;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct Row {
@@ -91,6 +93,10 @@ pub async fn move_all(
         });
     }
     let mut fatal = None;
+    // Finished files leave the queue in batches: a commit per file costs more than a loopback
+    // transfer. A crash before a batch commits only repeats work (the file is already in place,
+    // or the bucket answers "already there").
+    let mut finished = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         let (row, outcome) = match joined {
             Ok(done) => done,
@@ -104,10 +110,15 @@ pub async fn move_all(
         };
         match outcome {
             Ok(Some(bytes)) => {
-                done(library, direction, &row).await?;
+                finished.push(row);
+                if finished.len() >= DONE_BATCH {
+                    done(library, direction, &mut finished).await?;
+                }
                 moved.files += 1;
                 moved.bytes += bytes;
                 if direction == Direction::Down && moved.files == 2 {
+                    // Some files committed as done, the rest not: what a crash here must survive.
+                    done(library, direction, &mut finished).await?;
                     super::crash::crash_point("mid_download");
                 }
             }
@@ -141,6 +152,7 @@ pub async fn move_all(
             moved.bytes,
         );
     }
+    done(library, direction, &mut finished).await?;
     match fatal {
         Some(e) => Err(e.into()),
         None => Ok(moved),
@@ -233,20 +245,29 @@ async fn verify_and_place(
     Ok(())
 }
 
-async fn done(library: &Library, direction: Direction, row: &Row) -> Result<()> {
-    sqlx::query("DELETE FROM sync_files WHERE key = ? AND direction = ?")
-        .bind(&row.key)
-        .bind(direction.as_str())
-        .execute(library.pool())
-        .await?;
-    if direction == Direction::Up && row.original {
-        sqlx::query(
-            "UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0",
-        )
-        .bind(&row.sha256)
-        .execute(library.pool())
-        .await?;
+/// Takes finished files off the queue, in one transaction.
+async fn done(library: &Library, direction: Direction, rows: &mut Vec<Row>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let mut tx = begin_immediate(library.pool()).await?;
+    for row in rows.iter() {
+        sqlx::query("DELETE FROM sync_files WHERE key = ? AND direction = ?")
+            .bind(&row.key)
+            .bind(direction.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if direction == Direction::Up && row.original {
+            sqlx::query(
+                "UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0",
+            )
+            .bind(&row.sha256)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    rows.clear();
     Ok(())
 }
 

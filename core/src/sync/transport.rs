@@ -404,7 +404,9 @@ where
                 SyncError::Tls(detail)
             } else if failure.is_user() {
                 SyncError::Refused(detail)
-            } else if failure.is_io() && !cannot_connect(&lower) {
+            } else if !cannot_connect(&lower) {
+                // Reset, broken pipe, "connection closed before message completed" (a pooled
+                // connection the server had just closed): the host is there.
                 SyncError::Interrupted(detail)
             } else {
                 SyncError::Unreachable(detail)
