@@ -14,7 +14,7 @@
 //!   requests are printed (the issue sets no ratio target), and it must fetch no original.
 //!
 //! N is `NANOFORGE_BENCH_IMAGES` (default 1,000), M `NANOFORGE_BENCH_PHONE_IMAGES` (default
-//! 10,000). `make bench` runs it; `make test` runs it with N = 20, M = 40 as a smoke check that it
+//! 3,000: see below). `make bench` runs it; `make test` runs it with N = 20, M = 40 as a smoke check that it
 //! still works and keeps its request budgets.
 
 use std::sync::Arc;
@@ -191,7 +191,9 @@ fn main() {
     let phone_n: u32 = std::env::var("NANOFORGE_BENCH_PHONE_IMAGES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+        // 10,000 is what the issue asks; the s3s-fs test server answers 500 to PUTs from about
+        // 6,000 images (18,000 objects) on, the bare SDK baseline's included (BENCHMARKS.md).
+        .unwrap_or(3_000)
         .max(n);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -262,9 +264,7 @@ fn main() {
         laptop.shutdown().await.ok();
         desk.shutdown().await.ok();
 
-        // A library of M images pushed once to a bucket of its own (a second push of 9,000 images
-        // into the first bucket made the s3s-fs test server answer 500 to some thumbnail PUTs;
-        // see BENCHMARKS.md), then pulled by a fresh phone.
+        // A library of M images pushed once to a bucket of its own, then pulled by a fresh phone.
         let s3 = S3Server::start(dir.path().join("s3-phone"))
             .await
             .expect("S3 server");
