@@ -15,6 +15,9 @@ TEST_BUILD := cargo test --workspace --features nanoforge-app/custom-protocol
 run: setup-app app-prod
 	$(APP_BIN)
 
+# Incremental compilation only pays off on rebuilds, and its caches take gigabytes (a CI run ran out
+# of disk); every cargo step of `make test` and the sub-makes it starts builds without it.
+test: export CARGO_INCREMENTAL = 0
 test: setup-test
 	cargo fmt --all -- --check
 	$(MAKE) ui-dist

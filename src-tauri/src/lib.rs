@@ -75,6 +75,13 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             events::ProfileChanged,
             events::SyncChanged
         ])
+        // Rules the page shows but the core owns: exported as constants so the UI cannot drift.
+        .constant("JOB_STATUSES", nanoforge_core::library::JobStatus::ALL)
+        .constant(
+            "UNFINISHED_JOB_STATUSES",
+            nanoforge_core::library::JobStatus::UNFINISHED,
+        )
+        .constant("BUDGET_WARN_SHARE", nanoforge_core::queue::WARN_AT)
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.

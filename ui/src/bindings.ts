@@ -120,6 +120,13 @@ export const events = {
 	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
+/* Constants */
+export const BUDGET_WARN_SHARE = 0.8 as const;
+
+export const JOB_STATUSES = ["PENDING","SUBMITTED","PROCESSING","DOWNLOADING","RECOVERABLE","COMPLETED","FAILED","CANCELLED"] as const;
+
+export const UNFINISHED_JOB_STATUSES = ["PENDING","SUBMITTED","PROCESSING","DOWNLOADING"] as const;
+
 /* Types */
 /**  Everything the account menu and the Login view need. */
 export type AccountsState = AccountsState_Serialize | AccountsState_Deserialize;

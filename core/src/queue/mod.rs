@@ -44,7 +44,7 @@ pub use events::{EVENT_BUFFER, JobEvent, JobStage};
 pub use job_data::ResultUrls;
 pub(crate) use job_data::request_of;
 pub use money::{
-    BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, budget_status,
+    BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, WARN_AT, budget_status,
 };
 pub use outcome::RECOVERY_BUDGET;
 

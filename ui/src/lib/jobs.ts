@@ -2,31 +2,19 @@
 // means, which stages are final, how far along a stage is, what money a job may have cost, and which
 // action helps (Recover a paid result, Run again as a new paid job, fix the key or the balance).
 import type { ErrorKind, JobRecord, JobStage, JobStatus, ModelInfo } from '@/api'
+import { JOB_STATUSES, UNFINISHED_JOB_STATUSES } from '@/api/rules'
 import { findModel, isDemoModel, keepRatio, sizeOfPixels } from '@/lib/catalog'
 import type { GenerationDraft } from '@/stores/draft'
 
 export type StageKind = JobStage['kind']
 
-/**
- * Every status, in the order History's filter lists them, and whether a queue is driving it. A `Record`
- * over the core's `JobStatus`, so a status added there fails the type check here instead of being missed.
- */
-const STATUS_INFO: Record<JobStatus, { running: boolean }> = {
-  PENDING: { running: true },
-  SUBMITTED: { running: true },
-  PROCESSING: { running: true },
-  DOWNLOADING: { running: true },
-  RECOVERABLE: { running: false },
-  COMPLETED: { running: false },
-  FAILED: { running: false },
-  CANCELLED: { running: false },
-}
-
-export const ALL_STATUSES = Object.keys(STATUS_INFO) as JobStatus[]
-export const RUNNING_STATUSES = ALL_STATUSES.filter((s) => STATUS_INFO[s].running)
+/** Every status, in the order History's filter lists them (the core's order). */
+export const ALL_STATUSES: readonly JobStatus[] = JOB_STATUSES
+/** The statuses a queue drives: a job in one of them is running (or about to). */
+export const RUNNING_STATUSES: readonly JobStatus[] = UNFINISHED_JOB_STATUSES
 
 export function isRunningStatus(status: JobStatus): boolean {
-  return STATUS_INFO[status].running
+  return RUNNING_STATUSES.includes(status)
 }
 
 /** A run ended: done, failed, cancelled, or stopped with a paid result still to fetch. */

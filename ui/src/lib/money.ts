@@ -3,12 +3,13 @@
 // service's credits, never dollars). The core decides (it refuses over budget or out of credits);
 // these only shape what it answered for display.
 import type { BudgetLevel, BudgetStatus, CreditsInfo } from '@/api'
+import { BUDGET_WARN_SHARE } from '@/api/rules'
 
 /**
  * The share of the budget at which the core starts warning (`BudgetLevel` "warning"); the Dashboard draws
- * its mark there and the Generator warns before a generation crosses it. The core does not send the figure.
+ * its mark there and the Generator warns before a generation crosses it. The core's own figure.
  */
-export const BUDGET_WARN_SHARE = 0.8
+export { BUDGET_WARN_SHARE }
 
 export interface BudgetView {
   limit: number

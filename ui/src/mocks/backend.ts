@@ -6,6 +6,7 @@ import type {
   ApiKeyStatus, BudgetStatus, DayStats, ImageQuery, ImageRecord, ImageSize, JobEvent, JobFamily, JobQuery, JobRecord,
   LibraryStats, Model, ProviderKind, RecalledSettings, SecretPurpose, Settings, SizeStats, StatsTotals,
 } from '@/api'
+import { BUDGET_WARN_SHARE } from '@/api/rules'
 import { MOCK_CATALOG } from './catalog'
 import { noSync, type MockSync } from './sync'
 
@@ -284,7 +285,7 @@ export function budgetStatus(s: MockState): BudgetStatus {
   const spentPossible = month.filter(possiblyCharged).reduce((a, j) => a + (j.estimatedCost ?? 0), 0)
   const limit = s.settings.monthlyBudgetUsd
   const spent = spentConfirmed + spentPossible
-  const level = limit == null ? 'off' : spent >= limit ? 'over' : spent >= limit * 0.8 ? 'warning' : 'ok'
+  const level = limit == null ? 'off' : spent >= limit ? 'over' : spent >= limit * BUDGET_WARN_SHARE ? 'warning' : 'ok'
   return { limitUsd: limit, month: MOCK_MONTH, spentConfirmed, spentPossible, level }
 }
 

@@ -1,0 +1,17 @@
+//! The CLI's tests, run against the built `nanoforge` binary, linked into one test binary (one link
+//! and one copy on disk instead of one per file). `cargo test -p nanoforge-cli --test integration cli_sync::`
+//! runs one module.
+
+mod cli_accounts;
+mod cli_concurrent;
+mod cli_gemini;
+mod cli_generate;
+mod cli_library;
+mod cli_money;
+mod cli_resume;
+mod cli_sync;
+mod cli_sync_crash;
+// The local OpenID provider the core's sign-in tests start, shared.
+#[path = "../../../core/tests/integration/oidc_support/mod.rs"]
+mod oidc_support;
+mod support;

@@ -1,0 +1,139 @@
+//! File transfers that go wrong half-way: an error that stops a sync while other transfers are in
+//! flight, and bytes in the bucket that are not what their name promises. Nothing is lost or placed
+//! wrongly; each ends in the error a person can act on, and the next sync finishes the job.
+
+use crate::sync_support;
+
+use nanoforge_core::ErrorKind;
+use s3_test_server::{ErrorAnswer, Fault, FaultAction, Op};
+use sync_support::{World, assert_files_match, generate, snapshot, sync};
+
+fn kind_of<T: std::fmt::Debug>(result: nanoforge_core::Result<T>) -> ErrorKind {
+    result.expect_err("an error").kind()
+}
+
+#[tokio::test]
+async fn an_error_that_stops_the_sync_mid_upload_is_the_one_reported_and_nothing_is_lost() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    // The library exists in the bucket, so the next sync's first write is an image file.
+    generate(&desk, "a tin kite", 1).await;
+    sync(&desk).await;
+    for prompt in ["a wax moon", "a salt road", "a paper bell"] {
+        generate(&desk, prompt, 4).await;
+    }
+    let pending = desk.sync_status().await.unwrap().pending_uploads;
+    assert!(
+        pending > 2 * 8,
+        "more uploads than run at once ({pending}), so some are still waiting when one fails"
+    );
+    // The token turns read-only: every upload is refused. The other uploads are stopped, and what
+    // the person sees is why, not that a transfer task was cancelled.
+    world
+        .s3
+        .push_fault(Fault::error(Op::PutObject, ErrorAnswer::access_denied()).always());
+    assert_eq!(kind_of(desk.sync_now().await), ErrorKind::SyncReadOnly);
+    world.s3.clear_faults();
+    let after = sync(&desk).await;
+    assert_eq!(after.files_left, 0, "{after:?}");
+    sync(&laptop).await;
+    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
+    assert_files_match(&laptop).await;
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}
+
+/// The bucket's object for a file of this library (the S3 server keeps objects as files).
+fn object_in_bucket(world: &World, key: &str) -> std::path::PathBuf {
+    let mut stack = vec![world.s3.root().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(key) {
+                return path;
+            }
+        }
+    }
+    panic!("no object {key} in the bucket");
+}
+
+#[tokio::test]
+async fn an_original_altered_in_the_bucket_is_refused_and_fetched_once_it_is_right() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    generate(&desk, "a brass owl", 1).await;
+    sync(&desk).await;
+    let (path,): (String,) = sqlx::query_as("SELECT path FROM images")
+        .fetch_one(desk.library().pool())
+        .await
+        .unwrap();
+    let object = object_in_bucket(&world, &path);
+    let good = std::fs::read(&object).unwrap();
+    std::fs::write(&object, b"these are not the image's bytes").unwrap();
+
+    let pulled = sync(&laptop).await;
+    assert_eq!(pulled.files_left, 1, "{pulled:?}");
+    let here = laptop.library().root().join(&path);
+    assert!(
+        !here.exists(),
+        "bytes that do not match their hash were placed"
+    );
+    let (error,): (Option<String>,) =
+        sqlx::query_as("SELECT last_error FROM sync_files WHERE key = ?")
+            .bind(&path)
+            .fetch_one(laptop.library().pool())
+            .await
+            .unwrap();
+    assert!(
+        error
+            .as_deref()
+            .unwrap_or("")
+            .contains("does not match its hash"),
+        "{error:?}"
+    );
+
+    std::fs::write(&object, &good).unwrap();
+    let after = sync(&laptop).await;
+    assert_eq!(after.files_left, 0, "{after:?}");
+    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
+    assert_files_match(&laptop).await;
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn connections_that_break_mid_push_leave_those_files_queued_and_the_rest_go_on() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    generate(&desk, "a felt comet", 1).await;
+    sync(&desk).await;
+    for prompt in ["a jade bee", "a rust fern", "a milk cloud", "a tar lily"] {
+        generate(&desk, prompt, 4).await;
+    }
+    // A run of connections reset under the uploads (each file's retries included): those files
+    // wait for the next sync; the endpoint is there, so the sync is not stopped for them.
+    world.s3.push_fault(
+        Fault::new(Op::PutObject, FaultAction::ResetBeforeApplying)
+            .nth(3)
+            .times(30),
+    );
+    let cut = desk
+        .sync_now()
+        .await
+        .expect("a broken connection does not stop the sync");
+    assert!(cut.files_left > 0, "{cut:?}");
+    assert!(cut.uploaded_files > 0, "the other files went on: {cut:?}");
+    world.s3.clear_faults();
+    let after = sync(&desk).await;
+    assert_eq!(after.files_left, 0, "{after:?}");
+    sync(&laptop).await;
+    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
+    assert_files_match(&laptop).await;
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}
