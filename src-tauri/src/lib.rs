@@ -82,6 +82,11 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             nanoforge_core::library::JobStatus::UNFINISHED,
         )
         .constant("BUDGET_WARN_SHARE", nanoforge_core::queue::WARN_AT)
+        .constant("MAX_IMAGES", nanoforge_core::catalog::MAX_IMAGES)
+        .constant(
+            "WATERMARK_MAX_CHARS",
+            nanoforge_core::providers::WATERMARK_MAX_CHARS,
+        )
 }
 
 /// Where the generated TypeScript bindings live, relative to this crate.

@@ -125,7 +125,11 @@ export const BUDGET_WARN_SHARE = 0.8 as const;
 
 export const JOB_STATUSES = ["PENDING","SUBMITTED","PROCESSING","DOWNLOADING","RECOVERABLE","COMPLETED","FAILED","CANCELLED"] as const;
 
+export const MAX_IMAGES = 4 as const;
+
 export const UNFINISHED_JOB_STATUSES = ["PENDING","SUBMITTED","PROCESSING","DOWNLOADING"] as const;
+
+export const WATERMARK_MAX_CHARS = 100 as const;
 
 /* Types */
 /**  Everything the account menu and the Login view need. */

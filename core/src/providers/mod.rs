@@ -25,7 +25,7 @@ pub use dimensions::AspectRatio;
 pub use download::{DownloadLimits, DownloadProgress, DownloadedImage};
 pub use error::{ProviderError, Service};
 pub use nanobanana::{NanoBananaClient, NanoBananaConfig};
-pub use request::{GenerationRequest, MAX_IMAGES};
+pub use request::{GenerationRequest, MAX_IMAGES, WATERMARK_MAX_CHARS};
 pub use retry::RetryPolicy;
 
 /// An image a provider produced: somewhere to fetch it, or the bytes themselves.

@@ -7,7 +7,11 @@ use super::ProviderError;
 use super::dimensions::AspectRatio;
 pub use crate::catalog::{ImageSize, MAX_IMAGES, Model};
 
+/// The longest watermark text a request may carry (the service's own limit).
+pub const WATERMARK_MAX_CHARS: usize = 100;
+
 /// One generation as a person asked for it.
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -108,8 +112,10 @@ impl GenerationRequest {
                     "{label} has no watermark option: clear the watermark or choose Nano Banana"
                 ));
             }
-            if w.chars().count() > 100 {
-                return invalid("the watermark text is longer than 100 characters".into());
+            if w.chars().count() > WATERMARK_MAX_CHARS {
+                return invalid(format!(
+                    "the watermark text is longer than {WATERMARK_MAX_CHARS} characters"
+                ));
             }
         }
         if self.input_count() > info.max_input_images as usize {

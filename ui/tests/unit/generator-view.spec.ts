@@ -381,6 +381,9 @@ describe('Generator view', () => {
     const w = await mountView()
     expect(w.find('[data-testid="watermark-input"]').exists()).toBe(false)
     await w.get('[data-testid="model-select"]').setValue('nano-banana')
+    // The core's limits (exported into the bindings): 100 characters, at most 4 images.
+    expect(w.get('[data-testid="watermark-input"]').attributes('maxlength')).toBe('100')
+    expect(w.get('[data-testid="count-input"]').attributes('max')).toBe('4')
     await w.get('[data-testid="watermark-input"]').setValue('© me')
     await w.get('[data-testid="prompt-input"]').setValue('a fox')
     await w.get('form').trigger('submit')
