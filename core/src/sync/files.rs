@@ -4,12 +4,14 @@
 //! number run at once; a file that fails stays queued for the next sync, unless the failure says
 //! the whole sync cannot work (credentials, bucket, clock), which stops it.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::transport::Transport;
+use super::transport::{FileBody, Transport};
 use super::{Progress, SyncError, SyncStage};
 use crate::library::{Library, begin_immediate};
 use crate::{CoreError, Result};
@@ -183,21 +185,29 @@ async fn move_one(
             if tokio::fs::try_exists(&path).await.unwrap_or(false) {
                 return Ok(Some(0));
             }
-            let dir = path
-                .parent()
-                .ok_or_else(|| CoreError::Internal(format!("{} has no folder", row.key)))?;
-            crate::library::create_private_dir(dir).await?;
-            let temp = dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple()));
-            let got = transport.download(&row.key, &temp).await;
-            let result = match got {
-                Ok(Some(file)) => verify_and_place(&temp, &path, row, &file.sha256)
-                    .await
-                    .map(|()| Some(file.bytes)),
-                Ok(None) => Ok(None),
-                Err(e) => Err(e.into()),
-            };
-            let _ = tokio::fs::remove_file(&temp).await;
-            result
+            match transport.download(&row.key).await? {
+                None => Ok(None),
+                Some(FileBody::Small(bytes)) => {
+                    let (path, row) = (path.clone(), row.clone());
+                    tokio::task::spawn_blocking(move || place_small(&path, &row, &bytes))
+                        .await?
+                        .map(Some)
+                }
+                Some(FileBody::Large(body)) => {
+                    let temp = temp_beside(&path)?;
+                    if let Some(dir) = temp.parent() {
+                        crate::library::create_private_dir(dir).await?;
+                    }
+                    let result = match body.write_to(&temp).await {
+                        Ok(file) => verify_and_place(&temp, &path, row, &file.sha256)
+                            .await
+                            .map(|()| Some(file.bytes)),
+                        Err(e) => Err(e.into()),
+                    };
+                    let _ = tokio::fs::remove_file(&temp).await;
+                    result
+                }
+            }
         }
         Direction::Delete => {
             transport.delete(&row.key).await?;
@@ -227,19 +237,53 @@ pub async fn fetch_one(
     }
 }
 
+/// A new temporary file's name in `path`'s folder (renamed over `path` once complete).
+fn temp_beside(path: &Path) -> Result<PathBuf> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| CoreError::Internal(format!("{} has no folder", path.display())))?;
+    Ok(dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple())))
+}
+
+/// Writes a small downloaded file in one blocking step: checked (an original must hash to its
+/// name), written private under a temporary name, then renamed into place.
+fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
+    use sha2::{Digest, Sha256};
+    if row.original {
+        let sha = super::ops::hex(&Sha256::digest(bytes));
+        if sha != row.sha256 {
+            return Err(corrupt(row, &sha));
+        }
+    }
+    let temp = temp_beside(path)?;
+    if let Some(dir) = temp.parent() {
+        crate::private_fs::create_dir_all(dir)?;
+    }
+    let written = crate::private_fs::open_options()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e.into());
+    }
+    Ok(bytes.len() as u64)
+}
+
+fn corrupt(row: &Row, sha: &str) -> CoreError {
+    SyncError::Corrupt(format!(
+        "{} in the bucket does not match its hash (got {sha})",
+        row.key
+    ))
+    .into()
+}
+
 /// An original must hash to its name; then the temporary file becomes the library's file.
-async fn verify_and_place(
-    temp: &std::path::Path,
-    dest: &std::path::Path,
-    row: &Row,
-    sha: &str,
-) -> Result<()> {
+async fn verify_and_place(temp: &Path, dest: &Path, row: &Row, sha: &str) -> Result<()> {
     if row.original && sha != row.sha256 {
-        return Err(SyncError::Corrupt(format!(
-            "{} in the bucket does not match its hash (got {sha})",
-            row.key
-        ))
-        .into());
+        return Err(corrupt(row, sha));
     }
     tokio::fs::rename(temp, dest).await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! File transfers that go wrong half-way: an error that stops a sync while other transfers are in
 //! flight, and bytes in the bucket that are not what their name promises. Nothing is lost or placed
-//! wrongly; each ends in the error a person can act on, and the next sync finishes the job.
+//! wrongly; each ends in the error a person can act on, and the next sync finishes the job. Also:
+//! what a pull writes is private to the user, thumbnails (in memory) and large originals (streamed).
 
 use crate::sync_support;
 
@@ -134,6 +135,73 @@ async fn connections_that_break_mid_push_leave_those_files_queued_and_the_rest_g
     sync(&laptop).await;
     assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
     assert_files_match(&laptop).await;
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}
+
+/// A PNG of `side`×`side` noise: it does not compress, so its size is about 3 bytes per pixel.
+fn noise_png(side: u32) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn pulled_files_are_private_and_a_large_original_arrives_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    generate(&desk, "a felt fox", 1).await;
+    // Larger than what a download holds in memory (4 MB): streamed to disk instead.
+    let large = noise_png(1300);
+    assert!(large.len() > 4 << 20, "{} bytes", large.len());
+    desk.library()
+        .ingest_image(
+            None,
+            0,
+            nanoforge_core::library::IngestSource::Bytes(large),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    sync(&desk).await;
+    let pulled = sync(&laptop).await;
+    assert_eq!(pulled.files_left, 0, "{pulled:?}");
+    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
+    assert_files_match(&laptop).await;
+
+    // Every file and folder the pull wrote is the user's alone, like the ones made here.
+    let root = laptop.library().root().to_path_buf();
+    let (mut dirs, mut files) = (vec![root.join("images"), root.join("thumbs")], Vec::new());
+    while let Some(dir) = dirs.pop() {
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700,
+            "{}",
+            dir.display()
+        );
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    assert_eq!(files.len(), 2 + 2 * 2, "two originals, two thumbnails each");
+    for file in files {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", file.display());
+    }
     desk.shutdown().await.unwrap();
     laptop.shutdown().await.unwrap();
 }

@@ -14,12 +14,15 @@ use aws_sdk_s3::config::{
     BehaviorVersion, Builder, Credentials, Region, RequestChecksumCalculation,
     ResponseChecksumValidation,
 };
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::SyncError;
 use super::settings::SyncLocation;
+use classify::{classify, status_of};
+
+mod classify;
 
 /// An object read back.
 #[derive(Debug, Clone)]
@@ -29,12 +32,62 @@ pub struct Fetched {
     pub last_modified_ms: i64,
 }
 
+/// Objects up to this size are read into memory whole (thumbnails are tens of KB).
+const IN_MEMORY_MAX: i64 = 4 << 20;
+
+/// A library file as the bucket sends it.
+pub enum FileBody {
+    Small(Vec<u8>),
+    Large(LargeBody),
+}
+
+/// A large object's body, not read yet.
+pub struct LargeBody {
+    key: String,
+    body: ByteStream,
+}
+
 /// A file written from the bucket.
 #[derive(Debug, Clone)]
 pub struct Downloaded {
     pub bytes: u64,
     /// Of the bytes written, lowercase hex.
     pub sha256: String,
+}
+
+impl LargeBody {
+    /// Streams the body into `dest` (a new private file the caller renames), hashing it on the way
+    /// so an original is not read back from disk to be checked.
+    pub async fn write_to(self, dest: &Path) -> Result<Downloaded, SyncError> {
+        use sha2::{Digest, Sha256};
+        use tokio::io::AsyncWriteExt;
+        let local = |e: std::io::Error| SyncError::Local(e.to_string());
+        let file = tokio::fs::OpenOptions::from(crate::private_fs::open_options())
+            .write(true)
+            .create_new(true)
+            .open(dest)
+            .await
+            .map_err(local)?;
+        // Each tokio file write is a trip to the blocking pool: batch the body's small chunks.
+        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        let mut body = self.body;
+        let mut written = 0u64;
+        let mut hasher = Sha256::new();
+        while let Some(chunk) = body
+            .try_next()
+            .await
+            .map_err(|e| SyncError::Interrupted(format!("reading {}: {e}", self.key)))?
+        {
+            written += chunk.len() as u64;
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(local)?;
+        }
+        file.flush().await.map_err(local)?;
+        Ok(Downloaded {
+            bytes: written,
+            sha256: super::ops::hex(&hasher.finalize()),
+        })
+    }
 }
 
 /// A key found by a listing.
@@ -149,11 +202,11 @@ impl Transport {
         }))
     }
 
-    /// Streams the object at `key` into `dest` (a temporary file the caller renames); `None` if
-    /// there is no such object.
-    pub async fn download(&self, key: &str, dest: &Path) -> Result<Option<Downloaded>, SyncError> {
-        use sha2::{Digest, Sha256};
-        use tokio::io::AsyncWriteExt;
+    /// The object at `key` for a library file; `None` if there is no such object. A small one
+    /// (a thumbnail) comes back in memory, so the caller writes it in one blocking step instead of
+    /// a trip to the blocking pool per create, write, flush and rename; a large one (an original)
+    /// is streamed to disk by [`LargeBody::write_to`].
+    pub async fn download(&self, key: &str) -> Result<Option<FileBody>, SyncError> {
         let answer = self
             .client
             .get_object()
@@ -168,33 +221,21 @@ impl Transport {
             }
             Err(e) => return Err(classify(&e, &self.bucket, false)),
         };
-        let file = tokio::fs::File::create(dest)
-            .await
-            .map_err(|e| SyncError::Local(e.to_string()))?;
-        // Each tokio file write is a trip to the blocking pool: batch the body's small chunks.
-        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
-        let mut body = out.body;
-        let mut written = 0u64;
-        // Hashed on the way in, so an original is not read back from disk to be checked.
-        let mut hasher = Sha256::new();
-        while let Some(chunk) = body
-            .try_next()
-            .await
-            .map_err(|e| SyncError::Interrupted(format!("reading {key}: {e}")))?
+        if out
+            .content_length()
+            .is_some_and(|n| (0..=IN_MEMORY_MAX).contains(&n))
         {
-            written += chunk.len() as u64;
-            hasher.update(&chunk);
-            file.write_all(&chunk)
+            let bytes = out
+                .body
+                .collect()
                 .await
-                .map_err(|e| SyncError::Local(e.to_string()))?;
+                .map_err(|e| SyncError::Interrupted(format!("reading {key}: {e}")))?;
+            return Ok(Some(FileBody::Small(bytes.to_vec())));
         }
-        file.flush()
-            .await
-            .map_err(|e| SyncError::Local(e.to_string()))?;
-        Ok(Some(Downloaded {
-            bytes: written,
-            sha256: super::ops::hex(&hasher.finalize()),
-        }))
+        Ok(Some(FileBody::Large(LargeBody {
+            key: key.to_owned(),
+            body: out.body,
+        })))
     }
 
     /// When the server stored `key` (its clock).
@@ -348,95 +389,4 @@ impl Transport {
 /// ETags come quoted from some calls and servers and bare from others.
 fn plain_etag(etag: &str) -> String {
     etag.trim().trim_matches('"').to_owned()
-}
-
-fn status_of<E, R>(e: &SdkError<E, R>) -> Option<u16>
-where
-    R: HasStatus,
-{
-    e.raw_response().map(HasStatus::status_code)
-}
-
-/// The status of the SDK's raw HTTP response (a trait so `status_of` reads plainly).
-pub trait HasStatus {
-    fn status_code(&self) -> u16;
-}
-
-impl HasStatus for aws_sdk_s3::config::http::HttpResponse {
-    fn status_code(&self) -> u16 {
-        self.status().as_u16()
-    }
-}
-
-/// An I/O failure that means the host is not there (as opposed to a connection that broke).
-fn cannot_connect(lower_detail: &str) -> bool {
-    [
-        "connection refused",
-        "dns error",
-        "failed to lookup",
-        "name or service not known",
-        "no route to host",
-        "network is unreachable",
-        "host is unreachable",
-    ]
-    .iter()
-    .any(|w| lower_detail.contains(w))
-}
-
-/// What a failed call means for the person fixing it. `writing`: an AccessDenied on a write
-/// means the key may only read.
-fn classify<E>(
-    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    bucket: &str,
-    writing: bool,
-) -> SyncError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let detail = crate::providers::net::error_chain(e);
-    match e {
-        SdkError::DispatchFailure(failure) => {
-            let lower = detail.to_ascii_lowercase();
-            if ["certificate", "tls", "handshake", "unknownissuer"]
-                .iter()
-                .any(|w| lower.contains(w))
-            {
-                SyncError::Tls(detail)
-            } else if failure.is_user() {
-                SyncError::Refused(detail)
-            } else if !cannot_connect(&lower) {
-                // Reset, broken pipe, "connection closed before message completed" (a pooled
-                // connection the server had just closed): the host is there.
-                SyncError::Interrupted(detail)
-            } else {
-                SyncError::Unreachable(detail)
-            }
-        }
-        SdkError::TimeoutError(_) => {
-            SyncError::Unreachable(format!("no answer in time ({detail})"))
-        }
-        SdkError::ConstructionFailure(_) => SyncError::Refused(detail),
-        _ => {
-            let status = status_of(e).unwrap_or(0);
-            let code = e.code().unwrap_or("");
-            let message = e.message().unwrap_or("").to_owned();
-            let said = if message.is_empty() {
-                format!("{status} {code}")
-            } else {
-                format!("{status} {code}: {message}")
-            };
-            match code {
-                "NoSuchBucket" => SyncError::BucketMissing(bucket.to_owned()),
-                "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" => {
-                    SyncError::Credentials(said)
-                }
-                "RequestTimeTooSkewed" => SyncError::ClockSkew(said),
-                "AccessDenied" if writing => SyncError::ReadOnly(said),
-                "AccessDenied" => SyncError::Credentials(said),
-                _ if status == 403 => SyncError::Credentials(said),
-                _ if status == 429 || status >= 500 => SyncError::Server(said),
-                _ => SyncError::Refused(said),
-            }
-        }
-    }
 }
