@@ -75,7 +75,12 @@ export async function installMockIpc() {
     list_jobs: (a) => mock.listJobs(lib(), a.query as never),
     get_job: (a) => found(lib().jobs.find((j) => j.id === a.id)),
     job_family: (a) => mock.jobFamily(lib(), String(a.id)),
-    library_stats: () => mock.stats(lib()),
+    library_stats: () => {
+      // Counted for tests: scrolling must not reload the stats (`window.__NANOFORGE_STATS_CALLS__`).
+      const w = window as unknown as { __NANOFORGE_STATS_CALLS__?: number }
+      w.__NANOFORGE_STATS_CALLS__ = (w.__NANOFORGE_STATS_CALLS__ ?? 0) + 1
+      return mock.stats(lib())
+    },
     set_favourite: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
     set_rating: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
     trash_images: (a) => setDeleted(a.ids as string[], mock.MOCK_NOW),

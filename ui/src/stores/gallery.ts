@@ -49,6 +49,11 @@ export const useGalleryStore = defineStore('gallery', () => {
 
   /** Where the grid was scrolled when the view closed (pixels from the top). */
   const scrollTop = ref(0)
+  /**
+   * Bumped when the library itself changed from here (trash, restore, empty trash, new images merged
+   * in), so what counts images reloads then and not on every page that scrolling loads.
+   */
+  const changes = ref(0)
 
   const selectMode = ref(false)
   const selected = ref<Set<string>>(new Set())
@@ -222,6 +227,7 @@ export const useGalleryStore = defineStore('gallery', () => {
       const list = items.value
       for (const record of fresh) insertOrdered(list, record)
       triggerRef(items)
+      changes.value++
     } catch (e) {
       if (gen === generation) error.value = errorMessage(e)
     }
@@ -288,6 +294,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     if (gen !== generation) return n
     const records = removeLoaded(ids)
     undo.value = { ids, records }
+    changes.value++
     return n
   }
 
@@ -297,6 +304,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     undo.value = null
     const gen = generation
     const n = await api.restoreImages(last.ids)
+    changes.value++
     if (gen !== generation) return n
     if (query.value.view === 'live') {
       const list = items.value
@@ -313,12 +321,14 @@ export const useGalleryStore = defineStore('gallery', () => {
   async function restore(ids: string[]): Promise<number> {
     const n = await api.restoreImages(ids)
     removeLoaded(ids)
+    changes.value++
     return n
   }
 
   async function emptyTrash(): Promise<number> {
     const gen = generation
     const n = await api.emptyTrash()
+    changes.value++
     if (gen !== generation) return n
     if (query.value.view === 'trash') {
       setItems([])
@@ -391,7 +401,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   }
 
   return {
-    query, items, nextCursor, complete, loading, loaded, error, undo, hasFilters, scrollTop,
+    query, items, nextCursor, complete, loading, loaded, error, undo, hasFilters, scrollTop, changes,
     selectMode, selected, selectedItems,
     reset, reload, resume, loadMore, setQuery, clearFilters, refreshHead, indexOf, find,
     setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo,

@@ -147,6 +147,28 @@ describe('gallery store', () => {
     expect(store.undo).toBeNull()
   })
 
+  it('counts changes to the library (trash, undo, new images), not pages loaded by scrolling', async () => {
+    mocks.listImages
+      .mockResolvedValueOnce(pageOf(10, PAGE_SIZE))
+      .mockResolvedValueOnce(pageOf(10 + PAGE_SIZE, 5, true))
+      .mockResolvedValueOnce(pageOf(9, PAGE_SIZE))
+    mocks.trashImages.mockResolvedValue(1)
+    mocks.restoreImages.mockResolvedValue(1)
+    const store = useGalleryStore()
+    await store.reload()
+    await store.loadMore()
+    expect(store.items).toHaveLength(PAGE_SIZE + 5)
+    expect(store.changes).toBe(0)
+    await store.trash(['img-0010'])
+    expect(store.changes).toBe(1)
+    await store.undoTrash()
+    expect(store.changes).toBe(2)
+    // A job made img-0009: it merges in at the top.
+    await store.refreshHead()
+    expect(store.items[0]?.id).toBe('img-0009')
+    expect(store.changes).toBe(3)
+  })
+
   it('undo after switching to the trash view takes them out of the trash list', async () => {
     mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(2, 1, true))
     mocks.trashImages.mockResolvedValue(1)

@@ -436,9 +436,15 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       assert.equal(await grid(p).getAttribute('data-complete'), 'false')
       // The header counts the library, not the pages loaded so far.
       await p.getByTestId('gallery-count').filter({ hasText: `${count.toLocaleString('en-US')} images` }).waitFor({ timeout: 5_000 })
+      await ipcRoundTrip(p)
+      const statsCalls = () => p.evaluate(() => window.__NANOFORGE_STATS_CALLS__ ?? 0)
+      const statsBefore = await statsCalls()
       const maxTiles = await scrollToEnd(p)
       await waitComplete(p, count)
       assert.ok(maxTiles < 300, `DOM held ${maxTiles} tiles`)
+      // Pages loaded by scrolling are not changes to the library: the stats are not asked again.
+      await ipcRoundTrip(p)
+      assert.equal(await statsCalls(), statsBefore)
       await grid(p).evaluate((g) => { g.scrollTop = g.scrollHeight })
       await p.waitForFunction(() => !!document.querySelector('[data-id="img-big-00999"]'), null, { timeout: 5000 })
       await shot(p, `gallery-scrolled-end-${label}`)
