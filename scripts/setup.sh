@@ -12,11 +12,13 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
+# .cargo/config.toml links with mold through clang (the test binaries are large).
+apt_pkgs+=(clang mold)
 if [ "$mode" = test ]; then
   apt_pkgs+=(xvfb webkit2gtk-driver chromium gnome-keyring libsecret-tools dbus-x11 xauth)
   # make check-android: clang and llvm-ar for the C parts, arm64 libc headers as a stand-in sysroot
   # (no NDK can be fetched here); dpkg-shlibdeps for the package test.
-  apt_pkgs+=(clang llvm libc6-dev-arm64-cross dpkg-dev)
+  apt_pkgs+=(llvm libc6-dev-arm64-cross dpkg-dev)
   # make test-interop: a venv for the third-party metadata reader (sd-parsers from PyPI).
   apt_pkgs+=(python3-venv)
 fi
@@ -32,7 +34,9 @@ fi
 
 command -v cargo >/dev/null || { echo "setup: Rust is needed: install it with rustup (https://rustup.rs)" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20+ and npm are needed" >&2; exit 1; }
-rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+done
 if [ "$mode" = test ] && ! rustup target list --installed | grep -qx aarch64-linux-android; then
   echo "setup: rustup target add aarch64-linux-android"
   rustup target add aarch64-linux-android

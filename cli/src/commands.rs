@@ -4,12 +4,12 @@ use std::path::Path;
 
 use nanoforge_core::library::{JobQuery, JobStatus, StatsQuery};
 use nanoforge_core::queue::ProviderKind;
-use nanoforge_core::{AppCore, CoreError, Result};
+use nanoforge_core::{AppCore, Session, CoreError, Result};
 
 use crate::output::{self, DEMO_NOTICE};
 
 pub async fn list(
-    core: &AppCore,
+    session: &Session,
     limit: u32,
     search: Option<String>,
     status: Option<String>,
@@ -34,11 +34,10 @@ pub async fn list(
         status,
         ..JobQuery::default()
     };
-    let page = core.session().library().list_jobs(&query).await?;
+    let page = session.list_jobs(&query).await?;
     let mut out = Vec::with_capacity(page.items.len());
-    let library = core.library();
     for job in &page.items {
-        out.push(output::job_json(&library, job).await?);
+        out.push(output::job_json(session, job).await?);
     }
     if json {
         println!("{}", output::to_json(&out)?);
@@ -53,11 +52,10 @@ pub async fn list(
 }
 
 /// One job, with its family: the job it came from and the jobs made from it.
-pub async fn show(core: &AppCore, id: &str, json: bool) -> Result<()> {
-    let library = core.library();
-    let job = library.get_job(id.trim()).await?;
-    let out = output::job_json(&library, &job).await?;
-    let family = core.job_family(&job.id).await?;
+pub async fn show(session: &Session, id: &str, json: bool) -> Result<()> {
+    let job = session.get_job(id.trim()).await?;
+    let out = output::job_json(session, &job).await?;
+    let family = session.job_family(&job.id).await?;
     if json {
         let mut value =
             serde_json::to_value(&out).map_err(|e| CoreError::Internal(e.to_string()))?;
@@ -84,7 +82,7 @@ pub async fn show(core: &AppCore, id: &str, json: bool) -> Result<()> {
 
 /// This month's spend against the budget, or `budget set AMOUNT|off`.
 pub async fn budget(
-    core: &AppCore,
+    session: &Session,
     action: Option<crate::args::BudgetAction>,
     json: bool,
 ) -> std::result::Result<(), crate::Failure> {
@@ -95,11 +93,11 @@ pub async fn budget(
                 crate::Failure::usage(format!("'{text}' is not an amount in USD (or `off`)"))
             })?),
         };
-        let mut settings = core.settings().await?;
+        let mut settings = session.preferences().await?;
         settings.monthly_budget_usd = limit;
-        core.update_settings(settings).await?;
+        session.update_preferences(settings).await?;
     }
-    let status = core.budget_status().await?;
+    let status = session.budget_status().await?;
     if json {
         let out = serde_json::json!({
             "limit_usd": status.limit_usd,
@@ -123,9 +121,18 @@ pub async fn budget(
     Ok(())
 }
 
-/// The catalog: every model with its sizes, ratios, limits and prices.
-pub fn models(json: bool) -> Result<()> {
-    let models = nanoforge_core::catalog::builtin();
+/// The catalog: every model with its sizes, ratios, limits and the prices in effect (the
+/// profile's own prices included).
+pub fn models(session: &Session, json: bool) -> Result<()> {
+    let catalog = session.catalog();
+    let price = |model, size| {
+        catalog
+            .prices
+            .iter()
+            .find(|p| p.model == model && p.size == size)
+            .map_or(0.0, |p| p.usd)
+    };
+    let models = &catalog.models;
     if json {
         let out: Vec<_> = models
             .iter()
@@ -134,7 +141,7 @@ pub fn models(json: bool) -> Result<()> {
                     "model": m.model,
                     "provider": m.provider,
                     "label": m.label,
-                    "sizes": m.sizes.iter().map(|s| serde_json::json!({"size": s.size, "price_usd": s.price_usd})).collect::<Vec<_>>(),
+                    "sizes": m.sizes.iter().map(|s| serde_json::json!({"size": s.size, "price_usd": price(m.model, s.size)})).collect::<Vec<_>>(),
                     "default_size": m.default_size,
                     "aspect_ratios": m.aspect_ratios,
                     "max_input_images": m.max_input_images,
@@ -150,7 +157,7 @@ pub fn models(json: bool) -> Result<()> {
         let sizes: Vec<String> = m
             .sizes
             .iter()
-            .map(|s| format!("{} ${:.3}", s.size, s.price_usd))
+            .map(|s| format!("{} ${:.3}", s.size, price(m.model, s.size)))
             .collect();
         let ratios: Vec<&str> = m.aspect_ratios.iter().map(|r| r.as_str()).collect();
         println!(
@@ -170,8 +177,8 @@ pub fn models(json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn cancel(core: &AppCore, id: &str) -> Result<()> {
-    let job = core.cancel(id.trim()).await?;
+pub async fn cancel(session: &Session, id: &str) -> Result<()> {
+    let job = session.cancel(id.trim()).await?;
     println!(
         "Cancelled job {}. {}",
         job.id,
@@ -180,8 +187,8 @@ pub async fn cancel(core: &AppCore, id: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn credits(core: &AppCore, json: bool) -> Result<()> {
-    let info = core.credits().await?;
+pub async fn credits(session: &Session, json: bool) -> Result<()> {
+    let info = session.credits().await?;
     if json {
         println!("{}", output::to_json(&info)?);
         return Ok(());
@@ -201,12 +208,8 @@ pub async fn credits(core: &AppCore, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn stats(core: &AppCore, json: bool) -> Result<()> {
-    let stats = core
-        .session()
-        .library()
-        .stats(&StatsQuery::default())
-        .await?;
+pub async fn stats(session: &Session, json: bool) -> Result<()> {
+    let stats = session.stats(&StatsQuery::default()).await?;
     if json {
         println!("{}", output::to_json(&stats)?);
         return Ok(());
@@ -234,7 +237,7 @@ pub async fn stats(core: &AppCore, json: bool) -> Result<()> {
 
 /// Ids may name images or jobs (every image of the job).
 pub async fn export(
-    core: &AppCore,
+    session: &Session,
     ids: &[String],
     out: &Path,
     include_trashed: bool,
@@ -242,9 +245,9 @@ pub async fn export(
     let mut image_ids = Vec::new();
     for id in ids {
         let id = id.trim();
-        match core.session().library().get_job(id).await {
+        match session.get_job(id).await {
             Ok(job) => {
-                let images = core.session().library().job_images(&job.id).await?;
+                let images = session.job_images(&job.id).await?;
                 if images.is_empty() {
                     return Err(CoreError::InvalidInput(format!(
                         "job {id} has no images to export"
@@ -257,14 +260,14 @@ pub async fn export(
         }
     }
     let options = nanoforge_core::library::ExportOptions { include_trashed };
-    let written = core.export_zip(&image_ids, out, options).await?;
+    let written = session.export_zip(&image_ids, out, options).await?;
     println!("Exported {written} image(s) to {}", out.display());
     Ok(())
 }
 
 pub async fn info(core: &AppCore, json: bool) -> Result<()> {
     let info = core.app_info().await?;
-    let library_dir = core.session().library().root().display().to_string();
+    let library_dir = core.session().library_folder().display().to_string();
     if json {
         let out = serde_json::json!({
             "version": info.version,
@@ -283,9 +286,9 @@ pub async fn info(core: &AppCore, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn seed_synthetic(core: &AppCore, count: u32) -> Result<()> {
+pub async fn seed_synthetic(session: &Session, count: u32) -> Result<()> {
     let started = std::time::Instant::now();
-    let added = core.session().library().seed_synthetic(count).await?;
+    let added = session.library().seed_synthetic(count).await?;
     println!(
         "added {added} synthetic demo images in {:.1} s",
         started.elapsed().as_secs_f64()

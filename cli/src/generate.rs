@@ -5,7 +5,7 @@ use nanoforge_core::catalog::{ImageSize, MAX_IMAGES, Model};
 use nanoforge_core::library::{JobRecord, JobStatus};
 use nanoforge_core::providers::{AspectRatio, GenerationRequest};
 use nanoforge_core::queue::{BudgetLevel, GenerateOptions, ProviderKind};
-use nanoforge_core::{AppCore, CoreError, Result};
+use nanoforge_core::{Session, CoreError, Result};
 
 use crate::Failure;
 use crate::args::GenerateArgs;
@@ -90,21 +90,21 @@ fn is_url(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Result<(), Failure> {
+pub async fn generate(session: &Session, args: &GenerateArgs) -> std::result::Result<(), Failure> {
     let fallback = match &args.model {
         Some(model) => model.parse::<Model>().map_err(CoreError::from)?.provider(),
-        None => core.default_provider().await?,
+        None => session.default_provider().await?,
     };
     let (mut request, options) = parse_request(args, Some(fallback))?;
     let provider = options.provider.unwrap_or(fallback);
     if provider == ProviderKind::Demo {
         eprintln!("{DEMO_NOTICE}");
     }
-    add_inputs(core, provider, &mut request, &args.images).await?;
-    let events = core.subscribe();
-    let jobs = core.generate_with(request, options).await?;
-    let outcome = finish(core, &jobs, events, args.json).await;
-    warn_budget(core).await;
+    add_inputs(session, provider, &mut request, &args.images).await?;
+    let events = session.job_events();
+    let jobs = session.generate(request, options).await?;
+    let outcome = finish(session, &jobs, events, args.json).await;
+    warn_budget(session).await;
     outcome
 }
 
@@ -112,7 +112,7 @@ pub async fn generate(core: &AppCore, args: &GenerateArgs) -> std::result::Resul
 /// fetched and kept as an input for Gemini; a local file kept as an input (Nano Banana gets it as
 /// a short-lived link from the sync bucket; without sync that is refused before anything is paid).
 async fn add_inputs(
-    core: &AppCore,
+    session: &Session,
     provider: ProviderKind,
     request: &mut GenerationRequest,
     images: &[String],
@@ -126,25 +126,25 @@ async fn add_inputs(
             (true, ProviderKind::Gemini) => {
                 request
                     .input_images
-                    .push(core.import_input_url(image).await?.id);
+                    .push(session.import_input_url(image).await?.id);
             }
-            (false, ProviderKind::NanoBanana) if !core.sync_status().await?.configured => {
+            (false, ProviderKind::NanoBanana) if !session.sync_status().await?.configured => {
                 return Err(nanoforge_core::providers::local_inputs_need_sync().into());
             }
             (false, _) => {
                 let path = std::path::Path::new(image);
                 request
                     .input_images
-                    .push(core.import_input_image(path).await?.id);
+                    .push(session.import_input_image(path).await?.id);
             }
         }
     }
     Ok(())
 }
 
-pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failure> {
-    let events = core.subscribe();
-    let report = core.resume_unfinished().await?;
+pub async fn resume(session: &Session, json: bool) -> std::result::Result<(), Failure> {
+    let events = session.job_events();
+    let report = session.resume_unfinished().await?;
     let mut ids = report.resumed.clone();
     ids.extend(report.held_elsewhere.iter().cloned());
     if ids.is_empty() && report.skipped.is_empty() {
@@ -159,9 +159,9 @@ pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failu
     }
     let mut jobs = Vec::new();
     for id in &ids {
-        jobs.push(core.library().get_job(id).await?);
+        jobs.push(session.get_job(id).await?);
     }
-    let outcome = finish(core, &jobs, events, json).await;
+    let outcome = finish(session, &jobs, events, json).await;
     if let Some(first) = report.skipped.first() {
         return Err(Failure::line(format!(
             "{} job(s) cannot be resumed here: {}",
@@ -173,21 +173,21 @@ pub async fn resume(core: &AppCore, json: bool) -> std::result::Result<(), Failu
 }
 
 /// Recover: re-poll and re-download, never resubmit.
-pub async fn retry(core: &AppCore, id: &str, json: bool) -> std::result::Result<(), Failure> {
-    let events = core.subscribe();
-    let job = core.retry(id.trim()).await?;
-    finish(core, &[job], events, json).await
+pub async fn retry(session: &Session, id: &str, json: bool) -> std::result::Result<(), Failure> {
+    let events = session.job_events();
+    let job = session.retry(id.trim()).await?;
+    finish(session, &[job], events, json).await
 }
 
 /// A new paid job from an old one's request; states the price and asks for --yes first.
 pub async fn rerun(
-    core: &AppCore,
+    session: &Session,
     id: &str,
     yes: bool,
     over_budget: bool,
     json: bool,
 ) -> std::result::Result<(), Failure> {
-    let old = core.library().get_job(id.trim()).await?;
+    let old = session.get_job(id.trim()).await?;
     if !yes {
         let price = if old.provider == ProviderKind::Demo {
             "free (demo)".to_owned()
@@ -199,33 +199,33 @@ pub async fn rerun(
             old.id
         )));
     }
-    let events = core.subscribe();
+    let events = session.job_events();
     let options = GenerateOptions {
         over_budget,
         ..GenerateOptions::default()
     };
-    let jobs = core.rerun(&old.id, options).await?;
-    finish(core, &jobs, events, json).await
+    let jobs = session.rerun(&old.id, options).await?;
+    finish(session, &jobs, events, json).await
 }
 
 /// Follows `jobs` with progress bars until each has ended, prints them, and turns anything but
 /// COMPLETED into the exit status (a recoverable job says how to finish it).
 async fn finish(
-    core: &AppCore,
+    session: &Session,
     jobs: &[JobRecord],
-    events: tokio::sync::broadcast::Receiver<nanoforge_core::queue::JobEvent>,
+    events: nanoforge_core::JobEvents,
     json: bool,
 ) -> std::result::Result<(), Failure> {
     let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
     let bars = Bars::follow(&ids, events);
     let mut finished = Vec::new();
     for id in &ids {
-        finished.push(core.wait(id).await?);
+        finished.push(session.wait(id).await?);
     }
     bars.finish().await;
     let mut failed = Vec::new();
     for job in &finished {
-        let out = output::job_json(&core.library(), job).await?;
+        let out = output::job_json(session, job).await?;
         if json {
             println!("{}", output::to_json(&out)?);
         } else {
@@ -265,8 +265,8 @@ async fn finish(
 }
 
 /// A notice on stderr once this month's spend passes 80 % of the budget.
-async fn warn_budget(core: &AppCore) {
-    if let Ok(status) = core.budget_status().await
+async fn warn_budget(session: &Session) {
+    if let Ok(status) = session.budget_status().await
         && matches!(status.level, BudgetLevel::Warning | BudgetLevel::Over)
         && let Some(limit) = status.limit_usd
     {

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use nanoforge_core::library::{GalleryView, ImageKind, ImageQuery, ImageRecord, Library};
-use nanoforge_core::{AppCore, CoreError, Result};
+use nanoforge_core::library::{GalleryView, ImageKind, ImageQuery, ImageRecord};
+use nanoforge_core::{Session, CoreError, Result};
 
 use crate::{Failure, output};
 
@@ -43,8 +43,7 @@ pub struct GalleryImageJson {
 }
 
 /// The gallery, newest first: live images, or with `trash` only the trashed ones.
-pub async fn images(core: &AppCore, filter: ImageFilter, json: bool) -> Result<()> {
-    let library = core.library();
+pub async fn images(session: &Session, filter: ImageFilter, json: bool) -> Result<()> {
     let wanted = usize::try_from(filter.limit).unwrap_or(usize::MAX);
     let mut query = ImageQuery {
         limit: Some(filter.limit),
@@ -60,7 +59,7 @@ pub async fn images(core: &AppCore, filter: ImageFilter, json: bool) -> Result<(
     // A page holds at most a few hundred images; a larger --limit walks the keyset pages.
     let mut records: Vec<ImageRecord> = Vec::new();
     loop {
-        let page = library.list_images(&query).await?;
+        let page = session.list_images(&query).await?;
         records.extend(page.items);
         if records.len() >= wanted {
             records.truncate(wanted);
@@ -76,7 +75,7 @@ pub async fn images(core: &AppCore, filter: ImageFilter, json: bool) -> Result<(
     }
     let mut out = Vec::with_capacity(records.len());
     for record in &records {
-        out.push(image_json(&library, record).await?);
+        out.push(image_json(session, record).await?);
     }
     if json {
         println!("{}", output::to_json(&out)?);
@@ -90,10 +89,9 @@ pub async fn images(core: &AppCore, filter: ImageFilter, json: bool) -> Result<(
     Ok(())
 }
 
-pub async fn favourite(core: &AppCore, id: &str, on: bool) -> std::result::Result<(), Failure> {
-    let library = core.library();
-    let image = gallery_image(&library, id).await?;
-    library.set_favourite(&image.id, on).await?;
+pub async fn favourite(session: &Session, id: &str, on: bool) -> std::result::Result<(), Failure> {
+    let image = gallery_image(session, id).await?;
+    session.set_favourite(&image.id, on).await?;
     if on {
         println!("Image {} is a favourite.", image.id);
     } else {
@@ -103,10 +101,9 @@ pub async fn favourite(core: &AppCore, id: &str, on: bool) -> std::result::Resul
 }
 
 /// 1 to 5 stars; 0 clears the rating (clap refuses anything else as a usage error).
-pub async fn rate(core: &AppCore, id: &str, stars: u8) -> std::result::Result<(), Failure> {
-    let library = core.library();
-    let image = gallery_image(&library, id).await?;
-    library.set_rating(&image.id, u32::from(stars)).await?;
+pub async fn rate(session: &Session, id: &str, stars: u8) -> std::result::Result<(), Failure> {
+    let image = gallery_image(session, id).await?;
+    session.set_rating(&image.id, u32::from(stars)).await?;
     if stars == 0 {
         println!("Cleared the rating of image {}.", image.id);
     } else {
@@ -115,10 +112,9 @@ pub async fn rate(core: &AppCore, id: &str, stars: u8) -> std::result::Result<()
     Ok(())
 }
 
-pub async fn trash(core: &AppCore, ids: &[String]) -> std::result::Result<(), Failure> {
-    let library = core.library();
-    let ids = gallery_ids(&library, ids).await?;
-    let moved = library.trash(&ids).await?;
+pub async fn trash(session: &Session, ids: &[String]) -> std::result::Result<(), Failure> {
+    let ids = gallery_ids(session, ids).await?;
+    let moved = session.trash(&ids).await?;
     let already = ids.len().saturating_sub(moved as usize);
     let note = if already > 0 {
         format!(" ({already} already there)")
@@ -129,10 +125,9 @@ pub async fn trash(core: &AppCore, ids: &[String]) -> std::result::Result<(), Fa
     Ok(())
 }
 
-pub async fn restore(core: &AppCore, ids: &[String]) -> std::result::Result<(), Failure> {
-    let library = core.library();
-    let ids = gallery_ids(&library, ids).await?;
-    let restored = library.restore(&ids).await?;
+pub async fn restore(session: &Session, ids: &[String]) -> std::result::Result<(), Failure> {
+    let ids = gallery_ids(session, ids).await?;
+    let restored = session.restore(&ids).await?;
     let skipped = ids.len().saturating_sub(restored as usize);
     let note = if skipped > 0 {
         format!(" ({skipped} not in the trash)")
@@ -145,9 +140,8 @@ pub async fn restore(core: &AppCore, ids: &[String]) -> std::result::Result<(), 
 
 /// Deletes images forever, trashed or not. Without `yes` it deletes nothing and says what it
 /// would delete (exit 2).
-pub async fn purge(core: &AppCore, ids: &[String], yes: bool) -> std::result::Result<(), Failure> {
-    let library = core.library();
-    let ids = gallery_ids(&library, ids).await?;
+pub async fn purge(session: &Session, ids: &[String], yes: bool) -> std::result::Result<(), Failure> {
+    let ids = gallery_ids(session, ids).await?;
     if !yes {
         let mut named = ids
             .iter()
@@ -164,28 +158,28 @@ pub async fn purge(core: &AppCore, ids: &[String], yes: bool) -> std::result::Re
             ids.len()
         )));
     }
-    let deleted = library.purge(&ids).await?;
+    let deleted = session.purge(&ids).await?;
     println!("Deleted {deleted} image(s) forever.");
     Ok(())
 }
 
 /// The ids as gallery images of this library, repeated ids once, in the order given. The first
 /// id that is not one fails before anything changes.
-async fn gallery_ids(library: &Library, ids: &[String]) -> Result<Vec<String>> {
+async fn gallery_ids(session: &Session, ids: &[String]) -> Result<Vec<String>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if seen.insert(id.trim()) {
-            out.push(gallery_image(library, id).await?.id);
+            out.push(gallery_image(session, id).await?.id);
         }
     }
     Ok(out)
 }
 
 /// An image of the gallery; input images of image-to-image jobs are not (their jobs need them).
-async fn gallery_image(library: &Library, id: &str) -> Result<ImageRecord> {
+async fn gallery_image(session: &Session, id: &str) -> Result<ImageRecord> {
     let id = id.trim();
-    let image = library.get_image(id).await?;
+    let image = session.get_image(id).await?;
     if image.kind == ImageKind::Input {
         return Err(CoreError::InvalidInput(format!(
             "image {id} is an input image of an image-to-image job, not a gallery image"
@@ -194,7 +188,7 @@ async fn gallery_image(library: &Library, id: &str) -> Result<ImageRecord> {
     Ok(image)
 }
 
-async fn image_json(library: &Library, image: &ImageRecord) -> Result<GalleryImageJson> {
+async fn image_json(session: &Session, image: &ImageRecord) -> Result<GalleryImageJson> {
     Ok(GalleryImageJson {
         id: image.id.clone(),
         job_id: image.job_id.clone(),
@@ -203,17 +197,17 @@ async fn image_json(library: &Library, image: &ImageRecord) -> Result<GalleryIma
         favourite: image.favourite,
         rating: image.rating,
         trashed: image.deleted_at.is_some(),
-        path: on_disk(library, Some(&image.path)).await?,
-        thumbnail_path: on_disk(library, image.thumb_path.as_deref()).await?,
+        path: on_disk(session, Some(&image.path)).await?,
+        thumbnail_path: on_disk(session, image.thumb_path.as_deref()).await?,
     })
 }
 
 /// The absolute path of a library file, if it is on this device.
-async fn on_disk(library: &Library, rel: Option<&str>) -> Result<Option<String>> {
+async fn on_disk(session: &Session, rel: Option<&str>) -> Result<Option<String>> {
     let Some(rel) = rel else {
         return Ok(None);
     };
-    let path = library.absolute_path(rel)?;
+    let path = session.file_path(rel)?;
     let present = tokio::fs::metadata(&path)
         .await
         .is_ok_and(|meta| meta.is_file());

@@ -115,29 +115,38 @@ async fn main() -> ExitCode {
 }
 
 async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
+    if let Command::Account(command) = command {
+        return accounts::run(core, command).await;
+    }
+    if let Command::Info { json } = command {
+        return Ok(commands::info(core, json).await?);
+    }
+    // Every other command is about one profile: resolved once, for the whole command.
+    let session = core.session();
+    let session = &*session;
     match command {
-        Command::Account(command) => accounts::run(core, command).await,
-        Command::Generate(args) => generate::generate(core, &args).await,
-        Command::Resume { json } => generate::resume(core, json).await,
-        Command::Retry { id, json } => generate::retry(core, &id, json).await,
+        Command::Account(_) | Command::Info { .. } => Ok(()),
+        Command::Generate(args) => generate::generate(session, &args).await,
+        Command::Resume { json } => generate::resume(session, json).await,
+        Command::Retry { id, json } => generate::retry(session, &id, json).await,
         Command::Rerun {
             id,
             yes,
             over_budget,
             json,
-        } => generate::rerun(core, &id, yes, over_budget, json).await,
-        Command::Budget { action, json } => commands::budget(core, action, json).await,
-        Command::Models { json } => Ok(commands::models(json)?),
+        } => generate::rerun(session, &id, yes, over_budget, json).await,
+        Command::Budget { action, json } => commands::budget(session, action, json).await,
+        Command::Models { json } => Ok(commands::models(session, json)?),
         Command::List {
             limit,
             search,
             status,
             json,
-        } => Ok(commands::list(core, limit, search, status, json).await?),
-        Command::Show { id, json } => Ok(commands::show(core, &id, json).await?),
-        Command::Cancel { id } => Ok(commands::cancel(core, &id).await?),
-        Command::Credits { json } => Ok(commands::credits(core, json).await?),
-        Command::Stats { json } => Ok(commands::stats(core, json).await?),
+        } => Ok(commands::list(session, limit, search, status, json).await?),
+        Command::Show { id, json } => Ok(commands::show(session, &id, json).await?),
+        Command::Cancel { id } => Ok(commands::cancel(session, &id).await?),
+        Command::Credits { json } => Ok(commands::credits(session, json).await?),
+        Command::Stats { json } => Ok(commands::stats(session, json).await?),
         Command::Images {
             limit,
             search,
@@ -151,21 +160,20 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
                 favourites,
                 trash,
             };
-            Ok(library::images(core, filter, json).await?)
+            Ok(library::images(session, filter, json).await?)
         }
-        Command::Sync { action, json } => sync::run(core, action, json).await,
-        Command::Favourite { id, off } => library::favourite(core, &id, !off).await,
-        Command::Rate { id, stars } => library::rate(core, &id, stars).await,
-        Command::Trash { ids } => library::trash(core, &ids).await,
-        Command::Restore { ids } => library::restore(core, &ids).await,
-        Command::Purge { ids, yes } => library::purge(core, &ids, yes).await,
+        Command::Sync { action, json } => sync::run(session, action, json).await,
+        Command::Favourite { id, off } => library::favourite(session, &id, !off).await,
+        Command::Rate { id, stars } => library::rate(session, &id, stars).await,
+        Command::Trash { ids } => library::trash(session, &ids).await,
+        Command::Restore { ids } => library::restore(session, &ids).await,
+        Command::Purge { ids, yes } => library::purge(session, &ids, yes).await,
         Command::Export {
             ids,
             out,
             include_trashed,
-        } => Ok(commands::export(core, &ids, &out, include_trashed).await?),
-        Command::Info { json } => Ok(commands::info(core, json).await?),
-        Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(core, count).await?),
+        } => Ok(commands::export(session, &ids, &out, include_trashed).await?),
+        Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(session, count).await?),
     }
 }
 

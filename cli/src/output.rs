@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use nanoforge_core::catalog::{Model, ProviderKind};
-use nanoforge_core::library::{ImageRecord, JobRecord, JobStatus, Library};
-use nanoforge_core::{CoreError, ErrorKind, Result};
+use nanoforge_core::library::{ImageRecord, JobRecord, JobStatus};
+use nanoforge_core::{CoreError, ErrorKind, Result, Session};
 
 pub const DEMO_NOTICE: &str = "No Nano Banana API key: using the offline demo provider. These are \
 demo images, not AI (set NANOBANANA_API_KEY or store a key in the app's Settings).";
@@ -53,12 +53,12 @@ pub struct ErrorJson {
     pub message: String,
 }
 
-pub async fn job_json(library: &Library, job: &JobRecord) -> Result<JobJson> {
-    let images = library
+pub async fn job_json(session: &Session, job: &JobRecord) -> Result<JobJson> {
+    let images = session
         .job_images(&job.id)
         .await?
         .iter()
-        .map(|i| image_json(library, i))
+        .map(|i| image_json(session, i))
         .collect::<Result<Vec<_>>>()?;
     let error = match (job.status, &job.error_message) {
         (JobStatus::Failed | JobStatus::Cancelled | JobStatus::Recoverable, Some(message)) => {
@@ -87,9 +87,9 @@ pub async fn job_json(library: &Library, job: &JobRecord) -> Result<JobJson> {
     })
 }
 
-fn image_json(library: &Library, image: &ImageRecord) -> Result<ImageJson> {
+fn image_json(session: &Session, image: &ImageRecord) -> Result<ImageJson> {
     let absolute =
-        |rel: &str| -> Result<String> { Ok(library.absolute_path(rel)?.display().to_string()) };
+        |rel: &str| -> Result<String> { Ok(session.file_path(rel)?.display().to_string()) };
     Ok(ImageJson {
         id: image.id.clone(),
         path: absolute(&image.path)?,
@@ -180,7 +180,7 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
             }
         ),
         format!(
-            "size       {} px, {}, {} image(s)",
+            "size       {}, {}, {} image(s)",
             job.image_size, job.aspect_ratio, job.num_images
         ),
         format!(
@@ -233,6 +233,6 @@ pub fn sanitize(text: &str) -> String {
 }
 
 /// The stored spelling of an error kind (`out_of_credits`).
-pub fn kind_name(kind: nanoforge_core::ErrorKind) -> String {
+pub fn kind_name(kind: nanoforge_core::ErrorKind) -> &'static str {
     kind.as_str()
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nanoforge_core::queue::{JobEvent, JobStage};
-use tokio::sync::broadcast;
+use nanoforge_core::JobEvents;
+use nanoforge_core::queue::JobStage;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
@@ -15,7 +15,7 @@ pub struct Bars {
 }
 
 impl Bars {
-    pub fn follow(ids: &[String], mut events: broadcast::Receiver<JobEvent>) -> Self {
+    pub fn follow(ids: &[String], mut events: JobEvents) -> Self {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{spinner} {prefix} {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner());

@@ -4,18 +4,18 @@
 
 use std::io::{IsTerminal, Read};
 
-use nanoforge_core::AppCore;
-use nanoforge_core::sync::{SyncSettings, SyncStatus};
+use nanoforge_core::Session;
+use nanoforge_core::sync::{SyncSetup, SyncStatus};
 use serde_json::json;
 
 use crate::Failure;
 use crate::args::SyncAction;
 use crate::output::to_json;
 
-pub async fn run(core: &AppCore, action: Option<SyncAction>, json: bool) -> Result<(), Failure> {
+pub async fn run(session: &Session, action: Option<SyncAction>, json: bool) -> Result<(), Failure> {
     match action {
-        None => sync_now(core, json).await,
-        Some(SyncAction::Status { json }) => status(core, json).await,
+        None => sync_now(session, json).await,
+        Some(SyncAction::Status { json }) => status(session, json).await,
         Some(SyncAction::Setup {
             endpoint,
             bucket,
@@ -24,22 +24,22 @@ pub async fn run(core: &AppCore, action: Option<SyncAction>, json: bool) -> Resu
             access_key_id,
             originals_on_demand,
         }) => {
-            let settings = SyncSettings {
+            let settings = SyncSetup {
                 endpoint,
                 bucket,
                 region,
                 prefix: prefix.unwrap_or_default(),
                 access_key_id,
                 keep_originals: !originals_on_demand,
-                ..SyncSettings::default()
+                ..SyncSetup::default()
             };
-            setup(core, settings).await
+            setup(session, settings).await
         }
     }
 }
 
-async fn sync_now(core: &AppCore, json: bool) -> Result<(), Failure> {
-    let report = core.sync_now().await?;
+async fn sync_now(session: &Session, json: bool) -> Result<(), Failure> {
+    let report = session.sync_now().await?;
     if json {
         println!(
             "{}",
@@ -73,8 +73,8 @@ async fn sync_now(core: &AppCore, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn status(core: &AppCore, json: bool) -> Result<(), Failure> {
-    let status = core.sync_status().await?;
+async fn status(session: &Session, json: bool) -> Result<(), Failure> {
+    let status = session.sync_status().await?;
     if json {
         println!("{}", to_json(&status_json(&status))?);
         return Ok(());
@@ -131,16 +131,16 @@ fn status_json(status: &SyncStatus) -> serde_json::Value {
 }
 
 /// Checks the location with the secret from stdin (or the environment), then saves both.
-async fn setup(core: &AppCore, settings: SyncSettings) -> Result<(), Failure> {
+async fn setup(session: &Session, settings: SyncSetup) -> Result<(), Failure> {
     let secret = read_secret()?;
     if secret.is_none() && std::env::var_os("NANOFORGE_SYNC_SECRET_ACCESS_KEY").is_none() {
         return Err(Failure::usage(
             "give the secret access key on stdin (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)",
         ));
     }
-    core.test_sync_connection(settings.clone(), secret.clone())
+    session.test_sync_connection(settings.clone(), secret.clone())
         .await?;
-    let status = core.update_sync_settings(settings, secret).await?;
+    let status = session.update_sync_setup(settings, secret).await?;
     println!(
         "Sync set up: {} bucket {} at {}. Run `nanoforge sync` to sync now.",
         status.endpoint.as_deref().unwrap_or_default(),

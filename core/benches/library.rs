@@ -4,6 +4,7 @@
 //!   target ≤ 2.0× the baseline;
 //! - `gallery/page_100_of_100k`, `search/fts_100k`, `stats/100k`: reads of a library seeded with
 //!   100k jobs and images; targets 2 ms, 20 ms and 10 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::io::Cursor;

@@ -16,6 +16,7 @@
 //! N is `NANOFORGE_BENCH_IMAGES` (default 1,000), M `NANOFORGE_BENCH_PHONE_IMAGES` (default
 //! 3,000: see below). `make bench` runs it; `make test` runs it with N = 20, M = 40 as a smoke check that it
 //! still works and keeps its request budgets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use image::{ImageFormat, Rgb, RgbImage};
 use nanoforge_core::accounts::{Secrets, SessionStore};
 use nanoforge_core::library::IngestSource;
-use nanoforge_core::sync::SyncSettings;
+use nanoforge_core::sync::SyncSetup;
 use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
 use s3_test_server::{Op, S3Server};
 use tokio::task::JoinSet;
@@ -58,16 +59,16 @@ async fn device(dir: &std::path::Path, s3: &S3Server, keep_originals: bool) -> A
     )
     .await
     .expect("open a core");
-    let settings = SyncSettings {
+    let settings = SyncSetup {
         endpoint: s3.endpoint().to_owned(),
         bucket: BUCKET.into(),
         prefix: "lib/".into(),
         access_key_id: s3.access_key().to_owned(),
         auto_sync: false,
         keep_originals,
-        ..SyncSettings::default()
+        ..SyncSetup::default()
     };
-    core.update_sync_settings(settings, Some(s3.secret_key().to_owned()))
+    core.session().update_sync_setup(settings, Some(s3.secret_key().to_owned()))
         .await
         .expect("sync settings");
     core
@@ -171,7 +172,7 @@ fn ratio(name: &str, measured: Duration, baseline: Duration, target: Option<f64>
 
 async fn ingest(core: &AppCore, seeds: std::ops::Range<u32>) {
     for i in seeds {
-        core.library()
+        core.session().library()
             .ingest_image(
                 None,
                 0,
@@ -207,7 +208,7 @@ fn main() {
             .expect("S3 server");
         s3.create_bucket(BUCKET).await.expect("bucket");
         let desk = device(&dir.path().join("desk"), &s3, true).await;
-        let library = desk.library();
+        let library = desk.session().library().clone();
         ingest(&desk, 0..n).await;
         let files = library_files(library.root());
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
@@ -220,7 +221,7 @@ fn main() {
 
         let baseline_put = bare_puts(&client, &files).await;
         let started = Instant::now();
-        let pushed = desk.sync_now().await.expect("first push");
+        let pushed = desk.session().sync_now().await.expect("first push");
         let first_push = started.elapsed();
         assert_eq!(pushed.uploaded_files as usize, files.len(), "{pushed:?}");
         ratio("first_push", first_push, baseline_put, Some(1.3));
@@ -228,7 +229,7 @@ fn main() {
         let baseline_get = bare_gets(&client, &files).await;
         let laptop = device(&dir.path().join("laptop"), &s3, true).await;
         let started = Instant::now();
-        let pulled = laptop.sync_now().await.expect("first pull");
+        let pulled = laptop.session().sync_now().await.expect("first pull");
         let first_pull = started.elapsed();
         assert_eq!(pulled.downloaded_files as usize, files.len(), "{pulled:?}");
         ratio("first_pull", first_pull, baseline_get, Some(1.5));
@@ -244,7 +245,7 @@ fn main() {
         let baseline_list = started.elapsed();
         s3.reset_counts();
         let started = Instant::now();
-        laptop.sync_now().await.expect("no-change sync");
+        laptop.session().sync_now().await.expect("no-change sync");
         let no_change = started.elapsed();
         let counts = s3.counts();
         ratio("no_change", no_change, baseline_list, Some(10.0));
@@ -272,12 +273,12 @@ fn main() {
         s3.create_bucket(BUCKET).await.expect("bucket");
         let phone_client = crate::client(&s3);
         let desk = device(&dir.path().join("desk-phone"), &s3, true).await;
-        let library = desk.library();
+        let library = desk.session().library().clone();
         ingest(&desk, 0..phone_n).await;
         let mut pushes = 0;
         let report = loop {
             pushes += 1;
-            match desk.sync_now().await {
+            match desk.session().sync_now().await {
                 Ok(report) if report.files_left == 0 || pushes >= 5 => break report,
                 Ok(report) => println!("push {pushes}: {} files left", report.files_left),
                 Err(e) if pushes < 5 => println!("push {pushes}: {e}"),
@@ -294,7 +295,7 @@ fn main() {
         let phone = device(&dir.path().join("phone"), &s3, false).await;
         s3.reset_counts();
         let started = Instant::now();
-        let pulled = phone.sync_now().await.expect("phone pull");
+        let pulled = phone.session().sync_now().await.expect("phone pull");
         let phone_pull = started.elapsed();
         let counts = s3.counts();
         println!("phone pull: {phone_n} images, {} thumbnails", thumbs.len());
@@ -315,8 +316,7 @@ fn main() {
             "the phone fetched more than thumbnails and segments: {counts:?}"
         );
         assert_eq!(
-            phone
-                .library()
+            phone.session().library()
                 .stats(&Default::default())
                 .await
                 .expect("stats")

@@ -8,6 +8,9 @@ pub use crate::APP_IDENTIFIER;
 
 pub const DEFAULT_NANOBANANA_BASE_URL: &str = "https://api.nanobananaapi.ai";
 
+/// Most jobs one process may run at once; more only queues at the service.
+pub const MAX_CONCURRENCY: u32 = 8;
+
 /// Everything the core needs to start besides its secret store (which the shell hands to
 /// [`crate::AppCore::open`]). Built once by the shell (from the platform's app-data dir) or by the
 /// CLI (from the environment).
@@ -125,14 +128,14 @@ impl CoreConfig {
     /// Refuses settings the queue cannot work with.
     pub fn check(&self) -> crate::Result<()> {
         let bad = |m: &str| Err(crate::CoreError::Config(m.to_owned()));
-        if self.concurrency == 0 || self.concurrency > crate::settings::MAX_CONCURRENCY as usize {
+        if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY as usize {
             return bad("the concurrency must be between 1 and 8");
         }
         for (name, url) in [
             ("NANOBANANA_BASE_URL", &self.nanobanana_base_url),
             ("GEMINI_BASE_URL", &self.gemini_base_url),
         ] {
-            if !crate::providers::net::is_secure_or_loopback(url) {
+            if !crate::net::is_secure_or_loopback(url) {
                 return Err(crate::CoreError::Config(format!(
                     "{name} {url} must be an https address (plain http only on this computer)"
                 )));

@@ -2,34 +2,45 @@
 //! Nothing here depends on Tauri; types that cross into the UI derive `specta::Type` behind the
 //! `specta` feature.
 //!
-//! - `app`: [`AppCore`], the one handle, and the session of the open profile;
+//! From the leaves up:
+//! - `error`, `clock`, `secret`, `net` (HTTP plumbing and trust roots), `private_fs`, `crash`;
+//! - `catalog`: models and providers as data (sizes, ratios, limits, prices, how inputs travel);
+//! - `providers`: Nano Banana, Google's Gemini API and the offline demo, in a registry;
+//! - `library`: one profile's SQLite database and content-addressed files, its change feed, and
+//!   its replication handle;
 //! - `accounts`: profiles on this device, sign-in, the secret store;
-//! - `library`: one profile's SQLite database and content-addressed files;
-//! - `providers`: Nano Banana and the offline demo; `queue`: the durable job ledger that drives them.
+//! - `queue`: the durable, money-safe job ledger that drives the providers;
+//! - `preferences`: a profile's saved choices; `sync`: the library through the user's bucket;
+//! - `app`: [`AppCore`] (the device: profiles, secrets, sign-in, the event stream) and
+//!   [`Session`], the per-profile API every command goes through.
 
 pub mod accounts;
 pub mod app;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod crash;
 pub mod error;
 pub mod library;
 pub mod logging;
+pub mod net;
 mod private_fs;
 pub mod providers;
+pub mod preferences;
 pub mod queue;
-pub mod settings;
+pub mod secret;
 pub mod sync;
-mod tls;
 
 use std::sync::{Mutex, MutexGuard};
 
 pub use app::{
-    AccountsState, ApiKeyStatus, AppCore, AppInfo, ProfileChoice, ProfileSummary, Session,
+    AccountsState, ApiKeyStatus, AppCore, AppInfo, CoreEvent, JobEvents, ProfileChoice,
+    ProfileSummary, Quote, Session, SyncEvent, WeakAppCore,
+    Catalog, PriceInEffect,
 };
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};
-pub use settings::Settings;
+pub use preferences::Preferences;
 
 /// The application identifier; the platform data dir of the app and the CLI's default both end in
 /// it (so both use the same library), and keychain entries live under it.

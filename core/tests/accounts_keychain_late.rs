@@ -1,5 +1,6 @@
 //! A keychain that is not running when the app starts is found later, without a restart. Its own
 //! test binary: it points the session bus somewhere dead for a moment, which no other test may see.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

@@ -36,7 +36,9 @@ pub async fn save_image<R: Runtime>(
     id: &str,
     file_name: &str,
 ) -> Result<bool, AppError> {
-    let image = core.library().get_image(id).await?;
+    // The dialog waits for the person: the profile it was opened for gets the file.
+    let session = core.session();
+    let image = session.get_image(id).await?;
     let ext = image.path.rsplit('.').next().unwrap_or("png").to_owned();
     let name = Path::new(file_name)
         .file_name()
@@ -46,7 +48,7 @@ pub async fn save_image<R: Runtime>(
     let Some(dest) = save_path(app, &name, (&filter, &[ext.as_str()])).await? else {
         return Ok(false);
     };
-    core.save_image_as(id, &dest).await?;
+    session.save_image_as(id, &dest).await?;
     Ok(true)
 }
 
@@ -57,11 +59,12 @@ pub async fn export_zip<R: Runtime>(
     ids: &[String],
     include_trashed: bool,
 ) -> Result<Option<u32>, AppError> {
+    let session = core.session();
     let Some(out) = save_path(app, "nanoforge-export.zip", ("Zip", &["zip"])).await? else {
         return Ok(None);
     };
     let options = ExportOptions { include_trashed };
-    Ok(Some(core.export_zip(ids, &out, options).await?))
+    Ok(Some(session.export_zip(ids, &out, options).await?))
 }
 
 /// Asks where to save a file, suggesting `file_name`; `None` when the user cancels.

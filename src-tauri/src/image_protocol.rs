@@ -48,11 +48,13 @@ pub async fn serve(core: &AppCore, path: &str) -> Response<Vec<u8>> {
     let Some(kind) = ImageFileKind::parse(kind) else {
         return status(StatusCode::NOT_FOUND);
     };
+    // Checked and served from the same session: a switch meanwhile cannot serve another
+    // profile's file under this profile's URL.
     let session = core.session();
     if session.profile().id != profile {
         return status(StatusCode::NOT_FOUND);
     }
-    match core.image_file_bytes(id, kind).await {
+    match session.image_file_bytes(id, kind).await {
         Ok((bytes, mime)) => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, mime)

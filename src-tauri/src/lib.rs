@@ -9,6 +9,7 @@ mod dialogs;
 mod events;
 mod image_protocol;
 mod lifecycle;
+mod raw_ipc;
 
 use tauri::{Manager, Runtime};
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -51,8 +52,8 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             files::add_input_image,
             files::add_input_image_url,
             files::open_logs_folder::<tauri::Wry>,
-            settings::get_settings,
-            settings::update_settings,
+            settings::get_preferences,
+            settings::update_preferences,
             settings::key_status,
             settings::set_key,
             settings::clear_key,
@@ -62,19 +63,16 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::rerun_job,
             generation::budget_status,
             generation::catalog,
+            generation::quote,
             generation::available_providers,
             generation::credits,
-            sync::sync_settings,
-            sync::update_sync_settings,
+            sync::sync_setup,
+            sync::update_sync_setup,
             sync::sync_status,
             sync::sync_now,
             sync::test_sync_connection,
         ])
-        .events(collect_events![
-            events::JobProgress,
-            events::ProfileChanged,
-            events::SyncChanged
-        ])
+        .events(collect_events![events::CoreChanged])
         // Rules the page shows but the core owns: exported as constants so the UI cannot drift.
         .constant("JOB_STATUSES", nanoforge_core::library::JobStatus::ALL)
         .constant(

@@ -1,6 +1,7 @@
 //! `ui/src/bindings.ts` is generated from the same builder `run()` uses. This test fails by itself
 //! when the committed file differs from what the commands export (drift); `make bindings`
 //! (`UPDATE_BINDINGS=1`) rewrites it instead.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

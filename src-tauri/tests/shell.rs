@@ -1,6 +1,7 @@
 //! The shell on Tauri's mock runtime (no window, no WebKit): commands answer over real IPC with
 //! `{ kind, message }` errors, profile switches reach the page as events, and the image protocol
 //! serves only the open profile's image files.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -103,33 +104,70 @@ async fn commands_answer_with_values_and_typed_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn image_bytes_arrive_as_the_raw_body() {
+    let s = shell().await;
+    // A 2×2 red PNG.
+    let png: Vec<u8> = vec![
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, 8, 6,
+        0, 0, 0, 114, 182, 13, 36, 0, 0, 0, 17, 73, 68, 65, 84, 120, 156, 99, 248, 207, 192, 240,
+        31, 132, 25, 96, 12, 0, 71, 202, 7, 249, 103, 89, 110, 183, 0, 0, 0, 0, 73, 69, 78, 68,
+        174, 66, 96, 130,
+    ];
+    let request = InvokeRequest {
+        cmd: "add_input_image".into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Raw(png),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    let input = get_ipc_response(&s.window, request)
+        .map(|body| body.deserialize::<Value>().unwrap())
+        .unwrap();
+    assert_eq!(input["kind"], "input");
+    assert_eq!(input["width"], 2);
+    // Not an image: a typed error, nothing kept.
+    let request = InvokeRequest {
+        cmd: "add_input_image".into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Raw(b"not an image".to_vec()),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    let refused = get_ipc_response(&s.window, request)
+        .map(|body| body.deserialize::<Value>().unwrap())
+        .unwrap_err();
+    assert_eq!(refused["kind"], "invalid_image", "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_switch_is_announced_and_images_follow_the_open_profile() {
     let s = shell().await;
     let (tx, rx) = mpsc::channel::<String>();
-    s.app.listen("profile-changed", move |event| {
-        let _ = tx.send(event.payload().to_owned());
+    s.app.listen("core-changed", move |event| {
+        // The profile switch is one event among the core's others (job progress, changes).
+        if event.payload().contains("\"kind\":\"profile\"") {
+            let _ = tx.send(event.payload().to_owned());
+        }
     });
 
     let options = GenerateOptions {
         provider: Some(ProviderKind::Demo),
         ..GenerateOptions::default()
     };
-    let jobs = s
-        .core
-        .generate_with(
+    let session = s.core.session();
+    let jobs = session
+        .generate(
             GenerationRequest::new("a local lantern", Model::NanoBanana),
             options,
         )
         .await
         .unwrap();
-    let done = s.core.wait(&jobs[0].id).await.unwrap();
-    let image = s
-        .core
-        .library()
-        .job_images(&done.id)
-        .await
-        .unwrap()
-        .remove(0);
+    let done = session.wait(&jobs[0].id).await.unwrap();
+    let image = session.job_images(&done.id).await.unwrap().remove(0);
 
     let thumb = serve_image_path(&s.core, &format!("/local/thumb/{}", image.id)).await;
     assert_eq!(thumb.status(), 200);
@@ -156,7 +194,7 @@ async fn a_profile_switch_is_announced_and_images_follow_the_open_profile() {
     assert_eq!(switched["id"], "g-bob");
     let payload = rx
         .recv_timeout(Duration::from_secs(10))
-        .expect("a profile-changed event");
+        .expect("a profile event");
     assert!(payload.contains("g-bob"), "{payload}");
     // The local profile's image has no URL while bob's library is open.
     for path in [

@@ -117,6 +117,7 @@ async fn ctrl_c_hands_the_job_back_at_once() {
     .expect("open the library");
     let jobs = env.jobs().await;
     let id = jobs[0]["id"].as_str().expect("id");
-    assert_eq!(library.job_lease(id).await.expect("lease"), None);
+    let ledger = nanoforge_core::queue::Ledger::new(library);
+    assert_eq!(ledger.job_lease(id).await.expect("lease"), None);
     resume_and_check(&env).await;
 }

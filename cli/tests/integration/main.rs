@@ -1,6 +1,7 @@
 //! The CLI's tests, run against the built `nanoforge` binary, linked into one test binary (one link
 //! and one copy on disk instead of one per file). `cargo test -p nanoforge-cli --test integration cli_sync::`
 //! runs one module.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli_accounts;
 mod cli_concurrent;

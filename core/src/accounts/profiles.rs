@@ -309,7 +309,7 @@ fn write_atomically(path: &Path, doc: &RegistryDoc) -> Result<()> {
     tmp.write_all(&json)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| CoreError::Io(e.error))?;
-    crate::library::sync_dir(dir);
+    crate::private_fs::sync_dir(dir);
     Ok(())
 }
 

@@ -66,7 +66,8 @@ pub(super) struct SignInSlot {
 
 impl AppCore {
     pub fn accounts_state(&self) -> Result<AccountsState> {
-        let current = self.session().profile().id.clone();
+        let session = self.session();
+        let current = session.profile().id.clone();
         let profiles: Vec<_> = self
             .inner
             .registry
@@ -78,7 +79,7 @@ impl AppCore {
             .iter()
             .find(|p| p.current)
             .cloned()
-            .unwrap_or_else(|| ProfileSummary::of(self.session().profile(), true));
+            .unwrap_or_else(|| ProfileSummary::of(session.profile(), true));
         Ok(AccountsState {
             current,
             profiles,
@@ -186,18 +187,21 @@ impl AppCore {
             return Ok(ProfileSummary::of(old.profile(), true));
         }
         let session =
-            Session::open(self.config(), self.secrets(), profile, &self.inner.events).await?;
+            Session::open(self.config(), self.secrets(), profile, &self.inner.bus).await?;
         let profile = self.inner.registry.set_current(id, now_ms())?;
         *self
             .inner
             .session
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(session);
-        if let Err(e) = old.queue().shutdown().await {
+        if let Err(e) = old.shutdown().await {
             tracing::warn!(error = %e, "the closed profile's jobs could not be handed back");
         }
         let summary = ProfileSummary::of(&profile, true);
         self.inner.profile_tx.send_replace(summary.clone());
+        let _ = self.inner.bus.send(super::events::CoreEvent::Profile {
+            profile: summary.clone(),
+        });
         self.after_open();
         Ok(summary)
     }

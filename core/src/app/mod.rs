@@ -1,33 +1,27 @@
-//! [`AppCore`]: the one value the shell and the CLI hold. It owns the configuration, the secret
-//! store, the device's profiles, one event bus, and the *current session* — the open library and
-//! generation queue of one profile — behind a swap. Everything a command does goes through the
-//! current session, so nothing outside the core can reach the library of a profile that is not
-//! open; switching profiles swaps the session whole.
+//! [`AppCore`]: the one value the shell and the CLI hold — the device. It owns the configuration,
+//! the secret store, the device's profiles and sign-in, the one event stream, and the *current
+//! session* behind a swap. Everything per profile is a method of [`Session`]: a caller resolves the
+//! session once ([`AppCore::session`]) and does its whole operation on it; switching profiles swaps
+//! the session whole and is one more event on the stream.
 
 mod accounts;
-mod files;
-mod inputs;
+mod auto_sync;
+pub mod events;
 mod session;
-mod settings;
-mod sync;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
+use tokio_util::sync::CancellationToken;
 
 pub use accounts::{AccountsState, ProfileSummary};
-pub use session::Session;
-pub use settings::ApiKeyStatus;
-pub use sync::{INPUT_URL_TTL, SyncEvent};
+pub use events::{CoreEvent, JobEvents, SyncEvent};
+pub use session::{ApiKeyStatus, Catalog, INPUT_URL_TTL, PriceInEffect, Quote, Session};
 
 use crate::accounts::{IdentityProvider, Profile, ProfileRegistry, SecretStore, Secrets};
-use crate::library::JobRecord;
-use crate::providers::GenerationRequest;
-use crate::queue::{
-    CreditsInfo, EVENT_BUFFER, GenerateOptions, JobEvent, ProviderKind, ResumeReport,
-};
 use crate::{CoreConfig, CoreError, Result};
+use events::{Bus, EVENT_BUFFER};
 
 /// Which profile [`AppCore::open`] opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +38,16 @@ pub struct AppCore {
     inner: Arc<Inner>,
 }
 
+/// An [`AppCore`] that does not keep it alive (background tasks hold one).
+#[derive(Clone)]
+pub struct WeakAppCore(Weak<Inner>);
+
+impl WeakAppCore {
+    pub fn upgrade(&self) -> Option<AppCore> {
+        self.0.upgrade().map(|inner| AppCore { inner })
+    }
+}
+
 struct Inner {
     config: CoreConfig,
     secrets: Secrets,
@@ -51,11 +55,18 @@ struct Inner {
     session: RwLock<Arc<Session>>,
     /// Serialises profile switches (and sign-ins that end in one).
     switching: tokio::sync::Mutex<()>,
-    events: broadcast::Sender<JobEvent>,
+    bus: Bus,
     profile_tx: watch::Sender<ProfileSummary>,
     sign_in: tokio::sync::Mutex<Option<accounts::SignInSlot>>,
     identity: tokio::sync::OnceCell<IdentityProvider>,
-    sync_events: broadcast::Sender<sync::SyncEvent>,
+    /// Cancelled when the core shuts down or is dropped: background tasks end.
+    stopped: CancellationToken,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stopped.cancel();
+    }
 }
 
 /// What the shell shows about the running core.
@@ -105,8 +116,8 @@ impl AppCore {
             })?,
         };
         crate::library::create_private_dir(&config.data_dir).await?;
-        let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let session = Session::open(&config, &secrets, profile, &events).await?;
+        let (bus, _) = broadcast::channel(EVENT_BUFFER);
+        let session = Session::open(&config, &secrets, profile, &bus).await?;
         let (profile_tx, _) = watch::channel(ProfileSummary::of(session.profile(), true));
         let core = Self {
             inner: Arc::new(Inner {
@@ -115,26 +126,26 @@ impl AppCore {
                 registry,
                 session: RwLock::new(Arc::new(session)),
                 switching: tokio::sync::Mutex::new(()),
-                events,
+                bus,
                 profile_tx,
                 sign_in: tokio::sync::Mutex::new(None),
                 identity: tokio::sync::OnceCell::new(),
-                sync_events: broadcast::channel(EVENT_BUFFER).0,
+                stopped: CancellationToken::new(),
             }),
         };
         core.after_open();
         Ok(core)
     }
 
-    /// The current profile's session. Hold it only for one operation: after a switch it is no
-    /// longer the one the user sees.
+    /// The current profile's session. Resolve it once per operation and do the whole operation
+    /// on it: after a switch it is no longer the one the user sees, but it stays the one the
+    /// operation started in.
     pub fn session(&self) -> Arc<Session> {
         Arc::clone(&self.inner.session.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// The open profile's library (a cheap handle; see [`AppCore::session`] for how long to keep it).
-    pub fn library(&self) -> crate::library::Library {
-        self.session().library().clone()
+    pub fn downgrade(&self) -> WeakAppCore {
+        WeakAppCore(Arc::downgrade(&self.inner))
     }
 
     /// The folder of the app's log files (made if missing), for "Open logs folder".
@@ -152,10 +163,14 @@ impl AppCore {
         &self.inner.secrets
     }
 
-    /// Progress of every job of the open profile (and of a profile being closed, until its queue
-    /// stops); each event names its profile.
-    pub fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
-        self.inner.events.subscribe()
+    /// Everything that happens, of every profile (see [`CoreEvent`]).
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.inner.bus.subscribe()
+    }
+
+    /// Job progress only (the CLI's progress bars, tests).
+    pub fn job_events(&self) -> JobEvents {
+        JobEvents::new(self.subscribe())
     }
 
     /// The open profile; changes when the user switches, signs in, signs out or removes one.
@@ -163,83 +178,11 @@ impl AppCore {
         self.inner.profile_tx.subscribe()
     }
 
-    /// Records the jobs of `request` (one per task) and starts them; returns once they are
-    /// recorded. Invalid input is refused before anything is recorded or sent.
-    pub async fn generate(&self, request: GenerationRequest) -> Result<Vec<JobRecord>> {
-        self.generate_with(request, GenerateOptions::default())
-            .await
-    }
-
-    /// [`AppCore::generate`] with a provider or timeout chosen.
-    pub async fn generate_with(
-        &self,
-        mut request: GenerationRequest,
-        options: GenerateOptions,
-    ) -> Result<Vec<JobRecord>> {
-        let options = self.inputs_for_provider(&mut request, options).await?;
-        self.session().queue().generate(request, options).await
-    }
-
-    /// Waits for a job to finish (here or in another process) and returns it.
-    pub async fn wait(&self, job_id: &str) -> Result<JobRecord> {
-        self.session().queue().wait(job_id).await
-    }
-
-    pub async fn resume_unfinished(&self) -> Result<ResumeReport> {
-        self.session().queue().resume_unfinished().await
-    }
-
-    pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
-        self.session().queue().cancel(job_id).await
-    }
-
-    /// Recovers a paid job whose result may exist: re-poll and re-download, never resubmit.
-    pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
-        self.session().queue().retry(job_id).await
-    }
-
-    /// Runs a job's request again as a new paid job linked to it.
-    pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
-        let session = self.session();
-        let old = session.library().get_job(job_id).await?;
-        if old.input_image_ids.is_empty() {
-            return session.queue().rerun(job_id, options).await;
-        }
-        // Inputs from the library: their old presigned URLs may have expired, so they are made
-        // again (and Gemini gets the bytes) the way a new request's are.
-        let mut request = crate::queue::request_of(&old)?;
-        request.image_urls.retain(|url| !sync::is_presigned(url));
-        self.generate_with(request, options.rerun_of(&old)).await
-    }
-
-    /// This month's spend against the open profile's budget.
-    pub async fn budget_status(&self) -> Result<crate::queue::BudgetStatus> {
-        self.session().queue().budget_status().await
-    }
-
-    /// Where a job comes from and what was made from it.
-    pub async fn job_family(&self, job_id: &str) -> Result<crate::library::JobFamily> {
-        self.session().library().job_family(job_id).await
-    }
-
-    pub async fn credits(&self) -> Result<CreditsInfo> {
-        self.session().queue().credits().await
-    }
-
-    /// Nano Banana when an API key is known, else the offline demo provider.
-    pub async fn default_provider(&self) -> Result<ProviderKind> {
-        self.session().queue().default_provider().await
-    }
-
-    /// Providers that can generate for the open profile (those with a key, and the demo).
-    pub async fn available_providers(&self) -> Result<Vec<ProviderKind>> {
-        self.session().queue().available_providers().await
-    }
-
-    /// Stops driving jobs and releases their leases, so another process can resume them at once.
-    /// The app calls it when it quits; the CLI when it exits.
+    /// Stops background work and hands the open profile's jobs back (leases released), so a CLI
+    /// or the next start resumes them at once. The app calls it when it quits; the CLI on exit.
     pub async fn shutdown(&self) -> Result<u32> {
-        self.session().queue().shutdown().await
+        self.inner.stopped.cancel();
+        self.session().shutdown().await
     }
 
     pub async fn app_info(&self) -> Result<AppInfo> {
@@ -248,7 +191,7 @@ impl AppCore {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             profile_id: session.profile().id.clone(),
             data_dir: self.config().data_dir.display().to_string(),
-            job_count: u32::try_from(session.library().job_count().await?).unwrap_or(u32::MAX),
+            job_count: session.job_count().await?,
         })
     }
 
@@ -259,7 +202,7 @@ impl AppCore {
         }
         let session = self.session();
         tokio::spawn(async move {
-            match session.queue().resume_unfinished().await {
+            match session.resume_unfinished().await {
                 Ok(report) => {
                     tracing::info!(profile = %session.profile().id, ?report, "resumed unfinished jobs")
                 }

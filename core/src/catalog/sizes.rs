@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::providers::ProviderError;
+use super::choice::UnknownChoice;
 
 /// A size a person picks; which ones a model offers is in the catalog.
 #[derive(
@@ -57,6 +57,21 @@ impl ImageSize {
         }
     }
 
+    /// The tier a stored long side stands for: exact tiers and the presets of earlier releases
+    /// (see [`ImageSize::from_long_side`]), else the nearest tier (larger on a tie). Rows keep
+    /// pixels in the database; everything above the database speaks tiers.
+    pub fn nearest(px: u32) -> Self {
+        Self::from_long_side(px).unwrap_or_else(|| {
+            let mut best = ImageSize::S1K;
+            for size in ImageSize::ALL {
+                if size.long_side().abs_diff(px) <= best.long_side().abs_diff(px) {
+                    best = size;
+                }
+            }
+            best
+        })
+    }
+
     /// The size of a stored job. Rows from before the catalog used 768 and 1536 px presets;
     /// they map to the tier that covers them.
     pub fn from_long_side(px: u32) -> Option<Self> {
@@ -91,7 +106,7 @@ impl fmt::Display for ImageSize {
 }
 
 impl FromStr for ImageSize {
-    type Err = ProviderError;
+    type Err = UnknownChoice;
     /// `512`, `1K`/`1k`/`1024`, `2K`/`2048`, `4K`/`4096`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
@@ -100,7 +115,7 @@ impl FromStr for ImageSize {
             .into_iter()
             .find(|size| size.as_str().eq_ignore_ascii_case(t) || size.long_side().to_string() == px)
             .ok_or_else(|| {
-                ProviderError::InvalidInput(format!(
+                UnknownChoice(format!(
                     "unknown size '{t}': choose 512, 1K, 2K or 4K (what a model offers is in `nanoforge models`)"
                 ))
             })
@@ -119,5 +134,8 @@ mod tests {
         assert!("768".parse::<ImageSize>().is_err());
         assert_eq!(serde_json::to_string(&ImageSize::S4K).unwrap(), "\"4K\"");
         assert_eq!(ImageSize::from_long_side(1536), Some(ImageSize::S2K));
+        assert_eq!(ImageSize::nearest(3000), ImageSize::S2K);
+        assert_eq!(ImageSize::nearest(3072), ImageSize::S4K, "a tie goes to the larger");
+        assert_eq!(ImageSize::nearest(1), ImageSize::S512);
     }
 }

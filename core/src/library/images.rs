@@ -52,6 +52,11 @@ pub(super) struct ImageRow {
 
 impl ImageRow {
     pub(super) fn into_record(self) -> Result<ImageRecord> {
+        // Inputs keep their own long side in the column; only a job's image has a tier.
+        let image_size = self
+            .job_id
+            .as_ref()
+            .map(|_| crate::catalog::ImageSize::nearest(to_u32(self.image_size)));
         Ok(ImageRecord {
             kind: if self.kind == "input" {
                 ImageKind::Input
@@ -69,7 +74,7 @@ impl ImageRow {
             bytes: self.bytes as f64,
             thumb_path: self.thumb_path,
             preview_path: self.preview_path,
-            image_size: to_u32(self.image_size),
+            image_size,
             favourite: self.favourite,
             rating: to_u32(self.rating),
             deleted_at: self.deleted_at.map(ms_to_f64),
@@ -187,7 +192,8 @@ impl Library {
             q.push(" AND j.status = ").push_bind(status.as_str());
         }
         if let Some(size) = query.image_size {
-            q.push(" AND i.image_size = ").push_bind(i64::from(size));
+            q.push(" AND i.image_size = ")
+                .push_bind(i64::from(size.long_side()));
         }
         if let Some(from) = query.from {
             q.push(" AND i.created_at >= ")
@@ -225,6 +231,7 @@ impl Library {
         if done.rows_affected() == 0 {
             return Err(CoreError::NotFound(format!("image {id}")));
         }
+        self.changes.images_updated([id.to_owned()]);
         self.get_image(id).await
     }
 
@@ -242,6 +249,7 @@ impl Library {
         if done.rows_affected() == 0 {
             return Err(CoreError::NotFound(format!("image {id}")));
         }
+        self.changes.images_updated([id.to_owned()]);
         self.get_image(id).await
     }
 
@@ -278,6 +286,9 @@ impl Library {
             changed += q.build().execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
+        if changed > 0 {
+            self.changes.images_updated(ids.iter().cloned());
+        }
         Ok(u32::try_from(changed).unwrap_or(u32::MAX))
     }
 }

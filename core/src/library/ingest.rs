@@ -204,6 +204,12 @@ impl Library {
             }
         };
         tx.commit().await?;
+        if kind == super::ImageKind::Generated {
+            self.changes.images_added([id.clone()]);
+        }
+        if let Some(job) = &job_id {
+            self.changes.job(job, false);
+        }
         self.get_image(&id).await
     }
 }

@@ -132,6 +132,10 @@ impl Library {
                 report.thumbnails_regenerated += 1;
             }
         }
+        if report.rows_removed > 0 {
+            self.changes
+                .images_removed(report.missing_originals.iter().cloned());
+        }
         Ok(report)
     }
 

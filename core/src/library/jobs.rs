@@ -8,7 +8,7 @@ use super::types::{
     JobFamily, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType, page_limit,
 };
 use super::{Cursor, Library, fts};
-use crate::catalog::{Model, ProviderKind};
+use crate::catalog::{AspectRatio, ImageSize, Model, ProviderKind};
 use crate::{CoreError, ErrorKind, Result};
 
 macro_rules! job_columns {
@@ -81,6 +81,11 @@ impl JobRow {
         };
         let input_image_urls = json_list(self.input_image_urls.as_deref());
         let input_image_ids = json_list(self.input_image_ids.as_deref());
+        let image_size = ImageSize::nearest(to_u32(self.image_size));
+        let aspect_ratio = self.aspect_ratio.parse::<AspectRatio>().unwrap_or_else(|_| {
+            tracing::warn!(job = %self.id, ratio = %self.aspect_ratio, "unknown aspect ratio in the library; shown as 1:1");
+            AspectRatio::Square
+        });
         Ok(JobRecord {
             id: self.id,
             image_id: self.image_id,
@@ -88,8 +93,8 @@ impl JobRow {
             task_type: TaskType::parse(&self.task_type)?,
             provider,
             model,
-            image_size: to_u32(self.image_size),
-            aspect_ratio: self.aspect_ratio,
+            image_size,
+            aspect_ratio,
             num_images: to_u32(self.num_images),
             watermark: self.watermark,
             input_image_urls,
@@ -129,9 +134,6 @@ fn validate(job: &NewJob) -> Result<()> {
     if !(1..=4).contains(&job.num_images) {
         return bad("a job makes between 1 and 4 images");
     }
-    if job.image_size == 0 || job.image_size > super::MAX_DIMENSION {
-        return bad("the image size is out of range");
-    }
     Ok(())
 }
 
@@ -154,11 +156,6 @@ impl Library {
         };
         let urls = json_list(&job.input_image_urls)?;
         let input_ids = json_list(&job.input_image_ids)?;
-        let aspect_ratio = if job.aspect_ratio.is_empty() {
-            "1:1"
-        } else {
-            job.aspect_ratio.as_str()
-        };
         let row: JobRow = sqlx::query_as(concat!(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
                 num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
@@ -172,8 +169,8 @@ impl Library {
         .bind(job.task_type.as_str())
         .bind(job.provider.as_str())
         .bind(job.model.as_str())
-        .bind(i64::from(job.image_size))
-        .bind(aspect_ratio)
+        .bind(i64::from(job.image_size.long_side()))
+        .bind(job.aspect_ratio.as_str())
         .bind(i64::from(job.num_images))
         .bind(&job.watermark)
         .bind(urls)
@@ -187,7 +184,9 @@ impl Library {
         .bind(input_ids)
         .fetch_one(&self.pool)
         .await?;
-        row.into_record()
+        let job = row.into_record()?;
+        self.changes.job(&job.id, true);
+        Ok(job)
     }
 
     pub async fn get_job(&self, id: &str) -> Result<JobRecord> {
@@ -212,8 +211,11 @@ impl Library {
             .push_bind(self.profile_id.clone());
         q.push(concat!(" RETURNING ", job_columns!()));
         let row: Option<JobRow> = q.build_query_as().fetch_optional(&self.pool).await?;
-        row.ok_or_else(|| CoreError::NotFound(format!("job {id}")))?
-            .into_record()
+        let job = row
+            .ok_or_else(|| CoreError::NotFound(format!("job {id}")))?
+            .into_record()?;
+        self.changes.job(id, false);
+        Ok(job)
     }
 
     /// Jobs a restarted app must resume, oldest first.
@@ -367,7 +369,7 @@ pub(super) fn next_cursor<T>(
 
 /// `UPDATE jobs SET …` for a patch, up to (not including) the WHERE clause. Shared by the plain
 /// update and the lease-guarded one; `release_lease` clears the lease when the status is terminal.
-pub(super) fn update_job_query(
+pub(crate) fn update_job_query(
     update: &JobUpdate,
     release_lease: bool,
 ) -> Result<QueryBuilder<Sqlite>> {

@@ -9,6 +9,7 @@
 //!
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
+mod changes;
 mod db;
 mod export;
 mod files;
@@ -18,10 +19,11 @@ mod imaging;
 mod ingest;
 mod integrity;
 mod jobs;
-pub mod leases;
 mod pngmeta;
 mod recall;
+pub mod replica;
 mod resize;
+mod settings_table;
 #[cfg(test)]
 mod search_tests;
 mod stats;
@@ -37,6 +39,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use changes::{ChangeFeed, ChangeListener, ChangedIds, LibraryChange};
 pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
@@ -51,7 +54,8 @@ pub use types::{
 };
 
 pub(crate) use db::begin_immediate;
-pub(crate) use store::{original_rel, sync_dir, thumb_rel};
+pub(crate) use jobs::update_job_query;
+pub(crate) use store::{original_rel, thumb_rel};
 pub(crate) use trash::{FileSet, Reach, delete_image_rows};
 
 pub const DATABASE_FILE: &str = "library.sqlite";
@@ -70,6 +74,8 @@ pub struct Library {
     pool: SqlitePool,
     /// One `synchronous=FULL` connection for the commits that must survive a power cut.
     durable: SqlitePool,
+    /// Where committed changes are told (see [`changes`]).
+    changes: ChangeFeed,
 }
 
 impl Library {
@@ -82,6 +88,7 @@ impl Library {
         db::ensure_profile(&pool, profile).await?;
         Ok(Self {
             root,
+            changes: ChangeFeed::new(&profile.id),
             profile_id: profile.id.clone(),
             pool,
             durable,
@@ -96,8 +103,21 @@ impl Library {
         &self.profile_id
     }
 
+    /// The database, for the library's own modules and tests that inspect it; the rest of the
+    /// core goes through the library's methods (sync through [`Library::replica`]).
+    #[doc(hidden)]
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The connection whose commits survive a power cut (the queue's money commits).
+    pub(crate) fn durable_pool(&self) -> &SqlitePool {
+        &self.durable
+    }
+
+    /// Where this library tells what it committed (see [`changes`]).
+    pub fn changes(&self) -> &ChangeFeed {
+        &self.changes
     }
 
     /// The absolute location of a library-relative path such as an image's `path`. Refuses

@@ -39,7 +39,7 @@ impl EmbeddedMetadata {
             task_id: job.remote_task_id.clone(),
             job_id: Some(job.id.clone()),
             seed: job.seed,
-            aspect_ratio: Some(job.aspect_ratio.clone()),
+            aspect_ratio: Some(job.aspect_ratio.as_str().to_owned()),
             cost: Some(job.cost),
             created_at: job.created_at,
         }

@@ -66,7 +66,7 @@ pub struct DayStats {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SizeStats {
-    pub image_size: u32,
+    pub image_size: crate::catalog::ImageSize,
     pub images: u32,
     pub jobs: u32,
     pub cost: f64,
@@ -202,10 +202,17 @@ impl Library {
                 possible_cost: possible as f64 / 1e6,
             });
         }
-        let per_size = sizes
+        // Rows of earlier releases (768, 1536 px presets) fold into the tier that covers them.
+        let mut tiers = std::collections::BTreeMap::new();
+        for (size, images, jobs, micros) in sizes {
+            let tier = crate::catalog::ImageSize::nearest(to_u32(size));
+            let sum: &mut (i64, i64, i64) = tiers.entry(tier).or_default();
+            *sum = (sum.0 + images, sum.1 + jobs, sum.2 + micros);
+        }
+        let per_size = tiers
             .into_iter()
-            .map(|(size, images, jobs, micros)| SizeStats {
-                image_size: to_u32(size),
+            .map(|(image_size, (images, jobs, micros))| SizeStats {
+                image_size,
                 images: to_u32(images),
                 jobs: to_u32(jobs),
                 cost: micros as f64 / 1e6,

@@ -99,7 +99,7 @@ impl Staged {
         if self.durable
             && let Some(dir) = self.dest.parent()
         {
-            sync_dir(dir);
+            crate::private_fs::sync_dir(dir);
         }
         Ok(())
     }
@@ -111,16 +111,6 @@ impl Drop for Staged {
             let _ = fs::remove_file(&self.tmp);
         }
     }
-}
-
-/// Makes the rename itself durable where the platform allows opening a folder for fsync.
-pub(crate) fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// Removes a file that may already be gone; true if there was one.

@@ -75,9 +75,10 @@ impl Library {
         mut tx: Transaction<'static, Sqlite>,
         ids: &[String],
     ) -> Result<u32> {
-        crate::sync::record_purges(&mut tx, ids).await?;
+        super::replica::purges::record_purges(&mut tx, ids).await?;
         let files = delete_image_rows(&mut tx, ids).await?;
         tx.commit().await?;
+        self.changes.images_removed(ids.iter().cloned());
         self.remove_unreferenced_files(files, Reach::Everywhere)
             .await?;
         Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
@@ -103,7 +104,7 @@ impl Library {
                     .fetch_optional(&mut *tx)
                     .await?;
             if used.is_none() {
-                crate::sync::files_gone(&mut tx, &set, reach == Reach::Everywhere).await?;
+                super::replica::purges::files_gone(&mut tx, &set, reach == Reach::Everywhere).await?;
                 doomed.push(set);
             }
         }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Model, ProviderKind};
+use crate::catalog::{AspectRatio, ImageSize, Model, ProviderKind};
 use crate::{CoreError, ErrorKind, Result};
 
 /// Where a generation job is in its life. Stored as the SCREAMING_SNAKE_CASE text.
@@ -153,9 +153,9 @@ pub struct NewJob {
     pub task_type: TaskType,
     pub provider: ProviderKind,
     pub model: Model,
-    /// Long side in pixels of the size asked for (512, 1024, 2048, 4096).
-    pub image_size: u32,
-    pub aspect_ratio: String,
+    /// The size asked for.
+    pub image_size: ImageSize,
+    pub aspect_ratio: AspectRatio,
     pub num_images: u32,
     pub watermark: Option<String>,
     pub input_image_urls: Vec<String>,
@@ -176,14 +176,14 @@ impl NewJob {
         prompt: &str,
         provider: ProviderKind,
         model: Model,
-        image_size: u32,
+        image_size: ImageSize,
     ) -> Self {
         Self {
             prompt: prompt.to_owned(),
             provider,
             model,
             image_size,
-            aspect_ratio: "1:1".to_owned(),
+            aspect_ratio: AspectRatio::Square,
             num_images: 1,
             ..Self::default()
         }
@@ -201,15 +201,21 @@ pub struct JobRecord {
     pub task_type: TaskType,
     pub provider: ProviderKind,
     pub model: Model,
-    pub image_size: u32,
-    pub aspect_ratio: String,
+    pub image_size: ImageSize,
+    pub aspect_ratio: AspectRatio,
     pub num_images: u32,
     pub watermark: Option<String>,
+    /// Public URLs of input images the person gave (never our own presigned links: those are
+    /// made at submit time and not kept).
     pub input_image_urls: Vec<String>,
     /// Library images sent as inputs (local files are kept as input images).
     pub input_image_ids: Vec<String>,
     pub seed: Option<u32>,
     pub remote_task_id: Option<String>,
+    /// The queue's own record of the service's answer (result URLs and the raw answer): read by
+    /// the queue, not shipped to the page or printed.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
     pub response_data: Option<String>,
     /// USD the provider confirmed (a result came back); 0 until then.
     pub cost: f64,
@@ -359,7 +365,7 @@ pub struct ImageQuery {
     pub limit: Option<u32>,
     /// Status of the job the image came from.
     pub status: Option<JobStatus>,
-    pub image_size: Option<u32>,
+    pub image_size: Option<ImageSize>,
     pub favourite_only: bool,
     /// Unix ms, inclusive.
     pub from: Option<f64>,
@@ -387,7 +393,8 @@ pub struct ImageRecord {
     pub bytes: f64,
     pub thumb_path: Option<String>,
     pub preview_path: Option<String>,
-    pub image_size: u32,
+    /// The size its job asked for (`None` for an input image).
+    pub image_size: Option<ImageSize>,
     pub favourite: bool,
     pub rating: u32,
     pub deleted_at: Option<f64>,

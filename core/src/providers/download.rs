@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 
-use super::net::error_chain;
+use crate::net::error_chain;
 use super::{ProviderError, RetryPolicy, retry::random_seed};
 
 /// Limits of one download.

@@ -103,6 +103,18 @@ pub enum ProviderError {
     Io(#[from] std::io::Error),
 }
 
+impl From<crate::catalog::UnknownChoice> for ProviderError {
+    fn from(e: crate::catalog::UnknownChoice) -> Self {
+        ProviderError::InvalidInput(e.0)
+    }
+}
+
+impl From<crate::net::ClientSetupError> for ProviderError {
+    fn from(e: crate::net::ClientSetupError) -> Self {
+        ProviderError::InvalidInput(e.to_string())
+    }
+}
+
 /// Which service a key or a refusal belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {

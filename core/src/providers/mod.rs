@@ -1,16 +1,15 @@
 //! Image generation providers, driven one step at a time by the job queue:
 //! [`Provider::submit`], then [`Provider::poll_once`] until it is not pending, then
-//! [`Provider::download`] for each URL. A synchronous provider (the demo, later Google Gemini's
-//! inline images) answers the submit with [`SubmitOutcome::Immediate`] and is never polled, so
-//! adding one touches neither the queue nor the other providers.
+//! [`Provider::download`] for each URL. A synchronous provider (the demo, Google's Gemini API)
+//! answers the submit with [`SubmitOutcome::Immediate`] and is never polled. What each provider
+//! can do is data in the catalog; the [`Registry`] holds the ones a profile can use.
 
 pub mod demo;
-pub mod dimensions;
 pub mod download;
 pub mod error;
 pub mod gemini;
 pub mod nanobanana;
-pub mod net;
+pub mod registry;
 pub mod request;
 pub mod retry;
 
@@ -19,12 +18,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-pub use crate::catalog::{ImageSize, Model, ProviderKind};
+pub use crate::catalog::{AspectRatio, ImageSize, Model, ProviderKind};
 pub use demo::{DEMO_NAME, DemoProvider};
-pub use dimensions::AspectRatio;
 pub use download::{DownloadLimits, DownloadProgress, DownloadedImage};
 pub use error::{ProviderError, Service};
 pub use nanobanana::{NanoBananaClient, NanoBananaConfig};
+pub use registry::Registry;
 pub use request::{GenerationRequest, MAX_IMAGES, WATERMARK_MAX_CHARS};
 pub use retry::RetryPolicy;
 
@@ -101,8 +100,8 @@ impl Provider {
     ) -> Result<SubmitOutcome, ProviderError> {
         match self {
             Provider::NanoBanana(c) => {
-                // Library inputs reach Nano Banana only as URLs, presigned from the sync bucket
-                // and added to `image_urls` by the app before the job was recorded.
+                // Library inputs reach Nano Banana only as URLs: the queue adds a link to each
+                // (`queue::inputs`) before the submit.
                 if !inputs.is_empty() || req.image_urls.len() < req.input_images.len() {
                     return Err(local_inputs_need_sync());
                 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ProviderError;
-use super::dimensions::AspectRatio;
+use crate::catalog::AspectRatio;
 pub use crate::catalog::{ImageSize, MAX_IMAGES, Model};
 
 /// The longest watermark text a request may carry (the service's own limit).

@@ -31,12 +31,6 @@ pub struct GenerateOptions {
     pub parent_job_id: Option<String>,
     /// The library image this one started from (remix, image-to-image).
     pub parent_image_id: Option<String>,
-    /// The request's input images are also in its `image_urls`, as URLs the service can fetch
-    /// (presigned from the sync bucket by `AppCore`): Nano Banana takes only URLs. Set by the
-    /// core only: the page cannot claim it.
-    #[serde(skip)]
-    #[cfg_attr(feature = "specta", specta(skip))]
-    pub inputs_as_urls: bool,
 }
 
 impl GenerateOptions {
@@ -62,11 +56,7 @@ impl Queue {
         options: &GenerateOptions,
     ) -> Result<ProviderKind> {
         let providers = self.shared.providers().await?;
-        Ok(match options.provider {
-            Some(kind) => kind,
-            None if providers.get(request.model.provider()).is_ok() => request.model.provider(),
-            None => providers.default_kind(),
-        })
+        Ok(providers.choose(request.model, options.provider))
     }
 
     /// Validates `request`, checks the budget and the balance, records one PENDING job per task and
@@ -99,21 +89,7 @@ impl Queue {
         }
         request.validate()?;
         providers.get(kind)?;
-        if kind == ProviderKind::NanoBanana
-            && !request.input_images.is_empty()
-            && !options.inputs_as_urls
-        {
-            return Err(crate::providers::local_inputs_need_sync().into());
-        }
-        if kind == ProviderKind::Gemini && !request.image_urls.is_empty() {
-            // Gemini takes files, not arbitrary URLs: fetch them first (AppCore::import_input_url).
-            return Err(CoreError::InvalidInput(
-                "Gemini takes input images as files: import the URL as an input image first".into(),
-            ));
-        }
-        for id in &request.input_images {
-            self.shared.library.get_image(id).await?;
-        }
+        self.shared.check_inputs(kind, &request).await?;
         let prices = lock(&self.shared.money).prices.clone();
         let estimate = prices.estimate(request.model, request.size, u32::from(request.count));
         self.shared
@@ -164,7 +140,7 @@ impl Queue {
                  again instead (`nanoforge rerun {job_id}`), which is paid again"
             )));
         }
-        self.shared.providers().await?.for_job(&job)?;
+        self.shared.providers().await?.get(job.provider)?;
         self.shared.recover(&job).await?.ok_or_else(|| {
             CoreError::InvalidInput(format!(
                 "job {job_id} is being recovered by another Nanoforge process"
@@ -179,7 +155,7 @@ impl Queue {
         if let Some(running) = self.shared.lock_running().get(job_id) {
             running.cancelled_here.store(true, Ordering::SeqCst);
         }
-        let Some(cancelled) = self.shared.library.cancel_unfinished_job(job_id).await? else {
+        let Some(cancelled) = self.shared.ledger.cancel_unfinished_job(job_id).await? else {
             if let Some(running) = self.shared.lock_running().get(job_id) {
                 running.cancelled_here.store(false, Ordering::SeqCst);
             }
@@ -212,7 +188,7 @@ impl Queue {
                 report.resumed.push(job.id);
                 continue;
             }
-            if let Err(e) = providers.for_job(&job) {
+            if let Err(e) = providers.get(job.provider) {
                 report.skipped.push(SkippedJob {
                     id: job.id,
                     reason: e.to_string(),
@@ -277,7 +253,7 @@ impl super::Shared {
             JobStatus::Downloading
         };
         let started = self
-            .library
+            .ledger
             .begin_recovery(&job.id, to, &self.owner, self.lease_ttl_ms())
             .await?;
         if let Some(job) = &started {

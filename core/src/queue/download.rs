@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::crash::{CrashPoint, crash_point};
+use crate::crash::{CrashPoint, crash_point};
 use super::job_data::ResultUrls;
 use super::runner::{RunCtx, Step};
 use super::{JobStage, Shared, now_ms};

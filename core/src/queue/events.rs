@@ -1,14 +1,13 @@
-//! Progress of jobs, broadcast to every listener: the app's UI (the shell forwards them) and the
-//! CLI's progress bars. A slow listener that falls behind loses the oldest events (it gets
-//! `RecvError::Lagged`), never blocks the queue; the job rows stay the source of truth.
+//! Progress of jobs, told to the queue's listener (the session puts them on the core's one event
+//! stream, for the app's UI and the CLI's progress bars). A slow listener there loses the oldest
+//! events, never blocks the queue; the job rows stay the source of truth.
+
+use std::sync::Arc;
 
 use serde::Serialize;
-use tokio::sync::broadcast;
 
 use crate::AppError;
 
-/// Events kept for a listener that is behind.
-pub const EVENT_BUFFER: usize = 1024;
 
 /// One step in the life of one job.
 #[derive(Debug, Clone, Serialize)]
@@ -105,29 +104,27 @@ impl JobStage {
     }
 }
 
-/// The sending side of one queue, on the core's event bus (shared by every profile's queue).
-#[derive(Debug, Clone)]
+/// Where one queue's events go (the session forwards them onto the core's one event stream).
+pub type JobListener = Arc<dyn Fn(JobEvent) + Send + Sync>;
+
+/// The sending side of one queue.
+#[derive(Clone)]
 pub(crate) struct Events {
-    tx: broadcast::Sender<JobEvent>,
+    listener: JobListener,
     profile_id: String,
 }
 
 impl Events {
-    pub(crate) fn new(tx: broadcast::Sender<JobEvent>, profile_id: &str) -> Self {
+    pub(crate) fn new(listener: JobListener, profile_id: &str) -> Self {
         Self {
-            tx,
+            listener,
             profile_id: profile_id.to_owned(),
         }
     }
 
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
-        self.tx.subscribe()
-    }
-
     pub(crate) fn emit(&self, job_id: &str, stage: JobStage) {
         tracing::debug!(job = job_id, stage = stage.name(), "job event");
-        // No listener is not an error: the CLI in JSON mode and tests may not subscribe.
-        let _ = self.tx.send(JobEvent {
+        (self.listener)(JobEvent {
             profile_id: self.profile_id.clone(),
             job_id: job_id.to_owned(),
             at: super::now_ms() as f64,

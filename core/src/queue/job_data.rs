@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{ImageSize, Prices, ProviderKind};
+use crate::catalog::{Prices, ProviderKind};
 use crate::library::{JobRecord, NewJob, TaskType};
-use crate::providers::{AspectRatio, GenerationRequest, MAX_IMAGES};
+use crate::providers::{GenerationRequest, MAX_IMAGES};
 use crate::{CoreError, Result};
 
 /// What a job in DOWNLOADING keeps in `response_data`: a restarted queue downloads again from
@@ -65,8 +65,8 @@ pub(crate) fn new_job(
         },
         provider,
         model: req.model,
-        image_size: req.size.long_side(),
-        aspect_ratio: req.aspect_ratio.as_str().to_owned(),
+        image_size: req.size,
+        aspect_ratio: req.aspect_ratio,
         num_images: u32::from(req.count),
         watermark: req.watermark.clone().filter(|w| !w.trim().is_empty()),
         input_image_urls: req.image_urls.clone(),
@@ -82,30 +82,35 @@ pub(crate) fn new_job(
 
 /// The request a job was made from.
 pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
-    let damaged = |what: &str| {
+    let count = u8::try_from(job.num_images).map_err(|_| {
         CoreError::Internal(format!(
-            "job {} has an unusable {what} in the library",
+            "job {} has an unusable image count in the library",
             job.id
         ))
-    };
-    let model = job.model;
-    let size = ImageSize::from_long_side(job.image_size).ok_or_else(|| damaged("size"))?;
-    let aspect_ratio: AspectRatio = job
-        .aspect_ratio
-        .parse()
-        .map_err(|_| damaged("aspect ratio"))?;
-    let count = u8::try_from(job.num_images).map_err(|_| damaged("image count"))?;
+    })?;
     Ok(GenerationRequest {
         prompt: job.prompt.clone(),
-        model,
-        size,
-        aspect_ratio,
+        model: job.model,
+        size: job.image_size,
+        aspect_ratio: job.aspect_ratio,
         count,
         watermark: job.watermark.clone(),
-        image_urls: job.input_image_urls.clone(),
+        // Jobs recorded by earlier versions kept the presigned links of their library inputs
+        // here; those expire, and the inputs themselves are in `input_images`.
+        image_urls: job
+            .input_image_urls
+            .iter()
+            .filter(|url| !is_presigned(url))
+            .cloned()
+            .collect(),
         input_images: job.input_image_ids.clone(),
         seed: job.seed,
     })
+}
+
+/// Whether `url` is one of our presigned links (SigV4 query signing).
+fn is_presigned(url: &str) -> bool {
+    url.contains("X-Amz-Signature=")
 }
 
 #[cfg(test)]
@@ -115,13 +120,16 @@ mod tests {
     #[test]
     fn a_job_row_gives_back_its_request() {
         let mut req = GenerationRequest::new("a lighthouse", crate::catalog::Model::NanoBanana);
-        req.size = ImageSize::S1K;
-        req.aspect_ratio = AspectRatio::Landscape16x9;
+        req.size = crate::catalog::ImageSize::S1K;
+        req.aspect_ratio = crate::catalog::AspectRatio::Landscape16x9;
         req.count = 3;
         req.watermark = Some("nf".into());
         req.seed = Some(7);
         let row = new_job(&req, ProviderKind::NanoBanana, Some(30), &Prices::default());
-        assert_eq!((row.image_size, row.num_images), (1024, 3));
+        assert_eq!(
+            (row.image_size, row.num_images),
+            (crate::catalog::ImageSize::S1K, 3)
+        );
         assert_eq!(row.estimated_cost, 0.06);
         let job = JobRecord {
             id: "j".into(),

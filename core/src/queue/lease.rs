@@ -121,7 +121,7 @@ impl Shared {
             return;
         }
         let held = match self
-            .library
+            .ledger
             .renew_leases(&self.owner, self.lease_ttl_ms())
             .await
         {
@@ -143,10 +143,10 @@ impl Shared {
     /// gone (taken over at once, not after the lease runs out).
     pub(super) async fn claim(&self, job_id: &str) -> crate::Result<bool> {
         let ttl = self.lease_ttl_ms();
-        if self.library.claim_job(job_id, &self.owner, ttl).await? {
+        if self.ledger.claim_job(job_id, &self.owner, ttl).await? {
             return Ok(true);
         }
-        let Some(lease) = self.library.job_lease(job_id).await? else {
+        let Some(lease) = self.ledger.job_lease(job_id).await? else {
             return Ok(false);
         };
         let holder = self.holder.clone();
@@ -156,7 +156,7 @@ impl Shared {
             return Ok(false);
         }
         tracing::info!(job = job_id, previous = %lease.owner, "taking over a job from a process that is gone");
-        self.library
+        self.ledger
             .take_over_job(job_id, &lease.owner, &self.owner, ttl)
             .await
     }

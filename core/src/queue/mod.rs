@@ -13,11 +13,12 @@
 //! task get one job per image ([`GenerationRequest::split_into_tasks`]).
 
 mod actions;
-mod crash;
 mod download;
 mod events;
+mod inputs;
 mod job_data;
 mod lease;
+mod ledger;
 mod money;
 pub mod outcome;
 mod providers;
@@ -33,16 +34,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use crate::catalog::ProviderKind;
 pub(crate) use crate::clock::now_ms;
 pub(crate) use crate::lock;
 pub use actions::GenerateOptions;
-pub use events::{EVENT_BUFFER, JobEvent, JobStage};
+pub use events::{JobEvent, JobListener, JobStage};
+pub use inputs::{InputLinks, NoInputLinks};
 pub use job_data::ResultUrls;
-pub(crate) use job_data::request_of;
+pub use ledger::{JobLease, Ledger};
 pub use money::{
     BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, WARN_AT, budget_status,
 };
@@ -50,8 +52,8 @@ pub use outcome::RECOVERY_BUDGET;
 
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
+use crate::providers::Registry;
 use crate::{CoreConfig, Result};
-use providers::Providers;
 
 /// What [`Queue::resume_unfinished`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -96,12 +98,16 @@ pub struct Queue {
 
 pub(crate) struct Shared {
     library: Library,
+    /// Leases and leased updates of the library's jobs.
+    ledger: Ledger,
     config: CoreConfig,
     /// Keys are looked up for this queue's profile only.
     secrets: Secrets,
     /// Built on first use (the keychain is only asked then) and rebuilt after the keys change;
     /// running jobs keep the `Arc` they started with.
-    providers: tokio::sync::Mutex<Option<Arc<Providers>>>,
+    providers: tokio::sync::Mutex<Option<Arc<Registry>>>,
+    /// Links to library images for providers that take URLs.
+    links: Arc<dyn InputLinks>,
     /// Prices, budget and credits per image of the profile.
     money: Mutex<MoneySettings>,
     /// This process, for leases.
@@ -124,13 +130,15 @@ struct Running {
 }
 
 impl Queue {
-    /// A queue over `library`, announcing progress on `events`. Providers are set up on first use
-    /// (the keychain is only asked then), with the keys of the library's profile.
+    /// A queue over `library`, telling progress to `on_event`. Providers are set up on first use
+    /// (the keychain is only asked then), with the keys of the library's profile; library images
+    /// go to providers that take URLs through `links`.
     pub fn new(
         library: Library,
         config: CoreConfig,
         secrets: Secrets,
-        events: broadcast::Sender<JobEvent>,
+        on_event: JobListener,
+        links: Arc<dyn InputLinks>,
     ) -> Result<Self> {
         config.check()?;
         let holder = lease::Holder::current();
@@ -138,8 +146,10 @@ impl Queue {
         let shared = Arc::new(Shared {
             slots: Arc::new(Semaphore::new(config.concurrency)),
             slot_count: Mutex::new(config.concurrency),
-            events: events::Events::new(events, library.profile_id()),
+            events: events::Events::new(on_event, library.profile_id()),
+            ledger: Ledger::new(library.clone()),
             library,
+            links,
             config,
             secrets,
             providers: tokio::sync::Mutex::new(None),
@@ -150,10 +160,6 @@ impl Queue {
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
-        self.shared.events.subscribe()
     }
 
     /// The lease owner id of this queue.
@@ -198,7 +204,7 @@ impl Queue {
                 // do not spin on it.
                 tokio::time::sleep(self.shared.watch_interval()).await;
             }
-            let available = self.shared.providers().await?.for_job(&job).is_ok();
+            let available = self.shared.providers().await?.get(job.provider).is_ok();
             if available && self.shared.claim(job_id).await? {
                 let job = self.shared.library.get_job(job_id).await?;
                 self.shared.spawn(job, None);
@@ -227,7 +233,7 @@ impl Queue {
         for running in self.shared.lock_running().values() {
             running.cancel.cancel();
         }
-        self.shared.library.release_leases(&self.shared.owner).await
+        self.shared.ledger.release_leases(&self.shared.owner).await
     }
 
     /// Jobs this queue is driving right now.
@@ -237,12 +243,12 @@ impl Queue {
 }
 
 impl Shared {
-    async fn providers(&self) -> Result<Arc<Providers>> {
+    async fn providers(&self) -> Result<Arc<Registry>> {
         let mut slot = self.providers.lock().await;
         if let Some(providers) = slot.as_ref() {
             return Ok(Arc::clone(providers));
         }
-        let built = Providers::build(&self.config, &self.secrets, self.library.profile_id());
+        let built = providers::build(&self.config, &self.secrets, self.library.profile_id());
         let built = Arc::new(built.await?);
         *slot = Some(Arc::clone(&built));
         Ok(built)

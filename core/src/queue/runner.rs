@@ -13,7 +13,6 @@ use tokio_util::sync::CancellationToken;
 use super::job_data::ResultUrls;
 use super::outcome::{Stage, end_state};
 use super::{JobStage, Running, Shared};
-use crate::catalog::ImageSize;
 use crate::library::{JobRecord, JobStatus, JobUpdate};
 use crate::providers::{Provider, ProviderError};
 use crate::{AppError, CoreError, Result};
@@ -167,7 +166,7 @@ impl Shared {
         cancel: &CancellationToken,
     ) -> Result<Step> {
         let providers = self.providers().await?;
-        let provider = providers.for_job(&job)?;
+        let provider = providers.get(job.provider)?;
         // The demo provider charges nothing, so an interrupted demo job is simply drawn again.
         let demo = matches!(provider, Provider::Demo(_));
         match job.status {
@@ -186,7 +185,7 @@ impl Shared {
 
     /// A write that only lands while this queue holds the job.
     pub(crate) async fn commit(&self, id: &str, update: JobUpdate) -> Result<Option<JobRecord>> {
-        self.library
+        self.ledger
             .update_leased_job(id, &self.owner, &update)
             .await
     }
@@ -197,7 +196,7 @@ impl Shared {
         id: &str,
         update: JobUpdate,
     ) -> Result<Option<JobRecord>> {
-        self.library
+        self.ledger
             .update_leased_job_durably(id, &self.owner, &update)
             .await
     }
@@ -208,8 +207,8 @@ impl Shared {
             return Duration::from_secs(u64::from(secs));
         }
         let info = job.model.info();
-        let secs = ImageSize::from_long_side(job.image_size)
-            .and_then(|size| info.size(size))
+        let secs = info
+            .size(job.image_size)
             .or_else(|| info.sizes.last())
             .map_or(300, |s| s.timeout_secs);
         Duration::from_secs(u64::from(secs))

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fake_nanobanana::FakeServer;
-use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::Queue;
@@ -34,12 +33,12 @@ async fn one_step_at_a_time_from_pending_to_completed() {
             &ApiKey::new(server.api_key()).unwrap(),
         )
         .unwrap();
-    let (events, _) = broadcast::channel(64);
     let queue = Queue::new(
         library.clone(),
         config,
         Secrets::new(Arc::new(store)),
-        events,
+        Arc::new(|_| {}),
+        Arc::new(crate::queue::NoInputLinks),
     )
     .unwrap();
     let shared = queue.shared.clone();

@@ -3,13 +3,12 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::crash::{CrashPoint, crash_point};
+use crate::crash::{CrashPoint, crash_point};
 use super::job_data::{ResultUrls, request_of};
 use super::outcome::submit_refused;
 use super::runner::{RunCtx, Step};
 use super::{JobStage, Shared, now_ms};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
-use crate::providers::gemini::InlineImage;
 use crate::providers::{PollOutcome, Provider, ProviderError, SubmitOutcome};
 use crate::{CoreError, Result};
 
@@ -33,7 +32,10 @@ impl Shared {
         if job.attempts > 0 && !demo {
             return Err(CoreError::Interrupted(INTERRUPTED.into()));
         }
-        let request = request_of(&job)?;
+        // Links and bytes first: one that cannot be made fails the job before anything is paid.
+        let inputs = self
+            .provider_inputs(provider.kind(), request_of(&job)?)
+            .await?;
         crash_point(CrashPoint::BeforeAttempt);
         let now = now_ms();
         let attempt = JobUpdate {
@@ -46,16 +48,13 @@ impl Shared {
         let Some(job) = self.commit_durably(&job.id, attempt).await? else {
             return Ok(Step::Lost);
         };
-        // Only Gemini takes image bytes; Nano Banana's inputs travel as URLs in the request.
-        let inputs = if provider.kind() == crate::catalog::ProviderKind::Gemini {
-            self.input_images(&request).await?
-        } else {
-            Vec::new()
-        };
         let left = ctx
             .deadline
             .saturating_duration_since(tokio::time::Instant::now());
-        let outcome = match provider.submit_with(&request, &inputs, left).await {
+        let submitted = provider
+            .submit_with(&inputs.request, &inputs.inline, left)
+            .await;
+        let outcome = match submitted {
             Ok(outcome) => outcome,
             Err(e) if submit_refused(&e) => return self.refused(job, e, ctx).await,
             Err(e) => return Err(e.into()),
@@ -137,25 +136,6 @@ impl Shared {
             return Ok(Step::Wait(job, delay));
         }
         Err(error.into())
-    }
-
-    /// The library images a request sends as inputs, as bytes for an inline upload.
-    async fn input_images(
-        &self,
-        request: &crate::providers::GenerationRequest,
-    ) -> Result<Vec<InlineImage>> {
-        let mut inputs = Vec::with_capacity(request.input_images.len());
-        for id in &request.input_images {
-            let (bytes, mime) = self
-                .library
-                .image_file_bytes(id, crate::library::ImageFileKind::Original)
-                .await?;
-            inputs.push(InlineImage {
-                mime: mime.to_owned(),
-                bytes,
-            });
-        }
-        Ok(inputs)
     }
 
     /// One status check. Still generating → PROCESSING and wait; done → DOWNLOADING with the result

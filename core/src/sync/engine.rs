@@ -4,23 +4,27 @@
 //! this process (a mutex) and across processes (a file lock), so the app and the CLI never sync
 //! the same library at once (the app also serialises its own runs).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::apply::{self, PeerUpdate, PulledSegment};
-use super::crash::crash_point;
-use super::files::{self, Direction};
-use super::local::{self, PendingSegment};
-use super::ops::{self, FORMAT};
-use super::settings::SyncLocation;
-use super::transport::{Created, Transport};
+use super::files;
+use super::ops::{self, FORMAT, MAX_PACKED_SEGMENT_BYTES};
+use super::setup::SyncLocation;
+use super::store::{Body, Created, ObjectStore, S3Store};
 use super::{Progress, SyncError, SyncStage};
-use crate::library::{Library, begin_immediate};
+use crate::crash::{CrashPoint, crash_point};
+use crate::library::replica::{
+    DeviceState, FileDirection as Direction, PeerUpdate, PendingSegment, PulledSegment, Replica,
+};
 use crate::{CoreError, Result};
 
-const LIBRARY_KEY: &str = "library.json";
+pub(super) const LIBRARY_KEY: &str = "library.json";
 const HEADS: &str = "heads/";
 const LOCK_FILE: &str = "sync.lock";
+/// The most `library.json` or a head may weigh (they are a few hundred bytes).
+pub(super) const MAX_SMALL_OBJECT: u64 = 1 << 20;
 
 /// How this device introduces itself to the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,26 +86,38 @@ struct Head {
 /// Syncs one library with one location.
 #[derive(Clone, Debug)]
 pub struct Syncer {
-    library: Library,
+    replica: Replica,
     location: SyncLocation,
-    transport: Transport,
+    store: Arc<dyn ObjectStore>,
     device: DeviceInfo,
     keep_originals: bool,
 }
 
 impl Syncer {
+    /// A syncer of `replica` with the S3 bucket at `location`.
     pub fn new(
-        library: Library,
+        replica: Replica,
         location: SyncLocation,
         secret_access_key: &str,
         device: DeviceInfo,
         keep_originals: bool,
     ) -> Syncer {
-        let transport = Transport::new(&location, secret_access_key);
+        let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(&location, secret_access_key));
+        Syncer::with_store(replica, location, store, device, keep_originals)
+    }
+
+    /// A syncer over any object store.
+    pub fn with_store(
+        replica: Replica,
+        location: SyncLocation,
+        store: Arc<dyn ObjectStore>,
+        device: DeviceInfo,
+        keep_originals: bool,
+    ) -> Syncer {
         Syncer {
-            library,
+            replica,
             location,
-            transport,
+            store,
             device,
             keep_originals,
         }
@@ -111,12 +127,12 @@ impl Syncer {
         &self.location
     }
 
-    pub(crate) fn transport(&self) -> &Transport {
-        &self.transport
+    pub(super) fn store(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
     }
 
-    pub(crate) fn library(&self) -> &Library {
-        &self.library
+    pub(super) fn replica(&self) -> &Replica {
+        &self.replica
     }
 
     /// One full sync. Safe to interrupt at any point: the next run carries on. Another run of
@@ -127,24 +143,20 @@ impl Syncer {
         let mut report = SyncReport::default();
         progress.report(SyncStage::Connecting, 0, 1, 0);
         self.preflight().await?;
-        let up = files::move_all(&self.library, &self.transport, Direction::Up, progress).await?;
+        let up = files::move_all(&self.replica, &self.store, Direction::Up, progress).await?;
         report.uploaded_files = up.files;
-        crash_point("after_uploads");
+        crash_point(CrashPoint::AfterUploads);
         self.push(&mut report, progress).await?;
-        crash_point("after_head");
+        crash_point(CrashPoint::AfterHead);
         self.pull(&mut report, progress).await?;
-        let down =
-            files::move_all(&self.library, &self.transport, Direction::Down, progress).await?;
-        crash_point("after_downloads");
+        let down = files::move_all(&self.replica, &self.store, Direction::Down, progress).await?;
+        crash_point(CrashPoint::AfterDownloads);
         let gone =
-            files::move_all(&self.library, &self.transport, Direction::Delete, progress).await?;
+            files::move_all(&self.replica, &self.store, Direction::Delete, progress).await?;
         report.downloaded_files = down.files;
         report.deleted_files = gone.files;
         report.files_left = up.left + down.left + gone.left;
-        sqlx::query("UPDATE sync_device SET last_sync_at = ?")
-            .bind(crate::clock::now_ms())
-            .execute(self.library.pool())
-            .await?;
+        self.replica.mark_synced(crate::clock::now_ms()).await?;
         report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         progress.report(SyncStage::Done, 1, 1, 0);
         Ok(report)
@@ -152,7 +164,7 @@ impl Syncer {
 
     /// The cross-process lock, held for the run (released when the file closes).
     async fn lock_library(&self) -> Result<std::fs::File> {
-        let path = self.library.root().join(LOCK_FILE);
+        let path = self.replica.root().join(LOCK_FILE);
         tokio::task::spawn_blocking(move || -> Result<std::fs::File> {
             let file = std::fs::OpenOptions::new()
                 .create(true)
@@ -172,7 +184,7 @@ impl Syncer {
     /// first devices racing: one creates, the other gets a 412 and adopts). Known locations are
     /// not checked again.
     async fn preflight(&self) -> Result<()> {
-        let device = local::device(self.library.pool()).await?;
+        let device = self.replica.device().await?;
         let label = self.location.label();
         if device.location.as_deref() == Some(label.as_str()) && device.library_id.is_some() {
             return Ok(());
@@ -188,8 +200,8 @@ impl Syncer {
                 let body =
                     serde_json::to_vec(&fresh).map_err(|e| CoreError::Internal(e.to_string()))?;
                 match self
-                    .transport
-                    .create(LIBRARY_KEY, body, "application/json")
+                    .store
+                    .create(LIBRARY_KEY, Body::Bytes(body), "application/json")
                     .await?
                 {
                     Created::Now => fresh,
@@ -204,18 +216,14 @@ impl Syncer {
         if moved {
             // Another bucket or prefix (or a library recreated there): this device starts its log
             // over and sends everything it has.
-            self.start_over().await?;
+            self.replica.start_over().await?;
         }
-        sqlx::query("UPDATE sync_device SET library_id = ?, location = ?")
-            .bind(&root.library_id)
-            .bind(&label)
-            .execute(self.library.pool())
-            .await?;
-        Ok(())
+        self.replica.set_location(&root.library_id, &label).await
+
     }
 
     async fn read_root(&self) -> Result<Option<LibraryRoot>> {
-        let Some(found) = self.transport.get(LIBRARY_KEY).await? else {
+        let Some(found) = self.store.get(LIBRARY_KEY, MAX_SMALL_OBJECT).await? else {
             return Ok(None);
         };
         let root: LibraryRoot = serde_json::from_slice(&found.body)
@@ -226,27 +234,6 @@ impl Syncer {
         Ok(Some(root))
     }
 
-    async fn start_over(&self) -> Result<()> {
-        let mut tx = begin_immediate(self.library.pool()).await?;
-        for sql in [
-            "DELETE FROM sync_peers",
-            "DELETE FROM sync_pending_segment",
-            "UPDATE sync_device SET last_seq = 0, head_seq = 0, head_etag = NULL",
-            "INSERT INTO sync_outbox (entity, id, field, hlc)
-               SELECT 'job', id, 'record', created_at * 65536 FROM jobs WHERE true ON CONFLICT DO NOTHING",
-            "INSERT INTO sync_outbox (entity, id, field, hlc)
-               SELECT 'image', id, 'create', created_at * 65536 FROM images WHERE true ON CONFLICT DO NOTHING",
-            "INSERT INTO sync_files (key, direction, sha256, content_type, original)
-               SELECT p.value, 'up', i.sha256, CASE p.key WHEN 0 THEN i.mime ELSE 'image/jpeg' END, p.key = 0
-               FROM images i, json_each(json_array(i.path, i.thumb_path, i.preview_path)) p
-               WHERE p.value IS NOT NULL ON CONFLICT DO NOTHING",
-        ] {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     fn segment_key(device: &str, seq: i64) -> String {
         format!("ops/{device}/{seq:016x}.ndjson.gz")
     }
@@ -254,13 +241,13 @@ impl Syncer {
     /// Pushes the outbox, one segment at a time, then the head that announces them.
     async fn push(&self, report: &mut SyncReport, progress: &Progress) -> Result<()> {
         loop {
-            let device = local::device(self.library.pool()).await?;
-            let segment = match local::pending_segment(self.library.pool()).await? {
-                Some(segment) => segment,
-                None => match local::build_segment(&self.library, &device.device_id).await? {
-                    Some(segment) => segment,
-                    None => break,
-                },
+            let device = self.replica.device().await?;
+            let id = device.device_id.clone();
+            let pack = move |seq: i64, ops: &[crate::library::replica::Op]| -> Result<_> {
+                Ok(ops::pack(&id, seq, ops)?)
+            };
+            let Some(segment) = self.replica.next_segment(&device.device_id, &pack).await? else {
+                break;
             };
             progress.report(
                 SyncStage::Pushing,
@@ -273,7 +260,7 @@ impl Syncer {
                 report.ops_pushed += u32::try_from(segment.ops).unwrap_or(u32::MAX);
             }
         }
-        let device = local::device(self.library.pool()).await?;
+        let device = self.replica.device().await?;
         if device.head_seq < device.last_seq || device.head_etag.is_none() {
             self.put_head(&device.device_id, device.last_seq).await?;
         }
@@ -285,15 +272,19 @@ impl Syncer {
     async fn push_segment(&self, device: &str, segment: &PendingSegment) -> Result<bool> {
         let key = Self::segment_key(device, segment.seq);
         let created = self
-            .transport
-            .create(&key, segment.packed.body.clone(), "application/gzip")
+            .store
+            .create(
+                &key,
+                Body::Bytes(segment.packed.body.clone()),
+                "application/gzip",
+            )
             .await?;
         let last_modified = match created {
-            Created::Now => self.transport.last_modified(&key).await?,
+            Created::Now => self.store.last_modified(&key).await?,
             Created::AlreadyThere => {
                 let found = self
-                    .transport
-                    .get(&key)
+                    .store
+                    .get(&key, MAX_PACKED_SEGMENT_BYTES)
                     .await?
                     .ok_or_else(|| SyncError::Corrupt(format!("{key} vanished after a 412")))?;
                 if ops::hex(&Sha256::digest(&found.body)) != segment.packed.sha256 {
@@ -302,16 +293,18 @@ impl Syncer {
                         seq = segment.seq,
                         "segment number reused: taking a new device identity"
                     );
-                    self.new_identity().await?;
+                    self.replica.new_identity().await?;
                     return Ok(false);
                 }
                 // Our own write whose answer was lost.
                 found.last_modified_ms
             }
         };
-        crash_point("after_segment_put");
-        local::segment_pushed(&self.library, segment, device, last_modified).await?;
-        crash_point("after_segment_recorded");
+        crash_point(CrashPoint::AfterSegmentPut);
+        self.replica
+            .segment_pushed(segment, device, last_modified)
+            .await?;
+        crash_point(CrashPoint::AfterSegmentRecorded);
         Ok(true)
     }
 
@@ -327,45 +320,16 @@ impl Syncer {
         };
         let body = serde_json::to_vec(&head).map_err(|e| CoreError::Internal(e.to_string()))?;
         let etag = self
-            .transport
+            .store
             .put(&format!("{HEADS}{device}.json"), body, "application/json")
             .await?;
-        sqlx::query("UPDATE sync_device SET head_seq = ?, head_etag = ?")
-            .bind(last_seq)
-            .bind(etag)
-            .execute(self.library.pool())
-            .await?;
-        Ok(())
-    }
-
-    async fn new_identity(&self) -> Result<()> {
-        let mut tx = begin_immediate(self.library.pool()).await?;
-        let (old,): (String,) = sqlx::query_as("SELECT device_id FROM sync_device")
-            .fetch_one(&mut *tx)
-            .await?;
-        let fresh = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query(
-            "UPDATE sync_device SET device_id = ?, last_seq = 0, head_seq = 0, head_etag = NULL",
-        )
-        .bind(&fresh)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE sync_versions SET device = ? WHERE device = ?")
-            .bind(&fresh)
-            .bind(&old)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sync_pending_segment")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.replica.head_written(last_seq, Some(&etag)).await
     }
 
     /// One listing of the heads; only changed heads are read, and only their new segments.
     async fn pull(&self, report: &mut SyncReport, progress: &Progress) -> Result<()> {
-        let me = local::device(self.library.pool()).await?;
-        let listed = self.transport.list(HEADS).await?;
+        let me = self.replica.device().await?;
+        let listed = self.store.list(HEADS).await?;
         let mut segments = Vec::new();
         let mut peers = Vec::new();
         for entry in &listed {
@@ -382,16 +346,11 @@ impl Syncer {
                 }
                 continue;
             }
-            let known: Option<(i64, Option<String>)> =
-                sqlx::query_as("SELECT applied_seq, head_etag FROM sync_peers WHERE device_id = ?")
-                    .bind(device)
-                    .fetch_optional(self.library.pool())
-                    .await?;
-            let (applied, etag) = known.unwrap_or((0, None));
+            let (applied, etag) = self.replica.peer(device).await?;
             if !entry.etag.is_empty() && etag.as_deref() == Some(entry.etag.as_str()) {
                 continue;
             }
-            let Some(found) = self.transport.get(&entry.key).await? else {
+            let Some(found) = self.store.get(&entry.key, MAX_SMALL_OBJECT).await? else {
                 continue;
             };
             let head: Head = serde_json::from_slice(&found.body)
@@ -408,7 +367,7 @@ impl Syncer {
                     0,
                 );
                 let key = Self::segment_key(device, seq);
-                let Some(body) = self.transport.get(&key).await? else {
+                let Some(body) = self.store.get(&key, MAX_PACKED_SEGMENT_BYTES).await? else {
                     tracing::warn!(
                         device,
                         seq,
@@ -417,14 +376,15 @@ impl Syncer {
                     complete = false;
                     break;
                 };
-                let ops = ops::unpack(&body.body, device, seq)?;
-                report.ops_pulled += u32::try_from(ops.len()).unwrap_or(u32::MAX);
+                let unpacked = ops::unpack(&body.body, device, seq)?;
+                report.ops_pulled += u32::try_from(unpacked.ops.len()).unwrap_or(u32::MAX);
                 report.segments_pulled += 1;
                 segments.push(PulledSegment {
                     device: device.to_owned(),
                     seq,
                     last_modified_ms: body.last_modified_ms,
-                    ops,
+                    ops: unpacked.ops,
+                    unknown_kinds: unpacked.unknown_kinds,
                 });
             }
             if complete {
@@ -446,26 +406,55 @@ impl Syncer {
             // Our head is gone from the bucket (deleted by hand?): announce our segments again.
             self.put_head(&me.device_id, me.last_seq).await?;
         }
+        segments.extend(self.rescans().await?);
         if segments.is_empty() && peers.is_empty() {
             return Ok(());
         }
-        let applied = apply::apply(&self.library, &segments, &peers, self.keep_originals).await?;
+        let applied = self
+            .replica
+            .apply(&segments, &peers, self.keep_originals)
+            .await?;
         report.new_images += u32::try_from(applied.new_images).unwrap_or(u32::MAX);
         Ok(())
+    }
+
+    /// Segments read before with kinds this version did not know, read again for those kinds.
+    async fn rescans(&self) -> Result<Vec<PulledSegment>> {
+        let mut again = Vec::new();
+        for rescan in self.replica.rescans_due().await? {
+            let key = Self::segment_key(&rescan.device, rescan.seq);
+            let Some(body) = self.store.get(&key, MAX_PACKED_SEGMENT_BYTES).await? else {
+                continue;
+            };
+            let unpacked = ops::unpack(&body.body, &rescan.device, rescan.seq)?;
+            let wanted = rescan.now_known();
+            again.push(PulledSegment {
+                device: rescan.device.clone(),
+                seq: rescan.seq,
+                last_modified_ms: body.last_modified_ms,
+                ops: unpacked
+                    .ops
+                    .into_iter()
+                    .filter(|op| wanted.iter().any(|k| k == op.kind()))
+                    .collect(),
+                unknown_kinds: unpacked.unknown_kinds,
+            });
+        }
+        Ok(again)
     }
 
     /// Our head changed in the bucket without us: if it announces more than we pushed, this
     /// library is an older copy of this device (restored from a backup), so it takes a new
     /// identity and pulls its own later segments as another device's.
-    async fn check_own_head(&self, me: &local::DeviceState, key: &str) -> Result<()> {
-        let Some(found) = self.transport.get(key).await? else {
+    async fn check_own_head(&self, me: &DeviceState, key: &str) -> Result<()> {
+        let Some(found) = self.store.get(key, MAX_SMALL_OBJECT).await? else {
             return Ok(());
         };
         let head: Head = serde_json::from_slice(&found.body)
             .map_err(|e| SyncError::Corrupt(format!("{key}: {e}")))?;
         if head.last_seq > me.last_seq {
             tracing::warn!(device = %me.device_id, "this library is older than its own head: new device identity");
-            self.new_identity().await?;
+            self.replica.new_identity().await?;
         }
         Ok(())
     }

@@ -11,9 +11,10 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::transport::{FileBody, Transport};
+use super::store::{Body, FileBody, LargeBody, ObjectStore};
 use super::{Progress, SyncError, SyncStage};
-use crate::library::{Library, begin_immediate};
+use crate::library::MAX_FILE_BYTES;
+use crate::library::replica::{FileDirection as Direction, QueuedFile as Row, Replica};
 use crate::{CoreError, Result};
 
 /// Transfers in flight at once.
@@ -21,13 +22,8 @@ pub const PARALLEL: usize = 8;
 /// Finished transfers committed together.
 const DONE_BATCH: usize = 64;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Row {
-    key: String,
-    sha256: String,
-    content_type: String,
-    original: bool,
-}
+/// The most a thumbnail or preview from the bucket may weigh (ours are tens of KB).
+const MAX_THUMB_BYTES: u64 = 2 << 20;
 
 /// What one direction moved.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -38,59 +34,35 @@ pub struct Moved {
     pub left: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-    Delete,
-}
-
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Direction::Up => "up",
-            Direction::Down => "down",
-            Direction::Delete => "delete",
-        }
-    }
-
-    fn stage(self) -> SyncStage {
-        match self {
-            Direction::Up => SyncStage::Uploading,
-            Direction::Down => SyncStage::Downloading,
-            Direction::Delete => SyncStage::Cleaning,
-        }
+fn stage(direction: Direction) -> SyncStage {
+    match direction {
+        Direction::Up => SyncStage::Uploading,
+        Direction::Down => SyncStage::Downloading,
+        Direction::Delete => SyncStage::Cleaning,
     }
 }
 
 /// Moves every queued file of `direction`.
 pub async fn move_all(
-    library: &Library,
-    transport: &Transport,
+    replica: &Replica,
+    store: &Arc<dyn ObjectStore>,
     direction: Direction,
     progress: &Progress,
 ) -> Result<Moved> {
-    // Thumbnails first: another device shows the gallery before the originals arrive.
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT key, sha256, content_type, original FROM sync_files WHERE direction = ?
-         ORDER BY original, attempts, key",
-    )
-    .bind(direction.as_str())
-    .fetch_all(library.pool())
-    .await?;
+    let rows = replica.queued_files(direction).await?;
     let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     let mut moved = Moved::default();
     if rows.is_empty() {
         return Ok(moved);
     }
-    progress.report(direction.stage(), 0, total, 0);
+    progress.report(stage(direction), 0, total, 0);
     let gate = Arc::new(Semaphore::new(PARALLEL));
     let mut tasks = JoinSet::new();
     for row in rows {
-        let (library, transport, gate) = (library.clone(), transport.clone(), gate.clone());
+        let (replica, store, gate) = (replica.clone(), Arc::clone(store), gate.clone());
         tasks.spawn(async move {
             let _slot = gate.acquire_owned().await;
-            let outcome = move_one(&library, &transport, direction, &row).await;
+            let outcome = move_one(&replica, &store, direction, &row).await;
             (row, outcome)
         });
     }
@@ -114,24 +86,24 @@ pub async fn move_all(
             Ok(Some(bytes)) => {
                 finished.push(row);
                 if finished.len() >= DONE_BATCH {
-                    done(library, direction, &mut finished).await?;
+                    done(replica, direction, &mut finished).await?;
                 }
                 moved.files += 1;
                 moved.bytes += bytes;
                 if direction == Direction::Down && moved.files == 2 {
                     // Some files committed as done, the rest not: what a crash here must survive.
-                    done(library, direction, &mut finished).await?;
-                    super::crash::crash_point("mid_download");
+                    done(replica, direction, &mut finished).await?;
+                    crate::crash::crash_point(crate::crash::CrashPoint::MidDownload);
                 }
             }
             Ok(None) => {
-                failed(
-                    library,
-                    direction,
-                    &row,
-                    "not in the bucket yet: the device that made it has not uploaded it",
-                )
-                .await?;
+                replica
+                    .file_failed(
+                        direction,
+                        &row,
+                        "not in the bucket yet: the device that made it has not uploaded it",
+                    )
+                    .await?;
                 moved.left += 1;
             }
             Err(CoreError::Sync(e)) if e.stops_the_sync() => {
@@ -143,18 +115,18 @@ pub async fn move_all(
             }
             Err(e) => {
                 tracing::warn!(key = %row.key, error = %e, "a file transfer failed; it stays queued");
-                failed(library, direction, &row, &e.to_string()).await?;
+                replica.file_failed(direction, &row, &e.to_string()).await?;
                 moved.left += 1;
             }
         }
         progress.report(
-            direction.stage(),
+            stage(direction),
             moved.files + moved.left,
             total,
             moved.bytes,
         );
     }
-    done(library, direction, &mut finished).await?;
+    done(replica, direction, &mut finished).await?;
     match fatal {
         Some(e) => Err(e.into()),
         None => Ok(moved),
@@ -164,20 +136,20 @@ pub async fn move_all(
 /// Bytes moved, or `None` when the object is not in the bucket (a download of a file its device
 /// has not uploaded yet).
 async fn move_one(
-    library: &Library,
-    transport: &Transport,
+    replica: &Replica,
+    store: &Arc<dyn ObjectStore>,
     direction: Direction,
     row: &Row,
 ) -> Result<Option<u64>> {
-    let path = library.absolute_path(&row.key)?;
+    let path = replica.absolute_path(&row.key)?;
     match direction {
         Direction::Up => {
             let bytes = tokio::fs::metadata(&path)
                 .await
                 .map_err(|e| CoreError::NotFound(format!("{} ({e})", row.key)))?
                 .len();
-            transport
-                .create_from_file(&row.key, &path, &row.content_type)
+            store
+                .create(&row.key, Body::file(&path), &row.content_type)
                 .await?;
             Ok(Some(bytes))
         }
@@ -185,7 +157,12 @@ async fn move_one(
             if tokio::fs::try_exists(&path).await.unwrap_or(false) {
                 return Ok(Some(0));
             }
-            match transport.download(&row.key).await? {
+            let max_bytes = if row.original {
+                MAX_FILE_BYTES
+            } else {
+                MAX_THUMB_BYTES
+            };
+            match store.download(&row.key, max_bytes).await? {
                 None => Ok(None),
                 Some(FileBody::Small(bytes)) => {
                     let (path, row) = (path.clone(), row.clone());
@@ -198,7 +175,7 @@ async fn move_one(
                     if let Some(dir) = temp.parent() {
                         crate::library::create_private_dir(dir).await?;
                     }
-                    let result = match body.write_to(&temp).await {
+                    let result = match write_to(body, &temp).await {
                         Ok(file) => verify_and_place(&temp, &path, row, &file.sha256)
                             .await
                             .map(|()| Some(file.bytes)),
@@ -210,7 +187,7 @@ async fn move_one(
             }
         }
         Direction::Delete => {
-            transport.delete(&row.key).await?;
+            store.delete(&row.key).await?;
             Ok(Some(0))
         }
     }
@@ -218,8 +195,8 @@ async fn move_one(
 
 /// Downloads one original now (on demand), hash-checked.
 pub async fn fetch_one(
-    library: &Library,
-    transport: &Transport,
+    replica: &Replica,
+    store: &Arc<dyn ObjectStore>,
     key: &str,
     sha256: &str,
 ) -> Result<()> {
@@ -229,7 +206,7 @@ pub async fn fetch_one(
         content_type: String::new(),
         original: true,
     };
-    match move_one(library, transport, Direction::Down, &row).await? {
+    match move_one(replica, store, Direction::Down, &row).await? {
         Some(_) => Ok(()),
         None => Err(CoreError::NotFound(format!(
             "the original of this image: the device that made it has not uploaded it yet ({key})"
@@ -254,6 +231,9 @@ fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
         if sha != row.sha256 {
             return Err(corrupt(row, &sha));
         }
+    } else if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        // Thumbnails are our own JPEGs; anything else is not kept (nor served to the page).
+        return Err(SyncError::Corrupt(format!("{} in the bucket is not a JPEG thumbnail", row.key)).into());
     }
     let temp = temp_beside(path)?;
     if let Some(dir) = temp.parent() {
@@ -263,7 +243,7 @@ fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
         .write(true)
         .create_new(true)
         .open(&temp)
-        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
         .and_then(|()| std::fs::rename(&temp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
@@ -290,39 +270,61 @@ async fn verify_and_place(temp: &Path, dest: &Path, row: &Row, sha: &str) -> Res
 }
 
 /// Takes finished files off the queue, in one transaction.
-async fn done(library: &Library, direction: Direction, rows: &mut Vec<Row>) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut tx = begin_immediate(library.pool()).await?;
-    for row in rows.iter() {
-        sqlx::query("DELETE FROM sync_files WHERE key = ? AND direction = ?")
-            .bind(&row.key)
-            .bind(direction.as_str())
-            .execute(&mut *tx)
-            .await?;
-        if direction == Direction::Up && row.original {
-            sqlx::query(
-                "UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0",
-            )
-            .bind(&row.sha256)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    tx.commit().await?;
+async fn done(replica: &Replica, direction: Direction, rows: &mut Vec<Row>) -> Result<()> {
+    replica.files_done(direction, rows).await?;
     rows.clear();
     Ok(())
 }
 
-async fn failed(library: &Library, direction: Direction, row: &Row, error: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE sync_files SET attempts = attempts + 1, last_error = ? WHERE key = ? AND direction = ?",
-    )
-    .bind(error)
-    .bind(&row.key)
-    .bind(direction.as_str())
-    .execute(library.pool())
-    .await?;
-    Ok(())
+/// Streams a large body into `dest` (a new private file the caller renames), hashing it on the
+/// way so an original is not read back from disk to be checked, and stopping past its limit.
+async fn write_to(body: LargeBody, dest: &Path) -> std::result::Result<Written, SyncError> {
+    use sha2::{Digest, Sha256};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let local = |e: std::io::Error| SyncError::Local(e.to_string());
+    let file = tokio::fs::OpenOptions::from(crate::private_fs::open_options())
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .await
+        .map_err(local)?;
+    // Each tokio file write is a trip to the blocking pool: batch the body's small chunks.
+    let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+    let mut reader = body.reader.take(body.max_bytes.saturating_add(1));
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut written = 0u64;
+    let mut hasher = Sha256::new();
+    loop {
+        let n = reader
+            .read(&mut buffer)
+            .await
+            .map_err(|e| SyncError::Interrupted(format!("reading {}: {e}", body.key)))?;
+        if n == 0 {
+            break;
+        }
+        written += n as u64;
+        if written > body.max_bytes {
+            return Err(SyncError::Corrupt(format!(
+                "{} holds more than the {} bytes such a file may have",
+                body.key, body.max_bytes
+            )));
+        }
+        hasher.update(&buffer[..n]);
+        file.write_all(&buffer[..n]).await.map_err(local)?;
+    }
+    file.flush().await.map_err(local)?;
+    // On disk before it is renamed into place and leaves the queue (a power cut must not leave an
+    // empty original that "exists").
+    file.get_ref().sync_all().await.map_err(local)?;
+    Ok(Written {
+        bytes: written,
+        sha256: super::ops::hex(&hasher.finalize()),
+    })
+}
+
+/// A file written from the bucket.
+struct Written {
+    bytes: u64,
+    /// Of the bytes written, lowercase hex.
+    sha256: String,
 }

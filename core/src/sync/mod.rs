@@ -1,6 +1,8 @@
 //! Sync: one library on every device of a person, through their own S3-compatible bucket (R2), with
-//! no server of ours. This module owns the protocol (operations, segments, heads), the S3
-//! transport, the merge, and the file transfers.
+//! no server of ours. This module owns the protocol (segments, heads, `library.json`), the object
+//! store ([`store`]: a small trait, S3 behind it), the runs and the file transfers. What the
+//! library records, exports and merges is behind its narrow replication handle
+//! ([`crate::library::replica`]): sync runs no SQL.
 //!
 //! Layout under the library's prefix:
 //! - `library.json`: created once (`If-None-Match: *`); format version and library id.
@@ -17,28 +19,19 @@
 //! progress advances only after the bucket confirmed, in one transaction; only the device that
 //! made a job ever drives it.
 
-mod apply;
-mod cache;
-mod clock;
-mod crash;
 mod engine;
 mod files;
-mod local;
 mod ops;
-mod settings;
+mod setup;
 mod single;
 mod status;
-mod transport;
-
-pub use crash::CRASH_POINTS;
+pub mod store;
 
 use serde::Serialize;
 
 pub use engine::{DeviceInfo, SyncReport, Syncer};
-pub use settings::{DEFAULT_CACHE_MB, SyncLocation, SyncSettings, default_prefix};
+pub use setup::{DEFAULT_CACHE_MB, SyncLocation, SyncSetup, default_prefix};
 pub use status::{PeerDevice, SyncStatus};
-
-pub(crate) use local::{files_gone, record_purges};
 
 /// Why a sync could not run or finish. Each says what to fix.
 #[derive(Debug, thiserror::Error)]

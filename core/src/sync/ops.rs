@@ -1,100 +1,22 @@
-//! What devices tell each other, and how it is packed. An operation is a fact about one job or
-//! image with the version it was made at; a segment is an immutable, gzip-compressed batch of
+//! How operations are packed for the bucket: a segment is an immutable, gzip-compressed batch of
 //! them (a JSON header line, then one operation per line), written once under a key only its
-//! device writes.
+//! device writes. What an operation says is the library's ([`crate::library::replica::records`]).
 
 use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::SyncError;
+use crate::library::replica::{KNOWN_KINDS, MAX_OPS_PER_SEGMENT, Op, PackedSegment};
 
 /// The format this version writes and reads. A segment or library of a newer format stops the
 /// sync with "update Nanoforge" instead of being misread.
 pub const FORMAT: u32 = 1;
-/// Operations per segment (and so the most one local transaction applies per segment).
-pub const MAX_OPS_PER_SEGMENT: usize = 1000;
 /// A segment larger than this unpacked is refused (a broken or hostile bucket).
 const MAX_SEGMENT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// An image field that devices edit (last writer wins per field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Favourite,
-    Rating,
-    /// The value is the time it went to the trash, or null when restored.
-    Trashed,
-}
-
-impl Field {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Favourite => "favourite",
-            Field::Rating => "rating",
-            Field::Trashed => "trashed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Field> {
-        match s {
-            "favourite" => Some(Field::Favourite),
-            "rating" => Some(Field::Rating),
-            "trashed" => Some(Field::Trashed),
-            _ => None,
-        }
-    }
-
-    /// The `images` column it lives in.
-    pub fn column(self) -> &'static str {
-        match self {
-            Field::Favourite => "favourite",
-            Field::Rating => "rating",
-            Field::Trashed => "deleted_at",
-        }
-    }
-}
-
-/// One operation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Op {
-    /// A job's synced columns as they are now (only the device that runs a job writes it, so a
-    /// later record simply replaces an earlier one).
-    Job {
-        id: String,
-        hlc: i64,
-        record: Map<String, Value>,
-    },
-    /// A new image: its immutable facts and its editable fields' first values.
-    Image {
-        id: String,
-        hlc: i64,
-        record: Map<String, Value>,
-    },
-    /// An edit of one field of an image.
-    Set {
-        id: String,
-        hlc: i64,
-        field: Field,
-        value: Value,
-    },
-    /// Deleted forever, everywhere. Terminal: later operations about the image are ignored.
-    Purge { id: String, hlc: i64 },
-}
-
-impl Op {
-    pub fn hlc(&self) -> i64 {
-        match self {
-            Op::Job { hlc, .. }
-            | Op::Image { hlc, .. }
-            | Op::Set { hlc, .. }
-            | Op::Purge { hlc, .. } => *hlc,
-        }
-    }
-}
+/// The most a segment may weigh in the bucket (compressed); larger ones are not read.
+pub const MAX_PACKED_SEGMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The first line of a segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,14 +27,15 @@ pub struct SegmentHeader {
     pub ops: usize,
 }
 
-/// A packed segment and the hash of its bytes (to recognise our own after a lost answer).
-#[derive(Debug, Clone)]
-pub struct Packed {
-    pub body: Vec<u8>,
-    pub sha256: String,
+/// A segment as read: the operations this version applies, and the kinds it had that this version
+/// does not know (kept for a rescan after an upgrade).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unpacked {
+    pub ops: Vec<Op>,
+    pub unknown_kinds: Vec<String>,
 }
 
-pub fn pack(device: &str, seq: i64, ops: &[Op]) -> Result<Packed, SyncError> {
+pub fn pack(device: &str, seq: i64, ops: &[Op]) -> Result<PackedSegment, SyncError> {
     let header = SegmentHeader {
         format: FORMAT,
         device: device.to_owned(),
@@ -132,12 +55,12 @@ pub fn pack(device: &str, seq: i64, ops: &[Op]) -> Result<Packed, SyncError> {
         .finish()
         .map_err(|e| SyncError::Corrupt(format!("could not compress a segment: {e}")))?;
     let sha256 = hex(&Sha256::digest(&body));
-    Ok(Packed { body, sha256 })
+    Ok(PackedSegment { body, sha256 })
 }
 
-/// Reads a segment of `device` numbered `seq`. Operations this version does not know (added by a
-/// newer one in the same format) are skipped.
-pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Vec<Op>, SyncError> {
+/// Reads a segment of `device` numbered `seq`. Operations of kinds this version does not know
+/// (added by a newer one in the same format) are set aside by kind, not applied.
+pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Unpacked, SyncError> {
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(body)
         .take(MAX_SEGMENT_BYTES + 1)
@@ -162,16 +85,44 @@ pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Vec<Op>, SyncError>
             header.seq, header.device
         )));
     }
-    let mut ops = Vec::with_capacity(header.ops);
+    // The header's count is the bucket's word: it sizes nothing (a hostile count must not
+    // allocate), and one past what a device ever writes is refused.
+    if header.ops > MAX_OPS_PER_SEGMENT {
+        return Err(SyncError::Corrupt(format!(
+            "segment {seq} of {device} claims {} operations (at most {MAX_OPS_PER_SEGMENT})",
+            header.ops
+        )));
+    }
+    let mut unpacked = Unpacked {
+        ops: Vec::new(),
+        unknown_kinds: Vec::new(),
+    };
     for line in lines {
-        match serde_json::from_slice::<Op>(line) {
-            Ok(op) => ops.push(op),
-            Err(e) => {
-                tracing::warn!(device, seq, error = %e, "skipping an operation this version does not know")
+        if unpacked.ops.len() + unpacked.unknown_kinds.len() > MAX_OPS_PER_SEGMENT {
+            return Err(SyncError::Corrupt(format!(
+                "segment {seq} of {device} holds more than {MAX_OPS_PER_SEGMENT} operations"
+            )));
+        }
+        #[derive(Deserialize)]
+        struct Tag {
+            op: String,
+        }
+        let kind = serde_json::from_slice::<Tag>(line).map(|t| t.op);
+        match kind {
+            Ok(kind) if !KNOWN_KINDS.contains(&kind.as_str()) => {
+                if !unpacked.unknown_kinds.contains(&kind) {
+                    unpacked.unknown_kinds.push(kind);
+                }
             }
+            _ => match serde_json::from_slice::<Op>(line) {
+                Ok(op) => unpacked.ops.push(op),
+                Err(e) => {
+                    tracing::warn!(device, seq, error = %e, "skipping an operation that does not read")
+                }
+            },
         }
     }
-    Ok(ops)
+    Ok(unpacked)
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -187,6 +138,8 @@ fn push_line<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), SyncError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::library::replica::Field;
+    use serde_json::Value;
 
     #[test]
     fn segments_round_trip_and_refuse_what_they_are_not() {
@@ -203,7 +156,7 @@ mod tests {
             },
         ];
         let packed = pack("dev-a", 7, &ops).unwrap();
-        assert_eq!(unpack(&packed.body, "dev-a", 7).unwrap(), ops);
+        assert_eq!(unpack(&packed.body, "dev-a", 7).unwrap().ops, ops);
         assert!(matches!(
             unpack(&packed.body, "dev-b", 7),
             Err(SyncError::Corrupt(_))
@@ -229,5 +182,35 @@ mod tests {
             unpack(&body, "dev-a", 1),
             Err(SyncError::FormatTooNew(_))
         ));
+    }
+
+    fn gz(text: &str) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn a_huge_operation_count_is_refused_without_allocating_it() {
+        let evil = format!(
+            "{}\n",
+            serde_json::json!({"format": 1, "device": "evil", "seq": 1, "ops": 1_000_000_000_000u64})
+        );
+        let err = unpack(&gz(&evil), "evil", 1).unwrap_err();
+        assert!(matches!(&err, SyncError::Corrupt(m) if m.contains("claims")), "{err}");
+    }
+
+    #[test]
+    fn kinds_from_a_newer_version_are_set_aside_by_name() {
+        let text = [
+            serde_json::json!({"format": 1, "device": "d", "seq": 2, "ops": 3}).to_string(),
+            serde_json::json!({"op": "purge", "id": "x", "hlc": 1}).to_string(),
+            serde_json::json!({"op": "album", "id": "a", "hlc": 2, "name": "Trips"}).to_string(),
+            serde_json::json!({"op": "album", "id": "b", "hlc": 3, "name": "Cats"}).to_string(),
+        ]
+        .join("\n");
+        let unpacked = unpack(&gz(&text), "d", 2).unwrap();
+        assert_eq!(unpacked.ops.len(), 1);
+        assert_eq!(unpacked.unknown_kinds, vec!["album".to_owned()]);
     }
 }

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use super::engine::Syncer;
-use super::transport::Created;
+use super::engine::{LIBRARY_KEY, MAX_SMALL_OBJECT, Syncer};
+use super::store::Body;
 use crate::Result;
-use crate::library::ImageRecord;
 
 /// The key the connection test writes and deletes.
 const PROBE_PREFIX: &str = "probe/";
@@ -16,49 +15,46 @@ impl Syncer {
     /// bucket, an unreachable endpoint, a refused certificate or a read-only token each fail with
     /// their own error.
     pub async fn probe(&self) -> Result<()> {
-        self.transport().get("library.json").await?;
+        self.store().get(LIBRARY_KEY, MAX_SMALL_OBJECT).await?;
         let key = format!("{PROBE_PREFIX}{}", uuid::Uuid::new_v4().simple());
-        self.transport()
-            .create(&key, b"nanoforge".to_vec(), "text/plain")
+        self.store()
+            .create(&key, Body::Bytes(b"nanoforge".to_vec()), "text/plain")
             .await?;
-        self.transport().delete(&key).await?;
+        self.store().delete(&key).await?;
         Ok(())
-    }
-
-    async fn image(&self, id: &str) -> Result<ImageRecord> {
-        self.library().get_image(id).await
     }
 
     /// Makes sure image `id`'s original is in the bucket (uploading it now if needed).
     pub async fn upload_original(&self, id: &str) -> Result<()> {
-        let image = self.image(id).await?;
-        if self.library().original_is_remote(id).await? {
+        if self.replica().original_is_remote(id).await? {
             return Ok(());
         }
-        let path = self.library().absolute_path(&image.path)?;
-        match self
-            .transport()
-            .create_from_file(&image.path, &path, &image.mime)
-            .await?
-        {
-            Created::Now | Created::AlreadyThere => {}
-        }
-        self.library()
-            .original_uploaded(&image.sha256, &image.path)
+        let original = self.replica().original_file(id).await?;
+        let path = self.replica().absolute_path(&original.key)?;
+        self.store()
+            .create(&original.key, Body::file(&path), &original.mime)
+            .await?;
+        self.replica()
+            .original_uploaded(&original.sha256, &original.key)
             .await
     }
 
     /// A URL anyone can GET image `id`'s original with for `ttl`.
     pub async fn presign(&self, id: &str, ttl: Duration) -> Result<String> {
-        let image = self.image(id).await?;
-        Ok(self.transport().presign_get(&image.path, ttl).await?)
+        let original = self.replica().original_file(id).await?;
+        Ok(self.store().presign_get(&original.key, ttl).await?)
     }
 
     /// Downloads image `id`'s original into the library (hash-checked) and marks it used now.
     pub async fn fetch_original(&self, id: &str) -> Result<()> {
-        let image = self.image(id).await?;
-        super::files::fetch_one(self.library(), self.transport(), &image.path, &image.sha256)
-            .await?;
-        self.library().original_fetched(id).await
+        let original = self.replica().original_file(id).await?;
+        super::files::fetch_one(
+            self.replica(),
+            self.store(),
+            &original.key,
+            &original.sha256,
+        )
+        .await?;
+        self.replica().original_fetched(id).await
     }
 }

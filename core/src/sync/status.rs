@@ -3,10 +3,9 @@
 
 use serde::Serialize;
 
-use super::local;
-use super::settings::SyncSettings;
+use super::setup::SyncSetup;
 use crate::Result;
-use crate::library::Library;
+use crate::library::replica::Replica;
 
 /// Another device of this library, as its head describes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -37,30 +36,13 @@ pub struct SyncStatus {
     pub devices: Vec<PeerDevice>,
 }
 
-/// device id, name, platform, last push (Unix ms).
-type PeerRow = (String, Option<String>, Option<String>, Option<i64>);
-
-impl Library {
-    /// Where sync stands for this library with `settings` (environment overrides applied).
-    pub async fn sync_status(&self, settings: &SyncSettings) -> Result<SyncStatus> {
-        let device = local::device(self.pool()).await?;
-        let location = settings.location(self.profile_id()).ok();
-        let (outbox,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sync_outbox")
-            .fetch_one(self.pool())
-            .await?;
-        let (up, down): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(direction IN ('up', 'delete')), 0), COALESCE(SUM(direction = 'down'), 0)
-             FROM sync_files",
-        )
-        .fetch_one(self.pool())
-        .await?;
-        let peers: Vec<PeerRow> = sqlx::query_as(
-            "SELECT device_id, name, platform, last_push_at FROM sync_peers
-             WHERE head_etag IS NOT NULL ORDER BY last_push_at DESC",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+impl SyncStatus {
+    /// Where sync stands for `replica` with `setup` (environment overrides applied).
+    pub async fn read(replica: &Replica, setup: &SyncSetup) -> Result<SyncStatus> {
+        let device = replica.device().await?;
+        let location = setup.location(replica.profile_id()).ok();
+        let backlog = replica.backlog().await?;
+        let peers = replica.peers().await?;
         Ok(SyncStatus {
             configured: location.is_some(),
             endpoint: location.as_ref().map(|l| l.endpoint.clone()),
@@ -68,15 +50,15 @@ impl Library {
             prefix: location.as_ref().map(|l| l.prefix.clone()),
             device_id: device.device_id,
             last_sync_ms: device.last_sync_at.map(|ms| ms as f64),
-            pending_uploads: count(outbox + up),
-            pending_downloads: count(down),
+            pending_uploads: backlog.outbox.saturating_add(backlog.files_up),
+            pending_downloads: backlog.files_down,
             devices: peers
                 .into_iter()
-                .map(|(id, name, platform, last)| PeerDevice {
-                    id,
-                    name,
-                    platform,
-                    last_seen_ms: last.map(|ms| ms as f64),
+                .map(|p| PeerDevice {
+                    id: p.device_id,
+                    name: p.name,
+                    platform: p.platform,
+                    last_seen_ms: p.last_push_at.map(|ms| ms as f64),
                 })
                 .collect(),
         })

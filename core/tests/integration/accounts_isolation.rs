@@ -27,12 +27,11 @@ async fn demo_image(core: &AppCore, prompt: &str) -> (String, String) {
         provider: Some(ProviderKind::Demo),
         ..GenerateOptions::default()
     };
-    let jobs = core
-        .generate_with(GenerationRequest::new(prompt, Model::NanoBanana), options)
+    let jobs = core.session().generate(GenerationRequest::new(prompt, Model::NanoBanana), options)
         .await
         .unwrap();
-    let done = core.wait(&jobs[0].id).await.unwrap();
-    let image = core.library().job_images(&done.id).await.unwrap().remove(0);
+    let done = core.session().wait(&jobs[0].id).await.unwrap();
+    let image = core.session().library().job_images(&done.id).await.unwrap().remove(0);
     (done.id, image.id)
 }
 
@@ -56,22 +55,23 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
     )
     .await
     .unwrap();
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
 
     let (alice_job, alice_image) = demo_image(&core, "alice's lighthouse").await;
     let event = events.recv().await.unwrap();
     assert_eq!(event.profile_id, "g-alice", "events name their profile");
-    let mut settings = core.settings().await.unwrap();
+    let mut settings = core.session().preferences().await.unwrap();
     settings.concurrency = 2;
-    core.update_settings(settings.clone()).await.unwrap();
-    core.set_key(SecretPurpose::NanoBananaKey, "alice-secret-key-1234".into())
+    core.session().update_preferences(settings.clone()).await.unwrap();
+    core.session().set_key(SecretPurpose::NanoBananaKey, "alice-secret-key-1234".into())
         .await
         .unwrap();
-    let alice_root = core.library().root().to_path_buf();
+    let alice_root = core.session().library().root().to_path_buf();
 
     let bob = core.switch_profile("g-bob").await.unwrap();
     assert_eq!((bob.id.as_str(), bob.current), ("g-bob", true));
-    let library = core.library();
+    let session = core.session();
+    let library = session.library();
     assert_ne!(library.root(), alice_root.as_path());
     assert!(
         library
@@ -117,7 +117,7 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
         assert_eq!(refused.kind(), ErrorKind::NotFound);
     }
     assert_eq!(
-        core.image_file(&alice_image).await.unwrap_err().kind(),
+        core.session().image_file(&alice_image).await.unwrap_err().kind(),
         ErrorKind::NotFound
     );
     assert_eq!(
@@ -130,20 +130,21 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
         0
     );
     assert_ne!(
-        core.settings().await.unwrap(),
+        core.session().preferences().await.unwrap(),
         settings,
         "bob has his own settings"
     );
-    let key = core.key_status(SecretPurpose::NanoBananaKey).await.unwrap();
+    let key = core.session().key_status(SecretPurpose::NanoBananaKey).await.unwrap();
     assert!(!key.configured, "alice's key is not bob's: {key:?}");
-    assert_eq!(core.default_provider().await.unwrap(), ProviderKind::Demo);
+    assert_eq!(core.session().default_provider().await.unwrap(), ProviderKind::Demo);
 
     // Bob's own work stays his.
     let (_, bob_image) = demo_image(&core, "bob's boat").await;
     assert_eq!(core.app_info().await.unwrap().job_count, 1);
 
     core.switch_profile("g-alice").await.unwrap();
-    let library = core.library();
+    let session = core.session();
+    let library = session.library();
     assert_eq!(
         library.get_job(&alice_job).await.unwrap().prompt,
         "alice's lighthouse"
@@ -158,9 +159,9 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
         library.get_image(&bob_image).await.unwrap_err().kind(),
         ErrorKind::NotFound
     );
-    assert_eq!(core.settings().await.unwrap(), settings);
+    assert_eq!(core.session().preferences().await.unwrap(), settings);
     assert!(
-        core.key_status(SecretPurpose::NanoBananaKey)
+        core.session().key_status(SecretPurpose::NanoBananaKey)
             .await
             .unwrap()
             .configured
@@ -187,10 +188,10 @@ async fn removing_a_profile_deletes_its_folder_and_keys_and_keeps_local() {
         "the current profile opens"
     );
     demo_image(&core, "carol's cat").await;
-    core.set_key(SecretPurpose::GeminiKey, "carol-gemini-key".into())
+    core.session().set_key(SecretPurpose::GeminiKey, "carol-gemini-key".into())
         .await
         .unwrap();
-    let folder = core.library().root().to_path_buf();
+    let folder = core.session().library().root().to_path_buf();
 
     assert_eq!(
         core.remove_profile("local").await.unwrap_err().kind(),

@@ -1,4 +1,4 @@
-//! Settings, the API key and file hand-over through `AppCore`, against a real library in a temp
+//! Preferences, the API key and file hand-over through `AppCore`, against a real library in a temp
 //! folder and the fake Nano Banana server on 127.0.0.1.
 
 use crate::queue_support;
@@ -11,14 +11,14 @@ use nanoforge_core::catalog::PriceOverride;
 use nanoforge_core::library::{ImageQuery, JobStatus, MetadataSource};
 use nanoforge_core::providers::{ImageSize, Model};
 use nanoforge_core::queue::{JobStage, ProviderKind};
-use nanoforge_core::{AppCore, ErrorKind, ProfileChoice, Settings};
+use nanoforge_core::{AppCore, ErrorKind, ProfileChoice, Preferences};
 use queue_support::*;
 
 #[tokio::test]
 async fn settings_default_then_persist_across_restarts() {
     let s = setup().await;
     let core = s.core().await;
-    let defaults = core.settings().await.unwrap();
+    let defaults = core.session().preferences().await.unwrap();
     assert_eq!(defaults.default_model, Model::NanoBanana2);
     assert_eq!(defaults.default_size, ImageSize::S1K);
     assert_eq!(defaults.concurrency, 4);
@@ -36,22 +36,22 @@ async fn settings_default_then_persist_across_restarts() {
     changed.concurrency = 2;
     changed.notify_when_done = false;
     assert_eq!(
-        core.update_settings(changed.clone()).await.unwrap(),
+        core.session().update_preferences(changed.clone()).await.unwrap(),
         changed
     );
-    core.library().close().await;
+    core.session().library().close().await;
     drop(core);
 
     let reopened = s.core().await;
-    assert_eq!(reopened.settings().await.unwrap(), changed);
+    assert_eq!(reopened.session().preferences().await.unwrap(), changed);
 }
 
 #[tokio::test]
 async fn invalid_settings_are_refused_and_nothing_is_saved() {
     let s = setup().await;
     let core = s.core().await;
-    let good = core.settings().await.unwrap();
-    type Spoil = Box<dyn Fn(&mut Settings)>;
+    let good = core.session().preferences().await.unwrap();
+    type Spoil = Box<dyn Fn(&mut Preferences)>;
     let cases: Vec<(&str, Spoil)> = vec![
         ("concurrency", Box::new(|x| x.concurrency = 0)),
         ("concurrency", Box::new(|x| x.concurrency = 9)),
@@ -100,29 +100,29 @@ async fn invalid_settings_are_refused_and_nothing_is_saved() {
     for (needle, spoil) in cases {
         let mut bad = good.clone();
         spoil(&mut bad);
-        let err = core.update_settings(bad).await.unwrap_err();
+        let err = core.session().update_preferences(bad).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{needle}: {err}");
         assert!(err.to_string().contains(needle), "{needle}: {err}");
     }
-    assert_eq!(core.settings().await.unwrap(), good);
+    assert_eq!(core.session().preferences().await.unwrap(), good);
 }
 
 #[tokio::test]
 async fn new_prices_apply_to_the_next_job_at_once() {
     let s = setup().await;
     let core = s.core().await;
-    let mut settings = core.settings().await.unwrap();
+    let mut settings = core.session().preferences().await.unwrap();
     settings.price_overrides = vec![PriceOverride {
         model: Model::NanoBanana,
         size: ImageSize::S1K,
         usd: 0.25,
     }];
-    core.update_settings(settings).await.unwrap();
+    core.session().update_preferences(settings).await.unwrap();
 
     let mut req = request("a priced teapot", Model::NanoBanana);
     req.count = 2;
-    let jobs = core.generate(req).await.unwrap();
-    let done = core.wait(&jobs[0].id).await.unwrap();
+    let jobs = core.session().generate(req, Default::default()).await.unwrap();
+    let done = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed, "{done:?}");
     assert_eq!(done.cost, 0.5);
 }
@@ -136,17 +136,17 @@ async fn lowering_concurrency_makes_jobs_wait_for_a_free_slot() {
         ..Default::default()
     });
     let core = s.core().await;
-    let mut settings = core.settings().await.unwrap();
+    let mut settings = core.session().preferences().await.unwrap();
     settings.concurrency = 1;
-    core.update_settings(settings).await.unwrap();
+    core.session().update_preferences(settings).await.unwrap();
 
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let first = core
-        .generate(request("first", Model::NanoBanana))
+        .session().generate(request("first", Model::NanoBanana), Default::default())
         .await
         .unwrap();
     let second = core
-        .generate(request("second", Model::NanoBanana))
+        .session().generate(request("second", Model::NanoBanana), Default::default())
         .await
         .unwrap();
     let (a, b) = (first[0].id.clone(), second[0].id.clone());
@@ -205,14 +205,13 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
         .await
         .unwrap();
 
-    let before = core.key_status(SecretPurpose::NanoBananaKey).await.unwrap();
+    let before = core.session().key_status(SecretPurpose::NanoBananaKey).await.unwrap();
     assert!(!before.configured);
     assert_eq!(before.provider, ProviderKind::Demo);
     assert!(before.keychain_error.is_none(), "{before:?}");
 
     let key = s.server.api_key().to_owned();
-    let status = core
-        .set_key(SecretPurpose::NanoBananaKey, format!("  {key}\n"))
+    let status = core.session().set_key(SecretPurpose::NanoBananaKey, format!("  {key}\n"))
         .await
         .unwrap();
     assert!(status.configured);
@@ -233,24 +232,23 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
 
     // The next generation goes to the service with the stored key.
     let jobs = core
-        .generate(request("keyed", Model::NanoBanana))
+        .session().generate(request("keyed", Model::NanoBanana), Default::default())
         .await
         .unwrap();
-    let done = core.wait(&jobs[0].id).await.unwrap();
+    let done = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(
         (done.provider.as_str(), done.status),
         ("nanobanana", JobStatus::Completed)
     );
 
-    let cleared = core.clear_key(SecretPurpose::NanoBananaKey).await.unwrap();
+    let cleared = core.session().clear_key(SecretPurpose::NanoBananaKey).await.unwrap();
     assert!(!cleared.configured);
     assert_eq!(cleared.provider, ProviderKind::Demo);
     assert_eq!(
         store.get("local", SecretPurpose::NanoBananaKey).unwrap(),
         None
     );
-    let blank = core
-        .set_key(SecretPurpose::NanoBananaKey, "   ".into())
+    let blank = core.session().set_key(SecretPurpose::NanoBananaKey, "   ".into())
         .await
         .unwrap_err();
     assert_eq!(blank.kind(), ErrorKind::InvalidInput);
@@ -261,16 +259,16 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
     let s = setup().await;
     let core = s.core().await;
     let jobs = core
-        .generate(request("a lighthouse to keep", Model::NanoBanana))
+        .session().generate(request("a lighthouse to keep", Model::NanoBanana), Default::default())
         .await
         .unwrap();
-    let done = core.wait(&jobs[0].id).await.unwrap();
-    let image = core.library().job_images(&done.id).await.unwrap().remove(0);
+    let done = core.session().wait(&jobs[0].id).await.unwrap();
+    let image = core.session().library().job_images(&done.id).await.unwrap().remove(0);
 
     let out = s.dir.path().join("exports").join("keep.png");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    core.library().save_image_as(&image.id, &out).await.unwrap();
-    let original = std::fs::read(core.image_file(&image.id).await.unwrap()).unwrap();
+    core.session().library().save_image_as(&image.id, &out).await.unwrap();
+    let original = std::fs::read(core.session().image_file(&image.id).await.unwrap()).unwrap();
     let copy = std::fs::read(&out).unwrap();
     assert_eq!(copy, original);
 
@@ -282,9 +280,8 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
         head.len(),
         copy.len()
     );
-    let from_head = core.read_image_metadata(head).await.unwrap();
-    let meta = core
-        .read_image_metadata(copy)
+    let from_head = core.session().read_image_metadata(head).await.unwrap();
+    let meta = core.session().read_image_metadata(copy)
         .await
         .unwrap()
         .expect("metadata");
@@ -292,20 +289,19 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
     assert_eq!(meta.source, MetadataSource::Nanoforge);
     assert_eq!(meta.prompt.as_deref(), Some("a lighthouse to keep"));
     assert_eq!(
-        core.read_image_metadata(b"not an image".to_vec())
+        core.session().read_image_metadata(b"not an image".to_vec())
             .await
             .unwrap(),
         None
     );
 
-    let rgba = core.library().image_rgba(&image.id).await.unwrap();
+    let rgba = core.session().library().image_rgba(&image.id).await.unwrap();
     assert_eq!(
         rgba.pixels.len() as u64,
         u64::from(rgba.width) * u64::from(rgba.height) * 4
     );
 
-    let missing = core
-        .library()
+    let missing = core.session().library()
         .save_image_as("no-such-image", &out)
         .await
         .unwrap_err();
@@ -316,16 +312,16 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
 async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
     let s = setup().await;
     let core: AppCore = s.core().await;
-    assert_eq!(core.library().seed_synthetic(1_000).await.unwrap(), 1_000);
+    assert_eq!(core.session().library().seed_synthetic(1_000).await.unwrap(), 1_000);
     let mut seen = 0;
     let mut query = ImageQuery {
         limit: Some(500),
         ..Default::default()
     };
     loop {
-        let page = core.library().list_images(&query).await.unwrap();
+        let page = core.session().library().list_images(&query).await.unwrap();
         for image in &page.items {
-            assert!(core.library().absolute_path(&image.path).unwrap().exists());
+            assert!(core.session().library().absolute_path(&image.path).unwrap().exists());
         }
         seen += page.items.len();
         match page.next_cursor {

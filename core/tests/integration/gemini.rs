@@ -58,9 +58,9 @@ async fn run(env: &Env, req: GenerationRequest, timeout: Option<u32>) -> JobReco
         timeout_secs: timeout,
         ..GenerateOptions::default()
     };
-    let jobs = env.core.generate_with(req, options).await.unwrap();
+    let jobs = env.core.session().generate(req, options).await.unwrap();
     assert_eq!(jobs[0].provider, ProviderKind::Gemini);
-    env.core.wait(&jobs[0].id).await.unwrap()
+    env.core.session().wait(&jobs[0].id).await.unwrap()
 }
 
 fn request(prompt: &str, model: Model) -> GenerationRequest {
@@ -71,7 +71,7 @@ fn request(prompt: &str, model: Model) -> GenerationRequest {
 async fn images_are_stored_with_the_cost_of_their_tokens() {
     let env = env().await;
     assert_eq!(
-        env.core.default_provider().await.unwrap(),
+        env.core.session().default_provider().await.unwrap(),
         ProviderKind::Gemini
     );
     let mut req = request("a lighthouse in the fog", Model::Gemini31FlashImage);
@@ -79,7 +79,7 @@ async fn images_are_stored_with_the_cost_of_their_tokens() {
     req.aspect_ratio = AspectRatio::Landscape16x9;
     let job = run(&env, req, None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
-    let images = env.core.library().job_images(&job.id).await.unwrap();
+    let images = env.core.session().library().job_images(&job.id).await.unwrap();
     assert_eq!(images.len(), 1);
     assert_eq!(
         (images[0].width, images[0].height),
@@ -105,7 +105,7 @@ async fn thought_parts_are_skipped_and_every_final_image_is_kept() {
     });
     let job = run(&env, request("two pears", Model::Gemini3ProImage), None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
-    let images = env.core.library().job_images(&job.id).await.unwrap();
+    let images = env.core.session().library().job_images(&job.id).await.unwrap();
     assert_eq!(images.len(), 2, "the thought drafts are not stored");
     assert!(
         images.iter().all(|i| i.mime == "image/jpeg"),
@@ -157,8 +157,7 @@ async fn every_answer_without_an_image_is_a_typed_error_that_still_counts_its_co
         let message = job.error_message.clone().unwrap_or_default();
         assert!(message.contains(shown), "{kind:?}: {message}");
         assert!(
-            env.core
-                .library()
+            env.core.session().library()
                 .job_images(&job.id)
                 .await
                 .unwrap()
@@ -280,7 +279,7 @@ async fn a_call_lost_after_sending_may_be_charged_and_is_never_resent() {
         assert_eq!(job.error_kind, Some(ErrorKind::SubmitUnconfirmed));
         assert!(job.may_be_charged && job.submitted_at.is_some());
         assert!(job.estimated_cost > 0.0);
-        env.core.resume_unfinished().await.unwrap();
+        env.core.session().resume_unfinished().await.unwrap();
         assert_eq!(
             env.fake.generate_count(),
             before + 1,
@@ -309,8 +308,7 @@ async fn broken_image_data_is_refused_and_nothing_is_stored() {
             job.error_kind
         );
         assert!(
-            env.core
-                .library()
+            env.core.session().library()
                 .job_images(&job.id)
                 .await
                 .unwrap()
@@ -326,13 +324,12 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sketch.png");
     std::fs::write(&path, demo_png()).unwrap();
-    let input = env.core.import_input_image(&path).await.unwrap();
+    let input = env.core.session().import_input_image(&path).await.unwrap();
     assert_eq!(input.kind, nanoforge_core::library::ImageKind::Input);
-    let again = env.core.import_input_image(&path).await.unwrap();
+    let again = env.core.session().import_input_image(&path).await.unwrap();
     assert_eq!(again.id, input.id, "the same file is the same input");
     let gallery = env
-        .core
-        .library()
+        .core.session().library()
         .list_images(&Default::default())
         .await
         .unwrap();
@@ -356,13 +353,11 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
 
     // Nano Banana takes only public URLs: a local input is refused before anything is recorded,
     // even with its key set.
-    env.core
-        .set_key(SecretPurpose::NanoBananaKey, "nb-key".into())
+    env.core.session().set_key(SecretPurpose::NanoBananaKey, "nb-key".into())
         .await
         .unwrap();
     let jobs_before = env
-        .core
-        .library()
+        .core.session().library()
         .list_jobs(&Default::default())
         .await
         .unwrap()
@@ -374,12 +369,11 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
         provider: Some(ProviderKind::NanoBanana),
         ..GenerateOptions::default()
     };
-    let error = env.core.generate_with(req, options).await.unwrap_err();
+    let error = env.core.session().generate(req, options).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     assert!(error.to_string().contains("sync"), "{error}");
     let jobs_after = env
-        .core
-        .library()
+        .core.session().library()
         .list_jobs(&Default::default())
         .await
         .unwrap()
@@ -400,16 +394,15 @@ async fn count_makes_one_job_and_one_call_per_image() {
     let mut req = request("three plums", Model::Gemini31FlashImage);
     req.count = 3;
     let jobs = env
-        .core
-        .generate_with(req, GenerateOptions::default())
+        .core.session().generate(req, GenerateOptions::default())
         .await
         .unwrap();
     assert_eq!(jobs.len(), 3);
     for job in &jobs {
-        let done = env.core.wait(&job.id).await.unwrap();
+        let done = env.core.session().wait(&job.id).await.unwrap();
         assert_eq!(done.status, JobStatus::Completed);
         assert_eq!(
-            env.core.library().job_images(&job.id).await.unwrap().len(),
+            env.core.session().library().job_images(&job.id).await.unwrap().len(),
             1
         );
     }
@@ -430,7 +423,7 @@ async fn a_4k_answer_of_tens_of_megabytes_is_accepted() {
     let job = run(&env, req, None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     assert_eq!(
-        env.core.library().job_images(&job.id).await.unwrap().len(),
+        env.core.session().library().job_images(&job.id).await.unwrap().len(),
         1
     );
 }

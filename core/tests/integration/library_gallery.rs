@@ -1,6 +1,7 @@
 //! The gallery (keyset pages, filters, search), favourites, ratings, trash and purge.
 
 use crate::library_support;
+use nanoforge_core::catalog::ImageSize;
 
 use library_support::*;
 use nanoforge_core::ErrorKind;
@@ -17,7 +18,11 @@ async fn seed(lib: &Library, n: u32) -> Vec<ImageRecord> {
         } else {
             format!("blue whale number {i}")
         };
-        let size = if i % 2 == 0 { 512 } else { 1024 };
+        let size = if i % 2 == 0 {
+            ImageSize::S512
+        } else {
+            ImageSize::S1K
+        };
         let job = lib
             .insert_job(&NewJob {
                 image_size: size,
@@ -103,7 +108,7 @@ async fn filters_combine_with_paging() {
         q
     };
     assert_eq!(
-        all_pages(&t.lib, q(|q| q.image_size = Some(512)))
+        all_pages(&t.lib, q(|q| q.image_size = Some(ImageSize::S512)))
             .await
             .len(),
         12

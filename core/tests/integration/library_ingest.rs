@@ -34,7 +34,11 @@ async fn png_is_stored_content_addressed_with_thumbnails_and_metadata() {
         (640, 480, "image/png")
     );
     assert_eq!(img.bytes, stored.len() as f64);
-    assert_eq!(img.image_size, 1024, "copied from the job");
+    assert_eq!(
+        img.image_size,
+        Some(nanoforge_core::catalog::ImageSize::S1K),
+        "copied from the job"
+    );
     assert_eq!(img.prompt.as_deref(), Some("a red fox in snow"));
     assert_eq!(img.job_status, Some(JobStatus::Pending));
 

@@ -13,7 +13,7 @@ async fn insert_and_get_round_trip() {
         task_type: TaskType::ImageToImage,
         input_image_urls: vec!["https://example.test/in.png".into()],
         seed: Some(7),
-        aspect_ratio: "16:9".into(),
+        aspect_ratio: nanoforge_core::catalog::AspectRatio::Landscape16x9,
         num_images: 2,
         timeout_secs: Some(300),
         watermark: Some("nf".into()),

@@ -55,9 +55,9 @@ async fn nothing_under_the_data_folder_is_readable_by_others() {
     )
     .await
     .unwrap();
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let jobs = core
-        .generate(request("a private lighthouse", Model::NanoBanana2))
+        .session().generate(request("a private lighthouse", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let stages = events_of(&mut events, &jobs[0].id).await;
@@ -65,7 +65,7 @@ async fn nothing_under_the_data_folder_is_readable_by_others() {
 
     let input = s.dir.path().join("input.png");
     std::fs::write(&input, library_support::png_bytes(40, 30, 9)).unwrap();
-    core.import_input_image(&input).await.unwrap();
+    core.session().import_input_image(&input).await.unwrap();
     ProfileRegistry::new(&data)
         .upsert_account(Profile::new("g-alice", ProfileKind::Google))
         .unwrap();

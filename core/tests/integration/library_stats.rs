@@ -43,7 +43,7 @@ async fn totals_month_days_and_sizes() {
     let a = t
         .lib
         .insert_job(&NewJob {
-            image_size: 512,
+            image_size: nanoforge_core::catalog::ImageSize::S512,
             ..new_job("a")
         })
         .await
@@ -129,12 +129,16 @@ async fn totals_month_days_and_sizes() {
     assert_eq!((prev.jobs, prev.images, prev.cost), (1, 0, 0.04));
     assert!(s.per_day[..28].iter().all(|d| d.jobs == 0 && d.images == 0));
 
-    let sizes: Vec<(u32, u32, u32)> = s
+    use nanoforge_core::catalog::ImageSize;
+    let sizes: Vec<(ImageSize, u32, u32)> = s
         .per_size
         .iter()
         .map(|z| (z.image_size, z.jobs, z.images))
         .collect();
-    assert_eq!(sizes, vec![(512, 1, 2), (1024, 4, 1)]);
+    assert_eq!(
+        sizes,
+        vec![(ImageSize::S512, 1, 2), (ImageSize::S1K, 4, 1)]
+    );
 
     let window = StatsQuery {
         from: Some(today - 80.0 * DAY),

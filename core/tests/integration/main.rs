@@ -2,8 +2,11 @@
 //! instead of one per file (CI ran out of disk with a binary per file). Each module is one former test
 //! file; `cargo test -p nanoforge-core --test integration sync_safety::` runs one of them.
 //! `accounts_keychain_late` stays a binary of its own: it changes the process's environment.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts_isolation;
+mod app_events;
+mod app_session_race;
 mod accounts_keychain;
 mod accounts_signin;
 mod app_settings;

@@ -20,19 +20,18 @@ async fn generate(s: &Setup, core: &nanoforge_core::AppCore, timeout: Option<u32
         timeout_secs: timeout,
         ..GenerateOptions::default()
     };
-    let jobs = core
-        .generate_with(request("a paid lighthouse", Model::NanoBanana2), options)
+    let jobs = core.session().generate(request("a paid lighthouse", Model::NanoBanana2), options)
         .await
         .unwrap();
     let _ = s;
-    core.wait(&jobs[0].id).await.unwrap()
+    core.session().wait(&jobs[0].id).await.unwrap()
 }
 
 async fn assert_paid_once(s: &Setup, core: &nanoforge_core::AppCore, job: &JobRecord) {
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     assert_eq!(s.server.submit_count(), 1, "exactly one submit");
     assert_eq!(
-        core.library().job_images(&job.id).await.unwrap().len(),
+        core.session().library().job_images(&job.id).await.unwrap().len(),
         1,
         "one image"
     );
@@ -54,14 +53,13 @@ async fn a_task_that_finishes_after_our_deadline_is_recoverable_then_recovered()
     assert_eq!(job.error_kind, Some(ErrorKind::Timeout));
     assert!(job.may_be_charged && job.remote_task_id.is_some());
     assert_eq!(job.cost, 0.0, "not confirmed yet");
-    let stats = core.library().stats(&Default::default()).await.unwrap();
+    let stats = core.session().library().stats(&Default::default()).await.unwrap();
     assert_eq!(
         stats.totals.possible_cost, PRICE,
         "counted as possibly charged"
     );
     assert_eq!(stats.totals.recoverable_jobs, 1);
-    let listed = core
-        .library()
+    let listed = core.session().library()
         .list_jobs(&JobQuery {
             status: Some(JobStatus::Recoverable),
             ..JobQuery::default()
@@ -71,16 +69,16 @@ async fn a_task_that_finishes_after_our_deadline_is_recoverable_then_recovered()
     assert_eq!(listed.items.len(), 1, "History filters recoverable jobs");
 
     // Recover (Retry): polls the same task with a fresh budget, never resubmits.
-    let recovering = core.retry(&job.id).await.unwrap();
+    let recovering = core.session().retry(&job.id).await.unwrap();
     assert_eq!(recovering.id, job.id, "in place, no child");
-    let done = core.wait(&job.id).await.unwrap();
+    let done = core.session().wait(&job.id).await.unwrap();
     assert_paid_once(&s, &core, &done).await;
-    let stats = core.library().stats(&Default::default()).await.unwrap();
+    let stats = core.session().library().stats(&Default::default()).await.unwrap();
     assert_eq!(
         (stats.totals.total_cost, stats.totals.possible_cost),
         (PRICE, 0.0)
     );
-    assert!(core.job_family(&job.id).await.unwrap().children.is_empty());
+    assert!(core.session().job_family(&job.id).await.unwrap().children.is_empty());
 }
 
 #[tokio::test]
@@ -174,8 +172,8 @@ async fn a_failed_download_past_the_budget_keeps_the_urls_and_recovers_later() {
     assert_eq!(job.status, JobStatus::Recoverable);
     assert_eq!(job.cost, PRICE, "the result exists: the cost is confirmed");
     s.server.clear_faults();
-    core.retry(&job.id).await.unwrap();
-    let done = core.wait(&job.id).await.unwrap();
+    core.session().retry(&job.id).await.unwrap();
+    let done = core.session().wait(&job.id).await.unwrap();
     assert_paid_once(&s, &core, &done).await;
 }
 
@@ -199,8 +197,8 @@ async fn a_refused_submit_is_taken_back_and_a_cut_one_is_never_resent() {
     assert_eq!(job.estimated_cost, PRICE);
     assert_eq!(s.server.submit_count(), 1);
     // Resume never sends it again.
-    core.resume_unfinished().await.unwrap();
+    core.session().resume_unfinished().await.unwrap();
     assert_eq!(s.server.submit_count(), 1);
-    let stats = core.library().stats(&Default::default()).await.unwrap();
+    let stats = core.session().library().stats(&Default::default()).await.unwrap();
     assert_eq!(stats.totals.possible_cost, PRICE);
 }

@@ -23,9 +23,9 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
     let s = setup().await;
     s.server.set_scenario(slow());
     let core = s.core().await;
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let jobs = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
@@ -34,7 +34,7 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
     })
     .await;
 
-    let cancelled = core.cancel(&id).await.unwrap();
+    let cancelled = core.session().cancel(&id).await.unwrap();
     assert_eq!(cancelled.status, JobStatus::Cancelled);
     let message = cancelled.error_message.clone().unwrap_or_default();
     assert!(message.contains("may still"), "{message}");
@@ -45,7 +45,7 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
         1,
         "one final event"
     );
-    assert_eq!(core.wait(&id).await.unwrap().status, JobStatus::Cancelled);
+    assert_eq!(core.session().wait(&id).await.unwrap().status, JobStatus::Cancelled);
     eventually("the runner to stop", || {
         core.session().queue().running_jobs().is_empty()
     })
@@ -53,12 +53,12 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
     let polls = s.server.count(Endpoint::Poll);
     // Once the runner is gone nothing can poll; the row stays cancelled.
     assert_eq!(
-        core.library().get_job(&id).await.unwrap().status,
+        core.session().library().get_job(&id).await.unwrap().status,
         JobStatus::Cancelled
     );
     assert_eq!(s.server.count(Endpoint::Poll), polls);
     assert!(
-        core.cancel(&id).await.is_err(),
+        core.session().cancel(&id).await.is_err(),
         "a finished job cannot be cancelled"
     );
 }
@@ -69,11 +69,11 @@ async fn a_queued_job_cancelled_before_its_turn_is_never_sent() {
     s.server.set_scenario(slow());
     let core = s.core_with(|c| c.concurrency = 1).await;
     let first = core
-        .generate(request("first", Model::NanoBanana2))
+        .session().generate(request("first", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let second = core
-        .generate(request("second", Model::NanoBanana2))
+        .session().generate(request("second", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     eventually("the first job's poll", || {
@@ -81,11 +81,11 @@ async fn a_queued_job_cancelled_before_its_turn_is_never_sent() {
     })
     .await;
 
-    let cancelled = core.cancel(&second[0].id).await.unwrap();
+    let cancelled = core.session().cancel(&second[0].id).await.unwrap();
     let message = cancelled.error_message.unwrap_or_default();
     assert!(message.contains("nothing was charged"), "{message}");
-    core.cancel(&first[0].id).await.unwrap();
-    assert_eq!(core.wait(&second[0].id).await.unwrap().attempts, 0);
+    core.session().cancel(&first[0].id).await.unwrap();
+    assert_eq!(core.session().wait(&second[0].id).await.unwrap().attempts, 0);
     eventually("both runners to stop", || {
         core.session().queue().running_jobs().is_empty()
     })
@@ -99,9 +99,9 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
     s.server.set_scenario(slow());
     let app = s.core().await;
     let cli = s.core().await;
-    let mut events = app.subscribe();
+    let mut events = app.job_events();
     let jobs = app
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
@@ -110,7 +110,7 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
     })
     .await;
 
-    cli.cancel(&id).await.unwrap();
+    cli.session().cancel(&id).await.unwrap();
     // The app notices at its next lease renewal (a third of the 2 s lease) or write.
     let stages = events_of(&mut events, &id).await;
     assert!(matches!(stages.last(), Some(JobStage::Cancelled { .. })));
@@ -118,7 +118,7 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
         app.session().queue().running_jobs().is_empty()
     })
     .await;
-    assert_eq!(app.wait(&id).await.unwrap().status, JobStatus::Cancelled);
+    assert_eq!(app.session().wait(&id).await.unwrap().status, JobStatus::Cancelled);
 }
 
 #[tokio::test]
@@ -136,22 +136,21 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
     ));
     let core = s.core().await;
     let jobs = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
-    let failed = core.wait(&jobs[0].id).await.unwrap();
+    let failed = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(failed.status, JobStatus::Failed);
     assert_eq!(failed.error_kind, Some(ErrorKind::InvalidRequest));
 
     assert!(!failed.may_be_charged, "a 400 refused it: nothing charged");
     // Retry means recover: without a task there is nothing to recover, and nothing is sent.
-    let refused = core.retry(&failed.id).await.unwrap_err();
+    let refused = core.session().retry(&failed.id).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::InvalidInput);
     assert!(refused.to_string().contains("rerun"), "{refused}");
     assert_eq!(s.server.submit_count(), 1);
 
-    let retried = core
-        .rerun(&failed.id, GenerateOptions::default())
+    let retried = core.session().rerun(&failed.id, GenerateOptions::default())
         .await
         .unwrap()
         .remove(0);
@@ -159,10 +158,10 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
     assert_eq!(retried.parent_job_id.as_deref(), Some(failed.id.as_str()));
     assert_eq!(retried.prompt, failed.prompt);
     assert_eq!(retried.status, JobStatus::Pending);
-    let done = core.wait(&retried.id).await.unwrap();
+    let done = core.session().wait(&retried.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
-    assert_eq!(core.library().job_images(&done.id).await.unwrap().len(), 1);
-    let old = core.library().get_job(&failed.id).await.unwrap();
+    assert_eq!(core.session().library().job_images(&done.id).await.unwrap().len(), 1);
+    let old = core.session().library().get_job(&failed.id).await.unwrap();
     assert_eq!(
         old.status,
         JobStatus::Failed,
@@ -172,14 +171,14 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
 
     s.server.set_scenario(slow());
     let running = core
-        .generate(request("slow", Model::NanoBanana2))
+        .session().generate(request("slow", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     assert!(
-        core.retry(&running[0].id).await.is_err(),
+        core.session().retry(&running[0].id).await.is_err(),
         "a running job is not recovered"
     );
-    core.cancel(&running[0].id).await.unwrap();
+    core.session().cancel(&running[0].id).await.unwrap();
 }
 
 #[tokio::test]
@@ -192,13 +191,13 @@ async fn no_more_tasks_are_in_flight_than_the_concurrency_limit() {
     let core = s.core_with(|c| c.concurrency = 2).await;
     let mut req = request("six pears", Model::NanoBanana2);
     req.count = 4;
-    let mut jobs = core.generate(req.clone()).await.unwrap();
+    let mut jobs = core.session().generate(req.clone(), Default::default()).await.unwrap();
     req.count = 2;
-    jobs.extend(core.generate(req).await.unwrap());
+    jobs.extend(core.session().generate(req, Default::default()).await.unwrap());
     assert_eq!(jobs.len(), 6);
     for job in &jobs {
         assert_eq!(
-            core.wait(&job.id).await.unwrap().status,
+            core.session().wait(&job.id).await.unwrap().status,
             JobStatus::Completed
         );
     }

@@ -22,13 +22,13 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
         ..TaskScenario::default()
     });
     let core = s.core().await;
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let jobs = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let stages = events_of(&mut events, &jobs[0].id).await;
-    let job = core.wait(&jobs[0].id).await.unwrap();
+    let job = core.session().wait(&jobs[0].id).await.unwrap();
 
     assert_eq!(job.status, JobStatus::Failed);
     assert_eq!(job.error_kind, Some(ErrorKind::GenerationFailed));
@@ -49,7 +49,7 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
         other => panic!("{other:?}"),
     }
     assert!(core.session().queue().running_jobs().is_empty());
-    assert!(core.library().job_images(&job.id).await.unwrap().is_empty());
+    assert!(core.session().library().job_images(&job.id).await.unwrap().is_empty());
     assert_eq!(job.cost, 0.0, "no images, no cost recorded");
 }
 
@@ -58,13 +58,13 @@ async fn a_rejected_api_key_is_refused_before_anything_is_recorded_or_submitted(
     let s = setup().await;
     let core = s.core_with_key("wrong-key").await;
     let error = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ApiKeyRejected);
     assert_eq!(s.server.submit_count(), 0);
     assert_eq!(s.server.count(Endpoint::Poll), 0);
-    assert_eq!(core.library().job_count().await.unwrap(), 0);
+    assert_eq!(core.session().library().job_count().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -72,17 +72,17 @@ async fn a_known_zero_balance_refuses_before_the_submit() {
     let s = setup().await;
     s.server.set_credits(0.0);
     let core = s.core().await;
-    let credits = core.credits().await.unwrap();
+    let credits = core.session().credits().await.unwrap();
     assert_eq!(credits.balance, Some(0.0));
     let error = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::OutOfCredits);
     assert!(error.to_string().contains("out of credits"), "{error}");
     assert_eq!(s.server.submit_count(), 0);
     assert_eq!(
-        core.library().job_count().await.unwrap(),
+        core.session().library().job_count().await.unwrap(),
         0,
         "nothing recorded"
     );
@@ -107,10 +107,10 @@ async fn a_flaky_status_check_is_recovered() {
     ));
     let core = s.core().await;
     let jobs = core
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
-    let job = core.wait(&jobs[0].id).await.unwrap();
+    let job = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     let faulted = s
         .server
@@ -120,7 +120,7 @@ async fn a_flaky_status_check_is_recovered() {
         .count();
     assert_eq!(faulted, 4, "four 503s, more than one call's own retries");
     assert_eq!(s.server.submit_count(), 1);
-    assert_eq!(core.library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(core.session().library().job_images(&job.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -139,11 +139,10 @@ async fn a_stalled_download_ends_within_the_job_timeout_and_stays_recoverable() 
         timeout_secs: Some(1),
         ..GenerateOptions::default()
     };
-    let jobs = core
-        .generate_with(request("a cat", Model::NanoBanana2), options)
+    let jobs = core.session().generate(request("a cat", Model::NanoBanana2), options)
         .await
         .unwrap();
-    let job = core.wait(&jobs[0].id).await.unwrap();
+    let job = core.session().wait(&jobs[0].id).await.unwrap();
     let took = started.elapsed();
     // The service has the result (and charged for it): the job is recoverable, not failed.
     assert_eq!(job.status, JobStatus::Recoverable);
@@ -151,8 +150,8 @@ async fn a_stalled_download_ends_within_the_job_timeout_and_stays_recoverable() 
     assert!(job.may_be_charged);
     assert_eq!(job.timeout_secs, Some(1));
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    assert!(core.library().job_images(&job.id).await.unwrap().is_empty());
-    let staging = core.library().root().join("downloads");
+    assert!(core.session().library().job_images(&job.id).await.unwrap().is_empty());
+    let staging = core.session().library().root().join("downloads");
     let left = std::fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "no partial download left behind");
 }
@@ -166,7 +165,7 @@ async fn invalid_requests_are_refused_before_anything_is_recorded_or_sent() {
     let mut too_many = request("a cat", Model::NanoBanana);
     too_many.count = 5;
     for bad in [request("   ", Model::NanoBanana2), too_long, too_many] {
-        let error = core.generate(bad).await.unwrap_err();
+        let error = core.session().generate(bad, Default::default()).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     }
     let zero = GenerateOptions {
@@ -174,11 +173,11 @@ async fn invalid_requests_are_refused_before_anything_is_recorded_or_sent() {
         ..GenerateOptions::default()
     };
     assert!(
-        core.generate_with(request("a cat", Model::NanoBanana2), zero)
+        core.session().generate(request("a cat", Model::NanoBanana2), zero)
             .await
             .is_err()
     );
-    assert_eq!(core.library().job_count().await.unwrap(), 0);
+    assert_eq!(core.session().library().job_count().await.unwrap(), 0);
     assert_eq!(s.server.api_request_count(), 0);
     assert_eq!(ErrorKind::Interrupted.as_str(), "interrupted");
 }

@@ -17,12 +17,12 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_s
         ..TaskScenario::default()
     });
     let core = s.core().await;
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let mut req = request("a lighthouse at dusk", Model::NanoBanana2);
     req.size = ImageSize::S1K;
     req.aspect_ratio = AspectRatio::Landscape16x9;
 
-    let jobs = core.generate(req).await.unwrap();
+    let jobs = core.session().generate(req, Default::default()).await.unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(
         jobs[0].status,
@@ -39,7 +39,7 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_s
     let stages = loop {
         let event = events.recv().await.unwrap();
         if let JobStage::Submitted { task_id } = &event.stage {
-            let stored = core.library().get_job(&id).await.unwrap();
+            let stored = core.session().library().get_job(&id).await.unwrap();
             assert_eq!(stored.remote_task_id.as_ref(), task_id.as_ref());
             assert_ne!(stored.status, JobStatus::Pending);
             break events_of(&mut events, &id).await;
@@ -63,7 +63,7 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_s
         "one event per status check, counting them"
     );
 
-    let job = core.wait(&id).await.unwrap();
+    let job = core.session().wait(&id).await.unwrap();
     assert_eq!(job.status, JobStatus::Completed);
     let task = job.remote_task_id.clone().expect("task id kept");
     assert_eq!(s.server.submit_count(), 1);
@@ -95,7 +95,7 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_s
     let results = ResultUrls::of_job(&job).unwrap();
     assert_eq!(results.urls.len(), 1);
 
-    let images = core.library().job_images(&id).await.unwrap();
+    let images = core.session().library().job_images(&id).await.unwrap();
     assert_eq!(images.len(), 1);
     let image = &images[0];
     assert_eq!(job.image_id.as_deref(), Some(image.id.as_str()));
@@ -104,7 +104,7 @@ async fn a_job_goes_from_pending_to_completed_with_one_submit_and_the_image_as_s
         (1024, 576),
         "the 1K answer, as the service sent it"
     );
-    let bytes = std::fs::read(core.library().absolute_path(&image.path).unwrap()).unwrap();
+    let bytes = std::fs::read(core.session().library().absolute_path(&image.path).unwrap()).unwrap();
     assert_eq!(png_dimensions(&bytes), (1024, 576));
     let meta = read_generation_metadata(&bytes).expect("generation metadata embedded");
     assert_eq!(meta.prompt.as_deref(), Some("a lighthouse at dusk"));
@@ -127,27 +127,27 @@ async fn one_image_per_task_models_get_one_job_per_image_and_nano_banana_shares_
     let core = s.core().await;
     let mut req = request("three pears", Model::NanoBanana2);
     req.count = 3;
-    let jobs = core.generate(req).await.unwrap();
+    let jobs = core.session().generate(req, Default::default()).await.unwrap();
     assert_eq!(jobs.len(), 3);
     for job in &jobs {
-        let done = core.wait(&job.id).await.unwrap();
+        let done = core.session().wait(&job.id).await.unwrap();
         assert_eq!((done.status, done.num_images), (JobStatus::Completed, 1));
-        assert_eq!(core.library().job_images(&job.id).await.unwrap().len(), 1);
+        assert_eq!(core.session().library().job_images(&job.id).await.unwrap().len(), 1);
     }
     assert_eq!(s.server.submit_count(), 3);
 
     let mut req = request("two plums", Model::NanoBanana);
     req.count = 2;
     req.size = ImageSize::S1K;
-    let jobs = core.generate(req).await.unwrap();
+    let jobs = core.session().generate(req, Default::default()).await.unwrap();
     assert_eq!(jobs.len(), 1);
-    let done = core.wait(&jobs[0].id).await.unwrap();
+    let done = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
     assert_eq!(
         done.cost, 0.04,
         "two Nano Banana images at the catalog's $0.02"
     );
-    let images = core.library().job_images(&done.id).await.unwrap();
+    let images = core.session().library().job_images(&done.id).await.unwrap();
     assert_eq!(
         images.iter().map(|i| i.position).collect::<Vec<_>>(),
         [0, 1]
@@ -163,33 +163,33 @@ async fn one_image_per_task_models_get_one_job_per_image_and_nano_banana_shares_
 async fn without_an_api_key_the_demo_provider_makes_free_labelled_images_offline() {
     let s = setup().await;
     let core = s.core_without_key().await;
-    assert_eq!(core.default_provider().await.unwrap(), ProviderKind::Demo);
-    let credits = core.credits().await.unwrap();
+    assert_eq!(core.session().default_provider().await.unwrap(), ProviderKind::Demo);
+    let credits = core.session().credits().await.unwrap();
     assert_eq!(
         (credits.provider, credits.balance),
         (ProviderKind::Demo, None)
     );
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
 
     let mut req = request("a lighthouse at dusk", Model::NanoBanana2);
     req.count = 2;
-    let jobs = core.generate(req).await.unwrap();
+    let jobs = core.session().generate(req, Default::default()).await.unwrap();
     assert_eq!(jobs.len(), 1, "the demo draws several images in one job");
     let stages = events_of(&mut events, &jobs[0].id).await;
     assert_eq!(
         stage_names(&stages),
         ["queued", "submitted", "ingesting", "done"]
     );
-    let job = core.wait(&jobs[0].id).await.unwrap();
+    let job = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(job.status, JobStatus::Completed);
     assert_eq!(
         (job.provider.as_str(), job.model.as_str()),
         ("demo", "demo")
     );
     assert_eq!(job.cost, 0.0);
-    let images = core.library().job_images(&job.id).await.unwrap();
+    let images = core.session().library().job_images(&job.id).await.unwrap();
     assert_eq!(images.len(), 2);
-    let bytes = std::fs::read(core.library().absolute_path(&images[0].path).unwrap()).unwrap();
+    let bytes = std::fs::read(core.session().library().absolute_path(&images[0].path).unwrap()).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("DEMO image: not generated by an AI model"));
     assert_eq!(s.server.api_request_count(), 0, "no network at all");

@@ -32,10 +32,10 @@ async fn a_submitted_job_is_polled_again_not_resubmitted() {
     let task = s.remote_task(&req).await;
     let job = crashed_job(&core, &req, submitted(&task)).await;
 
-    let report = core.resume_unfinished().await.unwrap();
+    let report = core.session().resume_unfinished().await.unwrap();
     assert_eq!(report.resumed, std::slice::from_ref(&job.id));
     assert!(report.held_elsewhere.is_empty() && report.skipped.is_empty());
-    let done = core.wait(&job.id).await.unwrap();
+    let done = core.session().wait(&job.id).await.unwrap();
     assert_eq!(
         done.status,
         JobStatus::Completed,
@@ -48,7 +48,7 @@ async fn a_submitted_job_is_polled_again_not_resubmitted() {
         "only the submit before the crash"
     );
     assert_eq!(s.server.poll_count(&task), 3);
-    assert_eq!(core.library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(core.session().library().job_images(&job.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -73,8 +73,7 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
     };
     let job = crashed_job(&core, &req, state).await;
     // Image 0 was stored before the crash.
-    let stored = core
-        .library()
+    let stored = core.session().library()
         .ingest_image(
             Some(&job.id),
             0,
@@ -85,15 +84,15 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
         .unwrap();
     let polls_before = s.server.count(Endpoint::Poll);
 
-    core.resume_unfinished().await.unwrap();
-    let done = core.wait(&job.id).await.unwrap();
+    core.session().resume_unfinished().await.unwrap();
+    let done = core.session().wait(&job.id).await.unwrap();
     assert_eq!(
         done.status,
         JobStatus::Completed,
         "{:?}",
         done.error_message
     );
-    let images = core.library().job_images(&job.id).await.unwrap();
+    let images = core.session().library().job_images(&job.id).await.unwrap();
     assert_eq!(images.len(), 2);
     assert_eq!(images[0].id, stored.id, "the stored image is kept");
     assert_eq!(
@@ -132,14 +131,14 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
     let unknown = crashed_job(&core, &req, attempted).await;
     let never_sent = crashed_job(&core, &req, JobUpdate::default()).await;
 
-    let report = core.resume_unfinished().await.unwrap();
+    let report = core.session().resume_unfinished().await.unwrap();
     assert_eq!(report.resumed.len(), 2);
-    let failed = core.wait(&unknown.id).await.unwrap();
+    let failed = core.session().wait(&unknown.id).await.unwrap();
     assert_eq!(failed.status, JobStatus::Failed);
     assert_eq!(failed.error_kind, Some(ErrorKind::Interrupted));
     let message = failed.error_message.clone().unwrap_or_default();
     assert!(message.contains("not sent again"), "{message}");
-    let sent = core.wait(&never_sent.id).await.unwrap();
+    let sent = core.session().wait(&never_sent.id).await.unwrap();
     assert_eq!(sent.status, JobStatus::Completed);
     assert_eq!(
         s.server.submit_count(),
@@ -153,16 +152,15 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
     );
     assert!(failed.submitted_at.is_some(), "with its submit time");
     // Recovering needs a task: refused. The user may run it again explicitly (paid again).
-    assert!(core.retry(&failed.id).await.is_err());
+    assert!(core.session().retry(&failed.id).await.is_err());
     assert_eq!(s.server.submit_count(), 1);
-    let rerun = core
-        .rerun(&failed.id, GenerateOptions::default())
+    let rerun = core.session().rerun(&failed.id, GenerateOptions::default())
         .await
         .unwrap()
         .remove(0);
     assert_eq!(rerun.parent_job_id.as_deref(), Some(failed.id.as_str()));
     assert_eq!(
-        core.wait(&rerun.id).await.unwrap().status,
+        core.session().wait(&rerun.id).await.unwrap().status,
         JobStatus::Completed
     );
     assert_eq!(s.server.submit_count(), 2);
@@ -181,18 +179,19 @@ async fn two_processes_resuming_at_once_drive_each_job_once() {
     let task = s.remote_task(&req).await;
     let job = crashed_job(&app, &req, submitted(&task)).await;
 
-    let (a, b) = tokio::join!(app.resume_unfinished(), cli.resume_unfinished());
+    let (app_session, cli_session) = (app.session(), cli.session());
+    let (a, b) = tokio::join!(app_session.resume_unfinished(), cli_session.resume_unfinished());
     let (a, b) = (a.unwrap(), b.unwrap());
     let claims = a.resumed.len() + b.resumed.len();
     assert_eq!(claims, 1, "exactly one claims it: {a:?} {b:?}");
     assert_eq!(a.held_elsewhere.len() + b.held_elsewhere.len(), 1);
 
-    let (x, y) = tokio::join!(app.wait(&job.id), cli.wait(&job.id));
+    let (x, y) = tokio::join!(app_session.wait(&job.id), cli_session.wait(&job.id));
     assert_eq!(x.unwrap().status, JobStatus::Completed);
     assert_eq!(y.unwrap().status, JobStatus::Completed);
     assert_eq!(s.server.poll_count(&task), 4, "one poller");
     assert_eq!(s.server.count(Endpoint::Image), 1);
-    assert_eq!(app.library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(app.session().library().job_images(&job.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -205,19 +204,20 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
     let app = s.core().await;
     let cli = s.core().await;
     let jobs = app
-        .generate(request("a cat", Model::NanoBanana2))
+        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
     // 200 polls of 20 ms outlast the 2 s lease: only renewal keeps it.
     eventually("3 s of polling", || s.server.count(Endpoint::Poll) >= 150).await;
-    let report = cli.resume_unfinished().await.unwrap();
+    let report = cli.session().resume_unfinished().await.unwrap();
     assert_eq!(
         report.held_elsewhere,
         std::slice::from_ref(&id),
         "{report:?}"
     );
-    let lease = app.library().job_lease(&id).await.unwrap().expect("leased");
+    let ledger = nanoforge_core::queue::Ledger::new(app.session().library().clone());
+    let lease = ledger.job_lease(&id).await.unwrap().expect("leased");
     assert_eq!(lease.owner, app.session().queue().owner_id());
 
     // A process that died holding a lease: its claim runs out and the job is taken over.
@@ -226,18 +226,18 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
     let task = s.remote_task(&req).await;
     let orphan = crashed_job(&app, &req, submitted(&task)).await;
     assert!(
-        app.library()
+        ledger
             .claim_job(&orphan.id, "dead-process", 1_000)
             .await
             .unwrap()
     );
-    let report = cli.resume_unfinished().await.unwrap();
+    let report = cli.session().resume_unfinished().await.unwrap();
     assert!(report.held_elsewhere.contains(&orphan.id), "{report:?}");
-    let done = cli.wait(&orphan.id).await.unwrap();
+    let done = cli.session().wait(&orphan.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
     assert_eq!(s.server.submit_count(), 2, "the orphan was not sent again");
     // Stop the long one if it is still polling (it may have finished meanwhile).
-    let _ = app.cancel(&id).await;
+    let _ = app.session().cancel(&id).await;
 }
 
 fn fake_png() -> Vec<u8> {

@@ -61,9 +61,9 @@ async fn favourites_ratings_trash_and_restore_travel_both_ways() {
     assert_eq!(ids.len(), 3);
 
     // Each device edits something different, then both sync twice.
-    phone.library().set_favourite(&ids[0], true).await.unwrap();
-    phone.library().set_rating(&ids[1], 4).await.unwrap();
-    desk.library().trash(&ids[2..3]).await.unwrap();
+    phone.session().library().set_favourite(&ids[0], true).await.unwrap();
+    phone.session().library().set_rating(&ids[1], 4).await.unwrap();
+    desk.session().library().trash(&ids[2..3]).await.unwrap();
     for core in [&phone, &desk, &phone] {
         sync(core).await;
     }
@@ -74,7 +74,7 @@ async fn favourites_ratings_trash_and_restore_travel_both_ways() {
     assert!(seen[&format!("image {}", ids[2])].contains("trashed=true"));
 
     // Restore on the phone wins over the older trash.
-    phone.library().restore(&ids[2..3]).await.unwrap();
+    phone.session().library().restore(&ids[2..3]).await.unwrap();
     sync(&phone).await;
     sync(&desk).await;
     assert!(snapshot(&desk).await[&format!("image {}", ids[2])].contains("trashed=false"));
@@ -102,13 +102,13 @@ async fn the_same_field_edited_on_two_devices_ends_the_same_everywhere() {
     for (core, skew) in [(&b, 1000_i64), (&c, 2000)] {
         sqlx::query("UPDATE sync_device SET clock_skew_ms = ?")
             .bind(skew)
-            .execute(core.library().pool())
+            .execute(core.session().library().pool())
             .await
             .unwrap();
     }
-    a.library().set_rating(&id, 1).await.unwrap();
-    b.library().set_rating(&id, 2).await.unwrap();
-    c.library().set_rating(&id, 5).await.unwrap();
+    a.session().library().set_rating(&id, 1).await.unwrap();
+    b.session().library().set_rating(&id, 2).await.unwrap();
+    c.session().library().set_rating(&id, 5).await.unwrap();
     for core in [&b, &a, &c, &a, &b] {
         sync(core).await;
     }
@@ -137,9 +137,8 @@ async fn delete_forever_spreads_and_never_comes_back() {
         .keys()
         .filter_map(|k| k.strip_prefix("image ").map(str::to_owned))
         .collect();
-    let gone_file = laptop
-        .library()
-        .absolute_path(&laptop.library().get_image(&ids[0]).await.unwrap().path)
+    let gone_file = laptop.session().library()
+        .absolute_path(&laptop.session().library().get_image(&ids[0]).await.unwrap().path)
         .unwrap();
     assert!(gone_file.exists());
     let originals_before = world
@@ -149,8 +148,8 @@ async fn delete_forever_spreads_and_never_comes_back() {
         .count();
 
     // The laptop, still offline, favourites the image the desk deletes for good.
-    desk.library().purge(&ids[..1]).await.unwrap();
-    laptop.library().set_favourite(&ids[0], true).await.unwrap();
+    desk.session().library().purge(&ids[..1]).await.unwrap();
+    laptop.session().library().set_favourite(&ids[0], true).await.unwrap();
     sync(&desk).await;
     sync(&laptop).await;
     sync(&desk).await;
@@ -202,7 +201,7 @@ async fn the_same_account_on_two_devices_meets_in_the_bucket_by_default() {
             .unwrap();
         let core = sync_support::open_core(&world.data_dir(name)).await;
         core.switch_profile(&id).await.unwrap();
-        core.update_sync_settings(shared.clone(), Some(world.s3.secret_key().to_owned()))
+        core.session().update_sync_setup(shared.clone(), Some(world.s3.secret_key().to_owned()))
             .await
             .unwrap();
         cores.push(core);
@@ -235,30 +234,29 @@ async fn a_device_offline_through_many_changes_catches_up() {
     generate(&desk, "first light", 1).await;
     sync(&desk).await;
     sync(&laptop).await;
-    let first = laptop
-        .library()
+    let first = laptop.session().library()
         .list_images(&Default::default())
         .await
         .unwrap()
         .items[0]
         .id
         .clone();
-    laptop.library().set_rating(&first, 3).await.unwrap();
+    laptop.session().library().set_rating(&first, 3).await.unwrap();
 
     // 1,200 synthetic images (over the 1,000 operations of one segment) and edits, while the
     // laptop is away.
-    desk.library().seed_synthetic(1200).await.unwrap();
+    desk.session().library().seed_synthetic(1200).await.unwrap();
     let ids: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM images LIMIT 300")
-        .fetch_all(desk.library().pool())
+        .fetch_all(desk.session().library().pool())
         .await
         .unwrap()
         .into_iter()
         .map(|(id,)| id)
         .collect();
     for id in &ids[..100] {
-        desk.library().set_favourite(id, true).await.unwrap();
+        desk.session().library().set_favourite(id, true).await.unwrap();
     }
-    desk.library().trash(&ids[100..200]).await.unwrap();
+    desk.session().library().trash(&ids[100..200]).await.unwrap();
     let pushed = sync(&desk).await;
     assert!(pushed.segments_pushed >= 2, "{pushed:?}");
 

@@ -28,14 +28,14 @@ async fn a_job_running_on_another_device_is_shown_but_never_driven_there() {
         .await;
     let laptop = world.device("laptop").await;
     let job = desk
-        .generate(GenerationRequest::new("a slow sunrise", Model::Demo))
+        .session().generate(GenerationRequest::new("a slow sunrise", Model::Demo), Default::default())
         .await
         .unwrap()
         .remove(0);
     sync(&desk).await;
     sync(&laptop).await;
 
-    let seen = laptop.library().get_job(&job.id).await.unwrap();
+    let seen = laptop.session().library().get_job(&job.id).await.unwrap();
     assert!(
         !matches!(
             seen.status,
@@ -44,30 +44,30 @@ async fn a_job_running_on_another_device_is_shown_but_never_driven_there() {
         "{:?}",
         seen.status
     );
-    let desk_device = desk.sync_status().await.unwrap().device_id;
+    let desk_device = desk.session().sync_status().await.unwrap().device_id;
     assert_eq!(seen.origin_device.as_deref(), Some(desk_device.as_str()));
     // The laptop may not pay for it, poll it, recover it or cancel it.
     assert_eq!(
-        kind_of(laptop.retry(&job.id).await),
+        kind_of(laptop.session().retry(&job.id).await),
         ErrorKind::InvalidInput
     );
     assert_eq!(
-        kind_of(laptop.cancel(&job.id).await),
+        kind_of(laptop.session().cancel(&job.id).await),
         ErrorKind::InvalidInput
     );
-    let resumed = laptop.resume_unfinished().await.unwrap();
+    let resumed = laptop.session().resume_unfinished().await.unwrap();
     assert!(
         !resumed.resumed.contains(&job.id) && !resumed.held_elsewhere.contains(&job.id),
         "{resumed:?}"
     );
 
     // Its outcome arrives from the desk.
-    let done = desk.wait(&job.id).await.unwrap();
+    let done = desk.session().wait(&job.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
     sync(&desk).await;
     sync(&laptop).await;
     assert_eq!(
-        laptop.library().get_job(&job.id).await.unwrap().status,
+        laptop.session().library().get_job(&job.id).await.unwrap().status,
         JobStatus::Completed
     );
     assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
@@ -89,7 +89,7 @@ async fn a_lost_answer_to_a_segment_upload_sends_it_again_not_twice() {
             .nth(5)
             .times(4),
     );
-    let first = desk.sync_now().await;
+    let first = desk.session().sync_now().await;
     let fired: Vec<String> = world
         .s3
         .requests()
@@ -128,7 +128,7 @@ async fn a_cut_upload_stays_queued_and_the_next_sync_sends_it() {
             .nth(2)
             .always(),
     );
-    let cut = desk.sync_now().await;
+    let cut = desk.session().sync_now().await;
     assert!(
         cut.as_ref().map(|r| r.files_left > 0).unwrap_or(true),
         "{cut:?}"
@@ -213,16 +213,16 @@ async fn a_clock_far_ahead_does_not_win_forever() {
     let year_ms: i64 = 365 * 24 * 3600 * 1000;
     sqlx::query("UPDATE sync_device SET clock_skew_ms = ?")
         .bind(year_ms)
-        .execute(ahead.library().pool())
+        .execute(ahead.session().library().pool())
         .await
         .unwrap();
     // The device a year ahead rates it; the other sees that, then changes its mind. Without the
     // cap the year-ahead edit would beat every later edit for a year.
-    ahead.library().set_rating(&id, 1).await.unwrap();
+    ahead.session().library().set_rating(&id, 1).await.unwrap();
     sync(&ahead).await;
     sync(&normal).await;
     assert!(snapshot(&normal).await[&format!("image {id}")].contains("rating=1"));
-    normal.library().set_rating(&id, 5).await.unwrap();
+    normal.session().library().set_rating(&id, 5).await.unwrap();
     // Last-Modified has whole seconds: a segment stored in the same second as the one it answers
     // gets the same cap and ties (see `clock`). A person's reply takes longer than that.
     next_second().await;
@@ -236,17 +236,17 @@ async fn a_clock_far_ahead_does_not_win_forever() {
         );
     }
     // Edits made at once on both still end the same on both.
-    ahead.library().set_favourite(&id, true).await.unwrap();
-    normal.library().set_favourite(&id, false).await.unwrap();
-    normal.library().set_rating(&id, 3).await.unwrap();
-    ahead.library().set_rating(&id, 2).await.unwrap();
+    ahead.session().library().set_favourite(&id, true).await.unwrap();
+    normal.session().library().set_favourite(&id, false).await.unwrap();
+    normal.session().library().set_rating(&id, 3).await.unwrap();
+    ahead.session().library().set_rating(&id, 2).await.unwrap();
     for core in [&ahead, &normal, &ahead] {
         sync(core).await;
     }
     assert_eq!(snapshot(&ahead).await, snapshot(&normal).await);
     // And the normal device's clock was not dragged a year ahead by what it received.
     let (hlc,): (i64,) = sqlx::query_as("SELECT hlc FROM sync_device")
-        .fetch_one(normal.library().pool())
+        .fetch_one(normal.session().library().pool())
         .await
         .unwrap();
     let now = std::time::SystemTime::now()
@@ -275,7 +275,8 @@ async fn a_second_sync_waits_here_and_is_refused_from_another_process() {
     let world = World::start().await;
     let desk = world.device("desk").await;
     generate(&desk, "twin moons", 2).await;
-    let (a, b) = tokio::join!(desk.sync_now(), desk.sync_now());
+    let session = desk.session();
+    let (a, b) = tokio::join!(session.sync_now(), session.sync_now());
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.ops_pushed + b.ops_pushed, 3, "{a:?} {b:?}");
     assert_eq!(
@@ -288,10 +289,10 @@ async fn a_second_sync_waits_here_and_is_refused_from_another_process() {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(desk.library().root().join("sync.lock"))
+        .open(desk.session().library().root().join("sync.lock"))
         .unwrap();
     lock.try_lock().unwrap();
-    assert_eq!(kind_of(desk.sync_now().await), ErrorKind::SyncBusy);
+    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::SyncBusy);
     drop(lock);
     sync(&desk).await;
     desk.shutdown().await.unwrap();
@@ -304,15 +305,14 @@ async fn each_wrong_location_gets_its_own_error() {
     let good = world.settings("lib/");
     let secret = Some(world.s3.secret_key().to_owned());
 
-    let wrong_secret = desk
-        .test_sync_connection(good.clone(), Some("not-the-secret".into()))
+    let wrong_secret = desk.session().test_sync_connection(good.clone(), Some("not-the-secret".into()))
         .await;
     assert_eq!(kind_of(wrong_secret), ErrorKind::SyncCredentials);
 
     let mut no_bucket = good.clone();
     no_bucket.bucket = "no-such-bucket".into();
     assert_eq!(
-        kind_of(desk.test_sync_connection(no_bucket, secret.clone()).await),
+        kind_of(desk.session().test_sync_connection(no_bucket, secret.clone()).await),
         ErrorKind::SyncBucketMissing
     );
 
@@ -320,7 +320,7 @@ async fn each_wrong_location_gets_its_own_error() {
     read_only.access_key_id = READ_ONLY_ACCESS_KEY.into();
     assert_eq!(
         kind_of(
-            desk.test_sync_connection(read_only, Some(READ_ONLY_SECRET_KEY.into()))
+            desk.session().test_sync_connection(read_only, Some(READ_ONLY_SECRET_KEY.into()))
                 .await
         ),
         ErrorKind::SyncReadOnly
@@ -331,14 +331,14 @@ async fn each_wrong_location_gets_its_own_error() {
     nobody_home.endpoint = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     assert_eq!(
-        kind_of(desk.test_sync_connection(nobody_home, secret.clone()).await),
+        kind_of(desk.session().test_sync_connection(nobody_home, secret.clone()).await),
         ErrorKind::Network
     );
 
     let mut public_http = good.clone();
     public_http.endpoint = "http://example.com".into();
     assert_eq!(
-        kind_of(desk.update_sync_settings(public_http, None).await),
+        kind_of(desk.session().update_sync_setup(public_http, None).await),
         ErrorKind::InvalidInput
     );
 
@@ -349,9 +349,9 @@ async fn each_wrong_location_gets_its_own_error() {
         )
         .always(),
     );
-    assert_eq!(kind_of(desk.sync_now().await), ErrorKind::ClockSkew);
+    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::ClockSkew);
     world.s3.clear_faults();
-    assert!(desk.test_sync_connection(good, secret).await.is_ok());
+    assert!(desk.session().test_sync_connection(good, secret).await.is_ok());
     desk.shutdown().await.unwrap();
 }
 
@@ -366,13 +366,13 @@ async fn a_library_from_a_newer_nanoforge_asks_for_an_update() {
     )
     .unwrap();
     let desk = world.device("desk").await;
-    let error = desk.sync_now().await.expect_err("too new");
+    let error = desk.session().sync_now().await.expect_err("too new");
     assert_eq!(error.kind(), ErrorKind::SyncFormatTooNew);
     assert!(error.to_string().contains("update Nanoforge"), "{error}");
     // Nothing was written next to it.
     assert_eq!(world.keys(), ["lib/library.json"]);
     eventually("the desk still works offline", || async {
-        desk.library().job_count().await.is_ok()
+        desk.session().library().job_count().await.is_ok()
     })
     .await;
     desk.shutdown().await.unwrap();

@@ -24,7 +24,7 @@ async fn an_error_that_stops_the_sync_mid_upload_is_the_one_reported_and_nothing
     for prompt in ["a wax moon", "a salt road", "a paper bell"] {
         generate(&desk, prompt, 4).await;
     }
-    let pending = desk.sync_status().await.unwrap().pending_uploads;
+    let pending = desk.session().sync_status().await.unwrap().pending_uploads;
     assert!(
         pending > 2 * 8,
         "more uploads than run at once ({pending}), so some are still waiting when one fails"
@@ -34,7 +34,7 @@ async fn an_error_that_stops_the_sync_mid_upload_is_the_one_reported_and_nothing
     world
         .s3
         .push_fault(Fault::error(Op::PutObject, ErrorAnswer::access_denied()).always());
-    assert_eq!(kind_of(desk.sync_now().await), ErrorKind::SyncReadOnly);
+    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::SyncReadOnly);
     world.s3.clear_faults();
     let after = sync(&desk).await;
     assert_eq!(after.files_left, 0, "{after:?}");
@@ -69,7 +69,7 @@ async fn an_original_altered_in_the_bucket_is_refused_and_fetched_once_it_is_rig
     generate(&desk, "a brass owl", 1).await;
     sync(&desk).await;
     let (path,): (String,) = sqlx::query_as("SELECT path FROM images")
-        .fetch_one(desk.library().pool())
+        .fetch_one(desk.session().library().pool())
         .await
         .unwrap();
     let object = object_in_bucket(&world, &path);
@@ -78,7 +78,7 @@ async fn an_original_altered_in_the_bucket_is_refused_and_fetched_once_it_is_rig
 
     let pulled = sync(&laptop).await;
     assert_eq!(pulled.files_left, 1, "{pulled:?}");
-    let here = laptop.library().root().join(&path);
+    let here = laptop.session().library().root().join(&path);
     assert!(
         !here.exists(),
         "bytes that do not match their hash were placed"
@@ -86,7 +86,7 @@ async fn an_original_altered_in_the_bucket_is_refused_and_fetched_once_it_is_rig
     let (error,): (Option<String>,) =
         sqlx::query_as("SELECT last_error FROM sync_files WHERE key = ?")
             .bind(&path)
-            .fetch_one(laptop.library().pool())
+            .fetch_one(laptop.session().library().pool())
             .await
             .unwrap();
     assert!(
@@ -123,8 +123,7 @@ async fn connections_that_break_mid_push_leave_those_files_queued_and_the_rest_g
             .nth(3)
             .times(30),
     );
-    let cut = desk
-        .sync_now()
+    let cut = desk.session().sync_now()
         .await
         .expect("a broken connection does not stop the sync");
     assert!(cut.files_left > 0, "{cut:?}");
@@ -164,7 +163,7 @@ async fn pulled_files_are_private_and_a_large_original_arrives_whole() {
     // Larger than what a download holds in memory (4 MB): streamed to disk instead.
     let large = noise_png(1300);
     assert!(large.len() > 4 << 20, "{} bytes", large.len());
-    desk.library()
+    desk.session().library()
         .ingest_image(
             None,
             0,
@@ -180,7 +179,7 @@ async fn pulled_files_are_private_and_a_large_original_arrives_whole() {
     assert_files_match(&laptop).await;
 
     // Every file and folder the pull wrote is the user's alone, like the ones made here.
-    let root = laptop.library().root().to_path_buf();
+    let root = laptop.session().library().root().to_path_buf();
     let (mut dirs, mut files) = (vec![root.join("images"), root.join("thumbs")], Vec::new());
     while let Some(dir) = dirs.pop() {
         assert_eq!(

@@ -3,6 +3,8 @@
 
 use nanoforge_core::library::ImageRecord;
 use nanoforge_core::{AppCore, AppError, ErrorKind};
+
+use crate::raw_ipc::RawRequest;
 use tauri::image::Image;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -23,7 +25,7 @@ pub async fn copy_image<R: Runtime>(
     core: State<'_, AppCore>,
     id: String,
 ) -> Result<(), AppError> {
-    let rgba = core.image_rgba(&id).await?;
+    let rgba = core.session().image_rgba(&id).await?;
     let image = Image::new_owned(rgba.pixels, rgba.width, rgba.height);
     app.clipboard()
         .write_image(&image)
@@ -38,7 +40,7 @@ pub async fn open_image<R: Runtime>(
     core: State<'_, AppCore>,
     id: String,
 ) -> Result<(), AppError> {
-    let path = core.image_file(&id).await?;
+    let path = core.session().image_file(&id).await?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
         .map_err(|e| desktop_error("the image could not be opened", e))
@@ -52,9 +54,10 @@ pub async fn reveal_in_folder<R: Runtime>(
     core: State<'_, AppCore>,
     id: Option<String>,
 ) -> Result<(), AppError> {
+    let session = core.session();
     let path = match id {
-        Some(id) => core.image_file(&id).await?,
-        None => core.session().library().root().to_path_buf(),
+        Some(id) => session.image_file(&id).await?,
+        None => session.library_folder().to_path_buf(),
     };
     app.opener()
         .reveal_item_in_dir(path)
@@ -69,21 +72,24 @@ pub async fn pick_input_images<R: Runtime>(
     app: AppHandle<R>,
     core: State<'_, AppCore>,
 ) -> Result<Vec<ImageRecord>, AppError> {
+    // The profile the dialog was opened for gets the inputs, even if it is switched meanwhile.
+    let session = core.session();
     let mut inputs = Vec::new();
     for path in crate::dialogs::pick_images(&app, "Input images").await? {
-        inputs.push(core.import_input_image(&path).await?);
+        inputs.push(session.import_input_image(&path).await?);
     }
     Ok(inputs)
 }
 
-/// Keeps the bytes of an image file dropped on the page as an input.
+/// Keeps the bytes of an image file dropped or pasted on the page as an input. The page sends the
+/// bytes as the raw body (`api.addInputImage`), not as JSON numbers.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_input_image(
     core: State<'_, AppCore>,
-    bytes: Vec<u8>,
+    request: RawRequest<'_>,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core.import_input_bytes(bytes).await?)
+    Ok(core.session().import_input_bytes(request.bytes()?).await?)
 }
 
 /// Fetches an image from an https URL the user typed (the core validates it: https, or http on
@@ -94,7 +100,7 @@ pub async fn add_input_image_url(
     core: State<'_, AppCore>,
     url: String,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core.import_input_url(&url).await?)
+    Ok(core.session().import_input_url(&url).await?)
 }
 
 /// Opens the folder of the app's log files (Settings → About), for a bug report.

@@ -1,11 +1,11 @@
 //! Generation: start, cancel and retry jobs, read the credit balance. Progress arrives as `JobProgress`
 //! events (see `crate::events`).
 
-use nanoforge_core::catalog::ModelInfo;
+use nanoforge_core::catalog::ProviderKind;
 use nanoforge_core::library::JobRecord;
 use nanoforge_core::providers::GenerationRequest;
-use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions, ProviderKind};
-use nanoforge_core::{AppCore, AppError};
+use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions};
+use nanoforge_core::{AppCore, AppError, Catalog, Quote};
 use tauri::State;
 
 /// Queues a generation; returns the jobs once they are recorded (before any request is sent).
@@ -16,21 +16,21 @@ pub async fn generate(
     request: GenerationRequest,
     options: GenerateOptions,
 ) -> Result<Vec<JobRecord>, AppError> {
-    Ok(core.generate_with(request, options).await?)
+    Ok(core.session().generate(request, options).await?)
 }
 
 /// Stops a job locally; the service may still charge for a task it already accepted.
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
-    Ok(core.cancel(&id).await?)
+    Ok(core.session().cancel(&id).await?)
 }
 
 /// Recovers a paid job whose result may exist (re-poll, re-download; never resubmits).
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
-    Ok(core.retry(&id).await?)
+    Ok(core.session().retry(&id).await?)
 }
 
 /// Runs a job's request again as a new, paid job linked to it (the page asks first).
@@ -41,33 +41,44 @@ pub async fn rerun_job(
     id: String,
     options: GenerateOptions,
 ) -> Result<Vec<JobRecord>, AppError> {
-    Ok(core.rerun(&id, options).await?)
+    Ok(core.session().rerun(&id, options).await?)
 }
 
 /// This month's spend against the budget, confirmed and possibly charged.
 #[tauri::command]
 #[specta::specta]
 pub async fn budget_status(core: State<'_, AppCore>) -> Result<BudgetStatus, AppError> {
-    Ok(core.budget_status().await?)
+    Ok(core.session().budget_status().await?)
 }
 
-/// Every model with its sizes, aspect ratios, limits and default prices: the one source of these
-/// rules for the page.
+/// Every model and provider with what it offers and can do (sizes, aspect ratios, limits, how
+/// inputs travel) and the open profile's prices in effect: the one source of these rules for the page.
 #[tauri::command]
 #[specta::specta]
-pub fn catalog() -> Vec<ModelInfo> {
-    nanoforge_core::catalog::builtin().to_vec()
+pub fn catalog(core: State<'_, AppCore>) -> Catalog {
+    core.session().catalog()
+}
+
+/// Who would run `request` and what it would cost, at the prices in effect (nothing recorded).
+#[tauri::command]
+#[specta::specta]
+pub async fn quote(
+    core: State<'_, AppCore>,
+    request: GenerationRequest,
+    options: GenerateOptions,
+) -> Result<Quote, AppError> {
+    Ok(core.session().quote(&request, &options).await?)
 }
 
 /// The providers that can run now (those with a key, and the demo), in order of preference.
 #[tauri::command]
 #[specta::specta]
 pub async fn available_providers(core: State<'_, AppCore>) -> Result<Vec<ProviderKind>, AppError> {
-    Ok(core.available_providers().await?)
+    Ok(core.session().available_providers().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn credits(core: State<'_, AppCore>) -> Result<CreditsInfo, AppError> {
-    Ok(core.credits().await?)
+    Ok(core.session().credits().await?)
 }

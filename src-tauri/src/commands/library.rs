@@ -7,6 +7,8 @@ use nanoforge_core::library::{
 use nanoforge_core::{AppCore, AppError};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::raw_ipc::RawRequest;
+
 /// One keyset page of the gallery (or the trash), newest first.
 #[tauri::command]
 #[specta::specta]
@@ -14,33 +16,33 @@ pub async fn list_images(
     core: State<'_, AppCore>,
     query: ImageQuery,
 ) -> Result<ImagePage, AppError> {
-    Ok(core.session().library().list_images(&query).await?.into())
+    Ok(core.session().list_images(&query).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_image(core: State<'_, AppCore>, id: String) -> Result<ImageRecord, AppError> {
-    Ok(core.session().library().get_image(&id).await?)
+    Ok(core.session().get_image(&id).await?)
 }
 
 /// One keyset page of the job history, newest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_jobs(core: State<'_, AppCore>, query: JobQuery) -> Result<JobPage, AppError> {
-    Ok(core.session().library().list_jobs(&query).await?.into())
+    Ok(core.session().list_jobs(&query).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_job(core: State<'_, AppCore>, id: String) -> Result<JobRecord, AppError> {
-    Ok(core.session().library().get_job(&id).await?)
+    Ok(core.session().get_job(&id).await?)
 }
 
 /// The job a job came from, and the jobs made from it (run again, remixes).
 #[tauri::command]
 #[specta::specta]
 pub async fn job_family(core: State<'_, AppCore>, id: String) -> Result<JobFamily, AppError> {
-    Ok(core.job_family(&id).await?)
+    Ok(core.session().job_family(&id).await?)
 }
 
 #[tauri::command]
@@ -49,7 +51,7 @@ pub async fn library_stats(
     core: State<'_, AppCore>,
     query: StatsQuery,
 ) -> Result<LibraryStats, AppError> {
-    Ok(core.session().library().stats(&query).await?)
+    Ok(core.session().stats(&query).await?)
 }
 
 #[tauri::command]
@@ -59,11 +61,7 @@ pub async fn set_favourite(
     id: String,
     favourite: bool,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core
-        .session()
-        .library()
-        .set_favourite(&id, favourite)
-        .await?)
+    Ok(core.session().set_favourite(&id, favourite).await?)
 }
 
 #[tauri::command]
@@ -73,27 +71,27 @@ pub async fn set_rating(
     id: String,
     rating: u32,
 ) -> Result<ImageRecord, AppError> {
-    Ok(core.session().library().set_rating(&id, rating).await?)
+    Ok(core.session().set_rating(&id, rating).await?)
 }
 
 /// Moves images to the trash (undo with `restore_images`); returns how many moved.
 #[tauri::command]
 #[specta::specta]
 pub async fn trash_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
-    Ok(core.session().library().trash(&ids).await?)
+    Ok(core.session().trash(&ids).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_images(core: State<'_, AppCore>, ids: Vec<String>) -> Result<u32, AppError> {
-    Ok(core.session().library().restore(&ids).await?)
+    Ok(core.session().restore(&ids).await?)
 }
 
 /// Deletes trashed images and their files for good; returns how many were removed.
 #[tauri::command]
 #[specta::specta]
 pub async fn empty_trash(core: State<'_, AppCore>) -> Result<u32, AppError> {
-    Ok(core.session().library().empty_trash().await?)
+    Ok(core.session().empty_trash().await?)
 }
 
 /// Asks where to save a zip (native dialog) and writes the originals plus metadata.json and
@@ -116,7 +114,7 @@ pub async fn check_library(
     core: State<'_, AppCore>,
     repair: bool,
 ) -> Result<IntegrityReport, AppError> {
-    Ok(core.session().library().integrity_scan(repair).await?)
+    Ok(core.session().integrity_scan(repair).await?)
 }
 
 /// Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
@@ -132,12 +130,13 @@ pub async fn save_image_as<R: Runtime>(
     crate::dialogs::save_image(&app, &core, &id, &file_name).await
 }
 
-/// Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI).
+/// Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI); the
+/// page sends the file as the raw body.
 #[tauri::command]
 #[specta::specta]
 pub async fn read_image_metadata(
     core: State<'_, AppCore>,
-    bytes: Vec<u8>,
+    request: RawRequest<'_>,
 ) -> Result<Option<RecalledSettings>, AppError> {
-    Ok(core.read_image_metadata(bytes).await?)
+    Ok(core.session().read_image_metadata(request.bytes()?).await?)
 }

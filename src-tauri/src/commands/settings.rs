@@ -1,23 +1,24 @@
-//! Preferences and keys (kept in the secret store by the core, per profile, never shown whole).
+//! The profile's preferences and keys (kept in the secret store by the core, per profile, never
+//! shown whole).
 
 use nanoforge_core::accounts::SecretPurpose;
-use nanoforge_core::{ApiKeyStatus, AppCore, AppError, Settings};
+use nanoforge_core::{ApiKeyStatus, AppCore, AppError, Preferences};
 use tauri::State;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_settings(core: State<'_, AppCore>) -> Result<Settings, AppError> {
-    Ok(core.settings().await?)
+pub async fn get_preferences(core: State<'_, AppCore>) -> Result<Preferences, AppError> {
+    Ok(core.session().preferences().await?)
 }
 
-/// Validates, saves and applies the settings (new prices and concurrency take effect at once).
+/// Validates, saves and applies the preferences (new prices and concurrency take effect at once).
 #[tauri::command]
 #[specta::specta]
-pub async fn update_settings(
+pub async fn update_preferences(
     core: State<'_, AppCore>,
-    settings: Settings,
-) -> Result<Settings, AppError> {
-    Ok(core.update_settings(settings).await?)
+    preferences: Preferences,
+) -> Result<Preferences, AppError> {
+    Ok(core.session().update_preferences(preferences).await?)
 }
 
 /// The open profile's key for `purpose`, masked.
@@ -27,7 +28,7 @@ pub async fn key_status(
     core: State<'_, AppCore>,
     purpose: SecretPurpose,
 ) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.key_status(purpose).await?)
+    Ok(core.session().key_status(purpose).await?)
 }
 
 /// Saves a key in the OS keychain for the open profile; new generations use it at once.
@@ -38,7 +39,7 @@ pub async fn set_key(
     purpose: SecretPurpose,
     key: String,
 ) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.set_key(purpose, key).await?)
+    Ok(core.session().set_key(purpose, key).await?)
 }
 
 #[tauri::command]
@@ -47,5 +48,5 @@ pub async fn clear_key(
     core: State<'_, AppCore>,
     purpose: SecretPurpose,
 ) -> Result<ApiKeyStatus, AppError> {
-    Ok(core.clear_key(purpose).await?)
+    Ok(core.session().clear_key(purpose).await?)
 }

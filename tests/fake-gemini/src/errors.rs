@@ -64,16 +64,27 @@ pub fn api_key_invalid() -> Response {
     )
 }
 
-/// 404 for an unknown or retired model, with the API's own wording.
-pub fn model_not_found(model: &str, version: &str) -> Response {
+/// 404 for an unknown or retired model, with the API's own wording (`method`:
+/// `generateContent`, `batchGenerateContent`).
+pub fn model_not_found(model: &str, version: &str, method: &str) -> Response {
     google(
         404,
         "NOT_FOUND",
         &format!(
             "models/{model} is not found for API version {version}, or is not supported for \
-             generateContent. Call ListModels to see the list of available models and their \
+             {method}. Call ListModels to see the list of available models and their \
              supported methods."
         ),
+        Vec::new(),
+    )
+}
+
+/// 404 for a batch that does not exist (or was deleted).
+pub fn entity_not_found() -> Response {
+    google(
+        404,
+        "NOT_FOUND",
+        "Requested entity was not found.",
         Vec::new(),
     )
 }
@@ -223,13 +234,19 @@ fn rate_limited(daily: bool, retry_delay: &Option<Option<String>>, model: &str) 
         None => Some(default_delay.to_owned()),
         Some(given) => given.clone(),
     };
+    // Batch get, list, cancel and delete name no model.
+    let dimensions = if model.is_empty() {
+        json!({ "location": "global" })
+    } else {
+        json!({ "location": "global", "model": model })
+    };
     let mut details = vec![
         detail(
             "QuotaFailure",
             json!({ "violations": [{
                 "quotaMetric": metric,
                 "quotaId": quota_id,
-                "quotaDimensions": { "location": "global", "model": model },
+                "quotaDimensions": dimensions,
                 "quotaValue": if daily { "250" } else { "10" },
             }]}),
         ),
@@ -244,10 +261,15 @@ fn rate_limited(daily: bool, retry_delay: &Option<Option<String>>, model: &str) 
     if let Some(delay) = delay {
         details.push(detail("RetryInfo", json!({ "retryDelay": delay })));
     }
+    let which_model = if model.is_empty() {
+        String::new()
+    } else {
+        format!(", model: {model}")
+    };
     let message = format!(
         "You exceeded your current quota, please check your plan and billing details. For more \
          information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n\
-         * Quota exceeded for metric: {metric}, limit: {}, model: {model}",
+         * Quota exceeded for metric: {metric}, limit: {}{which_model}",
         if daily { 250 } else { 10 }
     );
     google(429, "RESOURCE_EXHAUSTED", &message, details)

@@ -1,21 +1,32 @@
-//! A fake of Google's Gemini `generateContent` API for the image models: a real HTTP server on
-//! 127.0.0.1 that follows the contract in `shared/notes/providers.md` §2 (checklist §5) and
-//! misbehaves on request. See README.md for the scenario controls.
+//! A fake of Google's Gemini API for the image models: `generateContent` (with multi-turn thought
+//! signatures) and the Batch API for inline requests, as a real HTTP server on 127.0.0.1 that
+//! follows the contract in `shared/notes/providers.md` §2, `editing.md` §1 and `batch.md` §1,
+//! and misbehaves on request. See README.md for the scenario controls.
 //!
 //! This file owns the handle tests hold ([`FakeGemini`]). `server` accepts connections, `handler`
-//! answers requests, `request` validates them, `payload` summarises them for the log, `response`
-//! and `images` build answers, `errors` builds refusals, `models` knows the models, and
-//! `scenario` and `state` hold what tests asked for and what the fake saw.
+//! takes a request through logging, faults and the key check, `route` classifies paths,
+//! `generate` and `batch` serve the endpoints and `control` the test controls; `fields` and
+//! `request` validate bodies, `signatures` issues and checks thought signatures, `payload`
+//! summarises bodies for the log, `response` and `images` build answers, `errors` builds
+//! refusals, `models` knows the models, and `scenario`, `faults` and `state` hold what tests
+//! asked for and what the fake saw.
 
+mod batch;
+mod control;
 mod errors;
+mod faults;
+mod fields;
+mod generate;
 mod handler;
 mod images;
 pub mod models;
 mod payload;
 mod request;
 mod response;
+mod route;
 pub mod scenario;
 mod server;
+mod signatures;
 mod state;
 
 use std::collections::BTreeMap;
@@ -25,12 +36,17 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
+pub use batch::scenario::{
+    BatchAdvance, BatchCall, BatchInfo, BatchRequestLog, BatchScenario, BatchState, Progression,
+    RequestError, ResultsIn, StateSpelling,
+};
 pub use models::{MODELS, Model};
-pub use payload::{InlineImage, PayloadSummary, TurnSummary};
+pub use payload::{InlineImage, PartDetail, PayloadSummary, TurnDetail, TurnSummary};
 pub use scenario::{
     ContentShape, ControlRequest, Fault, FaultAction, Limits, Outcome, PROMPT_PREFIX, Scenario,
     Target,
 };
+pub use signatures::{CORRUPTED, VALIDATOR_SKIPS};
 pub use state::{Endpoint, KeySource, RecordedRequest};
 use state::{Shared, State};
 
@@ -119,7 +135,7 @@ impl FakeGemini {
         self.shared.lock().limits = limits;
     }
 
-    /// Forgets the scenario, faults, limits and requests.
+    /// Forgets the scenario, faults, limits, batches, signatures and requests.
     pub fn reset(&self) {
         self.shared.lock().reset();
     }
@@ -162,7 +178,7 @@ impl FakeGemini {
 
     /// Thought signatures the fake has handed out (a client should echo them in the next turn).
     pub fn issued_signatures(&self) -> Vec<String> {
-        let mut all: Vec<_> = self.shared.lock().signatures.iter().cloned().collect();
+        let mut all: Vec<_> = self.shared.lock().signatures.keys().cloned().collect();
         all.sort();
         all
     }

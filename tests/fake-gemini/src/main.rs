@@ -11,7 +11,7 @@ use fake_gemini::{DEFAULT_API_KEY, FakeGemini};
 #[derive(Parser)]
 #[command(
     name = "fake-gemini",
-    about = "A fake Gemini generateContent API on 127.0.0.1 for tests"
+    about = "A fake Gemini API (generateContent, Batch API) on 127.0.0.1 for tests"
 )]
 struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.

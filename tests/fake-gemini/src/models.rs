@@ -20,6 +20,9 @@ pub struct Model {
     pub thinks_by_default: bool,
     /// Whether it can think at all (a scenario's `thoughts: true` is ignored otherwise).
     pub can_think: bool,
+    /// Gemini 3 image models: final parts carry a `thoughtSignature`, and a model turn sent back
+    /// without one (or with a foreign or altered one) is refused ("Strict" in Google's docs).
+    pub signs: bool,
     pub family: Family,
 }
 
@@ -50,6 +53,7 @@ pub const MODELS: &[Model] = &[
         mime: "image/png",
         thinks_by_default: false,
         can_think: false,
+        signs: false,
         family: Family::Flash25,
     },
     Model {
@@ -61,6 +65,7 @@ pub const MODELS: &[Model] = &[
         mime: "image/jpeg",
         thinks_by_default: true,
         can_think: true,
+        signs: true,
         family: Family::Pro3,
     },
     // The alias the notes list for Pro; it answers as the model it points to.
@@ -73,6 +78,7 @@ pub const MODELS: &[Model] = &[
         mime: "image/jpeg",
         thinks_by_default: true,
         can_think: true,
+        signs: true,
         family: Family::Pro3,
     },
     Model {
@@ -85,6 +91,7 @@ pub const MODELS: &[Model] = &[
         // Nano Banana 2 thinks at "minimal" by default; thought parts only when a scenario asks.
         thinks_by_default: false,
         can_think: true,
+        signs: true,
         family: Family::Flash31,
     },
     Model {
@@ -96,6 +103,7 @@ pub const MODELS: &[Model] = &[
         mime: "image/png",
         thinks_by_default: false,
         can_think: false,
+        signs: true,
         family: Family::FlashLite31,
     },
 ];

@@ -1,11 +1,15 @@
 //! The lenient summary of a request body that goes into the request log, so tests can assert what
-//! a client sent: turns and part kinds in order, inline images, image config, modalities, echoed
-//! thought signatures. It reads whatever it can, also from bodies the fake refused.
+//! a client sent: turns and part kinds in order, each part's text, image digest and signature (to
+//! check that a later turn replays an earlier answer verbatim), inline images, image config,
+//! modalities, echoed thought signatures. It reads whatever it can, also from bodies the fake
+//! refused. Decoding and hashing images is blocking work: call it off the async runtime.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
-use crate::request::{decode_base64, field};
+use crate::fields::field;
+use crate::request::decode_base64;
 
 /// One inline image a request carried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +33,41 @@ pub struct TurnSummary {
     pub parts: Vec<String>,
 }
 
+/// One turn of the conversation with every part in full (images as digests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TurnDetail {
+    pub role: Option<String>,
+    pub parts: Vec<PartDetail>,
+}
+
+/// One part as sent: enough to tell whether it is an earlier answer's part replayed verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartDetail {
+    /// As in [`TurnSummary::parts`]: `text`, `inlineData`, `fileData`, …, or `thought` for a
+    /// part marked `"thought": true` (whatever it holds).
+    pub kind: String,
+    /// `"thought": true` was set.
+    pub thought: bool,
+    pub text: Option<String>,
+    /// `inlineData.mimeType`.
+    pub mime_type: Option<String>,
+    /// Decoded size of `inlineData.data`; `None` if it was not base64.
+    pub bytes: Option<usize>,
+    /// Lowercase hex SHA-256 of the decoded `inlineData.data`.
+    pub sha256: Option<String>,
+    pub thought_signature: Option<String>,
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// What a request body said, read leniently (also for bodies the fake refused).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,6 +75,8 @@ pub struct PayloadSummary {
     /// The first text part of the last turn.
     pub prompt: Option<String>,
     pub contents: Vec<TurnSummary>,
+    /// The same turns with every part in full.
+    pub turns: Vec<TurnDetail>,
     pub inline_images: Vec<InlineImage>,
     /// `generationConfig.imageConfig` as sent.
     pub image_config: Option<Value>,
@@ -61,34 +102,60 @@ pub fn summarize(body: &Value) -> PayloadSummary {
             .and_then(Value::as_str)
             .map(str::to_owned);
         let mut kinds = Vec::new();
+        let mut details = Vec::new();
         let parts = field(content, "parts", "parts").and_then(Value::as_array);
         for part in parts.into_iter().flatten() {
-            kinds.push(part_kind(part));
-            if let Some(sig) =
-                field(part, "thoughtSignature", "thought_signature").and_then(Value::as_str)
-            {
-                summary.thought_signatures.push(sig.to_owned());
+            let kind = part_kind(part);
+            let signature = field(part, "thoughtSignature", "thought_signature")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(sig) = &signature {
+                summary.thought_signatures.push(sig.clone());
             }
+            let mut detail = PartDetail {
+                kind: kind.clone(),
+                thought: part.get("thought").and_then(Value::as_bool) == Some(true),
+                text: field(part, "text", "text")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                mime_type: None,
+                bytes: None,
+                sha256: None,
+                thought_signature: signature,
+            };
             if let Some(blob) = field(part, "inlineData", "inline_data") {
                 let data = field(blob, "data", "data")
                     .and_then(Value::as_str)
                     .unwrap_or("");
+                let decoded = decode_base64(data);
+                detail.mime_type = field(blob, "mimeType", "mime_type")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                detail.bytes = decoded.as_ref().map(Vec::len);
+                detail.sha256 = decoded.as_deref().map(sha256_hex);
                 summary.inline_images.push(InlineImage {
-                    mime_type: field(blob, "mimeType", "mime_type")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    mime_type: detail.mime_type.clone(),
                     base64_chars: data.len(),
-                    bytes: decode_base64(data).map(|b| b.len()),
+                    bytes: detail.bytes,
                     role: role.clone(),
                 });
             }
+            kinds.push(kind);
+            details.push(detail);
         }
         summary.prompt = parts
             .into_iter()
             .flatten()
             .find_map(|p| field(p, "text", "text").and_then(Value::as_str))
             .map(str::to_owned);
-        summary.contents.push(TurnSummary { role, parts: kinds });
+        summary.contents.push(TurnSummary {
+            role: role.clone(),
+            parts: kinds,
+        });
+        summary.turns.push(TurnDetail {
+            role,
+            parts: details,
+        });
     }
     let config = field(body, "generationConfig", "generation_config");
     summary.image_config = config

@@ -1,8 +1,8 @@
 //! The HTTP 200 bodies: a successful candidate with text, thought parts and real images, the
 //! "200 but no image" shapes (prompt blocked, output blocked, NO_IMAGE, text only, MAX_TOKENS),
-//! the corrupted image parts, and `usageMetadata` with the real per-image token counts
-//! (`shared/notes/providers.md` §2.3, §2.5). Building one may render a 4K image: call it off the
-//! async runtime.
+//! the corrupted image parts, `thoughtSignature`s where the Gemini 3 models put them, and
+//! `usageMetadata` with the real per-image token counts (`shared/notes/providers.md` §2.3, §2.5).
+//! Building one may render a 4K image: call it off the async runtime.
 
 use std::sync::Arc;
 
@@ -12,9 +12,11 @@ use serde_json::{Value, json};
 
 use crate::images::{self, Format};
 use crate::models::Model;
+use crate::payload::sha256_hex;
 use crate::request::Validated;
 use crate::scenario::{ContentShape, Outcome, Scenario};
-use crate::state::Shared;
+use crate::signatures::{self, Binding};
+use crate::state::{Rendered, Shared};
 
 /// Tokens the fake says an input image costs.
 const INPUT_IMAGE_TOKENS: u32 = 258;
@@ -49,6 +51,8 @@ pub fn build(shared: &Shared, call: &Call<'_>) -> Value {
         scenario,
     } = call;
     let thinks = model.can_think && scenario.thoughts.unwrap_or(model.thinks_by_default);
+    // Gemini 3 signs whether or not thought parts are shown (thinking happens either way).
+    let signs = model.signs && scenario.signatures.unwrap_or(true);
     let prompt_text = u32::try_from(request.text_chars.div_ceil(4))
         .unwrap_or(u32::MAX)
         .max(1);
@@ -60,6 +64,17 @@ pub fn build(shared: &Shared, call: &Call<'_>) -> Value {
         ..Usage::default()
     };
     let response_id = shared.lock().response_id();
+    // A signed text part, as a text-only answer has it: the client can reply to a question or a
+    // refusal and keep the conversation.
+    let text_part = |text: &str| {
+        let mut part = json!({ "text": text });
+        if signs {
+            let binding = Binding::Text(text.to_owned());
+            part["thoughtSignature"] =
+                json!(signatures::issue(shared, model, &response_id, 0, binding));
+        }
+        part
+    };
     let mut body = json!({});
     let candidate = match &scenario.outcome {
         Outcome::PromptBlocked { block_reason } => {
@@ -89,21 +104,22 @@ pub fn build(shared: &Shared, call: &Call<'_>) -> Value {
             let mut candidate = json!({ "finishReason": "NO_IMAGE", "index": 0 });
             if let Some(text) = text {
                 usage.text = text_tokens(text);
-                candidate["content"] = json!({ "role": "model", "parts": [{ "text": text }] });
+                candidate["content"] = json!({ "role": "model", "parts": [text_part(text)] });
             }
             Some(candidate)
         }
         Outcome::TextOnly { text } => {
             usage.text = text_tokens(text);
             Some(
-                json!({ "content": { "role": "model", "parts": [{ "text": text }] },
+                json!({ "content": { "role": "model", "parts": [text_part(text)] },
                 "finishReason": "STOP", "index": 0 }),
             )
         }
         Outcome::MaxTokens => Some(json!({ "content": { "role": "model" },
             "finishReason": "MAX_TOKENS", "index": 0 })),
         _ => {
-            let parts = success_parts(shared, call, thinks, &response_id, &mut usage);
+            let shape = Shape { thinks, signs };
+            let parts = success_parts(shared, call, shape, &response_id, &mut usage);
             Some(json!({ "content": { "role": "model", "parts": parts },
                 "finishReason": "STOP", "index": 0 }))
         }
@@ -117,11 +133,19 @@ pub fn build(shared: &Shared, call: &Call<'_>) -> Value {
     body
 }
 
-/// Thought parts, then the text (unless image-only), then the final images.
+/// Whether an answer has thought parts, and whether its final parts are signed.
+#[derive(Clone, Copy)]
+struct Shape {
+    thinks: bool,
+    signs: bool,
+}
+
+/// Thought parts, then the text (unless image-only), then the final images. The text part and
+/// every final image carry a signature when the model signs; thought parts never do.
 fn success_parts(
     shared: &Shared,
     call: &Call<'_>,
-    thinks: bool,
+    Shape { thinks, signs }: Shape,
     response_id: &str,
     usage: &mut Usage,
 ) -> Vec<Value> {
@@ -138,22 +162,17 @@ fn success_parts(
     };
     let (w, h) = model.pixels(&request.aspect_ratio, &request.image_size);
     let mut parts = Vec::new();
-    let signature = |index: usize| -> Option<String> {
-        if !thinks {
-            return None;
-        }
-        let signature = STANDARD.encode(format!("fake-gemini:{response_id}:{index}"));
-        shared.lock().signatures.insert(signature.clone());
-        Some(signature)
+    let signature = |index: usize, binding: Binding| -> Option<String> {
+        signs.then(|| signatures::issue(shared, model, response_id, index, binding))
     };
     if thinks {
         parts.push(json!({ "text": THOUGHT_TEXT, "thought": true }));
         // Interim images are drafts at a lower resolution.
         let (tw, th) = model.pixels(&request.aspect_ratio, "1K");
         for i in 0..scenario.thought_images.min(2) {
-            let data = image_base64(shared, bytes_format, tw / 2, th / 2, 10 + i);
+            let draft = render(shared, bytes_format, tw / 2, th / 2, 10 + i);
             parts.push(
-                json!({ "inlineData": { "mimeType": declared.mime(), "data": data.as_str() },
+                json!({ "inlineData": { "mimeType": declared.mime(), "data": draft.base64.as_str() },
                 "thought": true }),
             );
         }
@@ -162,28 +181,31 @@ fn success_parts(
         let text = scenario.text.as_deref().unwrap_or(DEFAULT_TEXT);
         usage.text = text_tokens(text);
         let mut part = json!({ "text": text });
-        if let Some(sig) = signature(parts.len()) {
+        if let Some(sig) = signature(parts.len(), Binding::Text(text.to_owned())) {
             part["thoughtSignature"] = json!(sig);
         }
         parts.push(part);
     }
     for i in 0..scenario.images {
-        let (mime, data) = match (&scenario.outcome, i) {
-            (Outcome::BadBase64, 0) => (declared.mime(), "This is *not* base64!! ###".to_owned()),
-            (Outcome::NotAnImage, 0) => (declared.mime(), STANDARD.encode(images::not_an_image())),
-            (Outcome::TruncatedPng, 0) => {
-                ("image/png", STANDARD.encode(images::truncated_png(w, h)))
+        let broken = |mime: &'static str, bytes: Vec<u8>| {
+            (mime, STANDARD.encode(&bytes), sha256_hex(&bytes))
+        };
+        let (mime, data, sha256) = match (&scenario.outcome, i) {
+            (Outcome::BadBase64, 0) => {
+                let data = "This is *not* base64!! ###".to_owned();
+                let sha256 = sha256_hex(data.as_bytes());
+                (declared.mime(), data, sha256)
             }
-            (Outcome::HugeImage { bytes }, 0) => {
-                ("image/png", STANDARD.encode(images::huge_png(*bytes)))
+            (Outcome::NotAnImage, 0) => broken(declared.mime(), images::not_an_image()),
+            (Outcome::TruncatedPng, 0) => broken("image/png", images::truncated_png(w, h)),
+            (Outcome::HugeImage { bytes }, 0) => broken("image/png", images::huge_png(*bytes)),
+            _ => {
+                let image = render(shared, bytes_format, w, h, i % 4);
+                (declared.mime(), image.base64.clone(), image.sha256.clone())
             }
-            _ => (
-                declared.mime(),
-                image_base64(shared, bytes_format, w, h, i % 4).to_string(),
-            ),
         };
         let mut part = json!({ "inlineData": { "mimeType": mime, "data": data } });
-        if let Some(sig) = signature(parts.len()) {
+        if let Some(sig) = signature(parts.len(), Binding::Image(sha256)) {
             part["thoughtSignature"] = json!(sig);
         }
         parts.push(part);
@@ -192,15 +214,19 @@ fn success_parts(
     parts
 }
 
-/// A rendered image as base64, from the cache when it was rendered before.
-fn image_base64(shared: &Shared, format: Format, w: u32, h: u32, seed: u32) -> Arc<String> {
+/// A rendered image, from the cache when it was rendered before.
+fn render(shared: &Shared, format: Format, w: u32, h: u32, seed: u32) -> Arc<Rendered> {
     let key = (format, w, h, seed);
     if let Some(hit) = shared.lock().image_cache.get(&key) {
         return hit.clone();
     }
-    let encoded = Arc::new(STANDARD.encode(images::render(format, w, h, seed)));
-    shared.lock().image_cache.insert(key, encoded.clone());
-    encoded
+    let bytes = images::render(format, w, h, seed);
+    let rendered = Arc::new(Rendered {
+        base64: STANDARD.encode(&bytes),
+        sha256: sha256_hex(&bytes),
+    });
+    shared.lock().image_cache.insert(key, rendered.clone());
+    rendered
 }
 
 fn safety_ratings(blocked: bool) -> Value {

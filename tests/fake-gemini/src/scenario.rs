@@ -1,8 +1,12 @@
 //! How a test tells the fake what to do: a scenario for successful-looking answers (what the 200
-//! holds, or that the connection hangs or breaks), a queue of faults for transient errors, and the
-//! server's limits. All of it is JSON (camelCase) so out-of-process tests can send it too.
+//! holds, or that the connection hangs or breaks), a queue of faults for transient errors (in
+//! `faults`), the server's limits, and how batches behave (in `batch::scenario`). All of it is
+//! JSON (camelCase) so out-of-process tests can send it too.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+pub use crate::batch::scenario::BatchScenario;
+pub use crate::faults::{Fault, FaultAction, Target};
 
 /// How a `generateContent` call that passed auth and validation is answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +23,10 @@ pub struct Scenario {
     pub thoughts: Option<bool>,
     /// Interim `thought: true` images before the final one (the real models send up to 2).
     pub thought_images: u32,
+    /// `thoughtSignature`s on the first text part and every final image (and on a text-only
+    /// answer); default: the model's own habit (the Gemini 3 image models sign, 2.5 Flash does
+    /// not, and `true` cannot make it). `false` imitates an answer that came back unsigned.
+    pub signatures: Option<bool>,
     /// The answer waits this long.
     pub latency_ms: u64,
     /// The final text part; `None` uses a stock sentence. Left out for `responseModalities:
@@ -35,6 +43,7 @@ impl Default for Scenario {
             mime_lies: false,
             thoughts: None,
             thought_images: 1,
+            signatures: None,
             latency_ms: 0,
             text: None,
             outcome: Outcome::Success,
@@ -122,124 +131,6 @@ fn twenty_megabytes() -> u64 {
     20 * 1024 * 1024
 }
 
-/// Which requests a fault applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Target {
-    /// `:generateContent` calls.
-    Generate,
-    /// Anything but the control endpoints.
-    Any,
-}
-
-/// A scripted answer for the next `times` requests matching `target` (and `model`, if given).
-/// "503, 503, then 200" is one fault with `times: 2`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Fault {
-    #[serde(default = "generate")]
-    pub target: Target,
-    #[serde(default = "one")]
-    pub times: u32,
-    /// Only calls to this model id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    pub action: FaultAction,
-}
-
-fn generate() -> Target {
-    Target::Generate
-}
-fn one() -> u32 {
-    1
-}
-
-impl Fault {
-    pub fn new(times: u32, action: FaultAction) -> Self {
-        Self {
-            target: Target::Generate,
-            times,
-            model: None,
-            action,
-        }
-    }
-}
-
-/// What the faulty answer is. Error bodies are Google's `{"error":{code,message,status,details}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum FaultAction {
-    /// 429 RESOURCE_EXHAUSTED with `QuotaFailure` and `RetryInfo`. `retryDelay` absent from the
-    /// control JSON means "34s" (per minute) or "3600s" (daily); `null` leaves `RetryInfo` out.
-    RateLimited {
-        #[serde(default)]
-        daily: bool,
-        #[serde(
-            default,
-            deserialize_with = "present",
-            skip_serializing_if = "Option::is_none"
-        )]
-        retry_delay: Option<Option<String>>,
-    },
-    /// 429 RESOURCE_EXHAUSTED "Resource has been exhausted (e.g. check quota)." with no details.
-    QuotaNoDetails,
-    /// 503 UNAVAILABLE "The model is overloaded. Please try again later.", optionally with
-    /// `ErrorInfo{reason: MODEL_CAPACITY_EXHAUSTED}`.
-    Overloaded {
-        #[serde(default)]
-        capacity_exhausted: bool,
-    },
-    /// 500 INTERNAL.
-    Internal,
-    /// 504 DEADLINE_EXCEEDED.
-    DeadlineExceeded,
-    /// 403 PERMISSION_DENIED.
-    PermissionDenied,
-    /// Any Google-shaped error: status, `status` name, message and `details` (default empty).
-    Error {
-        code: u16,
-        status: String,
-        message: String,
-        #[serde(default)]
-        details: Vec<serde_json::Value>,
-    },
-    /// Any status, content type and body, e.g. a proxy's HTML 502.
-    Raw {
-        status: u16,
-        content_type: String,
-        body: String,
-    },
-    /// A Google front end's HTML 502 page.
-    HtmlBadGateway,
-    /// `application/json` cut off halfway (status 200 unless given).
-    TruncatedJson {
-        #[serde(default = "ok_status")]
-        status: u16,
-    },
-    /// The normal answer after `ms`.
-    Delay { ms: u64 },
-    /// Read the request, then never answer (or answer normally after `ms`).
-    Hang {
-        #[serde(default)]
-        ms: Option<u64>,
-    },
-    /// Read the request, then close the connection.
-    Reset,
-}
-
-fn ok_status() -> u16 {
-    200
-}
-
-/// `Some(value)` for a field that is present, even as `null` (→ `Some(None)`).
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
 /// Limits the fake enforces, as the real API does; tests shrink them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -252,6 +143,11 @@ pub struct Limits {
     pub enforce_input_images: bool,
     /// Overrides every model's most inline images.
     pub max_input_images: Option<u32>,
+    /// Refuse model turns whose parts lack the `thoughtSignature` this fake issued, for the
+    /// models that sign (the Gemini API's "Strict" validation for image generation and editing).
+    pub enforce_signatures: bool,
+    /// Largest `batchGenerateContent` body: the guide keeps inline batches under 20 MB.
+    pub max_batch_bytes: u64,
 }
 
 impl Default for Limits {
@@ -261,6 +157,8 @@ impl Default for Limits {
             oversize_status: 400,
             enforce_input_images: true,
             max_input_images: None,
+            enforce_signatures: true,
+            max_batch_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -269,13 +167,15 @@ impl Default for Limits {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ControlRequest {
-    /// Clear the scenario, faults, limits and the request log first.
+    /// Clear the scenario, faults, limits, batches and the request log first.
     pub reset: bool,
     /// The default scenario from now on (a prompt's `@fake{..}` still wins).
     pub scenario: Option<Scenario>,
     /// Appended to the fault queue.
     pub faults: Vec<Fault>,
     pub limits: Option<Limits>,
+    /// How batches behave from now on.
+    pub batch: Option<BatchScenario>,
 }
 
 /// Prompt prefix that selects a scenario for one call: `@fake{"images":2} two cats`.
@@ -311,21 +211,6 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_delay_absent_null_and_given_are_distinct() {
-        let parse = |s: &str| serde_json::from_str::<FaultAction>(s).unwrap();
-        let absent = parse(r#"{"kind":"rateLimited"}"#);
-        let null = parse(r#"{"kind":"rateLimited","retryDelay":null}"#);
-        let given = parse(r#"{"kind":"rateLimited","retryDelay":"1.5s","daily":true}"#);
-        let delay = |a: FaultAction| match a {
-            FaultAction::RateLimited { retry_delay, .. } => retry_delay,
-            _ => unreachable!(),
-        };
-        assert_eq!(delay(absent), None);
-        assert_eq!(delay(null), Some(None));
-        assert_eq!(delay(given), Some(Some("1.5s".into())));
-    }
 
     #[test]
     fn prompt_prefix_selects_a_scenario() {

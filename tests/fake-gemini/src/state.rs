@@ -1,16 +1,19 @@
 //! What the fake remembers: the default scenario, pending faults, limits, the thought signatures
-//! it handed out, rendered images, and every request it saw.
+//! it handed out, rendered images, batches, and every request it saw.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::batch::scenario::BatchCall;
+use crate::batch::store::Batches;
 use crate::images::Format;
 use crate::payload::PayloadSummary;
-use crate::scenario::{Fault, FaultAction, Limits, Scenario, Target};
+use crate::scenario::{Fault, FaultAction, Limits, Scenario};
+use crate::signatures::Issued;
 
 /// Which endpoint a request hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -18,10 +21,45 @@ use crate::scenario::{Fault, FaultAction, Limits, Scenario, Target};
 pub enum Endpoint {
     /// `POST /v1beta/models/{model}:generateContent` (or `/v1/`).
     GenerateContent,
+    /// `POST /v1beta/models/{model}:batchGenerateContent`.
+    BatchCreate,
+    /// `GET /v1beta/batches/{id}`.
+    BatchGet,
+    /// `GET /v1beta/batches`.
+    BatchList,
+    /// `POST /v1beta/batches/{id}:cancel`.
+    BatchCancel,
+    /// `DELETE /v1beta/batches/{id}`.
+    BatchDelete,
     /// `/__control/...`.
     Control,
     /// Anything else (answered 404).
     Other,
+}
+
+impl Endpoint {
+    pub fn is_batch(self) -> bool {
+        matches!(
+            self,
+            Endpoint::BatchCreate
+                | Endpoint::BatchGet
+                | Endpoint::BatchList
+                | Endpoint::BatchCancel
+                | Endpoint::BatchDelete
+        )
+    }
+
+    /// The one HTTP method the endpoint answers (others get a 404, as unknown paths do).
+    pub fn method(self) -> Option<&'static str> {
+        match self {
+            Endpoint::GenerateContent | Endpoint::BatchCreate | Endpoint::BatchCancel => {
+                Some("POST")
+            }
+            Endpoint::BatchGet | Endpoint::BatchList => Some("GET"),
+            Endpoint::BatchDelete => Some("DELETE"),
+            Endpoint::Control | Endpoint::Other => None,
+        }
+    }
 }
 
 /// Where the API key came from.
@@ -51,6 +89,8 @@ pub struct RecordedRequest {
     pub api_version: Option<String>,
     /// The model id from the path.
     pub model: Option<String>,
+    /// For Batch API calls: the batch, and what a create sent.
+    pub batch: Option<BatchCall>,
     pub key_present: bool,
     pub key_valid: bool,
     pub key_source: Option<KeySource>,
@@ -70,12 +110,22 @@ pub struct RecordedRequest {
     /// HTTP status of the answer; `None` while unanswered, or when the fake hung or reset.
     pub status: Option<u16>,
     /// What the answer was: `success`, an outcome (`outputBlocked`, …), `invalidKey`,
-    /// `modelNotFound`, `invalidArgument`, `payloadTooLarge`, a fault kind, `hang`, `reset`.
+    /// `modelNotFound`, `invalidArgument`, `thoughtSignatureMissing`,
+    /// `thoughtSignatureCorrupted`, `payloadTooLarge`, `notFound`, a fault kind, `hang`, `reset`;
+    /// for the Batch API `batchCreated`, `batch`, `batchList`, `batchCancelled`, `batchDeleted`.
     pub answer: Option<String>,
 }
 
 /// A rendered image, by format, width, height and picture.
 pub type ImageKey = (Format, u32, u32, u32);
+
+/// A rendered image: its base64 (what answers carry) and the SHA-256 of its bytes (what a
+/// signature issued on it is bound to).
+#[derive(Debug)]
+pub struct Rendered {
+    pub base64: String,
+    pub sha256: String,
+}
 
 #[derive(Debug)]
 pub struct State {
@@ -85,11 +135,14 @@ pub struct State {
     pub faults: Vec<Fault>,
     pub limits: Limits,
     pub requests: Vec<RecordedRequest>,
-    /// Thought signatures handed out, so an echo can be recognised.
-    pub signatures: HashSet<String>,
-    /// Base64 of rendered images: a 4K JPEG takes a moment to encode.
-    pub image_cache: HashMap<ImageKey, Arc<String>>,
+    /// Thought signatures handed out, with what they were issued on.
+    pub signatures: HashMap<String, Issued>,
+    /// Rendered images: a 4K JPEG takes a moment to encode.
+    pub image_cache: HashMap<ImageKey, Arc<Rendered>>,
     pub next_response: u64,
+    pub batches: Batches,
+    /// Batch ids keep counting across resets, so a name is never reused.
+    pub next_batch: u64,
 }
 
 impl State {
@@ -101,31 +154,40 @@ impl State {
             faults: Vec::new(),
             limits: Limits::default(),
             requests: Vec::new(),
-            signatures: HashSet::new(),
+            signatures: HashMap::new(),
             image_cache: HashMap::new(),
             next_response: 1,
+            batches: Batches::default(),
+            next_batch: 1,
         }
     }
 
-    /// Forgets scenario, faults, limits and requests; keeps the key, the clock and the image cache.
+    /// Forgets scenario, faults, limits, batches, signatures and requests; keeps the key, the
+    /// clock, the image cache and the id counters.
     pub fn reset(&mut self) {
         let fresh = State::new(std::mem::take(&mut self.api_key));
         *self = State {
             started: self.started,
             image_cache: std::mem::take(&mut self.image_cache),
             next_response: self.next_response,
+            next_batch: self.next_batch,
             ..fresh
         };
     }
 
-    /// Takes one use of the first fault matching this request.
-    pub fn take_fault(&mut self, endpoint: Endpoint, model: Option<&str>) -> Option<FaultAction> {
+    /// Takes one use of the first fault matching this request: of the faults that answer before
+    /// the request takes effect, or (`after_commit`) of those that answer after.
+    pub fn take_fault(
+        &mut self,
+        endpoint: Endpoint,
+        model: Option<&str>,
+        after_commit: bool,
+    ) -> Option<FaultAction> {
         let index = self.faults.iter().position(|f| {
-            let target = match f.target {
-                Target::Generate => endpoint == Endpoint::GenerateContent,
-                Target::Any => endpoint != Endpoint::Control,
-            };
-            target && f.times > 0 && f.model.as_deref().is_none_or(|m| Some(m) == model)
+            f.target.matches(endpoint)
+                && f.after_commit == after_commit
+                && f.times > 0
+                && f.model.as_deref().is_none_or(|m| Some(m) == model)
         })?;
         let fault = &mut self.faults[index];
         fault.times -= 1;
@@ -144,11 +206,35 @@ impl State {
         }
     }
 
+    /// Names the fault that answered request `seq` (one found after it took effect).
+    pub fn faulted(&mut self, seq: u64, fault: String) {
+        if let Some(record) = self.requests.iter_mut().find(|r| r.seq == seq) {
+            record.fault = Some(fault);
+        }
+    }
+
     pub fn generate_count(&self) -> usize {
+        self.endpoint_count(Endpoint::GenerateContent)
+    }
+
+    pub fn endpoint_count(&self, endpoint: Endpoint) -> usize {
         self.requests
             .iter()
-            .filter(|r| r.endpoint == Endpoint::GenerateContent)
+            .filter(|r| r.endpoint == endpoint)
             .count()
+    }
+
+    /// Requests per endpoint, by the endpoint's log name (`generateContent`, `batchCreate`, …).
+    pub fn endpoint_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for r in &self.requests {
+            let name = serde_json::to_value(r.endpoint)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            *counts.entry(name).or_default() += 1;
+        }
+        counts
     }
 
     /// generateContent calls per model id.

@@ -144,6 +144,53 @@ pub enum FaultAction {
     /// Serve normally with the response `Date` header moved by this many seconds (a server clock
     /// that disagrees with the device).
     ShiftDate { secs: i64 },
+    /// Hold the request until the test opens the gate, then serve it normally: a request "in
+    /// flight" for exactly as long as a test needs, with no sleeps.
+    Hold(Gate),
+}
+
+/// A gate a held request waits at. Clones are the same gate.
+#[derive(Debug, Clone, Default)]
+pub struct Gate {
+    inner: std::sync::Arc<GateInner>,
+}
+
+#[derive(Debug, Default)]
+struct GateInner {
+    /// Requests that reached the gate so far.
+    arrived: tokio::sync::watch::Sender<u64>,
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+impl PartialEq for Gate {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for Gate {}
+
+impl Gate {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Waits until `n` requests have reached the gate.
+    pub async fn arrived(&self, n: u64) {
+        let mut arrived = self.inner.arrived.subscribe();
+        let _ = arrived.wait_for(|count| *count >= n).await;
+    }
+
+    /// Lets every held request (and every later one) through.
+    pub fn open(&self) {
+        self.inner.open.send_replace(true);
+    }
+
+    pub(crate) async fn pass(&self) {
+        let mut open = self.inner.open.subscribe();
+        self.inner.arrived.send_modify(|count| *count += 1);
+        let _ = open.wait_for(|open| *open).await;
+    }
 }
 
 impl FaultAction {
@@ -155,6 +202,7 @@ impl FaultAction {
             FaultAction::ResetBeforeApplying => "reset before applying".into(),
             FaultAction::ResetAfterApplying => "reset after applying".into(),
             FaultAction::ShiftDate { secs } => format!("shift Date by {secs} s"),
+            FaultAction::Hold(_) => "hold at a gate".into(),
         }
     }
 }

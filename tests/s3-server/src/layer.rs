@@ -180,6 +180,9 @@ impl Layer {
         if !decision.delay.is_zero() {
             tokio::time::sleep(decision.delay).await;
         }
+        if let Some(FaultAction::Hold(gate)) = &decision.action {
+            gate.pass().await;
+        }
         match decision.action {
             Some(FaultAction::Error(answer)) => {
                 return Ok(self.finish(seq, answer.to_response().map(ResponseBody::Whole)));

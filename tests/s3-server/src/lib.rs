@@ -20,7 +20,7 @@ use s3s::service::S3ServiceBuilder;
 use s3s_fs::FileSystem;
 
 pub use auth::KeyPair;
-pub use faults::{ErrorAnswer, Fault, FaultAction, Target};
+pub use faults::{ErrorAnswer, Fault, FaultAction, Gate, Target};
 pub use layer::RecordedRequest;
 pub use ops::{BillingClass, Counts, Op};
 

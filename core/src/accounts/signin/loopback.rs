@@ -5,12 +5,14 @@
 //! to `::1` cannot miss it and no firewall asks. Only `GET /callback` carrying our `state`
 //! (compared in constant time) ends the wait; a wrong `state` (a stale tab, a forged request) gets
 //! an error page and the wait goes on; favicon and other requests get a 404. Each request has a
-//! size and time limit, and no CORS header is ever sent.
+//! size and time limit, and connections are served concurrently, so idle connections opened by
+//! another local process cannot hold the browser's redirect back. No CORS header is ever sent.
 
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::SignInError;
@@ -21,6 +23,8 @@ pub const CALLBACK_PATH: &str = "/callback";
 const MAX_REQUEST: usize = 16 * 1024;
 /// A connection that has not sent its request head by then is dropped.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; more wait for the kernel's accept queue.
+const MAX_CONNECTIONS: usize = 64;
 
 /// What the provider sent back: a code to exchange, or the user's refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,19 +75,27 @@ impl LoopbackReceiver {
         cancel: &CancellationToken,
     ) -> Result<Callback, SignInError> {
         let deadline = tokio::time::Instant::now() + timeout;
+        // Dropped (and every connection with it) when this returns.
+        let mut serving: JoinSet<Option<Callback>> = JoinSet::new();
         loop {
-            let accepted = tokio::select! {
-                accepted = self.listener.accept() => accepted,
+            tokio::select! {
+                accepted = self.listener.accept(), if serving.len() < MAX_CONNECTIONS => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let state = state.to_owned();
+                    serving.spawn(async move {
+                        tokio::time::timeout(REQUEST_TIMEOUT, handle(stream, &state))
+                            .await
+                            .ok()
+                            .flatten()
+                    });
+                }
+                Some(done) = serving.join_next(), if !serving.is_empty() => {
+                    if let Ok(Some(callback)) = done {
+                        return Ok(callback);
+                    }
+                }
                 () = tokio::time::sleep_until(deadline) => return Err(SignInError::TimedOut(timeout)),
                 () = cancel.cancelled() => return Err(SignInError::Cancelled),
-            };
-            let Ok((stream, _)) = accepted else { continue };
-            let handled = tokio::select! {
-                handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(stream, state)) => handled,
-                () = cancel.cancelled() => return Err(SignInError::Cancelled),
-            };
-            if let Ok(Some(callback)) = handled {
-                return Ok(callback);
             }
         }
     }
@@ -228,6 +240,27 @@ mod tests {
         );
         // The port is free again: nothing listens any more.
         assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn idle_connections_do_not_hold_the_callback_back() {
+        let receiver = LoopbackReceiver::bind().await.unwrap();
+        let port = receiver.port();
+        let cancel = CancellationToken::new();
+        let waiting =
+            tokio::spawn(
+                async move { receiver.wait("st", Duration::from_secs(30), &cancel).await },
+            );
+        // Another local process opens connections and sends nothing. Served one at a time, each
+        // held the listener for its whole 5 s limit: 8 of them outlast the 30 s sign-in.
+        let mut idle = Vec::new();
+        for _ in 0..8 {
+            idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        }
+        let answer = get(port, "/callback?code=abc&state=st").await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert_eq!(waiting.await.unwrap().unwrap(), Callback::Code("abc".into()));
+        drop(idle);
     }
 
     #[tokio::test]

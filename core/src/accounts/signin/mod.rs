@@ -98,7 +98,7 @@ impl OidcConfig {
 
 /// https anywhere; http only to a loopback host.
 pub(crate) fn check_endpoint_url(url: &str) -> Result<(), SignInError> {
-    if crate::providers::net::is_secure_or_loopback(url) {
+    if crate::net::is_secure_or_loopback(url) {
         Ok(())
     } else {
         Err(SignInError::Config(format!(

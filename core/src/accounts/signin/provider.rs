@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use super::{OidcConfig, SignInError};
-use crate::providers::net::error_chain;
+use crate::net::error_chain;
 
 /// Answers of an identity provider are small.
 const MAX_BODY: usize = 512 * 1024;
@@ -50,7 +50,7 @@ pub struct IdentityProvider {
 impl IdentityProvider {
     pub fn new(config: OidcConfig) -> Result<Self, SignInError> {
         config.check()?;
-        let http = crate::tls::with_trust_roots(reqwest::Client::builder())
+        let http = crate::net::tls::with_trust_roots(reqwest::Client::builder())
             .connect_timeout(Duration::from_secs(10))
             .timeout(config.http_timeout)
             // A provider's own endpoints never need a redirect; following one could send the code

@@ -15,7 +15,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::{GenerationRequest, ProviderError, Service};
-use crate::accounts::ApiKey;
+use crate::secret::ApiKey;
 
 pub use wire::{GeminiAnswer, Usage};
 
@@ -63,12 +63,12 @@ pub struct GeminiClient {
 impl GeminiClient {
     pub fn new(config: GeminiConfig, key: Option<ApiKey>) -> Result<Self, ProviderError> {
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
-        if !super::net::is_secure_or_loopback(&base) {
+        if !crate::net::is_secure_or_loopback(&base) {
             return Err(ProviderError::InvalidInput(format!(
                 "the Gemini address '{base}' must be https (plain http only on this computer)"
             )));
         }
-        let http = super::net::api_client(config.connect_timeout, config.read_timeout)?;
+        let http = crate::net::api_client(config.connect_timeout, config.read_timeout)?;
         Ok(Self { http, base, key })
     }
 
@@ -99,18 +99,18 @@ impl GeminiClient {
             Err(e) if e.is_connect() => {
                 return Err(ProviderError::Network {
                     host: host_of(&self.base),
-                    message: super::net::root_cause(&e),
+                    message: crate::net::root_cause(&e),
                 });
             }
             // Sent, no answer: it may have generated (and been charged).
             Err(e) => {
                 return Err(ProviderError::SubmitUnconfirmed {
-                    message: super::net::error_chain(&e),
+                    message: crate::net::error_chain(&e),
                 });
             }
         };
         let status = response.status().as_u16();
-        let retry_header = super::net::retry_after(response.headers());
+        let retry_header = crate::net::retry_after(response.headers());
         let body = match read_capped(response).await {
             Ok(Some(body)) => body,
             Ok(None) => {
@@ -120,7 +120,7 @@ impl GeminiClient {
             }
             Err(e) => {
                 return Err(ProviderError::SubmitUnconfirmed {
-                    message: format!("the answer was cut off: {}", super::net::error_chain(&e)),
+                    message: format!("the answer was cut off: {}", crate::net::error_chain(&e)),
                 });
             }
         };
@@ -131,7 +131,7 @@ impl GeminiClient {
             .await
             .map_err(|e| ProviderError::Io(std::io::Error::other(e.to_string())))?;
         let mut answer = answer?;
-        answer.cost = req.model.token_cost(&answer.usage);
+        answer.cost = answer.usage.cost(req.model);
         answer.check_images(answer.cost)?;
         Ok(answer)
     }

@@ -21,6 +21,27 @@ pub struct Usage {
     pub thought_tokens: u64,
 }
 
+impl Usage {
+    /// USD of one call at `model`'s token prices (0 for flat prices).
+    pub fn cost(&self, model: crate::catalog::Model) -> f64 {
+        match model.info().price_basis {
+            crate::catalog::PriceBasis::PerOutputToken {
+                image_usd_per_million,
+                text_usd_per_million,
+                input_usd_per_million,
+            } => {
+                let per = |tokens: u64, rate: f64| tokens as f64 * rate / 1e6;
+                crate::catalog::round_micro_usd(
+                    per(self.image_tokens, image_usd_per_million)
+                        + per(self.text_tokens + self.thought_tokens, text_usd_per_million)
+                        + per(self.prompt_tokens, input_usd_per_million),
+                )
+            }
+            _ => 0.0,
+        }
+    }
+}
+
 /// A successful call: the final images (thought images skipped), any text, and the usage.
 #[derive(Debug, Clone, Default)]
 pub struct GeminiAnswer {

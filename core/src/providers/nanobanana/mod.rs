@@ -15,7 +15,7 @@ use http::Call;
 
 use super::download::{DownloadLimits, DownloadProgress, DownloadedImage, download_image};
 use super::{GenerationRequest, PollOutcome, ProviderError, RetryPolicy};
-use crate::accounts::ApiKey;
+use crate::secret::ApiKey;
 
 /// The service answers `callBackUrl` is required for two endpoints; a desktop app has no public
 /// URL, so it gets an address that cannot resolve (`.invalid` is reserved) and we poll instead.
@@ -72,13 +72,13 @@ impl NanoBananaClient {
     /// Without a key every call fails with [`ProviderError::ApiKeyMissing`] before any request.
     pub fn new(config: NanoBananaConfig, api_key: Option<ApiKey>) -> Result<Self, ProviderError> {
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
-        if !super::net::is_secure_or_loopback(&base) {
+        if !crate::net::is_secure_or_loopback(&base) {
             return Err(ProviderError::InvalidInput(format!(
                 "the Nano Banana address '{base}' must be https (plain http only on this computer)"
             )));
         }
-        let http = super::net::api_client(config.connect_timeout, config.read_timeout)?;
-        let files = super::net::files_client(config.connect_timeout, config.read_timeout)?;
+        let http = crate::net::api_client(config.connect_timeout, config.read_timeout)?;
+        let files = crate::net::files_client(config.connect_timeout, config.read_timeout)?;
         Ok(Self {
             http,
             files,

@@ -64,7 +64,12 @@ pub fn webp_bytes(width: u32, height: u32, seed: u32) -> Vec<u8> {
 }
 
 pub fn new_job(prompt: &str) -> NewJob {
-    NewJob::text_to_image(prompt, ProviderKind::NanoBanana, Model::NanoBanana, 1024)
+    NewJob::text_to_image(
+        prompt,
+        ProviderKind::NanoBanana,
+        Model::NanoBanana,
+        nanoforge_core::catalog::ImageSize::S1K,
+    )
 }
 
 pub async fn job(lib: &Library, prompt: &str) -> JobRecord {

@@ -15,8 +15,8 @@ use nanoforge_core::providers::{
     GenerationRequest, Model, NanoBananaClient, NanoBananaConfig, PollOutcome, Provider,
     RetryPolicy, SubmitOutcome,
 };
-use nanoforge_core::queue::{JobEvent, JobStage};
-use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
+use nanoforge_core::queue::JobStage;
+use nanoforge_core::{AppCore, CoreConfig, JobEvents, ProfileChoice};
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
@@ -151,8 +151,8 @@ pub async fn crashed_job(core: &AppCore, req: &GenerationRequest, state: JobUpda
         prompt: req.prompt.clone(),
         provider: nanoforge_core::catalog::ProviderKind::NanoBanana,
         model: req.model,
-        image_size: req.size.long_side(),
-        aspect_ratio: req.aspect_ratio.as_str().into(),
+        image_size: req.size,
+        aspect_ratio: req.aspect_ratio,
         num_images: u32::from(req.count),
         ..NewJob::default()
     };
@@ -196,7 +196,7 @@ where
 }
 
 /// Every event of `job_id` up to and including its final one.
-pub async fn events_of(rx: &mut broadcast::Receiver<JobEvent>, job_id: &str) -> Vec<JobStage> {
+pub async fn events_of(rx: &mut JobEvents, job_id: &str) -> Vec<JobStage> {
     let mut stages = Vec::new();
     let deadline = Instant::now() + PATIENCE;
     loop {

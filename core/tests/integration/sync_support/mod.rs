@@ -13,7 +13,7 @@ use std::time::Duration;
 use nanoforge_core::accounts::{Secret, SecretPurpose, SecretStore, Secrets, SessionStore};
 use nanoforge_core::providers::{GenerationRequest, Model};
 use nanoforge_core::queue::JobStage;
-use nanoforge_core::sync::{SyncReport, SyncSettings};
+use nanoforge_core::sync::{SyncReport, SyncSetup};
 use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
 use s3_test_server::S3Server;
 use sha2::{Digest, Sha256};
@@ -38,8 +38,8 @@ impl World {
     }
 
     /// The sync settings every device of this world uses (prefix `prefix`).
-    pub fn settings(&self, prefix: &str) -> SyncSettings {
-        SyncSettings {
+    pub fn settings(&self, prefix: &str) -> SyncSetup {
+        SyncSetup {
             endpoint: self.s3.endpoint().to_owned(),
             bucket: BUCKET.to_owned(),
             region: self.s3.region().to_owned(),
@@ -60,7 +60,7 @@ impl World {
         self.device_with(name, self.settings("lib/")).await
     }
 
-    pub async fn device_with(&self, name: &str, settings: SyncSettings) -> AppCore {
+    pub async fn device_with(&self, name: &str, settings: SyncSetup) -> AppCore {
         self.device_tweaked(name, settings, |_| {}).await
     }
 
@@ -68,11 +68,11 @@ impl World {
     pub async fn device_tweaked(
         &self,
         name: &str,
-        settings: SyncSettings,
+        settings: SyncSetup,
         tweak: impl FnOnce(&mut CoreConfig),
     ) -> AppCore {
         let core = open_core_with(&self.data_dir(name), tweak).await;
-        core.update_sync_settings(settings, Some(self.s3.secret_key().to_owned()))
+        core.session().update_sync_setup(settings, Some(self.s3.secret_key().to_owned()))
             .await
             .expect("save the sync settings");
         core
@@ -130,10 +130,10 @@ pub async fn open_core_with(data_dir: &Path, tweak: impl FnOnce(&mut CoreConfig)
 
 /// Makes `count` demo images from one job (free, local) and waits until the job is done.
 pub async fn generate(core: &AppCore, prompt: &str, count: u8) -> String {
-    let mut events = core.subscribe();
+    let mut events = core.job_events();
     let mut request = GenerationRequest::new(prompt, Model::Demo);
     request.count = count;
-    let jobs = core.generate(request).await.expect("generate");
+    let jobs = core.session().generate(request, Default::default()).await.expect("generate");
     let id = jobs[0].id.clone();
     let deadline = Instant::now() + PATIENCE;
     loop {
@@ -153,12 +153,12 @@ pub async fn generate(core: &AppCore, prompt: &str, count: u8) -> String {
 }
 
 pub async fn sync(core: &AppCore) -> SyncReport {
-    core.sync_now().await.expect("sync")
+    core.session().sync_now().await.expect("sync")
 }
 
 /// The library as a person sees it, minus what is device-local: one line per job and image.
 pub async fn snapshot(core: &AppCore) -> BTreeMap<String, String> {
-    let pool = core.library().pool().clone();
+    let pool = core.session().library().pool().clone();
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT 'job ' || id,
                 printf('%s|%s|%s|%s|%s|%s', prompt, status, model, cost,
@@ -179,7 +179,8 @@ pub async fn snapshot(core: &AppCore) -> BTreeMap<String, String> {
 
 /// Every image's original on disk hashes to its recorded SHA-256.
 pub async fn assert_files_match(core: &AppCore) {
-    let library = core.library();
+    let session = core.session();
+    let library = session.library();
     let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, path, sha256 FROM images")
         .fetch_all(library.pool())
         .await

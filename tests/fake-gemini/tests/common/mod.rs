@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 pub const PRO: &str = "gemini-3-pro-image";
 pub const FLASH: &str = "gemini-2.5-flash-image";
 pub const FLASH31: &str = "gemini-3.1-flash-image";
+pub const LITE: &str = "gemini-3.1-flash-lite-image";
 
 /// How a call presents the key.
 #[derive(Clone, Copy)]
@@ -67,6 +68,40 @@ impl Api {
         request.send().await
     }
 
+    /// An API call with the right key: `method` `path` (from the root, e.g. `/v1beta/batches`).
+    pub async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.server.base_url());
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("x-goog-api-key", self.key());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// `batchGenerateContent` for `model` with `(key, request)` pairs.
+    pub async fn create_batch(
+        &self,
+        model: &str,
+        display_name: &str,
+        requests: &[(&str, Value)],
+    ) -> (u16, Value) {
+        let path = format!("/v1beta/models/{model}:batchGenerateContent");
+        self.call("POST", &path, Some(&batch_body(display_name, requests)))
+            .await
+    }
+
+    /// `GET /v1beta/{name}` for `batches/{id}`.
+    pub async fn get_batch(&self, name: &str) -> (u16, Value) {
+        self.call("GET", &format!("/v1beta/{name}"), None).await
+    }
+
     /// A control call over HTTP.
     pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let url = format!("{}{path}", self.server.base_url());
@@ -83,6 +118,34 @@ impl Api {
             response.json().await.unwrap_or(Value::Null),
         )
     }
+}
+
+/// A create body with `(key, request)` pairs, as the guide writes it (snake_case).
+pub fn batch_body(display_name: &str, requests: &[(&str, Value)]) -> Value {
+    let requests: Vec<Value> = requests
+        .iter()
+        .map(|(key, request)| json!({ "request": request, "metadata": { "key": key } }))
+        .collect();
+    json!({ "batch": {
+        "display_name": display_name,
+        "input_config": { "requests": { "requests": requests } },
+    }})
+}
+
+/// The `inlinedResponses` list of a finished batch's Operation.
+pub fn inlined(operation: &Value) -> Vec<Value> {
+    operation["response"]["inlinedResponses"]["inlinedResponses"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The `metadata.key`s of results, in answer order (`None` where a result has none).
+pub fn result_keys(results: &[Value]) -> Vec<Option<String>> {
+    results
+        .iter()
+        .map(|r| r["metadata"]["key"].as_str().map(str::to_owned))
+        .collect()
 }
 
 /// A text-to-image request.

@@ -1,0 +1,66 @@
+//! The profile's image files as the shell hands them out (the page, open, reveal, copy, save-as,
+//! export). Each goes through [`Session::ensure_original`] first, so on a device that keeps only
+//! thumbnails (phone mode) the original is fetched from the sync bucket when needed.
+
+use std::path::Path;
+
+use super::Session;
+use crate::library::{ExportOptions, ImageFileKind, RecalledSettings, RgbaImage};
+use crate::library::{MAX_FILE_BYTES, read_generation_metadata};
+use crate::{CoreError, Result};
+
+impl Session {
+    /// The bytes and MIME type of one file of image `id`, for the image protocol.
+    pub async fn image_file_bytes(
+        &self,
+        id: &str,
+        kind: ImageFileKind,
+    ) -> Result<(Vec<u8>, &'static str)> {
+        if kind == ImageFileKind::Original {
+            self.ensure_original(id).await?;
+        }
+        self.library.image_file_bytes(id, kind).await
+    }
+
+    /// The absolute path of image `id`'s original (for "open" and "reveal"; the page never sees
+    /// it).
+    pub async fn image_file(&self, id: &str) -> Result<std::path::PathBuf> {
+        self.ensure_original(id).await
+    }
+
+    /// Image `id`'s pixels, for the clipboard.
+    pub async fn image_rgba(&self, id: &str) -> Result<RgbaImage> {
+        self.ensure_original(id).await?;
+        self.library.image_rgba(id).await
+    }
+
+    /// Copies image `id`'s original to `dest` (a path the user chose in a native dialog).
+    pub async fn save_image_as(&self, id: &str, dest: &Path) -> Result<()> {
+        self.ensure_original(id).await?;
+        self.library.save_image_as(id, dest).await
+    }
+
+    /// Exports `ids` (originals, metadata, CSV) to a zip at `out` (chosen in a native dialog).
+    pub async fn export_zip(
+        &self,
+        ids: &[String],
+        out: &Path,
+        options: ExportOptions,
+    ) -> Result<u32> {
+        for id in ids {
+            self.ensure_original(id).await?;
+        }
+        self.library.export_zip(ids, out, options).await
+    }
+
+    /// Generation settings embedded in an image file (ours, AUTOMATIC1111, ComfyUI, InvokeAI).
+    pub async fn read_image_metadata(&self, bytes: Vec<u8>) -> Result<Option<RecalledSettings>> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(CoreError::ImageTooLarge(format!(
+                "the file is larger than {} MiB",
+                MAX_FILE_BYTES >> 20
+            )));
+        }
+        Ok(tokio::task::spawn_blocking(move || read_generation_metadata(&bytes)).await?)
+    }
+}

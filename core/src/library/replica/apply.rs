@@ -1,0 +1,190 @@
+//! Applying other devices' segments: the deterministic merge. Jobs are replaced by their newer
+//! record (only their own device writes them); a new image is inserted once; each edited field
+//! keeps the value with the highest (clock, device) version; a purge is terminal. Everything pulled
+//! in one run is applied in one transaction with the peers' cursors, so a crash applies all of it
+//! or none, and nothing is ever applied twice. Nothing is inferred from absence.
+
+use std::collections::BTreeSet;
+
+use super::Replica;
+use super::clock;
+use super::merge::{apply_image, apply_job, forget_dangling_lineage, purge, set_field};
+use super::records::Op;
+use crate::Result;
+use crate::library::{FileSet, Reach, begin_immediate, delete_image_rows};
+
+/// One segment of another device, as read from the bucket.
+#[derive(Debug, Clone)]
+pub struct PulledSegment {
+    pub device: String,
+    pub seq: i64,
+    pub last_modified_ms: i64,
+    pub ops: Vec<Op>,
+    /// Operation kinds in it that this version does not know: kept for a rescan after an upgrade.
+    pub unknown_kinds: Vec<String>,
+}
+
+/// A peer's head as it is after this pull.
+#[derive(Debug, Clone)]
+pub struct PeerUpdate {
+    pub device: String,
+    pub etag: String,
+    pub name: Option<String>,
+    pub platform: Option<String>,
+    pub app_version: Option<String>,
+    pub last_push_at: Option<i64>,
+}
+
+/// What one apply did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub ops: usize,
+    pub new_images: usize,
+    /// Ids of the images it added, edited and deleted forever, and of the jobs it recorded.
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub purged: Vec<String>,
+    pub jobs: Vec<String>,
+}
+
+impl Replica {
+    /// Applies `segments` (in device, seq order) and records the peers' heads, in one
+    /// transaction, then tells the library's listener what changed.
+    pub async fn apply(
+        &self,
+        segments: &[PulledSegment],
+        peers: &[PeerUpdate],
+        keep_originals: bool,
+    ) -> Result<Applied> {
+        let applied = apply(self, segments, peers, keep_originals).await?;
+        // The feed lists ids up to its limit and says "everything" past it.
+        let changes = self.library.changes();
+        changes.images_added(applied.added.iter().cloned());
+        changes.images_updated(applied.updated.iter().cloned());
+        changes.images_removed(applied.purged.iter().cloned());
+        for id in &applied.jobs {
+            changes.job(id, false);
+        }
+        changes.sync();
+        Ok(applied)
+    }
+}
+
+async fn apply(
+    replica: &Replica,
+    segments: &[PulledSegment],
+    peers: &[PeerUpdate],
+    keep_originals: bool,
+) -> Result<Applied> {
+    let library = &replica.library;
+    let mut tx = begin_immediate(library.pool()).await?;
+    // An image may name a job another device's segment (in this same pull) creates.
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sync_device SET applying = 1")
+        .execute(&mut *tx)
+        .await?;
+    let mut applied = Applied::default();
+    let mut seen_hlc = 0;
+    let mut jobs_touched = Vec::new();
+    let mut images_added = Vec::new();
+    let mut purged = Vec::new();
+    // Jobs first, then new images, then edits and purges: a segment's edit may be about an image
+    // that another device's segment, applied in the same pull, creates.
+    for phase in 0..3 {
+        for segment in segments {
+            for op in &segment.ops {
+                let eff = clock::effective(op.hlc(), segment.last_modified_ms);
+                let dev = segment.device.as_str();
+                let done = match (phase, op) {
+                    (0, Op::Job { id, record, .. }) => {
+                        jobs_touched.push(id.clone());
+                        let done = apply_job(&mut tx, library.profile_id(), dev, record).await?;
+                        if done {
+                            applied.jobs.push(id.clone());
+                        }
+                        done
+                    }
+                    (1, Op::Image { id, record, .. }) => {
+                        let target = super::merge::Target {
+                            profile_id: library.profile_id(),
+                            device: dev,
+                            keep_originals,
+                        };
+                        let new = apply_image(&mut tx, &target, id, eff, record).await?;
+                        if new {
+                            applied.new_images += 1;
+                            images_added.push(id.clone());
+                        }
+                        true
+                    }
+                    (
+                        2,
+                        Op::Set {
+                            id, field, value, ..
+                        },
+                    ) => {
+                        let done = set_field(&mut tx, id, *field, value, eff, dev).await?;
+                        if done {
+                            applied.updated.push(id.clone());
+                        }
+                        done
+                    }
+                    (2, Op::Purge { id, .. }) => {
+                        purge(&mut tx, id, eff).await?;
+                        purged.push(id.clone());
+                        true
+                    }
+                    _ => false,
+                };
+                if done {
+                    applied.ops += 1;
+                    seen_hlc = seen_hlc.max(eff);
+                }
+            }
+        }
+    }
+    let files: BTreeSet<FileSet> = delete_image_rows(&mut tx, &purged).await?;
+    forget_dangling_lineage(&mut tx, &jobs_touched, &images_added).await?;
+    applied.added = images_added;
+    applied.purged = purged;
+    for segment in segments {
+        super::rescan::remember(&mut tx, segment).await?;
+        sqlx::query(
+            "INSERT INTO sync_peers (device_id, applied_seq) VALUES (?, ?)
+             ON CONFLICT (device_id) DO UPDATE SET applied_seq = max(applied_seq, excluded.applied_seq)",
+        )
+        .bind(&segment.device)
+        .bind(segment.seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for peer in peers {
+        sqlx::query(
+            "INSERT INTO sync_peers (device_id, head_etag, name, platform, app_version, last_push_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (device_id) DO UPDATE SET head_etag = excluded.head_etag, name = excluded.name,
+                 platform = excluded.platform, app_version = excluded.app_version,
+                 last_push_at = excluded.last_push_at",
+        )
+        .bind(&peer.device)
+        .bind(&peer.etag)
+        .bind(&peer.name)
+        .bind(&peer.platform)
+        .bind(&peer.app_version)
+        .bind(peer.last_push_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE sync_device SET applying = 0, hlc = max(hlc, ?)")
+        .bind(seen_hlc)
+        .execute(&mut *tx)
+        .await?;
+    crate::crash::crash_point(crate::crash::CrashPoint::MidApply);
+    tx.commit().await?;
+    library
+        .remove_unreferenced_files(files, Reach::ThisDevice)
+        .await?;
+    Ok(applied)
+}

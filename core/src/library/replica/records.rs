@@ -1,0 +1,170 @@
+//! What a library tells its other copies: a record kind per operation, with the version (hybrid
+//! clock) it was made at. These are the facts the bucket carries; how they are packed into
+//! segments is sync's business. A kind added later (albums, tags, references, conversations, …)
+//! is a new variant here: a device that does not know it yet records the segment for a rescan
+//! (see [`super::rescan`]) instead of moving past it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Operations per segment (and so the most one local transaction applies per segment).
+pub const MAX_OPS_PER_SEGMENT: usize = 1000;
+
+/// Every operation kind this version applies, as spelled in the `op` tag.
+pub const KNOWN_KINDS: &[&str] = &["job", "image", "set", "purge"];
+
+/// An image field that devices edit (last writer wins per field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Favourite,
+    Rating,
+    /// The value is the time it went to the trash, or null when restored.
+    Trashed,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Favourite => "favourite",
+            Field::Rating => "rating",
+            Field::Trashed => "trashed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Field> {
+        match s {
+            "favourite" => Some(Field::Favourite),
+            "rating" => Some(Field::Rating),
+            "trashed" => Some(Field::Trashed),
+            _ => None,
+        }
+    }
+
+    /// The `images` column it lives in.
+    pub fn column(self) -> &'static str {
+        match self {
+            Field::Favourite => "favourite",
+            Field::Rating => "rating",
+            Field::Trashed => "deleted_at",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// A job's synced columns as they are now (only the device that runs a job writes it, so a
+    /// later record simply replaces an earlier one).
+    Job {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
+    /// A new image: its immutable facts and its editable fields' first values.
+    Image {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
+    /// An edit of one field of an image.
+    Set {
+        id: String,
+        hlc: i64,
+        field: Field,
+        value: Value,
+    },
+    /// Deleted forever, everywhere. Terminal: later operations about the image are ignored.
+    Purge { id: String, hlc: i64 },
+}
+
+impl Op {
+    /// The `op` tag it is written with (one of [`KNOWN_KINDS`]).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Op::Job { .. } => "job",
+            Op::Image { .. } => "image",
+            Op::Set { .. } => "set",
+            Op::Purge { .. } => "purge",
+        }
+    }
+
+    pub fn hlc(&self) -> i64 {
+        match self {
+            Op::Job { hlc, .. }
+            | Op::Image { hlc, .. }
+            | Op::Set { hlc, .. }
+            | Op::Purge { hlc, .. } => *hlc,
+        }
+    }
+}
+
+/// A segment packed for the bucket and the hash of its bytes (to recognise our own after a lost
+/// answer). The packing is sync's; the library keeps the bytes until the bucket confirms them.
+#[derive(Debug, Clone)]
+pub struct PackedSegment {
+    pub body: Vec<u8>,
+    pub sha256: String,
+}
+
+/// The columns of a job that sync carries (not leases, the provider's raw answer or updated_at).
+pub const JOB_COLUMNS: &[&str] = &[
+    "id",
+    "image_id",
+    "prompt",
+    "task_type",
+    "provider",
+    "model",
+    "image_size",
+    "aspect_ratio",
+    "num_images",
+    "watermark",
+    "input_image_urls",
+    "input_image_ids",
+    "seed",
+    "remote_task_id",
+    "cost",
+    "estimated_cost",
+    "may_be_charged",
+    "duration_ms",
+    "queue_ms",
+    "submitted_at",
+    "status",
+    "error_kind",
+    "error_message",
+    "attempts",
+    "timeout_secs",
+    "parent_job_id",
+    "parent_image_id",
+    "created_at",
+    "completed_at",
+];
+
+/// The columns of a new image that sync carries.
+pub const IMAGE_COLUMNS: &[&str] = &[
+    "id",
+    "job_id",
+    "position",
+    "sha256",
+    "path",
+    "mime",
+    "width",
+    "height",
+    "bytes",
+    "thumb_path",
+    "preview_path",
+    "image_size",
+    "kind",
+    "created_at",
+    "favourite",
+    "rating",
+    "deleted_at",
+];
+
+/// `json_object('id', id, …)` over `columns`.
+pub fn json_object_sql(columns: &[&str]) -> String {
+    let pairs: Vec<String> = columns.iter().map(|c| format!("'{c}', {c}")).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+

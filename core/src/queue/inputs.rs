@@ -1,0 +1,114 @@
+//! How a request's input images reach its provider: the one place this is decided, from the
+//! catalog's [`InputMode`] of the provider that runs the job. Inline providers (Gemini) get the
+//! library images' bytes; URL providers (the reseller) get the public URLs the person gave plus a
+//! short-lived link to each library image, made by the session's [`InputLinks`] (the user's sync
+//! bucket) just before the paid submit — links are never stored with the job, so a rerun or a
+//! resume after hours makes fresh ones.
+
+use super::Shared;
+use crate::catalog::{InputMode, ProviderKind};
+use crate::library::ImageFileKind;
+use crate::providers::gemini::InlineImage;
+use crate::providers::{GenerationRequest, local_inputs_need_sync};
+use crate::{CoreError, Result};
+
+/// Where a URL-taking provider fetches library images from.
+#[async_trait::async_trait]
+pub trait InputLinks: Send + Sync {
+    /// Makes sure image `id` can be linked (uploading it if needed); refuses clearly when it
+    /// cannot be (no sync set up), before anything is recorded.
+    async fn prepare(&self, id: &str) -> Result<()>;
+
+    /// A URL the service can GET image `id` from, valid long enough for the job.
+    async fn link(&self, id: &str) -> Result<String>;
+}
+
+/// A session without a way to link library images (tests, tools): URL providers refuse them.
+pub struct NoInputLinks;
+
+#[async_trait::async_trait]
+impl InputLinks for NoInputLinks {
+    async fn prepare(&self, _id: &str) -> Result<()> {
+        Err(local_inputs_need_sync().into())
+    }
+
+    async fn link(&self, _id: &str) -> Result<String> {
+        Err(local_inputs_need_sync().into())
+    }
+}
+
+/// The request as its provider receives it, and the bytes of inline inputs.
+pub(crate) struct ProviderInputs {
+    pub request: GenerationRequest,
+    pub inline: Vec<InlineImage>,
+}
+
+impl Shared {
+    /// Refuses, before anything is recorded, inputs that cannot reach `kind`: URLs for a provider
+    /// that takes bytes, library images a URL provider cannot be given a link to. Library images
+    /// must exist in this library.
+    pub(super) async fn check_inputs(
+        &self,
+        kind: ProviderKind,
+        request: &GenerationRequest,
+    ) -> Result<()> {
+        for id in &request.input_images {
+            self.library.get_image(id).await?;
+        }
+        match kind.info().input_mode {
+            InputMode::Inline if !request.image_urls.is_empty() => Err(CoreError::InvalidInput(
+                format!(
+                    "{} takes input images as files: import the URL as an input image first",
+                    kind.label()
+                ),
+            )),
+            InputMode::Urls => {
+                for id in &request.input_images {
+                    self.links.prepare(id).await?;
+                }
+                Ok(())
+            }
+            InputMode::Inline | InputMode::Local => Ok(()),
+        }
+    }
+
+    /// The request as `kind` takes it. Runs before the paid attempt is committed, so a link that
+    /// cannot be made fails the job as never sent.
+    pub(super) async fn provider_inputs(
+        &self,
+        kind: ProviderKind,
+        request: GenerationRequest,
+    ) -> Result<ProviderInputs> {
+        match kind.info().input_mode {
+            InputMode::Inline => {
+                let mut inline = Vec::with_capacity(request.input_images.len());
+                for id in &request.input_images {
+                    let (bytes, mime) = self
+                        .library
+                        .image_file_bytes(id, ImageFileKind::Original)
+                        .await?;
+                    inline.push(InlineImage {
+                        mime: mime.to_owned(),
+                        bytes,
+                    });
+                }
+                Ok(ProviderInputs { request, inline })
+            }
+            InputMode::Urls => {
+                let mut request = request;
+                for id in request.input_images.clone() {
+                    let url = self.links.link(&id).await?;
+                    request.image_urls.push(url);
+                }
+                Ok(ProviderInputs {
+                    request,
+                    inline: Vec::new(),
+                })
+            }
+            InputMode::Local => Ok(ProviderInputs {
+                request,
+                inline: Vec::new(),
+            }),
+        }
+    }
+}
