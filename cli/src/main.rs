@@ -7,6 +7,7 @@
 mod accounts;
 mod args;
 mod commands;
+mod failure;
 mod generate;
 mod library;
 mod output;
@@ -19,47 +20,10 @@ use std::sync::Arc;
 use clap::Parser;
 use clap::error::ErrorKind as ClapErrorKind;
 use nanoforge_core::accounts::KeychainStore;
-use nanoforge_core::{AppCore, CoreConfig, CoreError, ErrorKind, ProfileChoice};
+use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
 
 use args::{Cli, Command};
-
-/// Why a command did not succeed: the one line for stderr, its error kind and the exit status.
-#[derive(Debug)]
-pub struct Failure {
-    message: String,
-    kind: Option<ErrorKind>,
-    code: u8,
-}
-
-impl Failure {
-    /// A failure at run time (exit 1).
-    pub fn line(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            kind: None,
-            code: 1,
-        }
-    }
-
-    /// A usage problem, or a question that needs `--yes` (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            kind: None,
-            code: 2,
-        }
-    }
-}
-
-impl From<CoreError> for Failure {
-    fn from(e: CoreError) -> Self {
-        Failure {
-            kind: Some(e.kind()),
-            message: e.to_string(),
-            code: 1,
-        }
-    }
-}
+pub use failure::Failure;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -4,7 +4,7 @@
 
 use nanoforge_core::{AppCore, CoreEvent};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -30,4 +30,11 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &AppCore) {
             }
         }
     });
+}
+
+/// Starts forwarding the core's events to the page; call once the core is managed.
+pub fn attach<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(core) = app.try_state::<nanoforge_core::AppCore>() {
+        forward(app.clone(), &core);
+    }
 }

@@ -11,10 +11,11 @@ mod image_protocol;
 mod lifecycle;
 mod raw_ipc;
 
-use tauri::{Manager, Runtime};
+use tauri::Runtime;
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 pub use command_names::APP_COMMANDS;
+pub use events::attach;
 pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
@@ -114,13 +115,6 @@ pub fn app_builder<R: Runtime>(tauri: tauri::Builder<R>, specta: &Builder<R>) ->
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(specta.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, image_protocol::handle)
-}
-
-/// Starts forwarding the core's events to the page; call once the core is managed.
-pub fn attach<R: Runtime>(app: &tauri::AppHandle<R>) {
-    if let Some(core) = app.try_state::<nanoforge_core::AppCore>() {
-        events::forward(app.clone(), &core);
-    }
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

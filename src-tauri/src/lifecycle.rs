@@ -30,7 +30,7 @@ pub fn open_core<R: Runtime>(app: &mut App<R>) {
     match opened {
         Ok(core) => {
             app.manage(core.clone());
-            crate::attach(app.handle());
+            crate::events::attach(app.handle());
             // Syncs on start, after finished jobs and every few minutes, when sync is set up.
             tauri::async_runtime::spawn(async move { core.start_auto_sync() });
         }

@@ -11,8 +11,8 @@ pub mod signin;
 
 pub use keychain::KeychainStore;
 pub use profiles::{
-    LOCAL_PROFILE_ID, Profile, ProfileKind, ProfileRegistry, account_profile_id, normalize_issuer,
-    profile_dir, validate_profile_id,
+    LOCAL_PROFILE_ID, Profile, ProfileKind, ProfileRegistry, account_profile_id, profile_dir,
+    validate_profile_id,
 };
 pub use secrets::{
     ApiKey, FoundSecret, KeySource, Secret, SecretPurpose, SecretStore, Secrets, SessionStore,
@@ -20,4 +20,5 @@ pub use secrets::{
 };
 pub use signin::{
     DEFAULT_SIGN_IN_TIMEOUT, IdentityProvider, OidcConfig, SignInError, VerifiedIdentity,
+    normalize_issuer,
 };

@@ -65,20 +65,13 @@ impl ProfileKind {
     }
 }
 
-/// Google's ID tokens carry either spelling of its issuer; they are one issuer.
-pub fn normalize_issuer(issuer: &str) -> String {
-    let trimmed = issuer.trim().trim_end_matches('/');
-    if trimmed == "accounts.google.com" {
-        "https://accounts.google.com".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
-}
-
 /// The profile id of an account: `g-` and 24 hex digits of SHA-256(issuer | subject). The same
 /// account always gets the same folder; a new account with the same email gets another.
 pub fn account_profile_id(issuer: &str, subject: &str) -> String {
-    let digest = Sha256::digest(format!("{}|{subject}", normalize_issuer(issuer)));
+    let digest = Sha256::digest(format!(
+        "{}|{subject}",
+        super::signin::normalize_issuer(issuer)
+    ));
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("g-{}", &hex[..24])
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use super::core::AppCore;
 use super::events::CoreEvent;
-use super::AppCore;
 
 /// Automatic syncs run this often while the app is open (and after each finished job).
 const AUTO_SYNC_EVERY: Duration = Duration::from_secs(5 * 60);

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::ProfileSummary;
+use super::profiles::ProfileSummary;
 use crate::library::LibraryChange;
 use crate::queue::JobEvent;
 use crate::sync::{SyncProgress, SyncReport};

@@ -56,7 +56,8 @@ pub use types::{
 pub(crate) use db::begin_immediate;
 pub(crate) use jobs::update_job_query;
 pub(crate) use store::{original_rel, thumb_rel};
-pub(crate) use trash::{FileSet, Reach, delete_image_rows};
+pub(crate) use store::FileSet;
+pub(crate) use trash::{Reach, delete_image_rows};
 
 pub const DATABASE_FILE: &str = "library.sqlite";
 

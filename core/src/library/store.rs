@@ -10,6 +10,15 @@ use crate::{CoreError, Result};
 
 pub(super) const IMAGES_DIR: &str = "images";
 pub(super) const THUMBS_DIR: &str = "thumbs";
+/// Files of one stored original: every path that goes away with its last row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub(crate) struct FileSet {
+    pub sha256: String,
+    pub path: String,
+    pub thumb_path: Option<String>,
+    pub preview_path: Option<String>,
+}
+
 /// Files being written start with this; a stale one is left only by a crash.
 pub(super) const TEMP_PREFIX: &str = ".tmp-";
 

@@ -9,17 +9,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 
 use super::Library;
 use super::db::begin_immediate;
-use super::store;
+use super::store::{self, FileSet};
 use crate::{CoreError, Result};
-
-/// Files of one stored original: every path that goes away with its last row.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
-pub(crate) struct FileSet {
-    pub sha256: String,
-    pub path: String,
-    pub thumb_path: Option<String>,
-    pub preview_path: Option<String>,
-}
 
 impl Library {
     /// Deletes every trashed image for good. A file shared (same bytes) with an image that is not

@@ -9,6 +9,7 @@ pub mod download;
 pub mod error;
 pub mod gemini;
 pub mod nanobanana;
+mod outcome;
 pub mod registry;
 pub mod request;
 pub mod retry;
@@ -23,48 +24,10 @@ pub use demo::{DEMO_NAME, DemoProvider};
 pub use download::{DownloadLimits, DownloadProgress, DownloadedImage};
 pub use error::{ProviderError, Service};
 pub use nanobanana::{NanoBananaClient, NanoBananaConfig};
+pub use outcome::{ImageSource, PollOutcome, SubmitOutcome};
 pub use registry::Registry;
 pub use request::{GenerationRequest, MAX_IMAGES, WATERMARK_MAX_CHARS};
 pub use retry::RetryPolicy;
-
-/// An image a provider produced: somewhere to fetch it, or the bytes themselves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageSource {
-    Url(String),
-    Bytes(Vec<u8>),
-}
-
-/// What a submit gave back.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubmitOutcome {
-    /// A remote task to poll with [`Provider::poll_once`].
-    Remote { task_id: String },
-    /// The images are already here (synchronous providers), with what the call cost when the
-    /// provider says (Gemini's usage; the demo is free).
-    Immediate {
-        images: Vec<ImageSource>,
-        cost: Option<f64>,
-    },
-}
-
-/// One look at a remote task.
-#[derive(Debug)]
-pub enum PollOutcome {
-    /// Still generating; ask again later.
-    Pending { raw: serde_json::Value },
-    /// Finished. `urls` are the images to download; `fallback_urls` are other copies (the
-    /// upstream `originImageUrl`, short-lived) to try if one of them is gone.
-    Done {
-        urls: Vec<String>,
-        fallback_urls: Vec<String>,
-        raw: serde_json::Value,
-    },
-    /// Finished without images (successFlag 2 or 3). Terminal: polling again changes nothing.
-    Failed {
-        error: ProviderError,
-        raw: serde_json::Value,
-    },
-}
 
 /// Every provider the app can use; enum dispatch keeps async calls simple and `Send`.
 #[derive(Debug, Clone)]

@@ -243,7 +243,7 @@ fn refuse_other_devices(job: &JobRecord) -> Result<()> {
     }
 }
 
-impl super::Shared {
+impl super::shared::Shared {
     /// Starts a recovery: back to polling (a task id) or downloading (result URLs only), claimed
     /// here, driven with [`RECOVERY_BUDGET`]. `None` when another live queue holds the job.
     async fn recover(self: &Arc<Self>, job: &JobRecord) -> Result<Option<JobRecord>> {

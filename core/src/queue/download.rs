@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 use crate::crash::{CrashPoint, crash_point};
 use super::job_data::ResultUrls;
 use super::runner::{RunCtx, Step};
-use super::{JobStage, Shared, now_ms};
+use super::shared::Shared;
+use super::{JobStage, now_ms};
 use crate::library::{
     EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, JobStatus, JobUpdate,
 };

@@ -5,37 +5,12 @@
 //! bucket) just before the paid submit — links are never stored with the job, so a rerun or a
 //! resume after hours makes fresh ones.
 
-use super::Shared;
+use super::shared::Shared;
 use crate::catalog::{InputMode, ProviderKind};
 use crate::library::ImageFileKind;
 use crate::providers::gemini::InlineImage;
-use crate::providers::{GenerationRequest, local_inputs_need_sync};
+use crate::providers::GenerationRequest;
 use crate::{CoreError, Result};
-
-/// Where a URL-taking provider fetches library images from.
-#[async_trait::async_trait]
-pub trait InputLinks: Send + Sync {
-    /// Makes sure image `id` can be linked (uploading it if needed); refuses clearly when it
-    /// cannot be (no sync set up), before anything is recorded.
-    async fn prepare(&self, id: &str) -> Result<()>;
-
-    /// A URL the service can GET image `id` from, valid long enough for the job.
-    async fn link(&self, id: &str) -> Result<String>;
-}
-
-/// A session without a way to link library images (tests, tools): URL providers refuse them.
-pub struct NoInputLinks;
-
-#[async_trait::async_trait]
-impl InputLinks for NoInputLinks {
-    async fn prepare(&self, _id: &str) -> Result<()> {
-        Err(local_inputs_need_sync().into())
-    }
-
-    async fn link(&self, _id: &str) -> Result<String> {
-        Err(local_inputs_need_sync().into())
-    }
-}
 
 /// The request as its provider receives it, and the bytes of inline inputs.
 pub(crate) struct ProviderInputs {

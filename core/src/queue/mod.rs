@@ -15,34 +15,35 @@
 mod actions;
 mod download;
 mod events;
+mod holder;
 mod inputs;
 mod job_data;
 mod lease;
 mod ledger;
+mod links;
 mod money;
+mod money_checks;
 pub mod outcome;
 mod providers;
 mod runner;
+mod shared;
 #[cfg(test)]
 mod step_tests;
 mod steps;
 mod tuning;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::sync::{Semaphore, watch};
-use tokio_util::sync::CancellationToken;
+use tokio::sync::Semaphore;
 
 pub use crate::catalog::ProviderKind;
 pub(crate) use crate::clock::now_ms;
 pub(crate) use crate::lock;
 pub use actions::GenerateOptions;
 pub use events::{JobEvent, JobListener, JobStage};
-pub use inputs::{InputLinks, NoInputLinks};
+pub use links::{InputLinks, NoInputLinks};
 pub use job_data::ResultUrls;
 pub use ledger::{JobLease, Ledger};
 pub use money::{
@@ -52,8 +53,8 @@ pub use outcome::RECOVERY_BUDGET;
 
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
-use crate::providers::Registry;
 use crate::{CoreConfig, Result};
+use shared::Shared;
 
 /// What [`Queue::resume_unfinished`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -96,39 +97,6 @@ pub struct Queue {
     shared: Arc<Shared>,
 }
 
-pub(crate) struct Shared {
-    library: Library,
-    /// Leases and leased updates of the library's jobs.
-    ledger: Ledger,
-    config: CoreConfig,
-    /// Keys are looked up for this queue's profile only.
-    secrets: Secrets,
-    /// Built on first use (the keychain is only asked then) and rebuilt after the keys change;
-    /// running jobs keep the `Arc` they started with.
-    providers: tokio::sync::Mutex<Option<Arc<Registry>>>,
-    /// Links to library images for providers that take URLs.
-    links: Arc<dyn InputLinks>,
-    /// Prices, budget and credits per image of the profile.
-    money: Mutex<MoneySettings>,
-    /// This process, for leases.
-    holder: lease::Holder,
-    /// Identifies this queue in job leases.
-    owner: String,
-    slots: Arc<Semaphore>,
-    /// The concurrency `slots` currently stands for.
-    slot_count: Mutex<usize>,
-    events: events::Events,
-    running: Mutex<HashMap<String, Running>>,
-}
-
-/// A job this queue is driving.
-struct Running {
-    cancel: CancellationToken,
-    /// Set when the user cancelled here (the event is already sent).
-    cancelled_here: Arc<AtomicBool>,
-    done: watch::Receiver<bool>,
-}
-
 impl Queue {
     /// A queue over `library`, telling progress to `on_event`. Providers are set up on first use
     /// (the keychain is only asked then), with the keys of the library's profile; library images
@@ -141,7 +109,7 @@ impl Queue {
         links: Arc<dyn InputLinks>,
     ) -> Result<Self> {
         config.check()?;
-        let holder = lease::Holder::current();
+        let holder = holder::Holder::current();
         let owner = holder.owner_id();
         let shared = Arc::new(Shared {
             slots: Arc::new(Semaphore::new(config.concurrency)),
@@ -239,39 +207,5 @@ impl Queue {
     /// Jobs this queue is driving right now.
     pub fn running_jobs(&self) -> Vec<String> {
         self.shared.lock_running().keys().cloned().collect()
-    }
-}
-
-impl Shared {
-    async fn providers(&self) -> Result<Arc<Registry>> {
-        let mut slot = self.providers.lock().await;
-        if let Some(providers) = slot.as_ref() {
-            return Ok(Arc::clone(providers));
-        }
-        let built = providers::build(&self.config, &self.secrets, self.library.profile_id());
-        let built = Arc::new(built.await?);
-        *slot = Some(Arc::clone(&built));
-        Ok(built)
-    }
-
-    fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
-        lock(&self.running)
-    }
-
-    fn lease_ttl_ms(&self) -> i64 {
-        i64::try_from(self.config.lease_ttl.as_millis()).unwrap_or(i64::MAX)
-    }
-
-    fn watch_interval(&self) -> Duration {
-        self.config.poll_interval.min(self.config.lease_ttl / 3)
-    }
-
-    /// Records, claims and starts a new job.
-    async fn start_new(self: &Arc<Self>, row: &crate::library::NewJob) -> Result<JobRecord> {
-        let job = self.library.insert_job(row).await?;
-        // Nobody else can know the id yet, so the claim only fails on a database error.
-        self.claim(&job.id).await?;
-        self.spawn(job.clone(), None);
-        Ok(job)
     }
 }

@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::job_data::ResultUrls;
 use super::outcome::{Stage, end_state};
-use super::{JobStage, Running, Shared};
+use super::JobStage;
+use super::shared::{Running, Shared};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
 use crate::providers::{Provider, ProviderError};
 use crate::{AppError, CoreError, Result};

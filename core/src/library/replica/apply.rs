@@ -9,31 +9,9 @@ use std::collections::BTreeSet;
 use super::Replica;
 use super::clock;
 use super::merge::{apply_image, apply_job, forget_dangling_lineage, purge, set_field};
-use super::records::Op;
+use super::records::{Op, PeerUpdate, PulledSegment};
 use crate::Result;
 use crate::library::{FileSet, Reach, begin_immediate, delete_image_rows};
-
-/// One segment of another device, as read from the bucket.
-#[derive(Debug, Clone)]
-pub struct PulledSegment {
-    pub device: String,
-    pub seq: i64,
-    pub last_modified_ms: i64,
-    pub ops: Vec<Op>,
-    /// Operation kinds in it that this version does not know: kept for a rescan after an upgrade.
-    pub unknown_kinds: Vec<String>,
-}
-
-/// A peer's head as it is after this pull.
-#[derive(Debug, Clone)]
-pub struct PeerUpdate {
-    pub device: String,
-    pub etag: String,
-    pub name: Option<String>,
-    pub platform: Option<String>,
-    pub app_version: Option<String>,
-    pub last_push_at: Option<i64>,
-}
 
 /// What one apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -30,10 +30,12 @@ use std::path::{Path, PathBuf};
 
 use sqlx::SqlitePool;
 
-pub use apply::{Applied, PeerUpdate, PulledSegment};
+pub use apply::Applied;
 pub use files::{FileDirection, QueuedFile};
 pub use outbox::{Dirty, PendingSegment};
-pub use records::{Field, KNOWN_KINDS, MAX_OPS_PER_SEGMENT, Op, PackedSegment};
+pub use records::{
+    Field, KNOWN_KINDS, MAX_OPS_PER_SEGMENT, Op, PackedSegment, PeerUpdate, PulledSegment,
+};
 pub use rescan::Rescan;
 pub use state::{Backlog, DeviceState, PeerRow};
 

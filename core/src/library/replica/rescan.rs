@@ -6,8 +6,7 @@
 use sqlx::SqliteConnection;
 
 use super::Replica;
-use super::apply::PulledSegment;
-use super::records::KNOWN_KINDS;
+use super::records::{KNOWN_KINDS, PulledSegment};
 use crate::{CoreError, Result};
 
 /// A segment to read again, and the kinds it had that were unknown then.

@@ -17,19 +17,12 @@ use base64::engine::general_purpose::STANDARD;
 use super::{GenerationRequest, ProviderError, Service};
 use crate::secret::ApiKey;
 
-pub use wire::{GeminiAnswer, Usage};
+pub use wire::{GeminiAnswer, InlineImage, Usage};
 
 pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 
 /// A 4K PNG sent inline is tens of MB of base64; anything above this is not an answer of ours.
 const MAX_ANSWER_BYTES: usize = 96 * 1024 * 1024;
-
-/// An input image for the call, from the library.
-#[derive(Debug, Clone)]
-pub struct InlineImage {
-    pub mime: String,
-    pub bytes: Vec<u8>,
-}
 
 /// Everything the client needs besides the key.
 #[derive(Debug, Clone)]

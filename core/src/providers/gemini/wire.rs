@@ -7,7 +7,6 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::InlineImage;
 use crate::providers::{GenerationRequest, ProviderError, Service};
 
 /// Token counts of one call (`usageMetadata`).
@@ -40,6 +39,13 @@ impl Usage {
             _ => 0.0,
         }
     }
+}
+
+/// An input image for the call, from the library.
+#[derive(Debug, Clone)]
+pub struct InlineImage {
+    pub mime: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A successful call: the final images (thought images skipped), any text, and the usage.

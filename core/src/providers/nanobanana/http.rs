@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::NanoBananaClient;
+use super::call::Call;
 use super::wire::{self, Envelope};
 use crate::providers::ProviderError;
 use crate::net::{error_chain, retry_after, root_cause};
@@ -13,35 +14,6 @@ use crate::providers::retry::random_seed;
 
 /// Answers of the API are small; anything bigger is not the service talking.
 const MAX_API_BODY: usize = 2 * 1024 * 1024;
-
-/// Which call this is; it decides what is safe to repeat and how a 404 reads.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Call<'a> {
-    Submit,
-    Poll { task_id: &'a str },
-    Credit,
-}
-
-impl<'a> Call<'a> {
-    fn is_submit(self) -> bool {
-        matches!(self, Call::Submit)
-    }
-
-    fn task_id(self) -> Option<&'a str> {
-        match self {
-            Call::Poll { task_id } => Some(task_id),
-            _ => None,
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            Call::Submit => "submitting the generation",
-            Call::Poll { .. } => "checking the task",
-            Call::Credit => "reading the credit balance",
-        }
-    }
-}
 
 /// A failed attempt, and whether the body was the service's own envelope (the service decided).
 struct Failure {

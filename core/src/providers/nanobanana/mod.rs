@@ -1,6 +1,7 @@
 //! The Nano Banana client (nanobananaapi.ai), following `shared/notes/nanobanana-api.md`: submit a
 //! task, poll `record-info` once per call, read the credit balance, download results.
 
+mod call;
 mod http;
 mod wire;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use http::Call;
+use call::Call;
 
 use super::download::{DownloadLimits, DownloadProgress, DownloadedImage, download_image};
 use super::{GenerationRequest, PollOutcome, ProviderError, RetryPolicy};

@@ -1,0 +1,88 @@
+//! What a queue's tasks share: the library and its ledger, the providers (built on first use),
+//! the money settings, this process's lease identity, the concurrency slots, the event listener
+//! and the jobs being driven here. Each step of the queue is an `impl Shared` block in its own file.
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::events::Events;
+use super::holder::Holder;
+use super::ledger::Ledger;
+use super::links::InputLinks;
+use super::money::MoneySettings;
+use crate::accounts::Secrets;
+use crate::library::{JobRecord, Library};
+use crate::providers::Registry;
+use crate::{CoreConfig, Result, lock};
+
+pub(crate) struct Shared {
+    pub(super) library: Library,
+    /// Leases and leased updates of the library's jobs.
+    pub(super) ledger: Ledger,
+    pub(super) config: CoreConfig,
+    /// Keys are looked up for this queue's profile only.
+    pub(super) secrets: Secrets,
+    /// Built on first use (the keychain is only asked then) and rebuilt after the keys change;
+    /// running jobs keep the `Arc` they started with.
+    pub(super) providers: tokio::sync::Mutex<Option<Arc<Registry>>>,
+    /// Links to library images for providers that take URLs.
+    pub(super) links: Arc<dyn InputLinks>,
+    /// Prices, budget and credits per image of the profile.
+    pub(super) money: Mutex<MoneySettings>,
+    /// This process, for leases.
+    pub(super) holder: Holder,
+    /// Identifies this queue in job leases.
+    pub(super) owner: String,
+    pub(super) slots: Arc<Semaphore>,
+    /// The concurrency `slots` currently stands for.
+    pub(super) slot_count: Mutex<usize>,
+    pub(super) events: Events,
+    pub(super) running: Mutex<HashMap<String, Running>>,
+}
+
+/// A job this queue is driving.
+pub(super) struct Running {
+    pub(super) cancel: CancellationToken,
+    /// Set when the user cancelled here (the event is already sent).
+    pub(super) cancelled_here: Arc<AtomicBool>,
+    pub(super) done: watch::Receiver<bool>,
+}
+
+impl Shared {
+    pub(super) async fn providers(&self) -> Result<Arc<Registry>> {
+        let mut slot = self.providers.lock().await;
+        if let Some(providers) = slot.as_ref() {
+            return Ok(Arc::clone(providers));
+        }
+        let built = super::providers::build(&self.config, &self.secrets, self.library.profile_id());
+        let built = Arc::new(built.await?);
+        *slot = Some(Arc::clone(&built));
+        Ok(built)
+    }
+
+    pub(super) fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        lock(&self.running)
+    }
+
+    pub(super) fn lease_ttl_ms(&self) -> i64 {
+        i64::try_from(self.config.lease_ttl.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    pub(super) fn watch_interval(&self) -> Duration {
+        self.config.poll_interval.min(self.config.lease_ttl / 3)
+    }
+
+    /// Records, claims and starts a new job.
+    pub(super) async fn start_new(self: &Arc<Self>, row: &crate::library::NewJob) -> Result<JobRecord> {
+        let job = self.library.insert_job(row).await?;
+        // Nobody else can know the id yet, so the claim only fails on a database error.
+        self.claim(&job.id).await?;
+        self.spawn(job.clone(), None);
+        Ok(job)
+    }
+}
