@@ -41,6 +41,12 @@ pub enum Command {
         /// PENDING, SUBMITTED, PROCESSING, DOWNLOADING, RECOVERABLE, COMPLETED, FAILED or CANCELLED.
         #[arg(long)]
         status: Option<String>,
+        /// Only jobs the service may have charged without a result (for a refund request).
+        #[arg(long)]
+        possibly_charged: bool,
+        /// With --possibly-charged: every such job as CSV (task ids, times, amounts).
+        #[arg(long, requires = "possibly_charged", conflicts_with = "json")]
+        csv: bool,
         #[arg(long)]
         json: bool,
     },
@@ -100,9 +106,14 @@ pub enum Command {
         json: bool,
     },
     /// Sync this library with its bucket now; `sync status` and `sync setup` (see `sync --help`).
+    /// When another device deleted most of the library forever, those deletions wait (exit 2)
+    /// until `sync --yes`.
     Sync {
         #[command(subcommand)]
         action: Option<SyncAction>,
+        /// Apply deletions forever from another device that wait for confirmation.
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
     },

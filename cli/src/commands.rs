@@ -4,17 +4,31 @@ use std::path::Path;
 
 use nanoforge_core::library::{JobQuery, JobStatus, StatsQuery};
 use nanoforge_core::queue::ProviderKind;
-use nanoforge_core::{AppCore, Session, CoreError, Result};
+use nanoforge_core::{AppCore, CoreError, Result, Session};
 
 use crate::output::{self, DEMO_NOTICE};
 
-pub async fn list(
-    session: &Session,
-    limit: u32,
-    search: Option<String>,
-    status: Option<String>,
-    json: bool,
-) -> Result<()> {
+/// What `list` shows.
+pub struct ListFilter {
+    pub limit: u32,
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub possibly_charged: bool,
+}
+
+/// `list --possibly-charged --csv`: the whole report on stdout.
+pub async fn possibly_charged_csv(session: &Session) -> Result<()> {
+    print!("{}", session.possibly_charged_csv().await?);
+    Ok(())
+}
+
+pub async fn list(session: &Session, filter: ListFilter, json: bool) -> Result<()> {
+    let ListFilter {
+        limit,
+        search,
+        status,
+        possibly_charged,
+    } = filter;
     let status = status
         .map(|s| {
             JobStatus::parse(&s.trim().to_ascii_uppercase()).map_err(|_| {
@@ -32,6 +46,7 @@ pub async fn list(
         limit: Some(limit),
         search,
         status,
+        possibly_charged,
         ..JobQuery::default()
     };
     let page = session.list_jobs(&query).await?;

@@ -5,7 +5,7 @@ use nanoforge_core::catalog::{ImageSize, MAX_IMAGES, Model};
 use nanoforge_core::library::{JobRecord, JobStatus};
 use nanoforge_core::providers::{AspectRatio, GenerationRequest};
 use nanoforge_core::queue::{BudgetLevel, GenerateOptions, ProviderKind};
-use nanoforge_core::{Session, CoreError, Result};
+use nanoforge_core::{CoreError, Result, Session};
 
 use crate::Failure;
 use crate::args::GenerateArgs;

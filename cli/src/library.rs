@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use nanoforge_core::library::{GalleryView, ImageKind, ImageQuery, ImageRecord};
-use nanoforge_core::{Session, CoreError, Result};
+use nanoforge_core::{CoreError, Result, Session};
 
 use crate::{Failure, output};
 
@@ -140,7 +140,11 @@ pub async fn restore(session: &Session, ids: &[String]) -> std::result::Result<(
 
 /// Deletes images forever, trashed or not. Without `yes` it deletes nothing and says what it
 /// would delete (exit 2).
-pub async fn purge(session: &Session, ids: &[String], yes: bool) -> std::result::Result<(), Failure> {
+pub async fn purge(
+    session: &Session,
+    ids: &[String],
+    yes: bool,
+) -> std::result::Result<(), Failure> {
     let ids = gallery_ids(session, ids).await?;
     if !yes {
         let mut named = ids

@@ -9,6 +9,7 @@ mod args;
 mod commands;
 mod failure;
 mod generate;
+mod interrupt;
 mod library;
 mod output;
 mod progress;
@@ -55,7 +56,13 @@ async fn main() -> ExitCode {
         None => ProfileChoice::Current,
     };
     let core = match CoreConfig::from_env() {
-        Ok(config) => AppCore::open(config, Arc::new(KeychainStore::new()), choice).await,
+        Ok(config) => {
+            nanoforge_core::diagnostics::install_panic_hook(
+                &config.data_dir,
+                env!("CARGO_PKG_VERSION"),
+            );
+            AppCore::open(config, Arc::new(KeychainStore::new()), choice).await
+        }
         Err(e) => Err(e),
     };
     let core = match core {
@@ -64,9 +71,8 @@ async fn main() -> ExitCode {
     };
     let outcome = tokio::select! {
         result = run(&core, cli.command) => result,
-        _ = tokio::signal::ctrl_c() => {
-            let _ = core.shutdown().await;
-            eprintln!("nanoforge: interrupted; run `nanoforge resume` to finish unfinished jobs");
+        () = interrupt::first() => {
+            interrupt::quit(&core).await;
             return ExitCode::from(130);
         }
     };
@@ -101,12 +107,23 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         } => generate::rerun(session, &id, yes, over_budget, json).await,
         Command::Budget { action, json } => commands::budget(session, action, json).await,
         Command::Models { json } => Ok(commands::models(session, json)?),
+        Command::List { csv: true, .. } => Ok(commands::possibly_charged_csv(session).await?),
         Command::List {
             limit,
             search,
             status,
+            possibly_charged,
             json,
-        } => Ok(commands::list(session, limit, search, status, json).await?),
+            ..
+        } => {
+            let filter = commands::ListFilter {
+                limit,
+                search,
+                status,
+                possibly_charged,
+            };
+            Ok(commands::list(session, filter, json).await?)
+        }
         Command::Show { id, json } => Ok(commands::show(session, &id, json).await?),
         Command::Cancel { id } => Ok(commands::cancel(session, &id).await?),
         Command::Credits { json } => Ok(commands::credits(session, json).await?),
@@ -126,7 +143,7 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
             };
             Ok(library::images(session, filter, json).await?)
         }
-        Command::Sync { action, json } => sync::run(session, action, json).await,
+        Command::Sync { action, yes, json } => sync::run(session, action, yes, json).await,
         Command::Favourite { id, off } => library::favourite(session, &id, !off).await,
         Command::Rate { id, stars } => library::rate(session, &id, stars).await,
         Command::Trash { ids } => library::trash(session, &ids).await,

@@ -31,6 +31,8 @@ pub struct JobJson {
     pub submitted_at: Option<f64>,
     pub task_id: Option<String>,
     pub parent_job_id: Option<String>,
+    /// The service's credits it took, when the balance showed it (Nano Banana).
+    pub charged_credits: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorJson>,
 }
@@ -83,6 +85,7 @@ pub async fn job_json(session: &Session, job: &JobRecord) -> Result<JobJson> {
         submitted_at: job.submitted_at,
         task_id: job.remote_task_id.clone(),
         parent_job_id: job.parent_job_id.clone(),
+        charged_credits: job.charged_credits,
         error,
     })
 }
@@ -193,6 +196,9 @@ pub fn show_text(job: &JobRecord, out: &JobJson) -> String {
             }
         ),
     ];
+    if let Some(credits) = job.charged_credits {
+        lines.push(format!("charged    {credits} credits"));
+    }
     if let Some(ms) = job.duration_ms {
         lines.push(format!("duration   {:.1} s", ms / 1000.0));
     }

@@ -1,20 +1,27 @@
 //! `nanoforge sync …`: sync the profile's library with its bucket now, show where sync stands,
 //! and set it up (the secret access key is read from stdin and kept in the keychain). See
-//! `shared/notes/cli.md` for the output contract.
+//! `shared/notes/cli.md` for the output contract. A pull that would delete most of the library
+//! forever ends in exit 2 naming the device and the count; `sync --yes` applies those deletions.
 
 use std::io::{IsTerminal, Read};
 
 use nanoforge_core::Session;
-use nanoforge_core::sync::{SyncSetup, SyncStatus};
+use nanoforge_core::library::replica::PendingApplied;
+use nanoforge_core::sync::{PendingDeletions, SyncSetup, SyncStatus};
 use serde_json::json;
 
 use crate::Failure;
 use crate::args::SyncAction;
-use crate::output::to_json;
+use crate::output::{self, to_json};
 
-pub async fn run(session: &Session, action: Option<SyncAction>, json: bool) -> Result<(), Failure> {
+pub async fn run(
+    session: &Session,
+    action: Option<SyncAction>,
+    yes: bool,
+    json: bool,
+) -> Result<(), Failure> {
     match action {
-        None => sync_now(session, json).await,
+        None => sync_now(session, yes, json).await,
         Some(SyncAction::Status { json }) => status(session, json).await,
         Some(SyncAction::Setup {
             endpoint,
@@ -38,8 +45,24 @@ pub async fn run(session: &Session, action: Option<SyncAction>, json: bool) -> R
     }
 }
 
-async fn sync_now(session: &Session, json: bool) -> Result<(), Failure> {
-    let report = session.sync_now().await?;
+/// Syncs now. Deletions forever from another device that would empty most of the library are
+/// held back: exit 2 naming the device and the count, until `sync --yes` applies them (those held
+/// by earlier syncs first, then any this one held).
+async fn sync_now(session: &Session, yes: bool, json: bool) -> Result<(), Failure> {
+    let mut applied = PendingApplied::default();
+    if yes {
+        add(&mut applied, session.apply_pending_deletions().await?);
+    }
+    let mut report = session.sync_now().await?;
+    if yes && report.pending_deletions.is_some() {
+        add(&mut applied, session.apply_pending_deletions().await?);
+        report.pending_deletions = None;
+    }
+    if report.claimed_library {
+        eprintln!(
+            "This bucket library had no owner (made by an older Nanoforge): it now belongs to this profile's account."
+        );
+    }
     if json {
         println!(
             "{}",
@@ -52,6 +75,10 @@ async fn sync_now(session: &Session, json: bool) -> Result<(), Failure> {
                 "new_images": report.new_images,
                 "files_left": report.files_left,
                 "duration_ms": report.duration_ms.round(),
+                "pending_deletions": report.pending_deletions.as_ref().map(deletions_json),
+                "deletions_applied": applied.deleted,
+                "deletions_kept_in_trash": applied.kept,
+                "claimed_library": report.claimed_library,
             }))?
         );
     } else {
@@ -63,6 +90,13 @@ async fn sync_now(session: &Session, json: bool) -> Result<(), Failure> {
             report.uploaded_files,
             report.downloaded_files
         );
+        if applied.deleted.saturating_add(applied.kept) > 0 {
+            println!(
+                "Applied {} deletions from other devices ({} kept in the Trash: their original was only here).",
+                applied.deleted.saturating_add(applied.kept),
+                applied.kept
+            );
+        }
         if report.files_left > 0 {
             eprintln!(
                 "{} files are still waiting (another device has not uploaded them yet, or a transfer failed); the next sync tries again.",
@@ -70,7 +104,48 @@ async fn sync_now(session: &Session, json: bool) -> Result<(), Failure> {
             );
         }
     }
-    Ok(())
+    match &report.pending_deletions {
+        Some(pending) => Err(Failure::usage(format!(
+            "{} — run `nanoforge sync --yes` to apply",
+            deletions_line(pending)
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn add(total: &mut PendingApplied, more: PendingApplied) {
+    total.deleted = total.deleted.saturating_add(more.deleted);
+    total.kept = total.kept.saturating_add(more.kept);
+}
+
+/// "Device X deleted 240 of 250 images forever".
+fn deletions_line(pending: &PendingDeletions) -> String {
+    let names: Vec<&str> = pending
+        .devices
+        .iter()
+        .map(|d| d.name.as_deref().unwrap_or(&d.device_id))
+        .collect();
+    let who = match names.as_slice() {
+        [one] => format!("Device {one}"),
+        [rest @ .., last] => format!("Devices {} and {last}", rest.join(", ")),
+        [] => "Another device".to_owned(),
+    };
+    format!(
+        "{who} deleted {} of {} images forever",
+        pending.count, pending.library_size
+    )
+}
+
+fn deletions_json(pending: &PendingDeletions) -> serde_json::Value {
+    json!({
+        "count": pending.count,
+        "library_size": pending.library_size,
+        "devices": pending.devices.iter().map(|d| json!({
+            "id": d.device_id,
+            "name": d.name,
+            "count": d.count,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 async fn status(session: &Session, json: bool) -> Result<(), Failure> {
@@ -97,6 +172,12 @@ async fn status(session: &Session, json: bool) -> Result<(), Failure> {
         "Waiting: {} to send, {} to fetch",
         status.pending_uploads, status.pending_downloads
     );
+    if let Some(pending) = &status.pending_deletions {
+        println!(
+            "Waiting for confirmation: {} (`nanoforge sync --yes` applies them)",
+            output::sanitize(&deletions_line(pending))
+        );
+    }
     for device in &status.devices {
         println!(
             "Device {} ({}, {})",
@@ -127,6 +208,7 @@ fn status_json(status: &SyncStatus) -> serde_json::Value {
             "platform": d.platform,
             "last_seen_ms": d.last_seen_ms,
         })).collect::<Vec<_>>(),
+        "pending_deletions": status.pending_deletions.as_ref().map(deletions_json),
     })
 }
 
@@ -138,7 +220,8 @@ async fn setup(session: &Session, settings: SyncSetup) -> Result<(), Failure> {
             "give the secret access key on stdin (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)",
         ));
     }
-    session.test_sync_connection(settings.clone(), secret.clone())
+    session
+        .test_sync_connection(settings.clone(), secret.clone())
         .await?;
     let status = session.update_sync_setup(settings, secret).await?;
     println!(

@@ -68,7 +68,8 @@ async fn device(dir: &std::path::Path, s3: &S3Server, keep_originals: bool) -> A
         keep_originals,
         ..SyncSetup::default()
     };
-    core.session().update_sync_setup(settings, Some(s3.secret_key().to_owned()))
+    core.session()
+        .update_sync_setup(settings, Some(s3.secret_key().to_owned()))
         .await
         .expect("sync settings");
     core
@@ -172,7 +173,8 @@ fn ratio(name: &str, measured: Duration, baseline: Duration, target: Option<f64>
 
 async fn ingest(core: &AppCore, seeds: std::ops::Range<u32>) {
     for i in seeds {
-        core.session().library()
+        core.session()
+            .library()
             .ingest_image(
                 None,
                 0,
@@ -316,7 +318,9 @@ fn main() {
             "the phone fetched more than thumbnails and segments: {counts:?}"
         );
         assert_eq!(
-            phone.session().library()
+            phone
+                .session()
+                .library()
                 .stats(&Default::default())
                 .await
                 .expect("stats")

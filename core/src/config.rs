@@ -8,6 +8,16 @@ pub use crate::APP_IDENTIFIER;
 
 pub const DEFAULT_NANOBANANA_BASE_URL: &str = "https://api.nanobananaapi.ai";
 
+/// The variables that set up a profile's sync without a setup step (a headless machine, a test).
+pub const SYNC_ENV_VARS: &[&str] = &[
+    "NANOFORGE_SYNC_ENDPOINT",
+    "NANOFORGE_SYNC_BUCKET",
+    "NANOFORGE_SYNC_REGION",
+    "NANOFORGE_SYNC_PREFIX",
+    "NANOFORGE_SYNC_ACCESS_KEY_ID",
+    "NANOFORGE_SYNC_KEEP_ORIGINALS",
+];
+
 /// Most jobs one process may run at once; more only queues at the service.
 pub const MAX_CONCURRENCY: u32 = 8;
 
@@ -46,6 +56,21 @@ pub struct CoreConfig {
     pub request_timeout: Duration,
     /// A download fails when no byte arrives for this long.
     pub download_idle_timeout: Duration,
+    /// The `NANOFORGE_SYNC_*` variables ([`SYNC_ENV_VARS`], name and value) the configuration was
+    /// read with. They override the sync setup of [`Self::sync_env_profile`] only.
+    pub sync_env: Vec<(String, String)>,
+    /// The one profile `sync_env` and `NANOFORGE_SYNC_SECRET_ACCESS_KEY` apply to; unset,
+    /// [`crate::AppCore::open`] sets it to the profile it opens (the CLI's `--profile`, else
+    /// `NANOFORGE_PROFILE`, else the current one; the app's profile at start). Never another.
+    pub sync_env_profile: Option<String>,
+    /// This installation: the jobs it records are driven only by it (see [`crate::install`]).
+    pub install_id: String,
+    /// How long a result or status that keeps failing the same way (a URL answering 404, a
+    /// status that is not JSON) is retried before the job is left recoverable, naming the cause.
+    pub failure_streak_limit: Duration,
+    /// The longest a synchronous paid call (a Gemini generation) may take, whatever the job's own
+    /// time limit: its answer is paid for, so only the service's own silence ends it.
+    pub paid_call_timeout: Duration,
 }
 
 impl CoreConfig {
@@ -65,6 +90,11 @@ impl CoreConfig {
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(60),
             download_idle_timeout: Duration::from_secs(30),
+            sync_env: Vec::new(),
+            sync_env_profile: None,
+            install_id: crate::install::this_install_id(),
+            failure_streak_limit: Duration::from_secs(60),
+            paid_call_timeout: Duration::from_secs(600),
         }
     }
 
@@ -99,6 +129,10 @@ impl CoreConfig {
         let mut config = Self::new(data_dir);
         config.oidc = OidcConfig::from_lookup(&var);
         config.secret_env_overrides = true;
+        config.sync_env = SYNC_ENV_VARS
+            .iter()
+            .filter_map(|name| set(name).map(|v| ((*name).to_owned(), v)))
+            .collect();
         if let Some(url) = set("NANOBANANA_BASE_URL") {
             config.nanobanana_base_url = url.trim().trim_end_matches('/').to_owned();
         }

@@ -2,7 +2,8 @@
 //! (as a power cut or `kill -9` would, without unwinding or cleanup) when `NANOFORGE_CRASH_AT`
 //! names it — the queue's steps — or `NANOFORGE_SYNC_CRASH_AT` does — a sync's steps — so a test
 //! can restart and check that nothing was lost, sent twice or left diverged. Faster and steadier
-//! than timed kills. Release builds compile them to nothing.
+//! than timed kills. `NANOFORGE_PANIC_AT` panics there instead. Release builds compile them to
+//! nothing.
 
 /// The steps a test can stop at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +74,19 @@ impl CrashPoint {
     }
 }
 
-/// Aborts here if the test asked for this step.
+/// Aborts here if the test asked for this step (or panics here, for `NANOFORGE_PANIC_AT`: the
+/// panic hook's and the queue's handling of a bug are tested that way).
 #[inline]
 pub(crate) fn crash_point(point: CrashPoint) {
     #[cfg(debug_assertions)]
-    if std::env::var(point.variable()).is_ok_and(|at| at == point.name()) {
-        eprintln!("nanoforge: crash point {} reached (test)", point.name());
-        std::process::abort();
+    {
+        if std::env::var(point.variable()).is_ok_and(|at| at == point.name()) {
+            eprintln!("nanoforge: crash point {} reached (test)", point.name());
+            std::process::abort();
+        }
+        if std::env::var("NANOFORGE_PANIC_AT").is_ok_and(|at| at == point.name()) {
+            panic!("test panic at {}", point.name());
+        }
     }
     #[cfg(not(debug_assertions))]
     let _ = point;

@@ -20,13 +20,15 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod crash;
+pub mod diagnostics;
 pub mod error;
+pub mod install;
 pub mod library;
 pub mod logging;
 pub mod net;
+pub mod preferences;
 mod private_fs;
 pub mod providers;
-pub mod preferences;
 pub mod queue;
 pub mod secret;
 pub mod sync;
@@ -34,9 +36,8 @@ pub mod sync;
 use std::sync::{Mutex, MutexGuard};
 
 pub use app::{
-    AccountsState, ApiKeyStatus, AppCore, AppInfo, CoreEvent, JobEvents, ProfileChoice,
-    ProfileSummary, Quote, Session, SyncEvent, WeakAppCore,
-    Catalog, PriceInEffect,
+    AccountsState, ApiKeyStatus, AppCore, AppInfo, Catalog, CoreEvent, JobEvents, PriceInEffect,
+    ProfileChoice, ProfileSummary, Quote, Session, SyncEvent, WeakAppCore,
 };
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};

@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::AspectRatio;
 use crate::catalog::{ImageSize, MAX_IMAGES, Model, PriceOverride, Prices};
 use crate::library::Library;
-use crate::catalog::AspectRatio;
 use crate::queue::{DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings};
 use crate::{CoreError, Result};
 

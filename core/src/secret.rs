@@ -56,7 +56,6 @@ impl SecretPurpose {
     }
 }
 
-
 /// A secret value. Its `Debug` and [`Secret::masked`] show only the last four characters.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -102,4 +101,3 @@ impl fmt::Debug for Secret {
         write!(f, "Secret({})", self.masked())
     }
 }
-

@@ -5,6 +5,7 @@
 /// Every app command, snake_case as invoked.
 pub const APP_COMMANDS: &[&str] = &[
     "app_info",
+    "quit_now",
     "accounts_state",
     "begin_sign_in",
     "finish_sign_in",
@@ -24,6 +25,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "restore_images",
     "empty_trash",
     "export_images",
+    "save_possibly_charged",
     "check_library",
     "save_image_as",
     "read_image_metadata",
@@ -52,5 +54,6 @@ pub const APP_COMMANDS: &[&str] = &[
     "update_sync_setup",
     "sync_status",
     "sync_now",
+    "apply_pending_deletions",
     "test_sync_connection",
 ];

@@ -67,6 +67,19 @@ pub async fn export_zip<R: Runtime>(
     Ok(Some(session.export_zip(ids, &out, options).await?))
 }
 
+/// The "possibly charged" report as a CSV file the user places; `None` when cancelled.
+pub async fn save_possibly_charged<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &AppCore,
+) -> Result<Option<u32>, AppError> {
+    let session = core.session();
+    let name = "nanoforge-possibly-charged.csv";
+    let Some(out) = save_path(app, name, ("CSV", &["csv"])).await? else {
+        return Ok(None);
+    };
+    Ok(Some(session.save_possibly_charged_csv(&out).await?))
+}
+
 /// Asks where to save a file, suggesting `file_name`; `None` when the user cancels.
 async fn save_path<R: Runtime>(
     app: &AppHandle<R>,

@@ -24,6 +24,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
+            app::quit_now::<tauri::Wry>,
             accounts::accounts_state,
             accounts::begin_sign_in::<tauri::Wry>,
             accounts::finish_sign_in,
@@ -43,6 +44,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::restore_images,
             library::empty_trash,
             library::export_images::<tauri::Wry>,
+            library::save_possibly_charged::<tauri::Wry>,
             library::check_library,
             library::save_image_as::<tauri::Wry>,
             library::read_image_metadata,
@@ -71,6 +73,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             sync::update_sync_setup,
             sync::sync_status,
             sync::sync_now,
+            sync::apply_pending_deletions,
             sync::test_sync_connection,
         ])
         .events(collect_events![events::CoreChanged])
@@ -115,6 +118,7 @@ pub fn app_builder<R: Runtime>(tauri: tauri::Builder<R>, specta: &Builder<R>) ->
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(specta.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, image_protocol::handle)
+        .manage(lifecycle::Quitting::default())
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

@@ -3,8 +3,8 @@
 //! `tauri::ipc::Request` (tauri-specta#170), so this wrapper is left out of the generated bindings
 //! like `State`; the page calls these commands through `ui/src/api/`, which sends the bytes raw.
 
-use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError, Request};
 use tauri::Runtime;
+use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError, Request};
 
 use nanoforge_core::{AppError, ErrorKind};
 
@@ -29,10 +29,12 @@ impl RawRequest<'_> {
     pub fn bytes(&self) -> Result<Vec<u8>, AppError> {
         match self.0.body() {
             InvokeBody::Raw(bytes) => Ok(bytes.clone()),
-            InvokeBody::Json(value) => serde_json::from_value(value.clone()).map_err(|e| AppError {
-                kind: ErrorKind::InvalidInput,
-                message: format!("expected the file's bytes: {e}"),
-            }),
+            InvokeBody::Json(value) => {
+                serde_json::from_value(value.clone()).map_err(|e| AppError {
+                    kind: ErrorKind::InvalidInput,
+                    message: format!("expected the file's bytes: {e}"),
+                })
+            }
         }
     }
 }

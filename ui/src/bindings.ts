@@ -9,6 +9,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  Version, profile and library location of the running core. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
+	/**
+	 *  "Quit now" while the app waits for a paid request: stops at once (the job is left in its honest
+	 *  state: may be charged, never resent) and exits.
+	 */
+	quitNow: () => typedError<null, AppError>(__TAURI_INVOKE("quit_now")),
 	/**  Profiles on this device, the open one, and whether sign-in is configured in this build. */
 	accountsState: () => typedError<AccountsState_Serialize, AppError>(__TAURI_INVOKE("accounts_state")),
 	/**
@@ -50,14 +55,22 @@ export const commands = {
 	 *  images go in only with `include_trashed` (the Trash view's export).
 	 */
 	exportImages: (ids: string[], includeTrashed: boolean) => typedError<number | null, AppError>(__TAURI_INVOKE("export_images", { ids, includeTrashed })),
+	/**
+	 *  Asks where to save the jobs that may have been charged without a result (task ids, times,
+	 *  amounts) as CSV, for a refund request; how many it lists, or null when the user cancels.
+	 */
+	savePossiblyCharged: () => typedError<number | null, AppError>(__TAURI_INVOKE("save_possibly_charged")),
 	checkLibrary: (repair: boolean) => typedError<IntegrityReport, AppError>(__TAURI_INVOKE("check_library", { repair })),
 	/**
 	 *  Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
 	 *  there; false when the user cancels.
 	 */
 	saveImageAs: (id: string, fileName: string) => typedError<boolean, AppError>(__TAURI_INVOKE("save_image_as", { id, fileName })),
-	/**  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI). */
-	readImageMetadata: (bytes: number[]) => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata", { bytes })),
+	/**
+	 *  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI); the
+	 *  page sends the file as the raw body.
+	 */
+	readImageMetadata: () => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata")),
 	/**  Puts an image's pixels on the clipboard (paste into any app). */
 	copyImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_image", { id })),
 	/**  Opens an image's original in the system's default viewer. */
@@ -69,8 +82,11 @@ export const commands = {
 	 *  inputs of the open library; none when the dialog is cancelled.
 	 */
 	pickInputImages: () => typedError<ImageRecord_Serialize[], AppError>(__TAURI_INVOKE("pick_input_images")),
-	/**  Keeps the bytes of an image file dropped on the page as an input. */
-	addInputImage: (bytes: number[]) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image", { bytes })),
+	/**
+	 *  Keeps the bytes of an image file dropped or pasted on the page as an input. The page sends the
+	 *  bytes as the raw body (`api.addInputImage`), not as JSON numbers.
+	 */
+	addInputImage: () => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image")),
 	/**
 	 *  Fetches an image from an https URL the user typed (the core validates it: https, or http on
 	 *  this computer) and keeps it as an input.
@@ -78,9 +94,9 @@ export const commands = {
 	addInputImageUrl: (url: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image_url", { url })),
 	/**  Opens the folder of the app's log files (Settings → About), for a bug report. */
 	openLogsFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_logs_folder")),
-	getSettings: () => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("get_settings")),
-	/**  Validates, saves and applies the settings (new prices and concurrency take effect at once). */
-	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError>(__TAURI_INVOKE("update_settings", { settings })),
+	getPreferences: () => typedError<Preferences_Serialize, AppError>(__TAURI_INVOKE("get_preferences")),
+	/**  Validates, saves and applies the preferences (new prices and concurrency take effect at once). */
+	updatePreferences: (preferences: Preferences_Deserialize) => typedError<Preferences_Serialize, AppError>(__TAURI_INVOKE("update_preferences", { preferences })),
 	/**  The open profile's key for `purpose`, masked. */
 	keyStatus: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("key_status", { purpose })),
 	/**  Saves a key in the OS keychain for the open profile; new generations use it at once. */
@@ -97,27 +113,32 @@ export const commands = {
 	/**  This month's spend against the budget, confirmed and possibly charged. */
 	budgetStatus: () => typedError<BudgetStatus_Serialize, AppError>(__TAURI_INVOKE("budget_status")),
 	/**
-	 *  Every model with its sizes, aspect ratios, limits and default prices: the one source of these
-	 *  rules for the page.
+	 *  Every model and provider with what it offers and can do (sizes, aspect ratios, limits, how
+	 *  inputs travel) and the open profile's prices in effect: the one source of these rules for the page.
 	 */
-	catalog: () => __TAURI_INVOKE<ModelInfo_Serialize[]>("catalog"),
+	catalog: () => __TAURI_INVOKE<Catalog_Serialize>("catalog"),
+	/**  Who would run `request` and what it would cost, at the prices in effect (nothing recorded). */
+	quote: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<Quote, AppError>(__TAURI_INVOKE("quote", { request, options })),
 	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
 	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
-	syncSettings: () => typedError<SyncSettings_Serialize, AppError>(__TAURI_INVOKE("sync_settings")),
+	syncSetup: () => typedError<SyncSetup_Serialize, AppError>(__TAURI_INVOKE("sync_setup")),
 	/**  Saves the location and choices; a non-empty `secretAccessKey` is stored in the keychain. */
-	updateSyncSettings: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("update_sync_settings", { settings, secretAccessKey })),
+	updateSyncSetup: (setup: SyncSetup_Deserialize, secretAccessKey: string | null) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("update_sync_setup", { setup, secretAccessKey })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
-	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
+	syncNow: () => typedError<SyncReport_Serialize, AppError>(__TAURI_INVOKE("sync_now")),
+	/**
+	 *  Applies the deletions forever another device made that a sync held back for confirmation
+	 *  ("Device X deleted 240 of 250 images forever — apply?").
+	 */
+	applyPendingDeletions: () => typedError<PendingApplied, AppError>(__TAURI_INVOKE("apply_pending_deletions")),
 	/**  Checks keys, bucket, endpoint and write access before the settings are saved. */
-	testSyncConnection: (settings: SyncSettings_Deserialize, secretAccessKey: string | null) => typedError<null, AppError>(__TAURI_INVOKE("test_sync_connection", { settings, secretAccessKey })),
+	testSyncConnection: (setup: SyncSetup_Deserialize, secretAccessKey: string | null) => typedError<null, AppError>(__TAURI_INVOKE("test_sync_connection", { setup, secretAccessKey })),
 };
 
 /** Events */
 export const events = {
-	jobProgress: makeEvent<JobProgress_Serialize, JobProgress_Deserialize>("job-progress"),
-	profileChanged: makeEvent<ProfileChanged_Serialize, ProfileChanged_Deserialize>("profile-changed"),
-	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
+	coreChanged: makeEvent<CoreChanged_Serialize, CoreChanged_Deserialize>("core-changed"),
 };
 
 /* Constants */
@@ -244,6 +265,82 @@ export type BudgetStatus_Serialize = {
 	level: BudgetLevel,
 };
 
+/**
+ *  The catalog as this profile sees it: every model and provider with what it offers and can do,
+ *  and the price in effect for each model and size — what the Generator, Settings and `models
+ *  --json` show, so nothing outside the core works a price out.
+ */
+export type Catalog = Catalog_Serialize | Catalog_Deserialize;
+
+/**
+ *  The catalog as this profile sees it: every model and provider with what it offers and can do,
+ *  and the price in effect for each model and size — what the Generator, Settings and `models
+ *  --json` show, so nothing outside the core works a price out.
+ */
+export type Catalog_Deserialize = {
+	models: ModelInfo_Deserialize[],
+	providers: ProviderInfo_Deserialize[],
+	prices: PriceInEffect[],
+};
+
+/**
+ *  The catalog as this profile sees it: every model and provider with what it offers and can do,
+ *  and the price in effect for each model and size — what the Generator, Settings and `models
+ *  --json` show, so nothing outside the core works a price out.
+ */
+export type Catalog_Serialize = {
+	models: ModelInfo_Serialize[],
+	providers: ProviderInfo_Serialize[],
+	prices: PriceInEffect[],
+};
+
+/**  Ids of one kind of record that changed. */
+export type ChangedIds = {
+	added: string[],
+	updated: string[],
+	removed: string[],
+	/**  Too many to list (or not known one by one): everything of this kind may have changed. */
+	all: boolean,
+};
+
+/**  Something the core did that the page may show. */
+export type CoreChanged = CoreChanged_Serialize | CoreChanged_Deserialize;
+
+/**  Something the core did that the page may show. */
+export type CoreChanged_Deserialize = CoreEvent_Deserialize;
+
+/**  Something the core did that the page may show. */
+export type CoreChanged_Serialize = CoreEvent_Serialize;
+
+/**  One thing that happened. */
+export type CoreEvent = CoreEvent_Serialize | CoreEvent_Deserialize;
+
+/**  One thing that happened. */
+export type CoreEvent_Deserialize = 
+/**  A step in the life of one job. */
+{ kind: "job"; event: JobEvent_Deserialize } | 
+/**  Committed changes to a profile's library (images, jobs, stats, preferences, sync state). */
+{ kind: "library"; change: LibraryChange } | 
+/**  A sync of a profile's library started, moved on, finished or failed. */
+{ kind: "sync"; profileId: string; event: SyncEvent_Deserialize } | 
+/**  Another profile is open now: everything shown so far belongs to the previous one. */
+{ kind: "profile"; profile: ProfileSummary_Deserialize } | 
+/**  The app or the CLI is quitting and waits for this many paid requests to be recorded. */
+{ kind: "quitting"; paidRequests: number };
+
+/**  One thing that happened. */
+export type CoreEvent_Serialize = 
+/**  A step in the life of one job. */
+{ kind: "job"; event: JobEvent_Serialize } | 
+/**  Committed changes to a profile's library (images, jobs, stats, preferences, sync state). */
+{ kind: "library"; change: LibraryChange } | 
+/**  A sync of a profile's library started, moved on, finished or failed. */
+{ kind: "sync"; profileId: string; event: SyncEvent_Serialize } | 
+/**  Another profile is open now: everything shown so far belongs to the previous one. */
+{ kind: "profile"; profile: ProfileSummary_Serialize } | 
+/**  The app or the CLI is quitting and waits for this many paid requests to be recorded. */
+{ kind: "quitting"; paidRequests: number };
+
 /**  The account behind a provider. */
 export type CreditsInfo = CreditsInfo_Serialize | CreditsInfo_Deserialize;
 
@@ -285,8 +382,34 @@ export type DayStats = {
 	possibleCost: number | null,
 };
 
-/**  What kind of failure happened, serialised in snake_case for the UI (`error.kind === "not_found"`). */
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy";
+/**  One device's share of [`PendingDeletions`]. */
+export type DeletionsBy = DeletionsBy_Serialize | DeletionsBy_Deserialize;
+
+/**  One device's share of [`PendingDeletions`]. */
+export type DeletionsBy_Deserialize = {
+	deviceId: string,
+	/**  As the device names itself (its host name). */
+	name?: string | null,
+	count: number,
+};
+
+/**  One device's share of [`PendingDeletions`]. */
+export type DeletionsBy_Serialize = {
+	deviceId: string,
+	/**  As the device names itself (its host name). */
+	name: string | null,
+	count: number,
+};
+
+export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "unreadable" | 
+/**  Generation providers. */
+"api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | 
+/**  The job queue. */
+"interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | 
+/**  Accounts. */
+"sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | 
+/**  Sync. */
+"sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy" | "sync_other_account" | "sync_secret_required";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -409,7 +532,7 @@ export type ImageQuery_Deserialize = {
 	limit?: number | null,
 	/**  Status of the job the image came from. */
 	status?: JobStatus | null,
-	imageSize?: number | null,
+	imageSize?: ImageSize | null,
 	favouriteOnly?: boolean,
 	/**  Unix ms, inclusive. */
 	from?: number | null,
@@ -424,7 +547,7 @@ export type ImageQuery_Serialize = {
 	limit: number | null,
 	/**  Status of the job the image came from. */
 	status: JobStatus | null,
-	imageSize: number | null,
+	imageSize: ImageSize | null,
 	favouriteOnly: boolean,
 	/**  Unix ms, inclusive. */
 	from: number | null,
@@ -452,7 +575,8 @@ export type ImageRecord_Deserialize = {
 	bytes: number | null,
 	thumbPath?: string | null,
 	previewPath?: string | null,
-	imageSize: number,
+	/**  The size its job asked for (`None` for an input image). */
+	imageSize?: ImageSize | null,
 	favourite: boolean,
 	rating: number,
 	deletedAt?: number | null,
@@ -477,7 +601,8 @@ export type ImageRecord_Serialize = {
 	bytes: number | null,
 	thumbPath: string | null,
 	previewPath: string | null,
-	imageSize: number,
+	/**  The size its job asked for (`None` for an input image). */
+	imageSize: ImageSize | null,
 	favourite: boolean,
 	rating: number,
 	deletedAt: number | null,
@@ -497,6 +622,18 @@ export type ImageSize =
 "2K" | 
 /**  About 4096 px. */
 "4K";
+
+/**  How a provider receives input images. */
+export type InputMode = 
+/**  The image bytes inside the request (Gemini). */
+"inline" | 
+/**
+ *  Public URLs the service fetches (the reseller): library images go as short-lived links
+ *  from the user's sync bucket.
+ */
+"urls" | 
+/**  The request's images are drawn locally; inputs only steer the demo's picture. */
+"local";
 
 export type IntegrityReport = {
 	imagesChecked: number,
@@ -570,15 +707,6 @@ export type JobPage_Serialize = {
 	nextCursor: Cursor | null,
 };
 
-/**  Progress of one generation job (queued → submitted → generating → downloading → done/failed). */
-export type JobProgress = JobProgress_Serialize | JobProgress_Deserialize;
-
-/**  Progress of one generation job (queued → submitted → generating → downloading → done/failed). */
-export type JobProgress_Deserialize = JobEvent_Deserialize;
-
-/**  Progress of one generation job (queued → submitted → generating → downloading → done/failed). */
-export type JobProgress_Serialize = JobEvent_Serialize;
-
 export type JobQuery = JobQuery_Serialize | JobQuery_Deserialize;
 
 export type JobQuery_Deserialize = {
@@ -620,16 +748,19 @@ export type JobRecord_Deserialize = {
 	taskType: TaskType,
 	provider: ProviderKind,
 	model: Model,
-	imageSize: number,
-	aspectRatio: string,
+	imageSize: ImageSize,
+	aspectRatio: AspectRatio,
 	numImages: number,
 	watermark?: string | null,
+	/**
+	 *  Public URLs of input images the person gave (never our own presigned links: those are
+	 *  made at submit time and not kept).
+	 */
 	inputImageUrls: string[],
 	/**  Library images sent as inputs (local files are kept as input images). */
 	inputImageIds: string[],
 	seed?: number | null,
 	remoteTaskId?: string | null,
-	responseData?: string | null,
 	/**  USD the provider confirmed (a result came back); 0 until then. */
 	cost: number | null,
 	/**  USD the catalog expected when the job was recorded. */
@@ -660,6 +791,11 @@ export type JobRecord_Deserialize = {
 	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
 	 */
 	originDevice?: string | null,
+	/**
+	 *  The service's credits this job took, read from the balance before and after it (when no
+	 *  other submit ran in between); `None` when not known.
+	 */
+	chargedCredits?: number | null,
 };
 
 /**  A job as History and the job runner see it. */
@@ -670,16 +806,19 @@ export type JobRecord_Serialize = {
 	taskType: TaskType,
 	provider: ProviderKind,
 	model: Model,
-	imageSize: number,
-	aspectRatio: string,
+	imageSize: ImageSize,
+	aspectRatio: AspectRatio,
 	numImages: number,
 	watermark: string | null,
+	/**
+	 *  Public URLs of input images the person gave (never our own presigned links: those are
+	 *  made at submit time and not kept).
+	 */
 	inputImageUrls: string[],
 	/**  Library images sent as inputs (local files are kept as input images). */
 	inputImageIds: string[],
 	seed: number | null,
 	remoteTaskId: string | null,
-	responseData: string | null,
 	/**  USD the provider confirmed (a result came back); 0 until then. */
 	cost: number | null,
 	/**  USD the catalog expected when the job was recorded. */
@@ -710,6 +849,11 @@ export type JobRecord_Serialize = {
 	 *  device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
 	 */
 	originDevice: string | null,
+	/**
+	 *  The service's credits this job took, read from the balance before and after it (when no
+	 *  other submit ran in between); `None` when not known.
+	 */
+	chargedCredits: number | null,
 };
 
 /**
@@ -788,6 +932,20 @@ export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" |
 export type KeySource = "environment" | "keychain" | 
 /**  Kept in memory for this session only (no keychain on this system). */
 "session";
+
+/**  One batch of committed changes of one profile's library. */
+export type LibraryChange = {
+	profileId: string,
+	/**  Gallery images (input images are not listed). */
+	images: ChangedIds,
+	jobs: ChangedIds,
+	/**  Counts, spending or charts may differ. */
+	stats: boolean,
+	/**  The profile's preferences were saved. */
+	preferences: boolean,
+	/**  The sync setup, queue or peers changed. */
+	sync: boolean,
+};
 
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;
 
@@ -911,6 +1069,108 @@ export type PeerDevice_Serialize = {
 	lastSeenMs: number | null,
 };
 
+/**  What confirming the held deletions did. */
+export type PendingApplied = {
+	deleted: number,
+	/**  Kept in the Trash instead (their original exists only here). */
+	kept: number,
+};
+
+/**
+ *  Other devices' deletions forever that wait for the user: a pull would have deleted more than
+ *  10 images and more than half of the library ("Device X deleted 240 of 250 images forever —
+ *  apply?"). Everything else of that pull was applied.
+ */
+export type PendingDeletions = PendingDeletions_Serialize | PendingDeletions_Deserialize;
+
+/**
+ *  Other devices' deletions forever that wait for the user: a pull would have deleted more than
+ *  10 images and more than half of the library ("Device X deleted 240 of 250 images forever —
+ *  apply?"). Everything else of that pull was applied.
+ */
+export type PendingDeletions_Deserialize = {
+	/**  Images they would delete. */
+	count: number,
+	/**  Images in the library now (those included). */
+	librarySize: number,
+	/**  Who deleted them, the most first. */
+	devices: DeletionsBy_Deserialize[],
+};
+
+/**
+ *  Other devices' deletions forever that wait for the user: a pull would have deleted more than
+ *  10 images and more than half of the library ("Device X deleted 240 of 250 images forever —
+ *  apply?"). Everything else of that pull was applied.
+ */
+export type PendingDeletions_Serialize = {
+	/**  Images they would delete. */
+	count: number,
+	/**  Images in the library now (those included). */
+	librarySize: number,
+	/**  Who deleted them, the most first. */
+	devices: DeletionsBy_Serialize[],
+};
+
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Preferences = Preferences_Serialize | Preferences_Deserialize;
+
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Preferences_Deserialize = {
+	defaultModel: Model,
+	defaultSize: ImageSize,
+	defaultAspectRatio: AspectRatio,
+	/**  Images per generation, 1 to 4. */
+	defaultCount: number,
+	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
+	priceOverrides?: PriceOverride[],
+	/**  USD per calendar month (UTC); `None`: no budget. */
+	monthlyBudgetUsd?: number | null,
+	/**
+	 *  What one image costs in the service's credits, if known; only then is a batch compared
+	 *  with the balance before it is sent.
+	 */
+	creditsPerImage?: number | null,
+	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
+	recoveryWindowDays?: number,
+	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
+	concurrency: number,
+	/**  A desktop notification when a job finishes while the window is in the background. */
+	notifyWhenDone: boolean,
+};
+
+/**
+ *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
+ *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
+ */
+export type Preferences_Serialize = {
+	defaultModel: Model,
+	defaultSize: ImageSize,
+	defaultAspectRatio: AspectRatio,
+	/**  Images per generation, 1 to 4. */
+	defaultCount: number,
+	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
+	priceOverrides: PriceOverride[],
+	/**  USD per calendar month (UTC); `None`: no budget. */
+	monthlyBudgetUsd: number | null,
+	/**
+	 *  What one image costs in the service's credits, if known; only then is a batch compared
+	 *  with the balance before it is sent.
+	 */
+	creditsPerImage: number | null,
+	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
+	recoveryWindowDays: number,
+	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
+	concurrency: number,
+	/**  A desktop notification when a job finishes while the window is in the background. */
+	notifyWhenDone: boolean,
+};
+
 /**  How a model is billed. */
 export type PriceBasis = 
 /**  A flat price per image and size (the reseller; estimates). */
@@ -923,21 +1183,23 @@ export type PriceBasis =
 /**  Nothing (the demo). */
 { kind: "free" };
 
+/**  What one image of a model at a size costs for this profile. */
+export type PriceInEffect = {
+	model: Model,
+	size: ImageSize,
+	usd: number | null,
+	/**  The person set it (else it is the catalog's default). */
+	own: boolean,
+	/**  An estimate: the catalog's default is one and the person has not set their own. */
+	estimate: boolean,
+};
+
 /**  A person's own price for one model and size (USD per image). */
 export type PriceOverride = {
 	model: Model,
 	size: ImageSize,
 	usd: number | null,
 };
-
-/**  Another profile is open now: everything shown so far belongs to the previous one. */
-export type ProfileChanged = ProfileChanged_Serialize | ProfileChanged_Deserialize;
-
-/**  Another profile is open now: everything shown so far belongs to the previous one. */
-export type ProfileChanged_Deserialize = ProfileSummary_Deserialize;
-
-/**  Another profile is open now: everything shown so far belongs to the previous one. */
-export type ProfileChanged_Serialize = ProfileSummary_Serialize;
 
 export type ProfileKind = 
 /**  The signed-out library of this device. */
@@ -972,10 +1234,51 @@ export type ProfileSummary_Serialize = {
 	current: boolean,
 };
 
+/**  What one provider can do. */
+export type ProviderInfo = ProviderInfo_Serialize | ProviderInfo_Deserialize;
+
+/**  What one provider can do. */
+export type ProviderInfo_Deserialize = {
+	kind: ProviderKind,
+	label: string,
+	inputMode: InputMode,
+	/**  A submit starts a remote task that is polled and downloaded (else the answer holds the images). */
+	remoteTasks: boolean,
+	/**  The account has a credit balance the app can read. */
+	balance: boolean,
+	/**  The key it runs on (none: it runs offline). */
+	key?: SecretPurpose | null,
+};
+
+/**  What one provider can do. */
+export type ProviderInfo_Serialize = {
+	kind: ProviderKind,
+	label: string,
+	inputMode: InputMode,
+	/**  A submit starts a remote task that is polled and downloaded (else the answer holds the images). */
+	remoteTasks: boolean,
+	/**  The account has a credit balance the app can read. */
+	balance: boolean,
+	/**  The key it runs on (none: it runs offline). */
+	key: SecretPurpose | null,
+};
+
 /**  Who generates: the reseller, Google's own API, or the offline demo. */
 export type ProviderKind = "nanobanana" | 
 /**  Google's own Gemini API (an AI Studio key). */
 "gemini" | "demo";
+
+/**  What a request would cost and who would run it, as the Generator shows it before Generate. */
+export type Quote = {
+	/**  The provider that would run it (the demo when no key is known). */
+	provider: ProviderKind,
+	/**  USD per image at the prices in effect (the user's overrides included). */
+	perImageUsd: number | null,
+	/**  USD for the whole request, rounded as jobs record it. */
+	totalUsd: number | null,
+	/**  Jobs it would record (models that make one image per task get one job per image). */
+	jobs: number,
+};
 
 /**  Settings recovered from an image, to fill in the generation form. */
 export type RecalledSettings = RecalledSettings_Serialize | RecalledSettings_Deserialize;
@@ -1029,66 +1332,6 @@ export type SecretPurpose =
 /**  The secret access key of the sync bucket (its id is not secret and lives in the settings). */
 "syncSecretKey";
 
-/**
- *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
- *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
- */
-export type Settings = Settings_Serialize | Settings_Deserialize;
-
-/**
- *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
- *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
- */
-export type Settings_Deserialize = {
-	defaultModel: Model,
-	defaultSize: ImageSize,
-	defaultAspectRatio: AspectRatio,
-	/**  Images per generation, 1 to 4. */
-	defaultCount: number,
-	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
-	priceOverrides?: PriceOverride[],
-	/**  USD per calendar month (UTC); `None`: no budget. */
-	monthlyBudgetUsd?: number | null,
-	/**
-	 *  What one image costs in the service's credits, if known; only then is a batch compared
-	 *  with the balance before it is sent.
-	 */
-	creditsPerImage?: number | null,
-	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
-	recoveryWindowDays?: number,
-	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
-	concurrency: number,
-	/**  A desktop notification when a job finishes while the window is in the background. */
-	notifyWhenDone: boolean,
-};
-
-/**
- *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
- *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
- */
-export type Settings_Serialize = {
-	defaultModel: Model,
-	defaultSize: ImageSize,
-	defaultAspectRatio: AspectRatio,
-	/**  Images per generation, 1 to 4. */
-	defaultCount: number,
-	/**  The user's own prices (USD per image) for a model and size; others come from the catalog. */
-	priceOverrides: PriceOverride[],
-	/**  USD per calendar month (UTC); `None`: no budget. */
-	monthlyBudgetUsd: number | null,
-	/**
-	 *  What one image costs in the service's credits, if known; only then is a batch compared
-	 *  with the balance before it is sent.
-	 */
-	creditsPerImage: number | null,
-	/**  Recoverable jobs up to this many days old are recovered on their own at start. */
-	recoveryWindowDays: number,
-	/**  Jobs this app runs at once, 1 to [`MAX_CONCURRENCY`]. */
-	concurrency: number,
-	/**  A desktop notification when a job finishes while the window is in the background. */
-	notifyWhenDone: boolean,
-};
-
 /**  A sign-in started: the page shows the URL with Copy and Cancel whatever happened to the browser. */
 export type SignInStarted = {
 	url: string,
@@ -1122,7 +1365,7 @@ export type SizeOption_Serialize = {
 };
 
 export type SizeStats = {
-	imageSize: number,
+	imageSize: ImageSize,
 	images: number,
 	jobs: number,
 	cost: number | null,
@@ -1190,11 +1433,14 @@ export type StatsTotals_Serialize = {
 	successRate: number | null,
 };
 
-/**  A sync started, moved on, finished (with what it did) or failed (with a typed error). */
-export type SyncChanged = SyncEvent;
+/**  What a listener hears about syncs. */
+export type SyncEvent = SyncEvent_Serialize | SyncEvent_Deserialize;
 
-/**  What the page hears about syncs. */
-export type SyncEvent = { kind: "started" } | { kind: "progress"; progress: SyncProgress } | { kind: "finished"; report: SyncReport } | { kind: "failed"; error: AppError };
+/**  What a listener hears about syncs. */
+export type SyncEvent_Deserialize = { kind: "started" } | { kind: "progress"; progress: SyncProgress } | { kind: "finished"; report: SyncReport_Deserialize } | { kind: "failed"; error: AppError };
+
+/**  What a listener hears about syncs. */
+export type SyncEvent_Serialize = { kind: "started" } | { kind: "progress"; progress: SyncProgress } | { kind: "finished"; report: SyncReport_Serialize } | { kind: "failed"; error: AppError };
 
 /**  One progress report: `done` of `total` items of the current stage, and bytes moved so far in it. */
 export type SyncProgress = {
@@ -1206,7 +1452,10 @@ export type SyncProgress = {
 };
 
 /**  What one run did. */
-export type SyncReport = {
+export type SyncReport = SyncReport_Serialize | SyncReport_Deserialize;
+
+/**  What one run did. */
+export type SyncReport_Deserialize = {
 	uploadedFiles: number,
 	downloadedFiles: number,
 	deletedFiles: number,
@@ -1218,13 +1467,48 @@ export type SyncReport = {
 	/**  Files still queued (e.g. an original its device has not uploaded yet). */
 	filesLeft: number,
 	durationMs: number | null,
+	/**
+	 *  Another device deleted most of the library forever: those deletions wait for the user
+	 *  (`Session::apply_pending_deletions`); everything else was applied.
+	 */
+	pendingDeletions?: PendingDeletions_Deserialize | null,
+	/**
+	 *  The bucket's library had no owner (made by an older Nanoforge) and this profile's account
+	 *  claimed it now.
+	 */
+	claimedLibrary: boolean,
 };
 
-/**  A sync location and this device's choices. Not secret. */
-export type SyncSettings = SyncSettings_Serialize | SyncSettings_Deserialize;
+/**  What one run did. */
+export type SyncReport_Serialize = {
+	uploadedFiles: number,
+	downloadedFiles: number,
+	deletedFiles: number,
+	opsPushed: number,
+	opsPulled: number,
+	segmentsPushed: number,
+	segmentsPulled: number,
+	newImages: number,
+	/**  Files still queued (e.g. an original its device has not uploaded yet). */
+	filesLeft: number,
+	durationMs: number | null,
+	/**
+	 *  Another device deleted most of the library forever: those deletions wait for the user
+	 *  (`Session::apply_pending_deletions`); everything else was applied.
+	 */
+	pendingDeletions: PendingDeletions_Serialize | null,
+	/**
+	 *  The bucket's library had no owner (made by an older Nanoforge) and this profile's account
+	 *  claimed it now.
+	 */
+	claimedLibrary: boolean,
+};
 
-/**  A sync location and this device's choices. Not secret. */
-export type SyncSettings_Deserialize = {
+/**  Where to sync and this device's choices. Not secret. */
+export type SyncSetup = SyncSetup_Serialize | SyncSetup_Deserialize;
+
+/**  Where to sync and this device's choices. Not secret. */
+export type SyncSetup_Deserialize = {
 	/**
 	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
 	 *  on this computer.
@@ -1249,8 +1533,8 @@ export type SyncSettings_Deserialize = {
 	autoSync?: boolean,
 };
 
-/**  A sync location and this device's choices. Not secret. */
-export type SyncSettings_Serialize = {
+/**  Where to sync and this device's choices. Not secret. */
+export type SyncSetup_Serialize = {
 	/**
 	 *  `https://<account>.r2.cloudflarestorage.com` (or `.eu.`), any S3 endpoint; plain http only
 	 *  on this computer.
@@ -1293,6 +1577,8 @@ export type SyncStatus_Deserialize = {
 	pendingUploads: number,
 	pendingDownloads: number,
 	devices: PeerDevice_Deserialize[],
+	/**  Deletions from another device waiting for confirmation, if any. */
+	pendingDeletions?: PendingDeletions_Deserialize | null,
 };
 
 /**  Sync as the settings screen and `sync status` show it (no request is made). */
@@ -1307,6 +1593,8 @@ export type SyncStatus_Serialize = {
 	pendingUploads: number,
 	pendingDownloads: number,
 	devices: PeerDevice_Serialize[],
+	/**  Deletions from another device waiting for confirmation, if any. */
+	pendingDeletions: PendingDeletions_Serialize | null,
 };
 
 export type TaskType = "TEXT_TO_IMAGE" | "IMAGE_TO_IMAGE";

@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 use support::{Env, images_of, keys};
 
-const JOB_KEYS: [&str; 13] = [
+const JOB_KEYS: [&str; 14] = [
+    "charged_credits",
     "cost",
     "duration_ms",
     "estimated_cost",

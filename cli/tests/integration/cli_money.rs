@@ -210,3 +210,60 @@ async fn the_budget_refuses_before_sending_unless_over_budget_is_given() {
     assert!(off["limit_usd"].is_null());
     assert_eq!(env.run(&["budget", "set", "lots"]).await.code, Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn possibly_charged_jobs_are_written_as_csv_for_a_refund_request() {
+    let env = Env::start().await;
+    // A gateway error after the submit went out: it may have been charged.
+    env.server.push_fault(fake_nanobanana::Fault::new(
+        fake_nanobanana::Target::Submit,
+        1,
+        fake_nanobanana::FaultAction::Http {
+            status: 502,
+            code: None,
+            msg: None,
+            retry_after: None,
+        },
+    ));
+    env.run(&["generate", "a lost egret", "--json"]).await;
+    env.run(&["generate", "a found egret", "--json"])
+        .await
+        .assert_ok();
+    let jobs = env.jobs().await;
+    let lost = jobs
+        .iter()
+        .find(|j| j["prompt"] == "a lost egret")
+        .expect("the lost job");
+    assert_eq!(lost["may_be_charged"], true);
+
+    let run = env.run(&["list", "--possibly-charged", "--csv"]).await;
+    run.assert_ok();
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "job_id,provider,model,size,images,status,task_id,submitted_at_utc,submitted_at_ms,\
+             estimated_usd,charged_credits,error_kind,error"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 1, "only the job without a result: {rows:?}");
+    let id = lost["id"].as_str().unwrap_or_default();
+    assert!(
+        rows[0].starts_with(&format!("{id},nanobanana,nano-banana-2,1K,1,FAILED,,")),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].contains(",0.0670,,submit_unconfirmed,"),
+        "{}",
+        rows[0]
+    );
+
+    // The same jobs as JSON with --possibly-charged; --csv alone is a usage error.
+    let listed = env.run(&["list", "--possibly-charged", "--json"]).await;
+    listed.assert_ok();
+    let listed: Vec<Value> = serde_json::from_str(&listed.stdout).unwrap_or_default();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(env.run(&["list", "--csv"]).await.code, Some(2));
+}

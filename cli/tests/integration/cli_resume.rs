@@ -117,7 +117,7 @@ async fn ctrl_c_hands_the_job_back_at_once() {
     .expect("open the library");
     let jobs = env.jobs().await;
     let id = jobs[0]["id"].as_str().expect("id");
-    let ledger = nanoforge_core::queue::Ledger::new(library);
+    let ledger = nanoforge_core::queue::Ledger::for_this_install(library);
     assert_eq!(ledger.job_lease(id).await.expect("lease"), None);
     resume_and_check(&env).await;
 }

@@ -53,7 +53,10 @@ async fn images(env: &Env) -> Vec<(String, String, bool)> {
 
 #[tokio::test]
 async fn a_sync_killed_at_any_step_carries_on_next_time() {
-    for point in nanoforge_core::crash::SYNC_CRASH_POINTS.iter().map(|p| p.name()) {
+    for point in nanoforge_core::crash::SYNC_CRASH_POINTS
+        .iter()
+        .map(|p| p.name())
+    {
         let (desk, laptop) = (Env::start().await, Env::start().await);
         let s3 = S3Server::start(desk.dir.path().join("s3")).await.unwrap();
         s3.create_bucket(BUCKET).await.unwrap();

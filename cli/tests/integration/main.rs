@@ -7,11 +7,13 @@ mod cli_accounts;
 mod cli_concurrent;
 mod cli_gemini;
 mod cli_generate;
+mod cli_interrupt;
 mod cli_library;
 mod cli_money;
 mod cli_resume;
 mod cli_sync;
 mod cli_sync_crash;
+mod cli_sync_trust;
 // The local OpenID provider the core's sign-in tests start, shared.
 #[path = "../../../core/tests/integration/oidc_support/mod.rs"]
 mod oidc_support;

@@ -18,7 +18,7 @@ fn calls_for_sync(event: &CoreEvent) -> bool {
     match event {
         CoreEvent::Job { event } => event.stage.is_final(),
         CoreEvent::Profile { .. } => true,
-        CoreEvent::Library { .. } | CoreEvent::Sync { .. } => false,
+        CoreEvent::Library { .. } | CoreEvent::Sync { .. } | CoreEvent::Quitting { .. } => false,
     }
 }
 

@@ -113,6 +113,11 @@ impl AppCore {
                 CoreError::NotFound(format!("profile {id} (see `nanoforge account list`)"))
             })?,
         };
+        // The NANOFORGE_SYNC_* variables are this profile's only (see `sync_env_profile`).
+        let mut config = config;
+        config
+            .sync_env_profile
+            .get_or_insert_with(|| profile.id.clone());
         crate::library::create_private_dir(&config.data_dir).await?;
         let (bus, _) = broadcast::channel(EVENT_BUFFER);
         let session = Session::open(&config, &secrets, profile, &bus).await?;
@@ -176,8 +181,28 @@ impl AppCore {
         self.inner.profile_tx.subscribe()
     }
 
-    /// Stops background work and hands the open profile's jobs back (leases released), so a CLI
-    /// or the next start resumes them at once. The app calls it when it quits; the CLI on exit.
+    /// Paid requests of the open profile in flight now (a Gemini call; a submit whose task id
+    /// has not arrived).
+    pub fn paid_requests_in_flight(&self) -> u32 {
+        self.session().paid_requests_in_flight()
+    }
+
+    /// Quitting gracefully (the first Ctrl-C, SIGTERM or SIGHUP; the window closed): no new paid
+    /// request starts, the ones in flight are waited for until their answer or task id is
+    /// recorded (each bounded by its own timeout), then every job is handed back. Says so on the
+    /// event stream first. A second interrupt calls [`AppCore::shutdown`] instead of waiting.
+    pub async fn quit(&self) -> Result<u32> {
+        let session = self.session();
+        let paid_requests = session.paid_requests_in_flight();
+        let _ = self.inner.bus.send(CoreEvent::Quitting { paid_requests });
+        self.inner.stopped.cancel();
+        session.finish_paid_requests().await;
+        session.shutdown().await
+    }
+
+    /// Stops background work and hands the open profile's jobs back (leases released) at once,
+    /// so a CLI or the next start resumes them. A paid request in flight is cut off: its job is
+    /// left in its honest state (may be charged, never resent).
     pub async fn shutdown(&self) -> Result<u32> {
         self.inner.stopped.cancel();
         self.session().shutdown().await

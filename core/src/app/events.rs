@@ -8,10 +8,10 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use super::profiles::ProfileSummary;
+use crate::AppError;
 use crate::library::LibraryChange;
 use crate::queue::JobEvent;
 use crate::sync::{SyncProgress, SyncReport};
-use crate::AppError;
 
 /// Events kept for a listener that is behind.
 pub const EVENT_BUFFER: usize = 1024;
@@ -33,6 +33,9 @@ pub enum CoreEvent {
     },
     /// Another profile is open now: everything shown so far belongs to the previous one.
     Profile { profile: ProfileSummary },
+    /// The app or the CLI is quitting and waits for this many paid requests to be recorded.
+    #[serde(rename_all = "camelCase")]
+    Quitting { paid_requests: u32 },
 }
 
 /// What a listener hears about syncs.

@@ -2,7 +2,8 @@
 //! columns; every other row is one set of values.
 //!
 //! Headers and cells are trimmed: spreadsheets and hand-written files put a space after each
-//! comma, and a prompt never wants a value's outer whitespace (inner whitespace is kept). Column
+//! comma, and a prompt never wants a value's outer whitespace (inner whitespace is kept; quoting
+//! does not protect outer whitespace, the `csv` crate trims after unquoting). Column
 //! names are case-sensitive and must be unique and non-empty, so `${column}` means one thing.
 //! Blank lines are skipped (the `csv` crate does so), a UTF-8 byte-order mark is ignored, and
 //! every row must have as many fields as the header.

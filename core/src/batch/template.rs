@@ -15,6 +15,8 @@
 //!   backslash is kept as written (`\(` stays `\(`, as prompts copied from A1111 expect).
 //! - Dynamic Prompts' `{2$$a|b}` (several picks) and `{0.5::a|b}` (weights) are refused rather
 //!   than sent to a paid model as text.
+//! - Nesting is capped (32 groups in one text, 64 levels counted through wildcards) so the
+//!   recursive walks stay far inside a thread's stack.
 //!
 //! Order (jobs are recorded in it): like nested loops written in reading order. The CSV row is
 //! the outermost loop; then the groups and wildcards of the text, the last one changing fastest
@@ -24,6 +26,7 @@
 
 mod error;
 mod expand;
+mod expansion;
 mod parse;
 mod resolve;
 #[cfg(test)]
@@ -33,9 +36,8 @@ mod tests_expand;
 #[cfg(test)]
 mod tests_wildcards;
 
-use serde::{Deserialize, Serialize};
-
 pub use error::TemplateError;
+pub use expansion::{Choice, ChoiceSource, Expansion, ExpansionMode};
 pub use resolve::ExpansionPlan;
 
 use crate::batch::csv_table::CsvTable;
@@ -47,57 +49,6 @@ use parse::Node;
 pub struct Template {
     nodes: Vec<Node>,
     groups: u32,
-}
-
-/// How a template becomes prompts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum ExpansionMode {
-    /// Every combination once, in the template's order.
-    #[default]
-    AllCombinations,
-    /// `n` different combinations drawn with `seed` (the same seed gives the same prompts),
-    /// listed in the all-combinations order; `n` at or above the count gives every one.
-    Random { n: u32, seed: u32 },
-}
-
-/// One prompt of a batch and what made it, stored as JSON with its job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct Expansion {
-    pub prompt: String,
-    /// The CSV row (0-based, header excluded), when the template uses variables.
-    pub row: Option<u32>,
-    /// The variables' values first (one per column, in first-use order), then the template's
-    /// groups and wildcards reached, in reading order: the grid's axes.
-    pub choices: Vec<Choice>,
-}
-
-/// One decision behind a prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct Choice {
-    pub source: ChoiceSource,
-    /// Which option: the alternative's position in its group, the entry's line in the wildcard
-    /// list (0-based, blank and `#` lines counted), or the CSV row.
-    pub index: u32,
-    /// The text it put in the prompt (with anything nested in it already expanded).
-    pub value: String,
-}
-
-/// Where a choice was made. `group` numbers the template's `{…}` and `__name__` together in
-/// reading order from 0 (an outer group before the groups nested in it); choices made inside a
-/// wildcard's entries are part of that wildcard's value, not choices of their own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum ChoiceSource {
-    Alternative { group: u32 },
-    Wildcard { group: u32, name: String },
-    Variable { column: String },
 }
 
 impl Template {

@@ -25,10 +25,7 @@ pub fn builtin() -> &'static [ModelInfo] {
 impl Model {
     /// The model's entry in the built-in catalog.
     pub fn info(self) -> &'static ModelInfo {
-        builtin()
-            .iter()
-            .find(|m| m.model == self)
-            .unwrap_or(&DEMO)
+        builtin().iter().find(|m| m.model == self).unwrap_or(&DEMO)
     }
 
     pub fn provider(self) -> ProviderKind {

@@ -86,10 +86,7 @@ impl FromStr for Model {
             .find(|m| m.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 let known: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-                UnknownChoice(format!(
-                    "unknown model '{s}': choose {}",
-                    known.join(", ")
-                ))
+                UnknownChoice(format!("unknown model '{s}': choose {}", known.join(", ")))
             })
     }
 }

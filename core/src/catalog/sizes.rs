@@ -135,7 +135,11 @@ mod tests {
         assert_eq!(serde_json::to_string(&ImageSize::S4K).unwrap(), "\"4K\"");
         assert_eq!(ImageSize::from_long_side(1536), Some(ImageSize::S2K));
         assert_eq!(ImageSize::nearest(3000), ImageSize::S2K);
-        assert_eq!(ImageSize::nearest(3072), ImageSize::S4K, "a tie goes to the larger");
+        assert_eq!(
+            ImageSize::nearest(3072),
+            ImageSize::S4K,
+            "a tie goes to the larger"
+        );
         assert_eq!(ImageSize::nearest(1), ImageSize::S512);
     }
 }

@@ -78,6 +78,8 @@ error_kinds! {
     SyncFormatTooNew = "sync_format_too_new",
     SyncRefused = "sync_refused",
     SyncBusy = "sync_busy",
+    SyncOtherAccount = "sync_other_account",
+    SyncSecretRequired = "sync_secret_required",
 }
 
 impl ErrorKind {
@@ -102,6 +104,9 @@ mod tests {
             assert_eq!(json.as_str(), Some(kind.as_str()));
             assert_eq!(ErrorKind::parse_stored(kind.as_str()), *kind);
         }
-        assert_eq!(ErrorKind::parse_stored("from_the_future"), ErrorKind::Internal);
+        assert_eq!(
+            ErrorKind::parse_stored("from_the_future"),
+            ErrorKind::Internal
+        );
     }
 }

@@ -263,7 +263,11 @@ mod tests {
             ..ChangedIds::default()
         });
         assert_eq!(a.added, ids(&["2"]));
-        assert_eq!(a.updated, ids(&["3"]), "an image added in the window is just new");
+        assert_eq!(
+            a.updated,
+            ids(&["3"]),
+            "an image added in the window is just new"
+        );
         assert_eq!(a.removed, ids(&["1"]));
         let many: Vec<String> = (0..=MAX_IDS).map(|i| i.to_string()).collect();
         a.merge(ChangedIds {

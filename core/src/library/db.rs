@@ -40,9 +40,21 @@ pub(super) async fn open_pools(path: &Path) -> Result<(SqlitePool, SqlitePool)> 
     run_migrations(&pool, path).await?;
     let durable = SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(options(SqliteSynchronous::Full)?)
+        .connect_with(apple_full_fsync(options(SqliteSynchronous::Full)?))
         .await?;
     Ok((pool, durable))
+}
+
+/// On Apple platforms `fsync` does not flush the drive's cache: `synchronous=FULL` alone can lose
+/// the last commits in a power cut there, so the money commits also ask for `F_FULLFSYNC`.
+fn apple_full_fsync(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    if cfg!(target_vendor = "apple") {
+        options
+            .pragma("fullfsync", "ON")
+            .pragma("checkpoint_fullfsync", "ON")
+    } else {
+        options
+    }
 }
 
 /// SQLite creates a database with the umask's mode (0644 usually) and gives its -wal, -shm and

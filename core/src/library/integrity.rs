@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use super::db::begin_immediate;
-use super::store::{self, IMAGES_DIR, PREVIEW_SIZE, TEMP_PREFIX, THUMB_SIZE, THUMBS_DIR};
 use super::store::FileSet;
+use super::store::{self, IMAGES_DIR, PREVIEW_SIZE, TEMP_PREFIX, THUMB_SIZE, THUMBS_DIR};
 use super::trash::delete_image_rows;
 use super::{Library, imaging, ingest, resize};
 use crate::Result;

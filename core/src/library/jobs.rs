@@ -1,7 +1,7 @@
 //! The durable job ledger: a job is recorded before anything is sent to the provider and every
 //! step of its life is committed as it happens, so a restart can pick it up again.
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
 use super::types::{
@@ -17,7 +17,7 @@ macro_rules! job_columns {
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
          created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms, \
-         input_image_ids, origin_device"
+         input_image_ids, origin_device, charged_credits, driver_install"
     };
 }
 
@@ -55,6 +55,8 @@ struct JobRow {
     queue_ms: Option<i64>,
     input_image_ids: Option<String>,
     origin_device: Option<String>,
+    charged_credits: Option<f64>,
+    driver_install: Option<String>,
 }
 
 impl JobRow {
@@ -119,6 +121,8 @@ impl JobRow {
             updated_at: ms_to_f64(self.updated_at),
             completed_at: self.completed_at.map(ms_to_f64),
             origin_device: self.origin_device,
+            charged_credits: self.charged_credits,
+            driver_install: self.driver_install,
         })
     }
 }
@@ -140,6 +144,53 @@ fn validate(job: &NewJob) -> Result<()> {
 impl Library {
     /// Records a new job as PENDING with a time-ordered (v7) id.
     pub async fn insert_job(&self, job: &NewJob) -> Result<JobRecord> {
+        let mut conn = self.pool.acquire().await?;
+        let job = self.insert_row(&mut conn, job).await?;
+        self.changes.job(&job.id, true);
+        Ok(job)
+    }
+
+    /// Records `jobs` in one write transaction whose budget check sees every other job: with a
+    /// `limit`, the month's spend (confirmed, possibly charged, and the estimates of jobs recorded
+    /// but not sent yet) plus these jobs' estimates must stay within it, or nothing is recorded.
+    /// Two generations at the same instant near the limit cannot both pass.
+    pub async fn insert_jobs_within_budget(
+        &self,
+        jobs: &[NewJob],
+        limit: Option<f64>,
+    ) -> Result<Vec<JobRecord>> {
+        let mut tx = super::db::begin_immediate(&self.pool).await?;
+        if let Some(limit) = limit {
+            let spent = super::stats::month_spend_on(&mut tx, now_ms()).await?;
+            let (reserved,): (f64,) = sqlx::query_as(
+                "SELECT total(estimated_cost) FROM jobs
+                 WHERE profile_id = ? AND status = 'PENDING' AND may_be_charged = 0
+                   AND origin_device IS NULL",
+            )
+            .bind(&self.profile_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let estimate: f64 = jobs.iter().map(|j| j.estimated_cost).sum();
+            let total = spent.confirmed + spent.possible + reserved + estimate;
+            if estimate > 0.0 && total > limit + 1e-9 {
+                return Err(CoreError::OverBudget(format!(
+                    "this generation (about ${estimate:.2}) would take this month's spending to \
+                     ${total:.2} of your ${limit:.2} budget; generate anyway to go over it"
+                )));
+            }
+        }
+        let mut recorded = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            recorded.push(self.insert_row(&mut tx, job).await?);
+        }
+        tx.commit().await?;
+        for job in &recorded {
+            self.changes.job(&job.id, true);
+        }
+        Ok(recorded)
+    }
+
+    async fn insert_row(&self, conn: &mut SqliteConnection, job: &NewJob) -> Result<JobRecord> {
         validate(job)?;
         let now = now_ms();
         let created_at = match job.created_at {
@@ -159,8 +210,8 @@ impl Library {
         let row: JobRow = sqlx::query_as(concat!(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
                 num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
-                status, created_at, updated_at, estimated_cost, input_image_ids)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?) RETURNING ",
+                status, created_at, updated_at, estimated_cost, input_image_ids, driver_install)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?) RETURNING ",
             job_columns!()
         ))
         .bind(uuid::Uuid::now_v7().to_string())
@@ -182,11 +233,10 @@ impl Library {
         .bind(now)
         .bind(job.estimated_cost)
         .bind(input_ids)
-        .fetch_one(&self.pool)
+        .bind(&job.driver_install)
+        .fetch_one(&mut *conn)
         .await?;
-        let job = row.into_record()?;
-        self.changes.job(&job.id, true);
-        Ok(job)
+        row.into_record()
     }
 
     pub async fn get_job(&self, id: &str) -> Result<JobRecord> {
@@ -428,6 +478,9 @@ pub(crate) fn update_job_query(
     if let Some(ms) = update.duration_ms {
         q.push(", duration_ms = ")
             .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
+    }
+    if let Some(credits) = update.charged_credits {
+        q.push(", charged_credits = ").push_bind(credits);
     }
     if let Some(cost) = update.cost {
         if !cost.is_finite() || cost < 0.0 {

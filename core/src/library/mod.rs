@@ -10,6 +10,8 @@
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
 mod changes;
+mod charged_report;
+mod credits;
 mod db;
 mod export;
 mod files;
@@ -23,9 +25,9 @@ mod pngmeta;
 mod recall;
 pub mod replica;
 mod resize;
-mod settings_table;
 #[cfg(test)]
 mod search_tests;
+mod settings_table;
 mod stats;
 mod store;
 mod synthetic;
@@ -55,8 +57,8 @@ pub use types::{
 
 pub(crate) use db::begin_immediate;
 pub(crate) use jobs::update_job_query;
-pub(crate) use store::{original_rel, thumb_rel};
 pub(crate) use store::FileSet;
+pub(crate) use store::{original_rel, thumb_rel};
 pub(crate) use trash::{Reach, delete_image_rows};
 
 pub const DATABASE_FILE: &str = "library.sqlite";

@@ -232,23 +232,32 @@ impl Library {
 impl Library {
     /// Spend in the calendar month (UTC) holding `now` (Unix ms).
     pub async fn month_spend(&self, now: i64) -> Result<MonthSpend> {
-        let (start,): (i64,) = sqlx::query_as(MONTH_START_SQL)
-            .bind(now)
-            .fetch_one(&self.pool)
-            .await?;
-        let (confirmed, possible): (i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(cost_micros), 0), coalesce(sum(possible_micros), 0)
-             FROM daily_stats WHERE day >= ?",
-        )
-        .bind(start)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(MonthSpend {
-            month: civil_date(start)[..7].to_owned(),
-            confirmed: confirmed as f64 / 1e6,
-            possible: possible as f64 / 1e6,
-        })
+        let mut conn = self.pool.acquire().await?;
+        month_spend_on(&mut conn, now).await
     }
+}
+
+/// [`Library::month_spend`] on a given connection (inside a caller's transaction).
+pub(super) async fn month_spend_on(
+    conn: &mut sqlx::SqliteConnection,
+    now: i64,
+) -> Result<MonthSpend> {
+    let (start,): (i64,) = sqlx::query_as(MONTH_START_SQL)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (confirmed, possible): (i64, i64) = sqlx::query_as(
+        "SELECT coalesce(sum(cost_micros), 0), coalesce(sum(possible_micros), 0)
+         FROM daily_stats WHERE day >= ?",
+    )
+    .bind(start)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(MonthSpend {
+        month: civil_date(start)[..7].to_owned(),
+        confirmed: confirmed as f64 / 1e6,
+        possible: possible as f64 / 1e6,
+    })
 }
 
 /// `YYYY-MM-DD` of a day number since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).

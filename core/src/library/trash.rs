@@ -95,7 +95,8 @@ impl Library {
                     .fetch_optional(&mut *tx)
                     .await?;
             if used.is_none() {
-                super::replica::purges::files_gone(&mut tx, &set, reach == Reach::Everywhere).await?;
+                super::replica::purges::files_gone(&mut tx, &set, reach == Reach::Everywhere)
+                    .await?;
                 doomed.push(set);
             }
         }

@@ -169,6 +169,10 @@ pub struct NewJob {
     pub created_at: Option<f64>,
     /// USD the catalog expects this job to cost.
     pub estimated_cost: f64,
+    /// The install that drives the job (the queue sets it; see migration 0008).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub driver_install: Option<String>,
 }
 
 impl NewJob {
@@ -243,6 +247,13 @@ pub struct JobRecord {
     /// The device that runs this job, when it is not this one (it arrived by sync): only that
     /// device submits, polls, recovers or cancels it; here it is read-only until its outcome comes.
     pub origin_device: Option<String>,
+    /// The service's credits this job took, read from the balance before and after it (when no
+    /// other submit ran in between); `None` when not known.
+    pub charged_credits: Option<f64>,
+    /// The installation that drives it (`crate::install`); the queue's business, not shown.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub driver_install: Option<String>,
 }
 
 /// Where a job comes from and what was made from it.
@@ -279,6 +290,7 @@ pub struct JobUpdate {
     /// Unix ms. When the status becomes terminal and this is `None`, now is recorded.
     pub completed_at: Option<i64>,
     pub cost: Option<f64>,
+    pub charged_credits: Option<f64>,
 }
 
 /// Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page.

@@ -131,10 +131,16 @@ mod tests {
     #[test]
     fn a_redirect_to_plain_http_on_the_same_host_is_another_origin() {
         let url = |u: &str| reqwest::Url::parse(u).unwrap();
-        assert!(same_origin(&url("https://a.b/x"), &url("https://a.b:443/y")));
+        assert!(same_origin(
+            &url("https://a.b/x"),
+            &url("https://a.b:443/y")
+        ));
         assert!(!same_origin(&url("https://a.b/x"), &url("http://a.b/x")));
         assert!(!same_origin(&url("https://a.b/x"), &url("https://c.b/x")));
-        assert!(!same_origin(&url("http://127.0.0.1:1/x"), &url("http://127.0.0.1:2/x")));
+        assert!(!same_origin(
+            &url("http://127.0.0.1:1/x"),
+            &url("http://127.0.0.1:2/x")
+        ));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Fetching a generated image: streamed to a temporary file beside the destination, with an idle
 //! timeout, an overall deadline and a size cap, checked to be an image of sane dimensions, then
 //! renamed into place. A stalled, endless, truncated or bogus download fails with a typed error
-//! and leaves nothing behind.
+//! and leaves nothing behind. An image URL given as an input is fetched with the client of
+//! [`super::input_url`], which cannot be led into the local network.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,8 +10,9 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::time::Instant;
 
-use crate::net::error_chain;
+use super::input_url::Refused;
 use super::{ProviderError, RetryPolicy, retry::random_seed};
+use crate::net::error_chain;
 
 /// Limits of one download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +221,13 @@ fn inspect_image(path: &Path) -> Result<(u32, u32, String), ProviderError> {
 }
 
 fn transport_error(host: &str, e: &reqwest::Error, limits: DownloadLimits) -> ProviderError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = source {
+        if let Some(refused) = cause.downcast_ref::<Refused>() {
+            return ProviderError::InvalidInput(refused.0.clone());
+        }
+        source = cause.source();
+    }
     if e.is_timeout() && !e.is_connect() {
         ProviderError::Timeout {
             what: format!("the image download from {host}"),

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod download;
 pub mod error;
 pub mod gemini;
+pub(crate) mod input_url;
 pub mod nanobanana;
 mod outcome;
 pub mod registry;

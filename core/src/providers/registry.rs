@@ -63,10 +63,9 @@ impl Registry {
         let missing = |service| ProviderError::ApiKeyMissing { service };
         match kind {
             ProviderKind::Demo => Ok(&self.demo),
-            ProviderKind::NanoBanana => self
-                .nanobanana
-                .as_ref()
-                .ok_or(missing(Service::NanoBanana)),
+            ProviderKind::NanoBanana => {
+                self.nanobanana.as_ref().ok_or(missing(Service::NanoBanana))
+            }
             ProviderKind::Gemini => self.gemini.as_ref().ok_or(missing(Service::Gemini)),
         }
     }

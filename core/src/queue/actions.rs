@@ -90,17 +90,32 @@ impl Queue {
         request.validate()?;
         providers.get(kind)?;
         self.shared.check_inputs(kind, &request).await?;
-        let prices = lock(&self.shared.money).prices.clone();
-        let estimate = prices.estimate(request.model, request.size, u32::from(request.count));
-        self.shared
-            .check_money(&request, estimate, options.over_budget)
+        self.shared.check_balance(kind, &request).await?;
+        let (prices, budget) = {
+            let money = lock(&self.shared.money);
+            (money.prices.clone(), money.monthly_budget_usd)
+        };
+        let install = &self.shared.config.install_id;
+        let rows: Vec<_> = request
+            .split_into_tasks()
+            .iter()
+            .map(|task| {
+                let mut row = new_job(task, kind, options.timeout_secs, &prices, install);
+                row.parent_job_id = options.parent_job_id.clone();
+                row.parent_image_id = options.parent_image_id.clone();
+                row
+            })
+            .collect();
+        // The budget is checked in the transaction that records the jobs.
+        let limit = budget.filter(|_| !options.over_budget);
+        let recorded = self
+            .shared
+            .library
+            .insert_jobs_within_budget(&rows, limit)
             .await?;
-        let mut jobs = Vec::new();
-        for task in request.split_into_tasks() {
-            let mut row = new_job(&task, kind, options.timeout_secs, &prices);
-            row.parent_job_id = options.parent_job_id.clone();
-            row.parent_image_id = options.parent_image_id.clone();
-            jobs.push(self.shared.start_new(&row).await?);
+        let mut jobs = Vec::with_capacity(recorded.len());
+        for job in recorded {
+            jobs.push(self.shared.start_recorded(job).await?);
         }
         Ok(jobs)
     }
@@ -118,7 +133,7 @@ impl Queue {
     /// has nothing to recover (run it again instead).
     pub async fn retry(&self, job_id: &str) -> Result<JobRecord> {
         let job = self.shared.library.get_job(job_id).await?;
-        refuse_other_devices(&job)?;
+        refuse_other_devices(&job, &self.shared.config.install_id)?;
         match job.status {
             JobStatus::Completed => {
                 return Err(CoreError::InvalidInput(format!(
@@ -151,7 +166,10 @@ impl Queue {
     /// Stops a job. Local only: a task already sent keeps running at the service, which may still
     /// charge for it (the job's message says so, and Recover can fetch its result later).
     pub async fn cancel(&self, job_id: &str) -> Result<JobRecord> {
-        refuse_other_devices(&self.shared.library.get_job(job_id).await?)?;
+        refuse_other_devices(
+            &self.shared.library.get_job(job_id).await?,
+            &self.shared.config.install_id,
+        )?;
         if let Some(running) = self.shared.lock_running().get(job_id) {
             running.cancelled_here.store(true, Ordering::SeqCst);
         }
@@ -186,6 +204,13 @@ impl Queue {
         for job in self.shared.library.unfinished_jobs().await? {
             if self.shared.lock_running().contains_key(&job.id) {
                 report.resumed.push(job.id);
+                continue;
+            }
+            if let Err(e) = refuse_other_devices(&job, &self.shared.config.install_id) {
+                report.skipped.push(SkippedJob {
+                    id: job.id,
+                    reason: e.to_string(),
+                });
                 continue;
             }
             if let Err(e) = providers.get(job.provider) {
@@ -233,13 +258,18 @@ impl Queue {
 
 /// Only the device that made a job drives it: no sync path can make a second device submit,
 /// poll, recover or cancel it (and so pay for it).
-fn refuse_other_devices(job: &JobRecord) -> Result<()> {
-    match &job.origin_device {
-        Some(device) => Err(CoreError::InvalidInput(format!(
+fn refuse_other_devices(job: &JobRecord, install: &str) -> Result<()> {
+    match (&job.origin_device, &job.driver_install) {
+        (Some(device), _) => Err(CoreError::InvalidInput(format!(
             "job {} runs on another device ({device}); only that device can recover or cancel it",
             job.id
         ))),
-        None => Ok(()),
+        (None, Some(driver)) if driver != install => Err(CoreError::InvalidInput(format!(
+            "job {} was recorded by another installation of Nanoforge (this library folder was \
+             copied from another computer); only that installation can send, recover or cancel it",
+            job.id
+        ))),
+        _ => Ok(()),
     }
 }
 

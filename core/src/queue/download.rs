@@ -9,11 +9,11 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::crash::{CrashPoint, crash_point};
 use super::job_data::ResultUrls;
 use super::runner::{RunCtx, Step};
 use super::shared::Shared;
 use super::{JobStage, now_ms};
+use crate::crash::{CrashPoint, crash_point};
 use crate::library::{
     EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, JobStatus, JobUpdate,
 };
@@ -44,10 +44,29 @@ impl Shared {
             .fetch_slots(&job, provider, &results, ctx, cancel)
             .await
         {
-            Ok(true) => self.complete(job).await,
+            Ok(true) => {
+                if !results.staged.is_empty() {
+                    let (root, id) = (self.library.root().to_path_buf(), job.id.clone());
+                    tokio::task::spawn_blocking(move || super::staging::remove(&root, &id))
+                        .await??;
+                }
+                let step = self.complete(job).await?;
+                if let Step::Finished(job) = &step {
+                    self.learn_credits(job, provider, ctx).await;
+                }
+                Ok(step)
+            }
             Ok(false) => Ok(Step::Lost),
             // Our own storage failing is not the download's fault: no point asking again.
             Err(e @ (CoreError::Io(_) | CoreError::Database(_))) => Err(e),
+            // A staged answer the library refuses (not an image, over the limits) will never
+            // store: nothing is left to recover, the job fails as charged.
+            Err(e) if !results.staged.is_empty() => {
+                self.drop_staged_answer(&job).await?;
+                Err(e)
+            }
+            // A result that keeps failing the same way (404, not an image, too large): say why.
+            Err(e) if ctx.failing_for(self.config.failure_streak_limit) => Err(e),
             Err(e) if tokio::time::Instant::now() < ctx.deadline => {
                 let delay = ctx.backoff(self.config.poll_interval, None);
                 tracing::warn!(job = %job.id, error = %e, ?delay, "fetching the result failed; trying again");
@@ -69,6 +88,22 @@ impl Shared {
         let slots = results.slots();
         for slot in 0..slots {
             if self.library.image_at(&job.id, slot).await?.is_some() {
+                continue;
+            }
+            if let Some(staged) = results.staged.get(slot as usize) {
+                // A paid answer already on disk: stored as it is, no request.
+                self.events.emit(
+                    &job.id,
+                    JobStage::Ingesting {
+                        image: slot,
+                        images: slots,
+                    },
+                );
+                crash_point(CrashPoint::WhileIngesting);
+                let source = IngestSource::File(self.library.absolute_path(staged)?);
+                self.library
+                    .ingest_image(Some(&job.id), slot, source, ingest_options(job))
+                    .await?;
                 continue;
             }
             let staging = self.staging_dir().await?;
@@ -142,6 +177,62 @@ impl Shared {
             Some(job) => Step::Finished(job),
             None => Step::Lost,
         })
+    }
+
+    /// Forgets a staged answer that cannot be stored (the row first, then the files).
+    async fn drop_staged_answer(&self, job: &JobRecord) -> Result<()> {
+        let nothing = ResultUrls {
+            urls: Vec::new(),
+            fallback_urls: Vec::new(),
+            raw: None,
+            staged: Vec::new(),
+        };
+        let update = JobUpdate {
+            response_data: Some(nothing.to_response_data()?),
+            ..JobUpdate::default()
+        };
+        self.commit(&job.id, update).await?;
+        let (root, id) = (self.library.root().to_path_buf(), job.id.clone());
+        tokio::task::spawn_blocking(move || super::staging::remove(&root, &id)).await?
+    }
+
+    /// A finished job of a provider with a balance: the balance now against the one read before
+    /// its submit is what it took, when no other submit of this library ran in between. Nothing
+    /// here may fail the job: a balance that cannot be read teaches nothing.
+    async fn learn_credits(&self, job: &JobRecord, provider: &Provider, ctx: &RunCtx) {
+        let Some((before, at)) = ctx.balance_before else {
+            return;
+        };
+        let Ok(Some(after)) = provider.credits().await else {
+            return;
+        };
+        let now = now_ms();
+        // A submit recorded shortly before the first read may still have reached the service
+        // after it: the window reaches back by the longest a submit may take.
+        let reach = i64::try_from(self.config.request_timeout.as_millis()).unwrap_or(i64::MAX);
+        let from = at.saturating_sub(reach);
+        match self.library.other_submits_between(&job.id, from, now).await {
+            Ok(false) => {}
+            Ok(true) => return,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not check for other submits");
+                return;
+            }
+        }
+        let recorded = self
+            .library
+            .record_charged_credits(
+                &job.id,
+                job.provider,
+                job.model,
+                job.image_size,
+                job.num_images,
+                before - after,
+            )
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(job = %job.id, error = %e, "could not record the credits a job took");
+        }
     }
 
     /// One slot's image, from its URL or, if that copy is gone, from the fallback copy.

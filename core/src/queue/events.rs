@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::AppError;
 
-
 /// One step in the life of one job.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -8,8 +8,8 @@
 use super::shared::Shared;
 use crate::catalog::{InputMode, ProviderKind};
 use crate::library::ImageFileKind;
-use crate::providers::gemini::InlineImage;
 use crate::providers::GenerationRequest;
+use crate::providers::gemini::InlineImage;
 use crate::{CoreError, Result};
 
 /// The request as its provider receives it, and the bytes of inline inputs.
@@ -31,12 +31,12 @@ impl Shared {
             self.library.get_image(id).await?;
         }
         match kind.info().input_mode {
-            InputMode::Inline if !request.image_urls.is_empty() => Err(CoreError::InvalidInput(
-                format!(
+            InputMode::Inline if !request.image_urls.is_empty() => {
+                Err(CoreError::InvalidInput(format!(
                     "{} takes input images as files: import the URL as an input image first",
                     kind.label()
-                ),
-            )),
+                )))
+            }
             InputMode::Urls => {
                 for id in &request.input_images {
                     self.links.prepare(id).await?;

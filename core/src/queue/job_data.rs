@@ -9,7 +9,7 @@ use crate::providers::{GenerationRequest, MAX_IMAGES};
 use crate::{CoreError, Result};
 
 /// What a job in DOWNLOADING keeps in `response_data`: a restarted queue downloads again from
-/// these without asking the service.
+/// these without asking the service, or stores the answer it staged on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultUrls {
@@ -21,6 +21,10 @@ pub struct ResultUrls {
     /// The service's last answer, for History.
     #[serde(default)]
     pub raw: Option<serde_json::Value>,
+    /// A synchronous provider's paid answer, written to disk before its cost was committed:
+    /// library-relative files, one per image slot (see `super::staging`).
+    #[serde(default)]
+    pub staged: Vec<String>,
 }
 
 impl ResultUrls {
@@ -33,7 +37,7 @@ impl ResultUrls {
         job.response_data
             .as_deref()
             .and_then(|data| serde_json::from_str::<ResultUrls>(data).ok())
-            .filter(|r| !r.urls.is_empty())
+            .filter(|r| !r.urls.is_empty() || !r.staged.is_empty())
             .ok_or_else(|| {
                 CoreError::Interrupted(format!(
                     "job {} was downloading but its result URLs were not recorded",
@@ -42,9 +46,10 @@ impl ResultUrls {
             })
     }
 
-    /// Slots to download: one per URL, at most [`MAX_IMAGES`].
+    /// Slots to store: one per URL (or staged file), at most [`MAX_IMAGES`].
     pub fn slots(&self) -> u32 {
-        u32::try_from(self.urls.len().min(usize::from(MAX_IMAGES))).unwrap_or(0)
+        let n = self.urls.len().max(self.staged.len());
+        u32::try_from(n.min(usize::from(MAX_IMAGES))).unwrap_or(0)
     }
 }
 
@@ -55,6 +60,7 @@ pub(crate) fn new_job(
     provider: ProviderKind,
     timeout_secs: Option<u32>,
     prices: &Prices,
+    install_id: &str,
 ) -> NewJob {
     NewJob {
         prompt: req.prompt.clone(),
@@ -77,6 +83,7 @@ pub(crate) fn new_job(
         parent_image_id: None,
         created_at: None,
         estimated_cost: prices.estimate(req.model, req.size, u32::from(req.count)),
+        driver_install: Some(install_id.to_owned()),
     }
 }
 
@@ -125,7 +132,13 @@ mod tests {
         req.count = 3;
         req.watermark = Some("nf".into());
         req.seed = Some(7);
-        let row = new_job(&req, ProviderKind::NanoBanana, Some(30), &Prices::default());
+        let row = new_job(
+            &req,
+            ProviderKind::NanoBanana,
+            Some(30),
+            &Prices::default(),
+            "install",
+        );
         assert_eq!(
             (row.image_size, row.num_images),
             (crate::catalog::ImageSize::S1K, 3)
@@ -164,6 +177,8 @@ mod tests {
             updated_at: 0.0,
             completed_at: None,
             origin_device: None,
+            charged_credits: None,
+            driver_install: None,
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());

@@ -32,11 +32,21 @@ pub struct JobLease {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     library: Library,
+    /// This installation: only it drives the jobs it recorded (see `crate::install`).
+    install: String,
 }
 
 impl Ledger {
-    pub fn new(library: Library) -> Self {
-        Self { library }
+    pub fn new(library: Library, install: &str) -> Self {
+        Self {
+            library,
+            install: install.to_owned(),
+        }
+    }
+
+    /// The ledger as this machine's installation drives it.
+    pub fn for_this_install(library: Library) -> Self {
+        Self::new(library, &crate::install::this_install_id())
     }
 
     /// Takes the lease of an unfinished job for `owner` until `ttl_ms` from now, in one atomic
@@ -45,8 +55,10 @@ impl Ledger {
     pub async fn claim_job(&self, id: &str, owner: &str, ttl_ms: i64) -> Result<bool> {
         let now = now_ms();
         let claimed: Option<(String,)> = sqlx::query_as(concat!(
-            "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?
-             WHERE id = ? AND profile_id = ? AND origin_device IS NULL AND status IN ",
+            "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?,
+                 driver_install = coalesce(driver_install, ?)
+             WHERE id = ? AND profile_id = ? AND origin_device IS NULL
+               AND (driver_install IS NULL OR driver_install = ?) AND status IN ",
             unfinished!(),
             " AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at IS NULL
                     OR lease_expires_at < ?)
@@ -54,8 +66,10 @@ impl Ledger {
         ))
         .bind(owner)
         .bind(now.saturating_add(ttl_ms))
+        .bind(&self.install)
         .bind(id)
         .bind(self.library.profile_id())
+        .bind(&self.install)
         .bind(owner)
         .bind(now)
         .fetch_optional(self.library.pool())
@@ -103,7 +117,8 @@ impl Ledger {
     ) -> Result<bool> {
         let taken: Option<(String,)> = sqlx::query_as(concat!(
             "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?
-             WHERE id = ? AND profile_id = ? AND lease_owner = ? AND status IN ",
+             WHERE id = ? AND profile_id = ? AND lease_owner = ?
+               AND (driver_install IS NULL OR driver_install = ?) AND status IN ",
             unfinished!(),
             " RETURNING id"
         ))
@@ -112,6 +127,7 @@ impl Ledger {
         .bind(id)
         .bind(self.library.profile_id())
         .bind(old_owner)
+        .bind(&self.install)
         .fetch_optional(self.library.pool())
         .await?;
         Ok(taken.is_some())
@@ -129,12 +145,15 @@ impl Ledger {
     ) -> Result<Option<JobRecord>> {
         let now = now_ms();
         let started: Option<(String,)> = sqlx::query_as(
-            "UPDATE jobs SET status = ?, lease_owner = ?, lease_expires_at = ?, updated_at = ?,
-                 completed_at = NULL, error_kind = NULL, error_message = NULL
-             WHERE id = ? AND profile_id = ? AND origin_device IS NULL
+            "UPDATE jobs SET status = ?1, lease_owner = ?2, lease_expires_at = ?3, updated_at = ?4,
+                 completed_at = NULL, error_kind = NULL, error_message = NULL,
+                 driver_install = coalesce(driver_install, ?7)
+             WHERE id = ?5 AND profile_id = ?6 AND origin_device IS NULL
+               AND (driver_install IS NULL OR driver_install = ?7)
                AND status IN ('RECOVERABLE', 'FAILED', 'CANCELLED')
                AND (remote_task_id IS NOT NULL OR response_data IS NOT NULL)
-               AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at IS NULL OR lease_expires_at < ?)
+               AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_expires_at IS NULL
+                    OR lease_expires_at < ?4)
              RETURNING id",
         )
         .bind(to.as_str())
@@ -143,8 +162,7 @@ impl Ledger {
         .bind(now)
         .bind(id)
         .bind(self.library.profile_id())
-        .bind(owner)
-        .bind(now)
+        .bind(&self.install)
         .fetch_optional(self.library.pool())
         .await?;
         match started {

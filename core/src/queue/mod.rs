@@ -24,9 +24,11 @@ mod links;
 mod money;
 mod money_checks;
 pub mod outcome;
+mod paid;
 mod providers;
 mod runner;
 mod shared;
+mod staging;
 #[cfg(test)]
 mod step_tests;
 mod steps;
@@ -43,9 +45,9 @@ pub(crate) use crate::clock::now_ms;
 pub(crate) use crate::lock;
 pub use actions::GenerateOptions;
 pub use events::{JobEvent, JobListener, JobStage};
-pub use links::{InputLinks, NoInputLinks};
 pub use job_data::ResultUrls;
 pub use ledger::{JobLease, Ledger};
+pub use links::{InputLinks, NoInputLinks};
 pub use money::{
     BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, WARN_AT, budget_status,
 };
@@ -115,7 +117,7 @@ impl Queue {
             slots: Arc::new(Semaphore::new(config.concurrency)),
             slot_count: Mutex::new(config.concurrency),
             events: events::Events::new(on_event, library.profile_id()),
-            ledger: Ledger::new(library.clone()),
+            ledger: Ledger::new(library.clone(), &config.install_id),
             library,
             links,
             config,
@@ -125,6 +127,8 @@ impl Queue {
             holder,
             owner,
             running: Mutex::new(HashMap::new()),
+            closing: std::sync::atomic::AtomicBool::new(false),
+            paid_done: Arc::new(tokio::sync::Notify::new()),
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })
@@ -202,6 +206,33 @@ impl Queue {
             running.cancel.cancel();
         }
         self.shared.ledger.release_leases(&self.shared.owner).await
+    }
+
+    /// Paid requests of this queue in flight now (a Gemini call; a submit whose task id has not
+    /// arrived): quitting waits for them.
+    pub fn paid_in_flight(&self) -> u32 {
+        let running = self.shared.lock_running();
+        let n = running.values().filter(|r| r.paid.is_set()).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The first step of quitting: no paid request starts from now on, and this waits until the
+    /// ones in flight have been recorded (the answer stored or staged, or the task id) — each is
+    /// bounded by its own timeout. Call [`Queue::shutdown`] after it to hand the jobs back.
+    pub async fn finish_paid_requests(&self) {
+        self.shared
+            .closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        loop {
+            let ended = self.shared.paid_done.notified();
+            tokio::pin!(ended);
+            // Registered before the check, so an end between the two is not missed.
+            ended.as_mut().enable();
+            if self.paid_in_flight() == 0 {
+                return;
+            }
+            ended.await;
+        }
     }
 
     /// Jobs this queue is driving right now.

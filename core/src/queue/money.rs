@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
+use crate::Result;
 use crate::catalog::Prices;
 use crate::library::Library;
-use crate::Result;
 
 /// The share of the budget at which the UI and the CLI warn.
 pub const WARN_AT: f64 = 0.8;

@@ -1,40 +1,31 @@
-//! Money checks before anything is recorded: the monthly budget and the credit balance (see
-//! [`super::money`]). Both refuse before a job is recorded, so a refusal sends nothing.
+//! The credit balance before anything is recorded: a known zero, or too few credits for the
+//! request (at the credits per image the person set, else the rate learned from earlier jobs),
+//! refuses it, so a refusal sends nothing. The monthly budget is checked in the transaction that
+//! records the jobs (`Library::insert_jobs_within_budget`).
 
 use super::lock;
-use super::money::budget_status;
 use super::shared::Shared;
+use crate::catalog::ProviderKind;
 use crate::providers::{GenerationRequest, ProviderError};
 use crate::{CoreError, Result};
 
 impl Shared {
-    /// Refuses `request` (estimated at `estimate` USD for `images` images) when it would take the
-    /// month past the budget (unless `over_budget`), or the balance is known to be too low.
-    pub(super) async fn check_money(
+    /// Refuses `request` on `kind` when the balance is known to be too low.
+    pub(super) async fn check_balance(
         &self,
+        kind: ProviderKind,
         request: &GenerationRequest,
-        estimate: f64,
-        over_budget: bool,
     ) -> Result<()> {
         let money = lock(&self.money).clone();
-        if let Some(limit) = money.monthly_budget_usd
-            && !over_budget
-            && estimate > 0.0
-        {
-            let status = budget_status(&self.library, Some(limit)).await?;
-            if status.spent() + estimate > limit + 1e-9 {
-                return Err(CoreError::OverBudget(format!(
-                    "this generation (about ${estimate:.2}) would take this month's spending to \
-                     ${:.2} of your ${limit:.2} budget; generate anyway to go over it",
-                    status.spent() + estimate
-                )));
-            }
-        }
         let providers = self.providers().await?;
-        let kind = request.model.provider();
         let Ok(provider) = providers.get(kind) else {
             return Ok(());
         };
+        let learned = self
+            .library
+            .credit_rate(kind, request.model, request.size)
+            .await?;
+        let per_image = money.credits_per_image.or(learned);
         let images = f64::from(request.count);
         match provider.credits().await {
             Ok(Some(balance)) if balance <= 0.0 => {
@@ -42,7 +33,7 @@ impl Shared {
                     message: format!("the balance is {balance} credits"),
                 }))
             }
-            Ok(Some(balance)) => match money.credits_per_image {
+            Ok(Some(balance)) => match per_image {
                 Some(per_image) if per_image * images > balance => {
                     Err(CoreError::Provider(ProviderError::OutOfCredits {
                         message: format!(

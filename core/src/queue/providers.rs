@@ -30,7 +30,8 @@ pub(crate) async fn build(
     };
     let gemini = match key(ProviderKind::Gemini).await {
         Some(key) => {
-            let gemini = GeminiConfig::new(config.gemini_base_url.clone());
+            let mut gemini = GeminiConfig::new(config.gemini_base_url.clone());
+            gemini.read_timeout = config.paid_call_timeout;
             Some(GeminiClient::new(gemini, Some(key))?)
         }
         None => None,

@@ -10,9 +10,10 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::JobStage;
 use super::job_data::ResultUrls;
 use super::outcome::{Stage, end_state};
-use super::JobStage;
+use super::paid::{PaidFlag, PaidGuard};
 use super::shared::{Running, Shared};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
 use crate::providers::{Provider, ProviderError};
@@ -39,17 +40,43 @@ pub(crate) struct RunCtx {
     pub polls: u32,
     /// Failed tries in a row (answers we could not use); they back off.
     pub setbacks: u32,
+    /// Since when the same step keeps failing (a status that is not JSON, a result URL that
+    /// answers 404): past `CoreConfig::failure_streak_limit` the job stops, naming the cause.
+    pub failing_since: Option<Instant>,
+    /// Set while a paid request of this job is in flight (see `Queue::paid_in_flight`).
+    pub paid: PaidFlag,
+    /// The credit balance just before this run's submit, and when it was read (Unix ms).
+    pub balance_before: Option<(f64, i64)>,
+    /// Held from a paid answer's arrival until it is stored in the library, so a quitting process
+    /// waits for the whole answer to be kept, not only staged.
+    pub paid_answer: Option<PaidGuard>,
 }
 
 impl RunCtx {
-    pub(crate) fn new(budget: Duration) -> Self {
+    pub(crate) fn new(budget: Duration, paid: PaidFlag) -> Self {
         let started = Instant::now();
         Self {
             started,
             deadline: started + budget,
             polls: 0,
             setbacks: 0,
+            failing_since: None,
+            paid,
+            balance_before: None,
+            paid_answer: None,
         }
+    }
+
+    /// Another failure of the same step: `true` once failures have gone on for `limit`.
+    pub(crate) fn failing_for(&mut self, limit: Duration) -> bool {
+        let since = *self.failing_since.get_or_insert_with(Instant::now);
+        since.elapsed() >= limit
+    }
+
+    /// The step worked: a later failure starts a new streak.
+    pub(crate) fn succeeded(&mut self) {
+        self.failing_since = None;
+        self.setbacks = 0;
     }
 
     pub(crate) fn timeout_error(&self) -> CoreError {
@@ -76,6 +103,7 @@ impl Shared {
         let (done_tx, done_rx) = watch::channel(false);
         let cancel = CancellationToken::new();
         let cancelled_here = Arc::new(AtomicBool::new(false));
+        let paid = PaidFlag::default();
         {
             let mut running = self.lock_running();
             if running.contains_key(&job.id) {
@@ -87,6 +115,7 @@ impl Shared {
                     cancel: cancel.clone(),
                     cancelled_here: cancelled_here.clone(),
                     done: done_rx,
+                    paid: paid.clone(),
                 },
             );
         }
@@ -95,7 +124,28 @@ impl Shared {
         tokio::spawn(async move {
             let id = job.id.clone();
             let budget = budget.unwrap_or_else(|| shared.timeout_for(&job));
-            shared.run(job, budget, &cancel, &cancelled_here).await;
+            // The run in a task of its own: a bug that panics in it ends this job (recorded, its
+            // waiters woken) instead of leaving it "running" until the process exits.
+            let run = {
+                let (shared, cancelled_here) = (Arc::clone(&shared), Arc::clone(&cancelled_here));
+                tokio::spawn(async move {
+                    shared
+                        .run(job, budget, &cancel, &cancelled_here, paid)
+                        .await;
+                })
+            };
+            if let Err(e) = run.await
+                && e.is_panic()
+            {
+                let bug = CoreError::Internal(
+                    "a bug in Nanoforge stopped this job; the crash file in the logs folder says \
+                     where (nothing is sent again on its own)"
+                        .into(),
+                );
+                if let Err(e) = shared.record_end(&id, bug, &cancelled_here).await {
+                    tracing::error!(job = %id, error = %e, "could not record the end of a job");
+                }
+            }
             shared.lock_running().remove(&id);
             let _ = done_tx.send(true);
         });
@@ -107,6 +157,7 @@ impl Shared {
         budget: Duration,
         cancel: &CancellationToken,
         cancelled_here: &AtomicBool,
+        paid: PaidFlag,
     ) {
         let id = job.id.clone();
         let slot = tokio::select! {
@@ -114,10 +165,15 @@ impl Shared {
             () = cancel.cancelled() => None,
         };
         let outcome = match slot {
-            Some(_) => self.drive(job, budget, cancel).await,
+            Some(_) => self.drive(job, budget, cancel, paid).await,
             None => Ok(Step::Lost),
         };
         let settled = match outcome {
+            // Cancelled in another process between a commit here and the read that followed it:
+            // the run sees the job finished, and its listeners still hear why.
+            Ok(Step::Finished(job)) if job.status == JobStatus::Cancelled => {
+                self.after_stop(&id, cancelled_here).await
+            }
             Ok(Step::Finished(job)) => self.announce_finished(&job).await,
             Ok(_) => self.after_stop(&id, cancelled_here).await,
             Err(error) => self.record_end(&id, error, cancelled_here).await,
@@ -135,8 +191,9 @@ impl Shared {
         mut job: JobRecord,
         budget: Duration,
         cancel: &CancellationToken,
+        paid: PaidFlag,
     ) -> Result<Step> {
-        let mut ctx = RunCtx::new(budget);
+        let mut ctx = RunCtx::new(budget, paid);
         loop {
             if cancel.is_cancelled() {
                 return Ok(Step::Lost);
@@ -175,6 +232,8 @@ impl Shared {
             | JobStatus::Failed
             | JobStatus::Cancelled
             | JobStatus::Recoverable => Ok(Step::Finished(job)),
+            // A quitting process starts no paid request; the job stays queued for the next one.
+            JobStatus::Pending if self.closing.load(Ordering::SeqCst) => Ok(Step::Lost),
             JobStatus::Pending => self.submit(job, provider, demo, ctx).await,
             _ if demo => self.submit(job, provider, demo, ctx).await,
             JobStatus::Submitted | JobStatus::Processing => {

@@ -15,6 +15,7 @@ use super::holder::Holder;
 use super::ledger::Ledger;
 use super::links::InputLinks;
 use super::money::MoneySettings;
+use super::paid::PaidFlag;
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
 use crate::providers::Registry;
@@ -43,6 +44,10 @@ pub(crate) struct Shared {
     pub(super) slot_count: Mutex<usize>,
     pub(super) events: Events,
     pub(super) running: Mutex<HashMap<String, Running>>,
+    /// The process is quitting: no new paid request starts.
+    pub(super) closing: AtomicBool,
+    /// Woken whenever a paid request ends.
+    pub(super) paid_done: Arc<tokio::sync::Notify>,
 }
 
 /// A job this queue is driving.
@@ -51,6 +56,8 @@ pub(super) struct Running {
     /// Set when the user cancelled here (the event is already sent).
     pub(super) cancelled_here: Arc<AtomicBool>,
     pub(super) done: watch::Receiver<bool>,
+    /// Set while its paid request is in flight.
+    pub(super) paid: PaidFlag,
 }
 
 impl Shared {
@@ -77,9 +84,8 @@ impl Shared {
         self.config.poll_interval.min(self.config.lease_ttl / 3)
     }
 
-    /// Records, claims and starts a new job.
-    pub(super) async fn start_new(self: &Arc<Self>, row: &crate::library::NewJob) -> Result<JobRecord> {
-        let job = self.library.insert_job(row).await?;
+    /// Claims and starts a job just recorded.
+    pub(super) async fn start_recorded(self: &Arc<Self>, job: JobRecord) -> Result<JobRecord> {
         // Nobody else can know the id yet, so the claim only fails on a database error.
         self.claim(&job.id).await?;
         self.spawn(job.clone(), None);

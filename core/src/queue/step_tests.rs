@@ -45,11 +45,17 @@ async fn one_step_at_a_time_from_pending_to_completed() {
 
     let request = GenerationRequest::new("one step at a time", Model::NanoBanana2);
     let prices = crate::lock(&shared.money).prices.clone();
-    let row = new_job(&request, ProviderKind::NanoBanana, None, &prices);
+    let row = new_job(
+        &request,
+        ProviderKind::NanoBanana,
+        None,
+        &prices,
+        &shared.config.install_id,
+    );
     let job = library.insert_job(&row).await.unwrap();
     assert!(shared.claim(&job.id).await.unwrap());
 
-    let mut ctx = RunCtx::new(Duration::from_secs(30));
+    let mut ctx = RunCtx::new(Duration::from_secs(30), Default::default());
     let cancel = CancellationToken::new();
     let mut seen = vec![job.status];
     let mut job = job;

@@ -3,12 +3,12 @@
 
 use tokio_util::sync::CancellationToken;
 
-use crate::crash::{CrashPoint, crash_point};
 use super::job_data::{ResultUrls, request_of};
 use super::outcome::submit_refused;
 use super::runner::{RunCtx, Step};
 use super::shared::Shared;
 use super::{JobStage, now_ms};
+use crate::crash::{CrashPoint, crash_point};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
 use crate::providers::{PollOutcome, Provider, ProviderError, SubmitOutcome};
 use crate::{CoreError, Result};
@@ -37,7 +37,17 @@ impl Shared {
         let inputs = self
             .provider_inputs(provider.kind(), request_of(&job)?)
             .await?;
+        if !demo && provider.kind().info().balance {
+            // Read again when the job is done: the difference is what it cost in credits.
+            let at = now_ms();
+            ctx.balance_before = match provider.credits().await {
+                Ok(Some(balance)) => Some((balance, at)),
+                _ => None,
+            };
+        }
         crash_point(CrashPoint::BeforeAttempt);
+        // From the attempt's commit until the outcome is recorded, a quitting process waits.
+        let paid = (!demo).then(|| ctx.paid.in_flight(&self.paid_done));
         let now = now_ms();
         let attempt = JobUpdate {
             increment_attempts: true,
@@ -49,9 +59,14 @@ impl Shared {
         let Some(job) = self.commit_durably(&job.id, attempt).await? else {
             return Ok(Step::Lost);
         };
-        let left = ctx
-            .deadline
-            .saturating_duration_since(tokio::time::Instant::now());
+        // A synchronous call is the paid generation itself: cutting it at the job's own deadline
+        // would drop an answer that is paid for, so it runs to the paid-call limit.
+        let left = if provider.kind().info().remote_tasks {
+            ctx.deadline
+                .saturating_duration_since(tokio::time::Instant::now())
+        } else {
+            self.config.paid_call_timeout
+        };
         let submitted = provider
             .submit_with(&inputs.request, &inputs.inline, left)
             .await;
@@ -88,8 +103,7 @@ impl Shared {
                     }
                 }
             }
-            SubmitOutcome::Immediate { images, cost } => {
-                // The answer is the charge: its cost is recorded before the images are stored.
+            SubmitOutcome::Immediate { images, cost } if demo => {
                 let submitted = JobUpdate {
                     status: Some(JobStatus::Submitted),
                     cost,
@@ -102,7 +116,80 @@ impl Shared {
                     .emit(&job.id, JobStage::Submitted { task_id: None });
                 self.store_inline(job, images).await
             }
+            SubmitOutcome::Immediate { images, cost } => {
+                self.events
+                    .emit(&job.id, JobStage::Submitted { task_id: None });
+                let step = self.stage_answer(job, images, cost).await;
+                // Staged: quitting still waits while the next step stores it in the library.
+                if matches!(step, Ok(Step::Next(_))) {
+                    ctx.paid_answer = paid;
+                }
+                step
+            }
         }
+    }
+
+    /// A paid synchronous answer: its images on disk first (synced), then the job records them
+    /// with its cost (DOWNLOADING, durably), and the next step stores them in the library. If they
+    /// cannot be written, the job records its cost and fails as charged, never to be resent.
+    async fn stage_answer(
+        &self,
+        job: JobRecord,
+        images: Vec<crate::providers::ImageSource>,
+        cost: Option<f64>,
+    ) -> Result<Step> {
+        let mut bytes = Vec::with_capacity(images.len());
+        for image in images {
+            match image {
+                crate::providers::ImageSource::Bytes(b) => bytes.push(b),
+                crate::providers::ImageSource::Url(_) => {
+                    return Err(CoreError::Provider(ProviderError::protocol(
+                        "a synchronous provider returned a URL instead of image bytes",
+                    )));
+                }
+            }
+        }
+        let root = self.library.root().to_path_buf();
+        let id = job.id.clone();
+        let staged =
+            tokio::task::spawn_blocking(move || super::staging::stage(&root, &id, &bytes)).await?;
+        let now = now_ms();
+        let duration_ms = job
+            .submitted_at
+            .map(|at| u64::try_from(now - at as i64).unwrap_or(0));
+        let staged = match staged {
+            Ok(staged) => staged,
+            Err(e) => {
+                let charged = JobUpdate {
+                    cost,
+                    duration_ms,
+                    ..JobUpdate::default()
+                };
+                self.commit_durably(&job.id, charged).await?;
+                return Err(CoreError::Io(std::io::Error::other(format!(
+                    "the paid answer could not be written to disk ({e}); it was charged and is not \
+                     sent again: free some space or fix the library folder, then run it again if \
+                     you need to"
+                ))));
+            }
+        };
+        let results = ResultUrls {
+            urls: Vec::new(),
+            fallback_urls: Vec::new(),
+            raw: None,
+            staged,
+        };
+        let recorded = JobUpdate {
+            status: Some(JobStatus::Downloading),
+            cost,
+            duration_ms,
+            response_data: Some(results.to_response_data()?),
+            ..JobUpdate::default()
+        };
+        Ok(match self.commit_durably(&job.id, recorded).await? {
+            Some(job) => Step::Next(job),
+            None => Step::Lost,
+        })
     }
 
     /// The service refused the submit (nothing was created): the attempt is taken back. Rate
@@ -167,6 +254,10 @@ impl Shared {
             Err(_) => return Err(ctx.timeout_error()),
             Ok(Ok(outcome)) => outcome,
             Ok(Err(e @ ProviderError::InvalidInput(_))) => return Err(e.into()),
+            // The same failure for too long: stop waiting and say why (the job stays recoverable).
+            Ok(Err(e)) if ctx.failing_for(self.config.failure_streak_limit) => {
+                return Err(e.into());
+            }
             Ok(Err(e)) => {
                 let delay = ctx.backoff(interval, e.retry_after());
                 tracing::warn!(job = %job.id, error = %e, ?delay, "status check failed; asking again");
@@ -174,7 +265,7 @@ impl Shared {
                 return Ok(Step::Wait(job, delay));
             }
         };
-        ctx.setbacks = 0;
+        ctx.succeeded();
         self.emit_generating(&job, ctx);
         match outcome {
             PollOutcome::Pending { raw } => {
@@ -200,6 +291,7 @@ impl Shared {
                     urls,
                     fallback_urls,
                     raw: Some(raw),
+                    staged: Vec::new(),
                 };
                 let now = now_ms();
                 let update = JobUpdate {

@@ -1,6 +1,7 @@
-//! One sync run, step by step: make sure the bucket holds this library (`library.json`), upload
-//! new files, push the outbox as segments and announce them in this device's head, pull the
-//! segments other devices announced, then fetch their files. One run at a time per library, in
+//! One sync run, step by step: make sure the bucket holds this library and that it is this
+//! account's (`library.json`, in `root.rs`), upload new files, push the outbox as segments and
+//! announce them in this device's head, pull the segments other devices announced (`pull.rs`),
+//! then fetch their files and delete what was deleted forever here. One run at a time per library, in
 //! this process (a mutex) and across processes (a file lock), so the app and the CLI never sync
 //! the same library at once (the app also serialises its own runs).
 
@@ -12,16 +13,15 @@ use sha2::{Digest, Sha256};
 use super::files;
 use super::ops::{self, FORMAT, MAX_PACKED_SEGMENT_BYTES};
 use super::setup::SyncLocation;
+use super::status::PendingDeletions;
 use super::store::{Body, Created, ObjectStore, S3Store};
 use super::{Progress, SyncError, SyncStage};
 use crate::crash::{CrashPoint, crash_point};
-use crate::library::replica::{
-    DeviceState, FileDirection as Direction, PeerUpdate, PendingSegment, PulledSegment, Replica,
-};
+use crate::library::replica::{FileDirection as Direction, PendingSegment, Replica};
 use crate::{CoreError, Result};
 
 pub(super) const LIBRARY_KEY: &str = "library.json";
-const HEADS: &str = "heads/";
+pub(super) const HEADS: &str = "heads/";
 const LOCK_FILE: &str = "sync.lock";
 /// The most `library.json` or a head may weigh (they are a few hundred bytes).
 pub(super) const MAX_SMALL_OBJECT: u64 = 1 << 20;
@@ -61,36 +61,45 @@ pub struct SyncReport {
     /// Files still queued (e.g. an original its device has not uploaded yet).
     pub files_left: u32,
     pub duration_ms: f64,
-}
-
-/// The bucket's root object for one library.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct LibraryRoot {
-    format: u32,
-    library_id: String,
-    created_ms: i64,
+    /// Another device deleted most of the library forever: those deletions wait for the user
+    /// (`Session::apply_pending_deletions`); everything else was applied.
+    pub pending_deletions: Option<PendingDeletions>,
+    /// The bucket's library had no owner (made by an older Nanoforge) and this profile's account
+    /// claimed it now.
+    pub claimed_library: bool,
 }
 
 /// A device's head: how far its segments go, and who it is.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Head {
-    format: u32,
-    device: String,
-    last_seq: i64,
-    name: String,
-    platform: String,
-    app_version: String,
-    pushed_at: i64,
+pub(super) struct Head {
+    pub format: u32,
+    pub device: String,
+    pub last_seq: i64,
+    pub name: String,
+    pub platform: String,
+    pub app_version: String,
+    pub pushed_at: i64,
 }
 
 /// Syncs one library with one location.
 #[derive(Clone, Debug)]
 pub struct Syncer {
-    replica: Replica,
+    pub(super) replica: Replica,
     location: SyncLocation,
-    store: Arc<dyn ObjectStore>,
+    pub(super) store: Arc<dyn ObjectStore>,
     device: DeviceInfo,
-    keep_originals: bool,
+    pub(super) keep_originals: bool,
+    /// The account this profile belongs to, as `library.json` records owners (see `root.rs`).
+    owner: String,
+}
+
+/// Who syncs: this device, whether it keeps every original, and the profile's account (the
+/// owner of the libraries it creates, and the only one whose libraries it syncs).
+#[derive(Debug, Clone)]
+pub struct SyncParty {
+    pub device: DeviceInfo,
+    pub keep_originals: bool,
+    pub owner: String,
 }
 
 impl Syncer {
@@ -99,11 +108,10 @@ impl Syncer {
         replica: Replica,
         location: SyncLocation,
         secret_access_key: &str,
-        device: DeviceInfo,
-        keep_originals: bool,
+        party: SyncParty,
     ) -> Syncer {
         let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(&location, secret_access_key));
-        Syncer::with_store(replica, location, store, device, keep_originals)
+        Syncer::with_store(replica, location, store, party)
     }
 
     /// A syncer over any object store.
@@ -111,20 +119,24 @@ impl Syncer {
         replica: Replica,
         location: SyncLocation,
         store: Arc<dyn ObjectStore>,
-        device: DeviceInfo,
-        keep_originals: bool,
+        party: SyncParty,
     ) -> Syncer {
         Syncer {
             replica,
             location,
             store,
-            device,
-            keep_originals,
+            device: party.device,
+            keep_originals: party.keep_originals,
+            owner: party.owner,
         }
     }
 
     pub fn location(&self) -> &SyncLocation {
         &self.location
+    }
+
+    pub(super) fn owner(&self) -> &str {
+        &self.owner
     }
 
     pub(super) fn store(&self) -> &Arc<dyn ObjectStore> {
@@ -142,7 +154,7 @@ impl Syncer {
         let started = std::time::Instant::now();
         let mut report = SyncReport::default();
         progress.report(SyncStage::Connecting, 0, 1, 0);
-        self.preflight().await?;
+        report.claimed_library = self.preflight().await?.claimed;
         let up = files::move_all(&self.replica, &self.store, Direction::Up, progress).await?;
         report.uploaded_files = up.files;
         crash_point(CrashPoint::AfterUploads);
@@ -151,11 +163,11 @@ impl Syncer {
         self.pull(&mut report, progress).await?;
         let down = files::move_all(&self.replica, &self.store, Direction::Down, progress).await?;
         crash_point(CrashPoint::AfterDownloads);
-        let gone =
-            files::move_all(&self.replica, &self.store, Direction::Delete, progress).await?;
+        let gone = files::move_all(&self.replica, &self.store, Direction::Delete, progress).await?;
         report.downloaded_files = down.files;
         report.deleted_files = gone.files;
         report.files_left = up.left + down.left + gone.left;
+        report.pending_deletions = self.replica.pending_purges().await?.map(Into::into);
         self.replica.mark_synced(crate::clock::now_ms()).await?;
         report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         progress.report(SyncStage::Done, 1, 1, 0);
@@ -180,61 +192,7 @@ impl Syncer {
         .await?
     }
 
-    /// Makes sure the bucket holds this library: adopts its `library.json`, or creates it (two
-    /// first devices racing: one creates, the other gets a 412 and adopts). Known locations are
-    /// not checked again.
-    async fn preflight(&self) -> Result<()> {
-        let device = self.replica.device().await?;
-        let label = self.location.label();
-        if device.location.as_deref() == Some(label.as_str()) && device.library_id.is_some() {
-            return Ok(());
-        }
-        let root = match self.read_root().await? {
-            Some(root) => root,
-            None => {
-                let fresh = LibraryRoot {
-                    format: FORMAT,
-                    library_id: uuid::Uuid::new_v4().to_string(),
-                    created_ms: crate::clock::now_ms(),
-                };
-                let body =
-                    serde_json::to_vec(&fresh).map_err(|e| CoreError::Internal(e.to_string()))?;
-                match self
-                    .store
-                    .create(LIBRARY_KEY, Body::Bytes(body), "application/json")
-                    .await?
-                {
-                    Created::Now => fresh,
-                    Created::AlreadyThere => self
-                        .read_root()
-                        .await?
-                        .ok_or_else(|| SyncError::Corrupt("library.json vanished".into()))?,
-                }
-            }
-        };
-        let moved = device.location.is_some() || device.library_id.is_some();
-        if moved {
-            // Another bucket or prefix (or a library recreated there): this device starts its log
-            // over and sends everything it has.
-            self.replica.start_over().await?;
-        }
-        self.replica.set_location(&root.library_id, &label).await
-
-    }
-
-    async fn read_root(&self) -> Result<Option<LibraryRoot>> {
-        let Some(found) = self.store.get(LIBRARY_KEY, MAX_SMALL_OBJECT).await? else {
-            return Ok(None);
-        };
-        let root: LibraryRoot = serde_json::from_slice(&found.body)
-            .map_err(|e| SyncError::Corrupt(format!("library.json: {e}")))?;
-        if root.format > FORMAT {
-            return Err(SyncError::FormatTooNew(root.format).into());
-        }
-        Ok(Some(root))
-    }
-
-    fn segment_key(device: &str, seq: i64) -> String {
+    pub(super) fn segment_key(device: &str, seq: i64) -> String {
         format!("ops/{device}/{seq:016x}.ndjson.gz")
     }
 
@@ -277,10 +235,17 @@ impl Syncer {
                 &key,
                 Body::Bytes(segment.packed.body.clone()),
                 "application/gzip",
+                None,
             )
             .await?;
         let last_modified = match created {
-            Created::Now => self.store.last_modified(&key).await?,
+            Created::Now => {
+                self.store
+                    .head(&key)
+                    .await?
+                    .ok_or_else(|| SyncError::Corrupt(format!("{key} vanished after its upload")))?
+                    .last_modified_ms
+            }
             Created::AlreadyThere => {
                 let found = self
                     .store
@@ -308,7 +273,7 @@ impl Syncer {
         Ok(true)
     }
 
-    async fn put_head(&self, device: &str, last_seq: i64) -> Result<()> {
+    pub(super) async fn put_head(&self, device: &str, last_seq: i64) -> Result<()> {
         let head = Head {
             format: FORMAT,
             device: device.to_owned(),
@@ -324,138 +289,5 @@ impl Syncer {
             .put(&format!("{HEADS}{device}.json"), body, "application/json")
             .await?;
         self.replica.head_written(last_seq, Some(&etag)).await
-    }
-
-    /// One listing of the heads; only changed heads are read, and only their new segments.
-    async fn pull(&self, report: &mut SyncReport, progress: &Progress) -> Result<()> {
-        let me = self.replica.device().await?;
-        let listed = self.store.list(HEADS).await?;
-        let mut segments = Vec::new();
-        let mut peers = Vec::new();
-        for entry in &listed {
-            let Some(device) = entry
-                .key
-                .strip_prefix(HEADS)
-                .and_then(|k| k.strip_suffix(".json"))
-            else {
-                continue;
-            };
-            if device == me.device_id {
-                if entry.etag.is_empty() || me.head_etag.as_deref() != Some(entry.etag.as_str()) {
-                    self.check_own_head(&me, &entry.key).await?;
-                }
-                continue;
-            }
-            let (applied, etag) = self.replica.peer(device).await?;
-            if !entry.etag.is_empty() && etag.as_deref() == Some(entry.etag.as_str()) {
-                continue;
-            }
-            let Some(found) = self.store.get(&entry.key, MAX_SMALL_OBJECT).await? else {
-                continue;
-            };
-            let head: Head = serde_json::from_slice(&found.body)
-                .map_err(|e| SyncError::Corrupt(format!("{}: {e}", entry.key)))?;
-            if head.format > FORMAT {
-                return Err(SyncError::FormatTooNew(head.format).into());
-            }
-            let mut complete = true;
-            for seq in applied + 1..=head.last_seq {
-                progress.report(
-                    SyncStage::Pulling,
-                    report.segments_pulled,
-                    report.segments_pulled + 1,
-                    0,
-                );
-                let key = Self::segment_key(device, seq);
-                let Some(body) = self.store.get(&key, MAX_PACKED_SEGMENT_BYTES).await? else {
-                    tracing::warn!(
-                        device,
-                        seq,
-                        "a segment its head announces is missing; trying later"
-                    );
-                    complete = false;
-                    break;
-                };
-                let unpacked = ops::unpack(&body.body, device, seq)?;
-                report.ops_pulled += u32::try_from(unpacked.ops.len()).unwrap_or(u32::MAX);
-                report.segments_pulled += 1;
-                segments.push(PulledSegment {
-                    device: device.to_owned(),
-                    seq,
-                    last_modified_ms: body.last_modified_ms,
-                    ops: unpacked.ops,
-                    unknown_kinds: unpacked.unknown_kinds,
-                });
-            }
-            if complete {
-                peers.push(PeerUpdate {
-                    device: device.to_owned(),
-                    etag: entry.etag.clone(),
-                    name: Some(head.name),
-                    platform: Some(head.platform),
-                    app_version: Some(head.app_version),
-                    last_push_at: Some(head.pushed_at),
-                });
-            }
-        }
-        if !listed
-            .iter()
-            .any(|e| e.key == format!("{HEADS}{}.json", me.device_id))
-            && me.last_seq > 0
-        {
-            // Our head is gone from the bucket (deleted by hand?): announce our segments again.
-            self.put_head(&me.device_id, me.last_seq).await?;
-        }
-        segments.extend(self.rescans().await?);
-        if segments.is_empty() && peers.is_empty() {
-            return Ok(());
-        }
-        let applied = self
-            .replica
-            .apply(&segments, &peers, self.keep_originals)
-            .await?;
-        report.new_images += u32::try_from(applied.new_images).unwrap_or(u32::MAX);
-        Ok(())
-    }
-
-    /// Segments read before with kinds this version did not know, read again for those kinds.
-    async fn rescans(&self) -> Result<Vec<PulledSegment>> {
-        let mut again = Vec::new();
-        for rescan in self.replica.rescans_due().await? {
-            let key = Self::segment_key(&rescan.device, rescan.seq);
-            let Some(body) = self.store.get(&key, MAX_PACKED_SEGMENT_BYTES).await? else {
-                continue;
-            };
-            let unpacked = ops::unpack(&body.body, &rescan.device, rescan.seq)?;
-            let wanted = rescan.now_known();
-            again.push(PulledSegment {
-                device: rescan.device.clone(),
-                seq: rescan.seq,
-                last_modified_ms: body.last_modified_ms,
-                ops: unpacked
-                    .ops
-                    .into_iter()
-                    .filter(|op| wanted.iter().any(|k| k == op.kind()))
-                    .collect(),
-                unknown_kinds: unpacked.unknown_kinds,
-            });
-        }
-        Ok(again)
-    }
-
-    /// Our head changed in the bucket without us: if it announces more than we pushed, this
-    /// library is an older copy of this device (restored from a backup), so it takes a new
-    /// identity and pulls its own later segments as another device's.
-    async fn check_own_head(&self, me: &DeviceState, key: &str) -> Result<()> {
-        let Some(found) = self.store.get(key, MAX_SMALL_OBJECT).await? else {
-            return Ok(());
-        };
-        let head: Head = serde_json::from_slice(&found.body)
-            .map_err(|e| SyncError::Corrupt(format!("{key}: {e}")))?;
-        if head.last_seq > me.last_seq {
-            tracing::warn!(device = %me.device_id, "this library is older than its own head: new device identity");
-            self.replica.new_identity().await?;
-        }
-        Ok(())
     }
 }

@@ -1,8 +1,8 @@
 //! Moving image files between the library folder and the bucket: uploads (originals and
-//! thumbnails made here; a key that exists already is the same bytes), downloads (other devices'
-//! files, originals checked against their hash), and deletes after a delete-forever. A bounded
-//! number run at once; a file that fails stays queued for the next sync, unless the failure says
-//! the whole sync cannot work (credentials, bucket, clock), which stops it.
+//! thumbnails made here, through `upload.rs`, which checks an original's key that exists already),
+//! downloads (other devices' files, originals checked against their hash), and deletes after a
+//! delete-forever. A bounded number run at once; a file that fails stays queued for the next sync,
+//! unless the failure says the whole sync cannot work (credentials, bucket, clock), which stops it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::store::{Body, FileBody, LargeBody, ObjectStore};
+use super::store::{FileBody, LargeBody, ObjectStore};
 use super::{Progress, SyncError, SyncStage};
 use crate::library::MAX_FILE_BYTES;
 use crate::library::replica::{FileDirection as Direction, QueuedFile as Row, Replica};
@@ -144,14 +144,10 @@ async fn move_one(
     let path = replica.absolute_path(&row.key)?;
     match direction {
         Direction::Up => {
-            let bytes = tokio::fs::metadata(&path)
+            let sha256 = row.original.then_some(row.sha256.as_str());
+            super::upload::upload(store, &row.key, &path, &row.content_type, sha256)
                 .await
-                .map_err(|e| CoreError::NotFound(format!("{} ({e})", row.key)))?
-                .len();
-            store
-                .create(&row.key, Body::file(&path), &row.content_type)
-                .await?;
-            Ok(Some(bytes))
+                .map(Some)
         }
         Direction::Down => {
             if tokio::fs::try_exists(&path).await.unwrap_or(false) {
@@ -233,7 +229,11 @@ fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
         }
     } else if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         // Thumbnails are our own JPEGs; anything else is not kept (nor served to the page).
-        return Err(SyncError::Corrupt(format!("{} in the bucket is not a JPEG thumbnail", row.key)).into());
+        return Err(SyncError::Corrupt(format!(
+            "{} in the bucket is not a JPEG thumbnail",
+            row.key
+        ))
+        .into());
     }
     let temp = temp_beside(path)?;
     if let Some(dir) = temp.parent() {

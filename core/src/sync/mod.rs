@@ -5,33 +5,43 @@
 //! ([`crate::library::replica`]): sync runs no SQL.
 //!
 //! Layout under the library's prefix:
-//! - `library.json`: created once (`If-None-Match: *`); format version and library id.
+//! - `library.json`: created once (`If-None-Match: *`); format version, library id and owner (the
+//!   account whose libraries it belongs to; see `root.rs`).
 //! - `heads/<device>.json`: each device's last segment number, name and platform; written only by
 //!   that device.
 //! - `ops/<device>/<seq:016x>.ndjson.gz`: immutable segments of operations, written once.
 //! - `images/ab/<sha256>.<ext>`, `thumbs/ab/<sha256>_<side>.jpg`: content-addressed files, the same
-//!   names as in the library folder; uploaded once (a 412 means "already there").
+//!   names as in the library folder; uploaded once (a 412 on an original is checked against the
+//!   hash it was created with before it counts as "already there").
 //!
-//! Guarantees: two devices never write the same key (so nothing is overwritten); every change is
+//! Guarantees: two devices never write the same key (so nothing is overwritten; the one exception,
+//! claiming a `library.json` that has no owner yet, is a compare-and-swap); every change is
 //! recorded in the outbox in the same transaction as the change (migration 0006's triggers); the
 //! merge is deterministic (last writer wins per field on a hybrid clock, device id breaking ties,
 //! clamped by server time; purges are terminal tombstones; absence never means deletion); local
 //! progress advances only after the bucket confirmed, in one transaction; only the device that
-//! made a job ever drives it.
+//! made a job ever drives it. And a bucket is not trusted: nothing read is trusted for size,
+//! count or ids; a library of another account is refused; a mass delete-forever from elsewhere
+//! waits for the user (`library::replica::deletions`).
 
+mod binding;
 mod engine;
 mod files;
 mod ops;
+mod pull;
+mod root;
 mod setup;
 mod single;
 mod status;
 pub mod store;
+mod upload;
 
 use serde::Serialize;
 
-pub use engine::{DeviceInfo, SyncReport, Syncer};
+pub use binding::SecretBinding;
+pub use engine::{DeviceInfo, SyncParty, SyncReport, Syncer};
 pub use setup::{DEFAULT_CACHE_MB, SyncLocation, SyncSetup, default_prefix};
-pub use status::{PeerDevice, SyncStatus};
+pub use status::{DeletionsBy, PeerDevice, PendingDeletions, SyncStatus};
 
 /// Why a sync could not run or finish. Each says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +93,19 @@ pub enum SyncError {
         "another sync of this library is running (in the app or the CLI); try again when it ends"
     )]
     Busy,
+    /// `library.json` at this prefix names another account: two accounts' libraries never merge.
+    #[error(
+        "the library at '{prefix}' in this bucket belongs to another account ({owner}): nothing was \
+         synced; choose another prefix or bucket for this profile"
+    )]
+    OtherAccount { prefix: String, owner: String },
+    /// The saved secret was given for another endpoint, bucket or access key id: it is never sent
+    /// somewhere else without being typed again.
+    #[error(
+        "the saved secret access key belongs to another endpoint, bucket or access key id: enter \
+         the secret access key again for this location"
+    )]
+    SecretNotForLocation,
 }
 
 impl SyncError {
@@ -97,6 +120,8 @@ impl SyncError {
                 | SyncError::Unreachable(_)
                 | SyncError::Tls(_)
                 | SyncError::FormatTooNew(_)
+                | SyncError::OtherAccount { .. }
+                | SyncError::SecretNotForLocation
         )
     }
 
@@ -115,6 +140,8 @@ impl SyncError {
             SyncError::Corrupt(_) | SyncError::Refused(_) => K::SyncRefused,
             SyncError::Local(_) => K::Io,
             SyncError::Busy => K::SyncBusy,
+            SyncError::OtherAccount { .. } => K::SyncOtherAccount,
+            SyncError::SecretNotForLocation => K::SyncSecretRequired,
         }
     }
 }

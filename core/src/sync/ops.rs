@@ -115,7 +115,13 @@ pub fn unpack(body: &[u8], device: &str, seq: i64) -> Result<Unpacked, SyncError
                 }
             }
             _ => match serde_json::from_slice::<Op>(line) {
-                Ok(op) => unpacked.ops.push(op),
+                Ok(op) => match op.check() {
+                    Ok(()) => unpacked.ops.push(op),
+                    // A bucket's ids are never trusted: such an operation is skipped, not applied.
+                    Err(why) => {
+                        tracing::warn!(device, seq, why, "skipping an operation with bad ids")
+                    }
+                },
                 Err(e) => {
                     tracing::warn!(device, seq, error = %e, "skipping an operation that does not read")
                 }
@@ -145,13 +151,13 @@ mod tests {
     fn segments_round_trip_and_refuse_what_they_are_not() {
         let ops = vec![
             Op::Set {
-                id: "img".into(),
+                id: "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e5f".into(),
                 hlc: 42,
                 field: Field::Rating,
                 value: Value::from(4),
             },
             Op::Purge {
-                id: "gone".into(),
+                id: "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e60".into(),
                 hlc: 43,
             },
         ];
@@ -197,14 +203,17 @@ mod tests {
             serde_json::json!({"format": 1, "device": "evil", "seq": 1, "ops": 1_000_000_000_000u64})
         );
         let err = unpack(&gz(&evil), "evil", 1).unwrap_err();
-        assert!(matches!(&err, SyncError::Corrupt(m) if m.contains("claims")), "{err}");
+        assert!(
+            matches!(&err, SyncError::Corrupt(m) if m.contains("claims")),
+            "{err}"
+        );
     }
 
     #[test]
     fn kinds_from_a_newer_version_are_set_aside_by_name() {
         let text = [
             serde_json::json!({"format": 1, "device": "d", "seq": 2, "ops": 3}).to_string(),
-            serde_json::json!({"op": "purge", "id": "x", "hlc": 1}).to_string(),
+            serde_json::json!({"op": "purge", "id": "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e5f", "hlc": 1}).to_string(),
             serde_json::json!({"op": "album", "id": "a", "hlc": 2, "name": "Trips"}).to_string(),
             serde_json::json!({"op": "album", "id": "b", "hlc": 3, "name": "Cats"}).to_string(),
         ]
@@ -212,5 +221,29 @@ mod tests {
         let unpacked = unpack(&gz(&text), "d", 2).unwrap();
         assert_eq!(unpacked.ops.len(), 1);
         assert_eq!(unpacked.unknown_kinds, vec!["album".to_owned()]);
+    }
+
+    #[test]
+    fn operations_with_ids_that_are_not_uuids_or_not_their_records_are_skipped() {
+        let good = "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e5f";
+        let other = "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e60";
+        let text = [
+            serde_json::json!({"format": 1, "device": "d", "seq": 1, "ops": 6}).to_string(),
+            serde_json::json!({"op": "purge", "id": "../../x", "hlc": 1}).to_string(),
+            serde_json::json!({"op": "purge", "id": good.to_uppercase(), "hlc": 1}).to_string(),
+            serde_json::json!({"op": "image", "id": good, "hlc": 2, "record": {"id": other}})
+                .to_string(),
+            serde_json::json!({"op": "image", "id": good, "hlc": 2,
+                "record": {"id": good, "job_id": "../j"}})
+            .to_string(),
+            serde_json::json!({"op": "set", "id": "a/b", "hlc": 3, "field": "rating", "value": 1})
+                .to_string(),
+            serde_json::json!({"op": "image", "id": good, "hlc": 4, "record": {"id": good}})
+                .to_string(),
+        ]
+        .join("\n");
+        let unpacked = unpack(&gz(&text), "d", 1).unwrap();
+        assert_eq!(unpacked.ops.len(), 1, "{:?}", unpacked.ops);
+        assert_eq!(unpacked.ops[0].hlc(), 4);
     }
 }

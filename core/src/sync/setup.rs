@@ -1,7 +1,8 @@
 //! A profile's sync setup: where its library syncs to (endpoint, bucket, region, prefix and access
 //! key id; kept in the library's settings table, the secret access key in the secret store) and
-//! what this device keeps. The `NANOFORGE_SYNC_*` environment variables override every field, so
-//! a headless machine or a test needs no setup step.
+//! what this device keeps. The `NANOFORGE_SYNC_*` environment variables override every field for
+//! the one profile the process runs for (`CoreConfig::sync_env_profile`), so a headless machine or
+//! a test needs no setup step.
 
 use serde::{Deserialize, Serialize};
 
@@ -76,9 +77,14 @@ pub fn default_prefix(profile_id: &str) -> String {
 }
 
 impl SyncSetup {
-    /// The saved settings with the environment's overrides applied.
-    pub fn with_env(mut self) -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// The saved settings with `vars` (the `NANOFORGE_SYNC_*` variables, name and value, as the
+    /// configuration read them) applied over them.
+    pub fn with_env(mut self, vars: &[(String, String)]) -> Self {
+        let var = |name: &str| {
+            vars.iter()
+                .find(|(n, v)| n == name && !v.trim().is_empty())
+                .map(|(_, v)| v.clone())
+        };
         if let Some(v) = var("NANOFORGE_SYNC_ENDPOINT") {
             self.endpoint = v;
         }
@@ -171,7 +177,10 @@ impl SyncSetup {
     /// The saved setup of `library` (the defaults if none was saved), without the environment's
     /// overrides. A saved setup that cannot be read is an error that says so, not "not set up".
     pub async fn load(library: &Library) -> Result<SyncSetup> {
-        Ok(library.read_setting(SETTINGS_KEY).await?.unwrap_or_default())
+        Ok(library
+            .read_setting(SETTINGS_KEY)
+            .await?
+            .unwrap_or_default())
     }
 
     pub async fn save(&self, library: &Library) -> Result<()> {

@@ -1,9 +1,10 @@
 //! Single-file operations outside a full sync: the connection test, uploading one original so it
-//! can be handed to a provider as a presigned URL, and fetching one original on demand.
+//! can be handed to a provider as a presigned URL (checked like a sync's uploads), and fetching
+//! one original on demand.
 
 use std::time::Duration;
 
-use super::engine::{LIBRARY_KEY, MAX_SMALL_OBJECT, Syncer};
+use super::engine::Syncer;
 use super::store::Body;
 use crate::Result;
 
@@ -15,10 +16,20 @@ impl Syncer {
     /// bucket, an unreachable endpoint, a refused certificate or a read-only token each fail with
     /// their own error.
     pub async fn probe(&self) -> Result<()> {
-        self.store().get(LIBRARY_KEY, MAX_SMALL_OBJECT).await?;
+        // A library of another account at this prefix is refused here already, before the
+        // location is saved.
+        if let Some((root, _)) = self.read_root().await?
+            && let Some(owner) = root.owner.filter(|o| o != self.owner())
+        {
+            return Err(super::SyncError::OtherAccount {
+                prefix: self.location().prefix.clone(),
+                owner,
+            }
+            .into());
+        }
         let key = format!("{PROBE_PREFIX}{}", uuid::Uuid::new_v4().simple());
         self.store()
-            .create(&key, Body::Bytes(b"nanoforge".to_vec()), "text/plain")
+            .create(&key, Body::Bytes(b"nanoforge".to_vec()), "text/plain", None)
             .await?;
         self.store().delete(&key).await?;
         Ok(())
@@ -31,9 +42,14 @@ impl Syncer {
         }
         let original = self.replica().original_file(id).await?;
         let path = self.replica().absolute_path(&original.key)?;
-        self.store()
-            .create(&original.key, Body::file(&path), &original.mime)
-            .await?;
+        super::upload::upload(
+            self.store(),
+            &original.key,
+            &path,
+            &original.mime,
+            Some(&original.sha256),
+        )
+        .await?;
         self.replica()
             .original_uploaded(&original.sha256, &original.key)
             .await

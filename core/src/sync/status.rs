@@ -5,7 +5,51 @@ use serde::Serialize;
 
 use super::setup::SyncSetup;
 use crate::Result;
-use crate::library::replica::Replica;
+use crate::library::replica::{PendingPurges, Replica};
+
+/// Other devices' deletions forever that wait for the user: a pull would have deleted more than
+/// 10 images and more than half of the library ("Device X deleted 240 of 250 images forever —
+/// apply?"). Everything else of that pull was applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PendingDeletions {
+    /// Images they would delete.
+    pub count: u32,
+    /// Images in the library now (those included).
+    pub library_size: u32,
+    /// Who deleted them, the most first.
+    pub devices: Vec<DeletionsBy>,
+}
+
+/// One device's share of [`PendingDeletions`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionsBy {
+    pub device_id: String,
+    /// As the device names itself (its host name).
+    pub name: Option<String>,
+    pub count: u32,
+}
+
+impl From<PendingPurges> for PendingDeletions {
+    fn from(p: PendingPurges) -> Self {
+        PendingDeletions {
+            count: p.count,
+            library_size: p.library_size,
+            devices: p
+                .devices
+                .into_iter()
+                .map(|d| DeletionsBy {
+                    device_id: d.device_id,
+                    name: d.name,
+                    count: d.count,
+                })
+                .collect(),
+        }
+    }
+}
 
 /// Another device of this library, as its head describes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +78,8 @@ pub struct SyncStatus {
     pub pending_uploads: u32,
     pub pending_downloads: u32,
     pub devices: Vec<PeerDevice>,
+    /// Deletions from another device waiting for confirmation, if any.
+    pub pending_deletions: Option<PendingDeletions>,
 }
 
 impl SyncStatus {
@@ -43,6 +89,7 @@ impl SyncStatus {
         let location = setup.location(replica.profile_id()).ok();
         let backlog = replica.backlog().await?;
         let peers = replica.peers().await?;
+        let pending_deletions = replica.pending_purges().await?.map(Into::into);
         Ok(SyncStatus {
             configured: location.is_some(),
             endpoint: location.as_ref().map(|l| l.endpoint.clone()),
@@ -61,6 +108,7 @@ impl SyncStatus {
                     last_seen_ms: p.last_push_at.map(|ms| ms as f64),
                 })
                 .collect(),
+            pending_deletions,
         })
     }
 }

@@ -27,11 +27,19 @@ async fn demo_image(core: &AppCore, prompt: &str) -> (String, String) {
         provider: Some(ProviderKind::Demo),
         ..GenerateOptions::default()
     };
-    let jobs = core.session().generate(GenerationRequest::new(prompt, Model::NanoBanana), options)
+    let jobs = core
+        .session()
+        .generate(GenerationRequest::new(prompt, Model::NanoBanana), options)
         .await
         .unwrap();
     let done = core.session().wait(&jobs[0].id).await.unwrap();
-    let image = core.session().library().job_images(&done.id).await.unwrap().remove(0);
+    let image = core
+        .session()
+        .library()
+        .job_images(&done.id)
+        .await
+        .unwrap()
+        .remove(0);
     (done.id, image.id)
 }
 
@@ -62,8 +70,12 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
     assert_eq!(event.profile_id, "g-alice", "events name their profile");
     let mut settings = core.session().preferences().await.unwrap();
     settings.concurrency = 2;
-    core.session().update_preferences(settings.clone()).await.unwrap();
-    core.session().set_key(SecretPurpose::NanoBananaKey, "alice-secret-key-1234".into())
+    core.session()
+        .update_preferences(settings.clone())
+        .await
+        .unwrap();
+    core.session()
+        .set_key(SecretPurpose::NanoBananaKey, "alice-secret-key-1234".into())
         .await
         .unwrap();
     let alice_root = core.session().library().root().to_path_buf();
@@ -117,7 +129,11 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
         assert_eq!(refused.kind(), ErrorKind::NotFound);
     }
     assert_eq!(
-        core.session().image_file(&alice_image).await.unwrap_err().kind(),
+        core.session()
+            .image_file(&alice_image)
+            .await
+            .unwrap_err()
+            .kind(),
         ErrorKind::NotFound
     );
     assert_eq!(
@@ -134,9 +150,16 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
         settings,
         "bob has his own settings"
     );
-    let key = core.session().key_status(SecretPurpose::NanoBananaKey).await.unwrap();
+    let key = core
+        .session()
+        .key_status(SecretPurpose::NanoBananaKey)
+        .await
+        .unwrap();
     assert!(!key.configured, "alice's key is not bob's: {key:?}");
-    assert_eq!(core.session().default_provider().await.unwrap(), ProviderKind::Demo);
+    assert_eq!(
+        core.session().default_provider().await.unwrap(),
+        ProviderKind::Demo
+    );
 
     // Bob's own work stays his.
     let (_, bob_image) = demo_image(&core, "bob's boat").await;
@@ -161,7 +184,8 @@ async fn nothing_of_one_profile_is_reachable_from_another() {
     );
     assert_eq!(core.session().preferences().await.unwrap(), settings);
     assert!(
-        core.session().key_status(SecretPurpose::NanoBananaKey)
+        core.session()
+            .key_status(SecretPurpose::NanoBananaKey)
             .await
             .unwrap()
             .configured
@@ -188,7 +212,8 @@ async fn removing_a_profile_deletes_its_folder_and_keys_and_keeps_local() {
         "the current profile opens"
     );
     demo_image(&core, "carol's cat").await;
-    core.session().set_key(SecretPurpose::GeminiKey, "carol-gemini-key".into())
+    core.session()
+        .set_key(SecretPurpose::GeminiKey, "carol-gemini-key".into())
         .await
         .unwrap();
     let folder = core.session().library().root().to_path_buf();

@@ -108,7 +108,11 @@ async fn an_upgraded_install_keeps_its_saved_key() {
     let core = AppCore::open_with(CoreConfig::new(dir.path()), secrets, ProfileChoice::Current)
         .await
         .unwrap();
-    let status = core.session().key_status(SecretPurpose::NanoBananaKey).await.unwrap();
+    let status = core
+        .session()
+        .key_status(SecretPurpose::NanoBananaKey)
+        .await
+        .unwrap();
     assert!(status.configured, "{status:?}");
     assert_eq!(status.source, Some(KeySource::Keychain));
     assert_eq!(status.masked.as_deref(), Some("••••••••9876"));

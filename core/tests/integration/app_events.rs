@@ -70,9 +70,9 @@ async fn automatic_syncs_coalesce_and_stop_with_the_core() {
         Op::ListObjectsV2,
         FaultAction::Hold(first.clone()),
     ));
-    world.s3.push_fault(
-        Fault::new(Op::ListObjectsV2, FaultAction::Hold(second.clone())).nth(2),
-    );
+    world
+        .s3
+        .push_fault(Fault::new(Op::ListObjectsV2, FaultAction::Hold(second.clone())).nth(2));
     core.start_auto_sync();
     first.arrived(1).await;
     // Five jobs finish while the sync of the start is in flight.
@@ -110,11 +110,20 @@ async fn automatic_syncs_coalesce_and_stop_with_the_core() {
     .await;
     let mut later = 0;
     while let Ok(event) = events.try_recv() {
-        if matches!(event, CoreEvent::Sync { event: SyncEvent::Started, .. }) {
+        if matches!(
+            event,
+            CoreEvent::Sync {
+                event: SyncEvent::Started,
+                ..
+            }
+        ) {
             later += 1;
         }
     }
-    assert_eq!(later, 0, "no sync after the one that covered every finished job");
+    assert_eq!(
+        later, 0,
+        "no sync after the one that covered every finished job"
+    );
 }
 
 #[tokio::test]
@@ -122,10 +131,12 @@ async fn an_unreadable_sync_setup_is_an_error_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let core = open_core(dir.path()).await;
     let session = core.session();
-    sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ('sync', '{\"endpoint\": 7', 0)")
-        .execute(session.library().pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('sync', '{\"endpoint\": 7', 0)",
+    )
+    .execute(session.library().pool())
+    .await
+    .unwrap();
     for error in [
         session.sync_status().await.unwrap_err(),
         session.sync_now().await.unwrap_err(),

@@ -83,7 +83,11 @@ async fn an_input_upload_and_a_rerun_finish_in_the_profile_they_started_in() {
     assert_eq!(done.input_image_ids, vec![input.id.clone()]);
     let bob = core.session();
     assert_eq!(bob.profile().id, BOB);
-    assert_eq!(bob.job_count().await.unwrap(), 0, "nothing was recorded in bob's library");
+    assert_eq!(
+        bob.job_count().await.unwrap(),
+        0,
+        "nothing was recorded in bob's library"
+    );
 
     // A job of the local profile with an input the bucket does not have yet, run again while bob
     // is open: the upload is held while the profile switches back and forth.
@@ -116,7 +120,10 @@ async fn an_input_upload_and_a_rerun_finish_in_the_profile_they_started_in() {
     gate.open();
     let again = rerunning.await.unwrap().unwrap().remove(0);
     assert_eq!(again.parent_job_id.as_deref(), Some(old.id.as_str()));
-    assert_eq!(local.get_job(&again.id).await.unwrap().input_image_ids, vec![fresh.id]);
+    assert_eq!(
+        local.get_job(&again.id).await.unwrap().input_image_ids,
+        vec![fresh.id]
+    );
     assert_eq!(core.session().job_count().await.unwrap(), 0);
     local.wait(&again.id).await.unwrap();
     core.shutdown().await.unwrap();
@@ -134,7 +141,10 @@ async fn an_original_fetched_on_demand_is_served_from_the_profile_that_asked() {
         ..GenerateOptions::default()
     };
     let job = made
-        .generate(GenerationRequest::new("a lamp", Model::NanoBanana2), options)
+        .generate(
+            GenerationRequest::new("a lamp", Model::NanoBanana2),
+            options,
+        )
         .await
         .unwrap()
         .remove(0);
@@ -179,7 +189,10 @@ async fn a_sync_and_a_retry_stay_in_their_profile() {
         ..GenerateOptions::default()
     };
     let job = local
-        .generate(GenerationRequest::new("a kite", Model::NanoBanana2), options)
+        .generate(
+            GenerationRequest::new("a kite", Model::NanoBanana2),
+            options,
+        )
         .await
         .unwrap()
         .remove(0);
@@ -200,7 +213,13 @@ async fn a_sync_and_a_retry_stay_in_their_profile() {
     assert!(world.keys().iter().any(|k| k.starts_with("lib/heads/")));
     let bob = core.session();
     assert_eq!(bob.sync_status().await.unwrap().last_sync_ms, None);
-    assert!(bob.list_images(&ImageQuery::default()).await.unwrap().items.is_empty());
+    assert!(
+        bob.list_images(&ImageQuery::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // A recovery started for the local profile finishes there, whoever is open: the task is
     // still generating when the job's 1 s runs out, so the job is recoverable.
@@ -221,7 +240,11 @@ async fn a_sync_and_a_retry_stay_in_their_profile() {
         .unwrap()
         .remove(0);
     let recoverable = local.wait(&paid.id).await.unwrap();
-    assert_eq!(recoverable.status, JobStatus::Recoverable, "{recoverable:?}");
+    assert_eq!(
+        recoverable.status,
+        JobStatus::Recoverable,
+        "{recoverable:?}"
+    );
     let retrying = local.retry(&paid.id).await.unwrap();
     assert_eq!(retrying.id, paid.id);
     core.switch_profile(BOB).await.unwrap();

@@ -11,7 +11,7 @@ use nanoforge_core::catalog::PriceOverride;
 use nanoforge_core::library::{ImageQuery, JobStatus, MetadataSource};
 use nanoforge_core::providers::{ImageSize, Model};
 use nanoforge_core::queue::{JobStage, ProviderKind};
-use nanoforge_core::{AppCore, ErrorKind, ProfileChoice, Preferences};
+use nanoforge_core::{AppCore, ErrorKind, Preferences, ProfileChoice};
 use queue_support::*;
 
 #[tokio::test]
@@ -36,7 +36,10 @@ async fn settings_default_then_persist_across_restarts() {
     changed.concurrency = 2;
     changed.notify_when_done = false;
     assert_eq!(
-        core.session().update_preferences(changed.clone()).await.unwrap(),
+        core.session()
+            .update_preferences(changed.clone())
+            .await
+            .unwrap(),
         changed
     );
     core.session().library().close().await;
@@ -121,7 +124,11 @@ async fn new_prices_apply_to_the_next_job_at_once() {
 
     let mut req = request("a priced teapot", Model::NanoBanana);
     req.count = 2;
-    let jobs = core.session().generate(req, Default::default()).await.unwrap();
+    let jobs = core
+        .session()
+        .generate(req, Default::default())
+        .await
+        .unwrap();
     let done = core.session().wait(&jobs[0].id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed, "{done:?}");
     assert_eq!(done.cost, 0.5);
@@ -142,11 +149,13 @@ async fn lowering_concurrency_makes_jobs_wait_for_a_free_slot() {
 
     let mut events = core.job_events();
     let first = core
-        .session().generate(request("first", Model::NanoBanana), Default::default())
+        .session()
+        .generate(request("first", Model::NanoBanana), Default::default())
         .await
         .unwrap();
     let second = core
-        .session().generate(request("second", Model::NanoBanana), Default::default())
+        .session()
+        .generate(request("second", Model::NanoBanana), Default::default())
         .await
         .unwrap();
     let (a, b) = (first[0].id.clone(), second[0].id.clone());
@@ -205,13 +214,19 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
         .await
         .unwrap();
 
-    let before = core.session().key_status(SecretPurpose::NanoBananaKey).await.unwrap();
+    let before = core
+        .session()
+        .key_status(SecretPurpose::NanoBananaKey)
+        .await
+        .unwrap();
     assert!(!before.configured);
     assert_eq!(before.provider, ProviderKind::Demo);
     assert!(before.keychain_error.is_none(), "{before:?}");
 
     let key = s.server.api_key().to_owned();
-    let status = core.session().set_key(SecretPurpose::NanoBananaKey, format!("  {key}\n"))
+    let status = core
+        .session()
+        .set_key(SecretPurpose::NanoBananaKey, format!("  {key}\n"))
         .await
         .unwrap();
     assert!(status.configured);
@@ -232,7 +247,8 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
 
     // The next generation goes to the service with the stored key.
     let jobs = core
-        .session().generate(request("keyed", Model::NanoBanana), Default::default())
+        .session()
+        .generate(request("keyed", Model::NanoBanana), Default::default())
         .await
         .unwrap();
     let done = core.session().wait(&jobs[0].id).await.unwrap();
@@ -241,14 +257,20 @@ async fn setting_the_api_key_switches_from_demo_to_nano_banana_and_back() {
         ("nanobanana", JobStatus::Completed)
     );
 
-    let cleared = core.session().clear_key(SecretPurpose::NanoBananaKey).await.unwrap();
+    let cleared = core
+        .session()
+        .clear_key(SecretPurpose::NanoBananaKey)
+        .await
+        .unwrap();
     assert!(!cleared.configured);
     assert_eq!(cleared.provider, ProviderKind::Demo);
     assert_eq!(
         store.get("local", SecretPurpose::NanoBananaKey).unwrap(),
         None
     );
-    let blank = core.session().set_key(SecretPurpose::NanoBananaKey, "   ".into())
+    let blank = core
+        .session()
+        .set_key(SecretPurpose::NanoBananaKey, "   ".into())
         .await
         .unwrap_err();
     assert_eq!(blank.kind(), ErrorKind::InvalidInput);
@@ -259,15 +281,29 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
     let s = setup().await;
     let core = s.core().await;
     let jobs = core
-        .session().generate(request("a lighthouse to keep", Model::NanoBanana), Default::default())
+        .session()
+        .generate(
+            request("a lighthouse to keep", Model::NanoBanana),
+            Default::default(),
+        )
         .await
         .unwrap();
     let done = core.session().wait(&jobs[0].id).await.unwrap();
-    let image = core.session().library().job_images(&done.id).await.unwrap().remove(0);
+    let image = core
+        .session()
+        .library()
+        .job_images(&done.id)
+        .await
+        .unwrap()
+        .remove(0);
 
     let out = s.dir.path().join("exports").join("keep.png");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    core.session().library().save_image_as(&image.id, &out).await.unwrap();
+    core.session()
+        .library()
+        .save_image_as(&image.id, &out)
+        .await
+        .unwrap();
     let original = std::fs::read(core.session().image_file(&image.id).await.unwrap()).unwrap();
     let copy = std::fs::read(&out).unwrap();
     assert_eq!(copy, original);
@@ -281,7 +317,9 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
         copy.len()
     );
     let from_head = core.session().read_image_metadata(head).await.unwrap();
-    let meta = core.session().read_image_metadata(copy)
+    let meta = core
+        .session()
+        .read_image_metadata(copy)
         .await
         .unwrap()
         .expect("metadata");
@@ -289,19 +327,27 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
     assert_eq!(meta.source, MetadataSource::Nanoforge);
     assert_eq!(meta.prompt.as_deref(), Some("a lighthouse to keep"));
     assert_eq!(
-        core.session().read_image_metadata(b"not an image".to_vec())
+        core.session()
+            .read_image_metadata(b"not an image".to_vec())
             .await
             .unwrap(),
         None
     );
 
-    let rgba = core.session().library().image_rgba(&image.id).await.unwrap();
+    let rgba = core
+        .session()
+        .library()
+        .image_rgba(&image.id)
+        .await
+        .unwrap();
     assert_eq!(
         rgba.pixels.len() as u64,
         u64::from(rgba.width) * u64::from(rgba.height) * 4
     );
 
-    let missing = core.session().library()
+    let missing = core
+        .session()
+        .library()
         .save_image_as("no-such-image", &out)
         .await
         .unwrap_err();
@@ -312,7 +358,14 @@ async fn save_as_copies_the_original_and_metadata_reads_back() {
 async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
     let s = setup().await;
     let core: AppCore = s.core().await;
-    assert_eq!(core.session().library().seed_synthetic(1_000).await.unwrap(), 1_000);
+    assert_eq!(
+        core.session()
+            .library()
+            .seed_synthetic(1_000)
+            .await
+            .unwrap(),
+        1_000
+    );
     let mut seen = 0;
     let mut query = ImageQuery {
         limit: Some(500),
@@ -321,7 +374,13 @@ async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
     loop {
         let page = core.session().library().list_images(&query).await.unwrap();
         for image in &page.items {
-            assert!(core.session().library().absolute_path(&image.path).unwrap().exists());
+            assert!(
+                core.session()
+                    .library()
+                    .absolute_path(&image.path)
+                    .unwrap()
+                    .exists()
+            );
         }
         seen += page.items.len();
         match page.next_cursor {

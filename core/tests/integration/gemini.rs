@@ -3,69 +3,16 @@
 //! still cost, transient errors retried within the job's budget, final ones not, and a call lost
 //! after sending never sent again.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use fake_gemini::{FakeGemini, Fault, FaultAction, Outcome, Scenario};
-use nanoforge_core::accounts::{ApiKey, SecretPurpose, SecretStore, Secrets, SessionStore};
+use crate::gemini_support::{env, env_with, env_with_key, request, run};
+use fake_gemini::{Fault, FaultAction, Outcome, Scenario};
+use nanoforge_core::ErrorKind;
+use nanoforge_core::accounts::SecretPurpose;
 use nanoforge_core::catalog::{ImageSize, Model, ProviderKind};
-use nanoforge_core::library::{JobRecord, JobStatus};
+use nanoforge_core::library::JobStatus;
 use nanoforge_core::providers::{AspectRatio, GenerationRequest};
 use nanoforge_core::queue::GenerateOptions;
-use nanoforge_core::{AppCore, CoreConfig, ErrorKind, ProfileChoice};
-
-struct Env {
-    fake: FakeGemini,
-    core: AppCore,
-    _dir: tempfile::TempDir,
-}
-
-async fn env_with_key(key: &str) -> Env {
-    let fake = FakeGemini::start().await.expect("start the fake");
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = CoreConfig::new(dir.path());
-    config.gemini_base_url = fake.base_url().to_owned();
-    config.poll_interval = Duration::from_millis(20);
-    config.lease_ttl = Duration::from_secs(2);
-    let store = SessionStore::new();
-    store
-        .set(
-            "local",
-            SecretPurpose::GeminiKey,
-            &ApiKey::new(key).unwrap(),
-        )
-        .unwrap();
-    let core = AppCore::open_with(
-        config,
-        Secrets::new(Arc::new(store)),
-        ProfileChoice::Current,
-    )
-    .await
-    .unwrap();
-    Env {
-        fake,
-        core,
-        _dir: dir,
-    }
-}
-
-async fn env() -> Env {
-    env_with_key(fake_gemini::DEFAULT_API_KEY).await
-}
-
-async fn run(env: &Env, req: GenerationRequest, timeout: Option<u32>) -> JobRecord {
-    let options = GenerateOptions {
-        timeout_secs: timeout,
-        ..GenerateOptions::default()
-    };
-    let jobs = env.core.session().generate(req, options).await.unwrap();
-    assert_eq!(jobs[0].provider, ProviderKind::Gemini);
-    env.core.session().wait(&jobs[0].id).await.unwrap()
-}
-
-fn request(prompt: &str, model: Model) -> GenerationRequest {
-    GenerationRequest::new(prompt, model)
-}
 
 #[tokio::test]
 async fn images_are_stored_with_the_cost_of_their_tokens() {
@@ -79,7 +26,13 @@ async fn images_are_stored_with_the_cost_of_their_tokens() {
     req.aspect_ratio = AspectRatio::Landscape16x9;
     let job = run(&env, req, None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
-    let images = env.core.session().library().job_images(&job.id).await.unwrap();
+    let images = env
+        .core
+        .session()
+        .library()
+        .job_images(&job.id)
+        .await
+        .unwrap();
     assert_eq!(images.len(), 1);
     assert_eq!(
         (images[0].width, images[0].height),
@@ -105,7 +58,13 @@ async fn thought_parts_are_skipped_and_every_final_image_is_kept() {
     });
     let job = run(&env, request("two pears", Model::Gemini3ProImage), None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
-    let images = env.core.session().library().job_images(&job.id).await.unwrap();
+    let images = env
+        .core
+        .session()
+        .library()
+        .job_images(&job.id)
+        .await
+        .unwrap();
     assert_eq!(images.len(), 2, "the thought drafts are not stored");
     assert!(
         images.iter().all(|i| i.mime == "image/jpeg"),
@@ -157,7 +116,9 @@ async fn every_answer_without_an_image_is_a_typed_error_that_still_counts_its_co
         let message = job.error_message.clone().unwrap_or_default();
         assert!(message.contains(shown), "{kind:?}: {message}");
         assert!(
-            env.core.session().library()
+            env.core
+                .session()
+                .library()
                 .job_images(&job.id)
                 .await
                 .unwrap()
@@ -262,7 +223,8 @@ async fn a_bad_key_says_to_check_the_gemini_key() {
 
 #[tokio::test]
 async fn a_call_lost_after_sending_may_be_charged_and_is_never_resent() {
-    let env = env().await;
+    // The service stays silent past the paid-call limit (the job's own limit does not cut it).
+    let env = env_with(|c| c.paid_call_timeout = Duration::from_secs(1)).await;
     for outcome in [Outcome::Reset, Outcome::Hang { ms: None }] {
         env.fake.set_scenario(Scenario {
             outcome,
@@ -272,7 +234,7 @@ async fn a_call_lost_after_sending_may_be_charged_and_is_never_resent() {
         let job = run(
             &env,
             request("lost in flight", Model::Gemini31FlashImage),
-            Some(1),
+            None,
         )
         .await;
         assert_eq!(job.status, JobStatus::Failed);
@@ -308,7 +270,9 @@ async fn broken_image_data_is_refused_and_nothing_is_stored() {
             job.error_kind
         );
         assert!(
-            env.core.session().library()
+            env.core
+                .session()
+                .library()
                 .job_images(&job.id)
                 .await
                 .unwrap()
@@ -329,7 +293,9 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
     let again = env.core.session().import_input_image(&path).await.unwrap();
     assert_eq!(again.id, input.id, "the same file is the same input");
     let gallery = env
-        .core.session().library()
+        .core
+        .session()
+        .library()
         .list_images(&Default::default())
         .await
         .unwrap();
@@ -353,11 +319,15 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
 
     // Nano Banana takes only public URLs: a local input is refused before anything is recorded,
     // even with its key set.
-    env.core.session().set_key(SecretPurpose::NanoBananaKey, "nb-key".into())
+    env.core
+        .session()
+        .set_key(SecretPurpose::NanoBananaKey, "nb-key".into())
         .await
         .unwrap();
     let jobs_before = env
-        .core.session().library()
+        .core
+        .session()
+        .library()
         .list_jobs(&Default::default())
         .await
         .unwrap()
@@ -373,7 +343,9 @@ async fn local_input_images_are_sent_inline_and_recorded_with_the_job() {
     assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     assert!(error.to_string().contains("sync"), "{error}");
     let jobs_after = env
-        .core.session().library()
+        .core
+        .session()
+        .library()
         .list_jobs(&Default::default())
         .await
         .unwrap()
@@ -394,7 +366,9 @@ async fn count_makes_one_job_and_one_call_per_image() {
     let mut req = request("three plums", Model::Gemini31FlashImage);
     req.count = 3;
     let jobs = env
-        .core.session().generate(req, GenerateOptions::default())
+        .core
+        .session()
+        .generate(req, GenerateOptions::default())
         .await
         .unwrap();
     assert_eq!(jobs.len(), 3);
@@ -402,7 +376,13 @@ async fn count_makes_one_job_and_one_call_per_image() {
         let done = env.core.session().wait(&job.id).await.unwrap();
         assert_eq!(done.status, JobStatus::Completed);
         assert_eq!(
-            env.core.session().library().job_images(&job.id).await.unwrap().len(),
+            env.core
+                .session()
+                .library()
+                .job_images(&job.id)
+                .await
+                .unwrap()
+                .len(),
             1
         );
     }
@@ -423,7 +403,13 @@ async fn a_4k_answer_of_tens_of_megabytes_is_accepted() {
     let job = run(&env, req, None).await;
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     assert_eq!(
-        env.core.session().library().job_images(&job.id).await.unwrap().len(),
+        env.core
+            .session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }

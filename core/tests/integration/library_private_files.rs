@@ -57,7 +57,11 @@ async fn nothing_under_the_data_folder_is_readable_by_others() {
     .unwrap();
     let mut events = core.job_events();
     let jobs = core
-        .session().generate(request("a private lighthouse", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(
+            request("a private lighthouse", Model::NanoBanana2),
+            Default::default(),
+        )
         .await
         .unwrap();
     let stages = events_of(&mut events, &jobs[0].id).await;

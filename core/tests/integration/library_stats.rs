@@ -135,10 +135,7 @@ async fn totals_month_days_and_sizes() {
         .iter()
         .map(|z| (z.image_size, z.jobs, z.images))
         .collect();
-    assert_eq!(
-        sizes,
-        vec![(ImageSize::S512, 1, 2), (ImageSize::S1K, 4, 1)]
-    );
+    assert_eq!(sizes, vec![(ImageSize::S512, 1, 2), (ImageSize::S1K, 4, 1)]);
 
     let window = StatsQuery {
         from: Some(today - 80.0 * DAY),

@@ -20,7 +20,9 @@ async fn generate(s: &Setup, core: &nanoforge_core::AppCore, timeout: Option<u32
         timeout_secs: timeout,
         ..GenerateOptions::default()
     };
-    let jobs = core.session().generate(request("a paid lighthouse", Model::NanoBanana2), options)
+    let jobs = core
+        .session()
+        .generate(request("a paid lighthouse", Model::NanoBanana2), options)
         .await
         .unwrap();
     let _ = s;
@@ -31,7 +33,12 @@ async fn assert_paid_once(s: &Setup, core: &nanoforge_core::AppCore, job: &JobRe
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     assert_eq!(s.server.submit_count(), 1, "exactly one submit");
     assert_eq!(
-        core.session().library().job_images(&job.id).await.unwrap().len(),
+        core.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .len(),
         1,
         "one image"
     );
@@ -53,13 +60,20 @@ async fn a_task_that_finishes_after_our_deadline_is_recoverable_then_recovered()
     assert_eq!(job.error_kind, Some(ErrorKind::Timeout));
     assert!(job.may_be_charged && job.remote_task_id.is_some());
     assert_eq!(job.cost, 0.0, "not confirmed yet");
-    let stats = core.session().library().stats(&Default::default()).await.unwrap();
+    let stats = core
+        .session()
+        .library()
+        .stats(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         stats.totals.possible_cost, PRICE,
         "counted as possibly charged"
     );
     assert_eq!(stats.totals.recoverable_jobs, 1);
-    let listed = core.session().library()
+    let listed = core
+        .session()
+        .library()
         .list_jobs(&JobQuery {
             status: Some(JobStatus::Recoverable),
             ..JobQuery::default()
@@ -73,12 +87,24 @@ async fn a_task_that_finishes_after_our_deadline_is_recoverable_then_recovered()
     assert_eq!(recovering.id, job.id, "in place, no child");
     let done = core.session().wait(&job.id).await.unwrap();
     assert_paid_once(&s, &core, &done).await;
-    let stats = core.session().library().stats(&Default::default()).await.unwrap();
+    let stats = core
+        .session()
+        .library()
+        .stats(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         (stats.totals.total_cost, stats.totals.possible_cost),
         (PRICE, 0.0)
     );
-    assert!(core.session().job_family(&job.id).await.unwrap().children.is_empty());
+    assert!(
+        core.session()
+            .job_family(&job.id)
+            .await
+            .unwrap()
+            .children
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -199,6 +225,11 @@ async fn a_refused_submit_is_taken_back_and_a_cut_one_is_never_resent() {
     // Resume never sends it again.
     core.session().resume_unfinished().await.unwrap();
     assert_eq!(s.server.submit_count(), 1);
-    let stats = core.session().library().stats(&Default::default()).await.unwrap();
+    let stats = core
+        .session()
+        .library()
+        .stats(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(stats.totals.possible_cost, PRICE);
 }

@@ -49,7 +49,8 @@ fn counts_outside_one_to_four_are_refused() {
 #[test]
 fn unknown_sizes_ratios_and_models_are_refused_when_parsed() {
     let size = "huge".parse::<ImageSize>().unwrap_err();
-    assert_eq!(nanoforge_core::CoreError::from(size.clone()).kind(),
+    assert_eq!(
+        nanoforge_core::CoreError::from(size.clone()).kind(),
         ErrorKind::InvalidInput
     );
     assert!(size.to_string().contains("unknown size 'huge'"));

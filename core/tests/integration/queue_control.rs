@@ -25,7 +25,8 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
     let core = s.core().await;
     let mut events = core.job_events();
     let jobs = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
@@ -45,7 +46,10 @@ async fn cancelling_a_running_job_stops_it_and_says_the_service_may_still_charge
         1,
         "one final event"
     );
-    assert_eq!(core.session().wait(&id).await.unwrap().status, JobStatus::Cancelled);
+    assert_eq!(
+        core.session().wait(&id).await.unwrap().status,
+        JobStatus::Cancelled
+    );
     eventually("the runner to stop", || {
         core.session().queue().running_jobs().is_empty()
     })
@@ -69,11 +73,13 @@ async fn a_queued_job_cancelled_before_its_turn_is_never_sent() {
     s.server.set_scenario(slow());
     let core = s.core_with(|c| c.concurrency = 1).await;
     let first = core
-        .session().generate(request("first", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("first", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let second = core
-        .session().generate(request("second", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("second", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     eventually("the first job's poll", || {
@@ -85,7 +91,10 @@ async fn a_queued_job_cancelled_before_its_turn_is_never_sent() {
     let message = cancelled.error_message.unwrap_or_default();
     assert!(message.contains("nothing was charged"), "{message}");
     core.session().cancel(&first[0].id).await.unwrap();
-    assert_eq!(core.session().wait(&second[0].id).await.unwrap().attempts, 0);
+    assert_eq!(
+        core.session().wait(&second[0].id).await.unwrap().attempts,
+        0
+    );
     eventually("both runners to stop", || {
         core.session().queue().running_jobs().is_empty()
     })
@@ -101,7 +110,8 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
     let cli = s.core().await;
     let mut events = app.job_events();
     let jobs = app
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
@@ -118,7 +128,10 @@ async fn a_job_cancelled_in_another_process_stops_here_too() {
         app.session().queue().running_jobs().is_empty()
     })
     .await;
-    assert_eq!(app.session().wait(&id).await.unwrap().status, JobStatus::Cancelled);
+    assert_eq!(
+        app.session().wait(&id).await.unwrap().status,
+        JobStatus::Cancelled
+    );
 }
 
 #[tokio::test]
@@ -136,7 +149,8 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
     ));
     let core = s.core().await;
     let jobs = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let failed = core.session().wait(&jobs[0].id).await.unwrap();
@@ -150,7 +164,9 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
     assert!(refused.to_string().contains("rerun"), "{refused}");
     assert_eq!(s.server.submit_count(), 1);
 
-    let retried = core.session().rerun(&failed.id, GenerateOptions::default())
+    let retried = core
+        .session()
+        .rerun(&failed.id, GenerateOptions::default())
         .await
         .unwrap()
         .remove(0);
@@ -160,7 +176,15 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
     assert_eq!(retried.status, JobStatus::Pending);
     let done = core.session().wait(&retried.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Completed);
-    assert_eq!(core.session().library().job_images(&done.id).await.unwrap().len(), 1);
+    assert_eq!(
+        core.session()
+            .library()
+            .job_images(&done.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let old = core.session().library().get_job(&failed.id).await.unwrap();
     assert_eq!(
         old.status,
@@ -171,7 +195,8 @@ async fn run_again_makes_a_new_job_linked_to_the_failed_one_and_retry_never_resu
 
     s.server.set_scenario(slow());
     let running = core
-        .session().generate(request("slow", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("slow", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     assert!(
@@ -191,9 +216,18 @@ async fn no_more_tasks_are_in_flight_than_the_concurrency_limit() {
     let core = s.core_with(|c| c.concurrency = 2).await;
     let mut req = request("six pears", Model::NanoBanana2);
     req.count = 4;
-    let mut jobs = core.session().generate(req.clone(), Default::default()).await.unwrap();
+    let mut jobs = core
+        .session()
+        .generate(req.clone(), Default::default())
+        .await
+        .unwrap();
     req.count = 2;
-    jobs.extend(core.session().generate(req, Default::default()).await.unwrap());
+    jobs.extend(
+        core.session()
+            .generate(req, Default::default())
+            .await
+            .unwrap(),
+    );
     assert_eq!(jobs.len(), 6);
     for job in &jobs {
         assert_eq!(

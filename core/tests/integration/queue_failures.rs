@@ -24,7 +24,8 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
     let core = s.core().await;
     let mut events = core.job_events();
     let jobs = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let stages = events_of(&mut events, &jobs[0].id).await;
@@ -39,7 +40,13 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
     // The job is finished and its runner gone: this is every request it will ever make.
     assert_eq!(
         endpoints(&s.server),
-        [Endpoint::Credit, Endpoint::Submit2, Endpoint::Poll]
+        // The balance when recorded and just before the submit; no result, no third read.
+        [
+            Endpoint::Credit,
+            Endpoint::Credit,
+            Endpoint::Submit2,
+            Endpoint::Poll
+        ]
     );
     match stages.last() {
         Some(JobStage::Failed { error }) => {
@@ -49,7 +56,14 @@ async fn success_flag_3_fails_after_exactly_one_poll_with_the_service_message() 
         other => panic!("{other:?}"),
     }
     assert!(core.session().queue().running_jobs().is_empty());
-    assert!(core.session().library().job_images(&job.id).await.unwrap().is_empty());
+    assert!(
+        core.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(job.cost, 0.0, "no images, no cost recorded");
 }
 
@@ -58,7 +72,8 @@ async fn a_rejected_api_key_is_refused_before_anything_is_recorded_or_submitted(
     let s = setup().await;
     let core = s.core_with_key("wrong-key").await;
     let error = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ApiKeyRejected);
@@ -75,7 +90,8 @@ async fn a_known_zero_balance_refuses_before_the_submit() {
     let credits = core.session().credits().await.unwrap();
     assert_eq!(credits.balance, Some(0.0));
     let error = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::OutOfCredits);
@@ -107,7 +123,8 @@ async fn a_flaky_status_check_is_recovered() {
     ));
     let core = s.core().await;
     let jobs = core
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let job = core.session().wait(&jobs[0].id).await.unwrap();
@@ -120,7 +137,15 @@ async fn a_flaky_status_check_is_recovered() {
         .count();
     assert_eq!(faulted, 4, "four 503s, more than one call's own retries");
     assert_eq!(s.server.submit_count(), 1);
-    assert_eq!(core.session().library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(
+        core.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -139,7 +164,9 @@ async fn a_stalled_download_ends_within_the_job_timeout_and_stays_recoverable() 
         timeout_secs: Some(1),
         ..GenerateOptions::default()
     };
-    let jobs = core.session().generate(request("a cat", Model::NanoBanana2), options)
+    let jobs = core
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), options)
         .await
         .unwrap();
     let job = core.session().wait(&jobs[0].id).await.unwrap();
@@ -150,7 +177,14 @@ async fn a_stalled_download_ends_within_the_job_timeout_and_stays_recoverable() 
     assert!(job.may_be_charged);
     assert_eq!(job.timeout_secs, Some(1));
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    assert!(core.session().library().job_images(&job.id).await.unwrap().is_empty());
+    assert!(
+        core.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let staging = core.session().library().root().join("downloads");
     let left = std::fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "no partial download left behind");
@@ -165,7 +199,11 @@ async fn invalid_requests_are_refused_before_anything_is_recorded_or_sent() {
     let mut too_many = request("a cat", Model::NanoBanana);
     too_many.count = 5;
     for bad in [request("   ", Model::NanoBanana2), too_long, too_many] {
-        let error = core.session().generate(bad, Default::default()).await.unwrap_err();
+        let error = core
+            .session()
+            .generate(bad, Default::default())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     }
     let zero = GenerateOptions {
@@ -173,7 +211,8 @@ async fn invalid_requests_are_refused_before_anything_is_recorded_or_sent() {
         ..GenerateOptions::default()
     };
     assert!(
-        core.session().generate(request("a cat", Model::NanoBanana2), zero)
+        core.session()
+            .generate(request("a cat", Model::NanoBanana2), zero)
             .await
             .is_err()
     );

@@ -48,7 +48,15 @@ async fn a_submitted_job_is_polled_again_not_resubmitted() {
         "only the submit before the crash"
     );
     assert_eq!(s.server.poll_count(&task), 3);
-    assert_eq!(core.session().library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(
+        core.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -65,6 +73,7 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
         urls,
         fallback_urls: Vec::new(),
         raw: None,
+        staged: Vec::new(),
     };
     let state = JobUpdate {
         status: Some(JobStatus::Downloading),
@@ -73,7 +82,9 @@ async fn a_downloading_job_fetches_only_the_images_it_does_not_have() {
     };
     let job = crashed_job(&core, &req, state).await;
     // Image 0 was stored before the crash.
-    let stored = core.session().library()
+    let stored = core
+        .session()
+        .library()
         .ingest_image(
             Some(&job.id),
             0,
@@ -154,7 +165,9 @@ async fn a_job_interrupted_during_its_submit_fails_as_interrupted_and_is_not_res
     // Recovering needs a task: refused. The user may run it again explicitly (paid again).
     assert!(core.session().retry(&failed.id).await.is_err());
     assert_eq!(s.server.submit_count(), 1);
-    let rerun = core.session().rerun(&failed.id, GenerateOptions::default())
+    let rerun = core
+        .session()
+        .rerun(&failed.id, GenerateOptions::default())
         .await
         .unwrap()
         .remove(0);
@@ -180,7 +193,10 @@ async fn two_processes_resuming_at_once_drive_each_job_once() {
     let job = crashed_job(&app, &req, submitted(&task)).await;
 
     let (app_session, cli_session) = (app.session(), cli.session());
-    let (a, b) = tokio::join!(app_session.resume_unfinished(), cli_session.resume_unfinished());
+    let (a, b) = tokio::join!(
+        app_session.resume_unfinished(),
+        cli_session.resume_unfinished()
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     let claims = a.resumed.len() + b.resumed.len();
     assert_eq!(claims, 1, "exactly one claims it: {a:?} {b:?}");
@@ -191,7 +207,15 @@ async fn two_processes_resuming_at_once_drive_each_job_once() {
     assert_eq!(y.unwrap().status, JobStatus::Completed);
     assert_eq!(s.server.poll_count(&task), 4, "one poller");
     assert_eq!(s.server.count(Endpoint::Image), 1);
-    assert_eq!(app.session().library().job_images(&job.id).await.unwrap().len(), 1);
+    assert_eq!(
+        app.session()
+            .library()
+            .job_images(&job.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -204,7 +228,8 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
     let app = s.core().await;
     let cli = s.core().await;
     let jobs = app
-        .session().generate(request("a cat", Model::NanoBanana2), Default::default())
+        .session()
+        .generate(request("a cat", Model::NanoBanana2), Default::default())
         .await
         .unwrap();
     let id = jobs[0].id.clone();
@@ -216,7 +241,7 @@ async fn a_live_lease_is_renewed_and_a_dead_one_is_taken_over_when_it_expires() 
         std::slice::from_ref(&id),
         "{report:?}"
     );
-    let ledger = nanoforge_core::queue::Ledger::new(app.session().library().clone());
+    let ledger = nanoforge_core::queue::Ledger::for_this_install(app.session().library().clone());
     let lease = ledger.job_lease(&id).await.unwrap().expect("leased");
     assert_eq!(lease.owner, app.session().queue().owner_id());
 

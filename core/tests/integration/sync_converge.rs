@@ -61,8 +61,18 @@ async fn favourites_ratings_trash_and_restore_travel_both_ways() {
     assert_eq!(ids.len(), 3);
 
     // Each device edits something different, then both sync twice.
-    phone.session().library().set_favourite(&ids[0], true).await.unwrap();
-    phone.session().library().set_rating(&ids[1], 4).await.unwrap();
+    phone
+        .session()
+        .library()
+        .set_favourite(&ids[0], true)
+        .await
+        .unwrap();
+    phone
+        .session()
+        .library()
+        .set_rating(&ids[1], 4)
+        .await
+        .unwrap();
     desk.session().library().trash(&ids[2..3]).await.unwrap();
     for core in [&phone, &desk, &phone] {
         sync(core).await;
@@ -137,8 +147,18 @@ async fn delete_forever_spreads_and_never_comes_back() {
         .keys()
         .filter_map(|k| k.strip_prefix("image ").map(str::to_owned))
         .collect();
-    let gone_file = laptop.session().library()
-        .absolute_path(&laptop.session().library().get_image(&ids[0]).await.unwrap().path)
+    let gone_file = laptop
+        .session()
+        .library()
+        .absolute_path(
+            &laptop
+                .session()
+                .library()
+                .get_image(&ids[0])
+                .await
+                .unwrap()
+                .path,
+        )
         .unwrap();
     assert!(gone_file.exists());
     let originals_before = world
@@ -149,7 +169,12 @@ async fn delete_forever_spreads_and_never_comes_back() {
 
     // The laptop, still offline, favourites the image the desk deletes for good.
     desk.session().library().purge(&ids[..1]).await.unwrap();
-    laptop.session().library().set_favourite(&ids[0], true).await.unwrap();
+    laptop
+        .session()
+        .library()
+        .set_favourite(&ids[0], true)
+        .await
+        .unwrap();
     sync(&desk).await;
     sync(&laptop).await;
     sync(&desk).await;
@@ -201,7 +226,8 @@ async fn the_same_account_on_two_devices_meets_in_the_bucket_by_default() {
             .unwrap();
         let core = sync_support::open_core(&world.data_dir(name)).await;
         core.switch_profile(&id).await.unwrap();
-        core.session().update_sync_setup(shared.clone(), Some(world.s3.secret_key().to_owned()))
+        core.session()
+            .update_sync_setup(shared.clone(), Some(world.s3.secret_key().to_owned()))
             .await
             .unwrap();
         cores.push(core);
@@ -234,14 +260,21 @@ async fn a_device_offline_through_many_changes_catches_up() {
     generate(&desk, "first light", 1).await;
     sync(&desk).await;
     sync(&laptop).await;
-    let first = laptop.session().library()
+    let first = laptop
+        .session()
+        .library()
         .list_images(&Default::default())
         .await
         .unwrap()
         .items[0]
         .id
         .clone();
-    laptop.session().library().set_rating(&first, 3).await.unwrap();
+    laptop
+        .session()
+        .library()
+        .set_rating(&first, 3)
+        .await
+        .unwrap();
 
     // 1,200 synthetic images (over the 1,000 operations of one segment) and edits, while the
     // laptop is away.
@@ -254,9 +287,17 @@ async fn a_device_offline_through_many_changes_catches_up() {
         .map(|(id,)| id)
         .collect();
     for id in &ids[..100] {
-        desk.session().library().set_favourite(id, true).await.unwrap();
+        desk.session()
+            .library()
+            .set_favourite(id, true)
+            .await
+            .unwrap();
     }
-    desk.session().library().trash(&ids[100..200]).await.unwrap();
+    desk.session()
+        .library()
+        .trash(&ids[100..200])
+        .await
+        .unwrap();
     let pushed = sync(&desk).await;
     assert!(pushed.segments_pushed >= 2, "{pushed:?}");
 

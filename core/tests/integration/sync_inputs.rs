@@ -21,7 +21,8 @@ async fn with_nano_banana(world: &World, name: &str, server: &FakeServer) -> App
             c.nanobanana_base_url = url
         })
         .await;
-    core.session().set_key(SecretPurpose::NanoBananaKey, server.api_key())
+    core.session()
+        .set_key(SecretPurpose::NanoBananaKey, server.api_key())
         .await
         .unwrap();
     core
@@ -55,13 +56,20 @@ async fn a_local_input_reaches_nano_banana_as_a_presigned_link() {
     let world = World::start().await;
     let server = FakeServer::start().await.unwrap();
     let desk = with_nano_banana(&world, "desk", &server).await;
-    let input = desk.session().import_input_bytes(library_support::png_bytes(64, 48, 7))
+    let input = desk
+        .session()
+        .import_input_bytes(library_support::png_bytes(64, 48, 7))
         .await
         .unwrap();
 
     let mut request = GenerationRequest::new("make it blue", Model::NanoBanana2);
     request.input_images = vec![input.id.clone()];
-    let job = desk.session().generate(request, Default::default()).await.unwrap().remove(0);
+    let job = desk
+        .session()
+        .generate(request, Default::default())
+        .await
+        .unwrap()
+        .remove(0);
     let done = desk.session().wait(&job.id).await.unwrap();
     assert_eq!(done.input_image_ids, vec![input.id.clone()]);
     assert_eq!(
@@ -88,7 +96,9 @@ async fn a_local_input_reaches_nano_banana_as_a_presigned_link() {
     let laptop = world.device("laptop").await;
     sync(&laptop).await;
     assert_eq!(
-        laptop.session().library()
+        laptop
+            .session()
+            .library()
             .get_job(&job.id)
             .await
             .unwrap()
@@ -98,7 +108,9 @@ async fn a_local_input_reaches_nano_banana_as_a_presigned_link() {
     assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
 
     // Run again: a freshly signed link, not the old one on top.
-    let again = desk.session().rerun(&job.id, GenerateOptions::default())
+    let again = desk
+        .session()
+        .rerun(&job.id, GenerateOptions::default())
         .await
         .unwrap()
         .remove(0);
@@ -117,15 +129,22 @@ async fn without_sync_a_local_input_for_nano_banana_is_refused_and_nothing_recor
     let server = FakeServer::start().await.unwrap();
     let url = server.base_url().to_owned();
     let core = sync_support::open_core_with(dir.path(), |c| c.nanobanana_base_url = url).await;
-    core.session().set_key(SecretPurpose::NanoBananaKey, server.api_key())
+    core.session()
+        .set_key(SecretPurpose::NanoBananaKey, server.api_key())
         .await
         .unwrap();
-    let input = core.session().import_input_bytes(library_support::png_bytes(32, 32, 3))
+    let input = core
+        .session()
+        .import_input_bytes(library_support::png_bytes(32, 32, 3))
         .await
         .unwrap();
     let mut request = GenerationRequest::new("make it blue", Model::NanoBanana2);
     request.input_images = vec![input.id];
-    let error = core.session().generate(request, Default::default()).await.expect_err("needs sync");
+    let error = core
+        .session()
+        .generate(request, Default::default())
+        .await
+        .expect_err("needs sync");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
     assert!(error.to_string().contains("set up sync"), "{error}");
     assert_eq!(core.session().library().job_count().await.unwrap(), 0);

@@ -30,10 +30,19 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
             .await
             .unwrap();
     assert_eq!(images.len(), 4);
-    let on_disk = |rel: &str| phone.session().library().absolute_path(rel).unwrap().exists();
+    let on_disk = |rel: &str| {
+        phone
+            .session()
+            .library()
+            .absolute_path(rel)
+            .unwrap()
+            .exists()
+    };
     assert!(images.iter().all(|(_, path, _)| !on_disk(path)));
     for (id, _, _) in &images {
-        let (thumb, _) = phone.session().image_file_bytes(id, ImageFileKind::Thumb)
+        let (thumb, _) = phone
+            .session()
+            .image_file_bytes(id, ImageFileKind::Thumb)
             .await
             .unwrap();
         assert!(
@@ -41,7 +50,12 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
             "a JPEG thumbnail for {id}"
         );
     }
-    let report = phone.session().library().integrity_scan(true).await.unwrap();
+    let report = phone
+        .session()
+        .library()
+        .integrity_scan(true)
+        .await
+        .unwrap();
     assert_eq!(
         (report.remote_originals, report.rows_removed),
         (4, 0),
@@ -50,7 +64,9 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
 
     // Opening fetches the original; with a cache of 0 MB only the one being opened stays.
     for (id, path, sha) in &images {
-        let (bytes, _) = phone.session().image_file_bytes(id, ImageFileKind::Original)
+        let (bytes, _) = phone
+            .session()
+            .image_file_bytes(id, ImageFileKind::Original)
             .await
             .unwrap();
         assert_eq!(&format!("{:x}", Sha256::digest(&bytes)), sha);
@@ -60,14 +76,17 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
     assert_eq!(kept, 1, "the cache holds only the last one opened");
 
     // A phone's own edits still travel.
-    phone.session().library()
+    phone
+        .session()
+        .library()
         .set_favourite(&images[0].0, true)
         .await
         .unwrap();
     sync(&phone).await;
     sync(&desk).await;
     assert!(
-        desk.session().library()
+        desk.session()
+            .library()
             .get_image(&images[0].0)
             .await
             .unwrap()

@@ -28,7 +28,11 @@ async fn a_job_running_on_another_device_is_shown_but_never_driven_there() {
         .await;
     let laptop = world.device("laptop").await;
     let job = desk
-        .session().generate(GenerationRequest::new("a slow sunrise", Model::Demo), Default::default())
+        .session()
+        .generate(
+            GenerationRequest::new("a slow sunrise", Model::Demo),
+            Default::default(),
+        )
         .await
         .unwrap()
         .remove(0);
@@ -67,7 +71,13 @@ async fn a_job_running_on_another_device_is_shown_but_never_driven_there() {
     sync(&desk).await;
     sync(&laptop).await;
     assert_eq!(
-        laptop.session().library().get_job(&job.id).await.unwrap().status,
+        laptop
+            .session()
+            .library()
+            .get_job(&job.id)
+            .await
+            .unwrap()
+            .status,
         JobStatus::Completed
     );
     assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
@@ -236,8 +246,18 @@ async fn a_clock_far_ahead_does_not_win_forever() {
         );
     }
     // Edits made at once on both still end the same on both.
-    ahead.session().library().set_favourite(&id, true).await.unwrap();
-    normal.session().library().set_favourite(&id, false).await.unwrap();
+    ahead
+        .session()
+        .library()
+        .set_favourite(&id, true)
+        .await
+        .unwrap();
+    normal
+        .session()
+        .library()
+        .set_favourite(&id, false)
+        .await
+        .unwrap();
     normal.session().library().set_rating(&id, 3).await.unwrap();
     ahead.session().library().set_rating(&id, 2).await.unwrap();
     for core in [&ahead, &normal, &ahead] {
@@ -292,7 +312,10 @@ async fn a_second_sync_waits_here_and_is_refused_from_another_process() {
         .open(desk.session().library().root().join("sync.lock"))
         .unwrap();
     lock.try_lock().unwrap();
-    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::SyncBusy);
+    assert_eq!(
+        kind_of(desk.session().sync_now().await),
+        ErrorKind::SyncBusy
+    );
     drop(lock);
     sync(&desk).await;
     desk.shutdown().await.unwrap();
@@ -305,14 +328,20 @@ async fn each_wrong_location_gets_its_own_error() {
     let good = world.settings("lib/");
     let secret = Some(world.s3.secret_key().to_owned());
 
-    let wrong_secret = desk.session().test_sync_connection(good.clone(), Some("not-the-secret".into()))
+    let wrong_secret = desk
+        .session()
+        .test_sync_connection(good.clone(), Some("not-the-secret".into()))
         .await;
     assert_eq!(kind_of(wrong_secret), ErrorKind::SyncCredentials);
 
     let mut no_bucket = good.clone();
     no_bucket.bucket = "no-such-bucket".into();
     assert_eq!(
-        kind_of(desk.session().test_sync_connection(no_bucket, secret.clone()).await),
+        kind_of(
+            desk.session()
+                .test_sync_connection(no_bucket, secret.clone())
+                .await
+        ),
         ErrorKind::SyncBucketMissing
     );
 
@@ -320,7 +349,8 @@ async fn each_wrong_location_gets_its_own_error() {
     read_only.access_key_id = READ_ONLY_ACCESS_KEY.into();
     assert_eq!(
         kind_of(
-            desk.session().test_sync_connection(read_only, Some(READ_ONLY_SECRET_KEY.into()))
+            desk.session()
+                .test_sync_connection(read_only, Some(READ_ONLY_SECRET_KEY.into()))
                 .await
         ),
         ErrorKind::SyncReadOnly
@@ -331,7 +361,11 @@ async fn each_wrong_location_gets_its_own_error() {
     nobody_home.endpoint = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     assert_eq!(
-        kind_of(desk.session().test_sync_connection(nobody_home, secret.clone()).await),
+        kind_of(
+            desk.session()
+                .test_sync_connection(nobody_home, secret.clone())
+                .await
+        ),
         ErrorKind::Network
     );
 
@@ -349,9 +383,17 @@ async fn each_wrong_location_gets_its_own_error() {
         )
         .always(),
     );
-    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::ClockSkew);
+    assert_eq!(
+        kind_of(desk.session().sync_now().await),
+        ErrorKind::ClockSkew
+    );
     world.s3.clear_faults();
-    assert!(desk.session().test_sync_connection(good, secret).await.is_ok());
+    assert!(
+        desk.session()
+            .test_sync_connection(good, secret)
+            .await
+            .is_ok()
+    );
     desk.shutdown().await.unwrap();
 }
 

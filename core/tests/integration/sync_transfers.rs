@@ -34,7 +34,10 @@ async fn an_error_that_stops_the_sync_mid_upload_is_the_one_reported_and_nothing
     world
         .s3
         .push_fault(Fault::error(Op::PutObject, ErrorAnswer::access_denied()).always());
-    assert_eq!(kind_of(desk.session().sync_now().await), ErrorKind::SyncReadOnly);
+    assert_eq!(
+        kind_of(desk.session().sync_now().await),
+        ErrorKind::SyncReadOnly
+    );
     world.s3.clear_faults();
     let after = sync(&desk).await;
     assert_eq!(after.files_left, 0, "{after:?}");
@@ -123,7 +126,9 @@ async fn connections_that_break_mid_push_leave_those_files_queued_and_the_rest_g
             .nth(3)
             .times(30),
     );
-    let cut = desk.session().sync_now()
+    let cut = desk
+        .session()
+        .sync_now()
         .await
         .expect("a broken connection does not stop the sync");
     assert!(cut.files_left > 0, "{cut:?}");
@@ -163,7 +168,8 @@ async fn pulled_files_are_private_and_a_large_original_arrives_whole() {
     // Larger than what a download holds in memory (4 MB): streamed to disk instead.
     let large = noise_png(1300);
     assert!(large.len() > 4 << 20, "{} bytes", large.len());
-    desk.session().library()
+    desk.session()
+        .library()
         .ingest_image(
             None,
             0,

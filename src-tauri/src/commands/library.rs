@@ -108,6 +108,17 @@ pub async fn export_images<R: Runtime>(
     crate::dialogs::export_zip(&app, &core, &ids, include_trashed).await
 }
 
+/// Asks where to save the jobs that may have been charged without a result (task ids, times,
+/// amounts) as CSV, for a refund request; how many it lists, or null when the user cancels.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_possibly_charged<R: Runtime>(
+    app: AppHandle<R>,
+    core: State<'_, AppCore>,
+) -> Result<Option<u32>, AppError> {
+    crate::dialogs::save_possibly_charged(&app, &core).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn check_library(

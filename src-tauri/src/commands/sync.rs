@@ -1,6 +1,7 @@
 //! Sync through the user's own bucket: its settings (the secret access key goes to the keychain),
 //! where it stands, "Sync now" (progress arrives as `SyncChanged` events) and a connection test.
 
+use nanoforge_core::library::replica::PendingApplied;
 use nanoforge_core::sync::{SyncReport, SyncSetup, SyncStatus};
 use nanoforge_core::{AppCore, AppError};
 use tauri::State;
@@ -35,6 +36,14 @@ pub async fn sync_status(core: State<'_, AppCore>) -> Result<SyncStatus, AppErro
 #[specta::specta]
 pub async fn sync_now(core: State<'_, AppCore>) -> Result<SyncReport, AppError> {
     Ok(core.session().sync_now().await?)
+}
+
+/// Applies the deletions forever another device made that a sync held back for confirmation
+/// ("Device X deleted 240 of 250 images forever — apply?").
+#[tauri::command]
+#[specta::specta]
+pub async fn apply_pending_deletions(core: State<'_, AppCore>) -> Result<PendingApplied, AppError> {
+    Ok(core.session().apply_pending_deletions().await?)
 }
 
 /// Checks keys, bucket, endpoint and write access before the settings are saved.

@@ -53,6 +53,8 @@ pub fn submit(shared: &Shared, endpoint: Endpoint, body: Option<&Value>) -> Resp
     let id = format!("fake-task-{}", state.next_task);
     state.next_task += 1;
     let task = new_task(id.clone(), endpoint, body.clone(), scenario);
+    // Like the service, the task's images are paid for when it is accepted.
+    state.credits -= state.credits_per_image * f64::from(task.image_count);
     state.tasks.insert(id.clone(), task);
     ok(json!({ "taskId": id }))
 }

@@ -103,6 +103,16 @@ impl FakeServer {
         self.shared.lock().credits = credits;
     }
 
+    /// What each image of a task submitted from now on takes from the balance.
+    pub fn set_credits_per_image(&self, credits: f64) {
+        self.shared.lock().credits_per_image = credits;
+    }
+
+    /// The balance now.
+    pub fn credits(&self) -> f64 {
+        self.shared.lock().credits
+    }
+
     /// Forgets tasks, faults, requests and the scenario.
     pub fn reset(&self) {
         self.shared.lock().reset();
@@ -332,6 +342,9 @@ fn control(shared: &Shared, method: &Method, path: &str, body: Option<Value>) ->
             state.faults.extend(request.faults);
             if let Some(credits) = request.credits {
                 state.credits = credits;
+            }
+            if let Some(rate) = request.credits_per_image {
+                state.credits_per_image = rate;
             }
             api::envelope(200, 200, "success", Value::Null)
         }

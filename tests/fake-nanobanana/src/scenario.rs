@@ -174,6 +174,8 @@ pub struct ControlRequest {
     pub faults: Vec<Fault>,
     /// The balance `GET /api/v1/common/credit` reports.
     pub credits: Option<f64>,
+    /// What each image of a task submitted from now on takes from the balance.
+    pub credits_per_image: Option<f64>,
 }
 
 /// Prompt prefix that selects a scenario for one task: `@fake{"outcome":"generationFailed"} a cat`.

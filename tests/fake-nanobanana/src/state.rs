@@ -90,6 +90,8 @@ pub struct State {
     pub base_url: String,
     pub started: Instant,
     pub credits: f64,
+    /// What each image a task makes takes from `credits` when it is submitted (0: nothing).
+    pub credits_per_image: f64,
     pub scenario: TaskScenario,
     pub faults: Vec<Fault>,
     pub tasks: HashMap<String, Task>,
@@ -105,6 +107,7 @@ impl State {
             base_url,
             started: Instant::now(),
             credits: 100.0,
+            credits_per_image: 0.0,
             scenario: TaskScenario::default(),
             faults: Vec::new(),
             tasks: HashMap::new(),

@@ -168,6 +168,26 @@ impl S3Server {
         tokio::fs::create_dir_all(self.root.join(name)).await
     }
 
+    /// Writes an object of `len` bytes of zeros directly into the store (no request, nothing
+    /// counted) without using the disk or the time that many bytes take: a sparse file, with its
+    /// ETag recorded the way s3s-fs records one, so neither a GET, a HEAD nor a listing reads it
+    /// whole. For hostile objects (a multi-GB head) that a client must refuse by their length.
+    pub fn plant_sparse(&self, bucket: &str, key: &str, len: u64) -> io::Result<()> {
+        use base64::Engine;
+        let path = self.root.join(bucket).join(key);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::File::create(&path)?.set_len(len)?;
+        let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let info = self.root.join(format!(
+            ".bucket-{}.object-{}.internal.json",
+            encode(bucket),
+            encode(key)
+        ));
+        std::fs::write(info, format!(r#"{{"e_tag":"sparse-{len:x}"}}"#))
+    }
+
     /// Installs a fault; it counts matching requests from now on.
     pub fn push_fault(&self, fault: Fault) {
         self.shared.push_fault(fault);

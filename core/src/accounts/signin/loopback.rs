@@ -259,7 +259,10 @@ mod tests {
         }
         let answer = get(port, "/callback?code=abc&state=st").await;
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-        assert_eq!(waiting.await.unwrap().unwrap(), Callback::Code("abc".into()));
+        assert_eq!(
+            waiting.await.unwrap().unwrap(),
+            Callback::Code("abc".into())
+        );
         drop(idle);
     }
 

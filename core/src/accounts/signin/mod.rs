@@ -21,13 +21,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-pub use config::{DEFAULT_SIGN_IN_TIMEOUT, GOOGLE_ISSUER, OidcConfig, normalize_issuer};
 pub(crate) use config::check_endpoint_url;
+pub use config::{DEFAULT_SIGN_IN_TIMEOUT, GOOGLE_ISSUER, OidcConfig, normalize_issuer};
 pub use error::SignInError;
 pub use loopback::{Callback, LoopbackReceiver};
 pub use provider::{Discovery, IdentityProvider};
 pub use verify::{VerifiedIdentity, verify_id_token};
-
 
 /// A sign-in waiting for the browser: open [`PendingSignIn::url`], then [`PendingSignIn::finish`].
 #[derive(Debug)]

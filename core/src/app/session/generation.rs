@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use super::Session;
+use crate::Result;
 use crate::catalog::{ImageSize, Model, ModelInfo, ProviderInfo, ProviderKind};
 use crate::library::{JobFamily, JobRecord};
 use crate::providers::GenerationRequest;
 use crate::queue::{BudgetStatus, CreditsInfo, GenerateOptions, ResumeReport};
-use crate::Result;
 
 /// What a request would cost and who would run it, as the Generator shows it before Generate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -156,6 +156,16 @@ impl Session {
     /// Where a job comes from and what was made from it.
     pub async fn job_family(&self, job_id: &str) -> Result<JobFamily> {
         self.library.job_family(job_id).await
+    }
+
+    /// Paid requests in flight now (quitting waits for them).
+    pub fn paid_requests_in_flight(&self) -> u32 {
+        self.queue.paid_in_flight()
+    }
+
+    /// Starts no paid request from now on and waits for those in flight to be recorded.
+    pub async fn finish_paid_requests(&self) {
+        self.queue.finish_paid_requests().await;
     }
 
     /// Stops driving jobs and releases their leases, so another process can resume them at once.

@@ -2,8 +2,8 @@
 //! opened with, the event stream it tells, and its sync turn. Its operations are `impl Session`
 //! blocks in the sibling files; `open.rs` builds one.
 
-use crate::app::events::{Bus, CoreEvent, JobEvents};
 use crate::accounts::{Profile, Secrets};
+use crate::app::events::{Bus, CoreEvent, JobEvents};
 use crate::library::Library;
 use crate::queue::Queue;
 use crate::{CoreConfig, Result};

@@ -8,12 +8,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::Session;
-use super::sync::{INPUT_URL_TTL, syncer_for_library};
-use crate::accounts::Secrets;
-use crate::library::{ImageRecord, IngestSource, Library};
-use crate::net;
+use super::sync::{INPUT_URL_TTL, SyncAccess};
+use crate::library::{ImageRecord, IngestSource};
 use crate::providers::RetryPolicy;
 use crate::providers::download::{DownloadLimits, download_image};
+use crate::providers::input_url::input_client;
 use crate::queue::InputLinks;
 use crate::sync::SyncError;
 use crate::{CoreError, Result};
@@ -43,9 +42,12 @@ impl Session {
             .await
     }
 
-    /// Fetches an http(s) image (size- and pixel-capped, like results) and keeps it as an input,
-    /// for a provider that takes files rather than URLs.
+    /// Fetches an https image (plain http only on this computer; size- and pixel-capped, like
+    /// results; never from the local network, redirects included) and keeps it as an input, for a
+    /// provider that takes files rather than URLs.
     pub async fn import_input_url(&self, url: &str) -> Result<ImageRecord> {
+        // https (or this computer), and never led into the local network by a redirect.
+        let http = input_client(url, Duration::from_secs(15), Duration::from_secs(30))?;
         let library = &self.library;
         let parent = library.root().join("downloads");
         let staging = tokio::task::spawn_blocking(move || {
@@ -53,8 +55,6 @@ impl Session {
             tempfile::Builder::new().prefix(".in-").tempdir_in(&parent)
         })
         .await??;
-        let http = net::files_client(Duration::from_secs(15), Duration::from_secs(30))
-            .map_err(crate::providers::ProviderError::from)?;
         let dest = staging.path().join("input");
         let deadline = tokio::time::Instant::now() + URL_DEADLINE;
         let fetched = download_image(
@@ -77,22 +77,16 @@ impl Session {
 /// Links to a profile's library images in its sync bucket: the original is uploaded if it is not
 /// there yet, then presigned for [`INPUT_URL_TTL`]. Without sync set up, a clear error says so.
 pub(super) struct BucketLinks {
-    library: Library,
-    secrets: Secrets,
-    profile_id: String,
+    access: SyncAccess,
 }
 
 impl BucketLinks {
-    pub(super) fn new(library: Library, secrets: Secrets, profile_id: String) -> Self {
-        Self {
-            library,
-            secrets,
-            profile_id,
-        }
+    pub(super) fn new(access: SyncAccess) -> Self {
+        Self { access }
     }
 
     async fn syncer(&self) -> Result<crate::sync::Syncer> {
-        match syncer_for_library(&self.library, &self.secrets, &self.profile_id).await {
+        match self.access.syncer().await {
             Err(CoreError::Sync(SyncError::NotConfigured)) => {
                 Err(crate::providers::local_inputs_need_sync().into())
             }

@@ -3,11 +3,11 @@
 //! the integrity check. Each edit is told on the event stream by the library itself.
 
 use super::Session;
+use crate::Result;
 use crate::library::{
     ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobPage, JobQuery, JobRecord,
     LibraryStats, StatsQuery,
 };
-use crate::Result;
 
 impl Session {
     /// One keyset page of the gallery (or the trash), newest first.
@@ -27,6 +27,20 @@ impl Session {
     /// One keyset page of the job history, newest first.
     pub async fn list_jobs(&self, query: &JobQuery) -> Result<JobPage> {
         Ok(self.library.list_jobs(query).await?.into())
+    }
+
+    /// Every job that may have been charged without a result, as CSV for a refund request.
+    pub async fn possibly_charged_csv(&self) -> Result<String> {
+        self.library.possibly_charged_csv().await
+    }
+
+    /// [`Session::possibly_charged_csv`] written to `dest` (a path the person chose); returns how
+    /// many jobs it lists.
+    pub async fn save_possibly_charged_csv(&self, dest: &std::path::Path) -> Result<u32> {
+        let csv = self.library.possibly_charged_csv().await?;
+        tokio::fs::write(dest, &csv).await?;
+        let jobs = csv.lines().count().saturating_sub(1);
+        Ok(u32::try_from(jobs).unwrap_or(u32::MAX))
     }
 
     pub async fn get_job(&self, id: &str) -> Result<JobRecord> {

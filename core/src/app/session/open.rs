@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::handle::Session;
 use super::inputs::BucketLinks;
 use super::preferences;
+use super::sync::SyncAccess;
 use crate::accounts::{Profile, Secrets};
 use crate::app::events::{Bus, CoreEvent};
 use crate::library::Library;
@@ -28,11 +29,9 @@ impl Session {
             let _ = changes.send(CoreEvent::Library { change });
         }));
         let jobs = bus.clone();
-        let links = Arc::new(BucketLinks::new(
-            library.clone(),
-            secrets.clone(),
-            profile.id.clone(),
-        ));
+        let links = Arc::new(BucketLinks::new(SyncAccess::new(
+            &library, secrets, &profile, config,
+        )));
         let queue = Queue::new(
             library.clone(),
             config.clone(),

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::Session;
+use crate::Result;
 use crate::accounts::{KeySource, Secret, SecretPurpose};
 use crate::preferences::Preferences;
 use crate::queue::{ProviderKind, Queue};
-use crate::Result;
 
 /// What the settings screen shows about one key. The key itself never leaves the core.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,9 +46,9 @@ impl Session {
         let provider = self.queue.default_provider().await?;
         let (found, keychain_error) = match self.secrets().resolve(&self.profile.id, purpose).await
         {
-                Ok(found) => (found, None),
-                Err(e) => (None, Some(e.to_string())),
-            };
+            Ok(found) => (found, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         Ok(ApiKeyStatus {
             purpose,
             configured: found.is_some(),

@@ -63,7 +63,12 @@ pub enum TemplateError {
     EmptyWildcardList { name: String },
     #[error("the wildcard `{}` uses itself ({}): remove the loop", chain_start(.chain), .chain.join(" → "))]
     WildcardLoop { chain: Vec<String> },
-    #[error("wildcards use each other more than {max} deep ({}): shorten the chain", .chain.join(" → "))]
+    /// Only reachable through wildcards: one text alone is capped lower, by `NestedTooDeep`.
+    #[error(
+        "groups and wildcards nest more than {max} deep through the wildcards {}: flatten them or \
+         shorten the chain",
+        .chain.join(" → ")
+    )]
     WildcardsTooDeep { chain: Vec<String>, max: usize },
     #[error("in the wildcard `{name}`, line {line}: {inner}")]
     InWildcard {

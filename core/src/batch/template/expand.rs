@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use super::error::TemplateError;
+use super::expansion::{Choice, ChoiceSource, Expansion, ExpansionMode};
 use super::resolve::{ExpansionPlan, Options, RNode, Seq, node_count};
-use super::{Choice, ChoiceSource, Expansion, ExpansionMode};
 
 /// How a choice is made: from a known index, or (only below a subtree whose count saturated, so
 /// has no exact index) by drawing.
@@ -42,8 +42,9 @@ impl ExpansionPlan<'_> {
         }
     }
 
-    /// The prompts, in the all-combinations order (random mode: the ones it drew, in that
-    /// order). Refused before anything is allocated when there would be more than `max`.
+    /// The prompts, in the all-combinations order (random mode: the drawn ones, still in that
+    /// order, except past a saturated count, where they come in the order drawn). Refused
+    /// before anything is allocated when there would be more than `max`.
     pub fn expand(&self, mode: ExpansionMode, max: u64) -> Result<Vec<Expansion>, TemplateError> {
         let count = self.prompts_for(mode)?;
         let too_many = TemplateError::TooManyPrompts { count, max };

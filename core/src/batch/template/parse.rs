@@ -170,14 +170,14 @@ impl Parser {
             .iter()
             .take_while(|c| c.is_ascii_digit() || **c == '-' || **c == '.')
             .count();
-        let after: String = rest.iter().skip(prefix).take(2).collect();
-        if first && after == "$$" {
+        let after = rest.get(prefix..prefix + 2).unwrap_or_default();
+        if first && after == ['$', '$'] {
             return Err(TemplateError::Unsupported {
                 at: self.pos,
                 what: "picking several alternatives (`$$`)",
             });
         }
-        if prefix > 0 && after == "::" {
+        if prefix > 0 && after == [':', ':'] {
             return Err(TemplateError::Unsupported {
                 at: self.pos,
                 what: "a weight (`::`)",

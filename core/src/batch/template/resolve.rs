@@ -8,8 +8,10 @@ use super::parse::{self, Node};
 use crate::batch::csv_table::CsvTable;
 use crate::batch::wildcards::Wildcards;
 
-/// Wildcards using wildcards deeper than this are refused: expansion recurses through them.
-const MAX_WILDCARD_DEPTH: usize = 16;
+/// Groups and wildcards nested deeper than this, counted through the wildcards, are refused:
+/// resolving and expanding recurse once per level, and a debug build's 2 MB thread stack must
+/// hold the deepest plan with room to spare. No real prompt comes close.
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// A template with its wildcards and columns found: it counts and expands.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub(super) struct Seq {
     /// For each node, the product of the counts after it (its digit's place value).
     pub(super) places: Vec<u128>,
     pub(super) count: u128,
+    /// How many groups and wildcards deep it goes.
+    height: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +67,8 @@ pub(super) struct ResolvedWildcard {
     pub(super) options: Options,
     /// Each option's index in the stored list (blank and `#` lines are skipped).
     pub(super) lines: Vec<u32>,
+    /// The deepest entry's height: a later use of the list must still fit under `MAX_DEPTH`.
+    height: usize,
 }
 
 pub(super) fn resolve<'t>(
@@ -76,6 +82,7 @@ pub(super) fn resolve<'t>(
         resolved: Vec::new(),
         ids: HashMap::new(),
         stack: Vec::new(),
+        depth: 0,
         columns: Vec::new(),
     };
     let root = resolver.seq(nodes, true)?;
@@ -95,10 +102,16 @@ impl Seq {
             *place = count;
             count = count.saturating_mul(node_count(node, wildcards));
         }
+        let height = nodes
+            .iter()
+            .map(|node| node_height(node, wildcards))
+            .max()
+            .unwrap_or(0);
         Self {
             nodes,
             places,
             count,
+            height,
         }
     }
 }
@@ -137,6 +150,16 @@ pub(super) fn node_count(node: &RNode, wildcards: &[ResolvedWildcard]) -> u128 {
     }
 }
 
+fn node_height(node: &RNode, wildcards: &[ResolvedWildcard]) -> usize {
+    match node {
+        RNode::Text(_) | RNode::Variable { .. } => 0,
+        RNode::Group { options, .. } => {
+            1 + options.seqs.iter().map(|s| s.height).max().unwrap_or(0)
+        }
+        RNode::Wildcard { id, .. } => 1 + wildcards.get(*id).map_or(0, |w| w.height),
+    }
+}
+
 struct Resolver<'a, 't> {
     wildcards: &'a Wildcards,
     table: Option<&'t CsvTable>,
@@ -144,6 +167,8 @@ struct Resolver<'a, 't> {
     ids: HashMap<String, usize>,
     /// Wildcards being resolved, outermost first: a name already here is a loop.
     stack: Vec<String>,
+    /// Groups and wildcards open around the node being resolved.
+    depth: usize,
     columns: Vec<usize>,
 }
 
@@ -164,10 +189,12 @@ impl Resolver<'_, '_> {
                 group,
                 alternatives,
             } => {
+                self.enter(None, 0)?;
                 let mut seqs = Vec::with_capacity(alternatives.len());
                 for alternative in alternatives {
                     seqs.push(self.seq(alternative, top)?);
                 }
+                self.depth -= 1;
                 RNode::Group {
                     group: top.then_some(*group),
                     options: Options::new(seqs),
@@ -206,20 +233,15 @@ impl Resolver<'_, '_> {
     /// Each list is resolved once, however often it is used.
     fn wildcard(&mut self, name: &str, at: usize) -> Result<usize, TemplateError> {
         if let Some(&id) = self.ids.get(name) {
+            let height = self.resolved.get(id).map_or(0, |w| w.height);
+            self.enter(Some(name), height)?;
+            self.depth -= 1;
             return Ok(id);
         }
         if let Some(first) = self.stack.iter().position(|n| n == name) {
             let mut chain = self.stack.get(first..).unwrap_or_default().to_vec();
             chain.push(name.to_owned());
             return Err(TemplateError::WildcardLoop { chain });
-        }
-        if self.stack.len() >= MAX_WILDCARD_DEPTH {
-            let mut chain = self.stack.clone();
-            chain.push(name.to_owned());
-            return Err(TemplateError::WildcardsTooDeep {
-                chain,
-                max: MAX_WILDCARD_DEPTH,
-            });
         }
         let wildcards = self.wildcards;
         let Some(entries) = wildcards.get(name) else {
@@ -229,9 +251,11 @@ impl Resolver<'_, '_> {
                 suggestion: wildcards.suggest(name).map(str::to_owned),
             });
         };
+        self.enter(Some(name), 0)?;
         self.stack.push(name.to_owned());
         let options = self.entries(name, entries);
         self.stack.pop();
+        self.depth -= 1;
         let (seqs, lines) = options?;
         if seqs.is_empty() {
             return Err(TemplateError::EmptyWildcardList {
@@ -241,11 +265,28 @@ impl Resolver<'_, '_> {
         let id = self.resolved.len();
         self.resolved.push(ResolvedWildcard {
             name: name.to_owned(),
+            height: seqs.iter().map(|s| s.height).max().unwrap_or(0),
             options: Options::new(seqs),
             lines,
         });
         self.ids.insert(name.to_owned(), id);
         Ok(id)
+    }
+
+    /// Opens one more level (a group, or the wildcard `name` whose entries go `below` deeper);
+    /// the caller closes it with `self.depth -= 1` once done (after an error the resolver is
+    /// dropped, so error paths need not).
+    fn enter(&mut self, name: Option<&str>, below: usize) -> Result<(), TemplateError> {
+        if self.depth + 1 + below > MAX_DEPTH {
+            let mut chain = self.stack.clone();
+            chain.extend(name.map(str::to_owned));
+            return Err(TemplateError::WildcardsTooDeep {
+                chain,
+                max: MAX_DEPTH,
+            });
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn entries(

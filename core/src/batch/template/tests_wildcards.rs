@@ -143,18 +143,42 @@ fn wildcards_shared_without_a_loop_are_fine() {
     assert_eq!(prompts_with("__pair__, __colour__", &wildcards).len(), 27);
 }
 
+fn nest(levels: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "{".repeat(levels), "}".repeat(levels))
+}
+
 #[test]
 fn long_wildcard_chains_are_capped() {
     let mut wildcards = Wildcards::new();
-    for level in 0..20 {
+    for level in 0..70 {
         wildcards.insert(format!("w{level}"), [format!("__w{}__", level + 1)]);
     }
-    wildcards.insert("w20", ["end"]);
+    wildcards.insert("w70", ["end"]);
+    let error = resolve_error("__w0__", &wildcards);
     assert!(matches!(
-        resolve_error("__w0__", &wildcards),
-        TemplateError::WildcardsTooDeep { max: 16, ref chain } if chain.len() == 17
+        error,
+        TemplateError::WildcardsTooDeep { max: 64, ref chain } if chain.len() == 65
+    ));
+    assert!(error.to_string().starts_with(
+        "groups and wildcards nest more than 64 deep through the wildcards w0 → w1 → w2 → "
     ));
     assert_eq!(prompts_with("__w10__", &wildcards), ["end"]);
+}
+
+#[test]
+fn depth_counts_through_a_wildcard_already_resolved() {
+    let mut wildcards = Wildcards::new();
+    wildcards.insert("deep", [nest(32, "x")]);
+    let fits = format!("__deep__{}", nest(31, "__deep__"));
+    assert_eq!(prompts_with(&fits, &wildcards), ["xx"]);
+    let too_deep = format!("__deep__{}", nest(32, "__deep__"));
+    assert_eq!(
+        resolve_error(&too_deep, &wildcards),
+        TemplateError::WildcardsTooDeep {
+            chain: vec!["deep".into()],
+            max: 64
+        }
+    );
 }
 
 #[test]
@@ -195,4 +219,20 @@ fn a_wildcard_without_entries_is_refused() {
             name: "empty".into()
         }
     );
+}
+
+#[test]
+fn the_deepest_allowed_nesting_expands_without_overflowing_the_stack() {
+    // 31 groups, a wildcard, 31 groups in its entry, a wildcard: 64 levels, the most allowed.
+    let mut wildcards = Wildcards::new();
+    wildcards.insert("a", [nest(31, "__b__")]);
+    wildcards.insert("b", [nest(1, "bottom")]);
+    let too_deep = resolve_error(&nest(31, "__a__"), &wildcards);
+    assert!(matches!(too_deep, TemplateError::WildcardsTooDeep { .. }));
+    wildcards.insert("b", ["bottom"]);
+    let made = expand_all(&nest(31, "__a__"), &wildcards, None);
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0].prompt, "bottom");
+    // The 31 groups and the wildcard of the template's own text.
+    assert_eq!(made[0].choices.len(), 32);
 }

@@ -2,16 +2,17 @@
 //! record (only their own device writes them); a new image is inserted once; each edited field
 //! keeps the value with the highest (clock, device) version; a purge is terminal. Everything pulled
 //! in one run is applied in one transaction with the peers' cursors, so a crash applies all of it
-//! or none, and nothing is ever applied twice. Nothing is inferred from absence.
-
-use std::collections::BTreeSet;
+//! or none, and nothing is ever applied twice. Nothing is inferred from absence. Purges go through
+//! [`super::deletions`]: a mass delete waits for the user, and an original that exists only here
+//! is kept in the Trash.
 
 use super::Replica;
 use super::clock;
-use super::merge::{apply_image, apply_job, forget_dangling_lineage, purge, set_field};
+use super::deletions::{IncomingPurge, apply_purges, hold_mass_delete};
+use super::merge::{apply_image, apply_job, forget_dangling_lineage, set_field};
 use super::records::{Op, PeerUpdate, PulledSegment};
 use crate::Result;
-use crate::library::{FileSet, Reach, begin_immediate, delete_image_rows};
+use crate::library::{Reach, begin_immediate};
 
 /// What one apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +24,10 @@ pub struct Applied {
     pub updated: Vec<String>,
     pub purged: Vec<String>,
     pub jobs: Vec<String>,
+    /// Deleted forever elsewhere but kept in this device's Trash (the only copy of the original).
+    pub kept: Vec<String>,
+    /// Deletions held back for the user's confirmation (a mass delete).
+    pub held: usize,
 }
 
 impl Replica {
@@ -38,7 +43,7 @@ impl Replica {
         // The feed lists ids up to its limit and says "everything" past it.
         let changes = self.library.changes();
         changes.images_added(applied.added.iter().cloned());
-        changes.images_updated(applied.updated.iter().cloned());
+        changes.images_updated(applied.updated.iter().chain(&applied.kept).cloned());
         changes.images_removed(applied.purged.iter().cloned());
         for id in &applied.jobs {
             changes.job(id, false);
@@ -67,7 +72,7 @@ async fn apply(
     let mut seen_hlc = 0;
     let mut jobs_touched = Vec::new();
     let mut images_added = Vec::new();
-    let mut purged = Vec::new();
+    let mut purges = Vec::new();
     // Jobs first, then new images, then edits and purges: a segment's edit may be about an image
     // that another device's segment, applied in the same pull, creates.
     for phase in 0..3 {
@@ -109,9 +114,14 @@ async fn apply(
                         }
                         done
                     }
+                    // Applied after the edits, all at once, so a mass delete can be held back whole.
                     (2, Op::Purge { id, .. }) => {
-                        purge(&mut tx, id, eff).await?;
-                        purged.push(id.clone());
+                        purges.push(IncomingPurge {
+                            id: id.clone(),
+                            hlc: eff,
+                            device: segment.device.clone(),
+                            seq: segment.seq,
+                        });
                         true
                     }
                     _ => false,
@@ -123,10 +133,14 @@ async fn apply(
             }
         }
     }
-    let files: BTreeSet<FileSet> = delete_image_rows(&mut tx, &purged).await?;
+    let total = purges.len();
+    let purges = hold_mass_delete(&mut tx, purges, &images_added).await?;
+    applied.held = total - purges.len();
+    let done = apply_purges(&mut tx, &purges).await?;
     forget_dangling_lineage(&mut tx, &jobs_touched, &images_added).await?;
     applied.added = images_added;
-    applied.purged = purged;
+    applied.purged = done.deleted;
+    applied.kept = done.kept;
     for segment in segments {
         super::rescan::remember(&mut tx, segment).await?;
         sqlx::query(
@@ -162,7 +176,7 @@ async fn apply(
     crate::crash::crash_point(crate::crash::CrashPoint::MidApply);
     tx.commit().await?;
     library
-        .remove_unreferenced_files(files, Reach::ThisDevice)
+        .remove_unreferenced_files(done.files, Reach::ThisDevice)
         .await?;
     Ok(applied)
 }

@@ -38,6 +38,18 @@ impl Replica {
     /// Every queued file of `direction`, thumbnails first (another device shows the gallery
     /// before the originals arrive), then those that failed least.
     pub async fn queued_files(&self, direction: FileDirection) -> Result<Vec<QueuedFile>> {
+        if direction == FileDirection::Delete {
+            // A bucket copy is deleted only while no image here uses its bytes. Sync deletes after
+            // its pull, so "here" includes every image the other devices announced: one of them
+            // may have made the same bytes (the same input imported on two devices), or this
+            // device made them again since the delete-forever. Their blob stays.
+            sqlx::query(
+                "DELETE FROM sync_files WHERE direction = 'delete'
+                   AND sha256 IN (SELECT sha256 FROM images)",
+            )
+            .execute(self.pool())
+            .await?;
+        }
         Ok(sqlx::query_as(
             "SELECT key, sha256, content_type, original FROM sync_files WHERE direction = ?
              ORDER BY original, attempts, key",

@@ -7,7 +7,9 @@
 //! - [`outbox`]: this device's changes (recorded by migration 0006's triggers in the same
 //!   transaction as the change) turned into the next segment, kept until the bucket confirms it.
 //! - [`apply`] and [`merge`]: other devices' segments merged in one transaction (last writer wins
-//!   per field, purges terminal); [`rescan`]: segments with kinds this version did not know yet.
+//!   per field, purges terminal); [`rescan`]: segments with kinds this version did not know yet;
+//!   [`deletions`]: purges from elsewhere (a mass delete waits for the user; an original that
+//!   exists only here is kept in this device's Trash).
 //! - [`state`]: this device's identity, location, head and peers; [`files`]: the queue of files
 //!   to move; [`originals`]: which originals live in the bucket and the on-demand cache;
 //!   [`purges`]: what a delete-forever made here leaves to push.
@@ -17,6 +19,7 @@
 
 mod apply;
 pub mod clock;
+mod deletions;
 mod files;
 mod merge;
 mod originals;
@@ -31,10 +34,12 @@ use std::path::{Path, PathBuf};
 use sqlx::SqlitePool;
 
 pub use apply::Applied;
+pub use deletions::{MASS_DELETE_MIN, PendingApplied, PendingPurges, PendingPurgesOf};
 pub use files::{FileDirection, QueuedFile};
 pub use outbox::{Dirty, PendingSegment};
 pub use records::{
     Field, KNOWN_KINDS, MAX_OPS_PER_SEGMENT, Op, PackedSegment, PeerUpdate, PulledSegment,
+    is_record_id,
 };
 pub use rescan::Rescan;
 pub use state::{Backlog, DeviceState, PeerRow};

@@ -111,6 +111,9 @@ async fn build_segment(
     let mut carried = Vec::with_capacity(rows.len());
     for row in rows {
         let op = match (row.entity.as_str(), row.field.as_str()) {
+            // An image deleted forever elsewhere but kept here (see `deletions.rs`) is this
+            // device's alone: nothing more about it is said.
+            ("image", field) if field != "purge" && tombstoned(&mut tx, &row.id).await? => None,
             ("job", _) => record(&mut tx, &job_sql, &row.id)
                 .await?
                 .map(|record| Op::Job {
@@ -181,6 +184,14 @@ async fn build_segment(
         ops: carried.len(),
         dirty: carried,
     }))
+}
+
+async fn tombstoned(conn: &mut SqliteConnection, id: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM sync_tombstones WHERE image_id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
 }
 
 async fn record(

@@ -98,6 +98,55 @@ impl Op {
             | Op::Purge { hlc, .. } => *hlc,
         }
     }
+
+    /// The id of the record it is about.
+    pub fn id(&self) -> &str {
+        match self {
+            Op::Job { id, .. }
+            | Op::Image { id, .. }
+            | Op::Set { id, .. }
+            | Op::Purge { id, .. } => id,
+        }
+    }
+
+    /// Whether the operation may be applied: its id is one this library makes (a UUID in its
+    /// canonical spelling, so an id from the bucket can never become a path or a zip entry such
+    /// as `../../x`), a record carries the same id as its operation (the tombstone checked is the
+    /// row written: a purged image cannot come back under another operation's id), and the ids a
+    /// record points at are UUIDs too. `Err` says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let id = self.id();
+        if !is_record_id(id) {
+            return Err(format!(
+                "{} operation with an id that is not a UUID",
+                self.kind()
+            ));
+        }
+        let (record, links): (&Map<String, Value>, &[&str]) = match self {
+            Op::Job { record, .. } => (record, &["image_id", "parent_job_id", "parent_image_id"]),
+            Op::Image { record, .. } => (record, &["job_id"]),
+            Op::Set { .. } | Op::Purge { .. } => return Ok(()),
+        };
+        if record.get("id").and_then(Value::as_str) != Some(id) {
+            return Err(format!("{} record {id} names another id", self.kind()));
+        }
+        for link in links {
+            match record.get(*link) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) if is_record_id(s) => {}
+                Some(_) => {
+                    return Err(format!("{} record {id}: {link} is not a UUID", self.kind()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A job or image id as this library makes them: a UUID (v7 today) in its canonical lowercase
+/// hyphenated spelling.
+pub fn is_record_id(id: &str) -> bool {
+    uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id)
 }
 
 /// A segment packed for the bucket and the hash of its bytes (to recognise our own after a lost
@@ -139,6 +188,7 @@ pub const JOB_COLUMNS: &[&str] = &[
     "parent_image_id",
     "created_at",
     "completed_at",
+    "charged_credits",
 ];
 
 /// The columns of a new image that sync carries.

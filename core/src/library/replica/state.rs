@@ -17,6 +17,8 @@ pub struct DeviceState {
     pub head_etag: Option<String>,
     pub library_id: Option<String>,
     pub location: Option<String>,
+    /// The owner `library.json` named when `location` was verified (`None`: not checked yet).
+    pub owner: Option<String>,
     pub last_sync_at: Option<i64>,
 }
 
@@ -41,7 +43,7 @@ pub struct Backlog {
 
 pub(super) async fn device(pool: &SqlitePool) -> Result<DeviceState> {
     Ok(sqlx::query_as(
-        "SELECT device_id, last_seq, head_seq, head_etag, library_id, location, last_sync_at
+        "SELECT device_id, last_seq, head_seq, head_etag, library_id, location, owner, last_sync_at
          FROM sync_device",
     )
     .fetch_one(pool)
@@ -64,11 +66,13 @@ impl Replica {
         device(self.pool()).await
     }
 
-    /// The bucket's library at `label` (endpoint|bucket|prefix) is `library_id`, verified.
-    pub async fn set_location(&self, library_id: &str, label: &str) -> Result<()> {
-        sqlx::query("UPDATE sync_device SET library_id = ?, location = ?")
+    /// The bucket's library at `label` (endpoint|bucket|prefix) is `library_id`, owned by
+    /// `owner`, verified.
+    pub async fn set_location(&self, library_id: &str, label: &str, owner: &str) -> Result<()> {
+        sqlx::query("UPDATE sync_device SET library_id = ?, location = ?, owner = ?")
             .bind(library_id)
             .bind(label)
+            .bind(owner)
             .execute(self.pool())
             .await?;
         self.library.changes().sync();
@@ -146,13 +150,15 @@ impl Replica {
             "INSERT INTO sync_outbox (entity, id, field, hlc)
                SELECT 'job', id, 'record', created_at * 65536 FROM jobs WHERE true ON CONFLICT DO NOTHING",
             "INSERT INTO sync_outbox (entity, id, field, hlc)
-               SELECT 'image', id, 'create', created_at * 65536 FROM images WHERE true ON CONFLICT DO NOTHING",
+               SELECT 'image', id, 'create', created_at * 65536 FROM images
+               WHERE id NOT IN (SELECT image_id FROM sync_tombstones) ON CONFLICT DO NOTHING",
             "INSERT INTO sync_outbox (entity, id, field, hlc)
                SELECT 'image', image_id, 'purge', hlc FROM sync_tombstones WHERE true ON CONFLICT DO NOTHING",
             "INSERT INTO sync_files (key, direction, sha256, content_type, original)
                SELECT p.value, 'up', i.sha256, CASE p.key WHEN 0 THEN i.mime ELSE 'image/jpeg' END, p.key = 0
                FROM images i, json_each(json_array(i.path, i.thumb_path, i.preview_path)) p
-               WHERE p.value IS NOT NULL ON CONFLICT DO NOTHING",
+               WHERE p.value IS NOT NULL AND i.id NOT IN (SELECT image_id FROM sync_tombstones)
+               ON CONFLICT DO NOTHING",
         ] {
             sqlx::query(sql).execute(&mut *tx).await?;
         }

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::NanoBananaClient;
 use super::call::Call;
 use super::wire::{self, Envelope};
-use crate::providers::ProviderError;
 use crate::net::{error_chain, retry_after, root_cause};
+use crate::providers::ProviderError;
 use crate::providers::retry::random_seed;
 
 /// Answers of the API are small; anything bigger is not the service talking.

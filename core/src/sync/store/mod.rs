@@ -1,7 +1,9 @@
 //! The bucket as sync uses it: a handful of object operations behind [`ObjectStore`], with S3 (R2
 //! and every S3-compatible store, [`s3`]) as the one implementation; another backend (WebDAV, a
 //! folder) is these methods. Nothing read from a store is trusted for size: every read names the
-//! most it will take, and a larger object is refused before it is read whole.
+//! most it will take, and a larger object is refused before it is read whole. Nor for content: an
+//! original is created with its SHA-256 as metadata, so a "412 already there" can be checked
+//! (see `sync/files.rs`).
 
 mod classify;
 mod s3;
@@ -21,6 +23,19 @@ pub struct Fetched {
     pub body: Vec<u8>,
     /// The server's time of the write, Unix ms (second precision, as HTTP dates are).
     pub last_modified_ms: i64,
+    /// Its ETag (unquoted; empty if the store gave none), for a compare-and-swap [`ObjectStore::replace`].
+    pub etag: String,
+}
+
+/// What a HEAD tells about an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectHead {
+    /// The server's time of the write, Unix ms.
+    pub last_modified_ms: i64,
+    pub size: u64,
+    /// The SHA-256 it was created with (`x-amz-meta-sha256`); `None` for objects written without
+    /// one (by an older version, or by hand).
+    pub sha256: Option<String>,
 }
 
 /// Objects up to this size are read into memory whole (thumbnails are tens of KB).
@@ -81,12 +96,29 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// it is small, else a stream the caller writes to disk (and stops past `max_bytes`).
     async fn download(&self, key: &str, max_bytes: u64) -> Result<Option<FileBody>, SyncError>;
 
-    /// When the server stored `key` (its clock).
-    async fn last_modified(&self, key: &str) -> Result<i64, SyncError>;
+    /// The object at `key` without its body (when the server stored it, its size, the hash it
+    /// was created with), or `None` if there is none.
+    async fn head(&self, key: &str) -> Result<Option<ObjectHead>, SyncError>;
 
-    /// Writes `key` only if it does not exist yet (`If-None-Match: *`).
-    async fn create(&self, key: &str, body: Body, content_type: &str)
-    -> Result<Created, SyncError>;
+    /// Writes `key` only if it does not exist yet (`If-None-Match: *`). `sha256`, the body's hash
+    /// when the caller knows it, is stored with the object (`x-amz-meta-sha256`).
+    async fn create(
+        &self,
+        key: &str,
+        body: Body,
+        content_type: &str,
+        sha256: Option<&str>,
+    ) -> Result<Created, SyncError>;
+
+    /// Writes `key` only if it still has the ETag `if_match` (`If-Match`): `false` when it
+    /// changed meanwhile (a 412), and nothing was written.
+    async fn replace(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        if_match: &str,
+    ) -> Result<bool, SyncError>;
 
     /// Writes `key` whatever it held (only for keys this device alone writes: its head).
     /// Returns the new ETag.

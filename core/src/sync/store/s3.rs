@@ -20,10 +20,13 @@ use aws_sdk_s3::primitives::ByteStream;
 
 use super::classify::{classify, status_of};
 use super::{
-    Body, Created, Fetched, FileBody, IN_MEMORY_MAX, LargeBody, Listed, ObjectStore,
+    Body, Created, Fetched, FileBody, IN_MEMORY_MAX, LargeBody, Listed, ObjectHead, ObjectStore,
 };
 use crate::sync::SyncError;
 use crate::sync::setup::SyncLocation;
+
+/// The user metadata an original carries its hash in (`x-amz-meta-sha256`).
+const SHA256_METADATA: &str = "sha256";
 
 #[derive(Clone)]
 pub struct S3Store {
@@ -109,17 +112,20 @@ impl S3Store {
         key: &str,
         body: ByteStream,
         content_type: &str,
+        sha256: Option<&str>,
     ) -> Result<Created, SyncError> {
-        let answer = self
+        let mut put = self
             .client
             .put_object()
             .bucket(&self.bucket)
             .key(self.full(key))
             .if_none_match("*")
             .content_type(content_type)
-            .body(body)
-            .send()
-            .await;
+            .body(body);
+        if let Some(sha256) = sha256 {
+            put = put.metadata(SHA256_METADATA, sha256);
+        }
+        let answer = put.send().await;
         match answer {
             Ok(_) => Ok(Created::Now),
             // 409: a concurrent conditional write to the same key (AWS); the other one won.
@@ -173,10 +179,12 @@ impl ObjectStore for S3Store {
         };
         check_length(key, out.content_length(), max_bytes)?;
         let last_modified_ms = last_modified_of(key, &out)?;
+        let etag = plain_etag(out.e_tag().unwrap_or_default());
         let body = read_capped(key, out.body, max_bytes).await?;
         Ok(Some(Fetched {
             body,
             last_modified_ms,
+            etag,
         }))
     }
 
@@ -203,18 +211,36 @@ impl ObjectStore for S3Store {
         })))
     }
 
-    async fn last_modified(&self, key: &str) -> Result<i64, SyncError> {
-        let out = self
+    async fn head(&self, key: &str) -> Result<Option<ObjectHead>, SyncError> {
+        let answer = self
             .client
             .head_object()
             .bucket(&self.bucket)
             .key(self.full(key))
             .send()
-            .await
-            .map_err(|e| classify(&e, &self.bucket, false))?;
-        out.last_modified()
+            .await;
+        let out = match answer {
+            Ok(out) => out,
+            Err(e) if status_of(&e) == Some(404) && e.code() != Some("NoSuchBucket") => {
+                return Ok(None);
+            }
+            Err(e) => return Err(classify(&e, &self.bucket, false)),
+        };
+        let last_modified_ms = out
+            .last_modified()
             .and_then(|t| t.to_millis().ok())
-            .ok_or_else(|| SyncError::Corrupt(format!("{key} has no Last-Modified time")))
+            .ok_or_else(|| SyncError::Corrupt(format!("{key} has no Last-Modified time")))?;
+        Ok(Some(ObjectHead {
+            last_modified_ms,
+            size: out
+                .content_length()
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0),
+            sha256: out
+                .metadata()
+                .and_then(|m| m.get(SHA256_METADATA))
+                .map(|v| v.trim().to_ascii_lowercase()),
+        }))
     }
 
     async fn create(
@@ -222,6 +248,7 @@ impl ObjectStore for S3Store {
         key: &str,
         body: Body,
         content_type: &str,
+        sha256: Option<&str>,
     ) -> Result<Created, SyncError> {
         let stream = match body {
             Body::Bytes(bytes) => ByteStream::from(bytes),
@@ -229,7 +256,32 @@ impl ObjectStore for S3Store {
                 .await
                 .map_err(|e| SyncError::Local(format!("{}: {e}", path.display())))?,
         };
-        self.create_stream(key, stream, content_type).await
+        self.create_stream(key, stream, content_type, sha256).await
+    }
+
+    async fn replace(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        if_match: &str,
+    ) -> Result<bool, SyncError> {
+        let answer = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.full(key))
+            .if_match(format!("\"{}\"", plain_etag(if_match)))
+            .content_type(content_type)
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        match answer {
+            Ok(_) => Ok(true),
+            // 412: it changed (or went) since it was read; 409: a concurrent conditional write.
+            Err(e) if matches!(status_of(&e), Some(412 | 409)) => Ok(false),
+            Err(e) => Err(classify(&e, &self.bucket, true)),
+        }
     }
 
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<String, SyncError> {

@@ -72,7 +72,8 @@ impl World {
         tweak: impl FnOnce(&mut CoreConfig),
     ) -> AppCore {
         let core = open_core_with(&self.data_dir(name), tweak).await;
-        core.session().update_sync_setup(settings, Some(self.s3.secret_key().to_owned()))
+        core.session()
+            .update_sync_setup(settings, Some(self.s3.secret_key().to_owned()))
             .await
             .expect("save the sync settings");
         core
@@ -133,7 +134,11 @@ pub async fn generate(core: &AppCore, prompt: &str, count: u8) -> String {
     let mut events = core.job_events();
     let mut request = GenerationRequest::new(prompt, Model::Demo);
     request.count = count;
-    let jobs = core.session().generate(request, Default::default()).await.expect("generate");
+    let jobs = core
+        .session()
+        .generate(request, Default::default())
+        .await
+        .expect("generate");
     let id = jobs[0].id.clone();
     let deadline = Instant::now() + PATIENCE;
     loop {
@@ -215,4 +220,49 @@ pub fn secrets_with_sync_key(secret: &str) -> Secrets {
         )
         .expect("session store");
     Secrets::new(Arc::new(store))
+}
+
+/// The ids of every image of `core`'s library, sorted.
+pub async fn image_ids(core: &AppCore) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM images ORDER BY id")
+        .fetch_all(core.session().library().pool())
+        .await
+        .expect("image ids");
+    rows.into_iter().map(|(id,)| id).collect()
+}
+
+/// Writes `bytes` as the object `key` of the bucket directly in the server's folder, as a
+/// hostile or broken writer would (no request).
+pub fn plant(world: &World, key: &str, bytes: &[u8]) {
+    let path = world.s3.root().join(BUCKET).join(key);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
+    std::fs::write(path, bytes).expect("plant an object");
+}
+
+/// A gzip'd segment: the header line, then one operation per line.
+pub fn segment(device: &str, seq: i64, ops: &[serde_json::Value]) -> Vec<u8> {
+    use std::io::Write;
+    let mut text = serde_json::json!({"format": 1, "device": device, "seq": seq, "ops": ops.len()})
+        .to_string();
+    for op in ops {
+        text.push('\n');
+        text.push_str(&op.to_string());
+    }
+    text.push('\n');
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+/// A device `device` that never ran Nanoforge announcing `last_seq` segments under `prefix`.
+pub fn plant_head(world: &World, prefix: &str, device: &str, last_seq: i64) {
+    let head = serde_json::json!({
+        "format": 1, "device": device, "last_seq": last_seq, "name": device,
+        "platform": "hostile", "app_version": "0", "pushed_at": 0,
+    });
+    plant(
+        world,
+        &format!("{prefix}heads/{device}.json"),
+        head.to_string().as_bytes(),
+    );
 }
