@@ -1,6 +1,7 @@
 // The UI's only door to Rust: thin wrappers over the generated bindings that turn the
 // `{ status, data | error }` results into values or thrown `ApiError`s with a typed kind.
 // Stores and views import from here only; unit tests replace this module.
+import { invoke } from '@tauri-apps/api/core'
 import {
   commands,
   events,
@@ -11,6 +12,9 @@ import {
   type AspectRatio,
   type BudgetLevel,
   type BudgetStatus_Serialize,
+  type Catalog_Serialize,
+  type ChangedIds,
+  type CoreEvent_Serialize,
   type CreditsInfo_Serialize,
   type Cursor,
   type DayStats,
@@ -21,8 +25,10 @@ import {
   type ImageQuery_Deserialize,
   type ImageRecord_Serialize,
   type ImageSize,
+  type InputMode,
   type IntegrityReport,
   type KeySource,
+  type LibraryChange,
   type JobEvent_Serialize,
   type JobFamily_Serialize,
   type JobPage_Serialize,
@@ -35,23 +41,26 @@ import {
   type Model,
   type ModelInfo_Serialize,
   type PeerDevice_Serialize,
+  type Preferences_Serialize,
   type PriceBasis,
+  type PriceInEffect,
   type PriceOverride,
   type ProfileKind,
   type ProfileSummary_Serialize,
+  type ProviderInfo_Serialize,
   type ProviderKind,
+  type Quote,
   type RecalledSettings_Serialize,
   type SecretPurpose,
-  type Settings_Serialize,
   type SignInStarted,
   type SizeOption_Serialize,
   type SizeStats,
   type StatsQuery_Deserialize,
   type StatsTotals_Serialize,
-  type SyncEvent,
+  type SyncEvent_Serialize,
   type SyncProgress,
-  type SyncReport,
-  type SyncSettings_Serialize,
+  type SyncReport_Serialize,
+  type SyncSetup_Serialize,
   type SyncStage,
   type SyncStatus_Serialize,
 } from '@/bindings'
@@ -63,8 +72,12 @@ import { pngHeadBeforeImageData } from '@/lib/png'
 export type AccountsState = AccountsState_Serialize
 export type ApiKeyStatus = ApiKeyStatus_Serialize
 export type BudgetStatus = BudgetStatus_Serialize
-/** What the core sends; it accepts the same shape (every field present). */
-export type Settings = Settings_Serialize
+/** Models, providers and the open profile's prices in effect: the one source of these rules. */
+export type Catalog = Catalog_Serialize
+/** One thing the core did that the page may show (a job's step, committed library changes, a sync, a profile switch). */
+export type CoreEvent = CoreEvent_Serialize
+/** A profile's saved choices (defaults, prices, budget). What the core sends; it accepts the same shape. */
+export type Preferences = Preferences_Serialize
 export type CreditsInfo = CreditsInfo_Serialize
 export type ImagePage = ImagePage_Serialize
 export type JobPage = JobPage_Serialize
@@ -81,17 +94,20 @@ export type JobStage = JobStage_Serialize
 export type ProfileSummary = ProfileSummary_Serialize
 export type LibraryStats = LibraryStats_Serialize
 export type ModelInfo = ModelInfo_Serialize
+export type ProviderInfo = ProviderInfo_Serialize
 export type SizeOption = SizeOption_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
 export type PeerDevice = PeerDevice_Serialize
-/** What the core sends; it accepts the same shape. Never secret: the secret access key travels apart. */
-export type SyncSettings = SyncSettings_Serialize
+/** Where and how the profile syncs. What the core sends; it accepts the same shape. Never secret: the secret access key travels apart. */
+export type SyncSetup = SyncSetup_Serialize
 export type SyncStatus = SyncStatus_Serialize
+export type SyncEvent = SyncEvent_Serialize
+export type SyncReport = SyncReport_Serialize
 export type {
-  AppInfo, AspectRatio, BudgetLevel, Cursor, DayStats, ErrorKind, ImageSize, IntegrityReport, JobStatus,
-  KeySource, MetadataSource, Model, PriceBasis, PriceOverride, ProfileKind, ProviderKind, SecretPurpose,
-  SignInStarted, SizeStats, SyncEvent, SyncProgress, SyncReport, SyncStage,
+  AppInfo, AspectRatio, BudgetLevel, ChangedIds, Cursor, DayStats, ErrorKind, ImageSize, InputMode, IntegrityReport,
+  JobStatus, KeySource, LibraryChange, MetadataSource, Model, PriceBasis, PriceInEffect, PriceOverride, ProfileKind,
+  ProviderKind, Quote, SecretPurpose, SignInStarted, SizeStats, SyncProgress, SyncStage,
 }
 
 export { ApiError, errorKind, errorMessage, toApiError } from './errors'
@@ -124,11 +140,29 @@ async function listen(subscribe: Promise<() => void>): Promise<() => void> {
   }
 }
 
+/**
+ * Runs a command that reads a file's bytes as the request's raw body (the generated bindings show these
+ * without arguments): a `Uint8Array` crosses IPC as bytes, not as a JSON array of numbers.
+ */
+async function callWithBytes<T>(command: string, bytes: Uint8Array): Promise<T> {
+  try {
+    return await invoke<T>(command, bytes)
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+/** A view into a larger buffer is copied out, so only its own bytes travel. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+}
+
 export const api = {
-  // App and settings
+  // App, the profile's preferences and its keys
   appInfo: async (): Promise<AppInfo> => call(commands.appInfo()),
-  getSettings: async (): Promise<Settings> => call(commands.getSettings()),
-  updateSettings: async (settings: Settings): Promise<Settings> => call(commands.updateSettings(settings)),
+  getPreferences: async (): Promise<Preferences> => call(commands.getPreferences()),
+  /** Validates, saves and applies them (new prices take effect at once: read the catalog again). */
+  updatePreferences: async (preferences: Preferences): Promise<Preferences> => call(commands.updatePreferences(preferences)),
   /** The open profile's key for `purpose`, masked (the key itself never leaves the core). */
   keyStatus: async (purpose: SecretPurpose): Promise<ApiKeyStatus> => call(commands.keyStatus(purpose)),
   /** Stores the key in the OS keychain for the open profile (never in the library). */
@@ -180,7 +214,7 @@ export const api = {
   copyImage: async (id: string): Promise<void> => { await call(commands.copyImage(id)) },
   /** Generation settings embedded in an image file (ours, A1111, ComfyUI, InvokeAI), or null. */
   readImageMetadata: async (bytes: Uint8Array): Promise<RecalledSettings | null> =>
-    call(commands.readImageMetadata(Array.from(pngHeadBeforeImageData(bytes)))),
+    callWithBytes('read_image_metadata', ownBytes(pngHeadBeforeImageData(bytes))),
 
   // Generation
   generate: async (request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> =>
@@ -196,45 +230,49 @@ export const api = {
     call(commands.rerunJob(id, options)),
   /** This month's spend against the profile's budget, confirmed and possibly charged. */
   budgetStatus: async (): Promise<BudgetStatus> => call(commands.budgetStatus()),
-  /** Every model with its sizes, ratios, limits and default prices: the one source of these rules. */
-  catalog: async (): Promise<ModelInfo[]> => {
+  /**
+   * Every model and provider with what it offers and can do, and the open profile's prices in effect: the
+   * one source of these rules. Read again after the preferences change and after a profile switch.
+   */
+  catalog: async (): Promise<Catalog> => {
     try {
       return await commands.catalog()
     } catch (e) {
       throw toApiError(e)
     }
   },
+  /** Who would run `request` and what it would cost at the prices in effect (nothing is recorded). */
+  quote: async (request: GenerationRequest, options: GenerateOptions = {}): Promise<Quote> =>
+    call(commands.quote(request, options)),
   credits: async (): Promise<CreditsInfo> => call(commands.credits()),
   /** The providers that can run now (a key is set, or the demo), in the core's order of preference. */
   availableProviders: async (): Promise<ProviderKind[]> => call(commands.availableProviders()),
   /** The native picker for input images; the picked files are kept as the library's input images (none when cancelled). */
   pickInputImages: async (): Promise<ImageRecord[]> => call(commands.pickInputImages()),
   /** Keeps the bytes of a dropped image file as an input image (the page never names a path). */
-  addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => call(commands.addInputImage(Array.from(bytes))),
+  addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => callWithBytes('add_input_image', ownBytes(bytes)),
   /** The core fetches the URL (https, or http on this computer) and keeps the image as an input. */
   addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
 
   // Sync through the person's own bucket
-  syncSettings: async (): Promise<SyncSettings> => call(commands.syncSettings()),
+  syncSetup: async (): Promise<SyncSetup> => call(commands.syncSetup()),
   /** Saves the location and choices; `secretAccessKey` goes to the keychain, and only when one was typed (null keeps the stored one). */
-  updateSyncSettings: async (settings: SyncSettings, secretAccessKey: string | null): Promise<SyncStatus> =>
-    call(commands.updateSyncSettings(settings, secretAccessKey)),
+  updateSyncSetup: async (setup: SyncSetup, secretAccessKey: string | null): Promise<SyncStatus> =>
+    call(commands.updateSyncSetup(setup, secretAccessKey)),
   syncStatus: async (): Promise<SyncStatus> => call(commands.syncStatus()),
-  /** Runs a sync now; progress arrives through `onSyncChanged`. */
+  /** Runs a sync now; its progress arrives through `onCoreChanged` (kind `sync`). */
   syncNow: async (): Promise<SyncReport> => call(commands.syncNow()),
   /** Checks keys, bucket, endpoint and write access before saving (null secret: the stored one). */
-  testSyncConnection: async (settings: SyncSettings, secretAccessKey: string | null): Promise<void> => {
-    await call(commands.testSyncConnection(settings, secretAccessKey))
+  testSyncConnection: async (setup: SyncSetup, secretAccessKey: string | null): Promise<void> => {
+    await call(commands.testSyncConnection(setup, secretAccessKey))
   },
-  /** Progress of every job; resolves to the function that stops listening (call it on unmount). */
-  onJobProgress: (handler: (event: JobEvent) => void): Promise<() => void> =>
-    listen(events.jobProgress.listen((e) => handler(e.payload))),
-  /** Another profile is open now (sign-in, switch, sign-out, removal): everything shown belonged to the old one. */
-  onProfileChanged: (handler: (profile: ProfileSummary) => void): Promise<() => void> =>
-    listen(events.profileChanged.listen((e) => handler(e.payload))),
-  /** A sync started, moved on, finished or failed (automatic ones too); resolves to the function that stops listening. */
-  onSyncChanged: (handler: (event: SyncEvent) => void): Promise<() => void> =>
-    listen(events.syncChanged.listen((e) => handler(e.payload))),
+  /**
+   * The core's one stream: a job's progress, committed library changes (coalesced), a sync's progress and
+   * a profile switch. Resolves to the function that stops listening (call it on unmount). The page keeps one
+   * subscription (stores/coreEvents.ts) and hands each event to the stores that follow it.
+   */
+  onCoreChanged: (handler: (event: CoreEvent) => void): Promise<() => void> =>
+    listen(events.coreChanged.listen((e) => handler(e.payload))),
 
   ...platform,
 }

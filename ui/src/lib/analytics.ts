@@ -1,7 +1,6 @@
 // Date ranges and per-day series for the Analytics view. Days are UTC (the core buckets by UTC day), so
 // labels are formatted in UTC too: a local-time label would show the previous day west of Greenwich.
-import type { DayStats, ImageSize, ModelInfo, SizeStats, StatsQuery } from '@/api'
-import { sizeOfPixels } from '@/lib/catalog'
+import type { DayStats, ImageSize, SizeStats, StatsQuery } from '@/api'
 
 export const DAY_MS = 86_400_000
 
@@ -102,10 +101,14 @@ export function summarize(days: DayStats[]): RangeSummary {
   return { ...s, successRate: finished ? s.completedJobs / finished : null }
 }
 
-/** Size rows, smallest first; `size` is the catalog's name ("1K") or null for a size no model offers now. */
-export function sizeSlices(catalog: ModelInfo[], rows: SizeStats[]): { size: ImageSize | null; pixels: number; images: number; cost: number }[] {
+/** Size rows with images, in the order of `sizes` (the catalog's, smallest first; others after them). */
+export function sizeSlices(sizes: ImageSize[], rows: SizeStats[]): { size: ImageSize; images: number; cost: number }[] {
+  const rank = (size: ImageSize) => {
+    const at = sizes.indexOf(size)
+    return at < 0 ? sizes.length : at
+  }
   return rows
     .filter((r) => r.images > 0)
-    .map((r) => ({ size: sizeOfPixels(catalog, r.imageSize), pixels: r.imageSize, images: r.images, cost: r.cost ?? 0 }))
-    .sort((a, b) => a.pixels - b.pixels)
+    .map((r) => ({ size: r.imageSize, images: r.images, cost: r.cost ?? 0 }))
+    .sort((a, b) => rank(a.size) - rank(b.size))
 }

@@ -1,7 +1,7 @@
 // Pure helpers of the Gallery: dates from <input type="date">, grid geometry, keyset ordering and
 // turning embedded generation settings into a Generator draft.
-import type { AspectRatio, ImageRecord, ImageSize, Model, ModelInfo, RecalledSettings } from '@/api'
-import { findModel, isDemoModel, pixelsOf, selectableModels } from '@/lib/catalog'
+import type { AspectRatio, Catalog, ImageRecord, ImageSize, Model, ModelInfo, RecalledSettings } from '@/api'
+import { findModel, isDemoModel, selectableModels } from '@/lib/catalog'
 
 /** `YYYY-MM-DD` (what a date input holds) → Unix ms of that local midnight; null when empty or invalid. */
 export function dayStart(date: string | null | undefined): number | null {
@@ -44,11 +44,20 @@ export function shortSha(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 12) : '—'
 }
 
+/**
+ * About how many pixels the long side of a size has, read from its name ("512", "1K" = 1024). Only for
+ * files made by other tools, which name their dimensions in pixels; our own rows carry the size itself.
+ */
+function approxLongSide(size: ImageSize): number {
+  const k = /^(\d+)K$/i.exec(size)
+  return k ? Number(k[1]) * 1024 : Number(size)
+}
+
 /** The size of `info` whose long side is nearest to `longSide` pixels (ties go to the smaller one). */
 export function nearestSize(info: ModelInfo, longSide: number): ImageSize {
   let best = info.defaultSize
   for (const { size } of info.sizes) {
-    if (Math.abs(pixelsOf(size) - longSide) < Math.abs(pixelsOf(best) - longSide)) best = size
+    if (Math.abs(approxLongSide(size) - longSide) < Math.abs(approxLongSide(best) - longSide)) best = size
   }
   return best
 }
@@ -67,13 +76,14 @@ export function matchingRatio(info: ModelInfo, width: number, height: number): A
  * The Generator fields that embedded settings can fill, checked against the catalog: the model if it is
  * one of ours (else the form's `fallback`), the nearest size and a ratio that model offers.
  */
-export function draftFromMetadata(catalog: ModelInfo[], meta: RecalledSettings, fallback: Model | null): {
+export function draftFromMetadata(catalog: Catalog, meta: RecalledSettings, fallback: Model | null): {
   prompt: string; size?: ImageSize; aspectRatio?: AspectRatio; model?: Model
 } {
   const fields: ReturnType<typeof draftFromMetadata> = { prompt: meta.prompt ?? '' }
   const own = findModel(catalog, meta.model)
-  const info = own && !isDemoModel(own) ? own : findModel(catalog, fallback) ?? selectableModels(catalog)[0]
-  if (own && !isDemoModel(own)) fields.model = own.model
+  const ours = own && !isDemoModel(catalog, own) ? own : undefined
+  const info = ours ?? findModel(catalog, fallback) ?? selectableModels(catalog)[0]
+  if (ours) fields.model = ours.model
   if (!info) return fields
   if (meta.width && meta.height) fields.size = nearestSize(info, Math.max(meta.width, meta.height))
   const named = info.aspectRatios.find((r) => r === meta.aspectRatio)

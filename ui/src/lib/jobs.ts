@@ -1,9 +1,9 @@
 // Job facts shared by the jobs store, the Generator, History and the viewer: which stage a stored status
 // means, which stages are final, how far along a stage is, what money a job may have cost, and which
 // action helps (Recover a paid result, Run again as a new paid job, fix the key or the balance).
-import type { ErrorKind, JobRecord, JobStage, JobStatus, ModelInfo } from '@/api'
+import type { Catalog, ErrorKind, JobRecord, JobStage, JobStatus } from '@/api'
 import { JOB_STATUSES, UNFINISHED_JOB_STATUSES } from '@/api/rules'
-import { findModel, isDemoModel, keepRatio, sizeOfPixels } from '@/lib/catalog'
+import { findModel, isDemoModel, keepRatio } from '@/lib/catalog'
 import type { GenerationDraft } from '@/stores/draft'
 
 export type StageKind = JobStage['kind']
@@ -139,7 +139,7 @@ export function errorAction(job: JobRecord | null, kind: ErrorKind | null | unde
  * The Generator form filled with a job's settings (remix from a result, History or the viewer). The
  * new job will point at this one (`parentJobId`) or at the image it starts from (`parentImageId`).
  */
-export function draftFromJob(catalog: ModelInfo[], job: JobRecord, parentImageId: string | null = null): Partial<GenerationDraft> {
+export function draftFromJob(catalog: Catalog, job: JobRecord, parentImageId: string | null = null): Partial<GenerationDraft> {
   const draft: Partial<GenerationDraft> = {
     prompt: job.prompt,
     count: job.numImages,
@@ -151,11 +151,10 @@ export function draftFromJob(catalog: ModelInfo[], job: JobRecord, parentImageId
   }
   const info = findModel(catalog, job.model)
   if (info) {
-    // The form keeps its own model for a demo job and checks the ratio against whichever it shows.
-    if (!isDemoModel(info)) draft.model = info.model
+    // The form keeps its own model for a demo job and checks the size and ratio against whichever it shows.
+    if (!isDemoModel(catalog, info)) draft.model = info.model
     draft.aspectRatio = keepRatio(info, job.aspectRatio)
   }
-  const size = sizeOfPixels(catalog, job.imageSize)
-  if (size) draft.size = size
+  draft.size = job.imageSize
   return draft
 }

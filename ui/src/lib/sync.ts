@@ -9,6 +9,7 @@ import type { ErrorKind, SyncProgress, SyncStage } from '@/api'
  */
 const SYNC_ERROR_SENTENCES: Partial<Record<ErrorKind, string>> = {
   sync_not_configured: 'notConfigured',
+  unreadable: 'unreadable',
   sync_credentials: 'credentials',
   sync_bucket_missing: 'bucketMissing',
   sync_read_only: 'readOnly',

@@ -89,7 +89,7 @@ interface Flow {
 
 /**
  * The device's profiles (local first) and the sign-in flow. `switchTo` makes a profile current and calls
- * `onSwitch`, which emits `profile-changed` (after the command has answered, as the core's event may).
+ * `onSwitch`, which sends the core's `profile` event (after the command has answered, as the core's event may).
  */
 export function createAccounts(local: MockState, onSwitch: (summary: ProfileSummary) => void) {
   const query = new URLSearchParams(location.search)

@@ -1,13 +1,13 @@
 // An in-memory stand-in for the core, used only by the browser-test build (VITE_MOCK_IPC=1): a small
-// library of jobs and images, stats and the month's spend computed from it, the settings the core keeps
-// (and refuses like it does), and the model catalog (a static copy). Generations live in ./generation.ts.
-// Deterministic: no randomness, a fixed clock origin.
+// library of jobs and images, stats and the month's spend computed from it, the preferences the core keeps
+// (and refuses like it does), and the catalog (a static copy, ./catalog.ts). Generations live in
+// ./generation.ts. Deterministic: no randomness, a fixed clock origin.
 import type {
   ApiKeyStatus, BudgetStatus, DayStats, ImageQuery, ImageRecord, ImageSize, JobEvent, JobFamily, JobQuery, JobRecord,
-  LibraryStats, Model, ProviderKind, RecalledSettings, SecretPurpose, Settings, SizeStats, StatsTotals,
+  LibraryStats, Model, Preferences, ProviderKind, RecalledSettings, SecretPurpose, SizeStats, StatsTotals,
 } from '@/api'
 import { BUDGET_WARN_SHARE } from '@/api/rules'
-import { MOCK_CATALOG } from './catalog'
+import { MOCK_MODELS, mockModel, mockPricePerImage } from './catalog'
 import { noSync, type MockSync } from './sync'
 
 /** A job event before the IPC layer stamps it with the profile whose library holds the job. */
@@ -34,11 +34,11 @@ const PROMPTS = [
   'Children’s book illustration of a dragon baking bread',
 ]
 
-/** One profile's library: its jobs, images, settings, keys and balance. */
+/** One profile's library: its jobs, images, preferences, keys and balance. */
 export interface MockState {
   jobs: JobRecord[]
   images: ImageRecord[]
-  settings: Settings
+  preferences: Preferences
   /** The Nano Banana key (it decides the provider). */
   key: ApiKeyStatus
   /** The other purposes' keys. */
@@ -72,7 +72,7 @@ export function availableProviders(s: MockState): ProviderKind[] {
 
 export function pad(n: number) { return String(n).padStart(4, '0') }
 
-export function defaultSettings(): Settings {
+export function defaultPreferences(): Preferences {
   return {
     defaultModel: 'nano-banana-2', defaultSize: '1K', defaultAspectRatio: '1:1', defaultCount: 1,
     priceOverrides: [], monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 14,
@@ -80,24 +80,24 @@ export function defaultSettings(): Settings {
   }
 }
 
-export const modelInfo = (model: Model) => MOCK_CATALOG.find((m) => m.model === model) ?? MOCK_CATALOG[0]
+export const modelInfo = mockModel
+/** About how many pixels a size's long side has (the mock's stand-in files are that big). */
 export const pixelsOf = (size: ImageSize) => (size === '512' ? 512 : Number(size[0]) * 1024)
 
 /** USD per image with the profile's own prices, like the core's `Prices::per_image`. */
 export function priceOf(s: MockState, model: Model, size: ImageSize): number {
-  const own = [...s.settings.priceOverrides].reverse().find((o) => o.model === model && o.size === size)
-  return own?.usd ?? modelInfo(model).sizes.find((x) => x.size === size)?.priceUsd ?? 0
+  return mockPricePerImage(s.preferences.priceOverrides, model, size)
 }
 
 export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord {
   const created = MOCK_NOW - Math.floor(i * 0.9 * DAY) - i * 3_600_000
   return {
     id: `job-${prefix}${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
-    provider: 'nanobanana', model: 'nano-banana-2', imageSize: 1024, aspectRatio: '1:1', numImages: 1, watermark: null,
-    inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, responseData: null, cost: 0.067, estimatedCost: 0.067,
+    provider: 'nanobanana', model: 'nano-banana-2', imageSize: '1K', aspectRatio: '1:1', numImages: 1, watermark: null,
+    inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, cost: 0.067, estimatedCost: 0.067,
     mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',
     errorKind: null, errorMessage: null, attempts: 1, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, ...over,
+    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, chargedCredits: null, ...over,
   }
 }
 
@@ -105,7 +105,7 @@ export function image(j: JobRecord, position: number, n: number, prefix = ''): I
   const sha = `${pad(n)}${'ab12cd34'.repeat(8)}`.slice(0, 64)
   return {
     id: `img-${prefix}${pad(n)}`, kind: 'generated', jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
-    width: j.imageSize, height: j.imageSize, bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
+    width: pixelsOf(j.imageSize), height: pixelsOf(j.imageSize), bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
     previewPath: `thumbs/512/${sha}.webp`, imageSize: j.imageSize, favourite: n % 5 === 0, rating: n % 6,
     deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, prompt: j.prompt, model: j.model,
     jobStatus: j.status,
@@ -144,7 +144,7 @@ export function seedState(jobCount = 36, prefix = ''): MockState {
   const jobs: JobRecord[] = []
   const images: ImageRecord[] = []
   const state: MockState = {
-    jobs, images, settings: defaultSettings(), key: noKey(), keys: {}, balance: 42.5, nextId: 1000, prefix, inputs: [], sync: noSync(),
+    jobs, images, preferences: defaultPreferences(), key: noKey(), keys: {}, balance: 42.5, nextId: 1000, prefix, inputs: [], sync: noSync(),
   }
   let n = 1
   for (let i = 1; i <= jobCount; i++) {
@@ -153,7 +153,7 @@ export function seedState(jobCount = 36, prefix = ''): MockState {
     const count = i % 4 === 0 ? 2 : 1
     const price = priceOf(state, model, size) * count
     let j = job(i, {
-      model, imageSize: pixelsOf(size), numImages: count, cost: price, estimatedCost: price,
+      model, imageSize: size, numImages: count, cost: price, estimatedCost: price,
       prompt: PROMPTS[(i + prefix.length) % PROMPTS.length],
     }, prefix)
     j = outcome(i, j)
@@ -260,7 +260,7 @@ export function stats(s: MockState): LibraryStats {
     if (possiblyCharged(j)) d.possibleCost = (d.possibleCost ?? 0) + (j.estimatedCost ?? 0)
     byDay.set(key, d)
   }
-  const bySize = new Map<number, SizeStats>()
+  const bySize = new Map<ImageSize, SizeStats>()
   for (const j of s.jobs) {
     const z = bySize.get(j.imageSize) ?? { imageSize: j.imageSize, images: 0, jobs: 0, cost: 0 }
     z.jobs++
@@ -272,7 +272,7 @@ export function stats(s: MockState): LibraryStats {
     totals: totals(s.jobs, live),
     thisMonth: totals(s.jobs.filter((j) => (j.createdAt ?? 0) >= MONTH_START), live.filter((i) => (i.createdAt ?? 0) >= MONTH_START)),
     perDay: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
-    perSize: [...bySize.values()].sort((a, b) => a.imageSize - b.imageSize),
+    perSize: [...bySize.values()].sort((a, b) => pixelsOf(a.imageSize) - pixelsOf(b.imageSize)),
     activeJobs: s.jobs.filter((j) => RUNNING.has(j.status)).length,
     trashedImages: s.images.filter((i) => i.deletedAt != null).length,
   }
@@ -283,21 +283,21 @@ export function budgetStatus(s: MockState): BudgetStatus {
   const month = s.jobs.filter((j) => (j.createdAt ?? 0) >= MONTH_START)
   const spentConfirmed = month.reduce((a, j) => a + (j.cost ?? 0), 0)
   const spentPossible = month.filter(possiblyCharged).reduce((a, j) => a + (j.estimatedCost ?? 0), 0)
-  const limit = s.settings.monthlyBudgetUsd
+  const limit = s.preferences.monthlyBudgetUsd
   const spent = spentConfirmed + spentPossible
   const level = limit == null ? 'off' : spent >= limit ? 'over' : spent >= limit * BUDGET_WARN_SHARE ? 'warning' : 'ok'
   return { limitUsd: limit, month: MOCK_MONTH, spentConfirmed, spentPossible, level }
 }
 
-/** Settings the core would refuse, with its messages; null when they are fine. */
-export function settingsProblem(next: Settings): string | null {
-  const info = MOCK_CATALOG.find((m) => m.model === next.defaultModel)
+/** Preferences the core would refuse, with its messages; null when they are fine. */
+export function preferencesProblem(next: Preferences): string | null {
+  const info = MOCK_MODELS.find((m) => m.model === next.defaultModel)
   if (!info || info.provider === 'demo') return 'the default model must be a real model; the demo is used only without an API key'
   if (!info.sizes.some((x) => x.size === next.defaultSize)) return `${info.label} does not offer the default size ${next.defaultSize}`
   if (!(Number.isInteger(next.defaultCount) && next.defaultCount >= 1 && next.defaultCount <= 4)) return 'images per generation must be between 1 and 4'
   if (!(Number.isInteger(next.concurrency) && next.concurrency >= 1 && next.concurrency <= 8)) return 'concurrency must be between 1 and 8'
   for (const o of next.priceOverrides) {
-    const m = MOCK_CATALOG.find((x) => x.model === o.model)
+    const m = MOCK_MODELS.find((x) => x.model === o.model)
     if (o.usd == null || !(o.usd >= 0 && o.usd <= 100)) return `the ${m?.label ?? o.model} ${o.size} price must be between $0 and $100 per image`
     if (!m?.sizes.some((x) => x.size === o.size)) return `${m?.label ?? o.model} has no ${o.size} size to price`
   }

@@ -1,7 +1,10 @@
-// A static copy of the core's model catalog (core/src/catalog/models.rs), for the in-page mock core and
-// the unit tests only. The real UI reads the `catalog` command; nothing outside src/mocks and tests
-// imports this file.
-import type { AspectRatio, ImageSize, ModelInfo, SizeOption } from '@/api'
+// A static copy of the core's catalog (core/src/catalog/: models, providers, prices and how overrides
+// apply) and of its quote, for the in-page mock core and the unit tests only. The real UI reads the
+// `catalog` and `quote` commands; nothing outside src/mocks and tests imports this file.
+import type {
+  AspectRatio, Catalog, GenerateOptions, GenerationRequest, ImageSize, Model, ModelInfo, PriceInEffect, PriceOverride,
+  ProviderInfo, ProviderKind, Quote, SizeOption,
+} from '@/api'
 
 const BASIC: AspectRatio[] = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9']
 const BASIC_AUTO: AspectRatio[] = [...BASIC, 'auto']
@@ -24,7 +27,7 @@ function gemini(model: ModelInfo['model'], label: string, description: string, s
   }
 }
 
-export const MOCK_CATALOG: ModelInfo[] = [
+export const MOCK_MODELS: ModelInfo[] = [
   {
     model: 'nano-banana-2', provider: 'nanobanana', label: 'Nano Banana 2',
     description: 'Gemini 3.1 Flash Image: 1K to 4K, every aspect ratio, prompts up to 20,000 characters.',
@@ -70,3 +73,57 @@ export const MOCK_CATALOG: ModelInfo[] = [
     priceBasis: { kind: 'free' }, priceIsEstimate: false, priceSource: 'free',
   },
 ]
+
+/** What each provider can do, like the core's `ProviderKind::info`. */
+export const MOCK_PROVIDERS: ProviderInfo[] = [
+  { kind: 'nanobanana', label: 'Nano Banana (nanobananaapi.ai)', inputMode: 'urls', remoteTasks: true, balance: true, key: 'nanoBananaKey' },
+  { kind: 'gemini', label: 'Google Gemini API', inputMode: 'inline', remoteTasks: false, balance: false, key: 'geminiKey' },
+  { kind: 'demo', label: 'Demo — not AI', inputMode: 'local', remoteTasks: false, balance: false, key: null },
+]
+
+export const mockModel = (model: Model | null | undefined): ModelInfo => MOCK_MODELS.find((m) => m.model === model) ?? MOCK_MODELS[0]
+
+/** The person's own price for a model and size (the last one set wins), like the core's `Prices::own`. */
+function ownPrice(overrides: PriceOverride[], model: Model, size: ImageSize): number | null {
+  return [...overrides].reverse().find((o) => o.model === model && o.size === size && o.usd != null)?.usd ?? null
+}
+
+/** USD per image with the profile's own prices, like the core's `Prices::per_image` (0 for what it does not know). */
+export function mockPricePerImage(overrides: PriceOverride[], model: Model, size: ImageSize): number {
+  return ownPrice(overrides, model, size) ?? mockModel(model).sizes.find((x) => x.size === size)?.priceUsd ?? 0
+}
+
+/** Rounded to a hundredth of a cent, as jobs record it (the core's `Prices::estimate`). */
+export function mockEstimate(overrides: PriceOverride[], model: Model, size: ImageSize, count: number): number {
+  return Math.round(mockPricePerImage(overrides, model, size) * Math.max(count, 0) * 10_000) / 10_000
+}
+
+/** The catalog as a profile with `overrides` sees it, like the core's `Session::catalog`. */
+export function mockCatalog(overrides: PriceOverride[] = []): Catalog {
+  const prices: PriceInEffect[] = MOCK_MODELS.flatMap((m) => m.sizes.map(({ size }) => {
+    const own = ownPrice(overrides, m.model, size) != null
+    return { model: m.model, size, usd: mockPricePerImage(overrides, m.model, size), own, estimate: m.priceIsEstimate && !own }
+  }))
+  return { models: MOCK_MODELS, providers: MOCK_PROVIDERS, prices }
+}
+
+/** The catalog of a profile with no prices of its own. */
+export const MOCK_CATALOG: Catalog = mockCatalog()
+
+/**
+ * Who would run `request` and what it costs, like the core's `Session::quote`: the provider chosen, else the
+ * model's own when it can run, else the first that can (the demo without keys); the demo draws any model.
+ */
+export function mockQuote(available: ProviderKind[], overrides: PriceOverride[], request: GenerationRequest, options: GenerateOptions, defaultModel: Model): Quote {
+  const model = mockModel(request.model ?? defaultModel)
+  const provider = options.provider ?? (available.includes(model.provider) ? model.provider : available[0] ?? 'demo')
+  const priced: Model = provider === 'demo' ? 'demo' : model.model
+  const size = request.size ?? model.defaultSize
+  const count = request.count ?? 1
+  return {
+    provider,
+    perImageUsd: mockPricePerImage(overrides, priced, size),
+    totalUsd: mockEstimate(overrides, priced, size, count),
+    jobs: Math.ceil(count / Math.max(model.imagesPerTask, 1)),
+  }
+}

@@ -6,7 +6,7 @@
 // `submit_unconfirmed` a possibly charged FAILED, others a plain FAILED. `@slow` is ten times slower.
 import type { ErrorKind, GenerateOptions, GenerationRequest, ImageRecord, ImageSize, JobRecord, JobStage, ProviderKind } from '@/api'
 import {
-  availableProviders, budgetStatus, image, job, MOCK_NOW, modelInfo, pad, pixelsOf, priceOf, type MockJobEvent, type MockState,
+  availableProviders, budgetStatus, image, job, MOCK_NOW, modelInfo, pad, priceOf, type MockJobEvent, type MockState,
 } from './backend'
 import { syncStatus } from './sync'
 
@@ -28,7 +28,7 @@ export function refuse(kind: ErrorKind, message: string): never {
  * empty balance (only Nano Banana has one).
  */
 function checkMoney(s: MockState, estimate: number, count: number, opts: GenerateOptions, paid: boolean, hasBalance: boolean) {
-  const limit = s.settings.monthlyBudgetUsd
+  const limit = s.preferences.monthlyBudgetUsd
   if (paid && limit != null && !opts.overBudget && estimate > 0) {
     const b = budgetStatus(s)
     const after = (b.spentConfirmed ?? 0) + (b.spentPossible ?? 0) + estimate
@@ -39,7 +39,7 @@ function checkMoney(s: MockState, estimate: number, count: number, opts: Generat
   }
   if (!hasBalance) return
   if (paid && s.balance <= 0) refuse('out_of_credits', `the balance is ${s.balance} credits`)
-  const perImage = s.settings.creditsPerImage
+  const perImage = s.preferences.creditsPerImage
   if (paid && perImage != null && perImage * count > s.balance) {
     refuse('out_of_credits', `${count} image(s) at ${perImage} credits need ${perImage * count} credits; the balance is ${s.balance}`)
   }
@@ -103,7 +103,7 @@ const PROVIDER_LABELS: Record<ProviderKind, string> = {
 /** The provider, model and inputs the core would use for `req`, or its refusal (nothing is recorded then). */
 function resolve(s: MockState, req: GenerationRequest, opts: GenerateOptions) {
   const available = availableProviders(s)
-  const asked = req.model ?? s.settings.defaultModel
+  const asked = req.model ?? s.preferences.defaultModel
   const provider = opts.provider ?? (available.includes(modelInfo(asked).provider) ? modelInfo(asked).provider : available[0])
   if (!available.includes(provider)) {
     refuse('api_key_missing', provider === 'gemini' ? 'No Gemini API key is set. Add one in Settings.' : 'No Nano Banana API key is set. Add one in Settings.')
@@ -113,7 +113,7 @@ function resolve(s: MockState, req: GenerationRequest, opts: GenerateOptions) {
   const model = demo ? 'demo' : asked
   const info = modelInfo(model)
   if (!demo && info.provider !== provider) refuse('invalid_input', `${info.label} is not served by ${PROVIDER_LABELS[provider]}`)
-  const size: ImageSize = demo && (req.size ?? s.settings.defaultSize) === '4K' ? '2K' : (req.size ?? s.settings.defaultSize)
+  const size: ImageSize = demo && (req.size ?? s.preferences.defaultSize) === '4K' ? '2K' : (req.size ?? s.preferences.defaultSize)
   const urls = demo ? [] : req.imageUrls ?? []
   const inputs = req.inputImages ?? []
   const count = req.count ?? 1
@@ -143,7 +143,7 @@ export function startGeneration(s: MockState, req: GenerationRequest, opts: Gene
   const id = `job-${s.prefix}${pad(s.nextId++)}`
   const now = MOCK_NOW + s.nextId * 1000
   const j: JobRecord = job(0, {
-    id, prompt: req.prompt, provider, model, imageSize: pixelsOf(size), aspectRatio: req.aspectRatio ?? '1:1', numImages: count,
+    id, prompt: req.prompt, provider, model, imageSize: size, aspectRatio: req.aspectRatio ?? '1:1', numImages: count,
     watermark: req.watermark ?? null, inputImageUrls: urls, inputImageIds: inputs, status: 'PENDING', cost: 0, estimatedCost: estimate,
     mayBeCharged: false, durationMs: null, queueMs: null, submittedAt: null, remoteTaskId: null, createdAt: now, updatedAt: now,
     completedAt: null, attempts: 0, parentJobId: opts.parentJobId ?? null, parentImageId: opts.parentImageId ?? null,
@@ -208,15 +208,14 @@ export function recoverJob(s: MockState, id: string, emit: Emit, stepMs = 120): 
 export function rerunJob(s: MockState, id: string, opts: GenerateOptions, emit: Emit): JobRecord[] {
   const old = s.jobs.find((x) => x.id === id)
   if (!old) refuse('not_found', `job ${id} not found`)
-  const size = (['512', '1K', '2K', '4K'] as ImageSize[]).find((z) => pixelsOf(z) === old.imageSize) ?? '1K'
   return startGeneration(s, {
-    prompt: old.prompt, model: old.model, size, aspectRatio: old.aspectRatio as GenerationRequest['aspectRatio'],
+    prompt: old.prompt, model: old.model, size: old.imageSize, aspectRatio: old.aspectRatio,
     count: old.numImages, watermark: old.watermark, imageUrls: old.inputImageUrls, inputImages: old.inputImageIds,
   }, { ...opts, provider: opts.provider ?? old.provider, parentJobId: old.id, parentImageId: old.parentImageId }, emit)
 }
 
 /** An input image kept from a file's bytes (the picker's or a dropped one), like the core's `import_input_bytes`. */
-export function addInput(s: MockState, bytes: number[]): ImageRecord {
+export function addInput(s: MockState, bytes: Uint8Array): ImageRecord {
   const png = bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50
   const jpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8
   if (!png && !jpeg) refuse('invalid_image', 'that file is not an image Nanoforge can read (PNG, JPEG, WebP)')
@@ -224,7 +223,7 @@ export function addInput(s: MockState, bytes: number[]): ImageRecord {
   const record: ImageRecord = {
     id: `input-${s.prefix}${pad(n)}`, kind: 'input', jobId: null, position: 0, sha256: `${pad(n)}${'cd'.repeat(30)}`,
     path: `inputs/${pad(n)}.png`, mime: png ? 'image/png' : 'image/jpeg', width: 1024, height: 1024, bytes: bytes.length,
-    thumbPath: `thumbs/256/${pad(n)}.webp`, previewPath: `thumbs/512/${pad(n)}.webp`, imageSize: 1024, favourite: false,
+    thumbPath: `thumbs/256/${pad(n)}.webp`, previewPath: `thumbs/512/${pad(n)}.webp`, imageSize: null, favourite: false,
     rating: 0, deletedAt: null, createdAt: MOCK_NOW + n * 1000, prompt: null, model: null, jobStatus: null,
   }
   s.inputs.push(record)
@@ -233,6 +232,26 @@ export function addInput(s: MockState, bytes: number[]): ImageRecord {
 
 /** The native picker's answer: two photos (PNG bytes stand in for them). */
 export function pickInputs(s: MockState): ImageRecord[] {
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])
   return [addInput(s, png), addInput(s, png)]
+}
+
+/**
+ * What a sync pulls from the other devices: the jobs they were running finished there, and their images
+ * arrive. Returns the ids it changed, for the library's change feed.
+ */
+export function finishElsewhere(s: MockState): { jobs: string[]; images: string[] } {
+  const changed = { jobs: [] as string[], images: [] as string[] }
+  for (const j of s.jobs) {
+    if (j.originDevice == null || j.status !== 'PROCESSING') continue
+    const done = (j.createdAt ?? MOCK_NOW) + 40_000
+    Object.assign(j, { status: 'COMPLETED', cost: j.estimatedCost, durationMs: 40_000, completedAt: done, updatedAt: done })
+    const img = image(j, 0, s.nextId++, s.prefix)
+    img.id = `img-${j.id.replace(/^job-/, '')}`
+    s.images.push(img)
+    j.imageId = img.id
+    changed.jobs.push(j.id)
+    changed.images.push(img.id)
+  }
+  return changed
 }

@@ -1,20 +1,31 @@
 // In-page stand-in for the Rust side, used only by the browser-test build (VITE_MOCK_IPC=1). Each profile
 // of the mock device has its own library (mocks/accounts.ts); every library command works on the open one.
-// `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch). `?synced`
-// starts the local library with sync set up, other devices and their jobs (see ./sync.ts).
+// Everything the core tells the page goes through one event, `core-changed`, like the real shell: job
+// progress, the library's committed changes (./changes.ts, coalesced), syncs and profile switches.
+// `window.__NANOFORGE_MOCK__` is the open profile's library (assigned again on every switch); a test that
+// edits it directly can say so with `window.__NANOFORGE_LIBRARY_CHANGED__(note)` (as another process writing
+// to the library would make the core say), and `window.__NANOFORGE_AUTO_SYNC__()` runs a sync as the core's
+// automatic syncs do, on any view. `?synced` starts the local library with sync set up, other devices and
+// their jobs (see ./sync.ts).
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
-import type { ApiKeyStatus, AppInfo, ImageQuery, JobEvent, ProfileSummary, SecretPurpose, Settings, SyncEvent, SyncSettings } from '@/api'
+import type {
+  ApiKeyStatus, AppInfo, CoreEvent, ImageQuery, JobRecord, Preferences, ProfileSummary, SecretPurpose, SyncEvent, SyncSetup,
+} from '@/api'
 import * as mock from './backend'
 import { createAccounts } from './accounts'
-import { MOCK_CATALOG } from './catalog'
-import { addInput, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
+import { mockCatalog, mockQuote } from './catalog'
+import { createChangeFeed, type ChangeNote } from './changes'
+import { addInput, finishElsewhere, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
 import * as sync from './sync'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
 
 type Args = Record<string, unknown>
+
+/** What the core sends on its one stream. */
+const send = (event: CoreEvent) => { void emit('core-changed', event) }
 
 export async function installMockIpc() {
   // `?empty` in the URL starts with an empty local library (first-run screens).
@@ -25,12 +36,35 @@ export async function installMockIpc() {
   }
   const accounts = createAccounts(local, (summary: ProfileSummary) => {
     publish(accounts.current().library)
-    void emit('profile-changed', summary)
+    send({ kind: 'profile', profile: summary })
   })
   const lib = () => accounts.current().library
   const profileId = () => accounts.current().summary.id
-  // Events name the profile that started the job, even after another one opened.
-  const sender = (id: string) => (e: mock.MockJobEvent) => { void emit('job-progress', { ...e, profileId: id } satisfies JobEvent) }
+  const feed = createChangeFeed((change) => send({ kind: 'library', change }))
+  /** The open library committed `note` (the change reaches the page within the feed's window). */
+  const changed = (note: ChangeNote, id = profileId()) => feed.note(id, note)
+  const jobsAdded = (records: JobRecord[]) => {
+    changed({ jobs: { added: records.map((r) => r.id) }, stats: true })
+    return records
+  }
+  // Events name the profile that started the job, even after another one opened; each step is also a
+  // committed change of its job (and, when done, of the images it made).
+  const sender = (id: string) => (e: mock.MockJobEvent) => {
+    send({ kind: 'job', event: { ...e, profileId: id } })
+    changed({
+      jobs: { updated: [e.jobId] }, stats: true,
+      images: e.stage.kind === 'done' ? { added: e.stage.imageIds } : undefined,
+    }, id)
+  }
+  /** A sync of the open library, reporting on the stream; its pull finishes the other devices' jobs. */
+  function runSync() {
+    const id = profileId()
+    const s = lib()
+    return sync.syncNow(s.sync, mock.MOCK_NOW, (event: SyncEvent) => send({ kind: 'sync', profileId: id, event }), () => {
+      const pulled = finishElsewhere(s)
+      changed({ images: { added: pulled.images }, jobs: { updated: pulled.jobs }, stats: pulled.jobs.length > 0, sync: true }, id)
+    }).finally(() => changed({ sync: true }, id))
+  }
 
   /** A key's status; `provider` is the one new generations use by default, as the core reports it. */
   function keyOf(purpose: SecretPurpose): ApiKeyStatus {
@@ -51,13 +85,14 @@ export async function installMockIpc() {
 
   const handlers: Record<string, (a: Args) => unknown> = {
     app_info: (): AppInfo => ({ version: '0.0.0-mock', profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length }),
-    get_settings: () => lib().settings,
-    update_settings: (a) => {
-      const next = a.settings as Settings
-      const problem = mock.settingsProblem(next)
+    get_preferences: () => lib().preferences,
+    update_preferences: (a) => {
+      const next = a.preferences as Preferences
+      const problem = mock.preferencesProblem(next)
       if (problem) throw { kind: 'invalid_input', message: problem }
-      lib().settings = JSON.parse(JSON.stringify(next))
-      return lib().settings
+      lib().preferences = JSON.parse(JSON.stringify(next))
+      changed({ preferences: true })
+      return lib().preferences
     },
     key_status: (a) => keyOf(a.purpose as SecretPurpose),
     set_key: (a) => {
@@ -81,19 +116,28 @@ export async function installMockIpc() {
       w.__NANOFORGE_STATS_CALLS__ = (w.__NANOFORGE_STATS_CALLS__ ?? 0) + 1
       return mock.stats(lib())
     },
-    set_favourite: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.favourite = Boolean(a.favourite); return i },
-    set_rating: (a) => { const i = found(lib().images.find((x) => x.id === a.id)); i.rating = Number(a.rating); return i },
+    set_favourite: (a) => edited(String(a.id), (i) => { i.favourite = Boolean(a.favourite) }),
+    set_rating: (a) => edited(String(a.id), (i) => { i.rating = Number(a.rating) }),
     trash_images: (a) => setDeleted(a.ids as string[], mock.MOCK_NOW),
     restore_images: (a) => setDeleted(a.ids as string[], null),
-    empty_trash: () => { const s = lib(); const before = s.images.length; s.images = s.images.filter((i) => i.deletedAt == null); return before - s.images.length },
+    empty_trash: () => {
+      const s = lib()
+      const gone = s.images.filter((i) => i.deletedAt != null).map((i) => i.id)
+      s.images = s.images.filter((i) => i.deletedAt == null)
+      if (gone.length) changed({ images: { removed: gone }, stats: true })
+      return gone.length
+    },
     export_images: (a) => (a.ids as string[]).length,
     check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], remoteOriginals: 0, repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
     save_image_as: () => true,
     copy_image: () => null,
     open_image: () => null,
     reveal_in_folder: () => null,
-    read_image_metadata: (a) => ((a.bytes as number[]).length > 8 ? mock.MOCK_METADATA : null),
-    generate: (a) => startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId())),
+    // Raw bodies, as the shell reads them: anything else (JSON numbers) is refused.
+    read_image_metadata: (a) => (rawBytes(a).length > 8 ? mock.MOCK_METADATA : null),
+    generate: (a) => jobsAdded(startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId()))),
+    quote: (a) => mockQuote(mock.availableProviders(lib()), lib().preferences.priceOverrides, a.request as never,
+      (a.options ?? {}) as never, lib().preferences.defaultModel),
     cancel_job: (a) => {
       const j = found(lib().jobs.find((x) => x.id === a.id))
       j.status = 'CANCELLED'; j.errorKind = 'cancelled'
@@ -103,27 +147,35 @@ export async function installMockIpc() {
       sender(profileId())({ jobId: j.id, at: mock.MOCK_NOW, stage: { kind: 'cancelled', message: j.errorMessage } })
       return j
     },
-    retry_job: (a) => recoverJob(lib(), String(a.id), sender(profileId())),
-    rerun_job: (a) => rerunJob(lib(), String(a.id), (a.options ?? {}) as never, sender(profileId())),
+    retry_job: (a) => {
+      const record = recoverJob(lib(), String(a.id), sender(profileId()))
+      changed({ jobs: { updated: [record.id] }, stats: true })
+      return record
+    },
+    rerun_job: (a) => jobsAdded(rerunJob(lib(), String(a.id), (a.options ?? {}) as never, sender(profileId()))),
     budget_status: () => mock.budgetStatus(lib()),
-    catalog: () => MOCK_CATALOG,
+    catalog: () => mockCatalog(lib().preferences.priceOverrides),
     available_providers: () => mock.availableProviders(lib()),
     // The default provider's account: only Nano Banana has a balance.
     credits: () => {
       const provider = mock.availableProviders(lib())[0]
-      return { provider, balance: provider === 'nanobanana' ? lib().balance : null, creditsPerImage: lib().settings.creditsPerImage }
+      return { provider, balance: provider === 'nanobanana' ? lib().balance : null, creditsPerImage: lib().preferences.creditsPerImage }
     },
     pick_input_images: () => pickInputs(lib()),
-    add_input_image: (a) => addInput(lib(), a.bytes as number[]),
+    add_input_image: (a) => addInput(lib(), rawBytes(a)),
     add_input_image_url: (a) => {
       if (!/^https:\/\//.test(String(a.url))) refuse('invalid_input', `'${String(a.url)}' is not an https URL`)
-      return addInput(lib(), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])
+      return addInput(lib(), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))
     },
-    sync_settings: () => ({ ...lib().sync.settings }),
+    sync_setup: () => ({ ...lib().sync.setup }),
     sync_status: () => sync.syncStatus(lib().sync, profileId()),
-    update_sync_settings: (a) => sync.updateSyncSettings(lib().sync, a.settings as SyncSettings, (a.secretAccessKey ?? null) as string | null, profileId()),
-    test_sync_connection: (a) => sync.testConnection(lib().sync, a.settings as SyncSettings, (a.secretAccessKey ?? null) as string | null),
-    sync_now: () => sync.syncNow(lib().sync, mock.MOCK_NOW, (e: SyncEvent) => { void emit('sync-changed', e) }),
+    update_sync_setup: (a) => {
+      const status = sync.updateSyncSetup(lib().sync, a.setup as SyncSetup, (a.secretAccessKey ?? null) as string | null, profileId())
+      changed({ sync: true })
+      return status
+    },
+    test_sync_connection: (a) => sync.testConnection(lib().sync, a.setup as SyncSetup, (a.secretAccessKey ?? null) as string | null),
+    sync_now: () => runSync(),
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:opener|open_path': () => null,
@@ -136,10 +188,22 @@ export async function installMockIpc() {
     if (x === undefined) throw { kind: 'not_found', message: 'not found' }
     return x
   }
+  function edited(id: string, edit: (image: mock.MockState['images'][number]) => void) {
+    const image = found(lib().images.find((x) => x.id === id))
+    edit(image)
+    changed({ images: { updated: [id] }, stats: true })
+    return image
+  }
   function setDeleted(ids: string[], at: number | null) {
-    let n = 0
-    for (const i of lib().images) if (ids.includes(i.id)) { i.deletedAt = at; n++ }
-    return n
+    const moved = lib().images.filter((i) => ids.includes(i.id) && (at == null) !== (i.deletedAt == null))
+    for (const i of moved) i.deletedAt = at
+    if (moved.length) changed({ images: { updated: ids }, stats: true })
+    return moved.length
+  }
+  /** The body of a command that takes a file as its raw request body. */
+  function rawBytes(a: unknown): Uint8Array {
+    if (!(a instanceof Uint8Array)) refuse('invalid_input', 'the file must be sent as the raw request body')
+    return a
   }
   mockIPC((cmd, args) => {
     const handler = handlers[cmd]
@@ -153,7 +217,10 @@ export async function installMockIpc() {
   await startImageServer((q) => q.profile === profileId() && [...lib().images, ...lib().inputs].some((i) => i.id === q.id))
 
   publish(lib())
-  ;(window as unknown as { __NANOFORGE_ACCOUNTS__: unknown }).__NANOFORGE_ACCOUNTS__ = accounts.control
+  const hooks = window as unknown as Record<string, unknown>
+  hooks.__NANOFORGE_ACCOUNTS__ = accounts.control
+  hooks.__NANOFORGE_LIBRARY_CHANGED__ = (note: ChangeNote) => changed(note)
+  hooks.__NANOFORGE_AUTO_SYNC__ = () => runSync().catch(() => {})
 }
 
 /** Registers the mock image server and waits until it controls this page (its first images need it). */

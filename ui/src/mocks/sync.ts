@@ -1,15 +1,16 @@
-// Sync of the in-page core (browser-test build only): the settings the core keeps (the secret only as
-// "stored"), its status, a connection test and "Sync now", which reports through `sync-changed` events
-// like the real one. What the person types decides how the bucket answers:
+// Sync of the in-page core (browser-test build only): the setup the core keeps (the secret only as
+// "stored"), its status, a connection test and "Sync now", which reports through the core's stream (`sync`
+// events) like the real one, and whose pull finishes the jobs other devices run (their images arrive as a
+// library change). What the person types decides how the bucket answers:
 //   access key id `WRONG`        → sync_credentials        bucket `missing-bucket`  → sync_bucket_missing
 //   bucket `read-only`           → sync_read_only          bucket `from-the-future` → sync_format_too_new
 //   an endpoint host with `skew` → clock_skew               an endpoint host with `offline` → network
 // `sync.hold = true` keeps a running sync at its first upload until it is set back to false.
 // `?synced` (see ipc.ts) starts with sync set up, two other devices and jobs that run on one of them.
-import type { ErrorKind, JobRecord, PeerDevice, SyncEvent, SyncReport, SyncSettings, SyncStage, SyncStatus } from '@/api'
+import type { ErrorKind, JobRecord, PeerDevice, SyncEvent, SyncReport, SyncSetup, SyncStage, SyncStatus } from '@/api'
 
 export interface MockSync {
-  settings: SyncSettings
+  setup: SyncSetup
   /** A secret access key is in the (mock) keychain; its value is never kept. */
   secretStored: boolean
   lastSyncMs: number | null
@@ -27,7 +28,7 @@ export const THIS_DEVICE = 'dev-this-laptop'
 
 export function noSync(): MockSync {
   return {
-    settings: { endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true },
+    setup: { endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true },
     secretStored: false, lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [], stepMs: 90, hold: false,
   }
 }
@@ -35,8 +36,8 @@ export function noSync(): MockSync {
 type Fail = { kind: ErrorKind; message: string }
 const fail = (kind: ErrorKind, message: string): Fail => ({ kind, message })
 
-/** What the core's `location()` refuses, with its words; null when the settings name a usable place. */
-function locationProblem(s: SyncSettings): Fail | null {
+/** What the core's `location()` refuses, with its words; null when the setup names a usable place. */
+function locationProblem(s: SyncSetup): Fail | null {
   if (!s.endpoint.trim() || !s.bucket.trim() || !s.accessKeyId.trim()) {
     return fail('sync_not_configured', 'sync is not set up: give an endpoint, a bucket and an access key in Settings → Sync (or the NANOFORGE_SYNC_* environment variables)')
   }
@@ -52,8 +53,8 @@ function locationProblem(s: SyncSettings): Fail | null {
   return null
 }
 
-/** How the (mock) bucket answers these settings, at which stage of a sync. */
-function bucketProblem(s: SyncSettings): { at: SyncStage; error: Fail } | null {
+/** How the (mock) bucket answers this setup, at which stage of a sync. */
+function bucketProblem(s: SyncSetup): { at: SyncStage; error: Fail } | null {
   const host = new URL(s.endpoint.trim()).hostname
   if (host.includes('offline')) return { at: 'connecting', error: fail('network', `the sync endpoint cannot be reached: error sending request for url (https://${host}/)`) }
   if (host.includes('skew')) return { at: 'connecting', error: fail('clock_skew', "the bucket refused this device's clock: set the date and time correctly (RequestTimeTooSkewed)") }
@@ -65,38 +66,39 @@ function bucketProblem(s: SyncSettings): { at: SyncStage; error: Fail } | null {
 }
 
 export function syncStatus(sync: MockSync, profileId: string): SyncStatus {
-  const configured = locationProblem(sync.settings) == null
-  const prefix = sync.settings.prefix.trim().replace(/^\/+|\/+$/g, '')
+  const configured = locationProblem(sync.setup) == null
+  const prefix = sync.setup.prefix.trim().replace(/^\/+|\/+$/g, '')
   return {
     configured,
-    endpoint: configured ? sync.settings.endpoint.trim().replace(/\/+$/, '') : null,
-    bucket: configured ? sync.settings.bucket.trim() : null,
+    endpoint: configured ? sync.setup.endpoint.trim().replace(/\/+$/, '') : null,
+    bucket: configured ? sync.setup.bucket.trim() : null,
     prefix: configured ? (prefix ? `${prefix}/` : `nanoforge/${profileId}/`) : null,
     deviceId: THIS_DEVICE,
     lastSyncMs: sync.lastSyncMs,
     pendingUploads: sync.pendingUploads,
     pendingDownloads: sync.pendingDownloads,
     devices: sync.devices.map((d) => ({ ...d })),
+    pendingDeletions: null,
   }
 }
 
-export function updateSyncSettings(sync: MockSync, next: SyncSettings, secret: string | null, profileId: string): SyncStatus {
+export function updateSyncSetup(sync: MockSync, next: SyncSetup, secret: string | null, profileId: string): SyncStatus {
   const configured = !!(next.endpoint.trim() && next.bucket.trim() && next.accessKeyId.trim())
   const problem = configured ? locationProblem(next) : null
   if (problem) throw problem
   if (secret && secret.trim()) sync.secretStored = true
-  sync.settings = { ...next }
+  sync.setup = { ...next }
   return syncStatus(sync, profileId)
 }
 
 /** Keys, bucket, endpoint and write access, like the core's connection test. */
-export function testConnection(sync: MockSync, settings: SyncSettings, secret: string | null): null {
-  const problem = locationProblem(settings)
+export function testConnection(sync: MockSync, setup: SyncSetup, secret: string | null): null {
+  const problem = locationProblem(setup)
   if (problem) throw problem
   if (!(secret && secret.trim()) && !sync.secretStored) {
     throw fail('sync_not_configured', 'no secret access key for sync: enter it in Settings → Sync (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)')
   }
-  const answer = bucketProblem(settings)
+  const answer = bucketProblem(setup)
   if (answer) throw answer.error
   return null
 }
@@ -104,17 +106,18 @@ export function testConnection(sync: MockSync, settings: SyncSettings, secret: s
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Runs a sync with the saved settings: `started`, a `progress` per step of each stage, then `finished`
- * with the report (or `failed` with the typed error, which the command also rejects with).
+ * Runs a sync with the saved setup: `started`, a `progress` per step of each stage, then `finished`
+ * with the report (or `failed` with the typed error, which the command also rejects with). `pull` applies
+ * what the other devices did, at the pulling stage.
  */
-export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) => void): Promise<SyncReport> {
-  const problem = locationProblem(sync.settings) ?? (sync.secretStored ? null
+export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) => void, pull: () => void = () => {}): Promise<SyncReport> {
+  const problem = locationProblem(sync.setup) ?? (sync.secretStored ? null
     : fail('sync_not_configured', 'no secret access key for sync: enter it in Settings → Sync (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)'))
   if (problem) {
     emit({ kind: 'failed', error: problem })
     throw problem
   }
-  const answer = bucketProblem(sync.settings)
+  const answer = bucketProblem(sync.setup)
   const up = Math.max(sync.pendingUploads, 3)
   const down = Math.max(sync.pendingDownloads, 1)
   const stages: [SyncStage, number][] = [['connecting', 0], ['uploading', up], ['pushing', 1], ['pulling', 1], ['downloading', down], ['cleaning', 0]]
@@ -126,6 +129,7 @@ export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) 
         emit({ kind: 'failed', error: answer.error })
         throw answer.error
       }
+      if (stage === 'pulling' && done === total) pull()
       emit({ kind: 'progress', progress: { stage, done, total, bytes: done * 900_000 } })
       // A held sync waits here, after its first upload, until released.
       while (sync.hold && stage === 'uploading' && done >= 1) await wait(20)
@@ -133,7 +137,8 @@ export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) 
   }
   const report: SyncReport = {
     uploadedFiles: up, downloadedFiles: down, deletedFiles: 0, opsPushed: up + 2, opsPulled: 2, segmentsPushed: 1,
-    segmentsPulled: 1, newImages: down, filesLeft: 0, durationMs: sync.stepMs * (up + down + 6),
+    segmentsPulled: 1, newImages: down, filesLeft: 0, durationMs: sync.stepMs * (up + down + 6), pendingDeletions: null,
+    claimedLibrary: false,
   }
   Object.assign(sync, { lastSyncMs: now, pendingUploads: 0, pendingDownloads: 0 })
   emit({ kind: 'finished', report })
@@ -146,7 +151,7 @@ export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) 
  */
 export function withPeers(sync: MockSync, jobs: JobRecord[], now: number, job: (i: number, over: Partial<JobRecord>) => JobRecord) {
   Object.assign(sync, {
-    settings: { ...sync.settings, endpoint: 'https://0123abcd.r2.cloudflarestorage.com', bucket: 'nanoforge-photos', accessKeyId: 'a1b2c3d4e5' },
+    setup: { ...sync.setup, endpoint: 'https://0123abcd.r2.cloudflarestorage.com', bucket: 'nanoforge-photos', accessKeyId: 'a1b2c3d4e5' },
     secretStored: true, lastSyncMs: now - 40 * 60_000, pendingUploads: 2, pendingDownloads: 1,
     devices: [
       { id: 'dev-pixel-8', name: 'Pixel 8', platform: 'android', lastSeenMs: now - 6 * 60_000 },

@@ -1,61 +1,75 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { api, errorMessage, type ImageSize, type Model, type ModelInfo, type PriceOverride } from '@/api'
+import { api, errorMessage, type Catalog, type ImageSize, type Model, type ProviderKind } from '@/api'
 import {
-  allSizes, estimateUsd, findModel, priceIsEstimate, pricePerImage, selectableModels, sizeLabel, sizeOfPixels,
+  allSizes, balanceKey, EMPTY_CATALOG, findModel, isDemoProvider, priceInEffect, providerInfo, providerKeys,
+  selectableModels,
 } from '@/lib/catalog'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { useProfileScoped } from '@/stores/profile'
 
 /**
- * The core's model catalog (models, sizes, ratios, limits, default prices), loaded once and shared by
- * every view. It is the same for every profile (prices a person set live in their settings), so it
- * survives a profile switch and has no `reset`.
+ * The core's catalog (models, sizes, ratios, limits, what each provider can do) with the open profile's
+ * prices in effect, shared by every view. The prices are the profile's: the catalog is read again when its
+ * preferences are saved (here, in another window or by the CLI) and when another profile opens.
  */
 export const useCatalogStore = defineStore('catalog', () => {
-  const models = shallowRef<ModelInfo[]>([])
+  const catalog = shallowRef<Catalog>(EMPTY_CATALOG)
   const loaded = ref(false)
   const error = ref<string | null>(null)
   let loading: Promise<void> | null = null
+  /** Bumped by every read: an older answer (prices before a save) never replaces a newer one. */
+  let request = 0
+
+  const scope = useProfileScoped(async () => {
+    if (loaded.value) await reload()
+  })
+  useCoreEventsStore().onLibrary((change) => {
+    if (change.preferences && loaded.value) void reload()
+  })
 
   /** Loads the catalog the first time; later calls share that answer. A failure can be tried again. */
   function ensureLoaded(): Promise<void> {
     if (loaded.value) return Promise.resolve()
-    if (loading) return loading
+    return loading ?? reload()
+  }
+
+  /** Reads it again (new prices); what is shown stays until the answer replaces it. */
+  function reload(): Promise<void> {
+    const mine = ++request
+    const stillOpen = scope.begin()
     error.value = null
-    loading = api.catalog()
-      .then((list) => {
-        models.value = list
+    const run = api.catalog()
+      .then((next) => {
+        if (mine !== request || !stillOpen()) return
+        catalog.value = next
         loaded.value = true
       })
-      .catch((e) => { error.value = errorMessage(e) })
-      .finally(() => { loading = null })
-    return loading
+      .catch((e) => { if (mine === request) error.value = errorMessage(e) })
+      .finally(() => { if (loading === run) loading = null })
+    loading = run
+    return run
   }
 
-  const selectable = computed(() => selectableModels(models.value))
-  const sizes = computed(() => allSizes(models.value))
+  const models = computed(() => catalog.value.models)
+  const providers = computed(() => catalog.value.providers)
+  const prices = computed(() => catalog.value.prices)
+  const selectable = computed(() => selectableModels(catalog.value))
+  const sizes = computed(() => allSizes(catalog.value))
+  /** The keys providers run on, one Settings card each. */
+  const keyPurposes = computed(() => providerKeys(catalog.value))
+  /** The key of the provider with a readable balance. */
+  const balanceKeyPurpose = computed(() => balanceKey(catalog.value))
 
-  const info = (model: Model | string | null | undefined) => findModel(models.value, model)
+  const info = (model: Model | string | null | undefined) => findModel(catalog.value, model)
   const label = (model: Model | string | null | undefined) => info(model)?.label ?? model ?? '—'
-
-  /** USD per image for a model and size with the person's prices; 0 for what the catalog does not know. */
-  function price(model: Model, size: ImageSize, overrides: PriceOverride[] = []): number {
-    const m = info(model)
-    return m ? pricePerImage(m, size, overrides) : 0
-  }
-
-  function estimate(model: Model, size: ImageSize, count: number, overrides: PriceOverride[] = []): number {
-    const m = info(model)
-    return m ? estimateUsd(m, size, count, overrides) : 0
-  }
-
-  function isEstimate(model: Model, size: ImageSize, overrides: PriceOverride[] = []): boolean {
-    const m = info(model)
-    return m ? priceIsEstimate(m, size, overrides) : true
-  }
+  const provider = (kind: ProviderKind | null | undefined) => providerInfo(catalog.value, kind)
+  const isDemo = (kind: ProviderKind | null | undefined) => isDemoProvider(catalog.value, kind)
+  /** The price in effect for one image of `model` at `size` (the person's own, else the catalog's). */
+  const price = (model: Model | null | undefined, size: ImageSize | null | undefined) => priceInEffect(catalog.value, model, size)
 
   return {
-    models, loaded, error, selectable, sizes, ensureLoaded, info, label, price, estimate, isEstimate,
-    sizeOf: (pixels: number) => sizeOfPixels(models.value, pixels),
-    sizeLabel: (pixels: number) => sizeLabel(models.value, pixels),
+    catalog, models, providers, prices, loaded, error, selectable, sizes, keyPurposes, balanceKeyPurpose,
+    ensureLoaded, reload, info, label, provider, isDemo, price,
   }
 })

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AspectRatio, ImageSize, Model, ProviderKind } from '@/api'
+import { useProfileScoped } from '@/stores/profile'
 
 /** What the Generator form holds. Other views fill it (remix, recall settings) and then open the Generator. */
 export interface GenerationDraft {
@@ -40,10 +41,8 @@ export const useDraftStore = defineStore('draft', () => {
     return d
   }
 
-  /** Another profile opened: a pending draft can name its images (remix) or carry its prompts. */
-  function reset() {
-    draft.value = null
-  }
+  // Another profile opened: a pending draft can name its images (remix) or carry its prompts.
+  useProfileScoped(() => { draft.value = null })
 
-  return { draft, version, load, take, reset }
+  return { draft, version, load, take }
 })

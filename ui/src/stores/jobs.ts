@@ -2,11 +2,12 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import {
   api, errorMessage, type GenerateOptions, type GenerationRequest, type ImageRecord, type JobEvent, type JobRecord,
-  type JobStage,
+  type JobStage, type LibraryChange,
 } from '@/api'
 import { makeI18n } from '@/i18n'
 import { isElsewhere, isFinalStage, isRunningStatus, RUNNING_STATUSES, stageOfRecord, statusOfStage } from '@/lib/jobs'
-import { useAccountsStore } from '@/stores/accounts'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { useProfileScoped } from '@/stores/profile'
 import { useSettingsStore } from '@/stores/settings'
 
 /** One job as the UI follows it: its stored record plus what the core's events said since. */
@@ -31,23 +32,34 @@ export interface TrackedJob {
 const notifyI18n = makeI18n()
 
 /**
- * The live jobs: one subscription to the core's progress events (start/stop), the jobs started in this
- * session (and unfinished ones resumed after a restart), submit, cancel, recover and run again, and a
- * desktop notification when a job finishes while the window is in the background.
+ * The live jobs: the core's job progress (from its change stream), the jobs started in this session (and
+ * unfinished ones resumed after a restart), submit, cancel, recover and run again, and a desktop
+ * notification when a job finishes while the window is in the background. Jobs another device runs get
+ * no progress here: their stored record is read again when the library says it changed.
  */
 export const useJobsStore = defineStore('jobs', () => {
   const byId = reactive<Record<string, TrackedJob>>({})
   /** This session's jobs, newest first (ids into `byId`). */
   const sessionIds = ref<string[]>([])
   const submitting = ref(false)
+  /** Following the core's progress (`start`): unfinished jobs were picked up. */
   const started = ref(false)
-  /** Incremented whenever a job finishes; views that list images or stats can watch it to refresh. */
-  const finishedCount = ref(0)
-  let unlisten: (() => void) | null = null
   let starting: Promise<void> | null = null
   const fetching = new Map<string, Promise<void>>()
-  /** Bumped by `reset`: answers about the previous profile's jobs are dropped. */
-  let epoch = 0
+
+  // Another profile opened: every job of the previous one goes; when following, the new profile's unfinished
+  // jobs are picked up (events name their profile, so the stream itself stays).
+  const scope = useProfileScoped(async () => {
+    for (const id of Object.keys(byId)) delete byId[id]
+    sessionIds.value = []
+    fetching.clear()
+    submitting.value = false
+    // A failed listing only hides resumed jobs until their next event.
+    if (started.value) await loadUnfinished().catch(() => {})
+  })
+  const events = useCoreEventsStore()
+  events.onJob((event) => handleEvent(event))
+  events.onLibrary((change) => { void refreshElsewhere(change) })
 
   const sessionJobs = computed(() => sessionIds.value.map((id) => byId[id]).filter((j): j is TrackedJob => !!j))
   const runningCount = computed(() => sessionJobs.value.filter((j) => !isFinalStage(j.stage.kind)).length)
@@ -79,10 +91,10 @@ export const useJobsStore = defineStore('jobs', () => {
   function refresh(id: string): Promise<void> {
     const pending = fetching.get(id)
     if (pending) return pending
-    const mine = epoch
+    const stillOpen = scope.begin()
     const p = api.getJob(id)
       .then((record) => {
-        if (mine !== epoch) return
+        if (!stillOpen()) return
         const job = byId[id]
         if (!job) track(record)
         else {
@@ -91,25 +103,24 @@ export const useJobsStore = defineStore('jobs', () => {
           if (!job.stages.length) job.stage = stageOfRecord(record)
         }
       })
-      .catch((e) => { if (mine === epoch && byId[id]) byId[id].loadError = errorMessage(e) })
+      .catch((e) => { if (stillOpen() && byId[id]) byId[id].loadError = errorMessage(e) })
       .finally(() => { if (fetching.get(id) === p) fetching.delete(id) })
     fetching.set(id, p)
     return p
   }
 
   async function loadImages(job: TrackedJob, imageIds: string[]) {
-    const mine = epoch
+    const stillOpen = scope.begin()
     try {
       const images = await Promise.all(imageIds.map((imageId) => api.getImage(imageId)))
-      if (mine === epoch) job.images = images
+      if (stillOpen()) job.images = images
     } catch (e) {
-      if (mine === epoch) job.loadError = errorMessage(e)
+      if (stillOpen()) job.loadError = errorMessage(e)
     }
   }
 
+  /** One step of one job of the open profile (the stream leaves out other profiles' jobs). */
   function handleEvent(event: JobEvent) {
-    // A closed profile's queue can still report while it hands its jobs back: not this library's jobs.
-    if (!useAccountsStore().isCurrent(event.profileId)) return
     const now = Date.now()
     let job = byId[event.jobId]
     if (!job) {
@@ -126,7 +137,6 @@ export const useJobsStore = defineStore('jobs', () => {
     // Keep the record's status in step so History's live rows change before the final record arrives.
     if (job.record) job.record = { ...job.record, status: statusOfStage(event.stage.kind) }
     if (isFinalStage(event.stage.kind)) {
-      finishedCount.value++
       // The final record carries the cost, duration and error the core stored.
       void refresh(job.id).then(() => { if (event.stage.kind !== 'cancelled') void notifyFinished(job) })
       if (event.stage.kind === 'done') void loadImages(job, event.stage.imageIds)
@@ -136,7 +146,7 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   async function notifyFinished(job: TrackedJob) {
-    const enabled = useSettingsStore().settings?.notifyWhenDone ?? false
+    const enabled = useSettingsStore().preferences?.notifyWhenDone ?? false
     if (!enabled || api.windowFocused()) return
     const { t } = notifyI18n.global
     const prompt = job.record?.prompt ?? ''
@@ -154,14 +164,11 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
-  /** Subscribes to progress once and picks up jobs still running from before a restart. */
+  /** Follows the core's progress (once) and picks up jobs still running from before a restart. */
   function start(): Promise<void> {
-    if (starting) return starting
-    starting = (async () => {
+    starting ??= (async () => {
+      await events.start()
       started.value = true
-      const stop = await api.onJobProgress(handleEvent)
-      if (!started.value) { stop(); return }
-      unlisten = stop
       await loadUnfinished()
     })().catch((e) => {
       started.value = false
@@ -171,23 +178,21 @@ export const useJobsStore = defineStore('jobs', () => {
     return starting
   }
 
-  function stop() {
-    started.value = false
-    starting = null
-    unlisten?.()
-    unlisten = null
-  }
-
-  /** A sync brought news: jobs shown read-only while another device runs them get their stored outcome. */
-  function refreshElsewhere(): Promise<void[]> {
-    const open = Object.values(byId).filter((j) => isElsewhere(j.record) && !isFinalStage(j.stage.kind))
+  /**
+   * The library changed: jobs shown read-only while another device runs them get their stored outcome (no
+   * progress events come for them). Jobs run here follow their events instead.
+   */
+  function refreshElsewhere(change: LibraryChange): Promise<void[]> {
+    const named = new Set(change.jobs.updated)
+    const open = Object.values(byId).filter((j) => isElsewhere(j.record) && !isFinalStage(j.stage.kind)
+      && (change.jobs.all || named.has(j.id)))
     return Promise.all(open.map((j) => refresh(j.id)))
   }
 
   async function loadUnfinished() {
-    const mine = epoch
+    const stillOpen = scope.begin()
     const pages = await Promise.all(RUNNING_STATUSES.map((status) => api.listJobs({ status, limit: 50 })))
-    if (mine !== epoch) return
+    if (!stillOpen()) return
     const records = pages.flatMap((p) => p.items)
       .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
     for (const r of records) {
@@ -201,25 +206,25 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Queues a generation; its jobs go to the top of this session's list. Throws the core's typed error. */
   async function submit(request: GenerationRequest, options: GenerateOptions = {}): Promise<JobRecord[]> {
-    const mine = epoch
+    const stillOpen = scope.begin()
     submitting.value = true
     try {
       const records = await api.generate(request, options)
-      if (mine === epoch) {
+      if (stillOpen()) {
         for (const r of records) track(r)
         addToSession(records.map((r) => r.id))
       }
       return records
     } finally {
-      if (mine === epoch) submitting.value = false
+      if (stillOpen()) submitting.value = false
     }
   }
 
   /** Stops a job; the `cancelled` event carries the core's word on whether the service may still charge. */
   async function cancel(id: string): Promise<JobRecord> {
-    const mine = epoch
+    const stillOpen = scope.begin()
     const record = await api.cancelJob(id)
-    if (mine !== epoch) return record
+    if (!stillOpen()) return record
     const job = track(record)
     if (!isFinalStage(job.stage.kind)) {
       job.stage = { kind: 'cancelled', message: record.errorMessage ?? '' }
@@ -233,9 +238,9 @@ export const useJobsStore = defineStore('jobs', () => {
    * resubmitting. The job runs again under its own id (events follow), so it goes back on the list as running.
    */
   async function recover(id: string): Promise<JobRecord> {
-    const mine = epoch
+    const stillOpen = scope.begin()
     const record = await api.retryJob(id)
-    if (mine !== epoch) return record
+    if (!stillOpen()) return record
     const job = track(record)
     // Events of its earlier run (a final stage) must not decide what it shows now.
     job.record = record
@@ -252,9 +257,9 @@ export const useJobsStore = defineStore('jobs', () => {
    * Throws the core's typed error (`over_budget`: ask, then call again with `overBudget`).
    */
   async function rerun(id: string, options: GenerateOptions = {}): Promise<JobRecord[]> {
-    const mine = epoch
+    const stillOpen = scope.begin()
     const records = await api.rerunJob(id, options)
-    if (mine === epoch) {
+    if (stillOpen()) {
       for (const r of records) track(r)
       addToSession(records.map((r) => r.id))
     }
@@ -266,22 +271,8 @@ export const useJobsStore = defineStore('jobs', () => {
     sessionIds.value = sessionIds.value.filter((x) => x !== id)
   }
 
-  /**
-   * Another profile opened: forgets every job of the previous one. The subscription stays (events name
-   * their profile); when following, the new profile's unfinished jobs are picked up.
-   */
-  async function reset(): Promise<void> {
-    epoch++
-    for (const id of Object.keys(byId)) delete byId[id]
-    sessionIds.value = []
-    fetching.clear()
-    submitting.value = false
-    // A failed listing only hides resumed jobs until their next event.
-    if (unlisten) await loadUnfinished().catch(() => {})
-  }
-
   return {
-    byId, sessionIds, sessionJobs, runningCount, submitting, started, finishedCount,
-    start, stop, submit, cancel, recover, rerun, dismiss, refresh, refreshElsewhere, handleEvent, reset,
+    byId, sessionIds, sessionJobs, runningCount, submitting, started,
+    start, submit, cancel, recover, rerun, dismiss, refresh, handleEvent,
   }
 })

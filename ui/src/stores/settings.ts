@@ -1,98 +1,113 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, errorMessage, type ApiKeyStatus, type ProviderKind, type SecretPurpose, type Settings } from '@/api'
-import { isDemoProvider, PROVIDERS, type ProviderKeyPurpose } from '@/lib/catalog'
-
-/** The purposes of the provider keys Settings shows (one card each), in the providers' order. */
-export const PROVIDER_KEY_PURPOSES = Object.values(PROVIDERS)
-  .map((p) => p.keyPurpose)
-  .filter((p): p is ProviderKeyPurpose => p != null)
+import { api, errorMessage, type ApiKeyStatus, type Preferences, type ProviderKind, type SecretPurpose } from '@/api'
+import { useCatalogStore } from '@/stores/catalog'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { useProfileScoped } from '@/stores/profile'
 
 /**
- * The open profile's settings, its provider keys (masked) and the providers that can generate now, shared
- * by Settings, Generator and Dashboard. Which providers can run is the core's answer (`availableProviders`),
- * asked again whenever a key changes.
+ * The open profile's preferences, its provider keys (masked) and the providers that can generate now,
+ * shared by Settings, Generator and Dashboard. Which keys there are is the catalog's (one per provider
+ * that needs one); which providers can run is the core's answer (`availableProviders`), asked again
+ * whenever a key changes. Preferences saved anywhere (another card, the CLI) are read again.
  */
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = ref<Settings | null>(null)
+  const catalog = useCatalogStore()
+  const preferences = ref<Preferences | null>(null)
   const keys = ref<Partial<Record<SecretPurpose, ApiKeyStatus>>>({})
   /** In the core's order of preference: the first one is what a generation uses unless told otherwise. */
   const providers = ref<ProviderKind[] | null>(null)
   const error = ref<string | null>(null)
   const loading = ref(false)
-  /** Bumped by `reset`: answers about the previous profile are dropped. */
-  let epoch = 0
 
-  /** The Nano Banana key (its balance is the Dashboard's). */
-  const apiKey = computed(() => keys.value.nanoBananaKey ?? null)
+  // Another profile opened: its preferences and keys are its own (read again when they were followed).
+  const scope = useProfileScoped(async () => {
+    const followed = preferences.value != null
+    preferences.value = null
+    keys.value = {}
+    providers.value = null
+    error.value = null
+    loading.value = false
+    if (followed) await load()
+  })
+  useCoreEventsStore().onLibrary((change) => {
+    if (change.preferences && preferences.value) void reloadPreferences()
+  })
+
+  /** The key of the provider whose balance the Dashboard shows (Nano Banana's). */
+  const apiKey = computed(() => {
+    const purpose = catalog.balanceKeyPurpose
+    return purpose ? keys.value[purpose] ?? null : null
+  })
   /** True when generating can only use the offline demo provider (no key for any real one). */
-  const isDemo = computed(() => providers.value == null || providers.value.every((p) => isDemoProvider(p)))
-  /** The person's own prices (the catalog has the rest). */
-  const priceOverrides = computed(() => settings.value?.priceOverrides ?? [])
+  const isDemo = computed(() => providers.value == null || providers.value.every((p) => catalog.isDemo(p)))
+  /** The person's own prices (the catalog has the rest, and the prices in effect). */
+  const priceOverrides = computed(() => preferences.value?.priceOverrides ?? [])
 
   async function load() {
-    const mine = epoch
+    const stillOpen = scope.begin()
     loading.value = true
     error.value = null
     try {
-      const [s, statuses, available] = await Promise.all([
-        api.getSettings(),
-        Promise.all(PROVIDER_KEY_PURPOSES.map((p) => api.keyStatus(p))),
+      await catalog.ensureLoaded()
+      const [saved, statuses, available] = await Promise.all([
+        api.getPreferences(),
+        Promise.all(catalog.keyPurposes.map((p) => api.keyStatus(p))),
         api.availableProviders(),
       ])
-      if (mine !== epoch) return
-      settings.value = s
+      if (!stillOpen()) return
+      preferences.value = saved
       keys.value = Object.fromEntries(statuses.map((k) => [k.purpose, k]))
       providers.value = available
     } catch (e) {
-      if (mine === epoch) error.value = errorMessage(e)
+      if (stillOpen()) error.value = errorMessage(e)
     } finally {
-      if (mine === epoch) loading.value = false
+      if (stillOpen()) loading.value = false
+    }
+  }
+
+  async function reloadPreferences() {
+    const stillOpen = scope.begin()
+    try {
+      const saved = await api.getPreferences()
+      if (stillOpen()) preferences.value = saved
+    } catch (e) {
+      if (stillOpen()) error.value = errorMessage(e)
     }
   }
 
   /** Loads once; later calls reuse what is there. */
   async function ensureLoaded() {
-    if (!settings.value || !apiKey.value || !providers.value) await load()
+    if (!preferences.value || !providers.value || Object.keys(keys.value).length === 0) await load()
   }
 
   /** Saves and keeps what the core accepted (it validates); throws the typed error on refusal. */
-  async function save(next: Settings) {
-    const mine = epoch
-    const saved = await api.updateSettings(next)
-    if (mine === epoch) settings.value = saved
+  async function save(next: Preferences) {
+    const stillOpen = scope.begin()
+    const saved = await api.updatePreferences(next)
+    if (stillOpen()) preferences.value = saved
   }
 
   /** A key changed: which providers can run is the core's to say. */
-  async function keyChanged(mine: number, status: ApiKeyStatus) {
-    if (mine !== epoch) return
+  async function keyChanged(stillOpen: () => boolean, status: ApiKeyStatus) {
+    if (!stillOpen()) return
     keys.value = { ...keys.value, [status.purpose]: status }
     const available = await api.availableProviders()
-    if (mine === epoch) providers.value = available
+    if (stillOpen()) providers.value = available
   }
 
   async function setKey(purpose: SecretPurpose, key: string) {
-    const mine = epoch
-    await keyChanged(mine, await api.setKey(purpose, key))
+    const stillOpen = scope.begin()
+    await keyChanged(stillOpen, await api.setKey(purpose, key))
   }
 
   async function clearKey(purpose: SecretPurpose) {
-    const mine = epoch
-    await keyChanged(mine, await api.clearKey(purpose))
-  }
-
-  /** Another profile opened: its settings and keys are its own. */
-  function reset() {
-    epoch++
-    settings.value = null
-    keys.value = {}
-    providers.value = null
-    error.value = null
-    loading.value = false
+    const stillOpen = scope.begin()
+    await keyChanged(stillOpen, await api.clearKey(purpose))
   }
 
   return {
-    settings, keys, apiKey, providers, error, loading, isDemo, priceOverrides,
-    load, ensureLoaded, save, setKey, clearKey, reset,
+    preferences, keys, apiKey, providers, error, loading, isDemo, priceOverrides,
+    load, ensureLoaded, save, setKey, clearKey,
   }
 })

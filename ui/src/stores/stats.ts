@@ -1,22 +1,22 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import {
-  api, errorKind, errorMessage, type BudgetStatus, type CreditsInfo, type ErrorKind, type ImageRecord, type JobEvent,
-  type LibraryStats, type StatsQuery,
+  api, errorKind, errorMessage, type BudgetStatus, type CreditsInfo, type ErrorKind, type ImageRecord, type LibraryStats,
+  type StatsQuery,
 } from '@/api'
-import { useAccountsStore } from '@/stores/accounts'
+import { isFinalStage } from '@/lib/jobs'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { useProfileScoped } from '@/stores/profile'
 import { useSettingsStore } from '@/stores/settings'
 
 /** How many images the Dashboard's "recent" strip shows. */
 export const RECENT_LIMIT = 8
 
-/** Stages after which the figures change: a job started, or a run ended one way or another. */
-const REFRESH_STAGES = new Set<JobEvent['stage']['kind']>(['queued', 'done', 'failed', 'cancelled', 'recoverable'])
-
 /**
- * The library's figures for the Dashboard, Analytics and the Generator's cost line: stats from the core,
- * this month's spend against the budget, the latest images and the credit balance, kept fresh while a
- * view watches (`start`/`stop`) by listening to job progress.
+ * The library's figures for the Dashboard, Analytics, the Gallery's count, History's spend and the
+ * Generator's cost line: stats from the core, this month's spend against the budget, the latest images and
+ * the credit balance. What is held is kept fresh from the core's change stream: figures and the month when
+ * the library says its counts or spending changed (or the budget was saved), the balance when a job ends.
  */
 export const useStatsStore = defineStore('stats', () => {
   const stats = ref<LibraryStats | null>(null)
@@ -40,132 +40,11 @@ export const useStatsStore = defineStore('stats', () => {
 
   // Answers can arrive out of order when the range changes quickly; only the latest request is applied.
   let statsRequest = 0
-  /** Bumped by `reset`: answers about the previous profile are dropped. */
-  let epoch = 0
+  /** The balance was asked for (a view shows it): a job that ends may have spent credits. */
+  let creditsFollowed = false
 
-  /** Loads the stats (per-day series over `range`, default: the core's last 30 days), budget and balance. */
-  async function load(range?: StatsQuery) {
-    if (range) query.value = { ...range }
-    await Promise.all([loadStats(), loadBudget(), loadCredits()])
-  }
-
-  async function loadBudget() {
-    const mine = epoch
-    try {
-      const next = await api.budgetStatus()
-      if (mine !== epoch) return
-      budget.value = next
-      budgetError.value = null
-    } catch (e) {
-      if (mine === epoch) budgetError.value = errorMessage(e)
-    }
-  }
-
-  async function loadStats() {
-    const id = ++statsRequest
-    loading.value = true
-    error.value = null
-    try {
-      const next = await api.libraryStats({ ...query.value })
-      if (id === statsRequest) stats.value = next
-    } catch (e) {
-      if (id === statsRequest) error.value = errorMessage(e)
-    } finally {
-      if (id === statsRequest) loading.value = false
-    }
-  }
-
-  async function loadRecent() {
-    const mine = epoch
-    recentError.value = null
-    try {
-      const page = await api.listImages({ limit: RECENT_LIMIT })
-      if (mine !== epoch) return
-      recent.value = page.items
-      recentLoaded.value = true
-    } catch (e) {
-      if (mine === epoch) recentError.value = errorMessage(e)
-    }
-  }
-
-  /** Asks the provider for the balance, only when an API key is set (the demo provider has none). */
-  async function loadCredits() {
-    const mine = epoch
-    const settings = useSettingsStore()
-    if (!settings.apiKey) await settings.ensureLoaded()
-    if (mine !== epoch) return
-    if (!settings.apiKey?.configured) {
-      credits.value = null
-      creditsError.value = null
-      return
-    }
-    creditsLoading.value = true
-    try {
-      const next = await api.credits()
-      if (mine !== epoch) return
-      credits.value = next
-      creditsError.value = null
-    } catch (e) {
-      if (mine === epoch) creditsError.value = { kind: errorKind(e), message: errorMessage(e) }
-    } finally {
-      if (mine === epoch) creditsLoading.value = false
-    }
-  }
-
-  // Several jobs can end at once: one refresh runs at a time and one more follows if events came meanwhile.
-  let refreshing: Promise<void> | null = null
-  let refreshAgain = false
-
-  /** Reloads everything already shown (stats, recent images if loaded, balance). */
-  function refresh(): Promise<void> {
-    if (refreshing) {
-      refreshAgain = true
-      return refreshing
-    }
-    refreshing = (async () => {
-      try {
-        do {
-          refreshAgain = false
-          await Promise.all([loadStats(), loadBudget(), loadCredits(), recentLoaded.value ? loadRecent() : Promise.resolve()])
-        } while (refreshAgain)
-      } finally {
-        refreshing = null
-      }
-    })()
-    return refreshing
-  }
-
-  function onJobEvent(event: JobEvent) {
-    if (!useAccountsStore().isCurrent(event.profileId)) return
-    if (REFRESH_STAGES.has(event.stage.kind)) void refresh()
-  }
-
-  // Views call start on mount and stop on unmount; the Dashboard can sit inside Home, so watchers are counted.
-  let watchers = 0
-  let unlisten: Promise<(() => void) | null> | null = null
-
-  function start() {
-    watchers++
-    if (watchers > 1) return
-    unlisten = api.onJobProgress(onJobEvent).catch(() => null)
-  }
-
-  async function stop() {
-    if (watchers === 0) return
-    watchers--
-    if (watchers > 0 || !unlisten) return
-    const pending = unlisten
-    unlisten = null
-    const off = await pending
-    off?.()
-  }
-
-  /**
-   * Another profile opened: its figures, images and balance go. Views that watch keep their subscription
-   * (they remount and load again).
-   */
-  function reset() {
-    epoch++
+  // Another profile opened: its figures, images and balance go; views load the new ones when they mount.
+  const scope = useProfileScoped(() => {
     statsRequest++
     stats.value = null
     query.value = {}
@@ -179,16 +58,118 @@ export const useStatsStore = defineStore('stats', () => {
     credits.value = null
     creditsLoading.value = false
     creditsError.value = null
+    creditsFollowed = false
+  })
+  const events = useCoreEventsStore()
+  events.onLibrary((change) => {
+    if (change.stats) void refreshFigures()
+    else if (change.preferences && budget.value) void loadBudget()
+  })
+  events.onJob((event) => {
+    if (creditsFollowed && isFinalStage(event.stage.kind)) void loadCredits()
+  })
+
+  /** Loads the stats (per-day series over `range`, default: the core's last 30 days), budget and balance. */
+  async function load(range?: StatsQuery) {
+    if (range) query.value = { ...range }
+    await Promise.all([loadStats(), loadBudget(), loadCredits()])
   }
 
-  /** A sync applied another device's changes: what is shown is counted again (the balance is not re-asked). */
-  async function afterSync() {
-    if (!stats.value) return
-    await Promise.all([loadStats(), loadBudget(), recentLoaded.value ? loadRecent() : Promise.resolve()])
+  async function loadBudget() {
+    const stillOpen = scope.begin()
+    try {
+      const next = await api.budgetStatus()
+      if (!stillOpen()) return
+      budget.value = next
+      budgetError.value = null
+    } catch (e) {
+      if (stillOpen()) budgetError.value = errorMessage(e)
+    }
+  }
+
+  async function loadStats() {
+    const id = ++statsRequest
+    const stillOpen = scope.begin()
+    loading.value = true
+    error.value = null
+    try {
+      const next = await api.libraryStats({ ...query.value })
+      if (id === statsRequest && stillOpen()) stats.value = next
+    } catch (e) {
+      if (id === statsRequest) error.value = errorMessage(e)
+    } finally {
+      if (id === statsRequest) loading.value = false
+    }
+  }
+
+  async function loadRecent() {
+    const stillOpen = scope.begin()
+    recentError.value = null
+    try {
+      const page = await api.listImages({ limit: RECENT_LIMIT })
+      if (!stillOpen()) return
+      recent.value = page.items
+      recentLoaded.value = true
+    } catch (e) {
+      if (stillOpen()) recentError.value = errorMessage(e)
+    }
+  }
+
+  /** Asks the provider for the balance, only when an API key is set (the demo provider has none). */
+  async function loadCredits() {
+    const stillOpen = scope.begin()
+    creditsFollowed = true
+    const settings = useSettingsStore()
+    if (!settings.apiKey) await settings.ensureLoaded()
+    if (!stillOpen()) return
+    if (!settings.apiKey?.configured) {
+      credits.value = null
+      creditsError.value = null
+      return
+    }
+    creditsLoading.value = true
+    try {
+      const next = await api.credits()
+      if (!stillOpen()) return
+      credits.value = next
+      creditsError.value = null
+    } catch (e) {
+      if (stillOpen()) creditsError.value = { kind: errorKind(e), message: errorMessage(e) }
+    } finally {
+      if (stillOpen()) creditsLoading.value = false
+    }
+  }
+
+  // Changes come in bursts (a sync, several jobs ending): one refresh runs at a time and one more follows
+  // if more came meanwhile.
+  let refreshing: Promise<void> | null = null
+  let refreshAgain = false
+
+  /** The library's counts or spending changed: what is held (figures, the month, the latest images) is read again. */
+  function refreshFigures(): Promise<void> {
+    if (refreshing) {
+      refreshAgain = true
+      return refreshing
+    }
+    refreshing = (async () => {
+      try {
+        do {
+          refreshAgain = false
+          await Promise.all([
+            stats.value || error.value ? loadStats() : Promise.resolve(),
+            budget.value || budgetError.value ? loadBudget() : Promise.resolve(),
+            recentLoaded.value ? loadRecent() : Promise.resolve(),
+          ])
+        } while (refreshAgain)
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
   }
 
   return {
     stats, query, loading, error, recent, recentLoaded, recentError, budget, budgetError, credits, creditsLoading,
-    creditsError, load, loadStats, loadBudget, loadRecent, loadCredits, refresh, start, stop, reset, afterSync,
+    creditsError, load, loadStats, loadBudget, loadRecent, loadCredits, refreshFigures,
   }
 })

@@ -1,9 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import {
-  api, errorKind, errorMessage, type ErrorKind, type SyncEvent, type SyncProgress, type SyncReport, type SyncSettings,
+  api, errorKind, errorMessage, type ErrorKind, type SyncEvent, type SyncProgress, type SyncReport, type SyncSetup,
   type SyncStatus,
 } from '@/api'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { useProfileScoped } from '@/stores/profile'
 
 export interface SyncFailure {
   kind: ErrorKind
@@ -13,45 +15,63 @@ export interface SyncFailure {
 const failureOf = (e: unknown): SyncFailure => ({ kind: errorKind(e), message: errorMessage(e) })
 
 /**
- * Sync of the open profile's library through the person's own bucket: its saved settings (never the secret),
- * where it stands (last sync, pending files, the other devices), and a running sync's progress and result.
- * Progress comes from the core's `sync-changed` events, which the view that shows them feeds in through
- * `handle` while it is mounted (automatic syncs report there too); "Sync now" also gets its answer directly.
+ * Sync of the open profile's library through the person's own bucket: where and how it syncs (never the
+ * secret), where it stands (last sync, pending files, the other devices), and a running sync's progress
+ * and result. Syncs are followed from the core's stream from the start (automatic ones run on any view),
+ * and the status is read again when the library says its sync state changed; what a sync brought reaches
+ * the other stores as library changes. "Sync now" also gets its answer directly.
  */
 export const useSyncStore = defineStore('sync', () => {
-  const settings = ref<SyncSettings | null>(null)
+  const setup = ref<SyncSetup | null>(null)
   const status = ref<SyncStatus | null>(null)
   const loadError = ref<string | null>(null)
   const running = ref(false)
   const progress = ref<SyncProgress | null>(null)
   const lastReport = ref<SyncReport | null>(null)
   const lastError = ref<SyncFailure | null>(null)
-  /** Bumped whenever a finished sync applied another device's changes: views showing the library refresh. */
-  const pulled = ref(0)
-  /** Bumped by `reset`: answers about the previous profile are dropped. */
-  let epoch = 0
 
-  async function load() {
-    const mine = epoch
+  // Another profile opened: its bucket, secret and devices are its own.
+  const scope = useProfileScoped(() => {
+    setup.value = null
+    status.value = null
     loadError.value = null
+    running.value = false
+    progress.value = null
+    lastReport.value = null
+    lastError.value = null
+  })
+  const events = useCoreEventsStore()
+  events.onSync((event) => handle(event))
+  events.onLibrary((change) => {
+    if (!change.sync) return
+    if (status.value) void loadStatus()
+    if (setup.value) void loadSetup()
+  })
+
+  /** The setup and the status, each on its own: a setup that cannot be read back still shows where sync stands. */
+  async function load() {
+    loadError.value = null
+    await Promise.all([loadSetup(), loadStatus()])
+  }
+
+  async function loadSetup() {
+    const stillOpen = scope.begin()
     try {
-      const [s, st] = await Promise.all([api.syncSettings(), api.syncStatus()])
-      if (mine !== epoch) return
-      settings.value = s
-      status.value = st
+      const s = await api.syncSetup()
+      if (stillOpen()) setup.value = s
     } catch (e) {
-      if (mine === epoch) loadError.value = errorMessage(e)
+      if (stillOpen()) loadError.value = errorMessage(e)
     }
   }
 
   /** Where sync stands (no request reaches the bucket). */
   async function loadStatus() {
-    const mine = epoch
+    const stillOpen = scope.begin()
     try {
       const st = await api.syncStatus()
-      if (mine === epoch) status.value = st
+      if (stillOpen()) status.value = st
     } catch (e) {
-      if (mine === epoch) loadError.value = errorMessage(e)
+      if (stillOpen()) loadError.value = errorMessage(e)
     }
   }
 
@@ -63,7 +83,7 @@ export const useSyncStore = defineStore('sync', () => {
     return statusLoading
   }
 
-  /** One `sync-changed` event: a sync of this library started, moved on, finished or failed. */
+  /** One sync event of the core's stream: a sync of this library started, moved on, finished or failed. */
   function handle(event: SyncEvent) {
     switch (event.kind) {
       case 'started':
@@ -77,7 +97,6 @@ export const useSyncStore = defineStore('sync', () => {
         break
       case 'finished':
         finish(event.report)
-        if (event.report.opsPulled > 0) pulled.value++
         break
       case 'failed':
         running.value = false
@@ -96,30 +115,30 @@ export const useSyncStore = defineStore('sync', () => {
     void loadStatus()
   }
 
-  /** Saves the settings (and the secret, only when one was typed); the core checks a location that is set. */
-  async function save(next: SyncSettings, secretAccessKey: string | null) {
-    const mine = epoch
-    const st = await api.updateSyncSettings(next, secretAccessKey)
-    if (mine !== epoch) return
-    settings.value = { ...next }
+  /** Saves the setup (and the secret, only when one was typed); the core checks a location that is set. */
+  async function save(next: SyncSetup, secretAccessKey: string | null) {
+    const stillOpen = scope.begin()
+    const st = await api.updateSyncSetup(next, secretAccessKey)
+    if (!stillOpen()) return
+    setup.value = { ...next }
     status.value = st
   }
 
-  /** Tries the typed settings against the bucket before they are saved; throws the typed error. */
-  function test(next: SyncSettings, secretAccessKey: string | null): Promise<void> {
+  /** Tries the typed setup against the bucket before it is saved; throws the typed error. */
+  function test(next: SyncSetup, secretAccessKey: string | null): Promise<void> {
     return api.testSyncConnection(next, secretAccessKey)
   }
 
   /** Runs a sync now. Its events (if the view listens) and its answer say the same; either may come first. */
   async function syncNow() {
-    const mine = epoch
+    const stillOpen = scope.begin()
     running.value = true
     lastError.value = null
     try {
       const report = await api.syncNow()
-      if (mine === epoch) finish(report)
+      if (stillOpen()) finish(report)
     } catch (e) {
-      if (mine !== epoch) return
+      if (!stillOpen()) return
       running.value = false
       progress.value = null
       lastError.value = failureOf(e)
@@ -132,38 +151,8 @@ export const useSyncStore = defineStore('sync', () => {
     return status.value?.devices.find((d) => d.id === id)?.name ?? null
   }
 
-  // Syncs are followed from the start (automatic ones run on any view), not only while the Sync card is open.
-  let unlisten: (() => void) | null = null
-  let listening = false
-
-  async function start() {
-    if (listening) return
-    listening = true
-    const off = await api.onSyncChanged(handle)
-    if (listening) unlisten = off
-    else off()
-  }
-
-  function stop() {
-    listening = false
-    unlisten?.()
-    unlisten = null
-  }
-
-  /** Another profile opened: its bucket, secret and devices are its own. */
-  function reset() {
-    epoch++
-    settings.value = null
-    status.value = null
-    loadError.value = null
-    running.value = false
-    progress.value = null
-    lastReport.value = null
-    lastError.value = null
-  }
-
   return {
-    settings, status, loadError, running, progress, lastReport, lastError,
-    pulled, load, loadStatus, ensureStatus, handle, save, test, syncNow, deviceName, reset, start, stop,
+    setup, status, loadError, running, progress, lastReport, lastError,
+    load, loadStatus, ensureStatus, handle, save, test, syncNow, deviceName,
   }
 })

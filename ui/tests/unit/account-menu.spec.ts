@@ -18,7 +18,7 @@ vi.mock('@/api', async (importOriginal) => {
 })
 
 import AccountMenu from '@/components/accounts/AccountMenu.vue'
-import { useToast } from '@/components/gallery/toast'
+import { useToast } from '@/components/shared/toast'
 import { makeI18n } from '@/i18n'
 import { useAccountsStore } from '@/stores/accounts'
 

@@ -1,11 +1,12 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
-import type { AccountsState, AppInfo, ErrorKind, ImageRecord, JobEvent, ProfileSummary } from '@/api'
-import { imageRecord, jobRecord, settings, providersFromKeys } from './jobs-fixtures'
+import type { AccountsState, AppInfo, ErrorKind, ImageRecord, ProfileSummary } from '@/api'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
+import { catalog, imageRecord, jobRecord, preferences, providersFromKeys } from './jobs-fixtures'
 import { libraryStats } from './stats-fixtures'
 
-// The stores over the src/api boundary: the core's accounts commands and both events are replaced here.
+// The stores over the src/api boundary: the core's accounts commands and its one event stream are replaced here.
 const api = vi.hoisted(() => ({
   accountsState: vi.fn(),
   beginSignIn: vi.fn(),
@@ -14,15 +15,16 @@ const api = vi.hoisted(() => ({
   switchProfile: vi.fn(),
   signOut: vi.fn(),
   removeProfile: vi.fn(),
-  onProfileChanged: vi.fn(),
-  onJobProgress: vi.fn(),
+  onCoreChanged: vi.fn(),
   appInfo: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
   getImage: vi.fn(),
   listImages: vi.fn(),
   libraryStats: vi.fn(),
-  getSettings: vi.fn(),
+  budgetStatus: vi.fn(),
+  getPreferences: vi.fn(),
+  catalog: vi.fn(),
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
   credits: vi.fn(),
@@ -35,6 +37,7 @@ vi.mock('@/api', async (importOriginal) => {
 import { ApiError } from '@/api'
 import { useAccountsStore } from '@/stores/accounts'
 import { useAppStore } from '@/stores/app'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useDraftStore } from '@/stores/draft'
 import { useGalleryStore } from '@/stores/gallery'
 import { useHistoryStore } from '@/stores/history'
@@ -68,10 +71,7 @@ function deferred<T>() {
   return { promise, resolve, reject }
 }
 
-let profileChanged: (p: ProfileSummary) => void
-/** Every store that follows job progress subscribes on its own; an event reaches them all. */
-let jobHandlers: ((e: JobEvent) => void)[] = []
-const jobEvent = (e: JobEvent) => { for (const h of jobHandlers) h(e) }
+let events: FakeCoreEvents
 /** Which profile the fake core has open: its answers follow it. */
 let open = 'local'
 
@@ -81,18 +81,16 @@ describe('accounts store', () => {
     for (const fn of Object.values(api)) fn.mockReset()
     api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     open = 'local'
-    jobHandlers = []
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
     api.accountsState.mockImplementation(async () => state(open === 'local' ? LOCAL : ADA))
     api.appInfo.mockImplementation(async () => info(open))
-    api.onProfileChanged.mockImplementation(async (h: (p: ProfileSummary) => void) => { profileChanged = h; return () => {} })
-    api.onJobProgress.mockImplementation(async (h: (e: JobEvent) => void) => {
-      jobHandlers.push(h)
-      return () => { jobHandlers = jobHandlers.filter((x) => x !== h) }
-    })
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.listImages.mockResolvedValue({ items: [], nextCursor: null })
     api.getJob.mockImplementation(async (id: string) => jobRecord({ id }))
-    api.getSettings.mockResolvedValue({ ...settings })
+    api.getPreferences.mockResolvedValue({ ...preferences })
+    api.catalog.mockResolvedValue(catalog)
+    api.budgetStatus.mockResolvedValue({ limitUsd: null, month: '2026-11', spentConfirmed: 0, spentPossible: 0, level: 'off' })
     api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
     api.libraryStats.mockResolvedValue(libraryStats())
     api.cancelSignIn.mockResolvedValue(undefined)
@@ -137,7 +135,7 @@ describe('accounts store', () => {
     const { app, accounts, gallery, history, stats } = await fillStores()
     const finish = deferred<ProfileSummary>()
     api.finishSignIn.mockReturnValue(finish.promise)
-    const settingsReads = api.getSettings.mock.calls.length
+    const preferenceReads = api.getPreferences.mock.calls.length
 
     const done = accounts.signIn()
     expect(accounts.phase).toBe('starting')
@@ -163,8 +161,8 @@ describe('accounts store', () => {
     expect(stats.recent).toEqual([])
     expect(useDraftStore().draft).toBeNull()
     expect(app.info?.profileId).toBe('g-ada')
-    // Settings had been read, so the new profile's are read again (notifications depend on them).
-    expect(api.getSettings).toHaveBeenCalledTimes(settingsReads + 1)
+    // Preferences had been read, so the new profile's are read again (notifications depend on them).
+    expect(api.getPreferences).toHaveBeenCalledTimes(preferenceReads + 1)
   })
 
   const failures: [ErrorKind, 'begin' | 'finish'][] = [
@@ -238,18 +236,18 @@ describe('accounts store', () => {
     expect(await b).toMatchObject({ id: 'g-ada' })
   })
 
-  it('profile-changed from the core resets every store once, and reloads what is shown', async () => {
+  it('a profile event from the core switches once, and reloads what is shown', async () => {
     const { app, accounts, gallery } = await fillStores()
-    await accounts.start()
-    const resets = vi.spyOn(gallery, 'reset')
+    await useCoreEventsStore().start()
+    const appReads = api.appInfo.mock.calls.length
     open = 'g-ada'
-    profileChanged({ ...ADA, current: true })
+    events.profile({ ...ADA, current: true })
     expect(accounts.switching).toBe(true)
     expect(accounts.currentId).toBe('g-ada')
     // The command's own answer often arrives too: the same profile is applied once.
-    profileChanged({ ...ADA, current: true })
+    events.profile({ ...ADA, current: true })
     await flushPromises()
-    expect(resets).toHaveBeenCalledTimes(1)
+    expect(api.appInfo).toHaveBeenCalledTimes(appReads + 1)
     expect(accounts.switching).toBe(false)
     expect(gallery.items).toEqual([])
     expect(app.info?.profileId).toBe('g-ada')
@@ -257,6 +255,8 @@ describe('accounts store', () => {
   })
 
   it('catches up when the change event was missed: the state names another open profile', async () => {
+    // The shell reads the app's facts at start, as App.vue does.
+    await useAppStore().load()
     const accounts = useAccountsStore()
     await accounts.load()
     open = 'g-ada'
@@ -286,31 +286,33 @@ describe('accounts store', () => {
     expect(jobs.byId['job-local']).toBeUndefined()
   })
 
-  it('ignores job events of another profile in the jobs, gallery and stats stores', async () => {
-    const { accounts, gallery } = await fillStores()
+  it('ignores events of another profile: job steps and library changes reach no store', async () => {
+    const { accounts } = await fillStores()
     const jobs = useJobsStore()
-    const stats = useStatsStore()
     await jobs.start()
-    await gallery.start()
-    stats.start()
     await flushPromises()
     expect(accounts.currentId).toBe('local')
     api.listImages.mockClear()
+    api.getImage.mockClear()
     api.libraryStats.mockClear()
 
-    jobEvent({ profileId: 'g-ada', jobId: 'job-ada', at: 1, stage: { kind: 'generating', elapsedMs: 5, polls: 1 } })
-    jobEvent({ profileId: 'g-ada', jobId: 'job-ada', at: 2, stage: { kind: 'done', imageIds: ['img-ada'], cost: 0, durationMs: 9 } })
+    events.job('job-ada', { kind: 'generating', elapsedMs: 5, polls: 1 }, 'g-ada')
+    events.job('job-ada', { kind: 'done', imageIds: ['img-ada'], cost: 0, durationMs: 9 }, 'g-ada')
+    events.library({ profileId: 'g-ada', images: { added: ['img-ada'] }, jobs: { updated: ['job-ada'] }, stats: true })
     await flushPromises()
     expect(jobs.byId['job-ada']).toBeUndefined()
     expect(jobs.sessionIds).toEqual([])
     expect(api.getJob).not.toHaveBeenCalledWith('job-ada')
+    expect(api.getImage).not.toHaveBeenCalled()
     expect(api.listImages).not.toHaveBeenCalled()
     expect(api.libraryStats).not.toHaveBeenCalled()
 
     // The open profile's own events still count.
-    jobEvent({ profileId: 'local', jobId: 'job-7', at: 3, stage: { kind: 'generating', elapsedMs: 5, polls: 1 } })
+    events.job('job-7', { kind: 'generating', elapsedMs: 5, polls: 1 })
+    events.library({ stats: true })
     await flushPromises()
     expect(jobs.sessionIds).toEqual(['job-7'])
+    expect(api.libraryStats).toHaveBeenCalledTimes(1)
   })
 
   it('a switch picks up the new profile’s unfinished jobs and forgets the old ones', async () => {
@@ -318,7 +320,7 @@ describe('accounts store', () => {
     await accounts.load()
     const jobs = useJobsStore()
     await jobs.start()
-    jobEvent({ profileId: 'local', jobId: 'job-7', at: 3, stage: { kind: 'generating', elapsedMs: 5, polls: 1 } })
+    events.job('job-7', { kind: 'generating', elapsedMs: 5, polls: 1 })
     await flushPromises()
     api.listJobs.mockImplementation(async (q: { status: string }) => ({
       items: q.status === 'PROCESSING' ? [jobRecord({ id: 'job-ada-1', status: 'PROCESSING' })] : [], nextCursor: null,
@@ -342,6 +344,7 @@ describe('accounts store', () => {
 
   it('removing the open account opens the local library and passes on the core’s warning', async () => {
     open = 'g-ada'
+    await useAppStore().load()
     const accounts = useAccountsStore()
     await accounts.load()
     api.removeProfile.mockImplementation(async () => {

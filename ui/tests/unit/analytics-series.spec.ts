@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { DAY_MS, fillDays, formatUtcDay, rangeQuery, sizeSlices, summarize } from '@/lib/analytics'
 import { MOCK_CATALOG as catalog } from '@/mocks/catalog'
+import { allSizes } from '@/lib/catalog'
 import { day } from './stats-fixtures'
 
 const NOW = Date.UTC(2026, 10, 25, 15, 30)
@@ -59,14 +60,16 @@ describe('analytics series', () => {
     expect(label).not.toMatch(/24/)
   })
 
-  it('orders size slices by size, names them from the catalog and unknown ones by pixels', () => {
-    const slices = sizeSlices(catalog, [
-      { imageSize: 4096, images: 2, jobs: 2, cost: 0.3 },
-      { imageSize: 512, images: 5, jobs: 5, cost: 0 },
-      { imageSize: 1536, images: 1, jobs: 1, cost: null },
-      { imageSize: 1024, images: 0, jobs: 1, cost: 0 },
+  it('orders size slices as the catalog orders its sizes, leaving out sizes without images', () => {
+    const slices = sizeSlices(allSizes(catalog), [
+      { imageSize: '4K', images: 2, jobs: 2, cost: 0.3 },
+      { imageSize: '512', images: 5, jobs: 5, cost: 0 },
+      { imageSize: '2K', images: 1, jobs: 1, cost: null },
+      { imageSize: '1K', images: 0, jobs: 1, cost: 0 },
     ])
-    expect(slices.map((s) => [s.size, s.pixels])).toEqual([['512', 512], [null, 1536], ['4K', 4096]])
+    expect(slices).toEqual([
+      { size: '512', images: 5, cost: 0 }, { size: '2K', images: 1, cost: 0 }, { size: '4K', images: 2, cost: 0.3 },
+    ])
   })
 
   it('adds the possibly charged part of each day to a range', () => {

@@ -12,8 +12,8 @@ const api = vi.hoisted(() => ({
   budgetStatus: vi.fn(),
   catalog: vi.fn(),
   credits: vi.fn(),
-  onJobProgress: vi.fn(),
-  getSettings: vi.fn(),
+  onCoreChanged: vi.fn(),
+  getPreferences: vi.fn(),
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
 }))
@@ -63,8 +63,8 @@ describe('Analytics', () => {
     api.budgetStatus.mockResolvedValue(noBudget)
     api.catalog.mockResolvedValue(catalog)
     api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
-    api.getSettings.mockResolvedValue({})
-    api.onJobProgress.mockResolvedValue(() => {})
+    api.getPreferences.mockResolvedValue({})
+    api.onCoreChanged.mockResolvedValue(() => {})
   })
   afterEach(() => { vi.useRealTimers() })
 
@@ -120,7 +120,7 @@ describe('Analytics', () => {
   })
 
   it('passes only the sizes that have images to the doughnut', async () => {
-    api.libraryStats.mockResolvedValue(libraryStats({ perSize: [{ imageSize: 512, images: 0, jobs: 1, cost: 0 }, { imageSize: 1024, images: 3, jobs: 3, cost: 0.03 }] }))
+    api.libraryStats.mockResolvedValue(libraryStats({ perSize: [{ imageSize: '512', images: 0, jobs: 1, cost: 0 }, { imageSize: '1K', images: 3, jobs: 3, cost: 0.03 }] }))
     const wrapper = await mountView()
     expect(wrapper.get('[data-chart="sizes"]').attributes('data-sizes')).toBe('1')
   })

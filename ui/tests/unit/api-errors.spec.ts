@@ -50,7 +50,7 @@ describe('api errors', () => {
 
   it('a refused event subscription is a typed error, not a bare string', async () => {
     mockIPC((cmd) => { if (cmd === 'plugin:event|listen') throw 'event.listen not allowed'; return null })
-    await expect(api.onProfileChanged(() => {})).rejects.toMatchObject({ kind: 'internal', message: 'event.listen not allowed' })
+    await expect(api.onCoreChanged(() => {})).rejects.toMatchObject({ kind: 'internal', message: 'event.listen not allowed' })
   })
 
   it('a plugin call the window may not make (clipboard) is a typed error, not a bare string', async () => {
@@ -60,44 +60,69 @@ describe('api errors', () => {
     await expect(api.notify('Done', 'a fox')).rejects.toBeInstanceOf(ApiError)
   })
 
-  it('sends a dropped file as its bytes, never as a path', async () => {
-    const seen: unknown[] = []
+  it('sends a dropped file as the raw request body: a Uint8Array, never JSON numbers or a path', async () => {
+    const seen: [string, unknown][] = []
     mockIPC((cmd, args) => { seen.push([cmd, args]); return { id: 'in-1' } })
-    await api.addInputImage(new Uint8Array([137, 80, 78, 71]))
-    expect(seen).toEqual([['add_input_image', { bytes: [137, 80, 78, 71] }]])
+    const file = new Uint8Array([137, 80, 78, 71])
+    await api.addInputImage(file)
+    expect(seen).toHaveLength(1)
+    const [cmd, body] = seen[0]
+    expect(cmd).toBe('add_input_image')
+    expect(body).toBeInstanceOf(Uint8Array)
+    expect([...(body as Uint8Array)]).toEqual([137, 80, 78, 71])
+  })
+
+  it('reads a dropped PNG\'s settings from its head only, sent as raw bytes of its own', async () => {
+    const seen: unknown[] = []
+    mockIPC((_cmd, args) => { seen.push(args); return null })
+    const chunk = (type: string, n: number) => [0, 0, 0, n, ...[...type].map((c) => c.charCodeAt(0)), ...new Array(n).fill(7), 0, 0, 0, 0]
+    const head = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', 13)]
+    const file = new Uint8Array([...head, ...chunk('IDAT', 100), ...chunk('IEND', 0)])
+    await api.readImageMetadata(file)
+    const body = seen[0] as Uint8Array
+    expect(body).toBeInstanceOf(Uint8Array)
+    // The head and the start of the image data, in a buffer of its own (not a view into the whole file).
+    expect(body.byteLength).toBe(head.length + 8 + 16)
+    expect(body.buffer.byteLength).toBe(body.byteLength)
+    expect([...body.subarray(0, head.length)]).toEqual(head)
+  })
+
+  it('a refused raw-body command is a typed error too', async () => {
+    mockIPC(() => { throw { kind: 'invalid_image', message: 'that file is not an image Nanoforge can read' } })
+    await expect(api.addInputImage(new Uint8Array([1, 2]))).rejects.toMatchObject({ kind: 'invalid_image' })
+    mockIPC(() => { throw 'the body is not raw' })
+    await expect(api.readImageMetadata(new Uint8Array([1, 2]))).rejects.toMatchObject({ kind: 'internal', message: 'the body is not raw' })
   })
 
   it('sends the sync secret only as given: null keeps the stored one', async () => {
     const seen: unknown[] = []
     mockIPC((cmd, args) => { seen.push([cmd, args]); return null })
-    const settings = { endpoint: 'https://a.r2.cloudflarestorage.com', bucket: 'pics', region: 'auto', prefix: '', accessKeyId: 'AK', keepOriginals: true, cacheMb: 512, autoSync: true }
-    await api.testSyncConnection(settings, null)
-    await api.updateSyncSettings(settings, 'typed-secret')
+    const setup = { endpoint: 'https://a.r2.cloudflarestorage.com', bucket: 'pics', region: 'auto', prefix: '', accessKeyId: 'AK', keepOriginals: true, cacheMb: 512, autoSync: true }
+    await api.testSyncConnection(setup, null)
+    await api.updateSyncSetup(setup, 'typed-secret')
     expect(seen).toEqual([
-      ['test_sync_connection', { settings, secretAccessKey: null }],
-      ['update_sync_settings', { settings, secretAccessKey: 'typed-secret' }],
+      ['test_sync_connection', { setup, secretAccessKey: null }],
+      ['update_sync_setup', { setup, secretAccessKey: 'typed-secret' }],
     ])
   })
 
-  it('delivers sync-changed events until unlistened', async () => {
+  it('delivers the core\'s one stream (jobs, library changes, syncs, switches) until unlistened', async () => {
     mockIPC(() => null, { shouldMockEvents: true })
     const kinds: string[] = []
-    const off = await api.onSyncChanged((e) => kinds.push(e.kind))
-    await emit('sync-changed', { kind: 'started' })
-    await emit('sync-changed', { kind: 'failed', error: { kind: 'sync_credentials', message: 'denied' } })
+    const off = await api.onCoreChanged((e) => kinds.push(e.kind))
+    const ids = { added: ['img-1'], updated: [], removed: [], all: false }
+    await emit('core-changed', { kind: 'job', event: { profileId: 'local', jobId: 'j', at: 1, stage: { kind: 'queued' } } })
+    await emit('core-changed', {
+      kind: 'library', change: { profileId: 'local', images: ids, jobs: { ...ids, added: [] }, stats: true, preferences: false, sync: false },
+    })
+    await emit('core-changed', { kind: 'sync', profileId: 'local', event: { kind: 'failed', error: { kind: 'sync_credentials', message: 'denied' } } })
+    await emit('core-changed', {
+      kind: 'profile',
+      profile: { id: 'g-1', kind: 'google', displayName: 'A', email: null, name: null, issuer: null, emailVerified: null, current: true },
+    })
     off()
-    await emit('sync-changed', { kind: 'started' })
-    expect(kinds).toEqual(['started', 'failed'])
-  })
-
-  it('delivers profile-changed events to the handler and stops on unlisten', async () => {
-    mockIPC(() => null, { shouldMockEvents: true })
-    const seen: string[] = []
-    const off = await api.onProfileChanged((p) => seen.push(p.id))
-    await emit('profile-changed', { id: 'g-1', kind: 'google', displayName: 'A', email: null, name: null, issuer: null, emailVerified: null, current: true })
-    off()
-    await emit('profile-changed', { id: 'local', kind: 'local', displayName: 'L', email: null, name: null, issuer: null, emailVerified: null, current: true })
-    expect(seen).toEqual(['g-1'])
+    await emit('core-changed', { kind: 'sync', profileId: 'local', event: { kind: 'started' } })
+    expect(kinds).toEqual(['job', 'library', 'sync', 'profile'])
   })
 })
 

@@ -2,11 +2,12 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { ApiKeyStatus, JobEvent } from '@/api'
+import type { ApiKeyStatus } from '@/api'
 import { makeI18n } from '@/i18n'
 import { formatCost, formatCount, formatDuration, formatPercent } from '@/lib/format'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 import { emptyStats, imageRecord, libraryStats } from './stats-fixtures'
-import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
+import { catalog, noBudget, preferences, providersFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
   libraryStats: vi.fn(),
@@ -14,8 +15,8 @@ const api = vi.hoisted(() => ({
   catalog: vi.fn(),
   credits: vi.fn(),
   listImages: vi.fn(),
-  onJobProgress: vi.fn(),
-  getSettings: vi.fn(),
+  onCoreChanged: vi.fn(),
+  getPreferences: vi.fn(),
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
@@ -28,13 +29,13 @@ vi.mock('@/api', async (importOriginal) => {
 import { ApiError } from '@/api'
 import DashboardView from '@/views/DashboardView.vue'
 import { useAppStore } from '@/stores/app'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 
 const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
 const Blank = { template: '<div />' }
 let pinia: Pinia
-let unlisten: ReturnType<typeof vi.fn>
-let emitJob: (e: JobEvent) => void
+let events: FakeCoreEvents
 
 async function mountView() {
   const router = createRouter({
@@ -63,10 +64,12 @@ describe('Dashboard', () => {
     api.catalog.mockResolvedValue(catalog)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5 })
     api.listImages.mockResolvedValue({ items: [1, 2, 3].map(imageRecord), nextCursor: null })
-    api.getSettings.mockResolvedValue({})
+    api.getPreferences.mockResolvedValue({ ...preferences })
     api.keyStatus.mockResolvedValue(NO_KEY)
-    unlisten = vi.fn()
-    api.onJobProgress.mockImplementation(async (cb: (e: JobEvent) => void) => { emitJob = cb; return unlisten })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
+    // The shell follows the core's stream from the start (App.vue).
+    void useCoreEventsStore().start()
     useAppStore().info = { version: '1', profileId: 'local', dataDir: '/data', jobCount: 1300 }
   })
 
@@ -119,27 +122,20 @@ describe('Dashboard', () => {
     expect(wrapper.find('[data-testid="demo-note"]').exists()).toBe(false)
 
     api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'no route to host' }))
-    emitJob({ profileId: 'local', jobId: 'j', at: 1, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
+    events.job('j', { kind: 'done', imageIds: [], cost: 0, durationMs: 1 })
     await flushPromises()
     expect(text(wrapper, 'credit-balance-error')).toContain('Balance unavailable offline')
     expect(text(wrapper, 'stat-images')).toBe(formatCount(1234))
   })
 
-  it('updates the figures when a job finishes', async () => {
+  it('updates the figures when the library says its counts changed (a job finished here or on another device)', async () => {
     const { wrapper } = await mountView()
     api.libraryStats.mockResolvedValue(libraryStats({ totals: { ...libraryStats().totals, images: 1235 }, activeJobs: 0 }))
-    emitJob({ profileId: 'local', jobId: 'j', at: 1, stage: { kind: 'done', imageIds: ['n'], cost: 0.0125, durationMs: 1000 } })
+    events.library({ images: { added: ['n'] }, jobs: { updated: ['j'] }, stats: true })
     await flushPromises()
     expect(text(wrapper, 'stat-images')).toBe(formatCount(1235))
     expect(text(wrapper, 'stat-running')).toBe('No jobs running')
     expect(api.listImages).toHaveBeenCalledTimes(2)
-  })
-
-  it('stops listening to job progress when unmounted', async () => {
-    const { wrapper } = await mountView()
-    wrapper.unmount()
-    await flushPromises()
-    expect(unlisten).toHaveBeenCalledTimes(1)
   })
 
   it('shows zeros and an empty recent strip for an empty library', async () => {

@@ -1,16 +1,19 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
-import type { ImagePage, ImageQuery, ImageRecord, JobEvent } from '@/api'
+import { flushPromises } from '@vue/test-utils'
+import type { ImagePage, ImageQuery, ImageRecord } from '@/api'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 
 // The store is tested over the src/api boundary; the Rust side is replaced here.
 const mocks = vi.hoisted(() => ({
   listImages: vi.fn(),
+  getImage: vi.fn(),
   setFavourite: vi.fn(),
   setRating: vi.fn(),
   trashImages: vi.fn(),
   restoreImages: vi.fn(),
   emptyTrash: vi.fn(),
-  onJobProgress: vi.fn(),
+  onCoreChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -18,13 +21,14 @@ vi.mock('@/api', async (importOriginal) => {
 })
 
 import { ApiError } from '@/api'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { PAGE_SIZE, useGalleryStore } from '@/stores/gallery'
 
 function img(n: number, over: Partial<ImageRecord> = {}): ImageRecord {
   return {
     id: `img-${String(n).padStart(4, '0')}`, kind: 'generated', jobId: `job-${n}`, position: 0, sha256: 'ab'.repeat(32), path: `images/${n}.png`,
     mime: 'image/png', width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/${n}.webp`, previewPath: null,
-    imageSize: 1024, favourite: false, rating: 0, deletedAt: null, createdAt: 1_000_000 - n * 1000,
+    imageSize: '1K', favourite: false, rating: 0, deletedAt: null, createdAt: 1_000_000 - n * 1000,
     prompt: `prompt ${n}`, model: 'nano-banana', jobStatus: 'COMPLETED', ...over,
   }
 }
@@ -44,10 +48,15 @@ function deferred<T>() {
 
 const calls = () => mocks.listImages.mock.calls.map((c) => c[0] as ImageQuery)
 
+let events: FakeCoreEvents
+
 describe('gallery store', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     setActivePinia(createPinia())
     for (const m of Object.values(mocks)) m.mockReset()
+    events = fakeCoreEvents()
+    mocks.onCoreChanged.mockImplementation(events.onCoreChanged)
+    await useCoreEventsStore().start()
   })
 
   it('pages with the keyset cursor of the previous page until the last one', async () => {
@@ -106,10 +115,10 @@ describe('gallery store', () => {
     await store.loadMore()
     expect(store.items).toHaveLength(400)
 
-    await store.setQuery({ status: 'COMPLETED', size: 512, favourites: true, from: '2026-11-01', to: '2026-11-03' })
+    await store.setQuery({ status: 'COMPLETED', size: '512', favourites: true, from: '2026-11-01', to: '2026-11-03' })
     const q = calls()[2]
     expect(q.cursor).toBeNull()
-    expect(q).toMatchObject({ status: 'COMPLETED', imageSize: 512, favouriteOnly: true })
+    expect(q).toMatchObject({ status: 'COMPLETED', imageSize: '512', favouriteOnly: true })
     // "to" includes its day: the exclusive end is the next local midnight.
     expect(q.from).toBe(new Date(2026, 10, 1).getTime())
     expect(q.to).toBe(new Date(2026, 10, 4).getTime())
@@ -145,28 +154,6 @@ describe('gallery store', () => {
     expect(mocks.restoreImages).toHaveBeenCalledWith(['img-0002', 'img-0004'])
     expect(store.items.map((i) => i.id)).toEqual(['img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005'])
     expect(store.undo).toBeNull()
-  })
-
-  it('counts changes to the library (trash, undo, new images), not pages loaded by scrolling', async () => {
-    mocks.listImages
-      .mockResolvedValueOnce(pageOf(10, PAGE_SIZE))
-      .mockResolvedValueOnce(pageOf(10 + PAGE_SIZE, 5, true))
-      .mockResolvedValueOnce(pageOf(9, PAGE_SIZE))
-    mocks.trashImages.mockResolvedValue(1)
-    mocks.restoreImages.mockResolvedValue(1)
-    const store = useGalleryStore()
-    await store.reload()
-    await store.loadMore()
-    expect(store.items).toHaveLength(PAGE_SIZE + 5)
-    expect(store.changes).toBe(0)
-    await store.trash(['img-0010'])
-    expect(store.changes).toBe(1)
-    await store.undoTrash()
-    expect(store.changes).toBe(2)
-    // A job made img-0009: it merges in at the top.
-    await store.refreshHead()
-    expect(store.items[0]?.id).toBe('img-0009')
-    expect(store.changes).toBe(3)
   })
 
   it('undo after switching to the trash view takes them out of the trash list', async () => {
@@ -226,27 +213,6 @@ describe('gallery store', () => {
     expect(store.selected.size).toBe(0)
   })
 
-  it('merges new images when a job finishes, and stops listening on stop', async () => {
-    let handler: ((e: JobEvent) => void) | undefined
-    const unlisten = vi.fn()
-    mocks.onJobProgress.mockImplementation(async (h: (e: JobEvent) => void) => { handler = h; return unlisten })
-    mocks.listImages
-      .mockResolvedValueOnce(pageOf(1, 3, true))
-      .mockResolvedValueOnce({ items: [img(0), img(1), img(2)], nextCursor: null })
-    const store = useGalleryStore()
-    await store.start()
-    await store.reload()
-
-    handler?.({ profileId: 'local', jobId: 'job-x', at: 0, stage: { kind: 'generating', elapsedMs: 10, polls: 1 } })
-    expect(mocks.listImages).toHaveBeenCalledTimes(1)
-    handler?.({ profileId: 'local', jobId: 'job-x', at: 0, stage: { kind: 'done', imageIds: ['img-0000'], cost: 0, durationMs: 1 } })
-    await vi.waitFor(() => expect(store.items.map((i) => i.id)).toEqual(['img-0000', 'img-0001', 'img-0002', 'img-0003']))
-    expect(calls()[1].cursor).toBeNull()
-
-    store.stop()
-    expect(unlisten).toHaveBeenCalledTimes(1)
-  })
-
   it('empties the trash', async () => {
     mocks.listImages.mockResolvedValueOnce(pageOf(1, 2, true))
     mocks.emptyTrash.mockResolvedValue(2)
@@ -281,37 +247,6 @@ describe('gallery store', () => {
     expect(store.scrollTop).toBe(1234)
   })
 
-  it('after a sync, new images merge in at once and the next visit starts over (edited ones are fresh again)', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 5, true))
-    const store = useGalleryStore()
-    await store.reload()
-    store.scrollTop = 300
-
-    // Another device made img-0000 and favourited img-0003.
-    mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 5).items], nextCursor: null })
-    await store.afterSync()
-    expect(store.items.map((i) => i.id)).toEqual(['img-0000', 'img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005'])
-    expect(store.scrollTop).toBe(300)
-
-    const fresh = { items: [img(0), ...pageOf(1, 5).items.map((i) => (i.id === 'img-0003' ? { ...i, favourite: true } : i))], nextCursor: null }
-    mocks.listImages.mockResolvedValueOnce(fresh)
-    await store.resume()
-    expect(calls()[2]).toMatchObject({ cursor: null })
-    expect(store.items.find((i) => i.id === 'img-0003')?.favourite).toBe(true)
-
-    // Without a sync in between, coming back merges only (no reload).
-    mocks.listImages.mockResolvedValueOnce(fresh)
-    store.scrollTop = 50
-    await store.resume()
-    expect(store.scrollTop).toBe(50)
-  })
-
-  it('a sync before the Gallery ever loaded asks nothing', async () => {
-    const store = useGalleryStore()
-    await store.afterSync()
-    expect(mocks.listImages).not.toHaveBeenCalled()
-  })
-
   it('a first visit, or one after a failed load, starts over; a new query starts at the top', async () => {
     const store = useGalleryStore()
     mocks.listImages.mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'locked' }))
@@ -324,5 +259,132 @@ describe('gallery store', () => {
     mocks.listImages.mockResolvedValueOnce(pageOf(1, 1, true))
     await store.setQuery({ search: 'fox' })
     expect(store.scrollTop).toBe(0)
+  })
+
+  describe('follows the core\'s library changes', () => {
+    /** A loaded, complete list of images 1..5 (newest first), shown. */
+    async function shown() {
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, 5, true))
+      const store = useGalleryStore()
+      await store.resume()
+      mocks.listImages.mockClear()
+      return store
+    }
+    const loadedIds = (store: ReturnType<typeof useGalleryStore>) => store.items.map((i) => i.id)
+
+    it('merges added images at their keyset place from their records, keeping the scroll and the selection', async () => {
+      const store = await shown()
+      store.scrollTop = 420
+      store.setSelectMode(true)
+      store.toggleSelected('img-0003')
+      mocks.getImage.mockImplementation(async (id: string) => img(Number(id.slice(4))))
+
+      events.library({ images: { added: ['img-0000', 'img-0006'] }, stats: true })
+      await vi.waitFor(() => expect(loadedIds(store)).toEqual(
+        ['img-0000', 'img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005', 'img-0006']))
+      expect(mocks.getImage.mock.calls.map((c) => c[0])).toEqual(['img-0000', 'img-0006'])
+      // Nothing was reloaded: the list grew where the images belong.
+      expect(mocks.listImages).not.toHaveBeenCalled()
+      expect(store.scrollTop).toBe(420)
+      expect([...store.selected]).toEqual(['img-0003'])
+    })
+
+    it('an image older than what is loaded of an unfinished list is left for its page', async () => {
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, 3))
+      const store = useGalleryStore()
+      await store.resume()
+      mocks.getImage.mockResolvedValue(img(9))
+      events.library({ images: { added: ['img-0009'] } })
+      await flushPromises()
+      expect(mocks.getImage).toHaveBeenCalledWith('img-0009')
+      expect(loadedIds(store)).toEqual(['img-0001', 'img-0002', 'img-0003'])
+    })
+
+    it('reads updated images again in place, and drops removed ones and ones that left the view', async () => {
+      const store = await shown()
+      store.setSelectMode(true)
+      store.toggleSelected('img-0002')
+      store.toggleSelected('img-0004')
+      mocks.getImage.mockImplementation(async (id: string) => (id === 'img-0002'
+        ? img(2, { favourite: true, rating: 5 })
+        : img(3, { deletedAt: 1 })))
+
+      // Another device favourited one and trashed another; the trash was emptied of a third.
+      events.library({ images: { updated: ['img-0002', 'img-0003'], removed: ['img-0004'] }, stats: true })
+      await vi.waitFor(() => expect(loadedIds(store)).toEqual(['img-0001', 'img-0002', 'img-0005']))
+      expect(store.items[1]).toMatchObject({ favourite: true, rating: 5 })
+      expect([...store.selected]).toEqual(['img-0002'])
+      expect(mocks.listImages).not.toHaveBeenCalled()
+    })
+
+    it('an image restored elsewhere comes back to its place', async () => {
+      const store = await shown()
+      mocks.trashImages.mockResolvedValue(1)
+      await store.trash(['img-0003'])
+      mocks.getImage.mockResolvedValue(img(3))
+      events.library({ images: { updated: ['img-0003'] } })
+      await vi.waitFor(() => expect(loadedIds(store)).toContain('img-0003'))
+      expect(loadedIds(store)).toEqual(['img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005'])
+    })
+
+    it('with filters, arriving images go through the core\'s query: its head is asked again', async () => {
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(1, 3, true))
+      const store = useGalleryStore()
+      await store.setQuery({ search: 'fox' })
+      await store.resume()
+      mocks.listImages.mockClear()
+      mocks.getImage.mockImplementation(async (id: string) => img(Number(id.slice(4))))
+      // The core says img-0000 matches "fox"; img-0009 does not.
+      mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 3).items], nextCursor: null })
+      events.library({ images: { added: ['img-0000', 'img-0009'] } })
+      await vi.waitFor(() => expect(loadedIds(store)).toEqual(['img-0000', 'img-0001', 'img-0002', 'img-0003']))
+      expect(calls()[0]).toMatchObject({ cursor: null, search: 'fox' })
+    })
+
+    it('a change too big to list reads again what is shown, swapped in at once, without moving the scroll', async () => {
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 5, true))
+      const store = useGalleryStore()
+      await store.reload()
+      await store.loadMore()
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE))
+      await store.resume()
+      store.scrollTop = 9000
+      mocks.listImages.mockClear()
+
+      const first = deferred<ImagePage>()
+      mocks.listImages.mockReturnValueOnce(first.promise)
+        .mockResolvedValueOnce({ items: pageOf(1 + PAGE_SIZE, 5).items.map((i) => ({ ...i, favourite: true })), nextCursor: null })
+      events.library({ images: { all: true }, jobs: { all: true }, stats: true })
+      await flushPromises()
+      // While the fresh pages load, what was shown stays.
+      expect(store.items).toHaveLength(PAGE_SIZE + 5)
+      first.resolve(pageOf(1, PAGE_SIZE))
+      await vi.waitFor(() => expect(store.items[PAGE_SIZE].favourite).toBe(true))
+      expect(store.items).toHaveLength(PAGE_SIZE + 5)
+      expect(calls().map((q) => q.cursor == null)).toEqual([true, false])
+      expect(store.scrollTop).toBe(9000)
+      expect(store.complete).toBe(true)
+    })
+
+    it('a change too big to list while the Gallery is closed makes the next visit start over', async () => {
+      const store = await shown()
+      store.leave()
+      events.library({ images: { all: true } })
+      await flushPromises()
+      expect(mocks.listImages).not.toHaveBeenCalled()
+      mocks.listImages.mockResolvedValueOnce(pageOf(1, 2, true))
+      await store.resume()
+      expect(calls()[0].cursor).toBeNull()
+      expect(loadedIds(store)).toEqual(['img-0001', 'img-0002'])
+    })
+
+    it('a Gallery never loaded asks nothing', async () => {
+      useGalleryStore()
+      events.library({ images: { added: ['img-0000'], updated: ['img-0001'], all: false } })
+      events.library({ images: { all: true } })
+      await flushPromises()
+      expect(mocks.getImage).not.toHaveBeenCalled()
+      expect(mocks.listImages).not.toHaveBeenCalled()
+    })
   })
 })

@@ -2,14 +2,15 @@ import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import { ApiError, type ApiKeyStatus, type BudgetStatus, type JobEvent } from '@/api'
+import { ApiError, type ApiKeyStatus, type BudgetStatus, type Preferences, type Quote } from '@/api'
 import { makeI18n } from '@/i18n'
-import { catalog, imageRecord, jobRecord, noBudget, settings, providersFromKeys } from './jobs-fixtures'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
+import { imageRecord, jobRecord, mockCatalog, noBudget, preferences, providersFromKeys, quoteFromKeys } from './jobs-fixtures'
 
 const api = vi.hoisted(() => ({
-  getSettings: vi.fn(),
+  getPreferences: vi.fn(),
   keyStatus: vi.fn(),
-  onJobProgress: vi.fn(),
+  onCoreChanged: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
   getImage: vi.fn(),
@@ -18,6 +19,7 @@ const api = vi.hoisted(() => ({
   retryJob: vi.fn(),
   rerunJob: vi.fn(),
   catalog: vi.fn(),
+  quote: vi.fn(),
   budgetStatus: vi.fn(),
   credits: vi.fn(),
   notify: vi.fn(),
@@ -49,7 +51,9 @@ const BOTH_KEYS = (purpose: string): Promise<ApiKeyStatus> => Promise.resolve(pu
   : KEYED)
 const Blank = { template: '<div />' }
 
-let emit: (e: JobEvent) => void
+let events: FakeCoreEvents
+/** The profile's saved preferences, as the fake core answers them (and prices its catalog and quotes with). */
+let saved: Preferences
 let pinia: Pinia
 let router: Router
 
@@ -77,13 +81,16 @@ describe('Generator view', () => {
     setActivePinia(pinia)
     for (const fn of Object.values(api)) fn.mockClear()
     api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
-    api.getSettings.mockResolvedValue({ ...settings })
+    saved = { ...preferences }
+    api.getPreferences.mockImplementation(async () => ({ ...saved }))
     api.keyStatus.mockResolvedValue(DEMO)
-    api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.generate.mockResolvedValue([jobRecord()])
     api.getJob.mockResolvedValue(jobRecord())
-    api.catalog.mockResolvedValue(catalog)
+    api.catalog.mockImplementation(async () => mockCatalog(saved.priceOverrides))
+    api.quote.mockImplementation(quoteFromKeys(api.keyStatus, async () => saved))
     api.budgetStatus.mockResolvedValue(noBudget)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: null })
   })
@@ -138,7 +145,7 @@ describe('Generator view', () => {
 
   it('offers the sizes of the chosen model with their prices (estimates marked), or free with the demo', async () => {
     api.keyStatus.mockResolvedValue(KEYED)
-    api.getSettings.mockResolvedValue({ ...settings, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }] })
+    saved = { ...preferences, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }] }
     let w = await mountView()
     expect(options(w, 'model-select')).toEqual(['Nano Banana 2', 'Nano Banana Pro', 'Nano Banana'])
     expect(options(w, 'size-select')).toEqual(['1K · ≈$0.067', '2K · $0.05', '4K · ≈$0.151'])
@@ -146,12 +153,12 @@ describe('Generator view', () => {
     expect(w.find('[data-testid="demo-badge"]').exists()).toBe(false)
     await w.get('[data-testid="count-input"]').setValue('2')
     const estimate = w.get('[data-testid="cost-estimate"]')
-    expect(estimate.text()).toContain('≈$0.134')
+    await vi.waitFor(() => expect(estimate.text()).toContain('≈$0.134'))
     expect(estimate.text()).toContain('$0.067 × 2 · estimate')
     expect(estimate.attributes('data-estimate')).toBe('true')
     // The person's own price is not an estimate.
     await w.get('[data-testid="size-select"]').setValue('2K')
-    expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.10')
+    await vi.waitFor(() => expect(w.get('[data-testid="cost-estimate"]').text()).toContain('$0.10'))
     expect(w.get('[data-testid="cost-estimate"]').attributes('data-estimate')).toBe('false')
     w.unmount()
 
@@ -213,10 +220,56 @@ describe('Generator view', () => {
     // $0.72 + $0.067 stays under $0.80.
     expect(w.find('[data-testid="budget-warning"]').exists()).toBe(false)
     await w.get('[data-testid="count-input"]').setValue('2')
-    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('warning')
+    await vi.waitFor(() => expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('warning'))
     expect(w.get('[data-testid="budget-warning"]').text()).toContain('$0.12 possibly charged')
     await w.get('[data-testid="count-input"]').setValue('5')
-    expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('over')
+    await vi.waitFor(() => expect(w.get('[data-testid="budget-warning"]').attributes('data-level')).toBe('over'))
+    w.unmount()
+  })
+
+  it('shows the core\'s quote as the total, the previous one while a new one loads, and asks again when prices change', async () => {
+    api.keyStatus.mockResolvedValue(KEYED)
+    // Figures no page arithmetic would give (0.067 × n): the total can only be the core's.
+    const quoted = (totalUsd: number, perImageUsd = 0.067): Quote => ({ provider: 'nanobanana', perImageUsd, totalUsd, jobs: 1 })
+    api.quote.mockResolvedValue(quoted(0.5))
+    const w = await mountView()
+    const estimate = () => w.get('[data-testid="cost-estimate"]')
+    await vi.waitFor(() => expect(estimate().text()).toContain('≈$0.50'))
+    expect(api.quote).toHaveBeenLastCalledWith(
+      { prompt: '', model: 'nano-banana-2', size: '1K', aspectRatio: '1:1', count: 1 }, { provider: 'nanobanana' })
+
+    // Another count: the core is asked again once the form rests; meanwhile the last total stays.
+    let answer!: (q: Quote) => void
+    api.quote.mockImplementationOnce(() => new Promise<Quote>((resolve) => { answer = resolve }))
+    await w.get('[data-testid="count-input"]').setValue('3')
+    await vi.waitFor(() => expect(api.quote).toHaveBeenLastCalledWith(expect.objectContaining({ count: 3 }), { provider: 'nanobanana' }))
+    expect(estimate().text()).toContain('≈$0.50')
+    expect(estimate().attributes('data-pending')).toBe('true')
+    answer(quoted(1.2345, 0.4115))
+    await vi.waitFor(() => expect(estimate().text()).toContain('≈$1.2345'))
+    expect(estimate().text()).toContain('$0.4115 × 3')
+    expect(estimate().attributes('data-pending')).toBe('false')
+
+    // The person's own price saved elsewhere (another window, the CLI): the core says the preferences
+    // changed, the catalog is read again and the quote asked again; the page works nothing out.
+    const asked = api.quote.mock.calls.length
+    saved = { ...preferences, priceOverrides: [{ model: 'nano-banana-2', size: '1K', usd: 0.3 }] }
+    api.quote.mockResolvedValue(quoted(0.9, 0.3))
+    events.library({ preferences: true })
+    await vi.waitFor(() => expect(estimate().text()).toContain('$0.90'))
+    expect(api.quote.mock.calls.length).toBeGreaterThan(asked)
+    expect(estimate().attributes('data-estimate')).toBe('false')
+    expect(options(w, 'size-select')[0]).toBe('1K · $0.30')
+    w.unmount()
+  })
+
+  it('starts with the provider the core chooses for the default model', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    saved = { ...preferences, defaultModel: 'gemini-3-pro-image' }
+    const w = await mountView()
+    expect(api.quote).toHaveBeenCalledWith(expect.objectContaining({ model: 'gemini-3-pro-image' }), {})
+    expect(value(w, 'provider-select')).toBe('gemini')
+    expect(value(w, 'model-select')).toBe('gemini-3-pro-image')
     w.unmount()
   })
 
@@ -412,7 +465,7 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'api_key_rejected', errorMessage: 'The API key was rejected (401).' }))
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'api_key_rejected', message: 'The API key was rejected (401).' } } })
+    events.job('job-1', { kind: 'failed', error: { kind: 'api_key_rejected', message: 'The API key was rejected (401).' } })
     await flushPromises()
     const card = w.get('[data-testid="job-job-1"]')
     expect(card.attributes('data-stage')).toBe('failed')
@@ -431,7 +484,7 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     api.getJob.mockResolvedValue(jobRecord({ status: 'RECOVERABLE', errorKind: 'timeout', errorMessage: 'took too long', mayBeCharged: true, remoteTaskId: 't1', cost: 0 }))
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'recoverable', error: { kind: 'timeout', message: 'took too long' } } })
+    events.job('job-1', { kind: 'recoverable', error: { kind: 'timeout', message: 'took too long' } })
     await flushPromises()
     const card = w.get('[data-testid="job-job-1"]')
     expect(card.attributes('data-stage')).toBe('recoverable')
@@ -456,7 +509,7 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     api.getJob.mockResolvedValue(jobRecord({ status: 'FAILED', errorKind: 'interrupted', errorMessage: 'stopped while sending', mayBeCharged: true, cost: 0 }))
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'failed', error: { kind: 'interrupted', message: 'stopped while sending' } } })
+    events.job('job-1', { kind: 'failed', error: { kind: 'interrupted', message: 'stopped while sending' } })
     await flushPromises()
     const card = w.get('[data-testid="job-job-1"]')
     expect(card.get('[data-testid="job-money-note"]').text()).toContain('may have reached the service and been charged (~$0.067)')
@@ -498,13 +551,13 @@ describe('Generator view', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     const text = () => w.get('[data-testid="job-job-1"] [data-testid="job-stage-text"]').text()
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'generating', elapsedMs: 12_000, polls: 3 } })
+    events.job('job-1', { kind: 'generating', elapsedMs: 12_000, polls: 3 })
     await flushPromises()
     expect(text()).toMatch(/^Generating… 12 s \(3 checks\)$/)
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'downloading', image: 0, images: 2, receivedBytes: 460_800, totalBytes: null } })
+    events.job('job-1', { kind: 'downloading', image: 0, images: 2, receivedBytes: 460_800, totalBytes: null })
     await flushPromises()
     expect(text()).toBe('Downloading 1/2 · 450.0 KB')
-    emit({ profileId: 'local', jobId: 'job-1', at: 1, stage: { kind: 'ingesting', image: 0, images: 1 } })
+    events.job('job-1', { kind: 'ingesting', image: 0, images: 1 })
     await flushPromises()
     expect(text()).toBe('Saving')
     w.unmount()

@@ -2,13 +2,14 @@ import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { ApiError, type JobEvent, type JobQuery } from '@/api'
+import { ApiError, type JobQuery } from '@/api'
 import { makeI18n } from '@/i18n'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 import { catalog, jobRecord } from './jobs-fixtures'
 import { libraryStats } from './stats-fixtures'
 
 const api = vi.hoisted(() => ({
-  onJobProgress: vi.fn(),
+  onCoreChanged: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
   getImage: vi.fn(),
@@ -28,12 +29,13 @@ vi.mock('@/api', async (importOriginal) => {
 })
 
 import HistoryView from '@/views/HistoryView.vue'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { HISTORY_PAGE, useHistoryStore } from '@/stores/history'
 import { useDraftStore } from '@/stores/draft'
 
 const Blank = { template: '<div />' }
 let pinia: Pinia
-let emit: (e: JobEvent) => void
+let events: FakeCoreEvents
 
 const page1 = [
   jobRecord({ id: 'job-3', status: 'PROCESSING', prompt: 'running fox', createdAt: 3000 }),
@@ -61,7 +63,8 @@ describe('History', () => {
     api.catalog.mockResolvedValue(catalog)
     api.libraryStats.mockResolvedValue(libraryStats())
     api.jobFamily.mockResolvedValue({ parent: null, children: [] })
-    api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return () => {} })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
     // The jobs store's unfinished-jobs query asks by status; History asks without one.
     api.listJobs.mockImplementation(async (q: JobQuery) => {
       if (q.status && q.status !== 'FAILED') return { items: [], nextCursor: null }
@@ -247,7 +250,7 @@ describe('History', () => {
     const { wrapper } = await mountView()
     let answer: (r: typeof page1[0]) => void = () => {}
     api.getJob.mockReturnValueOnce(new Promise((resolve) => { answer = resolve }))
-    emit({ profileId: 'local', jobId: 'job-3', at: 1, stage: { kind: 'downloading', image: 0, images: 1, receivedBytes: 1, totalBytes: 2 } })
+    events.job('job-3', { kind: 'downloading', image: 0, images: 1, receivedBytes: 1, totalBytes: 2 })
     await flushPromises()
     // Before the store has the record, the row follows the event alone.
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('DOWNLOADING')
@@ -255,7 +258,7 @@ describe('History', () => {
     await flushPromises()
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('DOWNLOADING')
     api.getJob.mockResolvedValue({ ...page1[0], status: 'COMPLETED', cost: 0.0125, durationMs: 5000 })
-    emit({ profileId: 'local', jobId: 'job-3', at: 1, stage: { kind: 'done', imageIds: [], cost: 0.0125, durationMs: 5000 } })
+    events.job('job-3', { kind: 'done', imageIds: [], cost: 0.0125, durationMs: 5000 })
     await flushPromises()
     expect(wrapper.get('[data-id="job-3"]').attributes('data-status')).toBe('COMPLETED')
     expect(wrapper.get('[data-id="job-3"]').text()).toContain('5.0 s')
@@ -291,5 +294,68 @@ describe('History', () => {
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     const { wrapper } = await mountView()
     expect(wrapper.get('[data-testid="history-empty"]').text()).toContain('Generate your first image')
+  })
+
+  describe('rows follow the library\'s changes', () => {
+    /** Both pages loaded (the list is complete), as after scrolling to its end. */
+    async function loaded() {
+      const store = useHistoryStore()
+      await store.reload()
+      await store.loadMore()
+      await useCoreEventsStore().start()
+      api.listJobs.mockClear()
+      return store
+    }
+    const ids = (store: ReturnType<typeof useHistoryStore>) => store.rows.map((r) => r.id)
+
+    it('new jobs go where they belong, changed ones are read again in place, removed ones go', async () => {
+      const store = await loaded()
+      api.getJob.mockImplementation(async (id: string) => (id === 'job-4'
+        ? jobRecord({ id: 'job-4', prompt: 'new fox', createdAt: 4000 })
+        : { ...page1[1], status: 'COMPLETED', errorKind: null, errorMessage: null }))
+      events.library({ jobs: { added: ['job-4'], updated: ['job-2', 'job-9'], removed: ['job-1'] }, stats: true })
+      await vi.waitFor(() => expect(ids(store)).toEqual(['job-4', 'job-3', 'job-2']))
+      expect(store.rows[2].status).toBe('COMPLETED')
+      // Only the rows shown are read again; nothing is listed anew.
+      expect(api.getJob.mock.calls.map((c) => c[0]).sort()).toEqual(['job-2', 'job-4'])
+      expect(api.listJobs).not.toHaveBeenCalled()
+    })
+
+    it('a new job that does not fit the filters stays out', async () => {
+      const store = useHistoryStore()
+      store.status = 'FAILED'
+      await store.reload()
+      await useCoreEventsStore().start()
+      api.getJob.mockResolvedValue(jobRecord({ id: 'job-4', status: 'PENDING', createdAt: 4000 }))
+      events.library({ jobs: { added: ['job-4'] } })
+      await flushPromises()
+      expect(api.getJob).toHaveBeenCalledWith('job-4')
+      expect(ids(store)).toEqual(['job-2'])
+    })
+
+    it('too many changes to list: the rows shown are read again and swapped in at once', async () => {
+      const store = await loaded()
+      const fresh = page1.map((r) => ({ ...r, prompt: `${r.prompt} (synced)` }))
+      let answer!: (p: { items: typeof page1; nextCursor: { createdAt: number; id: string } }) => void
+      api.listJobs.mockReturnValueOnce(new Promise((resolve) => { answer = resolve }))
+        .mockResolvedValueOnce({ items: page2, nextCursor: null })
+      events.library({ jobs: { all: true }, stats: true })
+      await flushPromises()
+      expect(ids(store)).toEqual(['job-3', 'job-2', 'job-1'])
+      answer({ items: fresh, nextCursor: { createdAt: 2000, id: 'job-2' } })
+      await vi.waitFor(() => expect(store.rows[0].prompt).toBe('running fox (synced)'))
+      expect(ids(store)).toEqual(['job-3', 'job-2', 'job-1'])
+      expect(store.complete).toBe(true)
+    })
+
+    it('a History never opened asks nothing', async () => {
+      useHistoryStore()
+      await useCoreEventsStore().start()
+      events.library({ jobs: { added: ['job-4'], all: false } })
+      events.library({ jobs: { all: true } })
+      await flushPromises()
+      expect(api.getJob).not.toHaveBeenCalled()
+      expect(api.listJobs).not.toHaveBeenCalled()
+    })
   })
 })

@@ -1,12 +1,13 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
-import { ApiError, type JobEvent, type JobStage } from '@/api'
-import { imageRecord, jobRecord, settings } from './jobs-fixtures'
+import { ApiError, type JobStage } from '@/api'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
+import { imageRecord, jobRecord, preferences } from './jobs-fixtures'
 
-// The store is tested over the src/api boundary: the core's commands and events are replaced here.
+// The store is tested over the src/api boundary: the core's commands and its event stream are replaced here.
 const api = vi.hoisted(() => ({
-  onJobProgress: vi.fn(),
+  onCoreChanged: vi.fn(),
   listJobs: vi.fn(),
   getJob: vi.fn(),
   getImage: vi.fn(),
@@ -22,33 +23,37 @@ vi.mock('@/api', async (importOriginal) => {
   return { ...real, api }
 })
 
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useJobsStore } from '@/stores/jobs'
 import { useSettingsStore } from '@/stores/settings'
 
-let emit: (e: JobEvent) => void
-const unlisten = vi.fn()
-const event = (stage: JobStage, jobId = 'job-1', profileId = 'local'): JobEvent => ({ profileId, jobId, at: 1, stage })
+let events: FakeCoreEvents
+/** One step of a job of the open profile, as the core's stream sends it. */
+const emit = (e: { jobId: string; stage: JobStage }) => events.job(e.jobId, e.stage)
+const event = (stage: JobStage, jobId = 'job-1') => ({ jobId, stage })
 
 describe('jobs store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     for (const fn of Object.values(api)) fn.mockReset()
-    unlisten.mockReset()
-    api.onJobProgress.mockImplementation(async (handler: (e: JobEvent) => void) => { emit = handler; return unlisten })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.getJob.mockResolvedValue(jobRecord())
     api.getImage.mockImplementation(async (id: string) => imageRecord(id))
     api.notify.mockResolvedValue(true)
     api.windowFocused.mockReturnValue(true)
-    useSettingsStore().settings = { ...settings }
+    useSettingsStore().preferences = { ...preferences }
   })
 
-  it('subscribes once and stops listening on stop', async () => {
+  it('follows the core\'s stream with one subscription, which stops with the window', async () => {
     const jobs = useJobsStore()
-    await Promise.all([jobs.start(), jobs.start()])
-    expect(api.onJobProgress).toHaveBeenCalledTimes(1)
-    jobs.stop()
-    expect(unlisten).toHaveBeenCalledTimes(1)
+    await Promise.all([jobs.start(), jobs.start(), useCoreEventsStore().start()])
+    expect(api.onCoreChanged).toHaveBeenCalledTimes(1)
+    expect(api.listJobs).toHaveBeenCalledTimes(4)
+    useCoreEventsStore().stop()
+    expect(events.unlisten).toHaveBeenCalledTimes(1)
+    expect(events.listeners()).toBe(0)
   })
 
   it('picks up unfinished jobs on start so a resumed job shows progress', async () => {
@@ -66,7 +71,7 @@ describe('jobs store', () => {
     expect(jobs.byId['job-9'].stage).toEqual({ kind: 'generating', elapsedMs: 4000, polls: 3 })
   })
 
-  it('after a sync, a job another device runs shows the outcome that arrived; jobs run here are not asked', async () => {
+  it('a library change names a job another device runs: its stored outcome is read; jobs run here follow their events', async () => {
     api.listJobs.mockImplementation(async (q: { status: string }) => ({
       items: q.status === 'PROCESSING'
         ? [jobRecord({ id: 'job-5', status: 'PROCESSING', originDevice: 'dev-pixel', remoteTaskId: 't5' }),
@@ -78,7 +83,8 @@ describe('jobs store', () => {
     await jobs.start()
     expect(jobs.byId['job-5'].stage.kind).toBe('generating')
     api.getJob.mockResolvedValueOnce(jobRecord({ id: 'job-5', status: 'COMPLETED', originDevice: 'dev-pixel', cost: 0.02 }))
-    await jobs.refreshElsewhere()
+    events.library({ jobs: { updated: ['job-5', 'job-6'] }, stats: true })
+    await flushPromises()
     expect(api.getJob.mock.calls.map((c) => c[0])).toEqual(['job-5'])
     expect(jobs.byId['job-5'].record?.status).toBe('COMPLETED')
     expect(jobs.byId['job-5'].stage.kind).toBe('done')
@@ -130,7 +136,6 @@ describe('jobs store', () => {
     expect(api.getJob).toHaveBeenCalledWith('job-1')
     expect(jobs.byId['job-1'].record?.durationMs).toBe(24_100)
     expect(jobs.byId['job-1'].images.map((i) => i.id)).toEqual(['img-1', 'img-2'])
-    expect(jobs.finishedCount).toBe(1)
     expect(jobs.runningCount).toBe(0)
   })
 
@@ -145,12 +150,12 @@ describe('jobs store', () => {
     expect(api.notify).not.toHaveBeenCalled()
 
     api.windowFocused.mockReturnValue(false)
-    useSettingsStore().settings = { ...settings, notifyWhenDone: false }
+    useSettingsStore().preferences = { ...preferences, notifyWhenDone: false }
     emit(event({ kind: 'done', imageIds: ['img-1'], cost: 0, durationMs: 1 }, 'job-2'))
     await flushPromises()
     expect(api.notify).not.toHaveBeenCalled()
 
-    useSettingsStore().settings = { ...settings, notifyWhenDone: true }
+    useSettingsStore().preferences = { ...preferences, notifyWhenDone: true }
     emit(event({ kind: 'done', imageIds: ['img-1'], cost: 0, durationMs: 1 }, 'job-3'))
     await flushPromises()
     expect(api.notify).toHaveBeenCalledWith('Image ready', 'a red fox in snow')
@@ -193,7 +198,6 @@ describe('jobs store', () => {
     await flushPromises()
     expect(jobs.byId['job-1'].record?.status).toBe('RECOVERABLE')
     expect(jobs.runningCount).toBe(0)
-    expect(jobs.finishedCount).toBe(1)
     expect(api.notify).toHaveBeenCalledWith('A paid generation can be recovered', 'still generating after 3 min')
   })
 

@@ -20,7 +20,7 @@ vi.mock('@/api', async (importOriginal) => {
 })
 
 import { ApiError } from '@/api'
-import { useToast } from '@/components/gallery/toast'
+import { useToast } from '@/components/shared/toast'
 import { makeI18n } from '@/i18n'
 import LoginView from '@/views/LoginView.vue'
 

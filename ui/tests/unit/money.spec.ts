@@ -1,24 +1,22 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { BudgetStatus, CreditsInfo, ModelInfo } from '@/api'
-import { catalog, jobRecord } from './jobs-fixtures'
+import type { BudgetStatus, Catalog, CreditsInfo, ModelInfo } from '@/api'
+import { catalog, jobRecord, mockCatalog } from './jobs-fixtures'
 
-const api = vi.hoisted(() => ({ catalog: vi.fn() }))
+const api = vi.hoisted(() => ({ catalog: vi.fn(), onCoreChanged: vi.fn() }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
   return { ...real, api }
 })
 
-import {
-  allSizes, estimateUsd, keepRatio, keepSize, pixelsOf, priceIsEstimate, pricePerImage, selectableModels, sizeLabel,
-  withOverride,
-} from '@/lib/catalog'
+import { allSizes, isDemoProvider, keepRatio, keepSize, priceInEffect, providerKeys, withOverride } from '@/lib/catalog'
 import { canRecover, canRunAgain, errorAction, isPossiblyCharged, isUnconfirmedSubmit } from '@/lib/jobs'
 import { balanceState, budgetOutlook, budgetView } from '@/lib/money'
 import { useCatalogStore } from '@/stores/catalog'
+import { useCoreEventsStore } from '@/stores/coreEvents'
+import { fakeCoreEvents } from './core-events'
 
-const info = (model: string) => catalog.find((m) => m.model === model) as ModelInfo
-const NB2 = info('nano-banana-2')
+const info = (model: string) => catalog.models.find((m) => m.model === model) as ModelInfo
 const budget = (over: Partial<BudgetStatus> = {}): BudgetStatus => ({
   limitUsd: 10, month: '2026-11', spentConfirmed: 5, spentPossible: 1, level: 'ok', ...over,
 })
@@ -42,8 +40,9 @@ describe('catalog store', () => {
     expect(store.error).toBeNull()
   })
 
-  it('lists the models a person picks (not the demo), every size, labels and prices', async () => {
-    api.catalog.mockResolvedValue(catalog)
+  it('lists the models a person picks (not the demo), every size, labels, providers and the prices in effect', async () => {
+    const own: Catalog = mockCatalog([{ model: 'nano-banana-2', size: '2K', usd: 0.05 }])
+    api.catalog.mockResolvedValue(own)
     const store = useCatalogStore()
     await store.ensureLoaded()
     expect(store.selectable.map((m) => m.model)).toEqual([
@@ -53,37 +52,46 @@ describe('catalog store', () => {
     expect(store.sizes).toEqual(['512', '1K', '2K', '4K'])
     expect(store.label('nano-banana-pro')).toBe('Nano Banana Pro')
     expect(store.label('demo')).toBe('Demo — not AI')
-    expect(store.sizeOf(4096)).toBe('4K')
-    expect(store.sizeLabel(1536)).toBe('1536 px')
-    const own = [{ model: 'nano-banana-2' as const, size: '2K' as const, usd: 0.05 }]
-    expect(store.price('nano-banana-2', '2K', own)).toBe(0.05)
-    expect(store.estimate('nano-banana-pro', '4K', 3)).toBe(0.72)
-    expect(store.isEstimate('nano-banana-2', '2K', own)).toBe(false)
-    expect(store.isEstimate('nano-banana-2', '1K', own)).toBe(true)
-    expect(store.isEstimate('demo', '1K')).toBe(false)
+    // The demo is the provider that runs on no key; the others name theirs.
+    expect(['nanobanana', 'gemini', 'demo'].map((k) => store.isDemo(k as never))).toEqual([false, false, true])
+    expect(store.keyPurposes).toEqual(['nanoBananaKey', 'geminiKey'])
+    expect(store.balanceKeyPurpose).toBe('nanoBananaKey')
+    expect(store.provider('gemini')?.inputMode).toBe('inline')
+    // Prices are the core's, the person's own applied: looked up, never worked out.
+    expect(store.price('nano-banana-2', '2K')).toEqual({ model: 'nano-banana-2', size: '2K', usd: 0.05, own: true, estimate: false })
+    expect(store.price('nano-banana-2', '1K')).toMatchObject({ usd: 0.067, own: false, estimate: true })
+    expect(store.price('demo', '1K')).toMatchObject({ usd: 0, estimate: false })
+  })
+
+  it('reads the catalog again when the core says the preferences were saved (new prices in effect)', async () => {
+    const events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
+    api.catalog.mockResolvedValue(catalog)
+    const store = useCatalogStore()
+    await useCoreEventsStore().start()
+    await store.ensureLoaded()
+    api.catalog.mockResolvedValue(mockCatalog([{ model: 'nano-banana-2', size: '1K', usd: 0.01 }]))
+    events.library({ images: { added: ['img-1'] }, stats: true })
+    expect(api.catalog).toHaveBeenCalledTimes(1)
+    events.library({ preferences: true })
+    await vi.waitFor(() => expect(store.price('nano-banana-2', '1K')?.usd).toBe(0.01))
+    expect(api.catalog).toHaveBeenCalledTimes(2)
   })
 })
 
-describe('prices from the catalog', () => {
-  it('uses the person\'s own price over the default, the last one set winning', () => {
-    expect(pricePerImage(NB2, '1K')).toBe(0.067)
-    const own = [{ model: NB2.model, size: '1K' as const, usd: 0.05 }, { model: NB2.model, size: '1K' as const, usd: 0.04 }]
-    expect(pricePerImage(NB2, '1K', own)).toBe(0.04)
-    expect(pricePerImage(NB2, '2K', own)).toBe(0.101)
-    expect(pricePerImage(NB2, '512')).toBe(0)
+describe('reading the catalog', () => {
+  it('looks a price up in the core\'s list of prices in effect', () => {
+    const own = mockCatalog([{ model: 'nano-banana-2', size: '1K', usd: 0.04 }])
+    expect(priceInEffect(own, 'nano-banana-2', '1K')).toMatchObject({ usd: 0.04, own: true })
+    expect(priceInEffect(own, 'nano-banana-2', '512')).toBeUndefined()
   })
 
-  it('estimates a batch rounded to a hundredth of a cent, like the core', () => {
-    expect(estimateUsd(NB2, '1K', 3)).toBe(0.201)
-    expect(estimateUsd(NB2, '4K', 4)).toBe(0.604)
-    expect(estimateUsd(NB2, '1K', 0)).toBe(0)
-    expect(estimateUsd(NB2, '1K', 1, [{ model: NB2.model, size: '1K', usd: 1 / 3 }])).toBe(0.3333)
-  })
-
-  it('marks a default price as an estimate, never the person\'s own or the demo\'s', () => {
-    expect(priceIsEstimate(NB2, '1K')).toBe(true)
-    expect(priceIsEstimate(NB2, '1K', [{ model: NB2.model, size: '1K', usd: 0.1 }])).toBe(false)
-    expect(priceIsEstimate(info('demo'), '1K')).toBe(false)
+  it('knows the demo and the keys from what each provider declares', () => {
+    expect(isDemoProvider(catalog, 'demo')).toBe(true)
+    expect(isDemoProvider(catalog, 'nanobanana')).toBe(false)
+    const renamed: Catalog = { ...catalog, providers: catalog.providers.map((p) => ({ ...p, key: p.kind === 'gemini' ? null : p.key })) }
+    expect(isDemoProvider(renamed, 'gemini')).toBe(true)
+    expect(providerKeys(renamed)).toEqual(['nanoBananaKey'])
   })
 
   it('sets and resets one override, leaving the others', () => {
@@ -103,12 +111,12 @@ describe('prices from the catalog', () => {
     expect(keepRatio(original, '8:1')).toBe('1:1')
   })
 
-  it('reads sizes by the long side stored on jobs', () => {
-    expect(['512', '1K', '2K', '4K'].map((s) => pixelsOf(s as never))).toEqual([512, 1024, 2048, 4096])
-    // Gemini's Nano Banana 2 goes down to 512 px.
-    expect(allSizes(selectableModels(catalog))).toEqual(['512', '1K', '2K', '4K'])
-    expect(sizeLabel(catalog, 2048)).toBe('2K')
-    expect(sizeLabel(catalog, 768)).toBe('768 px')
+  it('lists every size smallest first, from the order each model gives', () => {
+    // Gemini's Nano Banana 2 goes down to 512 px, after models that start at 1K.
+    expect(allSizes(catalog)).toEqual(['512', '1K', '2K', '4K'])
+    const only = (models: string[]): Catalog => ({ ...catalog, models: catalog.models.filter((m) => models.includes(m.model)) })
+    expect(allSizes(only(['nano-banana']))).toEqual(['1K'])
+    expect(allSizes(only(['nano-banana', 'demo']))).toEqual(['512', '1K', '2K'])
   })
 })
 

@@ -1,16 +1,16 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import type { ApiKeyStatus, IntegrityReport, Settings } from '@/api'
+import type { ApiKeyStatus, IntegrityReport, Preferences } from '@/api'
 
 // Settings is tested over the src/api boundary: the Rust side is these mocks.
 const api = vi.hoisted(() => ({
-  getSettings: vi.fn(),
+  getPreferences: vi.fn(),
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
   setKey: vi.fn(),
   clearKey: vi.fn(),
-  updateSettings: vi.fn(),
+  updatePreferences: vi.fn(),
   libraryStats: vi.fn(),
   checkLibrary: vi.fn(),
   emptyTrash: vi.fn(),
@@ -19,9 +19,9 @@ const api = vi.hoisted(() => ({
   switchProfile: vi.fn(),
   catalog: vi.fn(),
   budgetStatus: vi.fn(),
-  syncSettings: vi.fn(),
+  syncSetup: vi.fn(),
   syncStatus: vi.fn(),
-  onSyncChanged: vi.fn(),
+  onCoreChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -36,7 +36,7 @@ import { useAppStore } from '@/stores/app'
 import SettingsView from '@/views/SettingsView.vue'
 import { providersFromKeys } from './jobs-fixtures'
 
-const SETTINGS: Settings = {
+const SETTINGS: Preferences = {
   defaultModel: 'nano-banana-2',
   defaultSize: '1K',
   defaultAspectRatio: '1:1',
@@ -88,16 +88,16 @@ describe('settings view', () => {
   beforeEach(() => {
     for (const fn of Object.values(api)) fn.mockReset()
     api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
-    api.getSettings.mockResolvedValue(structuredClone(SETTINGS))
+    api.getPreferences.mockResolvedValue(structuredClone(SETTINGS))
     api.keyStatus.mockResolvedValue(NO_KEY)
-    api.updateSettings.mockImplementation(async (s: Settings) => s)
+    api.updatePreferences.mockImplementation(async (s: Preferences) => s)
     api.libraryStats.mockResolvedValue({ totals, thisMonth: totals, perDay: [], perSize: [], activeJobs: 0, trashedImages: 3 })
     api.accountsState.mockResolvedValue(accountsState(LOCAL))
     api.catalog.mockResolvedValue(MOCK_CATALOG)
     api.budgetStatus.mockResolvedValue({ limitUsd: null, month: '2026-11', spentConfirmed: 1.5, spentPossible: 0.25, level: 'off' })
-    api.syncSettings.mockResolvedValue({ endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true })
+    api.syncSetup.mockResolvedValue({ endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true })
     api.syncStatus.mockResolvedValue({ configured: false, endpoint: null, bucket: null, prefix: null, deviceId: 'dev-1', lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [] })
-    api.onSyncChanged.mockResolvedValue(() => {})
+    api.onCoreChanged.mockResolvedValue(() => {})
   })
 
   it('says when no key is set, then saves a key through the core and shows it masked', async () => {
@@ -165,8 +165,8 @@ describe('settings view', () => {
     await w.get(byId('settings-save')).trigger('submit')
     await flushPromises()
 
-    expect(api.updateSettings).toHaveBeenCalledTimes(1)
-    expect(api.updateSettings.mock.calls[0][0]).toEqual({
+    expect(api.updatePreferences).toHaveBeenCalledTimes(1)
+    expect(api.updatePreferences.mock.calls[0][0]).toEqual({
       ...SETTINGS, defaultModel: 'nano-banana-pro', defaultSize: '2K', defaultAspectRatio: 'auto', defaultCount: 3, concurrency: 2,
     })
     expect(w.find(byId('settings-saved')).exists()).toBe(true)
@@ -186,12 +186,12 @@ describe('settings view', () => {
 
   it('leaves the limits to the core and shows its typed refusal; a blank number is caught first', async () => {
     const w = await mountSettings()
-    api.updateSettings.mockRejectedValue(new ApiError({ kind: 'invalid_input', message: 'concurrency must be between 1 and 8' }))
+    api.updatePreferences.mockRejectedValue(new ApiError({ kind: 'invalid_input', message: 'concurrency must be between 1 and 8' }))
     await w.get(byId('settings-concurrency')).setValue('9')
     expect(w.find(byId('settings-error')).exists()).toBe(false)
     await w.get(byId('settings-save')).trigger('submit')
     await flushPromises()
-    expect(api.updateSettings.mock.calls[0][0].concurrency).toBe(9)
+    expect(api.updatePreferences.mock.calls[0][0].concurrency).toBe(9)
     expect(w.get(byId('settings-error')).text()).toBe('concurrency must be between 1 and 8')
     expect(w.find(byId('settings-saved')).exists()).toBe(false)
 
@@ -220,7 +220,7 @@ describe('settings view', () => {
     await w.get(byId('price-nano-banana-pro-4K-reset')).trigger('click')
     await w.get(byId('prices-save')).trigger('submit')
     await flushPromises()
-    expect(api.updateSettings.mock.calls[0][0]).toEqual({
+    expect(api.updatePreferences.mock.calls[0][0]).toEqual({
       ...SETTINGS, priceOverrides: [{ model: 'nano-banana-2', size: '2K', usd: 0.05 }],
     })
     expect(w.find(byId('prices-saved')).exists()).toBe(true)
@@ -238,9 +238,9 @@ describe('settings view', () => {
     await w.get(byId('settings-recovery-days')).setValue('30')
     await w.get(byId('money-save')).trigger('submit')
     await flushPromises()
-    expect(api.updateSettings.mock.calls[0][0]).toEqual({ ...SETTINGS, monthlyBudgetUsd: 25, creditsPerImage: 2, recoveryWindowDays: 30 })
+    expect(api.updatePreferences.mock.calls[0][0]).toEqual({ ...SETTINGS, monthlyBudgetUsd: 25, creditsPerImage: 2, recoveryWindowDays: 30 })
 
-    api.updateSettings.mockRejectedValueOnce(new ApiError({ kind: 'invalid_input', message: 'the recovery window must be between 1 and 60 days' }))
+    api.updatePreferences.mockRejectedValueOnce(new ApiError({ kind: 'invalid_input', message: 'the recovery window must be between 1 and 60 days' }))
     await w.get(byId('settings-recovery-days')).setValue('90')
     await w.get(byId('money-save')).trigger('submit')
     await flushPromises()
@@ -251,7 +251,7 @@ describe('settings view', () => {
     await w.get(byId('settings-credits-per-image')).setValue('')
     await w.get(byId('money-save')).trigger('submit')
     await flushPromises()
-    expect(api.updateSettings.mock.calls.at(-1)?.[0]).toMatchObject({ monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 30 })
+    expect(api.updatePreferences.mock.calls.at(-1)?.[0]).toMatchObject({ monthlyBudgetUsd: null, creditsPerImage: null, recoveryWindowDays: 30 })
     w.unmount()
   })
 
@@ -264,7 +264,7 @@ describe('settings view', () => {
     await w.get(byId('settings-concurrency')).setValue('3')
     await w.get(byId('settings-save')).trigger('submit')
     await flushPromises()
-    expect(api.updateSettings.mock.calls[1][0]).toMatchObject({ monthlyBudgetUsd: 10, concurrency: 3 })
+    expect(api.updatePreferences.mock.calls[1][0]).toMatchObject({ monthlyBudgetUsd: 10, concurrency: 3 })
     w.unmount()
   })
 

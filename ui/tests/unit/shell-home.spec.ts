@@ -4,17 +4,17 @@ import { createPinia, setActivePinia } from 'pinia'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-const { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged, catalog } = vi.hoisted(() => ({
-  catalog: vi.fn(async () => []),
+const { appInfo, onCoreChanged, listJobs, accountsState, catalog, syncStatus } = vi.hoisted(() => ({
+  catalog: vi.fn(async () => ({ models: [], providers: [], prices: [] })),
   appInfo: vi.fn(),
-  onJobProgress: vi.fn(async () => () => {}),
+  onCoreChanged: vi.fn(async () => () => {}),
   listJobs: vi.fn(async () => ({ items: [], nextCursor: null })),
   accountsState: vi.fn(),
-  onProfileChanged: vi.fn(async () => () => {}),
+  syncStatus: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
-  return { ...real, api: { appInfo, onJobProgress, listJobs, accountsState, onProfileChanged, catalog } }
+  return { ...real, api: { appInfo, onCoreChanged, listJobs, accountsState, catalog, syncStatus } }
 })
 // The Dashboard belongs to another part of the UI; Home only has to render it.
 vi.mock('@/views/DashboardView.vue', () => ({
@@ -117,7 +117,8 @@ describe('app shell', () => {
     // The Login view is reached from the account button, not listed with the destinations.
     expect(wrapper.find('[data-testid="nav-login"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="account-name"]').text()).toBe('Local library')
-    expect(onProfileChanged).toHaveBeenCalledTimes(1)
+    // One subscription to the core's stream for the whole window; it ends with the window.
+    expect(onCoreChanged).toHaveBeenCalledTimes(1)
 
     await router.push('/gallery')
     await flushPromises()
@@ -129,5 +130,18 @@ describe('app shell', () => {
     expect(wrapper.get('.shell').classes()).not.toContain('is-wide')
     expect(wrapper.get('[data-testid="nav-settings"]').attributes('aria-current')).toBe('page')
     wrapper.unmount()
+  })
+
+  it('stops listening to the core when the window goes', async () => {
+    appInfo.mockResolvedValue(info(3))
+    const unlisten = vi.fn()
+    onCoreChanged.mockResolvedValueOnce(unlisten)
+    const router = testRouter()
+    await router.push('/')
+    const wrapper = mount(App, { global: { plugins: [createPinia(), router, makeI18n()] } })
+    await flushPromises()
+    expect(unlisten).not.toHaveBeenCalled()
+    wrapper.unmount()
+    expect(unlisten).toHaveBeenCalledTimes(1)
   })
 })

@@ -22,8 +22,8 @@ export function libraryStats(over: Partial<LibraryStats> = {}): LibraryStats {
     },
     perDay: [day('2026-11-23', { images: 3, jobs: 3, completedJobs: 3, cost: 0.0375 }), day('2026-11-25', { images: 1, jobs: 2, completedJobs: 1, failedJobs: 1, cost: 0.0125 })],
     perSize: [
-      { imageSize: 512, images: 10, jobs: 10, cost: 0.05 },
-      { imageSize: 1024, images: 30, jobs: 31, cost: 0.375 },
+      { imageSize: '512', images: 10, jobs: 10, cost: 0.05 },
+      { imageSize: '1K', images: 30, jobs: 31, cost: 0.375 },
     ],
     activeJobs: 2,
     trashedImages: 5,
@@ -42,7 +42,7 @@ export function emptyStats(): LibraryStats {
 export function imageRecord(n: number): ImageRecord {
   return {
     id: `img-${n}`, kind: 'generated', jobId: `job-${n}`, position: 0, sha256: `sha${n}`, path: `images/aa/sha${n}.png`, mime: 'image/png',
-    width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/256/sha${n}.webp`, previewPath: null, imageSize: 1024,
+    width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/256/sha${n}.webp`, previewPath: null, imageSize: '1K',
     favourite: false, rating: 0, deletedAt: null, createdAt: Date.UTC(2026, 10, 25) - n * DAY, prompt: `prompt ${n}`,
     model: 'nano-banana-2', jobStatus: 'COMPLETED',
   }

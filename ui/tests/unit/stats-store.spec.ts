@@ -1,9 +1,10 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { setActivePinia, createPinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
-import type { ApiKeyStatus, JobEvent } from '@/api'
+import type { ApiKeyStatus } from '@/api'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 import { imageRecord, libraryStats } from './stats-fixtures'
-import { catalog, noBudget, providersFromKeys } from './jobs-fixtures'
+import { catalog, noBudget, preferences, providersFromKeys } from './jobs-fixtures'
 
 // The store is tested over the src/api boundary: the core is replaced here.
 const api = vi.hoisted(() => ({
@@ -12,8 +13,8 @@ const api = vi.hoisted(() => ({
   catalog: vi.fn(),
   credits: vi.fn(),
   listImages: vi.fn(),
-  onJobProgress: vi.fn(),
-  getSettings: vi.fn(),
+  onCoreChanged: vi.fn(),
+  getPreferences: vi.fn(),
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
 }))
@@ -23,14 +24,14 @@ vi.mock('@/api', async (importOriginal) => {
 })
 
 import { ApiError } from '@/api'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useStatsStore, RECENT_LIMIT } from '@/stores/stats'
 import { useSettingsStore } from '@/stores/settings'
 
 const NO_KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null }
 const KEY: ApiKeyStatus = { purpose: 'nanoBananaKey', configured: true, masked: '••••abcd', source: 'keychain', provider: 'nanobanana', keychainError: null }
 
-let emitJob: (e: JobEvent) => void
-let unlisten: ReturnType<typeof vi.fn>
+let events: FakeCoreEvents
 
 describe('stats store', () => {
   beforeEach(() => {
@@ -42,10 +43,11 @@ describe('stats store', () => {
     api.catalog.mockResolvedValue(catalog)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 12.5 })
     api.listImages.mockResolvedValue({ items: [imageRecord(1), imageRecord(2)], nextCursor: null })
-    api.getSettings.mockResolvedValue({})
+    api.getPreferences.mockResolvedValue({ ...preferences })
     api.keyStatus.mockResolvedValue(NO_KEY)
-    unlisten = vi.fn()
-    api.onJobProgress.mockImplementation(async (cb: (e: JobEvent) => void) => { emitJob = cb; return unlisten })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
+    void useCoreEventsStore().start()
   })
 
   it('loads the stats with the range asked for and keeps it for later refreshes', async () => {
@@ -54,7 +56,7 @@ describe('stats store', () => {
     expect(api.libraryStats).toHaveBeenCalledWith({ from: 1000, to: 2000 })
     expect(store.stats?.totals.images).toBe(1234)
     expect(store.loading).toBe(false)
-    await store.refresh()
+    await store.refreshFigures()
     expect(api.libraryStats).toHaveBeenLastCalledWith({ from: 1000, to: 2000 })
   })
 
@@ -81,7 +83,7 @@ describe('stats store', () => {
   })
 
   it('keeps a failed balance apart from the stats (offline is not an error of the page)', async () => {
-    useSettingsStore().keys = { nanoBananaKey: KEY }
+    api.keyStatus.mockResolvedValue(KEY)
     api.credits.mockRejectedValue(new ApiError({ kind: 'network', message: 'offline' }))
     const store = useStatsStore()
     await store.load()
@@ -119,53 +121,56 @@ describe('stats store', () => {
     expect(store.recentLoaded).toBe(true)
   })
 
-  it('refreshes stats, recent images and balance when a job finishes or fails', async () => {
-    useSettingsStore().keys = { nanoBananaKey: KEY }
+  it('reads again what it holds when the library says its counts changed, and the balance when a job ends', async () => {
+    api.keyStatus.mockResolvedValue(KEY)
     const store = useStatsStore()
-    store.start()
     await store.load()
     await store.loadRecent()
     await flushPromises()
-    api.libraryStats.mockClear(); api.listImages.mockClear(); api.credits.mockClear()
+    api.libraryStats.mockClear(); api.budgetStatus.mockClear(); api.listImages.mockClear(); api.credits.mockClear()
 
-    emitJob({ profileId: 'local', jobId: 'j1', at: 1, stage: { kind: 'generating', elapsedMs: 100, polls: 1 } })
+    // A change that touched no count (a sync's queue) asks nothing.
+    events.library({ sync: true })
+    events.job('j1', { kind: 'generating', elapsedMs: 100, polls: 1 })
     await flushPromises()
     expect(api.libraryStats).not.toHaveBeenCalled()
+    expect(api.credits).not.toHaveBeenCalled()
 
     api.libraryStats.mockResolvedValue(libraryStats({ activeJobs: 0 }))
-    emitJob({ profileId: 'local', jobId: 'j1', at: 2, stage: { kind: 'done', imageIds: ['x'], cost: 0.0125, durationMs: 1000 } })
+    events.library({ images: { added: ['img-9'] }, jobs: { updated: ['j1'] }, stats: true })
+    events.job('j1', { kind: 'done', imageIds: ['img-9'], cost: 0.0125, durationMs: 1000 })
     await flushPromises()
     expect(api.libraryStats).toHaveBeenCalledTimes(1)
+    expect(api.budgetStatus).toHaveBeenCalledTimes(1)
     expect(api.listImages).toHaveBeenCalledTimes(1)
     expect(api.credits).toHaveBeenCalledTimes(1)
     expect(store.stats?.activeJobs).toBe(0)
 
-    emitJob({ profileId: 'local', jobId: 'j2', at: 3, stage: { kind: 'failed', error: { kind: 'timeout', message: 'slow' } } })
+    // Saved preferences (a new budget) change the month's level: only the budget is asked again.
+    events.library({ preferences: true })
     await flushPromises()
-    expect(api.libraryStats).toHaveBeenCalledTimes(2)
+    expect(api.budgetStatus).toHaveBeenCalledTimes(2)
+    expect(api.libraryStats).toHaveBeenCalledTimes(1)
   })
 
-  it('coalesces a burst of finished jobs into at most one extra refresh', async () => {
+  it('coalesces a burst of changes into at most one extra refresh', async () => {
     const store = useStatsStore()
-    store.start()
     await store.load()
     await flushPromises()
     api.libraryStats.mockClear()
-    for (let i = 0; i < 5; i++) emitJob({ profileId: 'local', jobId: `j${i}`, at: i, stage: { kind: 'done', imageIds: [], cost: 0, durationMs: 1 } })
+    for (let i = 0; i < 5; i++) events.library({ jobs: { updated: [`j${i}`] }, stats: true })
     await flushPromises()
     expect(api.libraryStats).toHaveBeenCalledTimes(2)
   })
 
-  it('listens once for several watchers and stops listening when the last one stops', async () => {
-    const store = useStatsStore()
-    store.start()
-    store.start()
-    expect(api.onJobProgress).toHaveBeenCalledTimes(1)
-    await store.stop()
-    expect(unlisten).not.toHaveBeenCalled()
-    await store.stop()
-    expect(unlisten).toHaveBeenCalledTimes(1)
-    await store.stop()
-    expect(unlisten).toHaveBeenCalledTimes(1)
+  it('a store that holds nothing asks nothing when the library changes', async () => {
+    useStatsStore()
+    events.library({ images: { all: true }, jobs: { all: true }, stats: true, preferences: true })
+    events.job('j1', { kind: 'done', imageIds: [], cost: 0, durationMs: 1 })
+    await flushPromises()
+    expect(api.libraryStats).not.toHaveBeenCalled()
+    expect(api.budgetStatus).not.toHaveBeenCalled()
+    expect(api.listImages).not.toHaveBeenCalled()
+    expect(api.credits).not.toHaveBeenCalled()
   })
 })

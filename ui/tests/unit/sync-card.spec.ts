@@ -1,16 +1,17 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import type { SyncEvent, SyncSettings, SyncStatus } from '@/api'
+import type { SyncEvent, SyncSetup, SyncStatus } from '@/api'
+import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 
-// The Sync card over the src/api boundary: the core's sync commands and its `sync-changed` events are these mocks.
+// The Sync card over the src/api boundary: the core's sync commands and its event stream are these mocks.
 const api = vi.hoisted(() => ({
-  syncSettings: vi.fn(),
+  syncSetup: vi.fn(),
   syncStatus: vi.fn(),
-  updateSyncSettings: vi.fn(),
+  updateSyncSetup: vi.fn(),
   testSyncConnection: vi.fn(),
   syncNow: vi.fn(),
-  onSyncChanged: vi.fn(),
+  onCoreChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -20,9 +21,10 @@ vi.mock('@/api', async (importOriginal) => {
 import { ApiError } from '@/api'
 import { makeI18n } from '@/i18n'
 import SyncCard from '@/components/sync/SyncCard.vue'
+import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useSyncStore } from '@/stores/sync'
 
-const SAVED: SyncSettings = {
+const SAVED: SyncSetup = {
   endpoint: 'https://acct.r2.cloudflarestorage.com', bucket: 'pictures', region: 'auto', prefix: '', accessKeyId: 'AKID',
   keepOriginals: true, cacheMb: 512, autoSync: true,
 }
@@ -30,19 +32,22 @@ const STATUS: SyncStatus = {
   configured: true, endpoint: SAVED.endpoint, bucket: 'pictures', prefix: 'nanoforge/local/', deviceId: 'dev-here',
   lastSyncMs: Date.UTC(2026, 10, 25, 9, 30), pendingUploads: 3, pendingDownloads: 1,
   devices: [{ id: 'dev-pixel', name: 'Pixel 8', platform: 'android', lastSeenMs: Date.UTC(2026, 10, 25, 8) }],
+  pendingDeletions: null,
 }
 const REPORT = {
   uploadedFiles: 3, downloadedFiles: 1, deletedFiles: 0, opsPushed: 5, opsPulled: 2, segmentsPushed: 1, segmentsPulled: 1,
-  newImages: 1, filesLeft: 0, durationMs: 2100,
+  newImages: 1, filesLeft: 0, durationMs: 2100, pendingDeletions: null, claimedLibrary: false,
 }
 
-let emit: (e: SyncEvent) => void
-let unlisten: ReturnType<typeof vi.fn>
+let events: FakeCoreEvents
+/** A sync event of the open profile, as the core's stream sends it. */
+const emit = (e: SyncEvent) => events.sync(e)
 
 async function mountCard() {
   setActivePinia(createPinia())
-  // The app follows sync events from the start (App.vue); the card shows what the store heard.
-  await useSyncStore().start()
+  // The app follows the core's stream from the start (App.vue); the card shows what the store heard.
+  useSyncStore()
+  await useCoreEventsStore().start()
   const w = mount(SyncCard, { global: { plugins: [makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return w
@@ -53,12 +58,12 @@ const input = (w: Awaited<ReturnType<typeof mountCard>>, id: string) => w.get(by
 describe('Sync card', () => {
   beforeEach(() => {
     for (const fn of Object.values(api)) fn.mockReset()
-    api.syncSettings.mockResolvedValue({ ...SAVED })
+    api.syncSetup.mockResolvedValue({ ...SAVED })
     api.syncStatus.mockResolvedValue(structuredClone(STATUS))
-    api.updateSyncSettings.mockResolvedValue(structuredClone(STATUS))
+    api.updateSyncSetup.mockResolvedValue(structuredClone(STATUS))
     api.testSyncConnection.mockResolvedValue(undefined)
-    unlisten = vi.fn()
-    api.onSyncChanged.mockImplementation(async (handler: (e: SyncEvent) => void) => { emit = handler; return unlisten })
+    events = fakeCoreEvents()
+    api.onCoreChanged.mockImplementation(events.onCoreChanged)
   })
 
   it('fills the fields from the saved settings; the secret box is a password box that starts empty', async () => {
@@ -97,13 +102,13 @@ describe('Sync card', () => {
     await w.get(byId('sync-bucket')).setValue('photos')
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(api.updateSyncSettings).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, null)
+    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, null)
     expect(w.get(byId('sync-saved')).text()).toBe('Saved')
 
     await w.get(byId('sync-secret')).setValue('  s3cret-value ')
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(api.updateSyncSettings).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, 's3cret-value')
+    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, 's3cret-value')
     expect(input(w, 'sync-secret').value).toBe('')
     expect(w.html()).not.toContain('s3cret-value')
     w.unmount()
@@ -120,7 +125,7 @@ describe('Sync card', () => {
     expect(error.attributes('data-kind')).toBe('sync_credentials')
     expect(error.text()).toContain('check the access key ID and the secret access key')
     expect(error.get(byId('sync-error-detail')).text()).toContain('(403)')
-    expect(api.updateSyncSettings).not.toHaveBeenCalled()
+    expect(api.updateSyncSetup).not.toHaveBeenCalled()
 
     api.testSyncConnection.mockRejectedValueOnce(new ApiError({ kind: 'sync_bucket_missing', message: "there is no bucket 'x'" }))
     await w.get(byId('sync-test')).trigger('click')
@@ -181,22 +186,36 @@ describe('Sync card', () => {
     w.unmount()
   })
 
-  it('a sync that applied changes from another device tells the views; one that only pushed does not', async () => {
-    await mountCard()
-    const store = useSyncStore()
-    expect(store.pulled).toBe(0)
-    emit({ kind: 'finished', report: { ...REPORT, opsPulled: 0 } })
-    expect(store.pulled).toBe(0)
-    emit({ kind: 'finished', report: REPORT })
-    expect(store.pulled).toBe(1)
+  it('reads where sync stands (and its setup) again when the library says its sync state changed', async () => {
+    const w = await mountCard()
+    api.syncStatus.mockResolvedValue({ ...structuredClone(STATUS), pendingUploads: 9 })
+    api.syncSetup.mockResolvedValue({ ...SAVED, bucket: 'saved-by-the-cli' })
+    events.library({ stats: true })
+    await flushPromises()
+    expect(api.syncStatus).toHaveBeenCalledTimes(1)
+    events.library({ sync: true })
+    await flushPromises()
+    expect(w.get(byId('sync-pending')).text()).toBe('To upload: 9 · to download: 1')
+    // The form had no edits: the setup saved elsewhere shows.
+    expect(input(w, 'sync-bucket').value).toBe('saved-by-the-cli')
+    w.unmount()
   })
 
-  it('stops listening to sync events when the store stops (the app closes), not when the card closes', async () => {
+  it('a setup that cannot be read back says so with the core\'s message', async () => {
+    api.syncSetup.mockRejectedValue(new ApiError({ kind: 'unreadable', message: 'the saved sync setup is not valid JSON (line 1)' }))
     const w = await mountCard()
-    expect(api.onSyncChanged).toHaveBeenCalledTimes(1)
+    expect(w.text()).toContain('the saved sync setup is not valid JSON (line 1)')
+    // Where sync stands still shows.
+    expect(w.get(byId('sync-pending')).text()).toBe('To upload: 3 · to download: 1')
     w.unmount()
-    expect(unlisten).not.toHaveBeenCalled()
-    useSyncStore().stop()
-    expect(unlisten).toHaveBeenCalledTimes(1)
+  })
+
+  it('hears sync events from the app\'s one subscription, which stops with the app, not with the card', async () => {
+    const w = await mountCard()
+    expect(api.onCoreChanged).toHaveBeenCalledTimes(1)
+    w.unmount()
+    expect(events.unlisten).not.toHaveBeenCalled()
+    useCoreEventsStore().stop()
+    expect(events.unlisten).toHaveBeenCalledTimes(1)
   })
 })

@@ -4,7 +4,7 @@ import { ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useRoute, useRouter } from 'vue-router'
 import { errorMessage, type ProfileSummary } from '@/api'
-import { showToast } from '@/components/gallery/toast'
+import { showToast } from '@/components/shared/toast'
 import { useAccountsStore } from '@/stores/accounts'
 import { useProfileName } from './useProfileName'
 

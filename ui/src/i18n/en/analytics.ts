@@ -30,8 +30,6 @@ export default {
     costConfirmed: 'Confirmed',
     costPossible: 'Possibly charged',
     imagesSeries: 'Images',
-    sizeLabel: '{label} · {px} px',
-    sizeUnknown: '{px} px',
     sizeTooltip: '{images} images · {cost}',
     noSizes: 'No images yet',
     caption: '{title}: {summary}',

@@ -15,7 +15,6 @@ export default {
     anyStatus: 'Any status',
     size: 'Size',
     anySize: 'Any size',
-    sizeOption: '{label} · {pixels} px',
     favourites: 'Favourites',
     from: 'From',
     anyDate: 'Any date',
@@ -73,7 +72,6 @@ export default {
     copiedImage: 'Image copied',
     copiedPrompt: 'Prompt copied',
     failed: 'That did not work: {message}',
-    dismiss: 'Dismiss',
   },
   viewer: {
     label: 'Image viewer',

@@ -61,6 +61,7 @@ export default {
     label: 'Estimated cost',
     labelOwn: 'Cost',
     free: 'free (demo)',
+    asking: '…',
     value: '{total}',
     approx: '≈{total}',
     detail: '{price} × {n}',

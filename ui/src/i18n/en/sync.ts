@@ -65,6 +65,7 @@ export default {
   failed: 'Sync failed',
   errors: {
     notConfigured: 'Sync is not set up: give the endpoint, the bucket, the access key ID and the secret access key.',
+    unreadable: 'The saved sync setup cannot be read back. Nothing was changed; what the core says is below.',
     credentials: 'The bucket refused the key: check the access key ID and the secret access key.',
     bucketMissing: 'There is no such bucket at this endpoint: check the bucket name and the account in the endpoint.',
     readOnly: 'This key can read the bucket but not write to it: give the token Object Read & Write permission.',

@@ -113,10 +113,10 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       if (label === 'phone') await page.getByRole('button', { name: 'Filters' }).click()
       await page.getByTestId('filter-size').selectOption('512')
       await page.waitForFunction((n) => Number(document.querySelector('[data-testid="gallery-grid"]').dataset.loaded) < n, total)
-      const fast = await page.evaluate(() => window.__NANOFORGE_MOCK__.images.filter((i) => i.deletedAt == null && i.imageSize === 512).length)
+      const fast = await page.evaluate(() => window.__NANOFORGE_MOCK__.images.filter((i) => i.deletedAt == null && i.imageSize === '512').length)
       await waitComplete(page, fast)
       await page.getByTestId('filter-favourites').click()
-      const favFast = await page.evaluate(() => window.__NANOFORGE_MOCK__.images.filter((i) => i.deletedAt == null && i.imageSize === 512 && i.favourite).length)
+      const favFast = await page.evaluate(() => window.__NANOFORGE_MOCK__.images.filter((i) => i.deletedAt == null && i.imageSize === '512' && i.favourite).length)
       await page.waitForFunction((n) => {
         const g = document.querySelector('[data-testid="gallery-grid"]')
         return g.dataset.complete === 'true' && Number(g.dataset.loaded) === n && document.querySelector('[data-testid="filter-favourites"]').getAttribute('aria-pressed') === 'true'
@@ -393,6 +393,44 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       await p.getByTestId('nav-gallery').click()
       assert.equal(await p.getByTestId('gallery-search').inputValue(), 'fox')
       assert.match(await p.getByTestId('gallery-count').textContent(), /of \d+ match/)
+      assert.deepEqual(p.errors, [])
+      await p.close()
+    })
+
+    await check(`${label}: what another window or device changes reaches the open Gallery in place, the scroll kept`, async () => {
+      const p = await openPage(viewport, '/gallery')
+      await waitComplete(p)
+      const before = await liveCount(p)
+      await p.getByTestId('gallery-count').filter({ hasText: `${before} images` }).waitFor({ timeout: 5_000 })
+      const top = await grid(p).evaluate((g) => { g.scrollTop = 260; return g.scrollTop })
+      await ipcRoundTrip(p)
+      const statsBefore = await p.evaluate(() => window.__NANOFORGE_STATS_CALLS__ ?? 0)
+      await p.waitForFunction(() => document.querySelectorAll('[data-testid="gallery-item"]').length > 4)
+      // Two images on screen: one is favourited elsewhere, one trashed; a third, new, arrives above.
+      const { fav, gone, added } = await p.evaluate(() => {
+        const s = window.__NANOFORGE_MOCK__
+        const shown = [...document.querySelectorAll('[data-testid="gallery-item"]')].map((t) => t.dataset.id)
+        const record = (id) => s.images.find((i) => i.id === id)
+        const fav = shown.find((id) => !record(id).favourite)
+        const gone = shown.find((id) => id !== fav)
+        record(fav).favourite = true
+        record(gone).deletedAt = Date.UTC(2026, 10, 25, 13)
+        const newest = s.images.reduce((a, i) => ((i.createdAt ?? 0) > (a.createdAt ?? 0) ? i : a))
+        const added = { ...newest, id: 'img-from-the-phone', createdAt: (newest.createdAt ?? 0) + 60_000, favourite: false }
+        s.images.push(added)
+        window.__NANOFORGE_LIBRARY_CHANGED__({ images: { updated: [fav, gone], added: [added.id] }, stats: true })
+        return { fav, gone, added: added.id }
+      })
+      await p.locator(`[data-testid="gallery-item"][data-id="${gone}"]`).waitFor({ state: 'detached', timeout: 5_000 })
+      await p.locator(`[data-testid="gallery-item"][data-id="${fav}"] .star`).waitFor({ timeout: 5_000 })
+      // The new image is in the list (above the scrolled-to part) and the header's count is asked again.
+      await p.waitForFunction((n) => document.querySelector('[data-testid="gallery-grid"]').dataset.loaded === String(n), before)
+      await p.waitForFunction((n) => (window.__NANOFORGE_STATS_CALLS__ ?? 0) > n, statsBefore, { timeout: 5_000 })
+      await p.getByTestId('gallery-count').filter({ hasText: `${before} images` }).waitFor({ timeout: 5_000 })
+      assert.equal(await grid(p).evaluate((g) => g.scrollTop), top, 'the grid was scrolled back')
+      await grid(p).evaluate((g) => { g.scrollTop = 0 })
+      await p.locator(`[data-testid="gallery-item"][data-id="${added}"]`).waitFor({ timeout: 5_000 })
+      assert.equal(await tiles(p).first().getAttribute('data-id'), added)
       assert.deepEqual(p.errors, [])
       await p.close()
     })

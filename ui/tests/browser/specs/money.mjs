@@ -11,7 +11,7 @@ const KEY = { purpose: 'nanoBananaKey', configured: true, masked: '••••�
 /**
  * Runs before the app starts: every library the mock publishes gets a key, and `money` applied: `budget`
  * as a share of this month's spend (0.85: past the 80 % warning; 'over': a few cents left), a `balance`,
- * and settings fields.
+ * and preferences fields.
  */
 function withMoney([key, money]) {
   let state
@@ -21,12 +21,12 @@ function withMoney([key, money]) {
     set: (s) => {
       s.key = key
       if (money.balance != null) s.balance = money.balance
-      Object.assign(s.settings, money.settings ?? {})
+      Object.assign(s.preferences, money.preferences ?? {})
       if (money.budget != null) {
         const start = Date.UTC(2026, 10, 1)
         const month = s.jobs.filter((j) => (j.createdAt ?? 0) >= start)
         const spent = month.reduce((a, j) => a + (j.cost ?? 0) + (j.mayBeCharged && !j.cost ? j.estimatedCost ?? 0 : 0), 0)
-        s.settings.monthlyBudgetUsd = Math.round((money.budget === 'over' ? spent + 0.03 : spent / money.budget) * 100) / 100
+        s.preferences.monthlyBudgetUsd = Math.round((money.budget === 'over' ? spent + 0.03 : spent / money.budget) * 100) / 100
       }
       state = s
     },
@@ -48,7 +48,7 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
       const name = (what) => `money-${what}-${label}-${theme}`
 
       await check(`${label} ${theme}: the Generator shows catalog prices (estimates marked), the balance in credits and the budget warning`, async () => {
-        const page = await moneyPage(viewport, '/generator', { budget: 0.85, settings: { creditsPerImage: 2 } }, options)
+        const page = await moneyPage(viewport, '/generator', { budget: 0.85, preferences: { creditsPerImage: 2 } }, options)
         const byId = (id) => page.getByTestId(id)
         await byId('cost-balance').waitFor({ timeout: 10_000 })
         const sizes = (await byId('size-select').locator('option').allTextContents()).map((s) => s.trim())
@@ -56,7 +56,10 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
         await byId('model-select').selectOption('nano-banana-pro')
         await byId('size-select').selectOption('4K')
         await byId('count-input').fill('2')
-        assert.match(await byId('cost-estimate').textContent(), /≈\$0\.48.*\$0\.24 × 2 · estimate/s)
+        // The total is the core's quote, asked once the form rests.
+        const estimate = page.locator('[data-testid="cost-estimate"][data-pending="false"]').filter({ hasText: '≈$0.48' })
+        await estimate.waitFor({ timeout: 5_000 })
+        assert.match(await estimate.textContent(), /≈\$0\.48.*\$0\.24 × 2 · estimate/s)
         assert.match(await byId('cost-balance').textContent(), /42\.5 credits\s*needs 4/)
         await byId('budget-warning').waitFor()
         assert.match(await byId('budget-warning').getAttribute('data-level'), /warning|over/)
@@ -105,7 +108,7 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
       })
 
       await check(`${label} ${theme}: Settings has a price per model and size, and the budget`, async () => {
-        const page = await moneyPage(viewport, '/settings', { settings: { monthlyBudgetUsd: 20, creditsPerImage: 2, priceOverrides: [{ model: 'nano-banana-pro', size: '4K', usd: 0.2 }] } }, options)
+        const page = await moneyPage(viewport, '/settings', { preferences: { monthlyBudgetUsd: 20, creditsPerImage: 2, priceOverrides: [{ model: 'nano-banana-pro', size: '4K', usd: 0.2 }] } }, options)
         await page.getByTestId('settings-prices').waitFor({ timeout: 10_000 })
         assert.equal(await page.getByTestId('price-nano-banana-pro-4K').inputValue(), '0.2')
         assert.equal(await page.getByTestId('settings-budget').inputValue(), '20')
@@ -198,6 +201,32 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
       await page.close()
     })
 
+    await check(`${label}: the Generator's total is the core's quote: a price saved in Settings, or elsewhere, changes it`, async () => {
+      const page = await moneyPage(viewport, '/settings')
+      const byId = (id) => page.getByTestId(id)
+      await byId('settings-prices').waitFor({ timeout: 10_000 })
+      await byId('price-nano-banana-2-1K').fill('0.5')
+      await byId('prices-save').click()
+      await byId('prices-saved').waitFor()
+      await byId('nav-generator').click()
+      const estimate = (text) => page.locator('[data-testid="cost-estimate"][data-pending="false"]').filter({ hasText: text })
+      await estimate('$0.50').waitFor({ timeout: 10_000 })
+      assert.equal(await byId('cost-estimate').getAttribute('data-estimate'), 'false', 'one\'s own price is no estimate')
+      assert.equal((await byId('size-select').locator('option').first().textContent()).trim(), '1K · $0.50')
+      await byId('count-input').fill('3')
+      await estimate('$1.50').waitFor({ timeout: 5_000 })
+      // Another window (or the CLI) saves a price while the Generator is open: the core says the preferences
+      // changed, and the catalog and the quote are asked again.
+      await page.evaluate(() => {
+        window.__NANOFORGE_MOCK__.preferences.priceOverrides = [{ model: 'nano-banana-2', size: '1K', usd: 0.25 }]
+        window.__NANOFORGE_LIBRARY_CHANGED__({ preferences: true })
+      })
+      await estimate('$0.75').waitFor({ timeout: 5_000 })
+      assert.match(await byId('cost-estimate').textContent(), /\$0\.25 × 3/)
+      assert.deepEqual(page.errors, [])
+      await page.close()
+    })
+
     await check(`${label}: Settings saves own prices and the budget; the core's refusals are shown as they are`, async () => {
       const page = await moneyPage(viewport, '/settings')
       const byId = (id) => page.getByTestId(id)
@@ -206,7 +235,7 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
       await byId('price-nano-banana-2-1K').fill('0.05')
       await byId('prices-save').click()
       await byId('prices-saved').waitFor()
-      const saved = () => page.evaluate(() => window.__NANOFORGE_MOCK__.settings)
+      const saved = () => page.evaluate(() => window.__NANOFORGE_MOCK__.preferences)
       assert.deepEqual((await saved()).priceOverrides, [{ model: 'nano-banana-2', size: '1K', usd: 0.05 }])
       await byId('price-nano-banana-2-1K-reset').click()
       await byId('prices-save').click()

@@ -52,7 +52,7 @@ export default async function ({ check, widths, openPage, shot: fullShot, noHori
       await page.getByTestId('settings-default-size').selectOption('2K')
       await page.getByTestId('settings-save').click()
       await page.getByTestId('settings-saved').waitFor({ timeout: 5_000 })
-      const saved = await page.evaluate(() => window.__NANOFORGE_MOCK__.settings)
+      const saved = await page.evaluate(() => window.__NANOFORGE_MOCK__.preferences)
       assert.equal(saved.concurrency, 2)
       assert.equal(saved.defaultSize, '2K')
       await shot(page, `settings-saved-${label}`)

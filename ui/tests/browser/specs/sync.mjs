@@ -1,7 +1,7 @@
 // Sync at 1280 and 390 px: the Settings card set up from nothing (a refused key read as what to do, a test
 // that passes, a save whose secret is never shown again), Sync now followed stage by stage through the
 // core's events to its result, a bucket written by a newer version, and, with `?synced`, the other devices
-// in the card and their jobs in History, read-only.
+// in the card and their jobs in History, read-only, until an automatic sync brings what the phone finished.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 
@@ -43,7 +43,7 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await byId('sync-saved').waitFor({ timeout: 5_000 })
       const saved = await mock(page)
       assert.equal(saved.secretStored, true)
-      assert.equal(saved.settings.bucket, 'nanoforge-photos')
+      assert.equal(saved.setup.bucket, 'nanoforge-photos')
       assert.equal(JSON.stringify(saved).includes(SECRET), false, 'the secret was kept with the settings')
       assert.equal(await byId('sync-secret').inputValue(), '')
       assert.match(await byId('sync-secret').getAttribute('placeholder'), /Stored in the keychain/)
@@ -118,6 +118,18 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       const card = synced.getByTestId('job-job-pixel-1')
       await card.getByTestId('job-stage-text').filter({ hasText: 'Running on Pixel 8' }).waitFor({ timeout: 10_000 })
       assert.equal(await card.getByTestId('job-cancel').count(), 0)
+    })
+
+    await check(`${label}: an automatic sync brings what the phone finished: its job card, History and the Gallery follow`, async () => {
+      // The Generator is open with the phone's job running; the core syncs on its own.
+      const card = synced.getByTestId('job-job-pixel-1')
+      await synced.evaluate(() => window.__NANOFORGE_AUTO_SYNC__())
+      await card.getByTestId('job-stage-text').filter({ hasText: /^Done/ }).waitFor({ timeout: 10_000 })
+      await synced.getByTestId('nav-history').click()
+      const row = synced.locator('[data-testid="history-row"][data-id="job-pixel-1"]')
+      await row.and(synced.locator('[data-status="COMPLETED"]')).waitFor({ timeout: 10_000 })
+      await synced.getByTestId('nav-gallery').click()
+      await synced.locator('[data-testid="gallery-item"][data-id="img-pixel-1"]').waitFor({ timeout: 10_000 })
     })
 
     await check(`${label}: no console errors with sync set up`, async () => assert.deepEqual(synced.errors, []))

@@ -1,10 +1,11 @@
-// How a job's progress reads to a person: "Generating… 12 s (3 checks)", "Downloading 1/2 · 450 KB",
-// "Done in 24.1 s · $0.0125". Shared by the Generator's job cards and History's running rows.
+// How a job reads to a person: "Generating… 12 s (3 checks)", "Downloading 1/2 · 450 KB", "Done in 24.1 s ·
+// $0.0125", its size, and whether the offline demo made it. Shared by the Generator's job cards and results,
+// History's rows and the job actions.
 import { useI18n } from 'vue-i18n'
-import type { JobRecord, JobStage } from '@/api'
-import { isDemoProvider } from '@/lib/catalog'
+import type { ImageSize, JobRecord, JobStage } from '@/api'
 import { formatBytes, formatCost, formatDuration } from '@/lib/format'
 import { displayIndex } from '@/lib/jobs'
+import { useCatalogStore } from '@/stores/catalog'
 
 /** Whole seconds while short (a ticking counter should not flicker tenths), then minutes. */
 export function formatElapsed(ms: number): string {
@@ -13,13 +14,19 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`
 }
 
-/** Made by the offline demo provider (free, labelled "not AI"). */
-export function isDemoJob(job: JobRecord | null | undefined): boolean {
-  return isDemoProvider(job?.provider)
-}
-
 export function useJobText() {
   const { t } = useI18n()
+  const catalog = useCatalogStore()
+
+  /** Made by the offline demo provider (free, labelled "not AI"). */
+  function isDemoJob(job: JobRecord | null | undefined): boolean {
+    return catalog.isDemo(job?.provider)
+  }
+
+  /** "1K · 1024 px", or "—" for none (an input image has no size of its own). */
+  function sizeText(size: ImageSize | null | undefined): string {
+    return size ? t(`common.sizes.${size}`) : '—'
+  }
 
   /** A cost as money, or "free" for the demo provider and zero-cost jobs. */
   function costText(cost: number | null | undefined, demo: boolean): string {
@@ -62,5 +69,5 @@ export function useJobText() {
     }
   }
 
-  return { stageText, costText }
+  return { stageText, costText, sizeText, isDemoJob }
 }

@@ -1,4 +1,5 @@
-// The Gallery's one toast at a time: a short message, optionally with an action (Undo).
+// The window's one toast at a time (any view: the Gallery's Undo, account switches): a short message,
+// optionally with an action.
 import { ref } from 'vue'
 
 export interface Toast {
