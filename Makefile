@@ -64,8 +64,9 @@ test-rust: ui-dist-present
 	# The sync bench still runs (a smoke check; `make bench` measures it with more images).
 	NANOFORGE_BENCH_IMAGES=20 NANOFORGE_BENCH_PHONE_IMAGES=40 $(TEST_BUILD) --bench sync
 
-# Stored PNGs read back by sd-parsers (PyPI), an AUTOMATIC1111-metadata reader that is not ours,
-# installed into a venv under .tools/ by the script.
+# Stored PNGs and exported PNG, JPEG and WebP copies read back by sd-parsers (PyPI), an
+# AUTOMATIC1111-metadata reader that is not ours, installed into a venv under .tools/ by the script
+# (the CLI and the fake Gemini and Nano Banana servers come from the test build).
 test-interop:
 	$(TEST_BUILD) --no-run
 	tests/interop/run.sh
@@ -108,9 +109,13 @@ check-android:
 # macOS and Windows packages are built on those systems (README "Install").
 # The CLI is run from ui/ (it finds the npm packages there; TAURI_APP_PATH points it at src-tauri) and
 # builds ui/dist itself (build.beforeBuildCommand).
+# The package's Depends are computed from the built binaries on this machine (scripts/deb_depends.py),
+# as debhelper does; the list in tauri.conf.json is only a fallback for a bare `tauri build`.
 dist: setup-app
 	cargo build --release -p nanoforge-cli
-	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri build --bundles deb --ci
+	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri build --no-bundle --ci
+	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --bundles deb --ci --config \
+	  "$$(python3 ../scripts/deb_depends.py --tauri-config --cli ../target/release/nanoforge ../target/release/nanoforge-app)"
 	@ls target/release/bundle/deb/*.deb
 
 bench:

@@ -31,6 +31,32 @@ pub enum Command {
     Account(AccountCommand),
     /// Generate images and store them in the library.
     Generate(GenerateArgs),
+    /// Edit an image with an instruction: a Gemini image continues the conversation that made it
+    /// (earlier turns replayed verbatim); any other image starts a new one with it as the input.
+    Edit(EditArgs),
+    /// Re-render an image at 2K or 4K as a new, priced job.
+    Upscale {
+        image_id: String,
+        /// 2K or 4K.
+        #[arg(long)]
+        size: String,
+        /// A model that makes that size; default: the image's own, else one you have a key for.
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        over_budget: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Named references: images sent as inputs by name (`generate`/`edit --ref NAME`).
+    #[command(subcommand)]
+    Refs(RefsCommand),
+    /// The lineage tree of an image, from its root, with each job's cost.
+    Tree {
+        image_id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Jobs, newest first.
     List {
         #[arg(long, default_value_t = 50)]
@@ -222,9 +248,66 @@ pub struct GenerateArgs {
     /// Seed (the demo provider uses it).
     #[arg(long)]
     pub seed: Option<u32>,
+    /// A named reference to send as an input (`nanoforge refs`); repeat for several.
+    #[arg(long = "ref", value_name = "NAME")]
+    pub refs: Vec<String>,
     /// One JSON object per job on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct EditArgs {
+    /// The image to edit (an id from `nanoforge images`).
+    pub image_id: String,
+    /// What to change.
+    pub instruction: String,
+    /// Change only this region: a greyscale PNG of the image's size, white = change.
+    #[arg(long, value_name = "PNG")]
+    pub mask: Option<std::path::PathBuf>,
+    /// nanobanana or gemini; default: the image's own provider, else the first with a key.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// A model id from `nanoforge models`; default: the image's own model.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Default: the image's size.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Default: the image's own shape.
+    #[arg(long)]
+    pub aspect: Option<String>,
+    /// Another input image: a local file or an http(s) URL; repeat for several.
+    #[arg(long = "image", value_name = "PATH|URL")]
+    pub images: Vec<String>,
+    /// A named reference to send too; repeat for several.
+    #[arg(long = "ref", value_name = "NAME")]
+    pub refs: Vec<String>,
+    /// Start a new conversation with the image instead of continuing the one that made it.
+    #[arg(long)]
+    pub fresh: bool,
+    #[arg(long)]
+    pub over_budget: bool,
+    /// The job object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum RefsCommand {
+    /// Name an image: a local file (kept byte for byte) or a library image id.
+    Add {
+        name: String,
+        #[arg(value_name = "PATH|IMAGE-ID")]
+        source: String,
+    },
+    /// Every reference: `[{name, image_id, sha256, path}]` with --json.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a name; jobs that sent it keep their image.
+    Remove { name: String },
 }
 
 #[derive(Subcommand)]

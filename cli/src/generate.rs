@@ -100,6 +100,21 @@ pub async fn generate(session: &Session, args: &GenerateArgs) -> std::result::Re
     if provider == ProviderKind::Demo {
         eprintln!("{DEMO_NOTICE}");
     }
+    // Named references first (labelled in the request), then the other inputs.
+    let mut options = options;
+    let mut labels = Vec::new();
+    for name in &args.refs {
+        let reference = session.library().reference(name).await?;
+        request.input_images.push(reference.image_id);
+        labels.push(Some(reference.name));
+    }
+    if !labels.is_empty() {
+        options.conversation = Some(nanoforge_core::conversation::Turn::new(
+            request.model,
+            None,
+            labels,
+        ));
+    }
     add_inputs(session, provider, &mut request, &args.images).await?;
     let events = session.job_events();
     let jobs = session.generate(request, options).await?;
@@ -111,7 +126,7 @@ pub async fn generate(session: &Session, args: &GenerateArgs) -> std::result::Re
 /// `--image` values into the request: a URL as it is for Nano Banana (it fetches URLs itself),
 /// fetched and kept as an input for Gemini; a local file kept as an input (Nano Banana gets it as
 /// a short-lived link from the sync bucket; without sync that is refused before anything is paid).
-async fn add_inputs(
+pub(crate) async fn add_inputs(
     session: &Session,
     provider: ProviderKind,
     request: &mut GenerationRequest,
@@ -210,7 +225,7 @@ pub async fn rerun(
 
 /// Follows `jobs` with progress bars until each has ended, prints them, and turns anything but
 /// COMPLETED into the exit status (a recoverable job says how to finish it).
-async fn finish(
+pub(crate) async fn finish(
     session: &Session,
     jobs: &[JobRecord],
     events: nanoforge_core::JobEvents,

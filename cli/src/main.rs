@@ -7,6 +7,7 @@
 mod accounts;
 mod args;
 mod commands;
+mod editing;
 mod failure;
 mod generate;
 mod interrupt;
@@ -97,6 +98,26 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
     match command {
         Command::Account(_) | Command::Info { .. } => Ok(()),
         Command::Generate(args) => generate::generate(session, &args).await,
+        Command::Edit(args) => editing::edit(session, args).await,
+        Command::Upscale {
+            image_id,
+            size,
+            model,
+            over_budget,
+            json,
+        } => {
+            editing::upscale(
+                session,
+                &image_id,
+                &size,
+                model.as_deref(),
+                over_budget,
+                json,
+            )
+            .await
+        }
+        Command::Refs(command) => Ok(editing::refs(session, command).await?),
+        Command::Tree { image_id, json } => Ok(editing::tree(session, &image_id, json).await?),
         Command::Resume { json } => generate::resume(session, json).await,
         Command::Retry { id, json } => generate::retry(session, &id, json).await,
         Command::Rerun {

@@ -31,6 +31,8 @@ pub struct JobJson {
     pub submitted_at: Option<f64>,
     pub task_id: Option<String>,
     pub parent_job_id: Option<String>,
+    /// The image it edited (an edit, an upscale).
+    pub parent_image_id: Option<String>,
     /// The service's credits it took, when the balance showed it (Nano Banana).
     pub charged_credits: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,6 +87,7 @@ pub async fn job_json(session: &Session, job: &JobRecord) -> Result<JobJson> {
         submitted_at: job.submitted_at,
         task_id: job.remote_task_id.clone(),
         parent_job_id: job.parent_job_id.clone(),
+        parent_image_id: job.parent_image_id.clone(),
         charged_credits: job.charged_credits,
         error,
     })

@@ -71,6 +71,8 @@ pub struct CoreConfig {
     /// The longest a synchronous paid call (a Gemini generation) may take, whatever the job's own
     /// time limit: its answer is paid for, so only the service's own silence ends it.
     pub paid_call_timeout: Duration,
+    /// The largest request a conversation may send inline (Gemini's limit; tests shrink it).
+    pub inline_request_limit: u64,
 }
 
 impl CoreConfig {
@@ -95,6 +97,7 @@ impl CoreConfig {
             install_id: crate::install::this_install_id(),
             failure_streak_limit: Duration::from_secs(60),
             paid_call_timeout: Duration::from_secs(600),
+            inline_request_limit: crate::conversation::INLINE_LIMIT_BYTES,
         }
     }
 

@@ -19,8 +19,10 @@ pub mod app;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod conversation;
 pub mod crash;
 pub mod diagnostics;
+pub mod editing;
 pub mod error;
 pub mod install;
 pub mod library;
@@ -36,8 +38,9 @@ pub mod sync;
 use std::sync::{Mutex, MutexGuard};
 
 pub use app::{
-    AccountsState, ApiKeyStatus, AppCore, AppInfo, Catalog, CoreEvent, JobEvents, PriceInEffect,
-    ProfileChoice, ProfileSummary, Quote, Session, SyncEvent, WeakAppCore,
+    AccountsState, ApiKeyStatus, AppCore, AppInfo, Catalog, CoreEvent, EditQuote, EditRequest,
+    JobEvents, PriceInEffect, ProfileChoice, ProfileSummary, Quote, Session, SyncEvent,
+    WeakAppCore,
 };
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};

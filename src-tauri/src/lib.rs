@@ -20,7 +20,7 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
-    use commands::{accounts, app, files, generation, library, settings, sync};
+    use commands::{accounts, app, editing, files, generation, library, settings, sync};
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
@@ -69,6 +69,16 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::quote,
             generation::available_providers,
             generation::credits,
+            editing::edit_image,
+            editing::edit_image_region,
+            editing::edit_quote,
+            editing::reply_to_job,
+            editing::upscale_image,
+            editing::image_lineage,
+            editing::list_references,
+            editing::set_reference,
+            editing::rename_reference,
+            editing::remove_reference,
             sync::sync_setup,
             sync::update_sync_setup,
             sync::sync_status,

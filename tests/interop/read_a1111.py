@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Reads a PNG with sd-parsers (a third-party reader of AUTOMATIC1111-style metadata, from PyPI)
-and prints what it understood as JSON. With --job, also checks it against what the Nanoforge CLI
-says it made (`nanoforge generate --json`) and exits 1 on any difference.
+"""Reads a PNG, JPEG or WebP with sd-parsers (a third-party reader of AUTOMATIC1111-style metadata,
+from PyPI: PNG text chunks, the EXIF UserComment of JPEG and WebP) and prints what it understood as
+JSON. With --job, also checks it against what the Nanoforge CLI says it made (`nanoforge generate
+--json`) and exits 1 on any difference.
 
-    read_a1111.py IMAGE.png [--job JOB.json --prompt TEXT --seed N|none]
+    read_a1111.py IMAGE [--job JOB.json --prompt TEXT --seed N|none]
 """
 
 import argparse

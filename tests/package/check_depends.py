@@ -16,6 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from deb_depends import shlibs_depends  # noqa: E402
+
 
 def parse(field):
     """'a (>= 1) | b, c' -> [[('a', '>=', '1'), ('b', None, None)], [('c', None, None)]]"""
@@ -58,22 +61,15 @@ def main():
                       if p.is_file() and not p.is_symlink() and p.open("rb").read(4) == b"\x7fELF")
         if not elfs:
             sys.exit(f"check_depends: no binaries in {deb.name}")
-        # dpkg-shlibdeps wants to run inside a source package: a minimal debian/control will do.
-        Path(tmp, "debian").mkdir()
-        Path(tmp, "debian/control").write_text("Source: probe\n\nPackage: probe\nArchitecture: any\n")
-        out = subprocess.run(["dpkg-shlibdeps", "-O", *(f"-e{e}" for e in elfs)], cwd=tmp, check=True,
-                             capture_output=True, text=True).stdout
-    m = re.search(r"^shlibs:Depends=(.*)$", out, re.M)
-    if not m:
-        sys.exit(f"check_depends: dpkg-shlibdeps gave no shlibs:Depends:\n{out}")
-    required = parse(m.group(1))
+        linked = shlibs_depends(elfs)
+    required = parse(linked)
     missing = [" | ".join(f"{n} ({o} {v})" if v else n for n, o, v in group) for group in required
                if not any(satisfies(declared, alt) for alt in group)]
     rel = [str(Path(e).relative_to(root)) for e in elfs]
-    print(f"check_depends: {', '.join(rel)} link: {m.group(1)}")
+    print(f"check_depends: {', '.join(rel)} link: {linked}")
     print(f"check_depends: the package declares: {depends}", flush=True)
     if missing:
-        print("check_depends: Depends lacks (add to bundle.linux.deb.depends in src-tauri/tauri.conf.json): "
+        print("check_depends: Depends lacks (the bundler was not given scripts/deb_depends.py's list): "
               + ", ".join(missing), file=sys.stderr)
         sys.exit(1)
     print("check_depends: every linked library is covered by Depends")

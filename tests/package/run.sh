@@ -26,9 +26,12 @@ if [ -z "$deb" ]; then
   done
   step "bundling the debug build as a .deb"
   rm -rf "$root/target/debug/bundle/deb"
-  # Same configuration as `make dist`, except that the CLI comes from the debug build too.
+  # As `make dist` does: Depends computed from these binaries on this machine, the CLI from the
+  # debug build too.
+  config=$(python3 "$root/scripts/deb_depends.py" --tauri-config --cli "$root/target/debug/nanoforge" \
+    "$root/target/debug/nanoforge-app")
   (cd "$root/ui" && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --debug --bundles deb --ci \
-    --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/nanoforge":"../target/debug/nanoforge"}}}}}')
+    --config "$config")
   deb=$(ls "$root"/target/debug/bundle/deb/*.deb)
 fi
 deb=$(realpath "$deb")

@@ -122,6 +122,22 @@ export const commands = {
 	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
 	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
+	editImage: (request: EditRequest_Deserialize) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("edit_image", { request })),
+	/**
+	 *  Edits only the region the mask paints; the mask (a greyscale PNG of the image's size, white =
+	 *  change) was added with `add_input_image` first.
+	 */
+	editImageRegion: (request: EditRequest_Deserialize, maskImageId: string) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("edit_image_region", { request, maskImageId })),
+	editQuote: (request: EditRequest_Deserialize) => typedError<EditQuote, AppError>(__TAURI_INVOKE("edit_quote", { request })),
+	/**  Answers a model's text-only turn (a question, a refusal) in the same conversation. */
+	replyToJob: (jobId: string, text: string, overBudget: boolean) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("reply_to_job", { jobId, text, overBudget })),
+	upscaleImage: (imageId: string, size: ImageSize, model: Model | null, overBudget: boolean) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("upscale_image", { imageId, size, model, overBudget })),
+	imageLineage: (imageId: string) => typedError<Lineage_Serialize, AppError>(__TAURI_INVOKE("image_lineage", { imageId })),
+	listReferences: () => typedError<Reference[], AppError>(__TAURI_INVOKE("list_references")),
+	/**  Names a library image (the gallery's, or one just added from a file or the clipboard). */
+	setReference: (name: string, imageId: string) => typedError<Reference, AppError>(__TAURI_INVOKE("set_reference", { name, imageId })),
+	renameReference: (id: string, name: string) => typedError<Reference, AppError>(__TAURI_INVOKE("rename_reference", { id, name })),
+	removeReference: (name: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_reference", { name })),
 	syncSetup: () => typedError<SyncSetup_Serialize, AppError>(__TAURI_INVOKE("sync_setup")),
 	/**  Saves the location and choices; a non-empty `secretAccessKey` is stored in the keychain. */
 	updateSyncSetup: (setup: SyncSetup_Deserialize, secretAccessKey: string | null) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("update_sync_setup", { setup, secretAccessKey })),
@@ -401,11 +417,80 @@ export type DeletionsBy_Serialize = {
 	count: number,
 };
 
+/**  An edit's quote, as the editor shows it next to Send. */
+export type EditQuote = {
+	provider: ProviderKind,
+	model: Model,
+	size: ImageSize,
+	/**  It continues the conversation that made the image (else a new one starts). */
+	continues: boolean,
+	/**  Earlier turns' images the request sends again. */
+	replayedImages: number,
+	/**  USD for the image at the prices in effect. */
+	imageUsd: number | null,
+	/**  USD the replayed images add as input. */
+	replayUsd: number | null,
+	totalUsd: number | null,
+	/**  The request's size against the inline limit (a conversation's only; else empty). */
+	payload: PayloadMeter,
+};
+
+/**  What to do to an image, as the editor and `nanoforge edit` ask it. */
+export type EditRequest = EditRequest_Serialize | EditRequest_Deserialize;
+
+/**  What to do to an image, as the editor and `nanoforge edit` ask it. */
+export type EditRequest_Deserialize = {
+	/**  The image to edit (the new job's `parent_image_id`). */
+	imageId?: string,
+	instruction?: string,
+	/**  `None`: the provider that made the image if it can run here, else the default one. */
+	provider?: ProviderKind | null,
+	/**  `None`: the image's model on that provider, else the provider's default model. */
+	model?: Model | null,
+	/**  `None`: the image's size tier. */
+	size?: ImageSize | null,
+	/**  `None`: the image's own shape (the nearest ratio the model offers). */
+	aspectRatio?: AspectRatio | null,
+	/**  More library images to send with it. */
+	inputImages?: string[],
+	/**  Named references to send with it (`Mira`, `logo`). */
+	references?: string[],
+	/**  Start a new conversation with the image, even where the old one could continue. */
+	startFresh?: boolean,
+	/**  Go over the monthly budget for this edit (the person confirmed). */
+	overBudget?: boolean,
+};
+
+/**  What to do to an image, as the editor and `nanoforge edit` ask it. */
+export type EditRequest_Serialize = {
+	/**  The image to edit (the new job's `parent_image_id`). */
+	imageId: string,
+	instruction: string,
+	/**  `None`: the provider that made the image if it can run here, else the default one. */
+	provider: ProviderKind | null,
+	/**  `None`: the image's model on that provider, else the provider's default model. */
+	model: Model | null,
+	/**  `None`: the image's size tier. */
+	size: ImageSize | null,
+	/**  `None`: the image's own shape (the nearest ratio the model offers). */
+	aspectRatio: AspectRatio | null,
+	/**  More library images to send with it. */
+	inputImages: string[],
+	/**  Named references to send with it (`Mira`, `logo`). */
+	references: string[],
+	/**  Start a new conversation with the image, even where the old one could continue. */
+	startFresh: boolean,
+	/**  Go over the monthly budget for this edit (the person confirmed). */
+	overBudget: boolean,
+};
+
 export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "unreadable" | 
 /**  Generation providers. */
 "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | 
 /**  The job queue. */
 "interrupted" | "cancelled" | "over_budget" | "model_not_found" | "quota_exhausted" | "prompt_blocked" | "output_blocked" | "no_image" | 
+/**  Editing (a conversation that cannot go on as it is; starting fresh from the image can). */
+"conversation_broken" | 
 /**  Accounts. */
 "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | 
 /**  Sync. */
@@ -432,7 +517,7 @@ export type GenerateOptions_Deserialize = {
 	overBudget?: boolean,
 	/**  The job this one runs again, or that it was remixed from. */
 	parentJobId?: string | null,
-	/**  The library image this one started from (remix, image-to-image). */
+	/**  The library image this one started from (remix, image-to-image, an edit). */
 	parentImageId?: string | null,
 };
 
@@ -446,7 +531,7 @@ export type GenerateOptions_Serialize = {
 	overBudget: boolean,
 	/**  The job this one runs again, or that it was remixed from. */
 	parentJobId: string | null,
-	/**  The library image this one started from (remix, image-to-image). */
+	/**  The library image this one started from (remix, image-to-image, an edit). */
 	parentImageId: string | null,
 };
 
@@ -500,6 +585,13 @@ export type GenerationRequest_Serialize = {
 	 */
 	seed: number | null,
 };
+
+/**  What to know about an image that is not quite what was asked for. */
+export type ImageFlag = 
+/**  A masked edit whose answer had another shape than its crop: stretched to fit. */
+"unaligned" | 
+/**  An upscale answered at another size than asked. */
+"wrong_size";
 
 /**  What an image in the library is. */
 export type ImageKind = 
@@ -581,6 +673,8 @@ export type ImageRecord_Deserialize = {
 	rating: number,
 	deletedAt?: number | null,
 	createdAt: number | null,
+	/**  Why it is not quite what was asked for (it was paid for, so it is kept). */
+	flag?: ImageFlag | null,
 	prompt?: string | null,
 	model?: Model | null,
 	jobStatus?: JobStatus | null,
@@ -607,6 +701,8 @@ export type ImageRecord_Serialize = {
 	rating: number,
 	deletedAt: number | null,
 	createdAt: number | null,
+	/**  Why it is not quite what was asked for (it was paid for, so it is kept). */
+	flag: ImageFlag | null,
 	prompt: string | null,
 	model: Model | null,
 	jobStatus: JobStatus | null,
@@ -707,6 +803,17 @@ export type JobPage_Serialize = {
 	nextCursor: Cursor | null,
 };
 
+/**  What a job is for, beside a plain generation (History and the lineage tree say so). */
+export type JobPurpose = 
+/**  An instruction on an image ("Edit this"). */
+"edit" | 
+/**  An edit of a painted region only. */
+"masked_edit" | 
+/**  The image re-rendered at a larger size. */
+"upscale" | 
+/**  An answer to a model's text-only turn. */
+"reply";
+
 export type JobQuery = JobQuery_Serialize | JobQuery_Deserialize;
 
 export type JobQuery_Deserialize = {
@@ -796,6 +903,8 @@ export type JobRecord_Deserialize = {
 	 *  other submit ran in between); `None` when not known.
 	 */
 	chargedCredits?: number | null,
+	/**  What it is for beside a plain generation (an edit, an upscale…). */
+	purpose?: JobPurpose | null,
 };
 
 /**  A job as History and the job runner see it. */
@@ -854,6 +963,8 @@ export type JobRecord_Serialize = {
 	 *  other submit ran in between); `None` when not known.
 	 */
 	chargedCredits: number | null,
+	/**  What it is for beside a plain generation (an edit, an upscale…). */
+	purpose: JobPurpose | null,
 };
 
 /**
@@ -945,6 +1056,8 @@ export type LibraryChange = {
 	preferences: boolean,
 	/**  The sync setup, queue or peers changed. */
 	sync: boolean,
+	/**  Named references were added, renamed, replaced or removed. */
+	references: boolean,
 };
 
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;
@@ -973,6 +1086,58 @@ export type LibraryStats_Serialize = {
 	/**  Jobs not yet finished (pending, submitted, processing or downloading). */
 	activeJobs: number,
 	trashedImages: number,
+};
+
+/**  A whole tree. */
+export type Lineage = Lineage_Serialize | Lineage_Deserialize;
+
+/**  One node: a job and the images it made, or the input image a tree started from. */
+export type LineageNode = LineageNode_Serialize | LineageNode_Deserialize;
+
+/**  One node: a job and the images it made, or the input image a tree started from. */
+export type LineageNode_Deserialize = {
+	/**  `None` for an input image at the root. */
+	jobId?: string | null,
+	imageIds: string[],
+	prompt?: string | null,
+	purpose?: JobPurpose | null,
+	model?: Model | null,
+	status?: JobStatus | null,
+	/**  USD confirmed for this job. */
+	cost: number | null,
+	createdAt: number | null,
+	children: LineageNode_Deserialize[],
+};
+
+/**  One node: a job and the images it made, or the input image a tree started from. */
+export type LineageNode_Serialize = {
+	/**  `None` for an input image at the root. */
+	jobId: string | null,
+	imageIds: string[],
+	prompt: string | null,
+	purpose: JobPurpose | null,
+	model: Model | null,
+	status: JobStatus | null,
+	/**  USD confirmed for this job. */
+	cost: number | null,
+	createdAt: number | null,
+	children: LineageNode_Serialize[],
+};
+
+/**  A whole tree. */
+export type Lineage_Deserialize = {
+	root: LineageNode_Deserialize,
+	/**  Every job's confirmed cost. */
+	totalCost: number | null,
+	jobs: number,
+};
+
+/**  A whole tree. */
+export type Lineage_Serialize = {
+	root: LineageNode_Serialize,
+	/**  Every job's confirmed cost. */
+	totalCost: number | null,
+	jobs: number,
 };
 
 export type MetadataSource = "nanoforge" | "automatic1111" | "comfyUi" | "invokeAi";
@@ -1046,6 +1211,19 @@ export type ModelInfo_Serialize = {
 	priceIsEstimate: boolean,
 	/**  Where the price comes from, for the Settings screen. */
 	priceSource: string,
+};
+
+/**  Where a request stands against the inline limit. */
+export type PayloadMeter = {
+	/**  The request body's size, about (the images' base64 and the text). */
+	bytes: number | null,
+	limitBytes: number | null,
+	/**  Images the request carries (replayed and new). */
+	images: number,
+	/**  Large enough to suggest starting fresh. */
+	large: boolean,
+	/**  Over the limit: it would not be sent. */
+	overLimit: boolean,
 };
 
 /**  Another device of this library, as its head describes it. */
@@ -1248,6 +1426,11 @@ export type ProviderInfo_Deserialize = {
 	balance: boolean,
 	/**  The key it runs on (none: it runs offline). */
 	key?: SecretPurpose | null,
+	/**
+	 *  An edit continues the conversation that made the image (the model's turns replayed);
+	 *  else an edit is a new request with the image as an input.
+	 */
+	conversations: boolean,
 };
 
 /**  What one provider can do. */
@@ -1261,6 +1444,11 @@ export type ProviderInfo_Serialize = {
 	balance: boolean,
 	/**  The key it runs on (none: it runs offline). */
 	key: SecretPurpose | null,
+	/**
+	 *  An edit continues the conversation that made the image (the model's turns replayed);
+	 *  else an edit is a new request with the image as an input.
+	 */
+	conversations: boolean,
 };
 
 /**  Who generates: the reseller, Google's own API, or the offline demo. */
@@ -1321,6 +1509,16 @@ export type RecalledSettings_Serialize = {
 	taskId: string | null,
 	cost: number | null,
 	createdAt: number | null,
+};
+
+/**  A reference as the References view and `refs list` show it. */
+export type Reference = {
+	id: string,
+	name: string,
+	imageId: string,
+	sha256: string,
+	/**  Unix ms. */
+	updatedAt: number | null,
 };
 
 /**  What a secret is for. Each profile has at most one secret per purpose. */

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 use support::{Env, images_of, keys};
 
-const JOB_KEYS: [&str; 14] = [
+const JOB_KEYS: [&str; 15] = [
     "charged_credits",
     "cost",
     "duration_ms",
@@ -17,6 +17,7 @@ const JOB_KEYS: [&str; 14] = [
     "images",
     "may_be_charged",
     "model",
+    "parent_image_id",
     "parent_job_id",
     "prompt",
     "provider",

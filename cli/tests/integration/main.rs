@@ -5,6 +5,7 @@
 
 mod cli_accounts;
 mod cli_concurrent;
+mod cli_editing;
 mod cli_gemini;
 mod cli_generate;
 mod cli_interrupt;

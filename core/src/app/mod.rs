@@ -14,4 +14,6 @@ mod session;
 pub use core::{AppCore, AppInfo, ProfileChoice, WeakAppCore};
 pub use events::{CoreEvent, JobEvents, SyncEvent};
 pub use profiles::{AccountsState, ProfileSummary};
-pub use session::{ApiKeyStatus, Catalog, INPUT_URL_TTL, PriceInEffect, Quote, Session};
+pub use session::{
+    ApiKeyStatus, Catalog, EditQuote, EditRequest, INPUT_URL_TTL, PriceInEffect, Quote, Session,
+};

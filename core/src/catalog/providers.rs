@@ -98,6 +98,9 @@ pub struct ProviderInfo {
     pub balance: bool,
     /// The key it runs on (none: it runs offline).
     pub key: Option<SecretPurpose>,
+    /// An edit continues the conversation that made the image (the model's turns replayed);
+    /// else an edit is a new request with the image as an input.
+    pub conversations: bool,
 }
 
 impl ProviderKind {
@@ -111,6 +114,7 @@ impl ProviderKind {
                 remote_tasks: true,
                 balance: true,
                 key: Some(SecretPurpose::NanoBananaKey),
+                conversations: false,
             },
             ProviderKind::Gemini => ProviderInfo {
                 kind: self,
@@ -119,6 +123,7 @@ impl ProviderKind {
                 remote_tasks: false,
                 balance: false,
                 key: Some(SecretPurpose::GeminiKey),
+                conversations: true,
             },
             ProviderKind::Demo => ProviderInfo {
                 kind: self,
@@ -127,6 +132,7 @@ impl ProviderKind {
                 remote_tasks: false,
                 balance: false,
                 key: None,
+                conversations: false,
             },
         }
     }

@@ -71,6 +71,26 @@ impl AspectRatio {
     }
 }
 
+impl AspectRatio {
+    /// Of `offered` (`auto` skipped), the ratio closest to `width`×`height` (on a log scale, so
+    /// 2:1 is as far from 1:1 as 1:2); square when nothing is offered.
+    pub fn nearest_among(width: u32, height: u32, offered: &[AspectRatio]) -> AspectRatio {
+        let target = (f64::from(width.max(1)) / f64::from(height.max(1))).ln();
+        offered
+            .iter()
+            .copied()
+            .filter(|r| *r != AspectRatio::Auto)
+            .min_by(|a, b| {
+                let d = |r: &AspectRatio| {
+                    let (w, h) = r.parts();
+                    ((f64::from(w) / f64::from(h)).ln() - target).abs()
+                };
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap_or(AspectRatio::Square)
+    }
+}
+
 impl fmt::Display for AspectRatio {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -15,52 +15,6 @@ fn setup(w: u32, h: u32, ratios: &[(u32, u32)]) -> (RgbaImage, Mask, EditPlan) {
 }
 
 #[test]
-fn an_answer_of_the_wrong_shape_is_stretched_and_flagged() {
-    let (_, _, plan) = setup(1600, 900, &[(16, 9)]);
-    let square = RgbaImage::from_pixel(512, 512, Rgba([1, 2, 3, 255]));
-    let aligned = align_answer(&square, &plan).unwrap();
-    assert!(aligned.misaligned);
-    let region = plan.answer_region();
-    assert_eq!(aligned.region, region);
-    assert_eq!(aligned.image.dimensions(), (region.width, region.height));
-    assert_eq!(aligned.image.get_pixel(3, 3), &Rgba([1, 2, 3, 255]));
-    assert_eq!((aligned.answer_width, aligned.answer_height), (512, 512));
-}
-
-#[test]
-fn gemini_sizes_for_a_ratio_are_not_flagged() {
-    let (_, _, plan) = setup(1600, 900, &[(16, 9)]);
-    let answer = RgbaImage::new(1344, 768);
-    assert!(!align_answer(&answer, &plan).unwrap().misaligned);
-    // An answer of exactly the crop's size is cut, not resampled.
-    let exact = RgbaImage::from_fn(plan.crop.width, plan.crop.height, |x, y| {
-        Rgba([x as u8, y as u8, 0, 255])
-    });
-    let aligned = align_answer(&exact, &plan).unwrap();
-    assert!(!aligned.misaligned);
-    let r = aligned.region;
-    let (dx, dy) = ((i64::from(r.x) - plan.crop.x) as u32, (i64::from(r.y) - plan.crop.y) as u32);
-    for (x, y, p) in aligned.image.enumerate_pixels() {
-        assert_eq!(p, exact.get_pixel(x + dx, y + dy));
-    }
-}
-
-#[test]
-fn an_empty_or_undecodable_answer_is_an_error() {
-    let (_, _, plan) = setup(300, 200, &[(1, 1)]);
-    assert_eq!(
-        align_answer(&RgbaImage::new(0, 10), &plan).unwrap_err(),
-        MaskedEditError::EmptyAnswer {
-            width: 0,
-            height: 10
-        }
-    );
-    let err = decode_answer(b"<html>rate limited</html>").unwrap_err();
-    assert!(matches!(err, MaskedEditError::AnswerNotDecodable(_)));
-    assert!(err.to_string().contains("kept as received"));
-}
-
-#[test]
 fn an_original_of_another_size_is_refused() {
     let (original, mask, plan) = setup(300, 200, &[(1, 1)]);
     let other = RgbaImage::new(200, 300);
@@ -95,7 +49,10 @@ fn the_inside_comes_from_the_answer_and_the_outside_is_untouched() {
     assert!(!out.misaligned);
     assert_eq!(out.seam.gain, [1.0; 3]);
     assert_eq!(out.seam.offset, [0.0; 3]);
-    assert_eq!(out.image.get_pixel(bbox.x + 5, bbox.y + 5), &Rgba([250, 0, 0, 255]));
+    assert_eq!(
+        out.image.get_pixel(bbox.x + 5, bbox.y + 5),
+        &Rgba([250, 0, 0, 255])
+    );
     for (x, y, p) in out.image.enumerate_pixels() {
         if out.alpha.alpha(x, y) == 0.0 {
             assert_eq!(p, original.get_pixel(x, y));
@@ -114,5 +71,46 @@ fn verification_catches_a_touched_pixel() {
     assert_eq!(
         crate::editing::encode_lossless(&out, &original).unwrap_err(),
         MaskedEditError::UnchangedPixelDiffers { x: 2, y: 3 }
+    );
+}
+
+#[test]
+fn the_streamed_check_sees_the_whole_file() {
+    // Noisy enough that the PNG spans many pieces handed to the checking thread.
+    let (w, h) = (700, 500);
+    let original = RgbaImage::from_fn(w, h, |x, y| {
+        let n =
+            (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)).wrapping_mul(2_246_822_519);
+        Rgba([n as u8, (n >> 8) as u8, (n >> 16) as u8, 255])
+    });
+    let g = GrayImage::from_fn(w, h, |x, y| Luma([if (x + y) % 97 == 0 { 200 } else { 0 }]));
+    let mask = Mask::from_gray(g, w, h).unwrap();
+    let plan = plan_masked_edit(&mask, &[(1, 1)], &EditOptions::default()).unwrap();
+    let answer = RgbaImage::from_pixel(300, 300, Rgba([10, 200, 30, 255]));
+    let out = composite_masked_edit(&original, &mask, &plan, &answer).unwrap();
+    let streamed = crate::editing::encode_lossless(&out, &original).unwrap();
+    assert!(streamed.len() > 1024 * 1024, "{} bytes", streamed.len());
+    assert_eq!(streamed, crate::editing::encode_png(&out.image).unwrap());
+}
+
+#[test]
+fn stages_from_different_edits_are_refused() {
+    let (original, mask, plan) = setup(300, 200, &[(1, 1)]);
+    let (_, other_mask, other_plan) = setup(240, 200, &[(1, 1)]);
+    let answer = RgbaImage::from_pixel(64, 64, Rgba([0, 0, 0, 255]));
+    let alpha = FeatherAlpha::compute(&mask, &plan).unwrap();
+    let foreign = align_answer(&answer, &other_plan).unwrap();
+    assert_eq!(
+        SeamTransfer::fit(&original, &foreign, &alpha).unwrap_err(),
+        MaskedEditError::PlanMismatch
+    );
+    let seam = SeamTransfer::IDENTITY;
+    assert_eq!(
+        blend(&original, &foreign, &alpha, &seam).unwrap_err(),
+        MaskedEditError::PlanMismatch
+    );
+    assert_eq!(
+        FeatherAlpha::compute(&other_mask, &plan).unwrap_err(),
+        MaskedEditError::PlanMismatch
     );
 }

@@ -5,7 +5,6 @@
 use image::RgbaImage;
 
 use super::error::{MaskedEditError, Result};
-use super::feather::{feather_band, seam_ring};
 use super::mask::{Mask, PixelRect};
 
 /// How a masked edit is cut and blended. The defaults suit the app; the CLI uses them too.
@@ -71,8 +70,11 @@ impl EditPlan {
     /// The pixels the composite reads from the answer: the mask's bounding box grown by band
     /// and ring, inside the image (and so inside the crop).
     pub fn answer_region(&self) -> PixelRect {
-        self.mask_bbox
-            .grown_within(self.band + self.ring, self.image_width, self.image_height)
+        self.mask_bbox.grown_within(
+            self.band.saturating_add(self.ring),
+            self.image_width,
+            self.image_height,
+        )
     }
 }
 
@@ -90,7 +92,8 @@ pub fn plan_masked_edit(
     let need = bbox.grown_within(band + ring, width, height);
     let want = wanted_region(bbox, need, width, height, options);
 
-    let (ratio, (crop_width, crop_height), target) = choose_ratio(ratios, want, need, width, height)?;
+    let (ratio, (crop_width, crop_height), target) =
+        choose_ratio(ratios, want, need, width, height)?;
     let x = place(crop_width, width, target.0, want.0);
     let y = place(crop_height, height, target.1, want.1);
     let crop = CropRect {
@@ -109,8 +112,29 @@ pub fn plan_masked_edit(
         band,
         ring,
         region: describe_region(crop, bbox),
-        aspect_tolerance: options.aspect_tolerance,
+        aspect_tolerance: if options.aspect_tolerance.is_finite() {
+            options.aspect_tolerance.max(0.0)
+        } else {
+            EditOptions::default().aspect_tolerance
+        },
     })
+}
+
+/// Band width in pixels: `fraction` of the short side, at most 5 % of it and at least 1 px.
+pub fn feather_band(short_side: u32, fraction: f32) -> u32 {
+    let cap = (short_side / 20).max(1);
+    let fraction = if fraction.is_finite() && fraction > 0.0 {
+        fraction
+    } else {
+        0.02
+    };
+    ((short_side as f32 * fraction).round() as u32).clamp(1, cap)
+}
+
+/// Width of the colour-matching ring outside the band: thin, since even a thin ring around a
+/// region holds thousands of samples.
+pub fn seam_ring(band: u32) -> u32 {
+    (band / 4).clamp(2, 16)
 }
 
 /// Half-open spans `[start, end)` per axis.
@@ -132,7 +156,11 @@ fn wanted_region(
     let axis = |start: u32, len: u32, need_start: u32, need_end: u32, limit: u32| -> Span {
         let pad = (u64::from(len) * context).div_ceil(1000) as u32;
         let mut lo = start.saturating_sub(pad).min(need_start);
-        let mut hi = start.saturating_add(len).saturating_add(pad).min(limit).max(need_end);
+        let mut hi = start
+            .saturating_add(len)
+            .saturating_add(pad)
+            .min(limit)
+            .max(need_end);
         // Grow symmetrically up to the minimum side, shifting at the image's edges.
         let min_side = options.min_crop_side.min(limit);
         if hi - lo < min_side {
@@ -185,9 +213,9 @@ fn choose_ratio(
             }
         };
         if let Some((score, size, target)) = candidate {
-            let better = best.as_ref().is_none_or(|(s, ..)| {
-                score.0 < s.0 || (score.0 == s.0 && score.1 < s.1)
-            });
+            let better = best
+                .as_ref()
+                .is_none_or(|(s, ..)| score.0 < s.0 || (score.0 == s.0 && score.1 < s.1));
             if better {
                 best = Some((score, ratio, size, target));
             }
@@ -210,7 +238,10 @@ fn reduced((a, b): (u32, u32)) -> Option<(u64, u64)> {
 
 /// The smallest `k·a × k·b` holding `w × h`; `None` if it would not fit in u32.
 fn smallest_holding(a: u64, b: u64, w: u32, h: u32) -> Option<(u32, u32)> {
-    let k = u64::from(w).div_ceil(a).max(u64::from(h).div_ceil(b)).max(1);
+    let k = u64::from(w)
+        .div_ceil(a)
+        .max(u64::from(h).div_ceil(b))
+        .max(1);
     Some((u32::try_from(k * a).ok()?, u32::try_from(k * b).ok()?))
 }
 
@@ -242,9 +273,21 @@ pub fn describe_region(crop: CropRect, bbox: PixelRect) -> &'static str {
     let col = third(bbox.x, bbox.width, crop.x, crop.width);
     let row = third(bbox.y, bbox.height, crop.y, crop.height);
     const NAMES: [[&str; 3]; 3] = [
-        ["the upper-left area", "the upper-middle area", "the upper-right area"],
-        ["the middle-left area", "the central area", "the middle-right area"],
-        ["the lower-left area", "the lower-middle area", "the lower-right area"],
+        [
+            "the upper-left area",
+            "the upper-middle area",
+            "the upper-right area",
+        ],
+        [
+            "the middle-left area",
+            "the central area",
+            "the middle-right area",
+        ],
+        [
+            "the lower-left area",
+            "the lower-middle area",
+            "the lower-right area",
+        ],
     ];
     NAMES[row][col]
 }
@@ -264,7 +307,10 @@ pub fn crop_for_model(original: &RgbaImage, plan: &EditPlan) -> RgbaImage {
     let left = (-crop.x).clamp(0, i64::from(crop.width)) as usize;
     let right = (i64::from(w) - crop.x).clamp(0, i64::from(crop.width)) as usize;
     let src_x0 = crop.x.max(0) as usize;
-    for (cy, dst) in out.chunks_exact_mut(crop.width as usize * 4).enumerate() {
+    for (cy, dst) in out
+        .chunks_exact_mut(crop.width.max(1) as usize * 4)
+        .enumerate()
+    {
         let sy = (crop.y + cy as i64).clamp(0, i64::from(h) - 1) as usize;
         let row = &src[sy * row_bytes..(sy + 1) * row_bytes];
         if right > left {

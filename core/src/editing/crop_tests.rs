@@ -62,12 +62,23 @@ fn a_mask_in_the_corner_shifts_the_crop_instead_of_shrinking_it() {
     // 300 + 90 context on the open side + 90 that could not go past the edge: still 390 (the
     // context only exists inside the image), and square.
     assert_eq!((plan.crop.width, plan.crop.height), (390, 390));
-    assert_eq!(plan.region, "the central area", "its centre is in the crop's middle third");
+    assert_eq!(
+        plan.region, "the central area",
+        "its centre is in the crop's middle third"
+    );
 
     // A small mask in the corner: the crop grows to the minimum side, away from the edges.
     let small = rect_mask(1000, 800, 0, 0, 100, 100);
     let plan = plan_masked_edit(&small, &[(1, 1)], &EditOptions::default()).unwrap();
-    assert_eq!(plan.crop, CropRect { x: 0, y: 0, width: 256, height: 256 });
+    assert_eq!(
+        plan.crop,
+        CropRect {
+            x: 0,
+            y: 0,
+            width: 256,
+            height: 256
+        }
+    );
     assert_eq!(plan.region, "the upper-left area");
 }
 
@@ -77,7 +88,15 @@ fn without_room_for_full_context_the_largest_fitting_crop_is_used() {
     let mask = rect_mask(600, 400, 20, 20, 560, 360);
     let plan = plan_masked_edit(&mask, &[(1, 1), (3, 2)], &EditOptions::default()).unwrap();
     assert_eq!(plan.ratio, (3, 2));
-    assert_eq!(plan.crop, CropRect { x: 0, y: 0, width: 600, height: 400 });
+    assert_eq!(
+        plan.crop,
+        CropRect {
+            x: 0,
+            y: 0,
+            width: 600,
+            height: 400
+        }
+    );
     assert!(!plan.padded);
 }
 
@@ -114,13 +133,33 @@ fn the_band_and_ring_always_fit_in_the_crop() {
 
 #[test]
 fn regions_are_named_on_a_three_by_three_grid() {
-    let crop = CropRect { x: 0, y: 0, width: 300, height: 300 };
-    let at = |x, y| describe_region(crop, PixelRect { x, y, width: 10, height: 10 });
+    let crop = CropRect {
+        x: 0,
+        y: 0,
+        width: 300,
+        height: 300,
+    };
+    let at = |x, y| {
+        describe_region(
+            crop,
+            PixelRect {
+                x,
+                y,
+                width: 10,
+                height: 10,
+            },
+        )
+    };
     assert_eq!(at(0, 0), "the upper-left area");
     assert_eq!(at(145, 0), "the upper-middle area");
     assert_eq!(at(290, 145), "the middle-right area");
     assert_eq!(at(145, 290), "the lower-middle area");
-    let big = PixelRect { x: 5, y: 5, width: 290, height: 290 };
+    let big = PixelRect {
+        x: 5,
+        y: 5,
+        width: 290,
+        height: 290,
+    };
     assert_eq!(describe_region(crop, big), "most of the image");
 }
 
@@ -132,7 +171,11 @@ fn the_crop_sent_copies_pixels_and_repeats_edges_when_padded() {
     assert_eq!((plan.crop.x, plan.crop.y, plan.crop.width), (0, -15, 40));
     let sent = crop_for_model(&img, &plan);
     assert_eq!(sent.dimensions(), (40, 40));
-    assert_eq!(sent.get_pixel(7, 0), &Rgba([7, 0, 0, 255]), "top rows repeat row 0");
+    assert_eq!(
+        sent.get_pixel(7, 0),
+        &Rgba([7, 0, 0, 255]),
+        "top rows repeat row 0"
+    );
     assert_eq!(sent.get_pixel(7, 20), &Rgba([7, 5, 0, 255]));
     assert_eq!(sent.get_pixel(39, 39), &Rgba([39, 9, 0, 255]));
 
@@ -144,4 +187,15 @@ fn the_crop_sent_copies_pixels_and_repeats_edges_when_padded() {
     for (x, y, p) in sent.enumerate_pixels() {
         assert_eq!(p, big.get_pixel(cx + x, cy + y));
     }
+}
+
+#[test]
+fn the_band_is_at_most_five_percent_and_at_least_one_pixel() {
+    assert_eq!(feather_band(4096, 0.02), 82);
+    assert_eq!(feather_band(4096, 0.5), 204);
+    assert_eq!(feather_band(16, 0.02), 1);
+    assert_eq!(feather_band(16, 0.05), 1);
+    assert_eq!(feather_band(1000, f32::NAN), 20);
+    assert_eq!(feather_band(1000, -1.0), 20);
+    assert_eq!(feather_band(1, 0.05), 1);
 }

@@ -46,3 +46,24 @@ pub enum MaskedEditError {
 }
 
 pub type Result<T> = std::result::Result<T, MaskedEditError>;
+
+impl MaskedEditError {
+    /// What the person can do about it: fix their mask, or nothing (a bug or a broken answer).
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind;
+        match self {
+            MaskedEditError::MaskSizeMismatch { .. }
+            | MaskedEditError::EmptyMask
+            | MaskedEditError::MaskNotDecodable(_)
+            | MaskedEditError::EmptyImage { .. } => ErrorKind::InvalidInput,
+            MaskedEditError::AnswerNotDecodable(_) | MaskedEditError::EmptyAnswer { .. } => {
+                ErrorKind::InvalidImage
+            }
+            MaskedEditError::NoAspectRatio(_)
+            | MaskedEditError::PlanMismatch
+            | MaskedEditError::Resize(_)
+            | MaskedEditError::Encode(_)
+            | MaskedEditError::UnchangedPixelDiffers { .. } => ErrorKind::Internal,
+        }
+    }
+}

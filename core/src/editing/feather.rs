@@ -10,24 +10,8 @@
 use rayon::prelude::*;
 
 use super::crop::EditPlan;
+use super::error::{MaskedEditError, Result};
 use super::mask::{Mask, PixelRect};
-
-/// Band width in pixels: `fraction` of the short side, at most 5 % of it and at least 1 px.
-pub fn feather_band(short_side: u32, fraction: f32) -> u32 {
-    let cap = (short_side / 20).max(1);
-    let fraction = if fraction.is_finite() && fraction > 0.0 {
-        fraction
-    } else {
-        0.02
-    };
-    ((short_side as f32 * fraction).round() as u32).clamp(1, cap)
-}
-
-/// Width of the colour-matching ring outside the band: thin, since even a thin ring around a
-/// region holds thousands of samples.
-pub fn seam_ring(band: u32) -> u32 {
-    (band / 4).clamp(2, 16)
-}
 
 const FAR: u32 = u32::MAX;
 /// Columns per pass-1 task: wide enough to read mask rows in long runs.
@@ -47,18 +31,23 @@ pub struct FeatherAlpha {
 }
 
 impl FeatherAlpha {
-    pub fn compute(mask: &Mask, plan: &EditPlan) -> FeatherAlpha {
+    /// Refuses a plan made for another mask or image (its regions would not fit this mask).
+    pub fn compute(mask: &Mask, plan: &EditPlan) -> Result<FeatherAlpha> {
         let (w, h) = (mask.width(), mask.height());
+        if (plan.image_width, plan.image_height) != (w, h) || plan.mask_bbox != mask.bbox() {
+            return Err(MaskedEditError::PlanMismatch);
+        }
         let region = plan.answer_region();
-        let (dist2, nearest) = feature_transform(mask, region, plan.band + plan.ring);
-        FeatherAlpha {
+        let reach = plan.band.saturating_add(plan.ring);
+        let (dist2, nearest) = feature_transform(mask, region, reach);
+        Ok(FeatherAlpha {
             region,
             blend: mask.bbox().grown_within(plan.band, w, h),
             band: plan.band,
             ring: plan.ring,
             dist2,
             nearest,
-        }
+        })
     }
 
     pub fn band(&self) -> u32 {
@@ -90,7 +79,7 @@ impl FeatherAlpha {
 
     pub(super) fn ring_at(&self, i: usize) -> bool {
         let d2 = u64::from(self.dist2[i]);
-        let outer = u64::from(self.band + self.ring);
+        let outer = u64::from(self.band) + u64::from(self.ring);
         d2 > u64::from(self.band) * u64::from(self.band) && d2 <= outer * outer
     }
 
@@ -277,14 +266,22 @@ struct Parabola {
 fn row_pass(dist: &[u32], hull: &mut Vec<Parabola>, mut emit: impl FnMut(usize, u32, usize)) {
     hull.clear();
     for (q, &d) in dist.iter().enumerate() {
-        if d == FAR {
+        // Inside a run of mask pixels only the run's ends can be nearest to anything outside
+        // it (those inside are their own nearest, below): most of a big mask's row is skipped.
+        let inside_run = d == 0 && q > 0 && dist.get(q + 1) == Some(&0) && dist[q - 1] == 0;
+        if d == FAR || inside_run {
             continue;
         }
         let q = q as i64;
         let c = q * q + i64::from(d) * i64::from(d);
         loop {
             let Some(top) = hull.last() else {
-                hull.push(Parabola { q, c, from_num: i64::MIN, from_den: 1 });
+                hull.push(Parabola {
+                    q,
+                    c,
+                    from_num: i64::MIN,
+                    from_den: 1,
+                });
                 break;
             };
             // Where this parabola drops below the top one: (c − top.c) / (2 (q − top.q)).
@@ -294,7 +291,12 @@ fn row_pass(dist: &[u32], hull: &mut Vec<Parabola>, mut emit: impl FnMut(usize, 
                 hull.pop();
                 continue;
             }
-            hull.push(Parabola { q, c, from_num: num, from_den: den });
+            hull.push(Parabola {
+                q,
+                c,
+                from_num: num,
+                from_den: den,
+            });
             break;
         }
     }
@@ -302,7 +304,11 @@ fn row_pass(dist: &[u32], hull: &mut Vec<Parabola>, mut emit: impl FnMut(usize, 
         return;
     }
     let mut k = 0;
-    for x in 0..dist.len() {
+    for (x, &d) in dist.iter().enumerate() {
+        if d == 0 {
+            emit(x, 0, x);
+            continue;
+        }
         let xi = x as i64;
         while k + 1 < hull.len() && hull[k + 1].from_num < xi * hull[k + 1].from_den {
             k += 1;

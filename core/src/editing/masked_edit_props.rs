@@ -23,18 +23,39 @@ const GEMINI: &[(u32, u32)] = &[
 
 #[derive(Debug, Clone)]
 enum Shape {
-    Rect { x: i32, y: i32, w: u32, h: u32, value: u8 },
-    Disc { x: i32, y: i32, r: u32, value: u8 },
+    Rect {
+        x: i32,
+        y: i32,
+        w: u32,
+        h: u32,
+        value: u8,
+    },
+    Disc {
+        x: i32,
+        y: i32,
+        r: u32,
+        value: u8,
+    },
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
     // Positions may lie outside the image, so shapes get clipped by (touch) its edges.
     let value = prop_oneof![Just(255u8), 1u8..=255];
     prop_oneof![
-        (-40i32..320, -40i32..320, 1u32..200, 1u32..200, value.clone())
+        (
+            -40i32..320,
+            -40i32..320,
+            1u32..200,
+            1u32..200,
+            value.clone()
+        )
             .prop_map(|(x, y, w, h, value)| Shape::Rect { x, y, w, h, value }),
-        (-20i32..320, -20i32..320, 0u32..80, value)
-            .prop_map(|(x, y, r, value)| Shape::Disc { x, y, r, value }),
+        (-20i32..320, -20i32..320, 0u32..80, value).prop_map(|(x, y, r, value)| Shape::Disc {
+            x,
+            y,
+            r,
+            value
+        }),
     ]
 }
 
@@ -49,10 +70,10 @@ fn draw(w: u32, h: u32, shapes: &[Shape], fallback: (u32, u32)) -> GrayImage {
                     && py >= i64::from(y)
                     && py < i64::from(y) + i64::from(h))
                 .then_some(value),
-                Shape::Disc { x, y, r, value } => ((px - i64::from(x)).pow(2)
-                    + (py - i64::from(y)).pow(2)
-                    <= i64::from(r).pow(2))
-                .then_some(value),
+                Shape::Disc { x, y, r, value } => {
+                    ((px - i64::from(x)).pow(2) + (py - i64::from(y)).pow(2) <= i64::from(r).pow(2))
+                        .then_some(value)
+                }
             };
             if let Some(v) = hit {
                 p.0[0] = p.0[0].max(v);
@@ -68,9 +89,15 @@ fn draw(w: u32, h: u32, shapes: &[Shape], fallback: (u32, u32)) -> GrayImage {
 /// Deterministic noise with structure, so resizing and colour fits see real content.
 fn picture(w: u32, h: u32, seed: u32) -> RgbaImage {
     RgbaImage::from_fn(w, h, |x, y| {
-        let n = (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663) ^ seed).wrapping_mul(2_654_435_761);
+        let n = (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663) ^ seed)
+            .wrapping_mul(2_654_435_761);
         let base = (x * 255 / w.max(1)) as u8;
-        Rgba([base, (n >> 24) as u8, (y * 255 / h.max(1)) as u8 ^ (n as u8 & 15), 255])
+        Rgba([
+            base,
+            (n >> 24) as u8,
+            (y * 255 / h.max(1)) as u8 ^ (n as u8 & 15),
+            255,
+        ])
     })
 }
 
@@ -227,8 +254,8 @@ proptest! {
         let mut answer = crop_for_model(&original, &plan);
         let shift = [drift.0, drift.1, drift.2];
         for p in answer.pixels_mut() {
-            for c in 0..3 {
-                p.0[c] = (i16::from(p.0[c]) + shift[c]) as u8;
+            for (v, s) in p.0.iter_mut().zip(shift) {
+                *v = (i16::from(*v) + s) as u8;
             }
         }
         let out = composite_masked_edit(&original, &mask, &plan, &answer).unwrap();

@@ -1,7 +1,6 @@
-//! Precise edits (issue 20). This area owns what happens to an image between "edit this" and
-//! the stored result: edit conversations (the parent chain), masked region edits, and later
-//! upscaling by re-rendering. It holds masked edits for now; all of it is pure, blocking,
-//! CPU-bound work (callers run it in `spawn_blocking`), with no I/O.
+//! Precise edits: what happens to an image's pixels between "edit this region" and the stored
+//! result (conversations, the chain of turns an edit replays, are `crate::conversation`'s). All
+//! of it is pure, blocking, CPU-bound work (callers run it in `spawn_blocking`), with no I/O.
 //!
 //! A masked edit, in order:
 //! 1. [`Mask`]: a greyscale image of the image's size in its *displayed* orientation (EXIF
@@ -16,23 +15,32 @@
 //! 4. [`encode_lossless`]: PNG, re-decoded and checked: pixels outside the mask and its band
 //!    are bit-identical to the original.
 
+mod align;
 mod composite;
 mod crop;
+mod decode;
 mod encode;
 mod error;
 mod feather;
 mod mask;
+mod record;
 mod seam;
+mod verify;
 
 #[cfg(test)]
 mod masked_edit_props;
 
-pub use composite::{
-    AlignedAnswer, MaskedComposite, align_answer, blend, composite_masked_edit, decode_answer,
+pub use align::{AlignedAnswer, align_answer, decode_answer};
+pub use composite::{MaskedComposite, blend, composite_masked_edit};
+pub use crop::{
+    CropRect, EditOptions, EditPlan, crop_for_model, describe_region, feather_band,
+    plan_masked_edit, seam_ring,
 };
-pub use crop::{CropRect, EditOptions, EditPlan, crop_for_model, describe_region, plan_masked_edit};
-pub use encode::{encode_lossless, encode_png, verify_encoded};
+pub use decode::decode_displayed;
+pub use encode::{encode_lossless, encode_png};
 pub use error::{MaskedEditError, Result};
-pub use feather::{FeatherAlpha, feather_band, seam_ring};
+pub use feather::FeatherAlpha;
 pub use mask::{Mask, PixelRect};
+pub use record::MaskEditRecord;
 pub use seam::SeamTransfer;
+pub use verify::verify_encoded;

@@ -10,7 +10,8 @@
 use image::RgbaImage;
 use rayon::prelude::*;
 
-use super::composite::AlignedAnswer;
+use super::align::AlignedAnswer;
+use super::error::Result;
 use super::feather::FeatherAlpha;
 
 /// Fewer ring samples than this and the fit is noise: the answer is left as it is.
@@ -37,7 +38,12 @@ impl SeamTransfer {
     };
 
     /// Fits on the ring, where the answer should still equal the original.
-    pub fn fit(original: &RgbaImage, aligned: &AlignedAnswer, alpha: &FeatherAlpha) -> SeamTransfer {
+    pub fn fit(
+        original: &RgbaImage,
+        aligned: &AlignedAnswer,
+        alpha: &FeatherAlpha,
+    ) -> Result<SeamTransfer> {
+        aligned.check_fits(alpha, original)?;
         let region = alpha.region();
         let ow = original.width() as usize;
         let (src, ans) = (original.as_raw(), aligned.image.as_raw());
@@ -63,7 +69,7 @@ impl SeamTransfer {
                 acc
             })
             .reduce(Sums::default, Sums::merge);
-        sums.transfer()
+        Ok(sums.transfer())
     }
 
     /// The correction as lookup tables, one per RGB channel.

@@ -62,6 +62,8 @@ error_kinds! {
     PromptBlocked = "prompt_blocked",
     OutputBlocked = "output_blocked",
     NoImage = "no_image",
+    /// Editing (a conversation that cannot go on as it is; starting fresh from the image can).
+    ConversationBroken = "conversation_broken",
     /// Accounts.
     SignInNotConfigured = "sign_in_not_configured",
     SignInDenied = "sign_in_denied",

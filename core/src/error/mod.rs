@@ -62,6 +62,13 @@ pub enum CoreError {
     /// Something saved (settings, a record) cannot be read back; the message names it.
     #[error("{0}")]
     Unreadable(String),
+    /// An edit cannot continue its conversation as it is (a turn or an image of it missing, a
+    /// request over the inline limit); starting fresh from the image can.
+    #[error("{0}")]
+    ConversationBroken(String),
+    /// A masked edit could not be planned or put together; its message says what to do.
+    #[error(transparent)]
+    MaskedEdit(#[from] crate::editing::MaskedEditError),
 }
 
 impl CoreError {
@@ -73,6 +80,8 @@ impl CoreError {
             CoreError::Database(_) | CoreError::Migration(_) => ErrorKind::Database,
             CoreError::Io(_) => ErrorKind::Io,
             CoreError::Internal(_) => ErrorKind::Internal,
+            CoreError::ConversationBroken(_) => ErrorKind::ConversationBroken,
+            CoreError::MaskedEdit(e) => e.kind(),
             CoreError::LibraryUnavailable(_) => ErrorKind::LibraryUnavailable,
             CoreError::Provider(e) => e.kind(),
             CoreError::Keychain(_) => ErrorKind::Keychain,

@@ -81,6 +81,8 @@ pub struct LibraryChange {
     pub preferences: bool,
     /// The sync setup, queue or peers changed.
     pub sync: bool,
+    /// Named references were added, renamed, replaced or removed.
+    pub references: bool,
 }
 
 impl LibraryChange {
@@ -90,12 +92,14 @@ impl LibraryChange {
             && !self.stats
             && !self.preferences
             && !self.sync
+            && !self.references
     }
 
     fn merge(&mut self, other: LibraryChange) {
         self.images.merge(other.images);
         self.jobs.merge(other.jobs);
         self.stats |= other.stats;
+        self.references |= other.references;
         self.preferences |= other.preferences;
         self.sync |= other.sync;
     }
@@ -224,6 +228,13 @@ impl ChangeFeed {
         self.note(LibraryChange {
             jobs,
             stats: true,
+            ..LibraryChange::default()
+        });
+    }
+
+    pub(crate) fn references(&self) {
+        self.note(LibraryChange {
+            references: true,
             ..LibraryChange::default()
         });
     }

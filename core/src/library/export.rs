@@ -1,8 +1,10 @@
-//! Exporting images as one zip: the originals (byte for byte, with their embedded metadata) plus
-//! `metadata.json` and `metadata.csv` describing each of them. Trashed images stay out unless
-//! asked for; CSV cells that a spreadsheet would run as a formula are escaped.
+//! Exporting images as one zip: the originals in their own format (with their settings where
+//! other tools read them, added to the copy when the original has none: `copies.rs`) plus
+//! `metadata.json` and `metadata.csv` describing each of them (`sha256` and `bytes` name the stored
+//! original). Trashed images stay out unless asked for; CSV cells that a spreadsheet would run as
+//! a formula are escaped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -11,6 +13,7 @@ use sqlx::{QueryBuilder, Sqlite};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use super::copies::{CopyMetadata, outgoing_copy};
 use super::imaging::Format;
 use super::{Library, store};
 use crate::{CoreError, Result};
@@ -94,7 +97,7 @@ impl Library {
             ));
         }
         // Keep the caller's order.
-        let order: std::collections::HashMap<&str, usize> = wanted
+        let order: HashMap<&str, usize> = wanted
             .iter()
             .enumerate()
             .map(|(i, id)| (id.as_str(), i))
@@ -104,15 +107,22 @@ impl Library {
             let ext = Format::from_mime(&row.mime).map_or("bin", Format::ext);
             row.file = format!("images/{}.{ext}", row.id);
         }
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let metas = self.copy_metadata(&ids).await?;
         let root = self.root.clone();
         let out = out_path.to_path_buf();
         let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-        tokio::task::spawn_blocking(move || write_zip(&root, &rows, &out)).await??;
+        tokio::task::spawn_blocking(move || write_zip(&root, &rows, &metas, &out)).await??;
         Ok(count)
     }
 }
 
-fn write_zip(root: &Path, rows: &[ExportRow], out_path: &Path) -> Result<()> {
+fn write_zip(
+    root: &Path,
+    rows: &[ExportRow],
+    metas: &HashMap<String, CopyMetadata>,
+    out_path: &Path,
+) -> Result<()> {
     let zip_error =
         |e: zip::result::ZipError| CoreError::Internal(format!("could not write the zip: {e}"));
     let dir = match out_path.parent() {
@@ -128,10 +138,10 @@ fn write_zip(root: &Path, rows: &[ExportRow], out_path: &Path) -> Result<()> {
             .large_file(true);
         let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         for row in rows {
-            let mut original = std::fs::File::open(store::checked_join(root, &row.path)?)?;
+            let original = std::fs::read(store::checked_join(root, &row.path)?)?;
             zip.start_file(row.file.as_str(), stored)
                 .map_err(zip_error)?;
-            std::io::copy(&mut original, &mut zip)?;
+            zip.write_all(&outgoing_copy(&original, metas.get(&row.id)))?;
         }
         zip.start_file("metadata.json", deflated)
             .map_err(zip_error)?;

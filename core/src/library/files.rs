@@ -1,9 +1,11 @@
-//! Handing an image's original to the user: a copy where they chose, or its pixels for the
-//! clipboard.
+//! Handing an image's original to the user: a copy where they chose (with its settings where
+//! other tools read them, `copies.rs`), or its pixels for the clipboard.
 
+use std::io::Write;
 use std::path::Path;
 
 use super::Library;
+use super::copies::outgoing_copy;
 use super::imaging::{decode, sniff};
 use crate::{CoreError, Result};
 
@@ -16,8 +18,10 @@ pub struct RgbaImage {
 }
 
 impl Library {
-    /// Copies the original of image `id` to `dest` (a path the user picked). The copy is written
-    /// next to `dest` first and renamed, so a failed copy never leaves half a file under that name.
+    /// Copies the original of image `id` to `dest` (a path the user picked), in its own format,
+    /// with the settings added where other tools read them when the original has none. The copy
+    /// is written next to `dest` first and renamed, so a failed copy never leaves half a file
+    /// under that name.
     pub async fn save_image_as(&self, id: &str, dest: &Path) -> Result<()> {
         let image = self.get_image(id).await?;
         let source = self.absolute_path(&image.path)?;
@@ -27,16 +31,18 @@ impl Library {
                 "no destination file was given".into(),
             ));
         }
+        let meta = self.copy_metadata(&[id]).await?.remove(id);
         tokio::task::spawn_blocking(move || -> Result<()> {
             let dir = match dest.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => std::env::current_dir()?,
             };
             let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-            let mut input = std::fs::File::open(&source).map_err(|e| {
+            let original = std::fs::read(&source).map_err(|e| {
                 CoreError::NotFound(format!("the original of image {} ({e})", source.display()))
             })?;
-            std::io::copy(&mut input, tmp.as_file_mut())?;
+            tmp.as_file_mut()
+                .write_all(&outgoing_copy(&original, meta.as_ref()))?;
             tmp.as_file().sync_all()?;
             tmp.persist(&dest).map_err(|e| CoreError::Io(e.error))?;
             Ok(())
@@ -117,6 +123,43 @@ impl Library {
             .await
             .map_err(|e| CoreError::NotFound(format!("a thumbnail of image {id} ({e})")))?;
         Ok((bytes, mime))
+    }
+
+    /// The stored bytes with SHA-256 `sha256` (an original or an input of any image here), and
+    /// the id of an image that has them; `None` when no image of this library has them.
+    pub async fn bytes_by_sha256(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, path FROM images WHERE sha256 = ? AND profile_id = ? LIMIT 1",
+        )
+        .bind(sha256)
+        .bind(&self.profile_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, rel)) = row else {
+            return Ok(None);
+        };
+        match tokio::fs::read(self.absolute_path(&rel)?).await {
+            Ok(bytes) => Ok(Some((id, bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(CoreError::NotFound(
+                format!("the original of image {id} on this device"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Ids of images whose stored bytes have these SHA-256s (one per hash found).
+    pub async fn images_by_sha256(&self, hashes: &[String]) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        for sha in hashes {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM images WHERE sha256 = ? AND profile_id = ? LIMIT 1")
+                    .bind(sha)
+                    .bind(&self.profile_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            ids.extend(row.map(|(id,)| id));
+        }
+        Ok(ids)
     }
 }
 

@@ -4,7 +4,9 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
 use super::jobs::next_cursor;
-use super::types::{GalleryView, ImageKind, ImageQuery, ImageRecord, JobStatus, Page, page_limit};
+use super::types::{
+    GalleryView, ImageFlag, ImageKind, ImageQuery, ImageRecord, JobStatus, Page, page_limit,
+};
 use super::{Library, fts};
 use crate::{CoreError, Result};
 
@@ -13,7 +15,7 @@ macro_rules! image_columns {
     () => {
         "SELECT i.id, i.kind, i.job_id, i.position, i.sha256, i.path, i.mime, i.width, i.height, i.bytes, \
          i.thumb_path, i.preview_path, i.image_size, i.favourite, i.rating, i.deleted_at, i.created_at, \
-         j.prompt, j.model, j.status AS job_status "
+         i.flag, j.prompt, j.model, j.status AS job_status "
     };
 }
 
@@ -45,6 +47,7 @@ pub(super) struct ImageRow {
     rating: i64,
     deleted_at: Option<i64>,
     created_at: i64,
+    flag: Option<String>,
     prompt: Option<String>,
     model: Option<String>,
     job_status: Option<String>,
@@ -79,6 +82,7 @@ impl ImageRow {
             rating: to_u32(self.rating),
             deleted_at: self.deleted_at.map(ms_to_f64),
             created_at: ms_to_f64(self.created_at),
+            flag: self.flag.as_deref().and_then(ImageFlag::parse),
             prompt: self.prompt,
             model: self.model.as_deref().and_then(|m| m.parse().ok()),
             job_status: self
@@ -87,6 +91,20 @@ impl ImageRow {
                 .map(JobStatus::parse)
                 .transpose()?,
         })
+    }
+}
+
+impl Library {
+    /// Notes why image `id` is not quite what was asked for (see [`ImageFlag`]).
+    pub async fn set_image_flag(&self, id: &str, flag: ImageFlag) -> Result<()> {
+        sqlx::query("UPDATE images SET flag = ? WHERE id = ? AND profile_id = ?")
+            .bind(flag.as_str())
+            .bind(id)
+            .bind(&self.profile_id)
+            .execute(&self.pool)
+            .await?;
+        self.changes.images_updated([id.to_owned()]);
+        Ok(())
     }
 }
 

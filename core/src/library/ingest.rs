@@ -14,7 +14,7 @@ use super::imaging::{self, Format};
 use super::pngmeta::{EmbeddedMetadata, embed_png_metadata};
 use super::resize::{self, Thumbs};
 use super::store::{self, PREVIEW_SIZE, THUMB_SIZE};
-use super::types::{ImageKind, ImageRecord};
+use super::types::{ImageFlag, ImageKind, ImageRecord};
 use crate::{CoreError, Result};
 
 /// Where the image bytes come from.
@@ -32,6 +32,8 @@ pub struct IngestOptions {
     /// Embedded into PNG originals; JPEG and WebP are stored as they are.
     pub metadata: Option<EmbeddedMetadata>,
     pub kind: ImageKind,
+    /// Stored with the image (a masked edit stretched to fit, an upscale of another size).
+    pub flag: Option<ImageFlag>,
 }
 
 /// An image whose files are on disk but whose row is not committed yet: the first half of
@@ -43,6 +45,7 @@ pub struct PreparedImage {
     position: u32,
     image_size: u32,
     kind: ImageKind,
+    flag: Option<ImageFlag>,
     files: StoredFiles,
 }
 
@@ -120,6 +123,7 @@ impl Library {
         };
         let root = self.root.clone();
         let kind = opts.kind;
+        let flag = opts.flag;
         let files =
             tokio::task::spawn_blocking(move || store_files(&root, source, &opts)).await??;
         let image_size = match job_size {
@@ -131,6 +135,7 @@ impl Library {
             position,
             image_size,
             kind,
+            flag,
             files,
         })
     }
@@ -143,6 +148,7 @@ impl Library {
             position,
             image_size,
             kind,
+            flag,
             files,
         } = prepared;
         let mut tx = begin_immediate(&self.pool).await?;
@@ -159,8 +165,8 @@ impl Library {
         let id = uuid::Uuid::now_v7().to_string();
         let inserted: Option<(String,)> = sqlx::query_as(
             "INSERT INTO images (id, job_id, profile_id, position, sha256, path, mime, width, height, bytes,
-                thumb_path, preview_path, image_size, created_at, kind)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                thumb_path, preview_path, image_size, created_at, kind, flag)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (job_id, position) WHERE job_id IS NOT NULL DO NOTHING
              RETURNING id",
         )
@@ -179,6 +185,7 @@ impl Library {
         .bind(i64::from(image_size))
         .bind(now_ms())
         .bind(kind.as_str())
+        .bind(flag.map(ImageFlag::as_str))
         .fetch_optional(&mut *tx)
         .await?;
         let id = match (inserted, &job_id) {

@@ -5,7 +5,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
 use super::types::{
-    JobFamily, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType, page_limit,
+    JobFamily, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    page_limit,
 };
 use super::{Cursor, Library, fts};
 use crate::catalog::{AspectRatio, ImageSize, Model, ProviderKind};
@@ -17,7 +18,7 @@ macro_rules! job_columns {
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
          created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms, \
-         input_image_ids, origin_device, charged_credits, driver_install"
+         input_image_ids, origin_device, charged_credits, driver_install, conversation, mask_edit, purpose"
     };
 }
 
@@ -57,6 +58,9 @@ struct JobRow {
     origin_device: Option<String>,
     charged_credits: Option<f64>,
     driver_install: Option<String>,
+    conversation: Option<String>,
+    mask_edit: Option<String>,
+    purpose: Option<String>,
 }
 
 impl JobRow {
@@ -123,6 +127,9 @@ impl JobRow {
             origin_device: self.origin_device,
             charged_credits: self.charged_credits,
             driver_install: self.driver_install,
+            conversation: self.conversation,
+            mask_edit: self.mask_edit,
+            purpose: self.purpose.as_deref().and_then(JobPurpose::parse),
         })
     }
 }
@@ -210,8 +217,10 @@ impl Library {
         let row: JobRow = sqlx::query_as(concat!(
             "INSERT INTO jobs (id, profile_id, prompt, task_type, provider, model, image_size, aspect_ratio,
                 num_images, watermark, input_image_urls, seed, timeout_secs, parent_job_id, parent_image_id,
-                status, created_at, updated_at, estimated_cost, input_image_ids, driver_install)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?) RETURNING ",
+                status, created_at, updated_at, estimated_cost, input_image_ids, driver_install,
+                conversation, mask_edit, purpose)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING ",
             job_columns!()
         ))
         .bind(uuid::Uuid::now_v7().to_string())
@@ -234,6 +243,9 @@ impl Library {
         .bind(job.estimated_cost)
         .bind(input_ids)
         .bind(&job.driver_install)
+        .bind(&job.conversation)
+        .bind(&job.mask_edit)
+        .bind(job.purpose.map(JobPurpose::as_str))
         .fetch_one(&mut *conn)
         .await?;
         row.into_record()
@@ -481,6 +493,9 @@ pub(crate) fn update_job_query(
     }
     if let Some(credits) = update.charged_credits {
         q.push(", charged_credits = ").push_bind(credits);
+    }
+    if let Some(conversation) = &update.conversation {
+        q.push(", conversation = ").push_bind(conversation.clone());
     }
     if let Some(cost) = update.cost {
         if !cost.is_finite() || cost < 0.0 {

@@ -11,8 +11,10 @@
 
 mod changes;
 mod charged_report;
+mod copies;
 mod credits;
 mod db;
+mod exifmeta;
 mod export;
 mod files;
 mod fts;
@@ -21,8 +23,11 @@ mod imaging;
 mod ingest;
 mod integrity;
 mod jobs;
+mod lineage;
 mod pngmeta;
 mod recall;
+mod recalled;
+mod refs;
 pub mod replica;
 mod resize;
 #[cfg(test)]
@@ -47,12 +52,15 @@ pub use files::{ImageFileKind, RgbaImage};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
+pub use lineage::{Lineage, LineageNode};
 pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
-pub use recall::{MetadataSource, RecalledSettings, read_generation_metadata};
+pub use recall::{read_generation_metadata, try_read_generation_metadata};
+pub use recalled::{MetadataSource, RecalledSettings};
+pub use refs::{Reference, check_name as check_reference_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
-    Cursor, GalleryView, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily, JobPage,
-    JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily,
+    JobPage, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub(crate) use db::begin_immediate;

@@ -1,77 +1,75 @@
-//! Reading how an image was made back out of a PNG: ours, AUTOMATIC1111's `parameters`,
-//! ComfyUI's `prompt`/`workflow` graphs and InvokeAI's `invokeai_metadata`. Every parser is
-//! lenient: whatever cannot be understood is left `None` rather than failing.
+//! Reading how an image was made back out of a file: from a PNG's text chunks ours,
+//! AUTOMATIC1111's `parameters`, ComfyUI's `prompt`/`workflow` graphs and InvokeAI's
+//! `invokeai_metadata`; from a JPEG's or WebP's EXIF A1111's UserComment (ours too, in the copies
+//! we hand out) and ComfyUI's graphs. Every parser is lenient: whatever cannot be understood is
+//! left `None` rather than failing; only EXIF that cannot be read at all is an error.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::exifmeta;
+use super::imaging::{Format, sniff};
 use super::pngmeta::{A1111_KEYWORD, NANOFORGE_KEYWORD, NanoforgeChunk};
+use super::recalled::{MetadataSource, RecalledSettings};
 
 /// Text chunks are small; anything inflating past this is refused rather than allocated.
 const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum MetadataSource {
-    Nanoforge,
-    Automatic1111,
-    ComfyUi,
-    InvokeAi,
+/// Recovers generation settings from the bytes of a PNG, JPEG or WebP file; `None` for other
+/// formats, for files without known metadata and for files whose metadata cannot be read. No
+/// pixels are decoded.
+pub fn read_generation_metadata(bytes: &[u8]) -> Option<RecalledSettings> {
+    try_read_generation_metadata(bytes).ok().flatten()
 }
 
-/// Settings recovered from an image, to fill in the generation form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct RecalledSettings {
-    pub source: MetadataSource,
-    pub prompt: Option<String>,
-    pub negative_prompt: Option<String>,
-    pub model: Option<String>,
-    pub provider: Option<String>,
-    /// Text, because other tools use 64-bit seeds that a JavaScript number cannot hold.
-    pub seed: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub steps: Option<u32>,
-    pub cfg_scale: Option<f64>,
-    pub sampler: Option<String>,
-    pub aspect_ratio: Option<String>,
-    pub task_id: Option<String>,
-    pub cost: Option<f64>,
-    pub created_at: Option<f64>,
-}
-
-impl RecalledSettings {
-    fn new(source: MetadataSource) -> Self {
-        Self {
-            source,
-            prompt: None,
-            negative_prompt: None,
-            model: None,
-            provider: None,
-            seed: None,
-            width: None,
-            height: None,
-            steps: None,
-            cfg_scale: None,
-            sampler: None,
-            aspect_ratio: None,
-            task_id: None,
-            cost: None,
-            created_at: None,
-        }
+/// [`read_generation_metadata`], except that a JPEG or WebP whose EXIF cannot be read (truncated,
+/// lengths past the end, a broken directory) is an `InvalidImage` error, so the person who dropped
+/// it learns why nothing was found.
+pub fn try_read_generation_metadata(bytes: &[u8]) -> crate::Result<Option<RecalledSettings>> {
+    match sniff(bytes) {
+        Ok(Format::Png) => Ok(read_png(bytes)),
+        Ok(Format::Jpeg | Format::WebP) => read_exif(bytes),
+        Err(_) => Ok(None),
     }
 }
 
-/// Recovers generation settings from PNG bytes; `None` for other formats or PNGs without any
-/// known metadata. Reads the text chunks before the image data, where all four writers put them;
-/// no pixels are decoded.
-pub fn read_generation_metadata(bytes: &[u8]) -> Option<RecalledSettings> {
+/// JPEG and WebP: the EXIF comment A1111 writes, else ComfyUI's graphs.
+fn read_exif(bytes: &[u8]) -> crate::Result<Option<RecalledSettings>> {
+    let Some(texts) = exifmeta::read_exif_texts(bytes)? else {
+        return Ok(None);
+    };
+    let workflow = || {
+        texts
+            .comfy_workflow
+            .as_deref()
+            .and_then(parse_comfy_workflow)
+    };
+    let found = match (&texts.user_comment, &texts.comfy_prompt) {
+        (Some(text), _) => Some(parse_a1111(text)),
+        (None, Some(json)) => parse_comfy_prompt(json).or_else(workflow),
+        (None, None) => workflow(),
+    };
+    let Some(mut found) = found else {
+        return Ok(None);
+    };
+    if found.width.is_none() || found.height.is_none() {
+        // The header only: no pixels are decoded.
+        let size = image::ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok());
+        if let Some((width, height)) = size {
+            found.width = Some(width);
+            found.height = Some(height);
+        }
+    }
+    Ok(Some(found))
+}
+
+/// A PNG's text chunks before the image data, where all four writers put them.
+fn read_png(bytes: &[u8]) -> Option<RecalledSettings> {
     let (texts, width, height) = text_chunks(bytes)?;
     let mut found = if let Some(json) = texts.get(NANOFORGE_KEYWORD) {
         parse_nanoforge(json)

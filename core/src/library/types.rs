@@ -122,6 +122,44 @@ impl TaskType {
     }
 }
 
+/// What a job is for, beside a plain generation (History and the lineage tree say so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum JobPurpose {
+    /// An instruction on an image ("Edit this").
+    Edit,
+    /// An edit of a painted region only.
+    MaskedEdit,
+    /// The image re-rendered at a larger size.
+    Upscale,
+    /// An answer to a model's text-only turn.
+    Reply,
+}
+
+impl JobPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobPurpose::Edit => "edit",
+            JobPurpose::MaskedEdit => "masked_edit",
+            JobPurpose::Upscale => "upscale",
+            JobPurpose::Reply => "reply",
+        }
+    }
+
+    /// A stored purpose; one a newer version wrote reads as none (a plain generation).
+    pub fn parse(s: &str) -> Option<JobPurpose> {
+        [
+            JobPurpose::Edit,
+            JobPurpose::MaskedEdit,
+            JobPurpose::Upscale,
+            JobPurpose::Reply,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
 /// What an image in the library is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -173,6 +211,17 @@ pub struct NewJob {
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
     pub driver_install: Option<String>,
+    /// Where a Gemini job's conversation continues from (`crate::conversation::Turn`, JSON).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub conversation: Option<String>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub purpose: Option<JobPurpose>,
+    /// A masked edit's composite (`crate::queue` reads it), JSON.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub mask_edit: Option<String>,
 }
 
 impl NewJob {
@@ -254,6 +303,17 @@ pub struct JobRecord {
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
     pub driver_install: Option<String>,
+    /// A Gemini job's turn of its conversation (`crate::conversation::Turn`, JSON): read through
+    /// the conversation module, not shipped to the page as is.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub conversation: Option<String>,
+    /// What it is for beside a plain generation (an edit, an upscale…).
+    pub purpose: Option<JobPurpose>,
+    /// A masked edit's composite, JSON (the queue's business).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub mask_edit: Option<String>,
 }
 
 /// Where a job comes from and what was made from it.
@@ -291,6 +351,8 @@ pub struct JobUpdate {
     pub completed_at: Option<i64>,
     pub cost: Option<f64>,
     pub charged_credits: Option<f64>,
+    /// The job's conversation turn (JSON), replacing what is stored.
+    pub conversation: Option<String>,
 }
 
 /// Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page.
@@ -411,9 +473,40 @@ pub struct ImageRecord {
     pub rating: u32,
     pub deleted_at: Option<f64>,
     pub created_at: f64,
+    /// Why it is not quite what was asked for (it was paid for, so it is kept).
+    pub flag: Option<ImageFlag>,
     pub prompt: Option<String>,
     pub model: Option<Model>,
     pub job_status: Option<JobStatus>,
+}
+
+/// What to know about an image that is not quite what was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ImageFlag {
+    /// A masked edit whose answer had another shape than its crop: stretched to fit.
+    Unaligned,
+    /// An upscale answered at another size than asked.
+    WrongSize,
+}
+
+impl ImageFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageFlag::Unaligned => "unaligned",
+            ImageFlag::WrongSize => "wrong_size",
+        }
+    }
+
+    /// A stored flag; one a newer version wrote reads as none.
+    pub fn parse(s: &str) -> Option<ImageFlag> {
+        match s {
+            "unaligned" => Some(ImageFlag::Unaligned),
+            "wrong_size" => Some(ImageFlag::WrongSize),
+            _ => None,
+        }
+    }
 }
 
 /// Clamps a requested page size to 1..=MAX_PAGE_SIZE.

@@ -84,6 +84,10 @@ pub enum ProviderError {
         text: Option<String>,
         charged: f64,
     },
+    /// The model refused the conversation's history (a thought signature missing or not its
+    /// own): sending it again as it is cannot work; starting fresh from the image can.
+    #[error("Gemini refused this conversation's history ({message}); start fresh from this image")]
+    ConversationRejected { message: String },
     #[error("Can't reach {host} ({message}). Check your internet connection, then try again.")]
     Network { host: String, message: String },
     #[error("{what} timed out after {}", human(.after))]
@@ -186,6 +190,7 @@ impl ProviderError {
             E::PromptBlocked { .. } => ErrorKind::PromptBlocked,
             E::OutputBlocked { .. } => ErrorKind::OutputBlocked,
             E::NoImage { .. } => ErrorKind::NoImage,
+            E::ConversationRejected { .. } => ErrorKind::ConversationBroken,
         }
     }
 

@@ -51,15 +51,18 @@ impl Provider {
     /// Validates, then starts a generation. Requests for more images than one task gives must be
     /// split first with [`GenerationRequest::split_into_tasks`] (one job per task).
     pub async fn submit(&self, req: &GenerationRequest) -> Result<SubmitOutcome, ProviderError> {
-        self.submit_with(req, &[], Duration::from_secs(600)).await
+        self.submit_with(req, &[], None, Duration::from_secs(600))
+            .await
     }
 
-    /// [`Provider::submit`] with local input images (sent inline where the provider takes them)
-    /// and the longest a synchronous call may take.
+    /// [`Provider::submit`] with local input images (sent inline where the provider takes them),
+    /// a conversation's `contents` to send instead of a single user turn (Gemini), and the
+    /// longest a synchronous call may take.
     pub async fn submit_with(
         &self,
         req: &GenerationRequest,
         inputs: &[gemini::InlineImage],
+        contents: Option<Vec<serde_json::Value>>,
         timeout: Duration,
     ) -> Result<SubmitOutcome, ProviderError> {
         match self {
@@ -74,12 +77,17 @@ impl Provider {
                     .map(|task_id| SubmitOutcome::Remote { task_id })
             }
             Provider::Gemini(c) => {
-                c.generate(req, inputs, timeout)
-                    .await
-                    .map(|answer| SubmitOutcome::Immediate {
-                        images: answer.images.into_iter().map(ImageSource::Bytes).collect(),
-                        cost: Some(answer.cost),
-                    })
+                let answer = c.generate(req, inputs, contents, timeout).await?;
+                // A text-only answer is a turn of the conversation (the person can answer it):
+                // it goes back to the queue, which keeps it, then reports it.
+                if !answer.is_text_only() {
+                    answer.check_images(answer.cost)?;
+                }
+                Ok(SubmitOutcome::Immediate {
+                    images: answer.images.into_iter().map(ImageSource::Bytes).collect(),
+                    cost: Some(answer.cost),
+                    answer: Some(answer.parts),
+                })
             }
             Provider::Demo(d) => d
                 .generate(req)
@@ -87,6 +95,7 @@ impl Provider {
                 .map(|images| SubmitOutcome::Immediate {
                     images,
                     cost: Some(0.0),
+                    answer: None,
                 }),
         }
     }

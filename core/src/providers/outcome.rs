@@ -20,6 +20,10 @@ pub enum SubmitOutcome {
     Immediate {
         images: Vec<ImageSource>,
         cost: Option<f64>,
+        /// The model's answer as sent (non-thought parts, images base64), for a provider with
+        /// conversations (Gemini): kept with the job so an edit can replay it. May hold no image
+        /// (a text-only answer: a question, a refusal), which the queue records, then reports.
+        answer: Option<Vec<serde_json::Value>>,
     },
 }
 

@@ -17,7 +17,7 @@ use crate::providers::GenerationRequest;
 use crate::{CoreError, Result};
 
 /// Per-call choices besides the request itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct GenerateOptions {
@@ -29,8 +29,25 @@ pub struct GenerateOptions {
     pub over_budget: bool,
     /// The job this one runs again, or that it was remixed from.
     pub parent_job_id: Option<String>,
-    /// The library image this one started from (remix, image-to-image).
+    /// The library image this one started from (remix, image-to-image, an edit).
     pub parent_image_id: Option<String>,
+    /// The conversation turn the jobs start with (an edit: what it continues, its inputs' names);
+    /// set by the core's edit, never by the page.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub conversation: Option<crate::conversation::Turn>,
+    /// A masked edit's composite record (JSON); set by the core's masked edit, never by the page.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub mask_edit: Option<String>,
+    /// What the jobs are for (an edit, an upscale…); set by the core, never by the page.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub purpose: Option<crate::library::JobPurpose>,
+    /// USD each job is expected to cost beyond its images (a conversation's replayed inputs).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub extra_estimate_usd: f64,
 }
 
 impl GenerateOptions {
@@ -42,6 +59,13 @@ impl GenerateOptions {
             timeout_secs: self.timeout_secs.or(old.timeout_secs),
             parent_job_id: Some(old.id.clone()),
             parent_image_id: old.parent_image_id.clone(),
+            // An edit run again continues the same conversation, from the same turn.
+            conversation: self.conversation.or_else(|| {
+                crate::conversation::Turn::parse(old.conversation.as_deref())
+                    .map(|t| crate::conversation::Turn::new(t.model, t.continues, t.labels))
+            }),
+            mask_edit: self.mask_edit.or_else(|| old.mask_edit.clone()),
+            purpose: self.purpose.or(old.purpose),
             ..self
         }
     }
@@ -106,6 +130,24 @@ impl Queue {
                 row
             })
             .collect();
+        let mut rows = rows;
+        for row in &mut rows {
+            row.mask_edit = options.mask_edit.clone();
+            row.purpose = options.purpose;
+            if kind != ProviderKind::Demo && options.extra_estimate_usd.is_finite() {
+                row.estimated_cost = crate::catalog::round_micro_usd(
+                    row.estimated_cost + options.extra_estimate_usd.max(0.0),
+                );
+            }
+        }
+        if kind.info().conversations
+            && let Some(turn) = &options.conversation
+        {
+            let json = turn.to_json()?;
+            for row in &mut rows {
+                row.conversation = Some(json.clone());
+            }
+        }
         // The budget is checked in the transaction that records the jobs.
         let limit = budget.filter(|_| !options.over_budget);
         let recorded = self
@@ -124,7 +166,9 @@ impl Queue {
     /// the UI states the price and asks first, the CLI wants `--yes`.
     pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
         let old = self.shared.library.get_job(job_id).await?;
-        let request = request_of(&old)?;
+        let mut request = request_of(&old)?;
+        // The person's words, not what was sent around them (a masked edit's region note).
+        request.prompt = old.prompt.clone();
         self.generate(request, options.rerun_of(&old)).await
     }
 

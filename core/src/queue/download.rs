@@ -15,7 +15,8 @@ use super::shared::Shared;
 use super::{JobStage, now_ms};
 use crate::crash::{CrashPoint, crash_point};
 use crate::library::{
-    EmbeddedMetadata, IngestOptions, IngestSource, JobRecord, JobStatus, JobUpdate,
+    EmbeddedMetadata, ImageFlag, IngestOptions, IngestSource, JobPurpose, JobRecord, JobStatus,
+    JobUpdate,
 };
 use crate::providers::{DownloadProgress, DownloadedImage, ImageSource, Provider, ProviderError};
 use crate::{CoreError, Result};
@@ -101,9 +102,7 @@ impl Shared {
                 );
                 crash_point(CrashPoint::WhileIngesting);
                 let source = IngestSource::File(self.library.absolute_path(staged)?);
-                self.library
-                    .ingest_image(Some(&job.id), slot, source, ingest_options(job))
-                    .await?;
+                self.ingest_answer(job, slot, source).await?;
                 continue;
             }
             let staging = self.staging_dir().await?;
@@ -121,12 +120,44 @@ impl Shared {
             );
             crash_point(CrashPoint::WhileIngesting);
             let source = IngestSource::File(fetched.path);
-            self.library
-                .ingest_image(Some(&job.id), slot, source, ingest_options(job))
-                .await?;
+            self.ingest_answer(job, slot, source).await?;
             tokio::task::spawn_blocking(move || drop(staging)).await?;
         }
         Ok(true)
+    }
+
+    /// Stores one answer image of `job` in slot `slot` (a masked edit's composited first).
+    async fn ingest_answer(&self, job: &JobRecord, slot: u32, source: IngestSource) -> Result<()> {
+        let mut options = ingest_options(job);
+        let source = if job.mask_edit.is_some() {
+            let answer = match source {
+                IngestSource::Bytes(bytes) => bytes,
+                IngestSource::File(path) => tokio::fs::read(&path).await?,
+            };
+            match self.composite_answer(job, answer).await? {
+                Some(done) => {
+                    options.flag = done.flag;
+                    IngestSource::Bytes(done.png)
+                }
+                None => return Err(CoreError::Internal("a masked edit lost its record".into())),
+            }
+        } else {
+            source
+        };
+        let image = self
+            .library
+            .ingest_image(Some(&job.id), slot, source, options)
+            .await?;
+        // An upscale answered well below the size asked for is kept (it was paid for), flagged.
+        if job.purpose == Some(JobPurpose::Upscale)
+            && f64::from(image.width.max(image.height))
+                < 0.9 * f64::from(job.image_size.long_side())
+        {
+            self.library
+                .set_image_flag(&image.id, ImageFlag::WrongSize)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Stores images a synchronous provider returned (the demo), then completes the job.
@@ -150,9 +181,7 @@ impl Shared {
                 images: slots,
             };
             self.events.emit(&job.id, stage);
-            let source = IngestSource::Bytes(bytes);
-            self.library
-                .ingest_image(Some(&job.id), slot, source, ingest_options(&job))
+            self.ingest_answer(&job, slot, IngestSource::Bytes(bytes))
                 .await?;
         }
         self.complete(job).await
@@ -339,9 +368,12 @@ impl Shared {
 
 /// Results are kept as the service sent them (a 4K Pro image is 5504 px wide): never scaled.
 fn ingest_options(job: &JobRecord) -> IngestOptions {
+    // A conversation's images are stored byte-for-byte as the model sent them (the replay sends
+    // them back, and their provenance stays intact); copies that leave carry the metadata.
+    let byte_exact = job.provider.info().conversations;
     IngestOptions {
         max_long_side: None,
-        metadata: Some(EmbeddedMetadata::from_job(job)),
+        metadata: (!byte_exact).then(|| EmbeddedMetadata::from_job(job)),
         ..IngestOptions::default()
     }
 }

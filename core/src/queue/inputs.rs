@@ -5,11 +5,12 @@
 //! bucket) just before the paid submit — links are never stored with the job, so a rerun or a
 //! resume after hours makes fresh ones.
 
+use super::job_data::ResultUrls;
 use super::shared::Shared;
 use crate::catalog::{InputMode, ProviderKind};
 use crate::library::ImageFileKind;
-use crate::providers::GenerationRequest;
 use crate::providers::gemini::InlineImage;
+use crate::providers::{GenerationRequest, Provider};
 use crate::{CoreError, Result};
 
 /// The request as its provider receives it, and the bytes of inline inputs.
@@ -19,6 +20,30 @@ pub(crate) struct ProviderInputs {
 }
 
 impl Shared {
+    /// The URL the reseller serves library image `id` at, when it made it and the URL still
+    /// answers with an image (checked now).
+    async fn live_result_url(&self, id: &str) -> Result<Option<String>> {
+        let image = self.library.get_image(id).await?;
+        let Some(job_id) = &image.job_id else {
+            return Ok(None);
+        };
+        let job = self.library.get_job(job_id).await?;
+        if !job.provider.info().remote_tasks {
+            return Ok(None);
+        }
+        let Some(url) = ResultUrls::of_job(&job)
+            .ok()
+            .and_then(|r| r.urls.get(image.position as usize).cloned())
+        else {
+            return Ok(None);
+        };
+        let providers = self.providers().await?;
+        match providers.get(job.provider) {
+            Ok(Provider::NanoBanana(client)) if client.still_serves(&url).await => Ok(Some(url)),
+            _ => Ok(None),
+        }
+    }
+
     /// Refuses, before anything is recorded, inputs that cannot reach `kind`: URLs for a provider
     /// that takes bytes, library images a URL provider cannot be given a link to. Library images
     /// must exist in this library.
@@ -39,7 +64,9 @@ impl Shared {
             }
             InputMode::Urls => {
                 for id in &request.input_images {
-                    self.links.prepare(id).await?;
+                    if self.live_result_url(id).await?.is_none() {
+                        self.links.prepare(id).await?;
+                    }
                 }
                 Ok(())
             }
@@ -72,7 +99,12 @@ impl Shared {
             InputMode::Urls => {
                 let mut request = request;
                 for id in request.input_images.clone() {
-                    let url = self.links.link(&id).await?;
+                    // The service's own copy while it still serves it (an edit of a result it
+                    // made), else a link to ours.
+                    let url = match self.live_result_url(&id).await? {
+                        Some(url) => url,
+                        None => self.links.link(&id).await?,
+                    };
                     request.image_urls.push(url);
                 }
                 Ok(ProviderInputs {

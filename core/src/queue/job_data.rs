@@ -84,10 +84,21 @@ pub(crate) fn new_job(
         created_at: None,
         estimated_cost: prices.estimate(req.model, req.size, u32::from(req.count)),
         driver_install: Some(install_id.to_owned()),
+        conversation: None,
+        mask_edit: None,
+        purpose: None,
     }
 }
 
 /// The request a job was made from.
+/// The prompt as the provider gets it: a masked edit says which part of the crop to change.
+pub(crate) fn sent_prompt(job: &JobRecord) -> String {
+    match crate::editing::MaskEditRecord::parse(job.mask_edit.as_deref()) {
+        Some(record) => record.prompt(&job.prompt),
+        None => job.prompt.clone(),
+    }
+}
+
 pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
     let count = u8::try_from(job.num_images).map_err(|_| {
         CoreError::Internal(format!(
@@ -96,7 +107,7 @@ pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
         ))
     })?;
     Ok(GenerationRequest {
-        prompt: job.prompt.clone(),
+        prompt: sent_prompt(job),
         model: job.model,
         size: job.image_size,
         aspect_ratio: job.aspect_ratio,
@@ -179,6 +190,9 @@ mod tests {
             origin_device: None,
             charged_credits: None,
             driver_install: None,
+            conversation: None,
+            mask_edit: None,
+            purpose: None,
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());

@@ -13,6 +13,8 @@
 //! task get one job per image ([`GenerationRequest::split_into_tasks`]).
 
 mod actions;
+mod answer;
+mod conversation;
 mod download;
 mod events;
 mod holder;
@@ -21,6 +23,7 @@ mod job_data;
 mod lease;
 mod ledger;
 mod links;
+mod masked;
 mod money;
 mod money_checks;
 pub mod outcome;

@@ -108,6 +108,7 @@ pub(crate) fn submit_refused(error: &ProviderError) -> bool {
             | ProviderError::Network { .. }
             | ProviderError::ModelNotFound { .. }
             | ProviderError::QuotaExhausted { .. }
+            | ProviderError::ConversationRejected { .. }
             // Synchronous providers (Gemini) answer 5xx only when nothing was generated; the
             // reseller's submit 5xx is already `SubmitUnconfirmed`.
             | ProviderError::Server { retryable: true, .. }

@@ -37,6 +37,13 @@ impl Shared {
         let inputs = self
             .provider_inputs(provider.kind(), request_of(&job)?)
             .await?;
+        // A conversation's turn too: its chain and size are checked before anything is paid.
+        let mut turn = if !demo && provider.kind().info().conversations {
+            Some(self.prepare_turn(&job, &inputs.inline).await?)
+        } else {
+            None
+        };
+        let contents = turn.as_mut().map(|t| std::mem::take(&mut t.contents));
         if !demo && provider.kind().info().balance {
             // Read again when the job is done: the difference is what it cost in credits.
             let at = now_ms();
@@ -68,7 +75,7 @@ impl Shared {
             self.config.paid_call_timeout
         };
         let submitted = provider
-            .submit_with(&inputs.request, &inputs.inline, left)
+            .submit_with(&inputs.request, &inputs.inline, contents, left)
             .await;
         let outcome = match submitted {
             Ok(outcome) => outcome,
@@ -103,7 +110,7 @@ impl Shared {
                     }
                 }
             }
-            SubmitOutcome::Immediate { images, cost } if demo => {
+            SubmitOutcome::Immediate { images, cost, .. } if demo => {
                 let submitted = JobUpdate {
                     status: Some(JobStatus::Submitted),
                     cost,
@@ -116,10 +123,20 @@ impl Shared {
                     .emit(&job.id, JobStage::Submitted { task_id: None });
                 self.store_inline(job, images).await
             }
-            SubmitOutcome::Immediate { images, cost } => {
+            SubmitOutcome::Immediate {
+                images,
+                cost,
+                answer,
+            } => {
                 self.events
                     .emit(&job.id, JobStage::Submitted { task_id: None });
-                let step = self.stage_answer(job, images, cost).await;
+                let answer = super::answer::Answer {
+                    images,
+                    cost,
+                    parts: answer,
+                    turn: turn.map(|t| t.turn),
+                };
+                let step = self.stage_answer(job, answer).await;
                 // Staged: quitting still waits while the next step stores it in the library.
                 if matches!(step, Ok(Step::Next(_))) {
                     ctx.paid_answer = paid;
@@ -127,69 +144,6 @@ impl Shared {
                 step
             }
         }
-    }
-
-    /// A paid synchronous answer: its images on disk first (synced), then the job records them
-    /// with its cost (DOWNLOADING, durably), and the next step stores them in the library. If they
-    /// cannot be written, the job records its cost and fails as charged, never to be resent.
-    async fn stage_answer(
-        &self,
-        job: JobRecord,
-        images: Vec<crate::providers::ImageSource>,
-        cost: Option<f64>,
-    ) -> Result<Step> {
-        let mut bytes = Vec::with_capacity(images.len());
-        for image in images {
-            match image {
-                crate::providers::ImageSource::Bytes(b) => bytes.push(b),
-                crate::providers::ImageSource::Url(_) => {
-                    return Err(CoreError::Provider(ProviderError::protocol(
-                        "a synchronous provider returned a URL instead of image bytes",
-                    )));
-                }
-            }
-        }
-        let root = self.library.root().to_path_buf();
-        let id = job.id.clone();
-        let staged =
-            tokio::task::spawn_blocking(move || super::staging::stage(&root, &id, &bytes)).await?;
-        let now = now_ms();
-        let duration_ms = job
-            .submitted_at
-            .map(|at| u64::try_from(now - at as i64).unwrap_or(0));
-        let staged = match staged {
-            Ok(staged) => staged,
-            Err(e) => {
-                let charged = JobUpdate {
-                    cost,
-                    duration_ms,
-                    ..JobUpdate::default()
-                };
-                self.commit_durably(&job.id, charged).await?;
-                return Err(CoreError::Io(std::io::Error::other(format!(
-                    "the paid answer could not be written to disk ({e}); it was charged and is not \
-                     sent again: free some space or fix the library folder, then run it again if \
-                     you need to"
-                ))));
-            }
-        };
-        let results = ResultUrls {
-            urls: Vec::new(),
-            fallback_urls: Vec::new(),
-            raw: None,
-            staged,
-        };
-        let recorded = JobUpdate {
-            status: Some(JobStatus::Downloading),
-            cost,
-            duration_ms,
-            response_data: Some(results.to_response_data()?),
-            ..JobUpdate::default()
-        };
-        Ok(match self.commit_durably(&job.id, recorded).await? {
-            Some(job) => Step::Next(job),
-            None => Step::Lost,
-        })
     }
 
     /// The service refused the submit (nothing was created): the attempt is taken back. Rate

@@ -33,6 +33,8 @@ pub struct Scenario {
     /// ["IMAGE"]`.
     pub text: Option<String>,
     pub outcome: Outcome,
+    /// Answer at this size tier (`512`, `1K`, `2K`, `4K`) whatever was asked.
+    pub answer_size: Option<String>,
 }
 
 impl Default for Scenario {
@@ -47,6 +49,7 @@ impl Default for Scenario {
             latency_ms: 0,
             text: None,
             outcome: Outcome::Success,
+            answer_size: None,
         }
     }
 }

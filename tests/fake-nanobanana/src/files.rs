@@ -1,5 +1,6 @@
-//! Result images, served by the same server at `/files/{taskId}/{index}.png`, and the broken
-//! downloads tests need: expired, truncated, stalled, not an image, oversized, endless.
+//! Result images, served by the same server at `/files/{taskId}/{index}.png` (PNGs, or JPEG or WebP
+//! files labelled as PNG when the task's scenario says so), and the broken downloads tests need:
+//! expired, truncated, stalled, not an image, oversized, endless.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, StreamExt};
 
-use crate::scenario::FaultAction;
+use crate::scenario::{FaultAction, ImageFormat};
 use crate::state::Shared;
 
 /// `(task id, image index)` from `/files/{task}/{index}.png`.
@@ -34,11 +35,12 @@ pub fn serve(shared: &Shared, path: &str, fault: Option<FaultAction>) -> Respons
         }
         let (w, h) = dimensions(task.aspect, task.long_side);
         let task_fault = task.scenario.image.clone();
+        let format = task.scenario.image_format;
         let key = (task_id.clone(), index);
         let png = match state.png_cache.get(&key) {
             Some(png) => png.clone(),
             None => {
-                let png = Arc::new(render_png(w, h, index));
+                let png = Arc::new(render(format, w, h, index));
                 state.png_cache.insert(key, png.clone());
                 png
             }
@@ -48,6 +50,23 @@ pub fn serve(shared: &Shared, path: &str, fault: Option<FaultAction>) -> Respons
     match fault.or(task_fault) {
         None => png_response(Body::from(png.to_vec()), Some(png.len() as u64)),
         Some(action) => misbehave(action, &png),
+    }
+}
+
+/// The result image in the task's format: the same gradient, re-encoded for JPEG and WebP.
+fn render(format: ImageFormat, width: u32, height: u32, index: u32) -> Vec<u8> {
+    let png = render_png(width, height, index);
+    let encoding = match format {
+        ImageFormat::Png => return png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Webp => image::ImageFormat::WebP,
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    match image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        .and_then(|img| img.write_to(&mut out, encoding))
+    {
+        Ok(()) => out.into_inner(),
+        Err(_) => Vec::new(),
     }
 }
 

@@ -19,7 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 pub use scenario::{
-    ControlRequest, Fault, FaultAction, Outcome, PROMPT_PREFIX, ResultShape, Target, TaskScenario,
+    ControlRequest, Fault, FaultAction, ImageFormat, Outcome, PROMPT_PREFIX, ResultShape, Target,
+    TaskScenario,
 };
 pub use state::{Endpoint, RecordedRequest};
 use state::{Shared, State};

@@ -23,6 +23,19 @@ pub struct TaskScenario {
     pub image_long_side: Option<u32>,
     /// Number of result images; default `numImages` (nano-banana) or 1.
     pub images: Option<u32>,
+    /// What the result host serves (still under a `.png` URL, as hosts that convert results do).
+    pub image_format: ImageFormat,
+}
+
+/// The encoding of the served result images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ImageFormat {
+    #[default]
+    Png,
+    Jpeg,
+    /// Lossless WebP.
+    Webp,
 }
 
 impl Default for TaskScenario {
@@ -37,6 +50,7 @@ impl Default for TaskScenario {
             image: None,
             image_long_side: None,
             images: None,
+            image_format: ImageFormat::Png,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::Session;
 use crate::library::{ExportOptions, ImageFileKind, RecalledSettings, RgbaImage};
-use crate::library::{MAX_FILE_BYTES, read_generation_metadata};
+use crate::library::{MAX_FILE_BYTES, try_read_generation_metadata};
 use crate::{CoreError, Result};
 
 impl Session {
@@ -53,7 +53,8 @@ impl Session {
         self.library.export_zip(ids, out, options).await
     }
 
-    /// Generation settings embedded in an image file (ours, AUTOMATIC1111, ComfyUI, InvokeAI).
+    /// Generation settings embedded in an image file (ours, AUTOMATIC1111, ComfyUI, InvokeAI; PNG
+    /// text chunks, JPEG and WebP EXIF). EXIF that cannot be read is an `InvalidImage` error.
     pub async fn read_image_metadata(&self, bytes: Vec<u8>) -> Result<Option<RecalledSettings>> {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(CoreError::ImageTooLarge(format!(
@@ -61,6 +62,6 @@ impl Session {
                 MAX_FILE_BYTES >> 20
             )));
         }
-        Ok(tokio::task::spawn_blocking(move || read_generation_metadata(&bytes)).await?)
+        tokio::task::spawn_blocking(move || try_read_generation_metadata(&bytes)).await?
     }
 }

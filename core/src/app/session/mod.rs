@@ -7,15 +7,21 @@
 //! A session never sees another profile's folder or secrets. Its library's changes, its jobs'
 //! progress and its syncs are told on the core's one event stream, each naming the profile.
 
+mod edit_quote;
+mod editing;
 mod files;
 mod generation;
 mod handle;
 mod inputs;
 mod library;
+mod masked_edit;
 mod open;
 mod preferences;
+mod references;
 mod sync;
 
+pub use edit_quote::EditQuote;
+pub use editing::EditRequest;
 pub use generation::{Catalog, PriceInEffect, Quote};
 pub use handle::Session;
 pub use preferences::ApiKeyStatus;

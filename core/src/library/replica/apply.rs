@@ -28,6 +28,8 @@ pub struct Applied {
     pub kept: Vec<String>,
     /// Deletions held back for the user's confirmation (a mass delete).
     pub held: usize,
+    /// Named references changed.
+    pub references: bool,
 }
 
 impl Replica {
@@ -47,6 +49,9 @@ impl Replica {
         changes.images_removed(applied.purged.iter().cloned());
         for id in &applied.jobs {
             changes.job(id, false);
+        }
+        if applied.references {
+            changes.references();
         }
         changes.sync();
         Ok(applied)
@@ -112,6 +117,17 @@ async fn apply(
                         if done {
                             applied.updated.push(id.clone());
                         }
+                        done
+                    }
+                    (2, Op::Ref { id, record, .. }) => {
+                        let target = super::merge::Target {
+                            profile_id: library.profile_id(),
+                            device: dev,
+                            keep_originals,
+                        };
+                        let done =
+                            super::refs::apply_ref(&mut tx, &target, id, eff, record).await?;
+                        applied.references |= done;
                         done
                     }
                     // Applied after the edits, all at once, so a mass delete can be held back whole.

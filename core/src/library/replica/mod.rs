@@ -26,6 +26,7 @@ mod originals;
 mod outbox;
 pub(crate) mod purges;
 pub mod records;
+mod refs;
 mod rescan;
 mod state;
 

@@ -8,7 +8,8 @@ use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 use super::Replica;
 use super::clock;
 use super::records::{
-    Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PackedSegment, json_object_sql,
+    Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PackedSegment, REF_COLUMNS,
+    json_object_sql,
 };
 use crate::library::begin_immediate;
 use crate::{CoreError, Result};
@@ -107,6 +108,10 @@ async fn build_segment(
         "SELECT {} FROM images WHERE id = ?",
         json_object_sql(IMAGE_COLUMNS)
     );
+    let ref_sql = format!(
+        "SELECT {} FROM refs WHERE id = ?",
+        json_object_sql(REF_COLUMNS)
+    );
     let mut ops = Vec::with_capacity(rows.len());
     let mut carried = Vec::with_capacity(rows.len());
     for row in rows {
@@ -130,6 +135,13 @@ async fn build_segment(
                         record,
                     })
             }
+            ("ref", _) => record(&mut tx, &ref_sql, &row.id)
+                .await?
+                .map(|record| Op::Ref {
+                    id: row.id.clone(),
+                    hlc: row.hlc,
+                    record,
+                }),
             ("image", "purge") => Some(Op::Purge {
                 id: row.id.clone(),
                 hlc: row.hlc,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 pub const MAX_OPS_PER_SEGMENT: usize = 1000;
 
 /// Every operation kind this version applies, as spelled in the `op` tag.
-pub const KNOWN_KINDS: &[&str] = &["job", "image", "set", "purge"];
+pub const KNOWN_KINDS: &[&str] = &["job", "image", "set", "purge", "ref"];
 
 /// An image field that devices edit (last writer wins per field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +77,13 @@ pub enum Op {
     },
     /// Deleted forever, everywhere. Terminal: later operations about the image are ignored.
     Purge { id: String, hlc: i64 },
+    /// A named reference as it is now (added, renamed, pointed at another image, or removed):
+    /// the latest record wins.
+    Ref {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
 }
 
 impl Op {
@@ -87,6 +94,7 @@ impl Op {
             Op::Image { .. } => "image",
             Op::Set { .. } => "set",
             Op::Purge { .. } => "purge",
+            Op::Ref { .. } => "ref",
         }
     }
 
@@ -95,7 +103,8 @@ impl Op {
             Op::Job { hlc, .. }
             | Op::Image { hlc, .. }
             | Op::Set { hlc, .. }
-            | Op::Purge { hlc, .. } => *hlc,
+            | Op::Purge { hlc, .. }
+            | Op::Ref { hlc, .. } => *hlc,
         }
     }
 
@@ -105,7 +114,8 @@ impl Op {
             Op::Job { id, .. }
             | Op::Image { id, .. }
             | Op::Set { id, .. }
-            | Op::Purge { id, .. } => id,
+            | Op::Purge { id, .. }
+            | Op::Ref { id, .. } => id,
         }
     }
 
@@ -125,6 +135,7 @@ impl Op {
         let (record, links): (&Map<String, Value>, &[&str]) = match self {
             Op::Job { record, .. } => (record, &["image_id", "parent_job_id", "parent_image_id"]),
             Op::Image { record, .. } => (record, &["job_id"]),
+            Op::Ref { record, .. } => (record, &["image_id"]),
             Op::Set { .. } | Op::Purge { .. } => return Ok(()),
         };
         if record.get("id").and_then(Value::as_str) != Some(id) {
@@ -189,6 +200,18 @@ pub const JOB_COLUMNS: &[&str] = &[
     "created_at",
     "completed_at",
     "charged_credits",
+    "conversation",
+    "purpose",
+];
+
+/// The columns of a named reference that sync carries.
+pub const REF_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "image_id",
+    "created_at",
+    "updated_at",
+    "removed_at",
 ];
 
 /// The columns of a new image that sync carries.
@@ -206,6 +229,7 @@ pub const IMAGE_COLUMNS: &[&str] = &[
     "preview_path",
     "image_size",
     "kind",
+    "flag",
     "created_at",
     "favourite",
     "rating",

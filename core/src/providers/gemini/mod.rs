@@ -65,11 +65,14 @@ impl GeminiClient {
         Ok(Self { http, base, key })
     }
 
-    /// Generates the images of `req` (one call), with `inputs` sent inline after the text.
+    /// Generates the images of `req` (one call): with `contents`, a conversation's turns as the
+    /// API takes them (the last one the new user turn); else one user turn, the text then the
+    /// `inputs` inline. The answer may hold no image: [`GeminiAnswer::check_images`] says why.
     pub async fn generate(
         &self,
         req: &GenerationRequest,
         inputs: &[InlineImage],
+        contents: Option<Vec<serde_json::Value>>,
         timeout: Duration,
     ) -> Result<GeminiAnswer, ProviderError> {
         req.validate()?;
@@ -77,7 +80,7 @@ impl GeminiClient {
             service: Service::Gemini,
         })?;
         let model = req.model.as_str();
-        let body = wire::request_body(req, inputs, &|b| STANDARD.encode(b));
+        let body = wire::request_body(req, inputs, contents, &|b| STANDARD.encode(b));
         let url = format!("{}/v1beta/models/{model}:generateContent", self.base);
         let sent = self
             .http
@@ -125,7 +128,6 @@ impl GeminiClient {
             .map_err(|e| ProviderError::Io(std::io::Error::other(e.to_string())))?;
         let mut answer = answer?;
         answer.cost = answer.usage.cost(req.model);
-        answer.check_images(answer.cost)?;
         Ok(answer)
     }
 }

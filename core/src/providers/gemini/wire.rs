@@ -52,6 +52,8 @@ pub struct InlineImage {
 #[derive(Debug, Clone, Default)]
 pub struct GeminiAnswer {
     pub images: Vec<Vec<u8>>,
+    /// The answer's non-thought parts exactly as sent (signatures, images base64), in order.
+    pub parts: Vec<Value>,
     pub text: Option<String>,
     pub usage: Usage,
     /// USD, from the usage and the model's token prices (set by the client).
@@ -76,8 +78,13 @@ enum Empty {
 }
 
 impl GeminiAnswer {
+    /// An answer of text only, nothing blocked: the model asked or said something.
+    pub fn is_text_only(&self) -> bool {
+        self.images.is_empty() && self.empty.is_none() && self.text.is_some()
+    }
+
     /// An answer without images becomes the typed error saying why, with what it still cost.
-    pub(super) fn check_images(&self, charged: f64) -> Result<(), ProviderError> {
+    pub fn check_images(&self, charged: f64) -> Result<(), ProviderError> {
         if !self.images.is_empty() {
             return Ok(());
         }
@@ -111,13 +118,36 @@ impl GeminiAnswer {
     }
 }
 
-/// The request: the prompt first, then the inputs inline; images (and text) back, at the size and
-/// aspect ratio asked for.
+/// The request: a conversation's `contents` when given, else one user turn (the prompt first, then
+/// the inputs inline); images (and text) back, at the size and aspect ratio asked for.
 pub(super) fn request_body(
     req: &GenerationRequest,
     inputs: &[InlineImage],
+    contents: Option<Vec<Value>>,
     encode: &dyn Fn(&[u8]) -> String,
 ) -> Value {
+    let contents = contents.unwrap_or_else(|| single_turn(req, inputs, encode));
+    let mut image_config = json!({ "imageSize": req.size.as_str() });
+    if req.aspect_ratio != crate::providers::AspectRatio::Auto
+        && let Some(obj) = image_config.as_object_mut()
+    {
+        obj.insert("aspectRatio".into(), json!(req.aspect_ratio.as_str()));
+    }
+    json!({
+        "contents": contents,
+        "generationConfig": {
+            "responseModalities": ["TEXT", "IMAGE"],
+            "imageConfig": image_config,
+        },
+    })
+}
+
+/// One user turn: the prompt, then the inputs inline, then public URLs.
+fn single_turn(
+    req: &GenerationRequest,
+    inputs: &[InlineImage],
+    encode: &dyn Fn(&[u8]) -> String,
+) -> Vec<Value> {
     let mut parts = vec![json!({ "text": req.prompt })];
     for input in inputs {
         parts.push(
@@ -127,19 +157,7 @@ pub(super) fn request_body(
     for url in &req.image_urls {
         parts.push(json!({ "fileData": { "fileUri": url, "mimeType": mime_from_url(url) } }));
     }
-    let mut image_config = json!({ "imageSize": req.size.as_str() });
-    if req.aspect_ratio != crate::providers::AspectRatio::Auto
-        && let Some(obj) = image_config.as_object_mut()
-    {
-        obj.insert("aspectRatio".into(), json!(req.aspect_ratio.as_str()));
-    }
-    json!({
-        "contents": [{ "role": "user", "parts": parts }],
-        "generationConfig": {
-            "responseModalities": ["TEXT", "IMAGE"],
-            "imageConfig": image_config,
-        },
-    })
+    vec![json!({ "role": "user", "parts": parts })]
 }
 
 fn mime_from_url(url: &str) -> &'static str {
@@ -232,6 +250,7 @@ pub(super) fn parse_answer(body: &[u8]) -> Result<GeminiAnswer, ProviderError> {
             if part.get("thought").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
+            out.parts.push(part.clone());
             if let Some(text) = part.get("text").and_then(Value::as_str) {
                 texts.push(text.to_owned());
             }
@@ -319,6 +338,9 @@ pub(super) fn error_of(
         .and_then(Value::as_str)
         .unwrap_or_default();
     match status {
+        400 if message.contains("thought_signature") || message.contains("thought signature") => {
+            ProviderError::ConversationRejected { message }
+        }
         400 if reason == "API_KEY_INVALID" || message.contains("API key not valid") => {
             ProviderError::ApiKeyRejected {
                 service: Service::Gemini,

@@ -210,6 +210,29 @@ impl NanoBananaClient {
         )
         .await
     }
+
+    /// Whether a result URL still serves an image (checked just before it is handed to the
+    /// service as an edit's input): one small ranged GET, any failure meaning no.
+    pub async fn still_serves(&self, url: &str) -> bool {
+        let answer = self
+            .files
+            .get(url)
+            .header(reqwest::header::RANGE, "bytes=0-1023")
+            .timeout(std::time::Duration::from_secs(10))
+            .send()
+            .await;
+        match answer {
+            Ok(response) => {
+                let image = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|t| t.starts_with("image/"));
+                response.status().is_success() && image
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 fn outcome_of(task_id: &str, data: Value) -> Result<PollOutcome, ProviderError> {
