@@ -24,19 +24,22 @@ test: export CARGO_INCREMENTAL = 0
 # tree a second time (16 of 55 minutes on 2026-11-30). `make lint` still runs clippy on its own.
 test: export RUSTC_WORKSPACE_WRAPPER = clippy-driver
 test: export CLIPPY_ARGS = -Dwarnings
-test: setup-test
-	cargo fmt --all -- --check
-	$(MAKE) ui-dist
-	$(MAKE) lint-ui
-	$(MAKE) test-rust
-	$(MAKE) test-interop
-	$(MAKE) test-oidc-provider
-	$(MAKE) check-android
-	$(MAKE) test-bindings
-	$(MAKE) test-ui
-	$(MAKE) test-browser
-	$(MAKE) e2e UI_BUILT=1
-	$(MAKE) test-package
+test:
+	scripts/step.sh --reset
+	scripts/step.sh setup scripts/setup.sh test
+	scripts/step.sh fmt cargo fmt --all -- --check
+	scripts/step.sh ui-dist $(MAKE) ui-dist
+	scripts/step.sh lint-ui $(MAKE) lint-ui
+	scripts/step.sh test-rust $(MAKE) test-rust
+	scripts/step.sh test-interop $(MAKE) test-interop
+	scripts/step.sh test-oidc-provider $(MAKE) test-oidc-provider
+	scripts/step.sh check-android $(MAKE) check-android
+	scripts/step.sh test-bindings $(MAKE) test-bindings
+	scripts/step.sh test-ui $(MAKE) test-ui
+	scripts/step.sh test-browser $(MAKE) test-browser
+	scripts/step.sh e2e $(MAKE) e2e UI_BUILT=1
+	scripts/step.sh test-package $(MAKE) test-package
+	scripts/step.sh --table
 	@echo "make test: all suites passed"
 
 setup-app:
@@ -105,22 +108,25 @@ test-package:
 check-android:
 	scripts/check-android.sh
 
-# An installable .deb, release build: the app (icon, desktop entry) and the nanoforge CLI in /usr/bin.
+# Installable .deb and .rpm packages, release build: the app (icon, desktop entry) and the nanoforge CLI in /usr/bin.
 # macOS and Windows packages are built on those systems (README "Install").
 # The CLI is run from ui/ (it finds the npm packages there; TAURI_APP_PATH points it at src-tauri) and
 # builds ui/dist itself (build.beforeBuildCommand).
-# The package's Depends are computed from the built binaries on this machine (scripts/deb_depends.py),
-# as debhelper does; the list in tauri.conf.json is only a fallback for a bare `tauri build`.
+# The packages' requirements are computed from the built binaries on this machine
+# (scripts/package_config.py), as debhelper and rpm's autoreq do; the lists in tauri.conf.json are
+# only a fallback for a bare `tauri build`.
 dist: setup-app
 	cargo build --release -p nanoforge-cli
 	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri build --no-bundle --ci
-	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --bundles deb --ci --config \
-	  "$$(python3 ../scripts/deb_depends.py --tauri-config --cli ../target/release/nanoforge ../target/release/nanoforge-app)"
-	@ls target/release/bundle/deb/*.deb
+	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --bundles deb,rpm --ci --config \
+	  "$$(python3 ../scripts/package_config.py --cli ../target/release/nanoforge ../target/release/nanoforge-app)"
+	@ls target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
 bench:
 	cargo bench -p nanoforge-core --bench library
 	cargo bench -p nanoforge-core --bench sync
+	cargo bench -p nanoforge-core --bench editing
+	cargo bench -p nanoforge-core --bench batch
 
 fmt:
 	cargo fmt --all

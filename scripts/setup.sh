@@ -17,8 +17,8 @@ apt_pkgs+=(clang mold)
 if [ "$mode" = test ]; then
   apt_pkgs+=(xvfb webkit2gtk-driver chromium gnome-keyring libsecret-tools dbus-x11 xauth)
   # make check-android: clang and llvm-ar for the C parts, arm64 libc headers as a stand-in sysroot
-  # (no NDK can be fetched here); dpkg-shlibdeps for the package test.
-  apt_pkgs+=(llvm libc6-dev-arm64-cross dpkg-dev)
+  # (no NDK can be fetched here); dpkg-shlibdeps and rpm's tools for the package test.
+  apt_pkgs+=(llvm libc6-dev-arm64-cross dpkg-dev rpm rpm2cpio rpmlint cpio)
   # make test-interop: a venv for the third-party metadata reader (sd-parsers from PyPI).
   apt_pkgs+=(python3-venv)
 fi

@@ -4,13 +4,14 @@
 use std::io::Write;
 use std::time::Duration;
 
-use nanoforge_core::accounts::LOCAL_PROFILE_ID;
+use nanoforge_core::accounts::{ClientSource, LOCAL_PROFILE_ID};
 use nanoforge_core::{AppCore, ProfileSummary};
 use serde_json::json;
 
 use crate::Failure;
-use crate::args::AccountCommand;
+use crate::args::{AccountCommand, ClientAction};
 use crate::output::to_json;
+use crate::sync::read_secret_from_stdin;
 
 pub async fn run(core: &AppCore, command: AccountCommand) -> Result<(), Failure> {
     match command {
@@ -47,7 +48,59 @@ pub async fn run(core: &AppCore, command: AccountCommand) -> Result<(), Failure>
             println!("Removed profile {id} from this device.");
             Ok(())
         }
+        AccountCommand::Client(action) => client(core, action).await,
     }
+}
+
+async fn client(core: &AppCore, action: ClientAction) -> Result<(), Failure> {
+    let status = match action {
+        ClientAction::Set { client_id } => {
+            let secret = read_secret_from_stdin(
+                "the client secret on stdin, e.g. `account client set ID < secret.txt` (none for a client without one: `< /dev/null`)",
+            )?;
+            let status = core.set_sign_in_client(&client_id, secret).await?;
+            if status.source != Some(ClientSource::Settings) {
+                eprintln!(
+                    "Saved, but NANOFORGE_OIDC_CLIENT_ID in the environment is used while it is set."
+                );
+            }
+            status
+        }
+        ClientAction::Show { json } => {
+            let status = core.sign_in_client().await?;
+            if json {
+                let out = json!({
+                    "client_id": status.client_id,
+                    "source": status.source,
+                    "has_secret": status.has_secret,
+                });
+                println!("{}", to_json(&out)?);
+                return Ok(());
+            }
+            status
+        }
+        ClientAction::Clear => core.clear_sign_in_client().await?,
+    };
+    match (&status.client_id, status.source) {
+        (Some(id), Some(source)) => println!(
+            "Sign-in client: {id} (from {}{}), issuer {}.",
+            match source {
+                ClientSource::Environment => "the environment",
+                ClientSource::Settings => "this device's settings",
+                ClientSource::Build => "this build",
+            },
+            if status.has_secret {
+                ", with a secret"
+            } else {
+                ""
+            },
+            status.issuer
+        ),
+        _ => println!(
+            "No sign-in client: set one with `nanoforge account client set CLIENT_ID < secret.txt`."
+        ),
+    }
+    Ok(())
 }
 
 async fn login(core: &AppCore, no_browser: bool, timeout: u64, json: bool) -> Result<(), Failure> {

@@ -57,6 +57,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Many jobs from one template (`{a|b}`, `__name__`, `${column}` with --csv), on one or
+    /// several models, priced before anything is recorded; `batch status`, `batch cancel`.
+    Batch(crate::batch_args::BatchArgs),
+    /// Named lists for templates' `__name__`.
+    #[command(subcommand)]
+    Wildcards(crate::batch_args::WildcardsCommand),
     /// Jobs, newest first.
     List {
         #[arg(long, default_value_t = 50)]
@@ -340,6 +346,23 @@ pub enum AccountCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Your own Google (or other OpenID) sign-in client for this device.
+    #[command(subcommand)]
+    Client(ClientAction),
+}
+
+#[derive(Subcommand)]
+pub enum ClientAction {
+    /// Use this client id; its secret (a Google desktop client has one) is read from stdin and
+    /// kept in the keychain. The environment's NANOFORGE_OIDC_CLIENT_ID still wins.
+    Set { client_id: String },
+    /// The client a sign-in uses and where it comes from (never the secret).
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget this device's client (the environment's or the build's applies again).
+    Clear,
 }
 
 #[derive(Subcommand)]

@@ -6,6 +6,8 @@
 
 mod accounts;
 mod args;
+mod batch;
+mod batch_args;
 mod commands;
 mod editing;
 mod failure;
@@ -118,6 +120,8 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         }
         Command::Refs(command) => Ok(editing::refs(session, command).await?),
         Command::Tree { image_id, json } => Ok(editing::tree(session, &image_id, json).await?),
+        Command::Batch(args) => batch::run(session, args).await,
+        Command::Wildcards(command) => Ok(batch::wildcards(session, command).await?),
         Command::Resume { json } => generate::resume(session, json).await,
         Command::Retry { id, json } => generate::retry(session, &id, json).await,
         Command::Rerun {

@@ -214,7 +214,8 @@ fn status_json(status: &SyncStatus) -> serde_json::Value {
 
 /// Checks the location with the secret from stdin (or the environment), then saves both.
 async fn setup(session: &Session, settings: SyncSetup) -> Result<(), Failure> {
-    let secret = read_secret()?;
+    let secret =
+        read_secret_from_stdin("the secret access key on stdin, e.g. `sync setup … < key.txt`")?;
     if secret.is_none() && std::env::var_os("NANOFORGE_SYNC_SECRET_ACCESS_KEY").is_none() {
         return Err(Failure::usage(
             "give the secret access key on stdin (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)",
@@ -233,11 +234,12 @@ async fn setup(session: &Session, settings: SyncSetup) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The secret access key piped on stdin (first line); `None` from a terminal or empty input.
-fn read_secret() -> Result<Option<String>, Failure> {
+/// A secret piped on stdin (first line); `None` from a terminal or empty input. `hint` says how
+/// to pipe it ("the secret access key … `sync setup … < key.txt`").
+pub(crate) fn read_secret_from_stdin(hint: &str) -> Result<Option<String>, Failure> {
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!("nanoforge: pipe the secret access key on stdin, e.g. `sync setup … < key.txt`");
+        eprintln!("nanoforge: pipe {hint}");
         return Ok(None);
     }
     let mut text = String::new();

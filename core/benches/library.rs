@@ -8,7 +8,6 @@
 
 use std::hint::black_box;
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
@@ -18,6 +17,9 @@ use nanoforge_core::library::{
     Cursor as PageCursor, EmbeddedMetadata, ImageQuery, IngestOptions, IngestSource, Library,
     StatsQuery,
 };
+
+#[path = "support/criterion_estimates.rs"]
+mod estimates;
 
 const SEEDED_ROWS: u32 = 100_000;
 const SEARCH_TERM: &str = "lighthouse";
@@ -176,32 +178,11 @@ fn main() {
     print_summary();
 }
 
-/// Criterion's output folder, found the way criterion finds it (the bench binary lives in
-/// `<target>/<profile>/deps/`).
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return Some(PathBuf::from(target).join("criterion"));
-    }
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
-}
-
-/// The figure criterion prints as `time`: the slope of the linear fit when it has one, else the
-/// mean.
-fn typical_ns(dir: &Path, id: &str) -> Option<f64> {
-    let text = std::fs::read_to_string(dir.join(id).join("new/estimates.json")).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["slope"]["point_estimate"]
-        .as_f64()
-        .or_else(|| json["mean"]["point_estimate"].as_f64())
-}
-
 fn print_summary() {
-    let Some(dir) = criterion_dir() else { return };
-    let ms = |id: &str| typical_ns(&dir, id).map(|ns| ns / 1e6);
+    let Some(dir) = estimates::criterion_dir() else {
+        return;
+    };
+    let ms = |id: &str| estimates::typical_ms(&dir, id);
     println!("\n== library benchmark summary ==");
     let checks = [
         ("gallery/page_100_of_100k", 2.0),

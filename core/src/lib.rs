@@ -9,6 +9,7 @@
 //! - `library`: one profile's SQLite database and content-addressed files, its change feed, and
 //!   its replication handle;
 //! - `accounts`: profiles on this device, sign-in, the secret store;
+//! - `batch`: templates and their expansion into a batch's prompts (pure);
 //! - `queue`: the durable, money-safe job ledger that drives the providers;
 //! - `preferences`: a profile's saved choices; `sync`: the library through the user's bucket;
 //! - `app`: [`AppCore`] (the device: profiles, secrets, sign-in, the event stream) and
@@ -16,6 +17,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod batch;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -38,9 +40,9 @@ pub mod sync;
 use std::sync::{Mutex, MutexGuard};
 
 pub use app::{
-    AccountsState, ApiKeyStatus, AppCore, AppInfo, Catalog, CoreEvent, EditQuote, EditRequest,
-    JobEvents, PriceInEffect, ProfileChoice, ProfileSummary, Quote, Session, SyncEvent,
-    WeakAppCore,
+    AccountsState, ApiKeyStatus, AppCore, AppInfo, Catalog, CheckedKey, CoreEvent, EditQuote,
+    EditRequest, JobEvents, KeyCheck, PriceInEffect, ProfileChoice, ProfileSummary, Quote, Session,
+    SignInClientStatus, SyncEvent, WeakAppCore,
 };
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};

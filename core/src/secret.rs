@@ -19,9 +19,16 @@ pub enum SecretPurpose {
     GeminiKey,
     /// The secret access key of the sync bucket (its id is not secret and lives in the settings).
     SyncSecretKey,
+    /// The secret of the device's own Google sign-in client (kept for the whole device, under
+    /// [`DEVICE_SECRETS`], never a profile's; not in [`SecretPurpose::ALL`]).
+    SignInClientSecret,
 }
 
+/// The keychain scope of secrets that belong to the device rather than to a profile.
+pub const DEVICE_SECRETS: &str = "device";
+
 impl SecretPurpose {
+    /// A profile's secrets.
     pub const ALL: [SecretPurpose; 3] = [
         SecretPurpose::NanoBananaKey,
         SecretPurpose::GeminiKey,
@@ -34,6 +41,7 @@ impl SecretPurpose {
             SecretPurpose::NanoBananaKey => "nanobanana-api-key",
             SecretPurpose::GeminiKey => "gemini-api-key",
             SecretPurpose::SyncSecretKey => "sync-secret-access-key",
+            SecretPurpose::SignInClientSecret => "signin-client-secret",
         }
     }
 
@@ -43,6 +51,7 @@ impl SecretPurpose {
             SecretPurpose::NanoBananaKey => "NANOBANANA_API_KEY",
             SecretPurpose::GeminiKey => "GEMINI_API_KEY",
             SecretPurpose::SyncSecretKey => "NANOFORGE_SYNC_SECRET_ACCESS_KEY",
+            SecretPurpose::SignInClientSecret => "NANOFORGE_OIDC_CLIENT_SECRET",
         }
     }
 
@@ -52,6 +61,7 @@ impl SecretPurpose {
             SecretPurpose::NanoBananaKey => "Nano Banana API key",
             SecretPurpose::GeminiKey => "Gemini API key",
             SecretPurpose::SyncSecretKey => "sync secret access key",
+            SecretPurpose::SignInClientSecret => "sign-in client secret",
         }
     }
 }

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from deb_depends import shlibs_depends  # noqa: E402
+from package_config import shlibs_depends  # noqa: E402
 
 
 def parse(field):
@@ -69,7 +69,7 @@ def main():
     print(f"check_depends: {', '.join(rel)} link: {linked}")
     print(f"check_depends: the package declares: {depends}", flush=True)
     if missing:
-        print("check_depends: Depends lacks (the bundler was not given scripts/deb_depends.py's list): "
+        print("check_depends: Depends lacks (the bundler was not given scripts/package_config.py's list): "
               + ", ".join(missing), file=sys.stderr)
         sys.exit(1)
     print("check_depends: every linked library is covered by Depends")

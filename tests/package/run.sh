@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The desktop package, end to end: builds the .deb from the app and CLI that `make e2e` compiled
 # (debug, with the embedded UI) unless given one (`tests/package/run.sh path/to.deb`), checks its
-# Depends against what its binaries link, installs it, starts the installed app under Xvfb with an
+# Depends against what its binaries link, inspects the .rpm built beside it (rpm -qpR/-qpl, rpmlint,
+# the unpacked CLI runs), installs it, starts the installed app under Xvfb with an
 # empty home folder (window shows Home, library folder created), runs the installed
 # `nanoforge info --json`, then purges the package, also when a step failed.
 set -euo pipefail
@@ -13,7 +14,7 @@ export PATH="$root/.tools/bin:$PATH"
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 step() { echo "package: $*"; }
 
-for tool in Xvfb tauri-driver WebKitWebDriver dpkg-shlibdeps python3; do
+for tool in Xvfb tauri-driver WebKitWebDriver dpkg-shlibdeps python3 rpm rpm2cpio rpmlint cpio; do
   command -v "$tool" >/dev/null || { echo "package: $tool is missing (run scripts/setup.sh test)" >&2; exit 1; }
 done
 
@@ -28,17 +29,24 @@ if [ -z "$deb" ]; then
   rm -rf "$root/target/debug/bundle/deb"
   # As `make dist` does: Depends computed from these binaries on this machine, the CLI from the
   # debug build too.
-  config=$(python3 "$root/scripts/deb_depends.py" --tauri-config --cli "$root/target/debug/nanoforge" \
+  config=$(python3 "$root/scripts/package_config.py" --cli "$root/target/debug/nanoforge" \
     "$root/target/debug/nanoforge-app")
-  (cd "$root/ui" && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --debug --bundles deb --ci \
+  rm -rf "$root/target/debug/bundle/rpm"
+  (cd "$root/ui" && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --debug --bundles deb,rpm --ci \
     --config "$config")
   deb=$(ls "$root"/target/debug/bundle/deb/*.deb)
+  rpm=$(ls "$root"/target/debug/bundle/rpm/*.rpm)
 fi
 deb=$(realpath "$deb")
 pkg=$(dpkg-deb -f "$deb" Package)
 step "checking $(basename "$deb") (package $pkg)"
 
 python3 check_depends.py "$deb"
+
+if [ -n "${rpm:-}" ]; then
+  step "inspecting $(basename "$rpm") with rpm's own tools"
+  python3 check_rpm.py "$rpm" "$root/target/debug/nanoforge-app" "$root/target/debug/nanoforge"
+fi
 
 if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
   echo "package: $pkg is already installed here; purge it first (this test installs and purges it)" >&2

@@ -14,6 +14,14 @@ export const commands = {
 	 *  state: may be charged, never resent) and exits.
 	 */
 	quitNow: () => typedError<null, AppError>(__TAURI_INVOKE("quit_now")),
+	/**  Crash files the next start shows ("Nanoforge closed unexpectedly"). */
+	unseenCrashes: () => typedError<CrashReport_Serialize[], AppError>(__TAURI_INVOKE("unseen_crashes")),
+	/**  The crash dialog was closed: those reports are not shown again. */
+	acknowledgeCrashes: () => typedError<number, AppError>(__TAURI_INVOKE("acknowledge_crashes")),
+	/**  "Copy diagnostics": version, OS, web view, crashes and the last log lines, secrets masked. */
+	diagnosticsReport: () => typedError<string, AppError>(__TAURI_INVOKE("diagnostics_report")),
+	/**  The first-run welcome was closed: it does not come back on this device. */
+	dismissWelcome: () => typedError<null, AppError>(__TAURI_INVOKE("dismiss_welcome")),
 	/**  Profiles on this device, the open one, and whether sign-in is configured in this build. */
 	accountsState: () => typedError<AccountsState_Serialize, AppError>(__TAURI_INVOKE("accounts_state")),
 	/**
@@ -33,6 +41,13 @@ export const commands = {
 	 *  warning when its keys could not be deleted.
 	 */
 	removeProfile: (id: string) => typedError<string | null, AppError>(__TAURI_INVOKE("remove_profile", { id })),
+	/**  The sign-in client in use and where it comes from (never its secret). */
+	signInClient: () => typedError<SignInClientStatus_Serialize, AppError>(__TAURI_INVOKE("sign_in_client")),
+	/**  Uses the person's own client on this device; the secret goes to the keychain. */
+	setSignInClient: (clientId: string, clientSecret: string | null) => typedError<SignInClientStatus_Serialize, AppError>(__TAURI_INVOKE("set_sign_in_client", { clientId, clientSecret })),
+	clearSignInClient: () => typedError<SignInClientStatus_Serialize, AppError>(__TAURI_INVOKE("clear_sign_in_client")),
+	/**  Runs the client's issuer discovery (Settings' Test); no browser opens. */
+	testSignInClient: () => typedError<SignInClientStatus_Serialize, AppError>(__TAURI_INVOKE("test_sign_in_client")),
 	/**  One keyset page of the gallery (or the trash), newest first. */
 	listImages: (query: ImageQuery_Deserialize) => typedError<ImagePage_Serialize, AppError>(__TAURI_INVOKE("list_images", { query })),
 	getImage: (id: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("get_image", { id })),
@@ -99,7 +114,12 @@ export const commands = {
 	updatePreferences: (preferences: Preferences_Deserialize) => typedError<Preferences_Serialize, AppError>(__TAURI_INVOKE("update_preferences", { preferences })),
 	/**  The open profile's key for `purpose`, masked. */
 	keyStatus: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("key_status", { purpose })),
-	/**  Saves a key in the OS keychain for the open profile; new generations use it at once. */
+	/**
+	 *  Saves a key in the OS keychain for the open profile; new generations use it at once.
+	 *  Asks the service whether it takes the key, then saves it (offline: saved, not checked yet); a
+	 *  refused key is an error and nothing is saved. The welcome and Settings use it.
+	 */
+	checkAndSetKey: (purpose: SecretPurpose, key: string) => typedError<CheckedKey_Serialize, AppError>(__TAURI_INVOKE("check_and_set_key", { purpose, key })),
 	setKey: (purpose: SecretPurpose, key: string) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("set_key", { purpose, key })),
 	clearKey: (purpose: SecretPurpose) => typedError<ApiKeyStatus_Serialize, AppError>(__TAURI_INVOKE("clear_key", { purpose })),
 	/**  Queues a generation; returns the jobs once they are recorded (before any request is sent). */
@@ -236,6 +256,8 @@ export type AppInfo = {
 	/**  The data folder, for display ("where your data lives"); files are reached by id only. */
 	dataDir: string,
 	jobCount: number,
+	/**  The first-run welcome was dismissed on this device (it does not come back). */
+	welcomeDismissed: boolean,
 };
 
 /**  Aspect ratios the service knows. `auto` is pro-only; `1:4 1:8 4:1 8:1` are nano-banana-2-only. */
@@ -319,6 +341,32 @@ export type ChangedIds = {
 	all: boolean,
 };
 
+/**  A key saved after its check. */
+export type CheckedKey = CheckedKey_Serialize | CheckedKey_Deserialize;
+
+/**  A key saved after its check. */
+export type CheckedKey_Deserialize = {
+	status: ApiKeyStatus_Deserialize,
+	check: KeyCheck,
+	/**  Why it was not checked, or what the service added (no credit left). */
+	reason?: string | null,
+};
+
+/**  A key saved after its check. */
+export type CheckedKey_Serialize = {
+	status: ApiKeyStatus_Serialize,
+	check: KeyCheck,
+	/**  Why it was not checked, or what the service added (no credit left). */
+	reason: string | null,
+};
+
+/**
+ *  Where a sign-in client's id (or secret) came from. Per field, the environment wins, then the
+ *  client a person set up on this device (Settings → Account, `account client set`), then one
+ *  compiled into the build.
+ */
+export type ClientSource = "environment" | "settings" | "build";
+
 /**  Something the core did that the page may show. */
 export type CoreChanged = CoreChanged_Serialize | CoreChanged_Deserialize;
 
@@ -356,6 +404,37 @@ export type CoreEvent_Serialize =
 { kind: "profile"; profile: ProfileSummary_Serialize } | 
 /**  The app or the CLI is quitting and waits for this many paid requests to be recorded. */
 { kind: "quitting"; paidRequests: number };
+
+/**  One crash, as written by the hook. */
+export type CrashReport = CrashReport_Serialize | CrashReport_Deserialize;
+
+/**  One crash, as written by the hook. */
+export type CrashReport_Deserialize = {
+	/**  The crash file's name in the logs folder. */
+	file?: string,
+	version: string,
+	/**  Unix ms. */
+	at: number | null,
+	thread: string,
+	message: string,
+	/**  `file:line:column` of the panic. */
+	location?: string | null,
+	backtrace: string,
+};
+
+/**  One crash, as written by the hook. */
+export type CrashReport_Serialize = {
+	/**  The crash file's name in the logs folder. */
+	file: string,
+	version: string,
+	/**  Unix ms. */
+	at: number | null,
+	thread: string,
+	message: string,
+	/**  `file:line:column` of the panic. */
+	location: string | null,
+	backtrace: string,
+};
 
 /**  The account behind a provider. */
 export type CreditsInfo = CreditsInfo_Serialize | CreditsInfo_Deserialize;
@@ -494,7 +573,9 @@ export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | 
 /**  Accounts. */
 "sign_in_not_configured" | "sign_in_denied" | "sign_in_failed" | "invalid_token" | "clock_skew" | 
 /**  Sync. */
-"sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy" | "sync_other_account" | "sync_secret_required";
+"sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy" | "sync_other_account" | "sync_secret_required" | 
+/**  Batches (a template, its CSV file, or an expansion over the limit). */
+"invalid_template" | "invalid_csv" | "batch_too_large";
 
 export type GalleryView = 
 /**  Images not in the trash. */
@@ -1039,6 +1120,13 @@ export type JobStatus = "PENDING" | "SUBMITTED" | "PROCESSING" | "DOWNLOADING" |
  */
 "RECOVERABLE" | "COMPLETED" | "FAILED" | "CANCELLED";
 
+/**  What a key check found. */
+export type KeyCheck = 
+/**  The service took it. */
+"accepted" | 
+/**  The service could not be asked (offline, down): saved, "not checked yet". */
+"notChecked";
+
 /**  Where a secret in use came from, for the settings screen. */
 export type KeySource = "environment" | "keychain" | 
 /**  Kept in memory for this session only (no keychain on this system). */
@@ -1103,6 +1191,12 @@ export type LineageNode_Deserialize = {
 	purpose?: JobPurpose | null,
 	model?: Model | null,
 	status?: JobStatus | null,
+	/**
+	 *  Why the job ended without an image (`no_image` with the model's text for a text-only
+	 *  answer, which can be answered).
+	 */
+	errorKind?: ErrorKind | null,
+	errorMessage?: string | null,
 	/**  USD confirmed for this job. */
 	cost: number | null,
 	createdAt: number | null,
@@ -1118,6 +1212,12 @@ export type LineageNode_Serialize = {
 	purpose: JobPurpose | null,
 	model: Model | null,
 	status: JobStatus | null,
+	/**
+	 *  Why the job ended without an image (`no_image` with the model's text for a text-only
+	 *  answer, which can be answered).
+	 */
+	errorKind: ErrorKind | null,
+	errorMessage: string | null,
 	/**  USD confirmed for this job. */
 	cost: number | null,
 	createdAt: number | null,
@@ -1528,7 +1628,31 @@ export type SecretPurpose =
 /**  Google AI Studio (Gemini API) key. */
 "geminiKey" | 
 /**  The secret access key of the sync bucket (its id is not secret and lives in the settings). */
-"syncSecretKey";
+"syncSecretKey" | 
+/**
+ *  The secret of the device's own Google sign-in client (kept for the whole device, under
+ *  [`DEVICE_SECRETS`], never a profile's; not in [`SecretPurpose::ALL`]).
+ */
+"signInClientSecret";
+
+/**  Which client a sign-in uses, as Settings and `account client show` tell it (never the secret). */
+export type SignInClientStatus = SignInClientStatus_Serialize | SignInClientStatus_Deserialize;
+
+/**  Which client a sign-in uses, as Settings and `account client show` tell it (never the secret). */
+export type SignInClientStatus_Deserialize = {
+	clientId?: string | null,
+	source?: ClientSource | null,
+	hasSecret: boolean,
+	issuer: string,
+};
+
+/**  Which client a sign-in uses, as Settings and `account client show` tell it (never the secret). */
+export type SignInClientStatus_Serialize = {
+	clientId: string | null,
+	source: ClientSource | null,
+	hasSecret: boolean,
+	issuer: string,
+};
 
 /**  A sign-in started: the page shows the URL with Copy and Cancel whatever happened to the browser. */
 export type SignInStarted = {

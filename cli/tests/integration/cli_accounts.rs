@@ -23,7 +23,7 @@ fn with_provider(
 /// `account login --no-browser --json`: reads the URL from the first stdout line, plays the browser
 /// with `knobs`, and returns the finished run.
 async fn login(env: &Env, provider: &oidc_support::Provider, knobs: &[(&str, &str)]) -> Run {
-    let mut cmd = with_provider(
+    let cmd = with_provider(
         env,
         provider,
         &[
@@ -35,6 +35,16 @@ async fn login(env: &Env, provider: &oidc_support::Provider, knobs: &[(&str, &st
             "20",
         ],
     );
+    login_with(cmd, provider, knobs).await.0
+}
+
+/// Runs a prepared `account login` command, playing the browser with `knobs`; also returns the
+/// sign-in URL it printed.
+async fn login_with(
+    mut cmd: tokio::process::Command,
+    provider: &oidc_support::Provider,
+    knobs: &[(&str, &str)],
+) -> (Run, String) {
     let mut child = cmd.spawn().expect("start nanoforge");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = tokio::io::BufReader::new(stdout);
@@ -55,11 +65,12 @@ async fn login(env: &Env, provider: &oidc_support::Provider, knobs: &[(&str, &st
         e.read_to_string(&mut stderr).await.expect("stderr");
     }
     let status = child.wait().await.expect("wait");
-    Run {
+    let run = Run {
         code: status.code(),
         stdout: rest,
         stderr,
-    }
+    };
+    (run, url)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -186,4 +197,95 @@ async fn a_refused_sign_in_exits_1_and_creates_nothing() {
         "{}",
         unconfigured.stderr
     );
+}
+
+/// `account client …`: a build with no compiled-in client signs in once the id is set on the
+/// device (the secret from the environment: precedence is per field); no keychain is a one-line
+/// error naming the variable; `show --json` never prints the secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_client_set_show_login_and_clear() {
+    let Some(provider) = oidc_support::start().await else {
+        return;
+    };
+    let env = Env::start().await;
+    let show = |env: &Env, extra: &[(&str, &str)]| {
+        let mut cmd = env.command(&["account", "client", "show", "--json"]);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd
+    };
+    let run = env.run_command(show(&env, &[])).await;
+    run.assert_ok();
+    let none: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(support::keys(&none), ["client_id", "has_secret", "source"]);
+    assert_eq!(
+        (&none["client_id"], &none["source"], &none["has_secret"]),
+        (&Value::Null, &Value::Null, &Value::Bool(false))
+    );
+
+    // With a secret but no reachable keychain: refused whole, naming the variable.
+    let mut cmd = env.command(&["account", "client", "set", oidc_support::CLIENT_ID]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{}\n", oidc_support::CLIENT_SECRET).as_bytes())
+            .await
+            .unwrap();
+    }
+    let refused = support::Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    assert!(
+        refused
+            .assert_one_line_failure()
+            .contains("NANOFORGE_OIDC_CLIENT_SECRET"),
+        "{refused:?}"
+    );
+    let run = env.run_command(show(&env, &[])).await;
+    let still: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(still["client_id"], Value::Null, "nothing was saved");
+
+    // The id alone (stdin empty); the secret comes from the environment.
+    env.run(&["account", "client", "set", oidc_support::CLIENT_ID])
+        .await
+        .assert_ok();
+    let with_secret = [("NANOFORGE_OIDC_CLIENT_SECRET", oidc_support::CLIENT_SECRET)];
+    let run = env.run_command(show(&env, &with_secret)).await;
+    let set: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(set["client_id"], oidc_support::CLIENT_ID);
+    assert_eq!(set["source"], "settings");
+    assert_eq!(set["has_secret"], true);
+    assert!(!run.stdout.contains(oidc_support::CLIENT_SECRET));
+    let from_env = [("NANOFORGE_OIDC_CLIENT_ID", "from-env")];
+    let run = env.run_command(show(&env, &from_env)).await;
+    let env_wins: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&env_wins["client_id"], &env_wins["source"]),
+        (&Value::from("from-env"), &Value::from("environment"))
+    );
+
+    let mut cmd = env.command(&[
+        "account",
+        "login",
+        "--no-browser",
+        "--json",
+        "--timeout",
+        "20",
+    ]);
+    cmd.env("NANOFORGE_OIDC_ISSUER", &provider.issuer)
+        .env("NANOFORGE_OIDC_CLIENT_SECRET", oidc_support::CLIENT_SECRET)
+        .env_remove("NANOFORGE_OIDC_CLIENT_ID");
+    let (run, url) = login_with(cmd, &provider, &[("nf_sub", "own")]).await;
+    assert!(url.contains("client_id=nanoforge-test"), "{url}");
+    run.assert_ok();
+    let signed_in: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(signed_in["subject"], "own");
+
+    env.run(&["account", "client", "clear"]).await.assert_ok();
+    let run = env.run_command(show(&env, &[])).await;
+    let cleared: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(cleared["client_id"], Value::Null);
 }

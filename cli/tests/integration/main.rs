@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli_accounts;
+mod cli_batch;
 mod cli_concurrent;
 mod cli_editing;
 mod cli_gemini;

@@ -19,6 +19,6 @@ pub use secrets::{
     keychain_account,
 };
 pub use signin::{
-    DEFAULT_SIGN_IN_TIMEOUT, IdentityProvider, OidcConfig, SignInError, VerifiedIdentity,
-    normalize_issuer,
+    ClientSource, DEFAULT_SIGN_IN_TIMEOUT, IdentityProvider, OidcConfig, SignInError,
+    VerifiedIdentity, normalize_issuer,
 };

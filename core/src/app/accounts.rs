@@ -10,9 +10,7 @@ use super::core::{AppCore, SignInSlot};
 use super::profiles::{AccountsState, ProfileSummary};
 use super::session::Session;
 use crate::accounts::signin::{self, VerifiedIdentity};
-use crate::accounts::{
-    IdentityProvider, LOCAL_PROFILE_ID, Profile, ProfileKind, account_profile_id, profile_dir,
-};
+use crate::accounts::{LOCAL_PROFILE_ID, Profile, ProfileKind, account_profile_id, profile_dir};
 use crate::clock::now_ms;
 use crate::{CoreError, Result};
 
@@ -35,7 +33,7 @@ impl AppCore {
         Ok(AccountsState {
             current,
             profiles,
-            sign_in_configured: self.config().oidc.is_configured(),
+            sign_in_configured: self.config().oidc.is_configured() || self.has_device_client(),
             issuer: self.config().oidc.issuer.clone(),
         })
     }
@@ -47,12 +45,8 @@ impl AppCore {
         if let Some(old) = slot.take() {
             old.cancel.cancel();
         }
-        let provider = self
-            .inner
-            .identity
-            .get_or_try_init(|| async { IdentityProvider::new(self.config().oidc.clone()) })
-            .await?;
-        let pending = signin::begin(provider).await?;
+        let provider = self.identity_provider().await?;
+        let pending = signin::begin(&provider).await?;
         let url = pending.url.clone();
         *slot = Some(SignInSlot {
             pending: Some(pending),

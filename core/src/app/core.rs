@@ -56,7 +56,8 @@ pub(super) struct Inner {
     pub(super) bus: Bus,
     pub(super) profile_tx: watch::Sender<ProfileSummary>,
     pub(super) sign_in: tokio::sync::Mutex<Option<SignInSlot>>,
-    pub(super) identity: tokio::sync::OnceCell<IdentityProvider>,
+    /// The provider of the sign-in configuration last used (rebuilt when it changes).
+    pub(super) identity: tokio::sync::Mutex<Option<IdentityProvider>>,
     /// Cancelled when the core shuts down or is dropped: background tasks end.
     pub(super) stopped: CancellationToken,
 }
@@ -66,6 +67,9 @@ impl Drop for Inner {
         self.stopped.cancel();
     }
 }
+
+/// A marker in the data folder: the first-run welcome was dismissed.
+const WELCOME_DISMISSED: &str = "welcome-dismissed";
 
 /// What the shell shows about the running core.
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +81,8 @@ pub struct AppInfo {
     /// The data folder, for display ("where your data lives"); files are reached by id only.
     pub data_dir: String,
     pub job_count: u32,
+    /// The first-run welcome was dismissed on this device (it does not come back).
+    pub welcome_dismissed: bool,
 }
 
 impl AppCore {
@@ -132,7 +138,7 @@ impl AppCore {
                 bus,
                 profile_tx,
                 sign_in: tokio::sync::Mutex::new(None),
-                identity: tokio::sync::OnceCell::new(),
+                identity: tokio::sync::Mutex::new(None),
                 stopped: CancellationToken::new(),
             }),
         };
@@ -215,7 +221,16 @@ impl AppCore {
             profile_id: session.profile().id.clone(),
             data_dir: self.config().data_dir.display().to_string(),
             job_count: session.job_count().await?,
+            welcome_dismissed: self.config().data_dir.join(WELCOME_DISMISSED).exists(),
         })
+    }
+
+    /// The first-run welcome is not shown again on this device.
+    pub async fn dismiss_welcome(&self) -> Result<()> {
+        let dir = self.config().data_dir.clone();
+        crate::private_fs::create_dir_all_async(&dir).await?;
+        tokio::fs::write(dir.join(WELCOME_DISMISSED), b"").await?;
+        Ok(())
     }
 
     /// Background work when a profile opens: resuming its unfinished jobs (the app only).

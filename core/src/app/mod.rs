@@ -7,13 +7,17 @@
 mod accounts;
 mod auto_sync;
 mod core;
+mod diagnostics;
 pub mod events;
 mod profiles;
 mod session;
+mod signin_client;
 
 pub use core::{AppCore, AppInfo, ProfileChoice, WeakAppCore};
 pub use events::{CoreEvent, JobEvents, SyncEvent};
 pub use profiles::{AccountsState, ProfileSummary};
 pub use session::{
-    ApiKeyStatus, Catalog, EditQuote, EditRequest, INPUT_URL_TTL, PriceInEffect, Quote, Session,
+    ApiKeyStatus, Catalog, CheckedKey, EditQuote, EditRequest, INPUT_URL_TTL, KeyCheck,
+    PriceInEffect, Quote, Session,
 };
+pub use signin_client::SignInClientStatus;

@@ -82,6 +82,10 @@ error_kinds! {
     SyncBusy = "sync_busy",
     SyncOtherAccount = "sync_other_account",
     SyncSecretRequired = "sync_secret_required",
+    /// Batches (a template, its CSV file, or an expansion over the limit).
+    InvalidTemplate = "invalid_template",
+    InvalidCsv = "invalid_csv",
+    BatchTooLarge = "batch_too_large",
 }
 
 impl ErrorKind {

@@ -69,6 +69,12 @@ pub enum CoreError {
     /// A masked edit could not be planned or put together; its message says what to do.
     #[error(transparent)]
     MaskedEdit(#[from] crate::editing::MaskedEditError),
+    /// A batch's template cannot be used, or it expands past the limit; nothing was recorded.
+    #[error(transparent)]
+    Template(#[from] crate::batch::TemplateError),
+    /// A batch's CSV file cannot be used; nothing was recorded.
+    #[error(transparent)]
+    Csv(#[from] crate::batch::CsvTableError),
 }
 
 impl CoreError {
@@ -93,6 +99,11 @@ impl CoreError {
             CoreError::OverBudget(_) => ErrorKind::OverBudget,
             CoreError::Sync(e) => e.kind(),
             CoreError::Unreadable(_) => ErrorKind::Unreadable,
+            CoreError::Template(crate::batch::TemplateError::TooManyPrompts { .. }) => {
+                ErrorKind::BatchTooLarge
+            }
+            CoreError::Template(_) => ErrorKind::InvalidTemplate,
+            CoreError::Csv(_) => ErrorKind::InvalidCsv,
         }
     }
 }

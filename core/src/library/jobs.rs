@@ -167,25 +167,7 @@ impl Library {
         limit: Option<f64>,
     ) -> Result<Vec<JobRecord>> {
         let mut tx = super::db::begin_immediate(&self.pool).await?;
-        if let Some(limit) = limit {
-            let spent = super::stats::month_spend_on(&mut tx, now_ms()).await?;
-            let (reserved,): (f64,) = sqlx::query_as(
-                "SELECT total(estimated_cost) FROM jobs
-                 WHERE profile_id = ? AND status = 'PENDING' AND may_be_charged = 0
-                   AND origin_device IS NULL",
-            )
-            .bind(&self.profile_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let estimate: f64 = jobs.iter().map(|j| j.estimated_cost).sum();
-            let total = spent.confirmed + spent.possible + reserved + estimate;
-            if estimate > 0.0 && total > limit + 1e-9 {
-                return Err(CoreError::OverBudget(format!(
-                    "this generation (about ${estimate:.2}) would take this month's spending to \
-                     ${total:.2} of your ${limit:.2} budget; generate anyway to go over it"
-                )));
-            }
-        }
+        self.check_budget_on(&mut tx, jobs, limit).await?;
         let mut recorded = Vec::with_capacity(jobs.len());
         for job in jobs {
             recorded.push(self.insert_row(&mut tx, job).await?);
@@ -197,7 +179,43 @@ impl Library {
         Ok(recorded)
     }
 
-    async fn insert_row(&self, conn: &mut SqliteConnection, job: &NewJob) -> Result<JobRecord> {
+    /// The budget rule, inside the caller's write transaction: with a `limit`, the month's spend
+    /// (confirmed, possibly charged, and the estimates of jobs recorded but not sent yet) plus
+    /// `jobs`' estimates must stay within it.
+    pub(super) async fn check_budget_on(
+        &self,
+        tx: &mut SqliteConnection,
+        jobs: &[NewJob],
+        limit: Option<f64>,
+    ) -> Result<()> {
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let spent = super::stats::month_spend_on(&mut *tx, now_ms()).await?;
+        let (reserved,): (f64,) = sqlx::query_as(
+            "SELECT total(estimated_cost) FROM jobs
+             WHERE profile_id = ? AND status = 'PENDING' AND may_be_charged = 0
+               AND origin_device IS NULL",
+        )
+        .bind(&self.profile_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let estimate: f64 = jobs.iter().map(|j| j.estimated_cost).sum();
+        let total = spent.confirmed + spent.possible + reserved + estimate;
+        if estimate > 0.0 && total > limit + 1e-9 {
+            return Err(CoreError::OverBudget(format!(
+                "this generation (about ${estimate:.2}) would take this month's spending to \
+                 ${total:.2} of your ${limit:.2} budget; generate anyway to go over it"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(super) async fn insert_row(
+        &self,
+        conn: &mut SqliteConnection,
+        job: &NewJob,
+    ) -> Result<JobRecord> {
         validate(job)?;
         let now = now_ms();
         let created_at = match job.created_at {
@@ -278,6 +296,20 @@ impl Library {
             .into_record()?;
         self.changes.job(id, false);
         Ok(job)
+    }
+
+    /// The jobs recorded under `batch_id`, in the order they were recorded (the expansion's).
+    pub async fn batch_jobs(&self, batch_id: &str) -> Result<Vec<JobRecord>> {
+        let rows: Vec<JobRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE profile_id = ? AND batch_id = ? ORDER BY created_at, id"
+        ))
+        .bind(&self.profile_id)
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(JobRow::into_record).collect()
     }
 
     /// Jobs a restarted app must resume, oldest first.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Library;
 use super::types::{JobPurpose, JobRecord, JobStatus};
 use crate::catalog::Model;
-use crate::{CoreError, Result};
+use crate::{CoreError, ErrorKind, Result};
 
 /// Most jobs one tree shows (a tree that large is a runaway script, not a person's work).
 const MAX_NODES: usize = 2000;
@@ -27,6 +27,10 @@ pub struct LineageNode {
     pub purpose: Option<JobPurpose>,
     pub model: Option<Model>,
     pub status: Option<JobStatus>,
+    /// Why the job ended without an image (`no_image` with the model's text for a text-only
+    /// answer, which can be answered).
+    pub error_kind: Option<ErrorKind>,
+    pub error_message: Option<String>,
     /// USD confirmed for this job.
     pub cost: f64,
     pub created_at: f64,
@@ -87,6 +91,8 @@ impl Library {
                     purpose: None,
                     model: None,
                     status: None,
+                    error_kind: None,
+                    error_message: None,
                     cost: 0.0,
                     created_at: image.created_at,
                     children,
@@ -148,6 +154,8 @@ impl Library {
             purpose: job.purpose,
             model: Some(job.model),
             status: Some(job.status),
+            error_kind: job.error_kind,
+            error_message: job.error_message,
             cost: job.cost,
             created_at: job.created_at,
             children,

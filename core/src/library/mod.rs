@@ -9,6 +9,7 @@
 //!
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
+mod batches;
 mod changes;
 mod charged_report;
 mod copies;
@@ -46,6 +47,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use batches::BatchRow;
 pub use changes::{ChangeFeed, ChangeListener, ChangedIds, LibraryChange};
 pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};

@@ -12,7 +12,7 @@ use super::job_data::{ResultUrls, new_job, request_of};
 use super::outcome::RECOVERY_BUDGET;
 use super::{JobStage, Queue, ResumeReport, SkippedJob, lock};
 use crate::catalog::{ImageSize, Model, ProviderKind};
-use crate::library::{JobRecord, JobStatus};
+use crate::library::{JobRecord, JobStatus, NewJob};
 use crate::providers::GenerationRequest;
 use crate::{CoreError, Result};
 
@@ -91,13 +91,44 @@ impl Queue {
         request: GenerationRequest,
         options: GenerateOptions,
     ) -> Result<Vec<JobRecord>> {
+        let (kind, request, rows) = self.job_rows(request, &options).await?;
+        self.shared.check_balance(kind, &request).await?;
+        let budget = lock(&self.shared.money).monthly_budget_usd;
+        // The budget is checked in the transaction that records the jobs.
+        let limit = budget.filter(|_| !options.over_budget);
+        let recorded = self
+            .shared
+            .library
+            .insert_jobs_within_budget(&rows, limit)
+            .await?;
+        self.start_all(recorded).await
+    }
+
+    /// Starts jobs just recorded, in order.
+    pub(super) async fn start_all(&self, recorded: Vec<JobRecord>) -> Result<Vec<JobRecord>> {
+        let mut jobs = Vec::with_capacity(recorded.len());
+        for job in recorded {
+            jobs.push(self.shared.start_recorded(job).await?);
+        }
+        Ok(jobs)
+    }
+
+    /// Validates `request` and makes the rows it would record (one per task), at the prices in
+    /// effect, with the provider that would run them; nothing is recorded, nothing is sent and
+    /// the balance is not asked (a batch asks once for all its jobs). Generate and batches share
+    /// it, so a batch's job is exactly the job a generation of its prompt would record.
+    pub(super) async fn job_rows(
+        &self,
+        request: GenerationRequest,
+        options: &GenerateOptions,
+    ) -> Result<(ProviderKind, GenerationRequest, Vec<NewJob>)> {
         if options.timeout_secs == Some(0) {
             return Err(CoreError::InvalidInput(
                 "the timeout must be at least one second".into(),
             ));
         }
         let providers = self.shared.providers().await?;
-        let kind = self.provider_for(&request, &options).await?;
+        let kind = self.provider_for(&request, options).await?;
         let mut request = request;
         if kind == ProviderKind::Demo {
             // The demo draws any model's request offline, at the nearest size it offers.
@@ -114,11 +145,7 @@ impl Queue {
         request.validate()?;
         providers.get(kind)?;
         self.shared.check_inputs(kind, &request).await?;
-        self.shared.check_balance(kind, &request).await?;
-        let (prices, budget) = {
-            let money = lock(&self.shared.money);
-            (money.prices.clone(), money.monthly_budget_usd)
-        };
+        let prices = lock(&self.shared.money).prices.clone();
         let install = &self.shared.config.install_id;
         let rows: Vec<_> = request
             .split_into_tasks()
@@ -148,18 +175,7 @@ impl Queue {
                 row.conversation = Some(json.clone());
             }
         }
-        // The budget is checked in the transaction that records the jobs.
-        let limit = budget.filter(|_| !options.over_budget);
-        let recorded = self
-            .shared
-            .library
-            .insert_jobs_within_budget(&rows, limit)
-            .await?;
-        let mut jobs = Vec::with_capacity(recorded.len());
-        for job in recorded {
-            jobs.push(self.shared.start_recorded(job).await?);
-        }
-        Ok(jobs)
+        Ok((kind, request, rows))
     }
 
     /// Runs a job's request again as a new job linked to it (`parent_job_id`). It is paid again:

@@ -14,6 +14,7 @@
 
 mod actions;
 mod answer;
+mod batch;
 mod conversation;
 mod download;
 mod events;
@@ -29,6 +30,7 @@ mod money_checks;
 pub mod outcome;
 mod paid;
 mod providers;
+pub(crate) use providers::check_key;
 mod runner;
 mod shared;
 mod staging;
@@ -47,6 +49,7 @@ pub use crate::catalog::ProviderKind;
 pub(crate) use crate::clock::now_ms;
 pub(crate) use crate::lock;
 pub use actions::GenerateOptions;
+pub use batch::BatchRows;
 pub use events::{JobEvent, JobListener, JobStage};
 pub use job_data::ResultUrls;
 pub use ledger::{JobLease, Ledger};

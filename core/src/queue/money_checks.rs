@@ -16,6 +16,18 @@ impl Shared {
         kind: ProviderKind,
         request: &GenerationRequest,
     ) -> Result<()> {
+        self.check_balance_for(kind, request, f64::from(request.count))
+            .await
+    }
+
+    /// Refuses `images` images like `request`'s (a whole batch's on one provider) when the
+    /// balance is known to be too low for all of them.
+    pub(super) async fn check_balance_for(
+        &self,
+        kind: ProviderKind,
+        request: &GenerationRequest,
+        images: f64,
+    ) -> Result<()> {
         let money = lock(&self.money).clone();
         let providers = self.providers().await?;
         let Ok(provider) = providers.get(kind) else {
@@ -26,7 +38,6 @@ impl Shared {
             .credit_rate(kind, request.model, request.size)
             .await?;
         let per_image = money.credits_per_image.or(learned);
-        let images = f64::from(request.count);
         match provider.credits().await {
             Ok(Some(balance)) if balance <= 0.0 => {
                 Err(CoreError::Provider(ProviderError::OutOfCredits {

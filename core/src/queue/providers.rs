@@ -43,6 +43,33 @@ pub(crate) async fn build(
     Ok(Registry::new(nanobanana, gemini, demo))
 }
 
+/// Asks `purpose`'s service whether it takes `key` (Nano Banana: the credit call; Gemini: a
+/// model's description), without keeping anything.
+pub(crate) async fn check_key(
+    config: &CoreConfig,
+    purpose: SecretPurpose,
+    key: ApiKey,
+) -> std::result::Result<(), crate::providers::ProviderError> {
+    match purpose {
+        SecretPurpose::NanoBananaKey => {
+            let mut nb = client_config(config);
+            nb.retry = crate::providers::RetryPolicy::NEVER;
+            NanoBananaClient::new(nb, Some(key))?
+                .credits()
+                .await
+                .map(|_| ())
+        }
+        SecretPurpose::GeminiKey => {
+            let client =
+                GeminiClient::new(GeminiConfig::new(config.gemini_base_url.clone()), Some(key))?;
+            client
+                .check_key(crate::catalog::Model::Gemini25FlashImage.as_str())
+                .await
+        }
+        SecretPurpose::SyncSecretKey | SecretPurpose::SignInClientSecret => Ok(()),
+    }
+}
+
 async fn resolve_key(
     secrets: &Secrets,
     profile_id: &str,

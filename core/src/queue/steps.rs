@@ -74,6 +74,14 @@ impl Shared {
         } else {
             self.config.paid_call_timeout
         };
+        if !demo && !provider.kind().info().remote_tasks {
+            // The call is the generation (a minute or more): say so, not "queued".
+            let stage = JobStage::Generating {
+                elapsed_ms: (now_ms() - job.created_at as i64) as f64,
+                polls: 0,
+            };
+            self.events.emit(&job.id, stage);
+        }
         let submitted = provider
             .submit_with(&inputs.request, &inputs.inline, contents, left)
             .await;

@@ -245,7 +245,19 @@ async fn a_text_only_answer_is_kept_and_can_be_answered() {
         .await
         .unwrap();
     let answered = env.core.session().wait(&answered.id).await.unwrap();
-    only_image(&env, &answered).await;
+    let image = only_image(&env, &answered).await;
+    // The tree shows the question as a text answer (its kind and text), the reply beneath it.
+    let tree = env.core.session().lineage(&image.id).await.unwrap();
+    assert_eq!(tree.root.job_id.as_deref(), Some(asked.id.as_str()));
+    assert_eq!(tree.root.error_kind, Some(ErrorKind::NoImage));
+    assert!(
+        tree.root
+            .error_message
+            .as_deref()
+            .is_some_and(|m| m.contains("Which lighthouse do you mean?"))
+    );
+    assert_eq!(tree.root.children.len(), 1);
+    assert_eq!(tree.root.children[0].error_kind, None);
     let sent = env.fake.last_generate().unwrap();
     assert_eq!(sent.status, Some(200));
     assert_eq!(roles(&sent), ["user", "model", "user"]);

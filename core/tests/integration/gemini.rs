@@ -438,3 +438,32 @@ async fn gateway_pages_are_retried_and_a_cut_answer_is_never_resent() {
     assert!(job.may_be_charged);
     assert_eq!(env.fake.generate_count(), 4);
 }
+
+/// The paid call is the generation: the job says "generating" while it runs (it said "queued"
+/// for the whole call), once, before the answer is stored.
+#[tokio::test]
+async fn a_gemini_job_says_generating_during_its_call() {
+    let env = env().await;
+    let mut events = env.core.job_events();
+    let job = run(
+        &env,
+        request("a lighthouse", Model::Gemini25FlashImage),
+        None,
+    )
+    .await;
+    assert_eq!(job.status, JobStatus::Completed);
+    let mut names = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if event.job_id == job.id {
+            let value = serde_json::to_value(&event.stage).unwrap();
+            names.push(value["kind"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    let generating = names.iter().position(|n| n == "generating");
+    let done = names.iter().position(|n| n == "done");
+    assert!(
+        matches!((generating, done), (Some(g), Some(d)) if g < d),
+        "{names:?}"
+    );
+    assert_eq!(names.iter().filter(|n| *n == "generating").count(), 1);
+}

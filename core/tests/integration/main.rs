@@ -6,10 +6,13 @@
 
 mod accounts_isolation;
 mod accounts_keychain;
+mod accounts_own_client;
 mod accounts_signin;
 mod app_events;
+mod app_first_run;
 mod app_session_race;
 mod app_settings;
+mod batch_ledger;
 mod editing_conversation;
 mod editing_masked;
 mod editing_tools;
@@ -50,6 +53,7 @@ mod queue_failures;
 mod queue_happy;
 mod queue_resume;
 mod queue_support;
+mod sync_batches;
 mod sync_converge;
 mod sync_editing;
 mod sync_hostile;

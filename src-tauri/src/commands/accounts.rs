@@ -1,7 +1,7 @@
 //! Accounts: the profiles on this device, signing in with Google in the system browser (never a
 //! webview), switching, signing out and removing a profile.
 
-use nanoforge_core::{AccountsState, AppCore, AppError, ProfileSummary};
+use nanoforge_core::{AccountsState, AppCore, AppError, ProfileSummary, SignInClientStatus};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -80,4 +80,37 @@ pub async fn remove_profile(
     id: String,
 ) -> Result<Option<String>, AppError> {
     Ok(core.remove_profile(&id).await?)
+}
+
+/// The sign-in client in use and where it comes from (never its secret).
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_client(core: State<'_, AppCore>) -> Result<SignInClientStatus, AppError> {
+    Ok(core.sign_in_client().await?)
+}
+
+/// Uses the person's own client on this device; the secret goes to the keychain.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_sign_in_client(
+    core: State<'_, AppCore>,
+    client_id: String,
+    client_secret: Option<String>,
+) -> Result<SignInClientStatus, AppError> {
+    Ok(core.set_sign_in_client(&client_id, client_secret).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_sign_in_client(
+    core: State<'_, AppCore>,
+) -> Result<SignInClientStatus, AppError> {
+    Ok(core.clear_sign_in_client().await?)
+}
+
+/// Runs the client's issuer discovery (Settings' Test); no browser opens.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_sign_in_client(core: State<'_, AppCore>) -> Result<SignInClientStatus, AppError> {
+    Ok(core.test_sign_in_client().await?)
 }

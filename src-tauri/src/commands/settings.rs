@@ -2,7 +2,7 @@
 //! shown whole).
 
 use nanoforge_core::accounts::SecretPurpose;
-use nanoforge_core::{ApiKeyStatus, AppCore, AppError, Preferences};
+use nanoforge_core::{ApiKeyStatus, AppCore, AppError, CheckedKey, Preferences};
 use tauri::State;
 
 #[tauri::command]
@@ -32,6 +32,18 @@ pub async fn key_status(
 }
 
 /// Saves a key in the OS keychain for the open profile; new generations use it at once.
+/// Asks the service whether it takes the key, then saves it (offline: saved, not checked yet); a
+/// refused key is an error and nothing is saved. The welcome and Settings use it.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_and_set_key(
+    core: State<'_, AppCore>,
+    purpose: SecretPurpose,
+    key: String,
+) -> Result<CheckedKey, AppError> {
+    Ok(core.session().check_and_set_key(purpose, key).await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn set_key(

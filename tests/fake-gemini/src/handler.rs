@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::body::{Body, to_bytes};
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, Method, Uri, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::batch;
@@ -238,6 +238,27 @@ pub async fn handle(
     }
     if endpoint == Endpoint::GenerateContent {
         generate::generate(&ctx, value, payload, delay).await
+    } else if endpoint == Endpoint::ModelGet {
+        tokio::time::sleep(delay).await;
+        match crate::models::find(&ctx.model) {
+            Some(model) => ctx.answer(
+                (
+                    axum::http::StatusCode::OK,
+                    axum::Json(serde_json::json!({
+                        "name": format!("models/{}", model.id),
+                        "version": model.version,
+                        "displayName": model.id,
+                        "supportedGenerationMethods": ["generateContent", "batchGenerateContent"],
+                    })),
+                )
+                    .into_response(),
+                "ok",
+            ),
+            None => ctx.answer(
+                errors::model_not_found(&ctx.model, &ctx.api_version, "get"),
+                "modelNotFound",
+            ),
+        }
     } else {
         tokio::time::sleep(delay).await;
         batch::api::handle(&ctx, value).await

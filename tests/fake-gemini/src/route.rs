@@ -30,6 +30,10 @@ pub fn classify(method: &str, path: &str) -> Route {
         route.api_version = Some(version.to_owned());
         if let Some(model_path) = rest.strip_prefix("models/") {
             let Some((model, action)) = model_path.rsplit_once(':') else {
+                if !model_path.is_empty() && !model_path.contains('/') {
+                    route.model = Some(model_path.to_owned());
+                    route.endpoint = Some(Endpoint::ModelGet);
+                }
                 break;
             };
             route.model = Some(model.to_owned());

@@ -31,6 +31,8 @@ pub enum Endpoint {
     BatchCancel,
     /// `DELETE /v1beta/batches/{id}`.
     BatchDelete,
+    /// `GET /v1beta/models/{model}`: the model's description (clients check a key with it).
+    ModelGet,
     /// `/__control/...`.
     Control,
     /// Anything else (answered 404).
@@ -55,7 +57,7 @@ impl Endpoint {
             Endpoint::GenerateContent | Endpoint::BatchCreate | Endpoint::BatchCancel => {
                 Some("POST")
             }
-            Endpoint::BatchGet | Endpoint::BatchList => Some("GET"),
+            Endpoint::BatchGet | Endpoint::BatchList | Endpoint::ModelGet => Some("GET"),
             Endpoint::BatchDelete => Some("DELETE"),
             Endpoint::Control | Endpoint::Other => None,
         }

@@ -10,15 +10,30 @@ pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 /// How long a sign-in waits for the browser by default.
 pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// Where a sign-in client's id (or secret) came from. Per field, the environment wins, then the
+/// client a person set up on this device (Settings → Account, `account client set`), then one
+/// compiled into the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ClientSource {
+    Environment,
+    Settings,
+    Build,
+}
+
 /// Which provider and client to sign in with. Built from `NANOFORGE_OIDC_ISSUER`,
 /// `NANOFORGE_OIDC_CLIENT_ID` and `NANOFORGE_OIDC_CLIENT_SECRET` (read at run time, else baked in
-/// at build time from the same names); the issuer defaults to Google.
+/// at build time from the same names); the issuer defaults to Google. A client set up on the
+/// device is layered on at sign-in ([`OidcConfig::with_device_client`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OidcConfig {
     pub issuer: String,
     pub client_id: Option<String>,
     /// Google desktop clients have a secret that is not really secret (it ships in every copy).
     pub client_secret: Option<String>,
+    pub client_id_source: Option<ClientSource>,
+    pub client_secret_source: Option<ClientSource>,
     /// Allowed difference between our clock and the provider's.
     pub leeway: Duration,
     pub http_timeout: Duration,
@@ -30,6 +45,9 @@ impl Default for OidcConfig {
             issuer: GOOGLE_ISSUER.to_owned(),
             client_id: option_env!("NANOFORGE_OIDC_CLIENT_ID").map(str::to_owned),
             client_secret: option_env!("NANOFORGE_OIDC_CLIENT_SECRET").map(str::to_owned),
+            client_id_source: option_env!("NANOFORGE_OIDC_CLIENT_ID").map(|_| ClientSource::Build),
+            client_secret_source: option_env!("NANOFORGE_OIDC_CLIENT_SECRET")
+                .map(|_| ClientSource::Build),
             leeway: Duration::from_secs(120),
             http_timeout: Duration::from_secs(30),
         }
@@ -50,11 +68,31 @@ impl OidcConfig {
         }
         if let Some(id) = set("NANOFORGE_OIDC_CLIENT_ID") {
             config.client_id = Some(id);
+            config.client_id_source = Some(ClientSource::Environment);
         }
         if let Some(secret) = set("NANOFORGE_OIDC_CLIENT_SECRET") {
             config.client_secret = Some(secret);
+            config.client_secret_source = Some(ClientSource::Environment);
         }
         config
+    }
+
+    /// This configuration with the device's own client (id and secret) where the environment
+    /// does not set that field.
+    pub fn with_device_client(mut self, client_id: Option<String>, secret: Option<String>) -> Self {
+        if self.client_id_source != Some(ClientSource::Environment)
+            && let Some(id) = client_id
+        {
+            self.client_id = Some(id);
+            self.client_id_source = Some(ClientSource::Settings);
+        }
+        if self.client_secret_source != Some(ClientSource::Environment)
+            && let Some(secret) = secret
+        {
+            self.client_secret = Some(secret);
+            self.client_secret_source = Some(ClientSource::Settings);
+        }
+        self
     }
 
     /// Whether this build can sign in at all (a client id is configured).

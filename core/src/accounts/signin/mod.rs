@@ -22,7 +22,9 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 pub(crate) use config::check_endpoint_url;
-pub use config::{DEFAULT_SIGN_IN_TIMEOUT, GOOGLE_ISSUER, OidcConfig, normalize_issuer};
+pub use config::{
+    ClientSource, DEFAULT_SIGN_IN_TIMEOUT, GOOGLE_ISSUER, OidcConfig, normalize_issuer,
+};
 pub use error::SignInError;
 pub use loopback::{Callback, LoopbackReceiver};
 pub use provider::{Discovery, IdentityProvider};

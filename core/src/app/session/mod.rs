@@ -7,6 +7,7 @@
 //! A session never sees another profile's folder or secrets. Its library's changes, its jobs'
 //! progress and its syncs are told on the core's one event stream, each naming the profile.
 
+mod batches;
 mod edit_quote;
 mod editing;
 mod files;
@@ -24,5 +25,5 @@ pub use edit_quote::EditQuote;
 pub use editing::EditRequest;
 pub use generation::{Catalog, PriceInEffect, Quote};
 pub use handle::Session;
-pub use preferences::ApiKeyStatus;
+pub use preferences::{ApiKeyStatus, CheckedKey, KeyCheck};
 pub use sync::INPUT_URL_TTL;

@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use super::Session;
-use crate::Result;
 use crate::accounts::{KeySource, Secret, SecretPurpose};
 use crate::preferences::Preferences;
+use crate::providers::ProviderError;
 use crate::queue::{ProviderKind, Queue};
+use crate::{CoreError, Result};
 
 /// What the settings screen shows about one key. The key itself never leaves the core.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,10 +62,53 @@ impl Session {
 
     /// Saves a key for the open profile; new generations use it at once.
     pub async fn set_key(&self, purpose: SecretPurpose, key: String) -> Result<ApiKeyStatus> {
+        if !SecretPurpose::ALL.contains(&purpose) {
+            return Err(CoreError::InvalidInput(format!(
+                "the {} belongs to the device, not a profile (Settings → Account)",
+                purpose.label()
+            )));
+        }
         let key = Secret::new(key)?;
         self.secrets().set(&self.profile.id, purpose, key).await?;
         self.queue.keys_changed().await;
         self.key_status(purpose).await
+    }
+
+    /// Saves a key after asking its service whether it takes it (the welcome and Settings): a
+    /// refused key is an error and nothing is saved; a service that cannot be reached (offline)
+    /// leaves it saved as "not checked yet".
+    pub async fn check_and_set_key(
+        &self,
+        purpose: SecretPurpose,
+        key: String,
+    ) -> Result<CheckedKey> {
+        if !matches!(
+            purpose,
+            SecretPurpose::NanoBananaKey | SecretPurpose::GeminiKey
+        ) {
+            return Err(CoreError::InvalidInput(format!(
+                "the {} is not checked here",
+                purpose.label()
+            )));
+        }
+        let secret = Secret::new(key.clone())?;
+        let (check, reason) = match crate::queue::check_key(self.config(), purpose, secret).await {
+            Ok(()) => (KeyCheck::Accepted, None),
+            // The service knew the key: it only has no credit left.
+            Err(e @ ProviderError::OutOfCredits { .. }) => {
+                (KeyCheck::Accepted, Some(e.to_string()))
+            }
+            Err(e @ (ProviderError::ApiKeyRejected { .. } | ProviderError::InvalidInput(_))) => {
+                return Err(e.into());
+            }
+            Err(e) => (KeyCheck::NotChecked, Some(e.to_string())),
+        };
+        let status = self.set_key(purpose, key).await?;
+        Ok(CheckedKey {
+            status,
+            check,
+            reason,
+        })
     }
 
     /// Removes the open profile's key (an environment variable, if set, still applies).
@@ -73,6 +117,28 @@ impl Session {
         self.queue.keys_changed().await;
         self.key_status(purpose).await
     }
+}
+
+/// What a key check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum KeyCheck {
+    /// The service took it.
+    Accepted,
+    /// The service could not be asked (offline, down): saved, "not checked yet".
+    NotChecked,
+}
+
+/// A key saved after its check.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CheckedKey {
+    pub status: ApiKeyStatus,
+    pub check: KeyCheck,
+    /// Why it was not checked, or what the service added (no credit left).
+    pub reason: Option<String>,
 }
 
 /// New prices, budget and concurrency apply to the running queue at once. Preferences that no

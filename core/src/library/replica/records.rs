@@ -202,6 +202,7 @@ pub const JOB_COLUMNS: &[&str] = &[
     "charged_credits",
     "conversation",
     "purpose",
+    "batch_id",
 ];
 
 /// The columns of a named reference that sync carries.

@@ -132,6 +132,38 @@ impl GeminiClient {
     }
 }
 
+impl GeminiClient {
+    /// Whether the service takes the key, with a call that costs nothing: the model's
+    /// description (`GET /v1beta/models/{model}`).
+    pub async fn check_key(&self, model: &str) -> Result<(), ProviderError> {
+        let key = self.key.as_ref().ok_or(ProviderError::ApiKeyMissing {
+            service: Service::Gemini,
+        })?;
+        let url = format!("{}/v1beta/models/{model}", self.base);
+        let response = self
+            .http
+            .get(&url)
+            .header("x-goog-api-key", key.expose())
+            .timeout(Duration::from_secs(15))
+            .send()
+            .await
+            .map_err(|e| ProviderError::Network {
+                host: host_of(&self.base),
+                message: crate::net::root_cause(&e),
+            })?;
+        let status = response.status().as_u16();
+        if (200..300).contains(&status) {
+            return Ok(());
+        }
+        let body = read_capped(response)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        Err(wire::error_of(status, &body, model, None))
+    }
+}
+
 fn host_of(base: &str) -> String {
     reqwest::Url::parse(base)
         .ok()

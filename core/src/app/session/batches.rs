@@ -1,0 +1,172 @@
+//! Batches for this session's profile: plan one (expanded and priced, nothing recorded), record
+//! one (every job in one transaction under one batch id, the budget checked for all of them), see
+//! where one stands, cancel one, and the profile's wildcard lists the templates draw from.
+
+use std::collections::BTreeMap;
+
+use super::Session;
+use crate::batch::{
+    BatchPlan, BatchRequest, BatchStatus, PlannedJob, RecordedBatch, WildcardList, Wildcards,
+};
+use crate::catalog::round_micro_usd;
+use crate::library::BatchRow;
+use crate::providers::GenerationRequest;
+use crate::queue::BatchRows;
+use crate::{CoreError, Result};
+
+/// The `settings` key of the profile's wildcard lists (name → lines as given).
+const WILDCARDS_KEY: &str = "wildcards";
+
+impl Session {
+    /// What `request` would record and cost at the prices in effect; nothing is recorded or sent.
+    pub async fn plan_batch(&self, request: &BatchRequest) -> Result<BatchPlan> {
+        Ok(self.plan_rows(request).await?.0)
+    }
+
+    /// Records every job of `request` in one transaction under a new batch id and starts them.
+    /// Over the limit, over the budget (without `over_budget`) or on any invalid job, nothing is
+    /// recorded. The expansion happens here, once: a resume drives the recorded jobs.
+    pub async fn record_batch(&self, request: &BatchRequest) -> Result<RecordedBatch> {
+        let (plan, planned) = self.plan_rows(request).await?;
+        let models = serde_json::to_string(&request.models)
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        let mode =
+            serde_json::to_string(&request.mode).map_err(|e| CoreError::Internal(e.to_string()))?;
+        let seed = match request.mode {
+            crate::batch::ExpansionMode::Random { seed, .. } => Some(seed),
+            crate::batch::ExpansionMode::AllCombinations => None,
+        };
+        let row = BatchRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            template: request.template.clone(),
+            mode,
+            seed,
+            models,
+            image_size: request.size.map_or(0, |s| s.long_side()),
+            aspect_ratio: request.aspect_ratio.as_str().to_owned(),
+            count: plan.count,
+            estimated_cost: plan.estimated_cost,
+            created_at: 0,
+        };
+        let jobs = self
+            .queue
+            .record_batch(&row, &planned, request.over_budget)
+            .await?;
+        Ok(RecordedBatch {
+            batch_id: row.id,
+            plan,
+            jobs,
+        })
+    }
+
+    async fn plan_rows(&self, request: &BatchRequest) -> Result<(BatchPlan, Vec<BatchRows>)> {
+        let wildcards = self.wildcard_lists().await?;
+        let prompts = request.prompts(&wildcards)?;
+        let mut requests = Vec::with_capacity(prompts.len() * request.models.len());
+        for expansion in &prompts {
+            for model in &request.models {
+                let mut one = GenerationRequest::new(expansion.prompt.clone(), *model);
+                one.size = request.size.unwrap_or(model.info().default_size);
+                one.aspect_ratio = request.aspect_ratio;
+                requests.push(one);
+            }
+        }
+        let planned = self.queue.batch_rows(requests).await?;
+        let jobs: Vec<PlannedJob> = planned
+            .iter()
+            .flat_map(|p| {
+                p.rows.iter().map(|row| PlannedJob {
+                    prompt: row.prompt.clone(),
+                    model: row.model,
+                    provider: p.provider,
+                    size: row.image_size,
+                    estimated_cost: row.estimated_cost,
+                })
+            })
+            .collect();
+        // The plain sum of the jobs' estimates, rounded as a job's estimate is.
+        let total = round_micro_usd(jobs.iter().map(|j| j.estimated_cost).sum());
+        let plan = BatchPlan {
+            count: u32::try_from(jobs.len()).unwrap_or(u32::MAX),
+            jobs,
+            estimated_cost: total,
+        };
+        Ok((plan, planned))
+    }
+
+    /// Where batch `batch_id` stands (the newest batch without an id).
+    pub async fn batch_status(&self, batch_id: Option<&str>) -> Result<BatchStatus> {
+        let row = match batch_id {
+            Some(id) => self.library.batch(id.trim()).await?,
+            None => self
+                .library
+                .latest_batch()
+                .await?
+                .ok_or_else(|| CoreError::NotFound("a batch in this library".into()))?,
+        };
+        let jobs = self.library.batch_jobs(&row.id).await?;
+        Ok(BatchStatus::of(row.id, jobs))
+    }
+
+    /// Cancels every job of the batch that has not ended: a queued job is never sent; a sent one
+    /// keeps its honest state (the service may still charge for it; see [`Session::cancel`]).
+    pub async fn cancel_batch(&self, batch_id: &str) -> Result<BatchStatus> {
+        let row = self.library.batch(batch_id.trim()).await?;
+        for job in self.library.batch_jobs(&row.id).await? {
+            if !job.status.is_unfinished() {
+                continue;
+            }
+            match self.queue.cancel(&job.id).await {
+                Ok(_) => {}
+                // It ended between the read and the cancel: its own outcome stands.
+                Err(CoreError::InvalidInput(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.batch_status(Some(&row.id)).await
+    }
+
+    /// Saves (or replaces) the wildcard list `name`, one entry per line as given.
+    pub async fn set_wildcard(&self, name: &str, lines: Vec<String>) -> Result<()> {
+        check_wildcard_name(name)?;
+        let mut lists = self.saved_wildcards().await?;
+        lists.insert(name.to_owned(), lines);
+        self.library.write_setting(WILDCARDS_KEY, &lists).await
+    }
+
+    /// The profile's wildcard lists, by name.
+    pub async fn wildcards(&self) -> Result<Vec<WildcardList>> {
+        Ok(self
+            .saved_wildcards()
+            .await?
+            .into_iter()
+            .map(|(name, entries)| WildcardList { name, entries })
+            .collect())
+    }
+
+    async fn saved_wildcards(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        Ok(self
+            .library
+            .read_setting(WILDCARDS_KEY)
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn wildcard_lists(&self) -> Result<Wildcards> {
+        Ok(self.saved_wildcards().await?.into_iter().collect())
+    }
+}
+
+/// A name a template can write as `__name__` (see `batch::template`'s syntax).
+fn check_wildcard_name(name: &str) -> Result<()> {
+    let bad = name
+        .chars()
+        .find(|c| c.is_whitespace() || "{}|$\\".contains(*c));
+    if name.is_empty() || name.contains("__") || bad.is_some() {
+        return Err(CoreError::InvalidInput(format!(
+            "`{name}` cannot be a wildcard name: use letters, digits, `-` or single `_`, with no \
+             spaces, `__` or `{{ }} | $ \\`"
+        )));
+    }
+    Ok(())
+}

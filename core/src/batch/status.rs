@@ -1,0 +1,92 @@
+//! Where a recorded batch stands, from its jobs' statuses alone (the jobs are the truth; the
+//! batch row only says what was asked).
+
+use serde::Serialize;
+
+use super::request::BatchPlan;
+use crate::library::{JobRecord, JobStatus};
+
+/// The batch as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchState {
+    /// Some job is still to run or to finish (a recoverable one included: `resume` finishes it).
+    Running,
+    /// Every job completed.
+    Completed,
+    /// Every job ended and at least one was cancelled, none failed.
+    Cancelled,
+    /// Every job ended and at least one failed.
+    Failed,
+}
+
+/// How many jobs are where. `failed` counts failed and cancelled jobs (`cancelled` says how many
+/// of them were cancelled); `running` counts jobs sent or being recovered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchCounts {
+    pub pending: u32,
+    pub running: u32,
+    pub completed: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+}
+
+/// A batch and its jobs, in the order they were recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchStatus {
+    pub batch_id: String,
+    pub state: BatchState,
+    pub counts: BatchCounts,
+    pub jobs: Vec<JobRecord>,
+}
+
+impl BatchStatus {
+    pub fn of(batch_id: String, jobs: Vec<JobRecord>) -> Self {
+        let mut counts = BatchCounts::default();
+        for job in &jobs {
+            match job.status {
+                JobStatus::Pending => counts.pending += 1,
+                JobStatus::Submitted
+                | JobStatus::Processing
+                | JobStatus::Downloading
+                | JobStatus::Recoverable => counts.running += 1,
+                JobStatus::Completed => counts.completed += 1,
+                JobStatus::Failed => counts.failed += 1,
+                JobStatus::Cancelled => {
+                    counts.failed += 1;
+                    counts.cancelled += 1;
+                }
+            }
+        }
+        let state = if counts.pending + counts.running > 0 {
+            BatchState::Running
+        } else if counts.failed > counts.cancelled {
+            BatchState::Failed
+        } else if counts.cancelled > 0 {
+            BatchState::Cancelled
+        } else {
+            BatchState::Completed
+        };
+        Self {
+            batch_id,
+            state,
+            counts,
+            jobs,
+        }
+    }
+}
+
+/// A batch just recorded: its id, its plan and its jobs (started).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedBatch {
+    pub batch_id: String,
+    pub plan: BatchPlan,
+    pub jobs: Vec<JobRecord>,
+}
+
+/// One of a profile's wildcard lists, as saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WildcardList {
+    pub name: String,
+    pub entries: Vec<String>,
+}
