@@ -3,7 +3,8 @@
 # folder. Expects the production app, the CLI, the fake Nano Banana and Gemini servers and the S3 test
 # server in target/debug (make e2e builds them), and tests/oidc-provider's npm packages. Run it under
 # scripts/with-keyring.sh so the app has a real keychain.
-#   suite studio (specs/*.test.mjs): the studio against the fake server, then offline;
+#   suite studio (specs/*.test.mjs): a first start after a crash (the report, then the welcome), the
+#     studio against the fake server, then offline;
 #   suite services (specs-services/*.test.mjs): Gemini once, sync with the S3 test server and the CLI
 #     as a second device, then signing in with the local OpenID provider (two accounts);
 #   suite scale (specs-scale/*.test.mjs): a library of $NANOFORGE_E2E_IMAGES (100k) seeded by the CLI.
@@ -86,6 +87,10 @@ run_suite() {
   fi
 }
 
+# The first-run welcome (and a crash report of a last run) are the studio suite's (specs/first-start.test.mjs);
+# the other suites start on a data folder where it was dismissed, as the core marks it.
+past_welcome() { mkdir -p "$1" && touch "$1/welcome-dismissed"; }
+
 if [[ " $suites " == *" studio "* ]]; then
   run_suite studio "$work/studio" "${NANOFORGE_E2E_STUDIO_SPECS:-specs}"
 fi
@@ -99,6 +104,7 @@ if [[ " $suites " == *" services "* ]]; then
   export NANOFORGE_OIDC_CLIENT_ID=nanoforge-test NANOFORGE_OIDC_CLIENT_SECRET=nanoforge-test-secret
   # Sign-in shows its link and the spec plays the browser; demo images take a moment, not seconds.
   export NANOFORGE_NO_BROWSER=1 NANOFORGE_DEMO_LATENCY_MS=400
+  past_welcome "$work/services"
   run_suite services "$work/services" "${NANOFORGE_E2E_SERVICES_SPECS:-specs-services}"
   unset GEMINI_BASE_URL NANOFORGE_OIDC_ISSUER NANOFORGE_OIDC_CLIENT_ID NANOFORGE_OIDC_CLIENT_SECRET \
     NANOFORGE_NO_BROWSER NANOFORGE_DEMO_LATENCY_MS
@@ -106,6 +112,7 @@ fi
 if [[ " $suites " == *" scale "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}
   NANOFORGE_DATA_DIR="$work/scale" "$cli_bin" seed-synthetic --count "$images"
+  past_welcome "$work/scale"
   export NANOFORGE_E2E_IMAGES=$images
   run_suite scale "$work/scale" "${NANOFORGE_E2E_SCALE_SPECS:-specs-scale}"
 fi

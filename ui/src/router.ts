@@ -27,8 +27,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'common.nav.history', icon: 'history' } },
   { path: '/analytics', name: 'analytics', component: () => import('@/views/AnalyticsView.vue'),
     meta: { titleKey: 'common.nav.analytics', icon: 'analytics' } },
+  { path: '/references', name: 'references', component: () => import('@/views/ReferencesView.vue'),
+    meta: { titleKey: 'common.nav.references', icon: 'references' } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'),
     meta: { titleKey: 'common.nav.settings', icon: 'settings' } },
+  // "Edit this" on any image opens it here; a finished edit moves the editor to its new image.
+  { path: '/edit/:imageId', name: 'edit', component: () => import('@/views/EditorView.vue'),
+    meta: { titleKey: 'common.nav.edit', icon: 'gallery', wide: true, hideInNav: true } },
   // Optional sign-in; never a gate (the app opens on Home, signed out or not).
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'),
     meta: { titleKey: 'login.pageTitle', icon: 'account', hideInNav: true } },

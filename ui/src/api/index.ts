@@ -14,10 +14,22 @@ import {
   type BudgetStatus_Serialize,
   type Catalog_Serialize,
   type ChangedIds,
+  type CheckedKey_Serialize,
+  type ClientSource,
+  type CrashReport_Serialize,
   type CoreEvent_Serialize,
   type CreditsInfo_Serialize,
   type Cursor,
   type DayStats,
+  type DeletionsBy_Serialize,
+  type EditQuote,
+  type EditRequest_Deserialize,
+  type ImageFlag,
+  type JobPurpose,
+  type Lineage_Serialize,
+  type LineageNode_Serialize,
+  type PayloadMeter,
+  type Reference,
   type ErrorKind,
   type GenerateOptions_Deserialize,
   type GenerationRequest_Deserialize,
@@ -36,11 +48,14 @@ import {
   type JobRecord_Serialize,
   type JobStage_Serialize,
   type JobStatus,
+  type KeyCheck,
   type LibraryStats_Serialize,
   type MetadataSource,
   type Model,
   type ModelInfo_Serialize,
   type PeerDevice_Serialize,
+  type PendingApplied,
+  type PendingDeletions_Serialize,
   type Preferences_Serialize,
   type PriceBasis,
   type PriceInEffect,
@@ -52,6 +67,7 @@ import {
   type Quote,
   type RecalledSettings_Serialize,
   type SecretPurpose,
+  type SignInClientStatus_Serialize,
   type SignInStarted,
   type SizeOption_Serialize,
   type SizeStats,
@@ -99,14 +115,31 @@ export type SizeOption = SizeOption_Serialize
 export type StatsQuery = StatsQuery_Deserialize
 export type StatsTotals = StatsTotals_Serialize
 export type PeerDevice = PeerDevice_Serialize
+/** Another device's deletions forever that a sync held back until the person says so. */
+export type PendingDeletions = PendingDeletions_Serialize
+/** One device's share of `PendingDeletions`. */
+export type DeletionsBy = DeletionsBy_Serialize
 /** Where and how the profile syncs. What the core sends; it accepts the same shape. Never secret: the secret access key travels apart. */
 export type SyncSetup = SyncSetup_Serialize
 export type SyncStatus = SyncStatus_Serialize
 export type SyncEvent = SyncEvent_Serialize
 export type SyncReport = SyncReport_Serialize
+/** Which sign-in client this device uses and where it comes from (never its secret). */
+export type SignInClientStatus = SignInClientStatus_Serialize
+/** One crash the panic hook wrote, shown at the next start ("Nanoforge closed unexpectedly"). */
+export type CrashReport = CrashReport_Serialize
+/** A key saved after its service was asked: accepted, or saved "not checked yet" (offline) with the reason. */
+export type CheckedKey = CheckedKey_Serialize
+export type { ClientSource, KeyCheck }
+/** What to do to an image ("Edit this"); fields left out (or null) take the image's own provider, model, size and shape. */
+export type EditRequest = EditRequest_Deserialize
+/** An image's lineage tree from its root (edits, upscales, replies), with each job's cost and the total. */
+export type Lineage = Lineage_Serialize
+export type LineageNode = LineageNode_Serialize
+export type { EditQuote, ImageFlag, JobPurpose, PayloadMeter, Reference }
 export type {
   AppInfo, AspectRatio, BudgetLevel, ChangedIds, Cursor, DayStats, ErrorKind, ImageSize, InputMode, IntegrityReport,
-  JobStatus, KeySource, LibraryChange, MetadataSource, Model, PriceBasis, PriceInEffect, PriceOverride, ProfileKind,
+  JobStatus, KeySource, LibraryChange, MetadataSource, Model, PendingApplied, PriceBasis, PriceInEffect, PriceOverride, ProfileKind,
   ProviderKind, Quote, SecretPurpose, SignInStarted, SizeStats, SyncProgress, SyncStage,
 }
 
@@ -160,6 +193,11 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
 export const api = {
   // App, the profile's preferences and its keys
   appInfo: async (): Promise<AppInfo> => call(commands.appInfo()),
+  /**
+   * While the app waits for paid requests before it exits (a `quitting` event): stop at once. The job is
+   * left in its honest state (may be charged, never sent again) and the app exits.
+   */
+  quitNow: async (): Promise<void> => { await call(commands.quitNow()) },
   getPreferences: async (): Promise<Preferences> => call(commands.getPreferences()),
   /** Validates, saves and applies them (new prices take effect at once: read the catalog again). */
   updatePreferences: async (preferences: Preferences): Promise<Preferences> => call(commands.updatePreferences(preferences)),
@@ -168,6 +206,23 @@ export const api = {
   /** Stores the key in the OS keychain for the open profile (never in the library). */
   setKey: async (purpose: SecretPurpose, key: string): Promise<ApiKeyStatus> => call(commands.setKey(purpose, key)),
   clearKey: async (purpose: SecretPurpose): Promise<ApiKeyStatus> => call(commands.clearKey(purpose)),
+  /**
+   * Asks the key's service whether it takes the key, then saves it (offline: saved, `notChecked`, with the
+   * reason). A refused key throws `api_key_rejected` and nothing is saved.
+   */
+  checkAndSetKey: async (purpose: SecretPurpose, key: string): Promise<CheckedKey> => call(commands.checkAndSetKey(purpose, key)),
+
+  // First run and diagnostics (device-wide, not the open profile's)
+  /** The first-run welcome was closed: it does not come back on this device. */
+  dismissWelcome: async (): Promise<void> => { await call(commands.dismissWelcome()) },
+  /** Crashes the panic hook wrote that no one has seen yet, oldest first. */
+  unseenCrashes: async (): Promise<CrashReport[]> => call(commands.unseenCrashes()),
+  /** The crash dialog was closed: those reports are not shown again. */
+  acknowledgeCrashes: async (): Promise<number> => call(commands.acknowledgeCrashes()),
+  /** Version, OS, web view, crashes and the last log lines, with secrets already masked by the core. */
+  diagnosticsReport: async (): Promise<string> => call(commands.diagnosticsReport()),
+  /** Shows the app's log folder in the file manager. */
+  openLogsFolder: async (): Promise<void> => { await call(commands.openLogsFolder()) },
 
   // Accounts
   /** The profiles on this device, the open one, and whether this build can sign in. */
@@ -183,6 +238,15 @@ export const api = {
   signOut: async (): Promise<ProfileSummary> => call(commands.signOut()),
   /** Deletes a profile's library folder and keys from this device; a warning when its keys could not be deleted. */
   removeProfile: async (id: string): Promise<string | null> => call(commands.removeProfile(id)),
+  /** The sign-in client in use and where it comes from: the environment, this device's own, or the build's. */
+  signInClient: async (): Promise<SignInClientStatus> => call(commands.signInClient()),
+  /** Uses the person's own client on this device; the secret goes to the OS keychain (`keychain` error when there is none). */
+  setSignInClient: async (clientId: string, clientSecret: string | null): Promise<SignInClientStatus> =>
+    call(commands.setSignInClient(clientId, clientSecret)),
+  /** Forgets this device's own client (id and secret); the environment's or the build's applies again. */
+  clearSignInClient: async (): Promise<SignInClientStatus> => call(commands.clearSignInClient()),
+  /** Runs the client's issuer discovery (no browser opens); throws what went wrong. */
+  testSignInClient: async (): Promise<SignInClientStatus> => call(commands.testSignInClient()),
 
   // Library
   listImages: async (query: ImageQuery): Promise<ImagePage> => call(commands.listImages(query)),
@@ -201,6 +265,11 @@ export const api = {
   /** Asks where to save (native dialog) and writes a zip; the image count, or null when cancelled. Trashed images only with `includeTrashed`. */
   exportImages: async (ids: string[], includeTrashed = false): Promise<number | null> =>
     call(commands.exportImages(ids, includeTrashed)),
+  /**
+   * Asks where to save (native dialog) and writes the jobs that may have been charged without a result as
+   * CSV (task ids, times, amounts), for a refund request; how many it wrote, or null when cancelled.
+   */
+  savePossiblyCharged: async (): Promise<number | null> => call(commands.savePossiblyCharged()),
   checkLibrary: async (repair: boolean): Promise<IntegrityReport> => call(commands.checkLibrary(repair)),
   /** Asks where to save (native dialog, suggesting `fileName`) and copies the original there; false when cancelled. */
   saveImageAs: async (id: string, fileName: string): Promise<boolean> => call(commands.saveImageAs(id, fileName)),
@@ -254,6 +323,29 @@ export const api = {
   /** The core fetches the URL (https, or http on this computer) and keeps the image as an input. */
   addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
 
+  // Editing: an image's next image (its conversation continued where it can be), a painted region, an
+  // answer to the model's question, an upscale, the lineage tree and named references.
+  /** Records and starts the edit; its progress arrives like any job's. `conversation_broken`: send it again with `startFresh`. */
+  editImage: async (request: EditRequest): Promise<JobRecord> => call(commands.editImage(request)),
+  /** Edits only what the mask paints; the mask (a greyscale PNG of the image's size, white = change) was added with `addInputImage`. */
+  editImageRegion: async (request: EditRequest, maskImageId: string): Promise<JobRecord> =>
+    call(commands.editImageRegion(request, maskImageId)),
+  /** What the edit would cost and send (the replayed conversation, the payload against the inline limit); nothing is recorded. */
+  editQuote: async (request: EditRequest): Promise<EditQuote> => call(commands.editQuote(request)),
+  /** Answers a model's text-only turn (its question or refusal is the job's error message) in the same conversation. */
+  replyToJob: async (jobId: string, text: string, overBudget = false): Promise<JobRecord> =>
+    call(commands.replyToJob(jobId, text, overBudget)),
+  /** Re-renders the image at 2K or 4K as a priced child job (`model` null: the image's own if it offers the size). */
+  upscaleImage: async (imageId: string, size: ImageSize, model: Model | null = null, overBudget = false): Promise<JobRecord> =>
+    call(commands.upscaleImage(imageId, size, model, overBudget)),
+  imageLineage: async (imageId: string): Promise<Lineage> => call(commands.imageLineage(imageId)),
+  listReferences: async (): Promise<Reference[]> => call(commands.listReferences()),
+  /** Names a library image (replacing what the name meant). */
+  setReference: async (name: string, imageId: string): Promise<Reference> => call(commands.setReference(name, imageId)),
+  renameReference: async (id: string, name: string): Promise<Reference> => call(commands.renameReference(id, name)),
+  /** Removes the reference; jobs that sent it keep their image. */
+  removeReference: async (name: string): Promise<void> => { await call(commands.removeReference(name)) },
+
   // Sync through the person's own bucket
   syncSetup: async (): Promise<SyncSetup> => call(commands.syncSetup()),
   /** Saves the location and choices; `secretAccessKey` goes to the keychain, and only when one was typed (null keeps the stored one). */
@@ -262,13 +354,18 @@ export const api = {
   syncStatus: async (): Promise<SyncStatus> => call(commands.syncStatus()),
   /** Runs a sync now; its progress arrives through `onCoreChanged` (kind `sync`). */
   syncNow: async (): Promise<SyncReport> => call(commands.syncNow()),
+  /**
+   * Applies the deletions forever of another device that a sync held back (`pendingDeletions`): how many
+   * were deleted, and how many went to the Trash instead because their original existed only here.
+   */
+  applyPendingDeletions: async (): Promise<PendingApplied> => call(commands.applyPendingDeletions()),
   /** Checks keys, bucket, endpoint and write access before saving (null secret: the stored one). */
   testSyncConnection: async (setup: SyncSetup, secretAccessKey: string | null): Promise<void> => {
     await call(commands.testSyncConnection(setup, secretAccessKey))
   },
   /**
-   * The core's one stream: a job's progress, committed library changes (coalesced), a sync's progress and
-   * a profile switch. Resolves to the function that stops listening (call it on unmount). The page keeps one
+   * The core's one stream: a job's progress, committed library changes (coalesced), a sync's progress, a
+   * profile switch, and the app quitting while paid requests are in flight. Resolves to the function that stops listening (call it on unmount). The page keeps one
    * subscription (stores/coreEvents.ts) and hands each event to the stores that follow it.
    */
   onCoreChanged: (handler: (event: CoreEvent) => void): Promise<() => void> =>

@@ -13,8 +13,10 @@ import accounts from './en/accounts'
 import login from './en/login'
 import jobs from './en/jobs'
 import sync from './en/sync'
+import editor from './en/editor'
+import startup from './en/startup'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup }
 
 export type MessageSchema = typeof en
 

@@ -1,7 +1,7 @@
 // Sync as a person reads it: which of the core's typed error kinds means what to do (check the access key,
 // update Nanoforge, fix the clock), and how far a running sync is. The core says what went wrong (its kind
 // and message); these only pick the sentence that goes with the kind.
-import type { ErrorKind, SyncProgress, SyncStage } from '@/api'
+import type { ErrorKind, SyncProgress, SyncSetup, SyncStage } from '@/api'
 
 /**
  * The i18n key (under `sync.errors`) of the sentence for each kind a sync or its connection test fails with;
@@ -21,6 +21,8 @@ const SYNC_ERROR_SENTENCES: Partial<Record<ErrorKind, string>> = {
   sync_server: 'server',
   sync_refused: 'refused',
   sync_busy: 'busy',
+  sync_other_account: 'otherAccount',
+  sync_secret_required: 'secretRequired',
   invalid_input: 'invalidInput',
   keychain: 'keychain',
   io: 'local',
@@ -52,4 +54,19 @@ export function stageShare(progress: SyncProgress | null): number | null {
 export function secretToSend(typed: string): string | null {
   const secret = typed.trim()
   return secret === '' ? null : secret
+}
+
+type Location = Pick<SyncSetup, 'endpoint' | 'bucket' | 'accessKeyId'>
+
+/** Where a setup sends the secret, as the core compares it (trimmed; an endpoint without trailing slashes). */
+function locationOf(s: Location): string {
+  return JSON.stringify([s.endpoint.trim().replace(/\/+$/, ''), s.bucket.trim(), s.accessKeyId.trim()])
+}
+
+/**
+ * Whether `next` sends the secret somewhere other than `saved` does: another endpoint, bucket or access key
+ * ID. The core then refuses the saved secret (`sync_secret_required`) until it is typed again.
+ */
+export function locationChanged(saved: Location, next: Location): boolean {
+  return locationOf(saved) !== locationOf(next)
 }

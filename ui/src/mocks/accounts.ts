@@ -90,8 +90,10 @@ interface Flow {
 /**
  * The device's profiles (local first) and the sign-in flow. `switchTo` makes a profile current and calls
  * `onSwitch`, which sends the core's `profile` event (after the command has answered, as the core's event may).
+ * `otherClient` says whether a sign-in client other than the build's is known (the environment's, or one
+ * set up on this device: ./device.ts); `control.signInConfigured` is the build's own.
  */
-export function createAccounts(local: MockState, onSwitch: (summary: ProfileSummary) => void) {
+export function createAccounts(local: MockState, onSwitch: (summary: ProfileSummary) => void, otherClient: () => boolean = () => false) {
   const query = new URLSearchParams(location.search)
   const profiles: MockProfile[] = [{
     summary: { id: 'local', kind: 'local', displayName: 'Local library', email: null, name: null, issuer: null, emailVerified: null },
@@ -156,12 +158,12 @@ export function createAccounts(local: MockState, onSwitch: (summary: ProfileSumm
     accounts_state: () => ({
       current: summaryOf(current()),
       profiles: profiles.map(summaryOf),
-      signInConfigured: control.signInConfigured,
+      signInConfigured: control.signInConfigured || otherClient(),
       issuer: GOOGLE,
     }),
     begin_sign_in: (): SignInStarted => {
       cancelFlow()
-      if (!control.signInConfigured) throw fail('sign_in_not_configured')
+      if (!control.signInConfigured && !otherClient()) throw fail('sign_in_not_configured')
       // Offline: the provider's discovery document cannot be fetched, so nothing starts.
       if (control.outcome === 'network') throw fail('network')
       const state = Math.random().toString(36).slice(2, 12)

@@ -52,6 +52,8 @@ export interface MockState {
   nextId: number
   /** Starts every id of this library (empty for the local one). */
   prefix: string
+  /** The next native save dialog is cancelled (e.g. "Possibly charged (CSV)"). */
+  saveCancelled?: boolean
 }
 
 export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {
@@ -97,7 +99,7 @@ export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord
     inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, cost: 0.067, estimatedCost: 0.067,
     mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',
     errorKind: null, errorMessage: null, attempts: 1, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, chargedCredits: null, ...over,
+    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, chargedCredits: null, purpose: null, ...over,
   }
 }
 
@@ -107,7 +109,7 @@ export function image(j: JobRecord, position: number, n: number, prefix = ''): I
     id: `img-${prefix}${pad(n)}`, kind: 'generated', jobId: j.id, position, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`, mime: 'image/png',
     width: pixelsOf(j.imageSize), height: pixelsOf(j.imageSize), bytes: 900_000 + n * 1000, thumbPath: `thumbs/256/${sha}.webp`,
     previewPath: `thumbs/512/${sha}.webp`, imageSize: j.imageSize, favourite: n % 5 === 0, rating: n % 6,
-    deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, prompt: j.prompt, model: j.model,
+    deletedAt: null, createdAt: (j.completedAt ?? j.createdAt ?? MOCK_NOW) + position, flag: null, prompt: j.prompt, model: j.model,
     jobStatus: j.status,
   }
 }
@@ -116,7 +118,8 @@ export function image(j: JobRecord, position: number, n: number, prefix = ''): I
 function outcome(i: number, j: JobRecord): JobRecord {
   const unpaid = { cost: 0, completedAt: j.createdAt }
   switch (i) {
-    case 3: return { ...j, ...unpaid, status: 'RECOVERABLE', errorKind: 'timeout',
+    // The balance showed what it took: a paid result to recover.
+    case 3: return { ...j, ...unpaid, status: 'RECOVERABLE', errorKind: 'timeout', chargedCredits: 18 * j.numImages,
       errorMessage: 'Still generating after 3 min; the task is kept at the service and can be recovered.' }
     case 7: return { ...j, ...unpaid, status: 'FAILED', errorKind: 'generation_failed', mayBeCharged: false,
       errorMessage: 'The service could not generate this image: content policy violation' }
@@ -129,13 +132,15 @@ function outcome(i: number, j: JobRecord): JobRecord {
       errorMessage: 'Cancelled here; the service may still finish the task and charge for it.' }
     case 29: return { ...j, ...unpaid, status: 'CANCELLED', errorKind: 'cancelled', remoteTaskId: null, mayBeCharged: false,
       submittedAt: null, errorMessage: 'Cancelled before it was sent; nothing was charged.' }
+    // The newest job: the balance before and after it said what it took.
+    case 1: return { ...j, chargedCredits: 18 * j.numImages }
     default: return j
   }
 }
 
 /**
- * 36 jobs over the last month (or `jobCount`): mostly completed at 1K–4K on Nano Banana 2 and Pro, and
- * once each: a recoverable timeout and download, a refused generation, an interrupted submit (possibly
+ * 36 jobs over the last month (or `jobCount`): mostly completed at 1K–4K on Nano Banana 2 and Pro (the
+ * newest with the credits it took), and once each: a recoverable timeout (credits taken too) and download, a refused generation, an interrupted submit (possibly
  * charged, no task), a task cancelled after the submit and one before it. Job 2 is a run-again of job 14
  * and job 4 a remix of job 10's image. `prefix` keeps another profile's ids apart (`img-ada-0001`).
  */

@@ -76,9 +76,9 @@ export const MOCK_MODELS: ModelInfo[] = [
 
 /** What each provider can do, like the core's `ProviderKind::info`. */
 export const MOCK_PROVIDERS: ProviderInfo[] = [
-  { kind: 'nanobanana', label: 'Nano Banana (nanobananaapi.ai)', inputMode: 'urls', remoteTasks: true, balance: true, key: 'nanoBananaKey' },
-  { kind: 'gemini', label: 'Google Gemini API', inputMode: 'inline', remoteTasks: false, balance: false, key: 'geminiKey' },
-  { kind: 'demo', label: 'Demo — not AI', inputMode: 'local', remoteTasks: false, balance: false, key: null },
+  { kind: 'nanobanana', label: 'Nano Banana (nanobananaapi.ai)', inputMode: 'urls', remoteTasks: true, balance: true, key: 'nanoBananaKey', conversations: false },
+  { kind: 'gemini', label: 'Google Gemini API', inputMode: 'inline', remoteTasks: false, balance: false, key: 'geminiKey', conversations: true },
+  { kind: 'demo', label: 'Demo — not AI', inputMode: 'local', remoteTasks: false, balance: false, key: null, conversations: false },
 ]
 
 export const mockModel = (model: Model | null | undefined): ModelInfo => MOCK_MODELS.find((m) => m.model === model) ?? MOCK_MODELS[0]

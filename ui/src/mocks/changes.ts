@@ -13,6 +13,7 @@ export interface ChangeNote {
   stats?: boolean
   preferences?: boolean
   sync?: boolean
+  references?: boolean
 }
 
 const noIds = (): ChangedIds => ({ added: [], updated: [], removed: [], all: false })
@@ -36,7 +37,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
   function note(profileId: string, n: ChangeNote) {
     let change = pending.get(profileId)
     if (!change) {
-      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false }
+      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false }
       pending.set(profileId, change)
       setTimeout(() => {
         const ready = pending.get(profileId)
@@ -49,6 +50,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
     change.stats ||= !!n.stats
     change.preferences ||= !!n.preferences
     change.sync ||= !!n.sync
+    change.references ||= !!n.references
   }
 
   return { note }

@@ -73,6 +73,17 @@ function drive(j: JobRecord, stages: (() => JobStage | null)[], step: number, em
   setTimeout(tick, 0)
 }
 
+/** Credits one Nano Banana image takes from the mock balance, as the core learns it from the balance. */
+const CREDITS_PER_IMAGE = 18
+
+/**
+ * Paid requests in flight, as quitting counts them: a Gemini call whose answer is not stored yet (a Nano
+ * Banana submit answers with its task id at once here, so it never counts).
+ */
+export function paidInFlight(s: MockState): number {
+  return s.jobs.filter((j) => j.provider === 'gemini' && ['SUBMITTED', 'PROCESSING', 'DOWNLOADING'].includes(j.status)).length
+}
+
 /** The last stages of a run: download, store the images, done with the confirmed cost. */
 function finishStages(s: MockState, j: JobRecord, step: number, price: number): (() => JobStage | null)[] {
   const count = j.numImages
@@ -90,7 +101,7 @@ function finishStages(s: MockState, j: JobRecord, step: number, price: number): 
         ids.push(img.id)
       }
       Object.assign(j, { status: 'COMPLETED', cost: price, durationMs: step * 7, completedAt: at + step * 7, imageId: ids[0],
-        errorKind: null, errorMessage: null })
+        errorKind: null, errorMessage: null, chargedCredits: j.provider === 'nanobanana' ? CREDITS_PER_IMAGE * count : null })
       return { kind: 'done', imageIds: ids, cost: j.cost, durationMs: j.durationMs }
     },
   ]
@@ -224,7 +235,7 @@ export function addInput(s: MockState, bytes: Uint8Array): ImageRecord {
     id: `input-${s.prefix}${pad(n)}`, kind: 'input', jobId: null, position: 0, sha256: `${pad(n)}${'cd'.repeat(30)}`,
     path: `inputs/${pad(n)}.png`, mime: png ? 'image/png' : 'image/jpeg', width: 1024, height: 1024, bytes: bytes.length,
     thumbPath: `thumbs/256/${pad(n)}.webp`, previewPath: `thumbs/512/${pad(n)}.webp`, imageSize: null, favourite: false,
-    rating: 0, deletedAt: null, createdAt: MOCK_NOW + n * 1000, prompt: null, model: null, jobStatus: null,
+    rating: 0, deletedAt: null, createdAt: MOCK_NOW + n * 1000, flag: null, prompt: null, model: null, jobStatus: null,
   }
   s.inputs.push(record)
   return record

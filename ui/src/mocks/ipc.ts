@@ -6,7 +6,11 @@
 // edits it directly can say so with `window.__NANOFORGE_LIBRARY_CHANGED__(note)` (as another process writing
 // to the library would make the core say), and `window.__NANOFORGE_AUTO_SYNC__()` runs a sync as the core's
 // automatic syncs do, on any view. `?synced` starts the local library with sync set up, other devices and
-// their jobs (see ./sync.ts).
+// their jobs (see ./sync.ts). `window.__NANOFORGE_CLOSE_WINDOW__()` closes the window as the shell sees it:
+// with a paid request in flight (a Gemini call) it says `quitting` and "exits" once the call is recorded;
+// how the app ended is `window.__NANOFORGE_EXIT__` ('closed', 'finished' or 'quit-now'; the page stays).
+// What belongs to the device rather than a profile (the first-run welcome, crash reports, diagnostics, the
+// device's own sign-in client, keys checked before saving) is ./device.ts, `window.__NANOFORGE_DEVICE__`.
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import type {
@@ -16,11 +20,14 @@ import * as mock from './backend'
 import { createAccounts } from './accounts'
 import { mockCatalog, mockQuote } from './catalog'
 import { createChangeFeed, type ChangeNote } from './changes'
-import { addInput, finishElsewhere, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
+import { addInput, finishElsewhere, paidInFlight, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
 import * as sync from './sync'
+import { editingHandlers, keepInputBytes } from './editing'
+import { createDevice } from './device'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
+const MOCK_VERSION = '0.0.0-mock'
 
 type Args = Record<string, unknown>
 
@@ -37,6 +44,13 @@ export async function installMockIpc() {
   const accounts = createAccounts(local, (summary: ProfileSummary) => {
     publish(accounts.current().library)
     send({ kind: 'profile', profile: summary })
+  }, () => device.signInConfigured())
+  // The welcome, crash reports, diagnostics, the device's own sign-in client and checked keys (./device.ts).
+  const device = createDevice({
+    buildClient: () => accounts.control.signInConfigured,
+    setKey: (purpose, key) => handlers.set_key({ purpose, key }) as ApiKeyStatus,
+    version: MOCK_VERSION,
+    dataDir: MOCK_DATA_DIR,
   })
   const lib = () => accounts.current().library
   const profileId = () => accounts.current().summary.id
@@ -56,14 +70,46 @@ export async function installMockIpc() {
       images: e.stage.kind === 'done' ? { added: e.stage.imageIds } : undefined,
     }, id)
   }
-  /** A sync of the open library, reporting on the stream; its pull finishes the other devices' jobs. */
+  /**
+   * A sync of the open library, reporting on the stream; its pull finishes the other devices' jobs (and holds
+   * another device's mass deletion back, when one is steered).
+   */
   function runSync() {
     const id = profileId()
     const s = lib()
     return sync.syncNow(s.sync, mock.MOCK_NOW, (event: SyncEvent) => send({ kind: 'sync', profileId: id, event }), () => {
       const pulled = finishElsewhere(s)
+      sync.holdMassDelete(s.sync, s.images)
       changed({ images: { added: pulled.images }, jobs: { updated: pulled.jobs }, stats: pulled.jobs.length > 0, sync: true }, id)
     }).finally(() => changed({ sync: true }, id))
+  }
+
+  /** Held deletions, applied: removed for good, or to the Trash when their original is only here. */
+  function applyHeld() {
+    const s = lib()
+    const held = s.sync.held
+    s.sync.held = null
+    if (!held) return { deleted: 0, kept: 0 }
+    const kept = s.images.filter((i) => held.onlyHere.includes(i.id))
+    for (const i of kept) i.deletedAt ??= mock.MOCK_NOW
+    const gone = held.ids.filter((id) => !held.onlyHere.includes(id) && s.images.some((i) => i.id === id))
+    s.images = s.images.filter((i) => !gone.includes(i.id))
+    changed({ images: { removed: gone, updated: kept.map((i) => i.id) }, stats: true, sync: true })
+    return { deleted: gone.length, kept: kept.length }
+  }
+
+  /** How the app ended (the page cannot close itself): for tests. */
+  const exit = (how: 'closed' | 'finished' | 'quit-now') => { hooks.__NANOFORGE_EXIT__ = how }
+  let quitting = false
+  /** The window closed: at once without paid requests in flight, else after them, saying so first. */
+  function closeWindow() {
+    if (quitting) return
+    const n = paidInFlight(lib())
+    if (n === 0) return exit('closed')
+    quitting = true
+    send({ kind: 'quitting', paidRequests: n })
+    const wait = () => { if (paidInFlight(lib()) === 0) exit('finished'); else setTimeout(wait, 50) }
+    wait()
   }
 
   /** A key's status; `provider` is the one new generations use by default, as the core reports it. */
@@ -83,8 +129,13 @@ export async function installMockIpc() {
     return fn(a)
   }
 
+  const hooks = window as unknown as Record<string, unknown>
   const handlers: Record<string, (a: Args) => unknown> = {
-    app_info: (): AppInfo => ({ version: '0.0.0-mock', profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length }),
+    quit_now: () => { exit('quit-now'); return null },
+    app_info: (): AppInfo => ({
+      version: MOCK_VERSION, profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length,
+      welcomeDismissed: device.control.welcomeDismissed,
+    }),
     get_preferences: () => lib().preferences,
     update_preferences: (a) => {
       const next = a.preferences as Preferences
@@ -128,6 +179,8 @@ export async function installMockIpc() {
       return gone.length
     },
     export_images: (a) => (a.ids as string[]).length,
+    // The save dialog answers with a file unless the test says it was cancelled.
+    save_possibly_charged: () => (lib().saveCancelled ? null : lib().jobs.filter(mock.possiblyCharged).length),
     check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], remoteOriginals: 0, repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
     save_image_as: () => true,
     copy_image: () => null,
@@ -162,7 +215,7 @@ export async function installMockIpc() {
       return { provider, balance: provider === 'nanobanana' ? lib().balance : null, creditsPerImage: lib().preferences.creditsPerImage }
     },
     pick_input_images: () => pickInputs(lib()),
-    add_input_image: (a) => addInput(lib(), rawBytes(a)),
+    add_input_image: (a) => keepInputBytes(lib(), addInput(lib(), rawBytes(a)), rawBytes(a)),
     add_input_image_url: (a) => {
       if (!/^https:\/\//.test(String(a.url))) refuse('invalid_input', `'${String(a.url)}' is not an https URL`)
       return addInput(lib(), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))
@@ -176,6 +229,10 @@ export async function installMockIpc() {
     },
     test_sync_connection: (a) => sync.testConnection(lib().sync, a.setup as SyncSetup, (a.secretAccessKey ?? null) as string | null),
     sync_now: () => runSync(),
+    apply_pending_deletions: () => applyHeld(),
+    // Editing: edits, masks, upscales, replies, the lineage tree, references (./editing.ts).
+    ...editingHandlers(lib, () => sender(profileId()), changed),
+    ...device.handlers,
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:opener|open_path': () => null,
@@ -217,10 +274,11 @@ export async function installMockIpc() {
   await startImageServer((q) => q.profile === profileId() && [...lib().images, ...lib().inputs].some((i) => i.id === q.id))
 
   publish(lib())
-  const hooks = window as unknown as Record<string, unknown>
   hooks.__NANOFORGE_ACCOUNTS__ = accounts.control
   hooks.__NANOFORGE_LIBRARY_CHANGED__ = (note: ChangeNote) => changed(note)
   hooks.__NANOFORGE_AUTO_SYNC__ = () => runSync().catch(() => {})
+  hooks.__NANOFORGE_CLOSE_WINDOW__ = closeWindow
+  hooks.__NANOFORGE_DEVICE__ = device.control
 }
 
 /** Registers the mock image server and waits until it controls this page (its first images need it). */

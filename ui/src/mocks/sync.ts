@@ -6,8 +6,16 @@
 //   bucket `read-only`           → sync_read_only          bucket `from-the-future` → sync_format_too_new
 //   an endpoint host with `skew` → clock_skew               an endpoint host with `offline` → network
 // `sync.hold = true` keeps a running sync at its first upload until it is set back to false.
+// Like the core, the saved secret only goes to the endpoint, bucket and access key id it was typed for:
+// another one without the secret typed again is `sync_secret_required` (save, test and sync).
+// `sync.massDelete = { by, keep, onlyHere }` makes the next pull find that device deleted forever every
+// image but the `keep` newest: the core holds those deletions (`pendingDeletions`) until they are applied,
+// when the `onlyHere` newest of them go to the Trash instead (their original never left this device).
+// `sync.unowned = true`: the bucket's library has no owner yet; the next sync claims it (`claimedLibrary`).
 // `?synced` (see ipc.ts) starts with sync set up, two other devices and jobs that run on one of them.
-import type { ErrorKind, JobRecord, PeerDevice, SyncEvent, SyncReport, SyncSetup, SyncStage, SyncStatus } from '@/api'
+import type {
+  ErrorKind, ImageRecord, JobRecord, PeerDevice, PendingDeletions, SyncEvent, SyncReport, SyncSetup, SyncStage, SyncStatus,
+} from '@/api'
 
 export interface MockSync {
   setup: SyncSetup
@@ -21,6 +29,14 @@ export interface MockSync {
   stepMs: number
   /** Holds a running sync at its upload stage (for a look at its progress). */
   hold: boolean
+  /** The location the stored secret was typed for (null: the saved setup's, as the core reads an old one). */
+  boundTo: string | null
+  /** The next pull finds another device's deletions forever of all but `keep` images (see above). */
+  massDelete: { by: string; keep: number; onlyHere: number } | null
+  /** Deletions a pull held back until they are applied: the images, and those whose original is only here. */
+  held: { ids: string[]; onlyHere: string[]; pending: PendingDeletions } | null
+  /** The bucket's library has no owner yet: the next sync claims it. */
+  unowned: boolean
 }
 
 /** This device, as the core names it in the status. */
@@ -30,6 +46,7 @@ export function noSync(): MockSync {
   return {
     setup: { endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true },
     secretStored: false, lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [], stepMs: 90, hold: false,
+    boundTo: null, massDelete: null, held: null, unowned: false,
   }
 }
 
@@ -51,6 +68,17 @@ function locationProblem(s: SyncSetup): Fail | null {
     return fail('invalid_input', `'${s.bucket}' is not a bucket name: 3 to 63 lowercase letters, digits, dots and dashes`)
   }
   return null
+}
+
+/** Where a setup sends the secret, normalised as the core's binding is. */
+const locationKey = (s: SyncSetup) => JSON.stringify([s.endpoint.trim().replace(/\/+$/, ''), s.bucket.trim(), s.accessKeyId.trim()])
+
+const SECRET_ELSEWHERE = fail('sync_secret_required', 'the saved secret access key belongs to another endpoint, bucket or access key id: enter the secret access key again for this location')
+
+/** The stored secret may go to `setup`'s location (the one it was typed for). */
+function secretMayGo(sync: MockSync, setup: SyncSetup): boolean {
+  const bound = sync.boundTo ?? (locationProblem(sync.setup) == null ? locationKey(sync.setup) : null)
+  return bound === locationKey(setup)
 }
 
 /** How the (mock) bucket answers this setup, at which stage of a sync. */
@@ -78,7 +106,7 @@ export function syncStatus(sync: MockSync, profileId: string): SyncStatus {
     pendingUploads: sync.pendingUploads,
     pendingDownloads: sync.pendingDownloads,
     devices: sync.devices.map((d) => ({ ...d })),
-    pendingDeletions: null,
+    pendingDeletions: sync.held ? structuredClone(sync.held.pending) : null,
   }
 }
 
@@ -86,7 +114,12 @@ export function updateSyncSetup(sync: MockSync, next: SyncSetup, secret: string 
   const configured = !!(next.endpoint.trim() && next.bucket.trim() && next.accessKeyId.trim())
   const problem = configured ? locationProblem(next) : null
   if (problem) throw problem
-  if (secret && secret.trim()) sync.secretStored = true
+  const typed = !!(secret && secret.trim())
+  if (!typed && configured && sync.secretStored && !secretMayGo(sync, next)) throw SECRET_ELSEWHERE
+  if (typed) {
+    sync.secretStored = true
+    if (configured) sync.boundTo = locationKey(next)
+  }
   sync.setup = { ...next }
   return syncStatus(sync, profileId)
 }
@@ -98,6 +131,7 @@ export function testConnection(sync: MockSync, setup: SyncSetup, secret: string 
   if (!(secret && secret.trim()) && !sync.secretStored) {
     throw fail('sync_not_configured', 'no secret access key for sync: enter it in Settings → Sync (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)')
   }
+  if (!(secret && secret.trim()) && !secretMayGo(sync, setup)) throw SECRET_ELSEWHERE
   const answer = bucketProblem(setup)
   if (answer) throw answer.error
   return null
@@ -113,6 +147,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) => void, pull: () => void = () => {}): Promise<SyncReport> {
   const problem = locationProblem(sync.setup) ?? (sync.secretStored ? null
     : fail('sync_not_configured', 'no secret access key for sync: enter it in Settings → Sync (or set NANOFORGE_SYNC_SECRET_ACCESS_KEY)'))
+    ?? (secretMayGo(sync, sync.setup) ? null : SECRET_ELSEWHERE)
   if (problem) {
     emit({ kind: 'failed', error: problem })
     throw problem
@@ -137,12 +172,30 @@ export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) 
   }
   const report: SyncReport = {
     uploadedFiles: up, downloadedFiles: down, deletedFiles: 0, opsPushed: up + 2, opsPulled: 2, segmentsPushed: 1,
-    segmentsPulled: 1, newImages: down, filesLeft: 0, durationMs: sync.stepMs * (up + down + 6), pendingDeletions: null,
-    claimedLibrary: false,
+    segmentsPulled: 1, newImages: down, filesLeft: 0, durationMs: sync.stepMs * (up + down + 6),
+    pendingDeletions: sync.held ? structuredClone(sync.held.pending) : null, claimedLibrary: sync.unowned,
   }
-  Object.assign(sync, { lastSyncMs: now, pendingUploads: 0, pendingDownloads: 0 })
+  Object.assign(sync, { lastSyncMs: now, pendingUploads: 0, pendingDownloads: 0, unowned: false })
   emit({ kind: 'finished', report })
   return report
+}
+
+/**
+ * A pull that finds `sync.massDelete`: another device deleted forever all but the newest images. More than
+ * 10 and more than half of the library, so (like the core) they are held, not applied.
+ */
+export function holdMassDelete(sync: MockSync, images: ImageRecord[]) {
+  const steer = sync.massDelete
+  if (!steer) return
+  sync.massDelete = null
+  const newest = [...images].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
+  const ids = newest.slice(steer.keep).map((i) => i.id)
+  if (ids.length <= 10 || ids.length * 2 <= images.length) return
+  const name = sync.devices.find((d) => d.id === steer.by)?.name ?? null
+  sync.held = {
+    ids, onlyHere: ids.slice(0, steer.onlyHere),
+    pending: { count: ids.length, librarySize: images.length, devices: [{ deviceId: steer.by, name, count: ids.length }] },
+  }
 }
 
 /**
@@ -150,8 +203,9 @@ export async function syncNow(sync: MockSync, now: number, emit: (e: SyncEvent) 
  * it can still recover. `job` builds records like the seed library's.
  */
 export function withPeers(sync: MockSync, jobs: JobRecord[], now: number, job: (i: number, over: Partial<JobRecord>) => JobRecord) {
+  const setup = { ...sync.setup, endpoint: 'https://0123abcd.r2.cloudflarestorage.com', bucket: 'nanoforge-photos', accessKeyId: 'a1b2c3d4e5' }
   Object.assign(sync, {
-    setup: { ...sync.setup, endpoint: 'https://0123abcd.r2.cloudflarestorage.com', bucket: 'nanoforge-photos', accessKeyId: 'a1b2c3d4e5' },
+    setup, boundTo: locationKey(setup),
     secretStored: true, lastSyncMs: now - 40 * 60_000, pendingUploads: 2, pendingDownloads: 1,
     devices: [
       { id: 'dev-pixel-8', name: 'Pixel 8', platform: 'android', lastSeenMs: now - 6 * 60_000 },

@@ -34,8 +34,10 @@ const notifyI18n = makeI18n()
 /**
  * The live jobs: the core's job progress (from its change stream), the jobs started in this session (and
  * unfinished ones resumed after a restart), submit, cancel, recover and run again, and a desktop
- * notification when a job finishes while the window is in the background. Jobs another device runs get
- * no progress here: their stored record is read again when the library says it changed.
+ * notification when a job finishes while the window is in the background. Every job this app runs
+ * notifies alike, whoever started it (this page, a page since reloaded, the core resuming it at start),
+ * once per run: a final stage heard twice does not notify twice, and a recovery is a new run. Jobs another
+ * device runs get no progress here: their stored record is read again when the library says it changed.
  */
 export const useJobsStore = defineStore('jobs', () => {
   const byId = reactive<Record<string, TrackedJob>>({})
@@ -46,6 +48,8 @@ export const useJobsStore = defineStore('jobs', () => {
   const started = ref(false)
   let starting: Promise<void> | null = null
   const fetching = new Map<string, Promise<void>>()
+  /** Jobs whose current run's outcome was notified (a new run of the job clears it). */
+  const notified = new Set<string>()
 
   // Another profile opened: every job of the previous one goes; when following, the new profile's unfinished
   // jobs are picked up (events name their profile, so the stream itself stays).
@@ -53,6 +57,7 @@ export const useJobsStore = defineStore('jobs', () => {
     for (const id of Object.keys(byId)) delete byId[id]
     sessionIds.value = []
     fetching.clear()
+    notified.clear()
     submitting.value = false
     // A failed listing only hides resumed jobs until their next event.
     if (started.value) await loadUnfinished().catch(() => {})
@@ -134,6 +139,8 @@ export const useJobsStore = defineStore('jobs', () => {
     job.stage = event.stage
     job.receivedAt = now
     job.stages.push({ stage: event.stage, receivedAt: now })
+    // Running again (a recovery, a resume): its next outcome is news.
+    if (!isFinalStage(event.stage.kind)) notified.delete(job.id)
     // Keep the record's status in step so History's live rows change before the final record arrives.
     if (job.record) job.record = { ...job.record, status: statusOfStage(event.stage.kind) }
     if (isFinalStage(event.stage.kind)) {
@@ -145,9 +152,13 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
+  /** Once per run; the preferences are read if no view has read them yet (a job resumed at start). */
   async function notifyFinished(job: TrackedJob) {
-    const enabled = useSettingsStore().preferences?.notifyWhenDone ?? false
-    if (!enabled || api.windowFocused()) return
+    if (notified.has(job.id)) return
+    notified.add(job.id)
+    const stillOpen = scope.begin()
+    const preferences = await useSettingsStore().ensurePreferences()
+    if (!stillOpen() || !preferences?.notifyWhenDone || api.windowFocused()) return
     const { t } = notifyI18n.global
     const prompt = job.record?.prompt ?? ''
     const stage = job.stage
@@ -246,6 +257,7 @@ export const useJobsStore = defineStore('jobs', () => {
     job.record = record
     job.stage = stageOfRecord(record)
     job.stages = []
+    notified.delete(record.id)
     job.receivedAt = Date.now()
     job.loadError = null
     addToSession([record.id])

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, errorMessage, type ApiKeyStatus, type Preferences, type ProviderKind, type SecretPurpose } from '@/api'
+import { api, errorMessage, type ApiKeyStatus, type CheckedKey, type Preferences, type ProviderKind, type SecretPurpose } from '@/api'
 import { useCatalogStore } from '@/stores/catalog'
 import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useProfileScoped } from '@/stores/profile'
@@ -76,6 +76,29 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  let preferencesLoading: Promise<Preferences | null> | null = null
+  /**
+   * The preferences, read once when nothing has read them yet (a job that finishes before any view loaded
+   * them still needs `notifyWhenDone`); null when they cannot be read.
+   */
+  function ensurePreferences(): Promise<Preferences | null> {
+    if (preferences.value) return Promise.resolve(preferences.value)
+    preferencesLoading ??= (async () => {
+      const stillOpen = scope.begin()
+      try {
+        const saved = await api.getPreferences()
+        if (!stillOpen()) return null
+        preferences.value ??= saved
+        return preferences.value
+      } catch {
+        return null
+      } finally {
+        preferencesLoading = null
+      }
+    })()
+    return preferencesLoading
+  }
+
   /** Loads once; later calls reuse what is there. */
   async function ensureLoaded() {
     if (!preferences.value || !providers.value || Object.keys(keys.value).length === 0) await load()
@@ -101,6 +124,17 @@ export const useSettingsStore = defineStore('settings', () => {
     await keyChanged(stillOpen, await api.setKey(purpose, key))
   }
 
+  /**
+   * Saves a key once its service took it (the welcome): offline it is saved "not checked yet" with the
+   * reason; a refused key throws `api_key_rejected` and nothing is saved.
+   */
+  async function checkKey(purpose: SecretPurpose, key: string): Promise<CheckedKey> {
+    const stillOpen = scope.begin()
+    const checked = await api.checkAndSetKey(purpose, key)
+    await keyChanged(stillOpen, checked.status)
+    return checked
+  }
+
   async function clearKey(purpose: SecretPurpose) {
     const stillOpen = scope.begin()
     await keyChanged(stillOpen, await api.clearKey(purpose))
@@ -108,6 +142,6 @@ export const useSettingsStore = defineStore('settings', () => {
 
   return {
     preferences, keys, apiKey, providers, error, loading, isDemo, priceOverrides,
-    load, ensureLoaded, save, setKey, clearKey,
+    load, ensureLoaded, ensurePreferences, save, setKey, checkKey, clearKey,
   }
 })

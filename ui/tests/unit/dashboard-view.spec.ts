@@ -70,7 +70,7 @@ describe('Dashboard', () => {
     api.onCoreChanged.mockImplementation(events.onCoreChanged)
     // The shell follows the core's stream from the start (App.vue).
     void useCoreEventsStore().start()
-    useAppStore().info = { version: '1', profileId: 'local', dataDir: '/data', jobCount: 1300 }
+    useAppStore().info = { version: '1', profileId: 'local', dataDir: '/data', jobCount: 1300, welcomeDismissed: true }
   })
 
   it('shows each figure from the core, formatted, as the whole text of its test id', async () => {

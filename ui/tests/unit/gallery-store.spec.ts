@@ -28,7 +28,7 @@ function img(n: number, over: Partial<ImageRecord> = {}): ImageRecord {
   return {
     id: `img-${String(n).padStart(4, '0')}`, kind: 'generated', jobId: `job-${n}`, position: 0, sha256: 'ab'.repeat(32), path: `images/${n}.png`,
     mime: 'image/png', width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/${n}.webp`, previewPath: null,
-    imageSize: '1K', favourite: false, rating: 0, deletedAt: null, createdAt: 1_000_000 - n * 1000,
+    imageSize: '1K', favourite: false, rating: 0, deletedAt: null, createdAt: 1_000_000 - n * 1000, flag: null,
     prompt: `prompt ${n}`, model: 'nano-banana', jobStatus: 'COMPLETED', ...over,
   }
 }

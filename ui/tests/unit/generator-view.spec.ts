@@ -69,7 +69,7 @@ async function mountView() {
   })
   await router.push('/generator')
   // Thumbnails of input images are addressed by the open profile.
-  useAppStore().info = { version: '1.0.0', profileId: 'local', dataDir: '/data', jobCount: 0 }
+  useAppStore().info = { version: '1.0.0', profileId: 'local', dataDir: '/data', jobCount: 0, welcomeDismissed: true }
   const wrapper = mount(GeneratorView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return wrapper

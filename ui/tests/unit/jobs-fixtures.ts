@@ -12,7 +12,7 @@ export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
     seed: null, remoteTaskId: null, cost: null, estimatedCost: 0.067, mayBeCharged: false,
     durationMs: null, queueMs: null, submittedAt: null, status: 'PENDING',
     errorKind: null, errorMessage: null, attempts: 0, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, chargedCredits: null, ...over,
+    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, chargedCredits: null, purpose: null, ...over,
   }
 }
 
@@ -20,7 +20,7 @@ export function imageRecord(id: string): ImageRecord {
   return {
     id, kind: 'generated', jobId: 'job-1', position: 0, sha256: 'ab', path: `images/ab/${id}.png`, mime: 'image/png', width: 1024,
     height: 1024, bytes: 1000, thumbPath: null, previewPath: `thumbs/512/${id}.webp`, imageSize: '1K',
-    favourite: false, rating: 0, deletedAt: null, createdAt: 1, prompt: 'a red fox in snow', model: 'nano-banana-2',
+    favourite: false, rating: 0, deletedAt: null, createdAt: 1, flag: null, prompt: 'a red fox in snow', model: 'nano-banana-2',
     jobStatus: 'COMPLETED',
   }
 }

@@ -17,6 +17,7 @@ const api = vi.hoisted(() => ({
   rerunJob: vi.fn(),
   notify: vi.fn(),
   windowFocused: vi.fn(),
+  getPreferences: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -163,6 +164,50 @@ describe('jobs store', () => {
     emit(event({ kind: 'done', imageIds: ['img-1', 'img-2'], cost: 0, durationMs: 1 }, 'job-4'))
     await flushPromises()
     expect(api.notify).toHaveBeenLastCalledWith('2 images ready', 'a red fox in snow')
+  })
+
+  it('a job resumed at start notifies when it finishes, even before any view read the preferences', async () => {
+    useSettingsStore().preferences = null
+    api.getPreferences.mockResolvedValue({ ...preferences, notifyWhenDone: true })
+    api.listJobs.mockImplementation(async (q: { status: string }) => ({
+      items: q.status === 'PROCESSING' ? [jobRecord({ id: 'job-9', status: 'PROCESSING', prompt: 'resumed fox' })] : [],
+      nextCursor: null,
+    }))
+    api.windowFocused.mockReturnValue(false)
+    api.getJob.mockResolvedValue(jobRecord({ id: 'job-9', status: 'COMPLETED', prompt: 'resumed fox' }))
+    const jobs = useJobsStore()
+    await jobs.start()
+    emit(event({ kind: 'done', imageIds: ['img-9'], cost: 0.067, durationMs: 1 }, 'job-9'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenCalledExactlyOnceWith('Image ready', 'resumed fox')
+    expect(api.getPreferences).toHaveBeenCalledTimes(1)
+
+    // Turned off in the saved preferences: nothing.
+    useSettingsStore().preferences = { ...preferences, notifyWhenDone: false }
+    emit(event({ kind: 'failed', error: { kind: 'server_error', message: 'boom' } }, 'job-10'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenCalledTimes(1)
+  })
+
+  it('a job this page did not start notifies once per outcome, however often the outcome is heard; a recovery is news again', async () => {
+    const jobs = useJobsStore()
+    await jobs.start()
+    api.windowFocused.mockReturnValue(false)
+    api.getJob.mockResolvedValue(jobRecord({ id: 'job-7', status: 'RECOVERABLE', remoteTaskId: 't7', mayBeCharged: true }))
+    // Driven after the page that started it was reloaded: the first this page hears of it is its outcome.
+    emit(event({ kind: 'recoverable', error: { kind: 'timeout', message: 'slow' } }, 'job-7'))
+    emit(event({ kind: 'recoverable', error: { kind: 'timeout', message: 'slow' } }, 'job-7'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenCalledExactlyOnceWith('A paid generation can be recovered', 'slow')
+
+    // Recovered (here or by the core at start): the run's own outcome notifies, once.
+    api.getJob.mockResolvedValue(jobRecord({ id: 'job-7', status: 'COMPLETED', remoteTaskId: 't7' }))
+    emit(event({ kind: 'generating', elapsedMs: 1, polls: 1 }, 'job-7'))
+    emit(event({ kind: 'done', imageIds: ['img-7'], cost: 0.067, durationMs: 1 }, 'job-7'))
+    emit(event({ kind: 'done', imageIds: ['img-7'], cost: 0.067, durationMs: 1 }, 'job-7'))
+    await flushPromises()
+    expect(api.notify).toHaveBeenCalledTimes(2)
+    expect(api.notify).toHaveBeenLastCalledWith('Image ready', 'a red fox in snow')
   })
 
   it('a failure keeps its typed kind and notifies with the message', async () => {

@@ -45,6 +45,7 @@ async function mountLogin(from = '/gallery?image=img-1') {
     routes: [
       { path: '/', name: 'home', component: Blank },
       { path: '/gallery', name: 'gallery', component: Blank },
+      { path: '/settings', name: 'settings', component: Blank },
       { path: '/login', name: 'login', component: LoginView },
     ],
   })
@@ -168,6 +169,10 @@ describe('Login view', () => {
     const note = wrapper.get(byId('signin-not-configured'))
     expect(note.text()).toContain('Sign-in is not set up in this build')
     expect(note.text()).toContain('NANOFORGE_OIDC_CLIENT_ID')
+    // Not a dead end: the way to a client of one's own, at its card in Settings.
+    const setUp = wrapper.get(byId('signin-set-up-client'))
+    expect(setUp.text()).toBe('Set up your own Google client')
+    expect(setUp.attributes('href')).toBe('/settings#settings-signin-client')
     await wrapper.get(byId('signin-without')).trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/')

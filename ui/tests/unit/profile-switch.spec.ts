@@ -80,7 +80,7 @@ describe('a profile switch', () => {
     api.keyStatus.mockResolvedValue({ purpose: 'nanoBananaKey', configured: false, masked: null, source: null, provider: 'demo', keychainError: null })
     api.availableProviders.mockImplementation(providersFromKeys(api.keyStatus))
     api.syncSetup.mockResolvedValue({ ...SETUP })
-    api.syncStatus.mockResolvedValue({ ...STATUS })
+    api.syncStatus.mockImplementation(async () => ({ ...STATUS, prefix: `nanoforge/${open}/` }))
     await useCoreEventsStore().start()
   })
 
@@ -133,10 +133,10 @@ describe('a profile switch', () => {
     expect(useDraftStore().draft).toBeNull()
     const sync = useSyncStore()
     expect(sync.setup).toBeNull()
-    expect(sync.status).toBeNull()
     expect(sync.running).toBe(false)
-    // What the whole window follows is read again for the new profile: its facts, preferences, prices
-    // and unfinished jobs.
+    // What the whole window follows is read again for the new profile: its facts, preferences, prices,
+    // unfinished jobs and where its sync stands (held deletions are asked about on any view).
+    expect(sync.status?.prefix).toBe('nanoforge/g-ada/')
     expect(useAppStore().info?.profileId).toBe('g-ada')
     expect(useSettingsStore().preferences?.defaultCount).toBe(2)
     expect(useCatalogStore().price('nano-banana-2', '1K')?.usd).toBe(0.5)
@@ -167,6 +167,18 @@ describe('a profile switch', () => {
     events.profile(ADA)
     await flushPromises()
     expect(api.appInfo).toHaveBeenCalledTimes(reads + 1)
+  })
+
+  it('a change of named references alone makes no store read the library again (the references\' own list follows it)', async () => {
+    await fill()
+    for (const fn of Object.values(api)) fn.mockClear()
+    const heard: boolean[] = []
+    useCoreEventsStore().onLibrary((change) => heard.push(change.references))
+    events.library({ references: true })
+    await flushPromises()
+    expect(heard).toEqual([true])
+    const asked = Object.entries(api).filter(([, fn]) => fn.mock.calls.length > 0).map(([name]) => name)
+    expect(asked).toEqual([])
   })
 
   it('is not the accounts store\'s to spread: it names no other store', () => {

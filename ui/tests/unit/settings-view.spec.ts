@@ -22,6 +22,7 @@ const api = vi.hoisted(() => ({
   syncSetup: vi.fn(),
   syncStatus: vi.fn(),
   onCoreChanged: vi.fn(),
+  signInClient: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -75,7 +76,7 @@ const accountsState = (current: ProfileSummary): AccountsState => ({
 async function mountSettings() {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useAppStore().info = { version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 36 }
+  useAppStore().info = { version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 36, welcomeDismissed: true }
   const router = createRouter({ history: createMemoryHistory(), routes: ['/settings', '/login'].map((path) => ({ path, name: path.slice(1), component: { template: '<div />' } })) })
   await router.push('/settings')
   const wrapper = mount(SettingsView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
@@ -98,6 +99,7 @@ describe('settings view', () => {
     api.syncSetup.mockResolvedValue({ endpoint: '', bucket: '', region: 'auto', prefix: '', accessKeyId: '', keepOriginals: true, cacheMb: 512, autoSync: true })
     api.syncStatus.mockResolvedValue({ configured: false, endpoint: null, bucket: null, prefix: null, deviceId: 'dev-1', lastSyncMs: null, pendingUploads: 0, pendingDownloads: 0, devices: [] })
     api.onCoreChanged.mockResolvedValue(() => {})
+    api.signInClient.mockResolvedValue({ clientId: '1234.apps.googleusercontent.com', source: 'build', hasSecret: true, issuer: 'https://accounts.google.com' })
   })
 
   it('says when no key is set, then saves a key through the core and shows it masked', async () => {
@@ -123,7 +125,7 @@ describe('settings view', () => {
     api.setKey.mockRejectedValue(new ApiError({ kind: 'keychain', message: 'the OS keychain is locked' }))
 
     await w.get(byId('api-key-input')).setValue('sk-1')
-    await w.get('form').trigger('submit')
+    await w.get(byId('key-card-nanoBananaKey')).get('form').trigger('submit')
     await flushPromises()
 
     expect(w.get(byId('api-key-error')).text()).toBe('the OS keychain is locked')

@@ -43,7 +43,7 @@ export function imageRecord(n: number): ImageRecord {
   return {
     id: `img-${n}`, kind: 'generated', jobId: `job-${n}`, position: 0, sha256: `sha${n}`, path: `images/aa/sha${n}.png`, mime: 'image/png',
     width: 1024, height: 1024, bytes: 1000, thumbPath: `thumbs/256/sha${n}.webp`, previewPath: null, imageSize: '1K',
-    favourite: false, rating: 0, deletedAt: null, createdAt: Date.UTC(2026, 10, 25) - n * DAY, prompt: `prompt ${n}`,
+    favourite: false, rating: 0, deletedAt: null, createdAt: Date.UTC(2026, 10, 25) - n * DAY, flag: null, prompt: `prompt ${n}`,
     model: 'nano-banana-2', jobStatus: 'COMPLETED',
   }
 }

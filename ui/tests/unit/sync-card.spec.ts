@@ -11,6 +11,7 @@ const api = vi.hoisted(() => ({
   updateSyncSetup: vi.fn(),
   testSyncConnection: vi.fn(),
   syncNow: vi.fn(),
+  applyPendingDeletions: vi.fn(),
   onCoreChanged: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
@@ -99,28 +100,78 @@ describe('Sync card', () => {
 
   it('saves without a secret unless one was typed, and never shows a typed one again', async () => {
     const w = await mountCard()
-    await w.get(byId('sync-bucket')).setValue('photos')
+    await w.get(byId('sync-region')).setValue('eu')
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, null)
+    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, region: 'eu' }, null)
     expect(w.get(byId('sync-saved')).text()).toBe('Saved')
 
     await w.get(byId('sync-secret')).setValue('  s3cret-value ')
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, bucket: 'photos' }, 's3cret-value')
+    expect(api.updateSyncSetup).toHaveBeenLastCalledWith({ ...SAVED, region: 'eu' }, 's3cret-value')
     expect(input(w, 'sync-secret').value).toBe('')
     expect(w.html()).not.toContain('s3cret-value')
+    w.unmount()
+  })
+
+  it('another endpoint, bucket or access key ID needs the secret again: the field says why, and nothing is sent without it', async () => {
+    const w = await mountCard()
+    // Region, folder and the device's choices keep the saved secret.
+    await w.get(byId('sync-region')).setValue('eu')
+    await w.get(byId('sync-endpoint')).setValue(`${SAVED.endpoint}/`)
+    expect(w.find(byId('sync-secret-again')).exists()).toBe(false)
+    expect(input(w, 'sync-secret').required).toBe(false)
+
+    for (const [field, value] of [['sync-bucket', 'photos'], ['sync-access-key-id', 'AKID2'], ['sync-endpoint', 'https://other.r2.cloudflarestorage.com']]) {
+      await w.get(byId('sync-discard')).trigger('click')
+      await w.get(byId(field)).setValue(value)
+      expect(input(w, 'sync-secret').required).toBe(true)
+      expect(w.get(byId('sync-secret-again')).text()).toContain('type the secret access key again')
+      expect(input(w, 'sync-secret').placeholder).toBe('Type it again for this location')
+    }
+    await w.get('form').trigger('submit')
+    await w.get(byId('sync-test')).trigger('click')
+    await flushPromises()
+    expect(api.updateSyncSetup).not.toHaveBeenCalled()
+    expect(api.testSyncConnection).not.toHaveBeenCalled()
+    const missing = w.get(byId('sync-secret-again'))
+    expect(missing.attributes('data-missing')).toBe('true')
+    expect(missing.classes()).toContain('field-error')
+    expect(missing.attributes('role')).toBe('alert')
+    // The box's general hint no longer offers to keep the stored secret.
+    expect(w.get('#sync-secret-hint').text()).not.toContain('Leave empty')
+    expect(input(w, 'sync-secret').getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(input(w, 'sync-secret'))
+
+    await w.get(byId('sync-secret')).setValue('new-secret')
+    expect(w.get(byId('sync-secret-again')).attributes('data-missing')).toBe('false')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.updateSyncSetup).toHaveBeenLastCalledWith(
+      { ...SAVED, endpoint: 'https://other.r2.cloudflarestorage.com' }, 'new-secret')
+    w.unmount()
+  })
+
+  it('the core\'s refusals of another account\'s library and of a secret typed for elsewhere read as what to do', async () => {
+    const w = await mountCard()
+    emit({ kind: 'failed', error: { kind: 'sync_other_account', message: "the library at 'nanoforge/x/' belongs to another account (g-bob)" } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('holds another account’s library, so nothing was synced')
+    emit({ kind: 'failed', error: { kind: 'sync_secret_required', message: 'the saved secret access key belongs to another endpoint' } })
+    await flushPromises()
+    expect(w.get(byId('sync-error')).text()).toContain('type the secret access key again for this one')
     w.unmount()
   })
 
   it('tests the typed settings; a refusal reads as what to do, by its kind', async () => {
     const w = await mountCard()
     await w.get(byId('sync-access-key-id')).setValue('WRONG')
+    await w.get(byId('sync-secret')).setValue('typed-secret')
     api.testSyncConnection.mockRejectedValueOnce(new ApiError({ kind: 'sync_credentials', message: 'the bucket refused the access key: check the access key id and the secret (403)' }))
     await w.get(byId('sync-test')).trigger('click')
     await flushPromises()
-    expect(api.testSyncConnection).toHaveBeenCalledWith({ ...SAVED, accessKeyId: 'WRONG' }, null)
+    expect(api.testSyncConnection).toHaveBeenCalledWith({ ...SAVED, accessKeyId: 'WRONG' }, 'typed-secret')
     const error = w.get(byId('sync-error'))
     expect(error.attributes('data-kind')).toBe('sync_credentials')
     expect(error.text()).toContain('check the access key ID and the secret access key')
@@ -207,6 +258,55 @@ describe('Sync card', () => {
     expect(w.text()).toContain('the saved sync setup is not valid JSON (line 1)')
     // Where sync stands still shows.
     expect(w.get(byId('sync-pending')).text()).toBe('To upload: 3 · to download: 1')
+    w.unmount()
+  })
+
+  it('Sync status shows another device\'s held deletions with Apply, and what Apply did', async () => {
+    const held = {
+      count: 30, librarySize: 40,
+      devices: [{ deviceId: 'dev-pixel', name: null, count: 20 }, { deviceId: 'dev-mac', name: 'Studio iMac', count: 10 }],
+    }
+    api.syncStatus.mockResolvedValue({ ...structuredClone(STATUS), pendingDeletions: held })
+    const w = await mountCard()
+    const panel = w.get(byId('pending-deletions-panel'))
+    // The device without a name of its own goes by the name sync knows it by.
+    expect(panel.get(byId('pending-deletions-question')).text())
+      .toBe('Pixel 8 and 1 other device deleted 30 of 40 images forever — apply?')
+    expect(panel.text()).toContain('Held back until you apply them.')
+    expect(panel.find(byId('pending-deletions-later')).exists()).toBe(false)
+
+    api.applyPendingDeletions.mockResolvedValue({ deleted: 30, kept: 0 })
+    api.syncStatus.mockResolvedValue(structuredClone(STATUS))
+    await panel.get(byId('pending-deletions-apply')).trigger('click')
+    await flushPromises()
+    expect(w.find(byId('pending-deletions-panel')).exists()).toBe(false)
+    expect(w.get(byId('pending-applied')).text()).toBe('Deleted 30 images forever.')
+    w.unmount()
+  })
+
+  it('a refused Apply keeps the deletions held and says why', async () => {
+    api.syncStatus.mockResolvedValue({ ...structuredClone(STATUS), pendingDeletions: { count: 12, librarySize: 13, devices: [] } })
+    api.applyPendingDeletions.mockRejectedValue(new ApiError({ kind: 'sync_busy', message: 'another sync is running' }))
+    const w = await mountCard()
+    expect(w.get(byId('pending-deletions-question')).text()).toBe('Another device deleted 12 of 13 images forever — apply?')
+    await w.get(byId('pending-deletions-apply')).trigger('click')
+    await flushPromises()
+    const panel = w.get(byId('pending-deletions-panel'))
+    expect(panel.get(byId('sync-error')).text()).toContain('Another sync of this library is running')
+    expect(w.find(byId('pending-applied')).exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('a sync that claimed an ownerless bucket library says this account owns it now', async () => {
+    const w = await mountCard()
+    expect(w.find(byId('sync-claimed')).exists()).toBe(false)
+    emit({ kind: 'started' })
+    emit({ kind: 'finished', report: { ...REPORT, claimedLibrary: true } })
+    await flushPromises()
+    expect(w.get(byId('sync-claimed')).text()).toContain('it now belongs to this account')
+    emit({ kind: 'finished', report: REPORT })
+    await flushPromises()
+    expect(w.find(byId('sync-claimed')).exists()).toBe(false)
     w.unmount()
   })
 

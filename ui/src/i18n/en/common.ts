@@ -7,7 +7,9 @@ export default {
     gallery: 'Gallery',
     history: 'History',
     analytics: 'Analytics',
+    references: 'References',
     settings: 'Settings',
+    edit: 'Edit',
   },
   status: {
     PENDING: 'Queued',

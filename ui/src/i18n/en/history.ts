@@ -11,6 +11,13 @@ export default {
     all: 'All statuses',
     possiblyCharged: 'Possibly charged',
   },
+  csv: {
+    action: 'Possibly charged (CSV)',
+    hint: 'Save every job the service may have charged without a result (task ids, times, amounts) as a CSV file, for a refund request.',
+    saved: 'Saved {n} possibly charged job to the CSV file. | Saved {n} possibly charged jobs to the CSV file.',
+    none: 'No job may have been charged without a result: the CSV file lists none.',
+    failed: 'Could not save the CSV file: {message}',
+  },
   spend: {
     confirmed: 'Confirmed spend',
     possible: 'Possibly charged',

@@ -25,7 +25,7 @@ export default {
     offer: 'Have a Google account? Signing in keeps a separate library for it on this device (optional).',
     whose: 'This is {name}’s library on this device.',
   },
-  // Strings of the app shell (navigation, skip link, theme toggle).
+  // Strings of the app shell (navigation, skip link, theme toggle, quitting).
   shell: {
     mainNav: 'Main',
     skipToContent: 'Skip to content',
@@ -39,7 +39,17 @@ export default {
       gallery: 'Gallery',
       history: 'History',
       analytics: 'Charts',
+      references: 'Refs',
       settings: 'Settings',
+    },
+    // Closing the window while paid requests are in flight: the app waits for them, then exits by itself.
+    quitting: {
+      title: 'Closing Nanoforge… | Finishing {n} paid request… | Finishing {n} paid requests…',
+      body: 'It was paid for, so Nanoforge stores the answer before it closes. The window closes by itself when it is saved. | They were paid for, so Nanoforge stores the answers before it closes. The window closes by itself when they are saved.',
+      quitNow: 'Quit now',
+      quitNowHint: 'Stops at once. The service may still charge for it, and it is never sent again; History shows it as possibly charged.',
+      stopping: 'Quitting…',
+      failed: 'Could not quit now: {message}',
     },
   },
 }

@@ -5,6 +5,8 @@ export default {
   possiblyChargedLabel: 'possibly charged',
   possiblyChargedHint: 'The service may have charged this without a result; the amount is the estimate made when it was sent.',
   estimate: 'estimate',
+  chargedCredits: 'charged {n} credit | charged {n} credits',
+  chargedCreditsHint: 'What this job took from your balance, read from the service before and after it.',
   note: {
     recoverable: 'The service has this task and may have charged for it (~{price}). Recover fetches the paid result; nothing is paid again.',
     recoverableFree: 'The result may still be waiting at the service. Recover fetches it; nothing is sent again.',

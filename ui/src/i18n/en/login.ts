@@ -25,8 +25,9 @@ export default {
   },
   notConfigured: {
     title: 'Sign-in is not set up in this build',
-    body: 'This copy of Nanoforge was built without a Google sign-in client, so accounts are not available. Everything else works with the local library on this device.',
-    how: 'To enable it, build Nanoforge with NANOFORGE_OIDC_CLIENT_ID and NANOFORGE_OIDC_CLIENT_SECRET set (a Google “Desktop app” client). See “Signing in” in the README.',
+    body: 'This copy of Nanoforge has no Google sign-in client built in. You can use one of your own: create it in Google Cloud (free, about five minutes), then paste its ID and secret in Settings.',
+    setUp: 'Set up your own Google client',
+    how: 'Or set NANOFORGE_OIDC_CLIENT_ID and NANOFORGE_OIDC_CLIENT_SECRET in the environment. Everything else works with the local library on this device meanwhile.',
   },
   retry: 'Try again',
   loadError: 'Could not read the accounts on this device: {error}',

@@ -28,6 +28,7 @@ export default {
       notSet: 'Not set — Nano Banana cannot be used',
       env: 'NANOBANANA_API_KEY',
       site: 'nanobananaapi.ai',
+      url: 'https://nanobananaapi.ai',
       saved: 'Key saved. Nano Banana can generate now.',
       cleared: 'Key removed. Nano Banana cannot be used until a key is set again.',
     },
@@ -37,6 +38,7 @@ export default {
       notSet: 'Not set — the Gemini models cannot be used',
       env: 'GEMINI_API_KEY',
       site: 'aistudio.google.com',
+      url: 'https://aistudio.google.com/apikey',
       saved: 'Key saved. The Gemini models can be chosen in the Generator.',
       cleared: 'Key removed. The Gemini models cannot be used until a key is set again.',
     },
@@ -131,5 +133,6 @@ export default {
     version: 'Version',
     profile: 'Profile',
     tagline: 'Nanoforge — an offline-first studio for Nano Banana.',
+    help: 'Something not working? Copy the diagnostics (version, system and the last log lines, with keys and e-mail addresses masked) into a bug report, or open the folder of the log files.',
   },
 }

@@ -71,11 +71,11 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
     })
 
     await check(`${label}: opening a row shows its lineage (a run again of an older job)`, async () => {
-      await page.locator('[data-id="job-0002"] .prompt').click()
+      await page.locator('[data-id="job-0002"] button.prompt').click()
       const family = page.locator('[data-id="job-0002"] [data-testid="job-family"][data-loaded="true"]')
       await family.waitFor({ timeout: 5_000 })
       assert.equal(await family.getByTestId('job-family-parent').getByTestId('job-family-member').getAttribute('data-id'), 'job-0014')
-      await page.locator('[data-id="job-0002"] .prompt').click()
+      await page.locator('[data-id="job-0002"] button.prompt').click()
     })
 
     await check(`${label}: Recover fetches a recoverable job's result in place`, async () => {

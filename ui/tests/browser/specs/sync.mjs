@@ -69,6 +69,9 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
 
     await check(`${label}: a bucket written by a newer Nanoforge fails the sync with "update Nanoforge"`, async () => {
       await byId('sync-bucket').fill('from-the-future')
+      // Another bucket: the saved secret does not go there until it is typed again.
+      await byId('sync-secret-again').waitFor({ timeout: 5_000 })
+      await byId('sync-secret').fill(SECRET)
       await byId('sync-save').click()
       await byId('sync-saved').waitFor({ timeout: 5_000 })
       await byId('sync-now').click()
