@@ -50,6 +50,7 @@ pub fn parse_request(
         watermark: args.watermark.clone(),
         image_urls: Vec::new(),
         input_images: Vec::new(),
+        references: args.refs.clone(),
         seed: args.seed,
     };
     for image in &args.images {
@@ -99,21 +100,6 @@ pub async fn generate(session: &Session, args: &GenerateArgs) -> std::result::Re
     let provider = options.provider.unwrap_or(fallback);
     if provider == ProviderKind::Demo {
         eprintln!("{DEMO_NOTICE}");
-    }
-    // Named references first (labelled in the request), then the other inputs.
-    let mut options = options;
-    let mut labels = Vec::new();
-    for name in &args.refs {
-        let reference = session.library().reference(name).await?;
-        request.input_images.push(reference.image_id);
-        labels.push(Some(reference.name));
-    }
-    if !labels.is_empty() {
-        options.conversation = Some(nanoforge_core::conversation::Turn::new(
-            request.model,
-            None,
-            labels,
-        ));
     }
     add_inputs(session, provider, &mut request, &args.images).await?;
     let events = session.job_events();

@@ -637,6 +637,11 @@ export type GenerationRequest_Deserialize = {
 	 */
 	inputImages?: string[],
 	/**
+	 *  Named references (`Mira`, `logo`), sent before the other inputs and labelled with their
+	 *  names; the session resolves them to library images when it records the job.
+	 */
+	references?: string[],
+	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.
 	 */
@@ -660,6 +665,11 @@ export type GenerationRequest_Serialize = {
 	 *  sends them inline; Nano Banana needs sync to hand the service a presigned URL.
 	 */
 	inputImages: string[],
+	/**
+	 *  Named references (`Mira`, `logo`), sent before the other inputs and labelled with their
+	 *  names; the session resolves them to library images when it records the job.
+	 */
+	references: string[],
 	/**
 	 *  Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
 	 *  are JavaScript doubles.

@@ -36,6 +36,10 @@ pub struct GenerationRequest {
     /// sends them inline; Nano Banana needs sync to hand the service a presigned URL.
     #[serde(default)]
     pub input_images: Vec<String>,
+    /// Named references (`Mira`, `logo`), sent before the other inputs and labelled with their
+    /// names; the session resolves them to library images when it records the job.
+    #[serde(default)]
+    pub references: Vec<String>,
     /// Only the demo provider uses it (the service takes no seed); `u32` because the UI's numbers
     /// are JavaScript doubles.
     #[serde(default)]
@@ -57,6 +61,7 @@ impl GenerationRequest {
             watermark: None,
             image_urls: Vec::new(),
             input_images: Vec::new(),
+            references: Vec::new(),
             seed: None,
         }
     }

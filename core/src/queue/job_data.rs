@@ -121,7 +121,9 @@ pub(crate) fn request_of(job: &JobRecord) -> Result<GenerationRequest> {
             .filter(|url| !is_presigned(url))
             .cloned()
             .collect(),
+        // References were resolved into the inputs when the job was recorded.
         input_images: job.input_image_ids.clone(),
+        references: Vec::new(),
         seed: job.seed,
     })
 }

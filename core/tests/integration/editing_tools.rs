@@ -133,6 +133,34 @@ async fn references_are_named_images_sent_as_they_were_added() {
     let shas: Vec<_> = user.parts.iter().filter_map(|p| p.sha256.clone()).collect();
     assert_eq!(shas, std::slice::from_ref(&mira.sha256), "byte for byte");
 
+    // The Generator picks references by name too: first, labelled, then the other inputs.
+    let mut generation = request("Mira on a bicycle", Model::Gemini3ProImage);
+    generation.references = vec!["Mira".into()];
+    generation.input_images = vec![beach.id.clone()];
+    let made = run(&env, generation, None).await;
+    assert_eq!(
+        made.status,
+        JobStatus::Completed,
+        "{:?}",
+        made.error_message
+    );
+    assert_eq!(made.input_image_ids, [mira.id.clone(), beach.id.clone()]);
+    let sent = env.fake.last_generate().unwrap().payload.unwrap();
+    let user = sent.turns.last().unwrap();
+    let texts: Vec<_> = user.parts.iter().filter_map(|p| p.text.clone()).collect();
+    assert_eq!(texts[0], "Reference 'Mira':");
+    let shas: Vec<_> = user.parts.iter().filter_map(|p| p.sha256.clone()).collect();
+    assert_eq!(shas, [mira.sha256.clone(), beach.sha256.clone()]);
+    let jobs_before = session.library().job_count().await.unwrap();
+    let mut unknown = request("Nobody", Model::Gemini3ProImage);
+    unknown.references = vec!["Nobody".into()];
+    let err = session
+        .generate(unknown, Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(session.library().job_count().await.unwrap(), jobs_before);
+
     // Removed: the name means nothing now; the job keeps what it sent.
     session.remove_reference("Mira").await.unwrap();
     assert!(session.references().await.unwrap().is_empty());

@@ -146,6 +146,8 @@ export function draftFromJob(catalog: Catalog, job: JobRecord, parentImageId: st
     watermark: job.watermark ?? '',
     imageUrls: [...job.inputImageUrls],
     inputImageIds: [...job.inputImageIds],
+    // Its references are among its inputs already: none go again by name.
+    references: [],
     parentImageId,
     parentJobId: parentImageId ? null : job.id,
   }

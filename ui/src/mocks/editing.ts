@@ -12,7 +12,7 @@
 // `@fail:conversation_broken` a broken conversation unless it starts fresh; `@slow` and other `@fail:`
 // markers work as in the Generator. Markers are not kept in the job's prompt.
 import type {
-  EditQuote, EditRequest, ImageFlag, ImageRecord, ImageSize, JobPurpose, JobRecord, Lineage, LineageNode, Model, PayloadMeter,
+  EditQuote, EditRequest, GenerationRequest, ImageFlag, ImageRecord, ImageSize, JobPurpose, JobRecord, Lineage, LineageNode, Model, PayloadMeter,
   ProviderKind, Reference,
 } from '@/api'
 import { availableProviders, MOCK_NOW, modelInfo, pad, priceOf, type MockJobEvent, type MockState } from './backend'
@@ -105,6 +105,16 @@ function referencesOf(s: MockState, names: string[] | undefined): ImageRecord[] 
     if (!ref) refuse('not_found', `no reference is named '${name}'`)
     return imageOf(s, ref.imageId)
   })
+}
+
+/**
+ * A generation's named references as the core takes them (session/generation.rs): their images become the
+ * request's first inputs; a name that is no reference is `not_found` before anything is recorded.
+ */
+export function withReferences(s: MockState, req: GenerationRequest): GenerationRequest {
+  if (!req.references?.length) return req
+  const ids = referencesOf(s, req.references).map((i) => i.id)
+  return { ...req, references: [], inputImages: [...ids, ...(req.inputImages ?? [])] }
 }
 
 function meter(s: MockState, images: ImageRecord[], text: string): PayloadMeter {

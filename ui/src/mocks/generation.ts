@@ -139,7 +139,8 @@ function resolve(s: MockState, req: GenerationRequest, opts: GenerateOptions) {
     refuse('invalid_input', 'Nano Banana takes input images only as public URLs: set up sync (Settings → Sync) so a local file can be handed to it as a short-lived link, or use Gemini, which takes files directly')
   }
   if (provider === 'gemini' && urls.length) refuse('invalid_input', 'Gemini takes input images as files: import the URL as an input image first')
-  for (const id of inputs) if (!s.inputs.some((i) => i.id === id)) refuse('not_found', `image ${id} not found`)
+  // Input images the page added, or library images (a dragged tile, a named reference).
+  for (const id of inputs) if (!s.inputs.some((i) => i.id === id) && !s.images.some((i) => i.id === id)) refuse('not_found', `image ${id} not found`)
   return { provider, demo, model, size, urls, inputs, count }
 }
 

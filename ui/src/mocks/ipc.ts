@@ -22,7 +22,7 @@ import { mockCatalog, mockQuote } from './catalog'
 import { createChangeFeed, type ChangeNote } from './changes'
 import { addInput, finishElsewhere, paidInFlight, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
 import * as sync from './sync'
-import { editingHandlers, keepInputBytes } from './editing'
+import { editingHandlers, keepInputBytes, withReferences } from './editing'
 import { createDevice } from './device'
 import type { ImageQuestion } from './nf-sw'
 
@@ -188,7 +188,7 @@ export async function installMockIpc() {
     reveal_in_folder: () => null,
     // Raw bodies, as the shell reads them: anything else (JSON numbers) is refused.
     read_image_metadata: (a) => (rawBytes(a).length > 8 ? mock.MOCK_METADATA : null),
-    generate: (a) => jobsAdded(startGeneration(lib(), a.request as never, (a.options ?? {}) as never, sender(profileId()))),
+    generate: (a) => jobsAdded(startGeneration(lib(), withReferences(lib(), a.request as never), (a.options ?? {}) as never, sender(profileId()))),
     quote: (a) => mockQuote(mock.availableProviders(lib()), lib().preferences.priceOverrides, a.request as never,
       (a.options ?? {}) as never, lib().preferences.defaultModel),
     cancel_job: (a) => {

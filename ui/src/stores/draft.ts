@@ -17,6 +17,8 @@ export interface GenerationDraft {
   imageUrls: string[]
   /** The library's input images (local files the core keeps), by id. */
   inputImageIds: string[]
+  /** Named references (kept while the Generator is left; recall brings none: they are in the job's inputs). */
+  references: string[]
   /** Set by remix from an image: the image this draft started from. */
   parentImageId: string | null
   /** Set by remix from a job: the job this draft started from. */

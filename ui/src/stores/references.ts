@@ -5,7 +5,7 @@ import { useCoreEventsStore } from '@/stores/coreEvents'
 import { useProfileScoped } from '@/stores/profile'
 
 /**
- * The open profile's named references ("Mira", "logo"): images picked by name in the editor (chips, `@name`)
+ * The open profile's named references ("Mira", "logo"): images picked by name in the editor and the Generator (chips, `@name`)
  * and kept in the References view. Read again when the library says its references changed (here, in
  * another window, by the CLI or by a sync) and when another profile opens.
  */

@@ -31,6 +31,7 @@ const api = vi.hoisted(() => ({
   addInputImage: vi.fn(),
   addInputImageUrl: vi.fn(),
   syncStatus: vi.fn(),
+  listReferences: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -93,6 +94,7 @@ describe('Generator view', () => {
     api.quote.mockImplementation(quoteFromKeys(api.keyStatus, async () => saved))
     api.budgetStatus.mockResolvedValue(noBudget)
     api.credits.mockResolvedValue({ provider: 'nanobanana', balance: 42.5, creditsPerImage: null })
+    api.listReferences.mockResolvedValue([])
   })
 
   const options = (w: Awaited<ReturnType<typeof mountView>>, id: string) => w.findAll(`[data-testid="${id}"] option`).map((o) => o.text())
@@ -426,6 +428,90 @@ describe('Generator view', () => {
     expect(w.get('[data-testid="input-image-add"]').attributes('disabled')).toBeDefined()
     await w.findAll('[data-testid="input-image-remove"]')[3].trigger('click')
     expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeUndefined()
+    w.unmount()
+  })
+
+  it('picks references as chips or by @name, sends them first-class and counts them against the model\'s inputs', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.listReferences.mockResolvedValue([
+      { id: 'ref-1', name: 'Mira', imageId: 'img-mira', sha256: 'a', updatedAt: 1 },
+      { id: 'ref-2', name: 'logo', imageId: 'img-logo', sha256: 'b', updatedAt: 2 },
+      { id: 'ref-3', name: 'Mira Jones', imageId: 'img-mj', sha256: 'c', updatedAt: 3 },
+    ])
+    api.pickInputImages.mockResolvedValue([imageRecord('in-1')])
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    // Gemini 2.5 Flash Image takes three inputs: references, files and links together.
+    await w.get('[data-testid="model-select"]').setValue('gemini-2.5-flash-image')
+    const chips = () => w.findAll('[data-testid="reference-chip"]').map((c) => c.attributes('data-name'))
+    expect(chips()).toEqual([])
+    // @name typed in the prompt adds the chip (the longer name wins, any case).
+    await w.get('[data-testid="prompt-input"]').setValue('@mira jones on a bench with @MIRA')
+    await flushPromises()
+    expect(chips()).toEqual(['Mira Jones', 'Mira'])
+    const chip = w.get('[data-testid="reference-chip"][data-name="Mira"]')
+    expect(chip.get('img').attributes('src')).toBe('nf://localhost/local/thumb/img-mira')
+    // The picker offers the rest.
+    expect(options(w, 'reference-picker').slice(1)).toEqual(['logo'])
+    await w.get('[data-testid="reference-picker"]').setValue('logo')
+    expect(chips()).toEqual(['Mira Jones', 'Mira', 'logo'])
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('3 / 3')
+    // Full: no more images can be added; one more is over the limit and blocks Generate.
+    expect(w.get('[data-testid="input-image-add"]').attributes('disabled')).toBeDefined()
+    await w.get('[data-testid="input-image-url"]').setValue('https://example.com/a.png')
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('4 / 3')
+    expect(w.get('[data-testid="generate-button"]').attributes('disabled')).toBeDefined()
+    await w.get('[data-testid="input-image-url"]').setValue('')
+    // A chip removed stays removed while the prompt still mentions it (only new mentions add).
+    await w.get('[data-testid="reference-chip"][data-name="Mira Jones"] button').trigger('click')
+    await w.get('[data-testid="prompt-input"]').setValue('@mira jones on a bench with @MIRA, smiling')
+    expect(chips()).toEqual(['Mira', 'logo'])
+    expect(w.get('[data-testid="input-image-count"]').text()).toBe('2 / 3')
+    // The quote is asked with the names too.
+    await vi.waitFor(() => expect(api.quote.mock.calls.at(-1)?.[0].references).toEqual(['Mira', 'logo']))
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate).toHaveBeenCalledTimes(1)
+    expect(api.generate.mock.calls[0][0].references).toEqual(['Mira', 'logo'])
+    expect(api.generate.mock.calls[0][0].inputImages).toEqual([])
+    w.unmount()
+  })
+
+  it('shows the core\'s not_found when a reference is gone, and sends no references to a model without inputs', async () => {
+    api.listReferences.mockResolvedValue([{ id: 'ref-1', name: 'Mira', imageId: 'img-mira', sha256: 'a', updatedAt: 1 }])
+    api.generate.mockRejectedValueOnce(new ApiError({ kind: 'not_found', message: "no reference is named 'Mira'" }))
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    await w.get('[data-testid="prompt-input"]').setValue('@Mira waving')
+    await flushPromises()
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[0][0].references).toEqual(['Mira'])
+    expect(w.get('[data-testid="submit-error"]').attributes('data-kind')).toBe('not_found')
+    expect(w.get('[data-testid="submit-error"]').text()).toContain("no reference is named 'Mira'")
+    // The demo takes no inputs: the chips wait, hidden, and nothing is sent.
+    await w.get('[data-testid="provider-select"]').setValue('demo')
+    await flushPromises()
+    expect(w.find('[data-testid="generator-references"]').exists()).toBe(false)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.generate.mock.calls[1][0]).not.toHaveProperty('references')
+    w.unmount()
+  })
+
+  it('a recalled prompt adds no chips and clears the old ones: its references are in its inputs already', async () => {
+    api.keyStatus.mockImplementation(BOTH_KEYS)
+    api.listReferences.mockResolvedValue([{ id: 'ref-1', name: 'Mira', imageId: 'img-mira', sha256: 'a', updatedAt: 1 }])
+    const w = await mountView()
+    await w.get('[data-testid="provider-select"]').setValue('gemini')
+    await w.get('[data-testid="prompt-input"]').setValue('@Mira')
+    await flushPromises()
+    expect(w.findAll('[data-testid="reference-chip"]')).toHaveLength(1)
+    useDraftStore().load({ prompt: '@Mira waving again', provider: 'gemini', model: 'gemini-3.1-flash-image', inputImageIds: ['img-mira'] })
+    await flushPromises()
+    expect(w.findAll('[data-testid="reference-chip"]')).toHaveLength(0)
+    expect(w.findAll('[data-testid="input-image"]').map((t) => t.attributes('data-id'))).toEqual(['img-mira'])
     w.unmount()
   })
 

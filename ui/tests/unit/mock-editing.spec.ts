@@ -2,7 +2,8 @@
 // conversations continued only on the same Gemini model, references by name in any case.
 import { describe, it, expect } from 'vitest'
 import { seedState } from '@/mocks/backend'
-import { editQuote, lineage, listReferences, removeReference, renameReference, setReference } from '@/mocks/editing'
+import { editQuote, lineage, listReferences, removeReference, renameReference, setReference, withReferences } from '@/mocks/editing'
+import { startGeneration } from '@/mocks/generation'
 
 describe('mock editing', () => {
   it('builds the tree from parent images: a remix hangs under the job whose image it started from', () => {
@@ -39,5 +40,18 @@ describe('mock editing', () => {
     removeReference(s, 'mira')
     expect(listReferences(s).map((r) => r.name)).toEqual(['brand'])
     expect(() => setReference(s, '@bad', s.images[0].id)).toThrow()
+  })
+
+  it('sends a generation\'s references first as its inputs, and refuses an unknown name before recording anything', () => {
+    const s = seedState()
+    s.keys.geminiKey = { purpose: 'geminiKey', configured: true, masked: '••••1234', source: 'keychain', provider: 'gemini', keychainError: null }
+    const mira = listReferences(s).find((r) => r.name === 'Mira')!
+    const jobs = s.jobs.length
+    expect(() => withReferences(s, { prompt: 'a fox', references: ['nobody'] })).toThrow(/no reference is named 'nobody'/)
+    const req = withReferences(s, { prompt: 'a fox', model: 'gemini-2.5-flash-image', size: '1K', references: ['mira'], inputImages: [] })
+    const [job] = startGeneration(s, req, { provider: 'gemini' }, () => {})
+    expect(job.inputImageIds).toEqual([mira.imageId])
+    expect(job.taskType).toBe('IMAGE_TO_IMAGE')
+    expect(s.jobs.length).toBe(jobs + 1)
   })
 })

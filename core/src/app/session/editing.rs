@@ -282,7 +282,7 @@ impl Session {
     }
 
     /// The images `names` mean, and their names (for the user turn).
-    async fn resolve_references(
+    pub(super) async fn resolve_references(
         &self,
         names: &[String],
         fetch: bool,

@@ -82,10 +82,34 @@ impl Session {
     /// recorded. Invalid input is refused before anything is recorded or sent.
     pub async fn generate(
         &self,
-        request: GenerationRequest,
-        options: GenerateOptions,
+        mut request: GenerationRequest,
+        mut options: GenerateOptions,
     ) -> Result<Vec<JobRecord>> {
+        self.reference_inputs(&mut request, &mut options).await?;
         self.queue.generate(request, options).await
+    }
+
+    /// Named references become inputs, first and labelled with their names (the request's text
+    /// says "the image labelled Mira"); a name that is not a reference is an error before
+    /// anything is recorded. A reference removed later stays with the job (it is its image).
+    async fn reference_inputs(
+        &self,
+        request: &mut GenerationRequest,
+        options: &mut GenerateOptions,
+    ) -> Result<()> {
+        if request.references.is_empty() {
+            return Ok(());
+        }
+        let names = std::mem::take(&mut request.references);
+        let (mut ids, mut labels) = self.resolve_references(&names, false).await?;
+        labels.extend(request.input_images.iter().map(|_| None));
+        ids.append(&mut request.input_images);
+        request.input_images = ids;
+        if options.conversation.is_none() {
+            options.conversation =
+                Some(crate::conversation::Turn::new(request.model, None, labels));
+        }
+        Ok(())
     }
 
     /// The provider and price of `request` with `options`, without recording anything.

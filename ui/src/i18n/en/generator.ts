@@ -41,6 +41,11 @@ export default {
     optional: 'optional',
     placeholder: 'e.g., © 2026',
   },
+  references: {
+    label: 'References',
+    hint: "Type {'@'}name in the prompt, or pick one here: they go first, labelled with their names.",
+    remove: 'Remove {name} from this generation',
+  },
   inputImage: {
     label: 'Input images',
     optional: 'optional',
@@ -51,7 +56,7 @@ export default {
     alt: 'Input image {n}',
     remove: 'Remove input image {n}',
     notImage: 'Only image files can be inputs.',
-    over: 'This model takes at most {max} input images (files and links together).',
+    over: 'This model takes at most {max} input images (references, files and links together).',
     urlLabel: 'Input image links',
     urlPlaceholder: 'Or paste public links (https://…)',
     urlHint: 'Public http(s) links, separated by spaces.',

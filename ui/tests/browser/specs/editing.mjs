@@ -6,7 +6,8 @@
 // upscale with a flagged answer; references named from the editor, picked with @name, renamed and removed in
 // the References view (which follows the library); Edit this from a gallery tile, History and the Generator;
 // the tree in the viewer and History (open, compare two nodes, reply to the model's words, failures said as
-// such); a gallery image dragged onto inputs; a pasted link used as an input; Recall's input images; References
+// such); a gallery image dragged onto inputs; a pasted link used as an input; Recall's input images; reference chips in the
+// Generator (first among the job's inputs; an unknown name refused); References
 // added from a file and replaced.
 import assert from 'node:assert/strict'
 
@@ -415,6 +416,60 @@ export default async function ({ check, widths, openPage, shot: fullShot, settle
       assert.deepEqual(await page.getByTestId('input-image').evaluateAll((els) => els.map((e) => e.dataset.id)), job.inputImageIds)
       assert.equal(await byId('prompt-input').inputValue(), 'A lantern by the sea, from two photos')
       await page.locator('[data-testid="input-image-remove"]').evaluateAll((els) => els.forEach((e) => e.click()))
+      await byId('prompt-input').fill('')
+    })
+
+    await check(`${label}: a reference chip picked in the Generator (or @name) goes first as the job's input`, async () => {
+      const PROMPT = 'A lantern beside @boat, with Mira'
+      await byId('prompt-input').fill(PROMPT)
+      await page.locator('[data-testid="reference-chip"][data-name="Boat"]').waitFor({ timeout: 5_000 })
+      await byId('reference-picker').selectOption('Mira')
+      await page.locator('[data-testid="reference-chip"][data-name="Mira"]').waitFor()
+      await byId('input-image-add').click()
+      await page.locator('[data-testid="input-image"]').nth(1).waitFor({ timeout: 5_000 })
+      const inputs = await page.getByTestId('input-image').evaluateAll((els) => els.map((e) => e.dataset.id))
+      assert.equal(await page.getByTestId('reference-chip').count(), 2)
+      assert.equal((await byId('input-image-count').textContent()).trim(), `${2 + inputs.length} / 14`,
+        `references count against the model's inputs (${inputs.join(', ')}; links: ${await byId('input-image-url').inputValue()})`)
+      assert.ok(await noHorizontalOverflow(page), 'page scrolls horizontally')
+      await settle(page)
+      await shot(page, `generator-reference-chips-${label}`)
+      // The chips as a person sees them (a full-page shot puts the phone's fixed nav over the middle of the form).
+      await byId('generator-references').evaluate((el) => el.scrollIntoView({ block: 'center' }))
+      await settle(page)
+      await page.screenshot({ path: `${shots}/generator-reference-chips-view-${label}.png` })
+      await byId('generate-button').click()
+      await page.waitForFunction((p) => window.__NANOFORGE_MOCK__.jobs.some((j) => j.prompt === p && j.imageId), PROMPT, { timeout: 10_000 })
+      const job = await mock(page, (p) => window.__NANOFORGE_MOCK__.jobs.find((j) => j.prompt === p), PROMPT)
+      const named = await mock(page, () => Object.fromEntries(window.__NANOFORGE_MOCK__.editing.references.map((r) => [r.name, r.imageId])))
+      assert.deepEqual(job.inputImageIds, [named.Boat, named.Mira, ...inputs])
+      // The job shows them as its inputs, the reference first: Recall brings back its inputs (and no chips).
+      await page.locator('[data-testid="input-image-remove"]').evaluateAll((els) => els.forEach((e) => e.click()))
+      await byId('prompt-input').fill('')
+      await page.goto(page.url().replace(/#.*$/, `#/gallery?image=${job.imageId}`))
+      await byId('viewer-recall').click()
+      await page.waitForURL(/#\/generator/)
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="input-image"]').length === n, job.inputImageIds.length, { timeout: 5_000 })
+      assert.deepEqual(await page.getByTestId('input-image').evaluateAll((els) => els.map((e) => e.dataset.id)), job.inputImageIds)
+      assert.equal(await page.getByTestId('reference-chip').count(), 0)
+      await page.locator('[data-testid="input-image-remove"]').evaluateAll((els) => els.forEach((e) => e.click()))
+      await byId('prompt-input').fill('')
+      // A name that is no reference (any more) is the core's not_found, and nothing is recorded.
+      await byId('prompt-input').fill('A lantern beside @Mira')
+      await page.locator('[data-testid="reference-chip"][data-name="Mira"]').waitFor({ timeout: 5_000 })
+      const jobs = await mock(page, () => window.__NANOFORGE_MOCK__.jobs.length)
+      // Another process removes it: the chip says so, and the core refuses the name.
+      await mock(page, () => {
+        const ed = window.__NANOFORGE_MOCK__.editing
+        ed.references = ed.references.filter((r) => r.name !== 'Mira')
+        window.__NANOFORGE_LIBRARY_CHANGED__({ references: true })
+      })
+      await page.locator('[data-testid="reference-chip"][data-name="Mira"].unknown').waitFor({ timeout: 5_000 })
+      await byId('generate-button').click()
+      await byId('submit-error').waitFor({ timeout: 5_000 })
+      assert.equal(await byId('submit-error').getAttribute('data-kind'), 'not_found')
+      assert.equal(await mock(page, () => window.__NANOFORGE_MOCK__.jobs.length), jobs)
+      await page.getByTestId('reference-chip').locator('button').click()
       await byId('prompt-input').fill('')
     })
 
