@@ -36,6 +36,7 @@ if [ -z "$deb" ]; then
     --config "$config")
   deb=$(ls "$root"/target/debug/bundle/deb/*.deb)
   rpm=$(ls "$root"/target/debug/bundle/rpm/*.rpm)
+  built_here=1
 fi
 deb=$(realpath "$deb")
 pkg=$(dpkg-deb -f "$deb" Package)
@@ -64,6 +65,8 @@ cleanup() {
     sudo_if_needed dpkg --purge "$pkg" >/dev/null || status=1
   fi
   rm -rf "$work"
+  # The bundles built here (about 0.5 GB with their staging folders) are not kept.
+  if [ -n "${built_here:-}" ]; then rm -rf "$root/target/debug/bundle"; fi
   exit "$status"
 }
 trap cleanup EXIT
