@@ -38,6 +38,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "save_image_as",
     "read_image_metadata",
     "copy_image",
+    "drag_image_out",
     "open_image",
     "reveal_in_folder",
     "pick_input_images",

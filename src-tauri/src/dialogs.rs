@@ -1,7 +1,7 @@
 //! Native file dialogs opened from Rust, so a path the user chose goes straight to the core and
 //! the page never names one (it holds only ids).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use nanoforge_core::library::ExportOptions;
 use nanoforge_core::{AppCore, AppError, ErrorKind};
@@ -28,22 +28,18 @@ pub async fn pick_images<R: Runtime>(
     picked.into_iter().map(local_path).collect()
 }
 
-/// Save-as for one image: the dialog suggests `file_name` (only its last component is used, so the
-/// page cannot point into another folder) with the original's extension.
+/// Save-as for one image: the dialog suggests the core's name for it (the prompt's first words)
+/// with the original's extension.
 pub async fn save_image<R: Runtime>(
     app: &AppHandle<R>,
     core: &AppCore,
     id: &str,
-    file_name: &str,
 ) -> Result<bool, AppError> {
     // The dialog waits for the person: the profile it was opened for gets the file.
     let session = core.session();
     let image = session.get_image(id).await?;
     let ext = image.path.rsplit('.').next().unwrap_or("png").to_owned();
-    let name = Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| format!("nanoforge-{id}.{ext}"));
+    let name = session.suggested_file_name(id).await?;
     let filter = ext.to_uppercase();
     let Some(dest) = save_path(app, &name, (&filter, &[ext.as_str()])).await? else {
         return Ok(false);

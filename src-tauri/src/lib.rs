@@ -6,6 +6,7 @@
 mod command_names;
 mod commands;
 mod dialogs;
+mod drag_out;
 mod events;
 mod image_protocol;
 mod lifecycle;
@@ -57,6 +58,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::save_image_as::<tauri::Wry>,
             library::read_image_metadata,
             files::copy_image::<tauri::Wry>,
+            files::drag_image_out::<tauri::Wry>,
             files::open_image::<tauri::Wry>,
             files::reveal_in_folder::<tauri::Wry>,
             files::pick_input_images::<tauri::Wry>,

@@ -77,10 +77,10 @@ export const commands = {
 	savePossiblyCharged: () => typedError<number | null, AppError>(__TAURI_INVOKE("save_possibly_charged")),
 	checkLibrary: (repair: boolean) => typedError<IntegrityReport, AppError>(__TAURI_INVOKE("check_library", { repair })),
 	/**
-	 *  Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
-	 *  there; false when the user cancels.
+	 *  Asks where to save an image's original (native dialog, suggesting a name made from its prompt)
+	 *  and copies it there; false when the user cancels.
 	 */
-	saveImageAs: (id: string, fileName: string) => typedError<boolean, AppError>(__TAURI_INVOKE("save_image_as", { id, fileName })),
+	saveImageAs: (id: string) => typedError<boolean, AppError>(__TAURI_INVOKE("save_image_as", { id })),
 	/**
 	 *  Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI); the
 	 *  page sends the file as the raw body.
@@ -88,6 +88,12 @@ export const commands = {
 	readImageMetadata: () => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata")),
 	/**  Puts an image's pixels on the clipboard (paste into any app). */
 	copyImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_image", { id })),
+	/**
+	 *  Starts dragging a copy of an image (with its settings, like every copy that leaves) out of
+	 *  the window: the page calls it while the mouse button is held on the viewer's drag handle, and
+	 *  the drop target (a folder, a browser, a chat) gets the file. Desktop only.
+	 */
+	dragImageOut: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("drag_image_out", { id })),
 	/**  Opens an image's original in the system's default viewer. */
 	openImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("open_image", { id })),
 	/**  Shows an image's original (or, with no id, the library folder) in the file manager. */

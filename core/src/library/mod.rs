@@ -6,6 +6,7 @@
 //! - `library.sqlite` (+ WAL files)
 //! - `images/ab/<sha256>.<ext>`: originals, named by the SHA-256 of their exact bytes
 //! - `thumbs/ab/<sha256>_256.jpg`, `thumbs/ab/<sha256>_512.jpg`: regenerable thumbnails
+//! - `outgoing/drag-*/`: copies handed to other apps by a drag, cleared after a day (`outgoing.rs`)
 //!
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
@@ -25,6 +26,7 @@ mod ingest;
 mod integrity;
 mod jobs;
 mod lineage;
+mod outgoing;
 mod pngmeta;
 mod recall;
 mod recalled;
@@ -55,6 +57,7 @@ pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
 pub use lineage::{Lineage, LineageNode};
+pub use outgoing::{OUTGOING_DIR, suggested_file_name};
 pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{read_generation_metadata, try_read_generation_metadata};
 pub use recalled::{MetadataSource, RecalledSettings};

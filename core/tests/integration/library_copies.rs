@@ -327,3 +327,61 @@ async fn a_huge_prompt_is_cut_to_fit_one_jpeg_segment_and_the_settings_line_stay
     assert_eq!(r.model.as_deref(), Some("gemini-3-pro-image"));
     assert_eq!(r.prompt.as_deref(), Some(cut));
 }
+
+#[tokio::test]
+async fn a_dragged_out_copy_carries_the_settings_under_the_suggested_name_and_each_drag_is_its_own_file()
+ {
+    let t = open_library().await;
+    let job = gemini_job(&t.lib, "A red fox, in snow; watercolour").await;
+    let sent = jpeg_bytes(40, 24, 3);
+    let image = store(&t.lib, &job, 0, sent.clone(), true).await;
+    let second = store(&t.lib, &job, 1, webp_bytes(20, 20, 4), true).await;
+
+    assert_eq!(
+        t.lib.suggested_file_name(&image.id).await.unwrap(),
+        "a-red-fox-in-snow-watercolour.jpg"
+    );
+    let first = t.lib.write_drag_copy(&image.id).await.unwrap();
+    let again = t.lib.write_drag_copy(&image.id).await.unwrap();
+    let other = t.lib.write_drag_copy(&second.id).await.unwrap();
+
+    assert!(first.is_absolute());
+    assert!(
+        first.starts_with(t.lib.root().join(nanoforge_core::library::OUTGOING_DIR)),
+        "{}",
+        first.display()
+    );
+    assert_eq!(
+        first.file_name().unwrap(),
+        "a-red-fox-in-snow-watercolour.jpg"
+    );
+    assert_eq!(
+        other.file_name().unwrap(),
+        "a-red-fox-in-snow-watercolour-2.webp"
+    );
+    assert_ne!(
+        first, again,
+        "a second drag never overwrites a file another app may be reading"
+    );
+    let copy = std::fs::read(&first).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), copy);
+    assert_recalls(&copy, &job, 40, 24);
+    assert_recalls(&std::fs::read(&other).unwrap(), &job, 20, 20);
+    assert_original_untouched(&t.lib, &image, &sent);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&first).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "a dragged copy is private until another app reads it"
+        );
+    }
+
+    let missing = t.lib.write_drag_copy("no-such-image").await.unwrap_err();
+    assert!(
+        matches!(missing, nanoforge_core::CoreError::NotFound(_)),
+        "{missing:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Handing library files to the desktop: the system clipboard, the default image viewer, the file
 //! manager. The UI names images by id, so it can only ever reach files inside the library.
 
-use nanoforge_core::library::ImageRecord;
+use nanoforge_core::library::{ImageFileKind, ImageRecord};
 use nanoforge_core::{AppCore, AppError, ErrorKind};
 
 use crate::raw_ipc::RawRequest;
@@ -30,6 +30,22 @@ pub async fn copy_image<R: Runtime>(
     app.clipboard()
         .write_image(&image)
         .map_err(|e| desktop_error("the clipboard refused the image", e))
+}
+
+/// Starts dragging a copy of an image (with its settings, like every copy that leaves) out of
+/// the window: the page calls it while the mouse button is held on the viewer's drag handle, and
+/// the drop target (a folder, a browser, a chat) gets the file. Desktop only.
+#[tauri::command]
+#[specta::specta]
+pub async fn drag_image_out<R: Runtime>(
+    window: tauri::WebviewWindow<R>,
+    core: State<'_, AppCore>,
+    id: String,
+) -> Result<(), AppError> {
+    let session = core.session();
+    let path = session.drag_copy(&id).await?;
+    let (icon, _) = session.image_file_bytes(&id, ImageFileKind::Thumb).await?;
+    crate::drag_out::start(&window, path, icon).await
 }
 
 /// Opens an image's original in the system's default viewer.

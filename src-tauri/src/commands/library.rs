@@ -128,17 +128,16 @@ pub async fn check_library(
     Ok(core.session().integrity_scan(repair).await?)
 }
 
-/// Asks where to save an image's original (native dialog, suggesting `file_name`) and copies it
-/// there; false when the user cancels.
+/// Asks where to save an image's original (native dialog, suggesting a name made from its prompt)
+/// and copies it there; false when the user cancels.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_image_as<R: Runtime>(
     app: AppHandle<R>,
     core: State<'_, AppCore>,
     id: String,
-    file_name: String,
 ) -> Result<bool, AppError> {
-    crate::dialogs::save_image(&app, &core, &id, &file_name).await
+    crate::dialogs::save_image(&app, &core, &id).await
 }
 
 /// Generation settings embedded in a dropped image file (ours, A1111, ComfyUI, InvokeAI); the

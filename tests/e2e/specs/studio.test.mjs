@@ -4,6 +4,8 @@
 // search and full image still work, and generating says why it cannot.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import {
   openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startFakeServer, startJob, followJob,
 } from '../lib/app.mjs'
@@ -21,6 +23,20 @@ after(async () => {
   await browser?.deleteSession()
   await fake?.stop()
 })
+
+/** The dragged copy under the profile's outgoing/ folder (its name and bytes as latin1), or null. */
+function draggedCopy() {
+  const found = []
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (dir.includes(`${sep}outgoing${sep}`)) found.push({ name: entry.name, path })
+    }
+  }
+  walk(process.env.NANOFORGE_DATA_DIR)
+  return found.length === 1 ? { name: found[0].name, bytes: readFileSync(found[0].path, 'latin1') } : null
+}
 
 async function typePrompt(text) {
   const input = await byTestId(browser, 'prompt-input')
@@ -97,6 +113,17 @@ test('the viewer shows the full image; favourite, delete and undo work', async (
   const fav = await click(browser, 'viewer-favourite')
   await until(browser, 'favourite pressed', async () => (await fav.getAttribute('aria-pressed')) === 'true')
   await screenshot(browser, 'studio-viewer')
+  // Dragging out: the button press starts a native drag of a copy under the library's outgoing/ folder,
+  // named from the prompt and carrying its settings (a PNG's "parameters" text).
+  const handle = await byTestId(browser, 'viewer-drag-out')
+  await handle.scrollIntoView()
+  await browser.action('pointer', { parameters: { pointerType: 'mouse' } })
+    .move({ origin: handle }).down({ button: 0 }).move({ x: 5, y: 5, origin: 'pointer' }).up({ button: 0 }).perform()
+  const copy = await until(browser, 'the dragged copy', () => draggedCopy())
+  // The name is the prompt's first six words (the fake's @fake{…} directive included).
+  assert.equal(copy.name, 'fake-pendingms-2500-a-lighthouse-on.png')
+  assert.ok(copy.bytes.includes('parameters') && copy.bytes.includes(PROMPT), 'the dragged copy carries the prompt')
+  assert.doesNotMatch(await browser.execute(() => document.body.innerText), /could not be dragged/)
   // Delete must really take the image out (a delete that does nothing fails here), and Undo bring it back.
   const tiles = async () => (await browser.$$('[data-testid="gallery-item"]')).length
   assert.equal(await tiles(), 1)

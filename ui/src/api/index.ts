@@ -271,8 +271,10 @@ export const api = {
    */
   savePossiblyCharged: async (): Promise<number | null> => call(commands.savePossiblyCharged()),
   checkLibrary: async (repair: boolean): Promise<IntegrityReport> => call(commands.checkLibrary(repair)),
-  /** Asks where to save (native dialog, suggesting `fileName`) and copies the original there; false when cancelled. */
-  saveImageAs: async (id: string, fileName: string): Promise<boolean> => call(commands.saveImageAs(id, fileName)),
+  /** Asks where to save (native dialog, suggesting a name from the prompt) and copies the original there; false when cancelled. */
+  saveImageAs: async (id: string): Promise<boolean> => call(commands.saveImageAs(id)),
+  /** Starts a native drag of a copy of the image (with its settings) out of the window; call while the button is down. */
+  dragImageOut: async (id: string): Promise<void> => { await call(commands.dragImageOut(id)) },
   /** Opens the image's original in the system's default viewer. */
   openImage: async (id: string): Promise<void> => { await call(commands.openImage(id)) },
   /** Shows the image's original in the file manager. */

@@ -54,6 +54,8 @@ export interface MockState {
   prefix: string
   /** The next native save dialog is cancelled (e.g. "Possibly charged (CSV)"). */
   saveCancelled?: boolean
+  /** Image ids the viewer started dragging out of the window. */
+  draggedOut?: string[]
 }
 
 export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {

@@ -40,6 +40,19 @@ impl Session {
         self.library.save_image_as(id, dest).await
     }
 
+    /// The name Save as suggests for image `id` (the prompt's first words, the original's
+    /// extension).
+    pub async fn suggested_file_name(&self, id: &str) -> Result<String> {
+        self.library.suggested_file_name(id).await
+    }
+
+    /// Writes the copy of image `id` a drag out of the window hands to another app (with its
+    /// settings, like every copy that leaves) and returns its path.
+    pub async fn drag_copy(&self, id: &str) -> Result<std::path::PathBuf> {
+        self.ensure_original(id).await?;
+        self.library.write_drag_copy(id).await
+    }
+
     /// Exports `ids` (originals, metadata, CSV) to a zip at `out` (chosen in a native dialog).
     pub async fn export_zip(
         &self,

@@ -95,6 +95,8 @@ export default {
     saveAs: 'Save as…',
     reveal: 'Show in folder',
     copyImage: 'Copy image',
+    dragOut: 'Drag out',
+    dragOutHint: 'Hold and drag into a folder, a browser or a chat: a copy with its prompt and settings',
     details: 'Details',
     notFound: 'This image is not in the library any more.',
   },

@@ -186,13 +186,19 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       assert.equal(await page.evaluate((i) => window.__NANOFORGE_MOCK__.images.find((x) => x.id === i).rating, id), 4)
     })
 
-    await check(`${label}: viewer file actions (copy, save as, open, reveal) confirm without errors`, async () => {
+    await check(`${label}: viewer file actions (copy, save as, open, reveal, drag out) confirm without errors`, async () => {
       for (const [button, text] of [['viewer-copy-prompt', 'Prompt copied'], ['viewer-copy-image', 'Image copied'], ['viewer-save', 'Saved']]) {
         await page.getByTestId(button).click()
         await page.getByTestId('toast').filter({ hasText: text }).waitFor()
       }
       await page.getByTestId('viewer-open').click()
       await page.getByTestId('viewer-reveal').click()
+      // Dragging out starts on the button press (the native drag needs the button down), with this image's id.
+      const id = await page.getByTestId('viewer').getAttribute('data-id')
+      await page.getByTestId('viewer-drag-out').hover()
+      await page.mouse.down()
+      await page.mouse.up()
+      await page.waitForFunction((i) => (window.__NANOFORGE_MOCK__.draggedOut ?? []).at(-1) === i, id)
       await ipcRoundTrip(page)
       assert.equal(await page.getByTestId('toast').filter({ hasText: 'did not work' }).count(), 0)
     })
