@@ -44,6 +44,9 @@ pub use app::{
     EditRequest, JobEvents, KeyCheck, PriceInEffect, ProfileChoice, ProfileSummary, Quote, Session,
     SignInClientStatus, SyncEvent, WeakAppCore,
 };
+pub use app::{
+    AvailableUpdate, UpdatePreferences, UpdateProgress, UpdateSettings, validate_update_endpoint,
+};
 pub use config::CoreConfig;
 pub use error::{AppError, CoreError, ErrorKind, Result};
 pub use preferences::Preferences;

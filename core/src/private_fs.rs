@@ -73,6 +73,26 @@ pub(crate) fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Writes a small private file whole or not at all: to `<path>.tmp`, synced, then renamed over
+/// `path` (device settings such as `signin-client.json` and `updates.json`).
+pub(crate) fn write_atomically(path: &Path, body: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        create_dir_all(dir)?;
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(".tmp");
+    let tmp = std::path::PathBuf::from(name);
+    let mut file = open_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)?;
+    file.write_all(body)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {

@@ -11,6 +11,7 @@ mod events;
 mod image_protocol;
 mod lifecycle;
 mod raw_ipc;
+mod updates;
 
 use tauri::Runtime;
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -21,7 +22,7 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
-    use commands::{accounts, app, editing, files, generation, library, settings, sync};
+    use commands::{accounts, app, editing, files, generation, library, settings, sync, updates};
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
@@ -96,6 +97,12 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             sync::sync_now,
             sync::apply_pending_deletions,
             sync::test_sync_connection,
+            updates::check_for_update::<tauri::Wry>,
+            updates::install_update,
+            updates::restart_to_update::<tauri::Wry>,
+            updates::skip_update::<tauri::Wry>,
+            updates::update_settings::<tauri::Wry>,
+            updates::set_update_settings::<tauri::Wry>,
         ])
         .events(collect_events![events::CoreChanged])
         // Rules the page shows but the core owns: exported as constants so the UI cannot drift.
@@ -140,12 +147,18 @@ pub fn app_builder<R: Runtime>(tauri: tauri::Builder<R>, specta: &Builder<R>) ->
         .invoke_handler(specta.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, image_protocol::handle)
         .manage(lifecycle::Quitting::default())
+        .manage(updates::PendingUpdate::default())
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let specta = specta_builder::<tauri::Wry>();
-    let built = app_builder(tauri::Builder::default(), &specta)
+    let tauri = tauri::Builder::default();
+    // Updates in place on desktop (phones update through their store). Not in `app_builder`: the
+    // plugin needs `plugins.updater` from the real configuration, which tests' contexts lack.
+    #[cfg(desktop)]
+    let tauri = tauri.plugin(tauri_plugin_updater::Builder::new().build());
+    let built = app_builder(tauri, &specta)
         .setup(move |app| {
             specta.mount_events(app);
             lifecycle::open_core(app);

@@ -12,6 +12,7 @@ pub mod events;
 mod profiles;
 mod session;
 mod signin_client;
+mod updates;
 
 pub use core::{AppCore, AppInfo, ProfileChoice, WeakAppCore};
 pub use events::{CoreEvent, JobEvents, SyncEvent};
@@ -21,3 +22,6 @@ pub use session::{
     PriceInEffect, Quote, Session,
 };
 pub use signin_client::SignInClientStatus;
+pub use updates::{
+    AvailableUpdate, UpdatePreferences, UpdateProgress, UpdateSettings, validate_update_endpoint,
+};

@@ -134,7 +134,8 @@ impl AppCore {
         })
         .map_err(|e| CoreError::Internal(format!("the sign-in client file: {e}")))?;
         let path = self.client_file();
-        tokio::task::spawn_blocking(move || write_atomically(&path, &body)).await??;
+        tokio::task::spawn_blocking(move || crate::private_fs::write_atomically(&path, &body))
+            .await??;
         self.forget_identity_provider().await;
         self.sign_in_client().await
     }
@@ -187,20 +188,4 @@ impl AppCore {
     async fn forget_identity_provider(&self) {
         *self.inner.identity.lock().await = None;
     }
-}
-
-fn write_atomically(path: &std::path::Path, body: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        crate::private_fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    let mut file = crate::private_fs::open_options()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)?;
-    file.write_all(body)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
 }

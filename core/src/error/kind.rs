@@ -64,6 +64,9 @@ error_kinds! {
     NoImage = "no_image",
     /// Editing (a conversation that cannot go on as it is; starting fresh from the image can).
     ConversationBroken = "conversation_broken",
+    /// Updates of the app (a signature or package refused, an install that failed).
+    UpdateRefused = "update_refused",
+    UpdateInstallFailed = "update_install_failed",
     /// Accounts.
     SignInNotConfigured = "sign_in_not_configured",
     SignInDenied = "sign_in_denied",

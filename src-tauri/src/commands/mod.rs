@@ -7,3 +7,4 @@ pub mod generation;
 pub mod library;
 pub mod settings;
 pub mod sync;
+pub mod updates;
