@@ -1,7 +1,7 @@
 // The UI's only door to Rust: thin wrappers over the generated bindings that turn the
 // `{ status, data | error }` results into values or thrown `ApiError`s with a typed kind.
 // Stores and views import from here only; unit tests replace this module.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 import {
   commands,
   events,
@@ -68,6 +68,9 @@ import {
   type RecalledSettings_Serialize,
   type SecretPurpose,
   type SignInClientStatus_Serialize,
+  type AvailableUpdate_Serialize,
+  type UpdateProgress_Deserialize,
+  type UpdateSettings_Serialize,
   type SignInStarted,
   type SizeOption_Serialize,
   type SizeStats,
@@ -126,6 +129,12 @@ export type SyncEvent = SyncEvent_Serialize
 export type SyncReport = SyncReport_Serialize
 /** Which sign-in client this device uses and where it comes from (never its secret). */
 export type SignInClientStatus = SignInClientStatus_Serialize
+/** A newer version of the app the update endpoint offers (notes are plain text). */
+export type AvailableUpdate = AvailableUpdate_Serialize
+/** How far an update's download has come. */
+export type UpdateProgress = UpdateProgress_Deserialize
+/** Settings → Updates: check automatically, the address, the skipped version, the last check's failure. */
+export type UpdateSettings = UpdateSettings_Serialize
 /** One crash the panic hook wrote, shown at the next start ("Nanoforge closed unexpectedly"). */
 export type CrashReport = CrashReport_Serialize
 /** A key saved after its service was asked: accepted, or saved "not checked yet" (offline) with the reason. */
@@ -215,6 +224,22 @@ export const api = {
   // First run and diagnostics (device-wide, not the open profile's)
   /** The first-run welcome was closed: it does not come back on this device. */
   dismissWelcome: async (): Promise<void> => { await call(commands.dismissWelcome()) },
+  /** Looks for a newer version; `background` (after the window opens) is quiet and honours the settings and a skipped version. */
+  checkForUpdate: async (background: boolean): Promise<AvailableUpdate | null> => call(commands.checkForUpdate(background)),
+  /** Downloads, verifies (signature) and installs the update the last check found, reporting progress. */
+  installUpdate: async (onProgress: (p: UpdateProgress) => void): Promise<void> => {
+    const channel = new Channel<UpdateProgress>()
+    channel.onmessage = onProgress
+    await call(commands.installUpdate(channel))
+  },
+  /** Restarts into the installed version. */
+  restartToUpdate: async (): Promise<void> => { await call(commands.restartToUpdate()) },
+  /** Background checks stop offering this version. */
+  skipUpdate: async (version: string): Promise<UpdateSettings> => call(commands.skipUpdate(version)),
+  updateSettings: async (): Promise<UpdateSettings> => call(commands.updateSettings()),
+  /** Saves "check automatically" and the update address (null or empty: the build's). */
+  setUpdateSettings: async (autoCheck: boolean, endpoint: string | null): Promise<UpdateSettings> =>
+    call(commands.setUpdateSettings(autoCheck, endpoint)),
   /** Crashes the panic hook wrote that no one has seen yet, oldest first. */
   unseenCrashes: async (): Promise<CrashReport[]> => call(commands.unseenCrashes()),
   /** The crash dialog was closed: those reports are not shown again. */

@@ -15,8 +15,9 @@ import jobs from './en/jobs'
 import sync from './en/sync'
 import editor from './en/editor'
 import startup from './en/startup'
+import updates from './en/updates'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates }
 
 export type MessageSchema = typeof en
 

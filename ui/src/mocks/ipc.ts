@@ -24,6 +24,7 @@ import { addInput, finishElsewhere, paidInFlight, pickInputs, recoverJob, refuse
 import * as sync from './sync'
 import { editingHandlers, keepInputBytes, withReferences } from './editing'
 import { createDevice } from './device'
+import { createUpdates } from './updates'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -46,6 +47,8 @@ export async function installMockIpc() {
     send({ kind: 'profile', profile: summary })
   }, () => device.signInConfigured())
   // The welcome, crash reports, diagnostics, the device's own sign-in client and checked keys (./device.ts).
+  // Updates of the app: what the updater finds and installs (./updates.ts, `window.__NANOFORGE_UPDATES__`).
+  const updates = createUpdates()
   const device = createDevice({
     buildClient: () => accounts.control.signInConfigured,
     setKey: (purpose, key) => handlers.set_key({ purpose, key }) as ApiKeyStatus,
@@ -234,6 +237,7 @@ export async function installMockIpc() {
     // Editing: edits, masks, upscales, replies, the lineage tree, references (./editing.ts).
     ...editingHandlers(lib, () => sender(profileId()), changed),
     ...device.handlers,
+    ...updates.handlers,
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
     // Plugins the UI calls through the api layer.
     'plugin:opener|open_path': () => null,
@@ -280,6 +284,7 @@ export async function installMockIpc() {
   hooks.__NANOFORGE_AUTO_SYNC__ = () => runSync().catch(() => {})
   hooks.__NANOFORGE_CLOSE_WINDOW__ = closeWindow
   hooks.__NANOFORGE_DEVICE__ = device.control
+  hooks.__NANOFORGE_UPDATES__ = updates.control
 }
 
 /** Registers the mock image server and waits until it controls this page (its first images need it). */
