@@ -4,7 +4,8 @@
 # Depends against what its binaries link, inspects the .rpm built beside it (rpm -qpR/-qpl, rpmlint,
 # the unpacked CLI runs), installs it, starts the installed app under Xvfb with an
 # empty home folder (window shows Home, library folder created), runs the installed
-# `nanoforge info --json`, then purges the package, also when a step failed.
+# `nanoforge info --json`, updates it in place from a signed package served on loopback (a tampered one
+# refused first), then purges the package, also when a step failed.
 set -euo pipefail
 deb=${1:+$(realpath "$1")}
 cd "$(dirname "$0")"
@@ -104,6 +105,50 @@ if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-update-activation-e
   dbus-update-activation-environment DISPLAY 2>/dev/null || true
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The update in place (specs/update.test.mjs), on loopback: B is this package with the next patch version,
+# signed with a key made for this run (a debug build takes its public key from NANOFORGE_TEST_UPDATER_PUBKEY;
+# a release build only trusts the key compiled into it), plus a copy of B with one byte changed under B's
+# signature. pkexec is a shim that logs and runs the install (as root here, through sudo elsewhere).
+step "the bundle-type marker the updater needs is in the installed app"
+marker=$(grep -c -a __TAURI_BUNDLE_TYPE_VAR_DEB /usr/bin/nanoforge-app || true)
+[ "$marker" -ge 1 ] || { echo "package: /usr/bin/nanoforge-app has no __TAURI_BUNDLE_TYPE_VAR_DEB (the updater would not know it is a .deb)" >&2; exit 1; }
+step "preparing a signed update on loopback"
+from=$(dpkg-deb -f "$deb" Version)
+to=$(python3 -c 'import sys; v=sys.argv[1].split("-")[0].split("."); v[-1]=str(int(v[-1])+1); print(".".join(v))' "$from")
+mkdir -p "$work/b" "$work/srv/genuine" "$work/srv/tampered" "$work/bin"
+dpkg-deb -R "$deb" "$work/b/root"
+sed -i "s/^Version: .*/Version: $to/" "$work/b/root/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$work/b/root" "$work/srv/genuine/${pkg}_${to}_amd64.deb" >/dev/null
+tauri="$root/ui/node_modules/.bin/tauri"
+"$tauri" signer generate --ci -p "" -w "$work/update-test.key" >/dev/null
+TAURI_SIGNING_PRIVATE_KEY_PATH="$work/update-test.key" TAURI_SIGNING_PRIVATE_KEY_PASSWORD="" \
+  "$tauri" signer sign "$work/srv/genuine/${pkg}_${to}_amd64.deb" >/dev/null
+python3 - "$work/srv/genuine/${pkg}_${to}_amd64.deb" "$work/srv/tampered/${pkg}_${to}_amd64.deb" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+data[len(data) // 2] ^= 0xFF  # inside the data archive: still a .deb by its magic, no longer what was signed
+open(sys.argv[2], 'wb').write(bytes(data))
+PY
+cp "$work/srv/genuine/${pkg}_${to}_amd64.deb.sig" "$work/srv/tampered/"
+export NANOFORGE_UPDATE_PORT=$(free_port)
+export NANOFORGE_UPDATE_BASE="http://127.0.0.1:$NANOFORGE_UPDATE_PORT"
+for kind in genuine tampered; do
+  python3 "$root/scripts/latest_json.py" --version "$to" --notes "Nanoforge $to (package test)" \
+    --base-url "$NANOFORGE_UPDATE_BASE/$kind" --deb "$work/srv/$kind/${pkg}_${to}_amd64.deb" >"$work/srv/$kind/latest.json"
+done
+python3 -m http.server "$NANOFORGE_UPDATE_PORT" --bind 127.0.0.1 --directory "$work/srv" >"$work/http.log" 2>&1 &
+pids+=($!)
+export NANOFORGE_PKEXEC_LOG="$work/pkexec.log"
+cat >"$work/bin/pkexec" <<'SH'
+#!/bin/sh
+echo "$*" >>"$NANOFORGE_PKEXEC_LOG"
+if [ "$(id -u)" -eq 0 ]; then exec "$@"; else exec sudo "$@"; fi
+SH
+chmod +x "$work/bin/pkexec"
+export PATH="$work/bin:$PATH" NANOFORGE_TEST_UPDATER_PUBKEY="$(cat "$work/update-test.key.pub")"
+export NANOFORGE_UPDATE_FROM="$from" NANOFORGE_UPDATE_TO="$to" NANOFORGE_PACKAGE="$pkg"
+
 export NANOFORGE_WEBDRIVER_PORT=$(free_port)
 tauri-driver --port "$NANOFORGE_WEBDRIVER_PORT" --native-port "$(free_port)" \
   --native-driver /usr/bin/WebKitWebDriver >"$work/tauri-driver.log" 2>&1 &
