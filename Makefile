@@ -119,12 +119,24 @@ check-android:
 # The packages' requirements are computed from the built binaries on this machine
 # (scripts/package_config.py), as debhelper and rpm's autoreq do; the lists in tauri.conf.json are
 # only a fallback for a bare `tauri build`.
+# Where the release's packages are downloaded from (latest.json's URLs; the endpoint in tauri.conf.json
+# reads latest.json from the latest release). NANOFORGE_RELEASE_URL overrides it for one build.
+RELEASE_DOWNLOADS = https://github.com/nanoforge-studio/nanoforge/releases/download
+
 dist: setup-app
 	cargo build --release -p nanoforge-cli
 	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri build --no-bundle --ci
 	cd ui && TAURI_APP_PATH=../src-tauri ./node_modules/.bin/tauri bundle --bundles deb,rpm --ci --config \
 	  "$$(python3 ../scripts/package_config.py --cli ../target/release/nanoforge ../target/release/nanoforge-app)"
 	@ls target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+	@if [ -n "$$TAURI_SIGNING_PRIVATE_KEY" ]; then \
+	  version=$$(sed -n 's/^  "version": "\(.*\)",/\1/p' src-tauri/tauri.conf.json); \
+	  python3 scripts/latest_json.py --version "$$version" \
+	    --base-url "$${NANOFORGE_RELEASE_URL:-$(RELEASE_DOWNLOADS)/v$$version}" \
+	    $${NANOFORGE_RELEASE_NOTES:+--notes-file "$$NANOFORGE_RELEASE_NOTES"} \
+	    --deb target/release/bundle/deb/*.deb --rpm target/release/bundle/rpm/*.rpm > target/release/bundle/latest.json; \
+	  ls target/release/bundle/deb/*.deb.sig target/release/bundle/rpm/*.rpm.sig target/release/bundle/latest.json; \
+	else echo "make dist: no TAURI_SIGNING_PRIVATE_KEY, so no update signatures or latest.json (README: Releasing)"; fi
 
 bench:
 	cargo bench -p nanoforge-core --bench library

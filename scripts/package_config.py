@@ -12,10 +12,13 @@ The result depends on the build machine (its library versions, what the linker k
 written once into tauri.conf.json goes stale: `make dist` and the package test compute it here and
 hand it to the Tauri bundler as a configuration override.
 
+With TAURI_SIGNING_PRIVATE_KEY set, it also asks for the updater's signatures (createUpdaterArtifacts).
+
 Usage: package_config.py [--cli PATH] BINARY...
   prints {"bundle":{"linux":{"deb":{"depends":[...],"files":{...}},"rpm":{"depends":[...],"files":{...}}}}}
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -68,10 +71,15 @@ def main():
     rpm = needed_sonames(elfs)
     rpm += [p for p in RPM_RUNTIME_ONLY if p not in rpm]
     files = {"/usr/bin/nanoforge": str(Path(cli).resolve())} if cli else {}
-    print(json.dumps({"bundle": {"linux": {
+    bundle = {"linux": {
         "deb": {"depends": deb, **({"files": files} if files else {})},
         "rpm": {"depends": rpm, **({"files": files} if files else {})},
-    }}}))
+    }}
+    # With a signing key the bundler also writes each package's minisign `.sig` (the updater's
+    # artifacts); without one it must not try, so a build without the key still makes packages.
+    if os.environ.get("TAURI_SIGNING_PRIVATE_KEY"):
+        bundle["createUpdaterArtifacts"] = True
+    print(json.dumps({"bundle": bundle}))
 
 
 if __name__ == "__main__":

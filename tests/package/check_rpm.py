@@ -6,7 +6,8 @@
 - `rpm -qpR`: every library the binaries link (by soname, as rpm's autoreq names them) plus the
   web view's, so Fedora and openSUSE install what it needs;
 - `rpmlint` (tests/package/rpmlint.toml filters what the bundler cannot act on): no error;
-- its digests hold (`rpm -K`) and the unpacked CLI runs (`nanoforge info --json` on an empty data folder).
+- its digests hold (`rpm -K`) and the unpacked CLI runs (`nanoforge info --json` on an empty data folder);
+- the app is marked as an rpm install (`__TAURI_BUNDLE_TYPE_VAR_RPM`), which the updater needs.
 
 Usage: check_rpm.py PACKAGE.rpm APP_BINARY CLI_BINARY
 """
@@ -80,7 +81,12 @@ def main():
         info = json.loads(out)
         if info.get("version") != version or info.get("job_count") != 0:
             fail(f"the unpacked CLI said {out}")
-    print(f"check_rpm: the unpacked nanoforge {version} runs")
+        # The updater installs an update the way this install came (rpm -U here): the bundler
+        # marks the app's binary with its package type, and an unmarked one would not update.
+        app = (root / "usr/bin/nanoforge-app").read_bytes()
+        if b"__TAURI_BUNDLE_TYPE_VAR_RPM" not in app:
+            fail("the app in the .rpm has no __TAURI_BUNDLE_TYPE_VAR_RPM marker (updates would fail)")
+    print(f"check_rpm: the unpacked nanoforge {version} runs; its app is marked as an rpm install")
 
 
 if __name__ == "__main__":
