@@ -30,6 +30,7 @@ mod money_checks;
 pub mod outcome;
 mod paid;
 mod providers;
+mod remote_batch;
 pub(crate) use providers::check_key;
 mod runner;
 mod shared;
@@ -58,6 +59,9 @@ pub use money::{
     BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, WARN_AT, budget_status,
 };
 pub use outcome::RECOVERY_BUDGET;
+pub use remote_batch::{
+    BATCH_PRICE_FACTOR, MAX_PER_REMOTE_BATCH, RemoteRound, plan_remote_batches,
+};
 
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
@@ -135,6 +139,8 @@ impl Queue {
             running: Mutex::new(HashMap::new()),
             closing: std::sync::atomic::AtomicBool::new(false),
             paid_done: Arc::new(tokio::sync::Notify::new()),
+            remote_round: tokio::sync::Mutex::new(()),
+            remote_driver: std::sync::atomic::AtomicBool::new(false),
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })
@@ -181,6 +187,13 @@ impl Queue {
                 // The run here ended without finishing the job (taken over, or the library failed):
                 // do not spin on it.
                 tokio::time::sleep(self.shared.watch_interval()).await;
+            }
+            // A Batch API job's answer comes with its remote batch: watched, never sent alone.
+            if remote_batch::waits_on_remote(&job)
+                && self.shared.library.in_remote_batch(job_id).await?
+            {
+                tokio::time::sleep(self.shared.watch_interval()).await;
+                continue;
             }
             let available = self.shared.providers().await?.get(job.provider).is_ok();
             if available && self.shared.claim(job_id).await? {

@@ -12,6 +12,7 @@ mod app_events;
 mod app_first_run;
 mod app_session_race;
 mod app_settings;
+mod batch_gemini_api;
 mod batch_ledger;
 mod editing_conversation;
 mod editing_masked;
