@@ -98,3 +98,48 @@ async fn a_batch_api_batch_is_created_then_collected_by_batch_status() {
     assert_eq!(g.gemini.generate_count(), 0, "nothing sent interactively");
     assert_eq!(g.gemini.endpoint_count(Endpoint::BatchCreate), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_right_after_the_create_resume_finds_the_batch_and_makes_no_second() {
+    let g = GeminiEnv {
+        env: Env::start().await,
+        gemini: FakeGemini::start().await.expect("start fake gemini"),
+    };
+    let args = [
+        "batch",
+        "lamp {1|2}",
+        "--model",
+        MODEL,
+        "--gemini-batch",
+        "--yes",
+        "--json",
+    ];
+    // kill -9 the moment the service made the batch, before its name is recorded.
+    let mut cmd = g.env.command(&args);
+    cmd.env("GEMINI_BASE_URL", g.gemini.base_url())
+        .env("GEMINI_API_KEY", g.gemini.api_key())
+        .env("NANOFORGE_CRASH_AT", "after_submit")
+        .env("NANOFORGE_LEASE_TTL_MS", "60000");
+    let crashed = g.env.run_command(cmd).await;
+    assert_eq!(crashed.code, None, "aborted: {}", crashed.stderr);
+    assert_eq!(g.gemini.batches_created(), 1);
+    g.gemini
+        .advance_batches(BatchAdvance {
+            name: None,
+            to: Some(BatchState::Succeeded),
+        })
+        .unwrap();
+
+    // The next run takes the jobs over from the dead process, finds the batch by its display
+    // name, and collects it.
+    let run = g.run(&["resume", "--json"]).await;
+    run.assert_ok();
+    assert!(g.gemini.endpoint_count(Endpoint::BatchList) >= 1, "listed");
+    assert_eq!(g.gemini.batches_created(), 1, "never a second batch");
+    let jobs = g.env.jobs().await;
+    assert_eq!(jobs.len(), 2);
+    for job in &jobs {
+        assert_eq!(job["status"], "COMPLETED", "{job}");
+        assert_eq!(support::images_of(job).len(), 1, "{job}");
+    }
+}

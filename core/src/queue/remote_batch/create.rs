@@ -22,6 +22,8 @@ use crate::{CoreError, ErrorKind, Result};
 /// How long a create of ours may still be in flight (the Batch API client's call timeout and a
 /// margin): a listing that misses the batch proves nothing before this has passed.
 const CREATE_IN_FLIGHT: Duration = Duration::from_secs(200);
+/// How long a call refused for the day's quota waits before asking again.
+pub(super) const DAILY_QUOTA_WAIT: Duration = Duration::from_secs(3600);
 
 impl Shared {
     /// `unsent`: claims the create, commits every job's attempt, sends it, and records the answer.
@@ -165,11 +167,19 @@ impl Shared {
                     ..
                 }
         );
+        // The day's quota: nothing can be created before it resets (midnight Pacific), so the
+        // create waits an hour at a time instead of failing the jobs.
+        let daily = matches!(error, ProviderError::QuotaExhausted { .. });
         self.library
             .move_remote_batch(&row.id, "sending", "unsent")
             .await?;
-        if busy {
-            let wait = poll_delay(self.config.poll_interval, row.polls, error.retry_after());
+        if busy || daily {
+            let asked = if daily {
+                Some(DAILY_QUOTA_WAIT)
+            } else {
+                error.retry_after()
+            };
+            let wait = poll_delay(self.config.poll_interval, row.polls, asked);
             tracing::info!(remote = %row.display_name, ?wait, error = %error, "the service is busy; creating the batch later");
             return self.remote_later(row, wait, true).await;
         }

@@ -251,11 +251,8 @@ impl Shared {
             if !waits_on_remote(&job) {
                 continue;
             }
-            if !self
-                .ledger
-                .claim_job(&id, &self.owner, self.lease_ttl_ms())
-                .await?
-            {
+            // Free, ours, expired, or held by a process proven gone (a crash mid-create).
+            if !self.claim(&id).await? {
                 return Ok(None);
             }
             jobs.push(self.library.get_job(&id).await?);

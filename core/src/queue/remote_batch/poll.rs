@@ -13,13 +13,13 @@ use crate::providers::gemini::{RemoteBatch, RemoteState};
 use crate::queue::shared::Shared;
 use crate::{ErrorKind, Result};
 
+use super::create::DAILY_QUOTA_WAIT;
 use super::poll_delay;
 
 const EXPIRED: &str = "Gemini's Batch API did not run this batch within 48 hours, so it expired \
 with no results; nothing was charged. Run it again (interactively or as a new batch).";
 const FAILED: &str = "Gemini's Batch API failed the whole batch without results; nothing is \
 expected to be charged. Run it again if you need it.";
-const DAILY_QUOTA_WAIT_MS: i64 = 60 * 60 * 1000;
 
 impl Shared {
     /// `created`: one look at the batch.
@@ -38,8 +38,7 @@ impl Shared {
             Ok(batch) => batch,
             Err(ProviderError::QuotaExhausted { message }) => {
                 tracing::warn!(remote = %name, %message, "daily quota reached; looking again in an hour");
-                let wait = std::time::Duration::from_millis(DAILY_QUOTA_WAIT_MS as u64);
-                return self.remote_later(&row, wait, true).await;
+                return self.remote_later(&row, DAILY_QUOTA_WAIT, true).await;
             }
             Err(e) => {
                 let wait = poll_delay(interval, row.polls, e.retry_after());
