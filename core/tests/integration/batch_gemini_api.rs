@@ -2,7 +2,8 @@
 //! real library: inline creates of at most 20, results matched by key only (shuffled, dropped,
 //! duplicated and unknown keys quarantined, never given by position), a request's own error,
 //! expiry never charged, a lost create found by listing (never a second batch, even across a
-//! restart), cancel, a 429 waited out, both state spellings, and the batch price.
+//! restart), cancel, both state spellings, and the batch price (429s and the budget:
+//! `batch_gemini_api_limits.rs`).
 
 use std::time::Duration;
 
@@ -17,21 +18,21 @@ use nanoforge_core::batch::{BatchRequest, RecordedBatch};
 use nanoforge_core::catalog::{ImageSize, Model};
 use nanoforge_core::library::{JobRecord, JobStatus};
 
-const MODEL: Model = Model::Gemini31FlashImage;
+pub(crate) const MODEL: Model = Model::Gemini31FlashImage;
 
-fn batch_api(template: &str, models: Vec<Model>) -> BatchRequest {
+pub(crate) fn batch_api(template: &str, models: Vec<Model>) -> BatchRequest {
     let mut req = BatchRequest::new(template, models);
     req.size = Some(ImageSize::S1K);
     req.batch_api = true;
     req
 }
 
-async fn record(core: &AppCore, req: &BatchRequest) -> RecordedBatch {
+pub(crate) async fn record(core: &AppCore, req: &BatchRequest) -> RecordedBatch {
     core.session().record_batch(req).await.unwrap()
 }
 
 /// Drives the remote batches until they end, then waits while the answers are stored.
-async fn collect(core: &AppCore, recorded: &RecordedBatch) -> Vec<JobRecord> {
+pub(crate) async fn collect(core: &AppCore, recorded: &RecordedBatch) -> Vec<JobRecord> {
     let round = core
         .session()
         .drive_remote_batches(Duration::from_secs(20))
@@ -45,7 +46,7 @@ async fn collect(core: &AppCore, recorded: &RecordedBatch) -> Vec<JobRecord> {
     jobs
 }
 
-fn succeed_all(env: &Env) {
+pub(crate) fn succeed_all(env: &Env) {
     env.fake
         .advance_batches(BatchAdvance {
             name: None,
@@ -54,7 +55,7 @@ fn succeed_all(env: &Env) {
         .unwrap();
 }
 
-async fn images_of(core: &AppCore, job: &JobRecord) -> usize {
+pub(crate) async fn images_of(core: &AppCore, job: &JobRecord) -> usize {
     core.session()
         .library()
         .job_images(&job.id)
@@ -337,48 +338,6 @@ async fn cancel_cancels_the_remote_batch_and_a_finished_one_still_delivers() {
         let job = core.session().wait(&job.id).await.unwrap();
         assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error_message);
     }
-}
-
-#[tokio::test]
-async fn a_rate_limited_create_waits_what_the_service_asked_then_goes_once() {
-    let env = env().await;
-    let core = &env.core;
-    env.fake.push_fault(
-        Fault::new(
-            1,
-            FaultAction::RateLimited {
-                daily: false,
-                retry_delay: Some(Some("1s".into())),
-            },
-        )
-        .with_target(Target::BatchCreate),
-    );
-    let recorded = record(core, &batch_api("cup {1|2}", vec![MODEL])).await;
-    for job in &recorded.jobs {
-        assert_eq!(job.status, JobStatus::Pending);
-        assert!(
-            !job.may_be_charged,
-            "a refused create took the attempt back"
-        );
-        assert_eq!(job.attempts, 0);
-    }
-    core.session()
-        .drive_remote_batches(Duration::from_secs(5))
-        .await
-        .unwrap();
-    let creates: Vec<_> = env
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.endpoint == Endpoint::BatchCreate)
-        .collect();
-    assert_eq!(creates.len(), 2);
-    assert!(
-        creates[1].at_ms - creates[0].at_ms >= 950.0,
-        "waited the retryDelay: {} ms",
-        creates[1].at_ms - creates[0].at_ms
-    );
-    assert_eq!(env.fake.batches_created(), 1);
 }
 
 #[tokio::test]
