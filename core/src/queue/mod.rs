@@ -141,6 +141,7 @@ impl Queue {
             paid_done: Arc::new(tokio::sync::Notify::new()),
             remote_round: tokio::sync::Mutex::new(()),
             remote_driver: std::sync::atomic::AtomicBool::new(false),
+            remote_creates: std::sync::atomic::AtomicU32::new(0),
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })
@@ -228,11 +229,15 @@ impl Queue {
     }
 
     /// Paid requests of this queue in flight now (a Gemini call; a submit whose task id has not
-    /// arrived): quitting waits for them.
+    /// arrived; a Batch API create whose answer has not): quitting waits for them.
     pub fn paid_in_flight(&self) -> u32 {
         let running = self.shared.lock_running();
         let n = running.values().filter(|r| r.paid.is_set()).count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+        let creates = self
+            .shared
+            .remote_creates
+            .load(std::sync::atomic::Ordering::SeqCst);
+        u32::try_from(n).unwrap_or(u32::MAX).saturating_add(creates)
     }
 
     /// The first step of quitting: no paid request starts from now on, and this waits until the

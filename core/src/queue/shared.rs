@@ -53,6 +53,8 @@ pub(crate) struct Shared {
     pub(super) remote_round: tokio::sync::Mutex<()>,
     /// Whether the background driver of the remote batches runs.
     pub(super) remote_driver: AtomicBool,
+    /// Batch API creates in flight (paid requests: a quitting process waits for their answer).
+    pub(super) remote_creates: std::sync::atomic::AtomicU32,
 }
 
 /// A job this queue is driving.

@@ -54,6 +54,8 @@ impl Shared {
             return Ok(());
         }
         crash_point(CrashPoint::BeforeAttempt);
+        // From the claim until the answer is recorded, a quitting process waits (like a submit).
+        let _in_flight = CreateInFlight::new(self);
         let now = now_ms();
         for job in &jobs {
             let attempt = JobUpdate {
@@ -259,4 +261,22 @@ impl Shared {
 
 pub(super) fn duration_ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Counts a create in flight for `Queue::paid_in_flight`, and wakes whoever waits for paid
+/// requests when it ends, however it ends.
+struct CreateInFlight<'a>(&'a Shared);
+
+impl<'a> CreateInFlight<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        shared.remote_creates.fetch_add(1, Ordering::SeqCst);
+        Self(shared)
+    }
+}
+
+impl Drop for CreateInFlight<'_> {
+    fn drop(&mut self) {
+        self.0.remote_creates.fetch_sub(1, Ordering::SeqCst);
+        self.0.paid_done.notify_waiters();
+    }
 }
