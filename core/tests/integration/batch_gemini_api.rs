@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::gemini_support::{Env, env};
 
 use fake_gemini::{
-    BatchAdvance, BatchScenario, BatchState, Endpoint, Fault, FaultAction, RequestError,
+    BatchAdvance, BatchScenario, BatchState, Endpoint, Fault, FaultAction, RequestError, ResultsIn,
     StateSpelling, Target,
 };
 use nanoforge_core::AppCore;
@@ -341,11 +341,13 @@ async fn cancel_cancels_the_remote_batch_and_a_finished_one_still_delivers() {
 }
 
 #[tokio::test]
-async fn job_state_spelling_and_two_models_with_a_create_each() {
+async fn job_state_spelling_results_in_metadata_and_a_create_per_model() {
     let env = env().await;
     let core = &env.core;
+    // The SDK spelling, and the results only in `metadata.output` (live answers carried either).
     env.fake.set_batch_scenario(BatchScenario {
         state_spelling: StateSpelling::Job,
+        results_in: ResultsIn::Metadata,
         ..BatchScenario::default()
     });
     let req = batch_api("moon {1|2}", vec![MODEL, Model::Gemini3ProImage]);
