@@ -143,3 +143,47 @@ async fn killed_right_after_the_create_resume_finds_the_batch_and_makes_no_secon
         assert_eq!(support::images_of(job).len(), 1, "{job}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mixed_fan_out_sends_only_the_gemini_jobs_as_a_batch() {
+    let g = GeminiEnv {
+        env: Env::start().await,
+        gemini: FakeGemini::start().await.expect("start fake gemini"),
+    };
+    let models = format!("{MODEL},nano-banana-2");
+    let mut args = vec!["batch", "kite {1|2}", "--models", &models, "--size", "1K"];
+    args.extend(["--gemini-batch", "--dry-run", "--json"]);
+    let plan = parse(&g.run(&args).await.stdout);
+    let jobs = plan["jobs"].as_array().unwrap();
+    let price = |model: &str| {
+        jobs.iter()
+            .find(|j| j["model"] == model)
+            .and_then(|j| j["estimated_cost"].as_f64())
+            .unwrap()
+    };
+    // Half price for Gemini's Batch API only; Nano Banana keeps its own.
+    assert!((price(MODEL) - 0.0336).abs() < 1e-6, "{plan}");
+    assert!((price("nano-banana-2") - 0.067).abs() < 1e-6, "{plan}");
+
+    args.retain(|a| *a != "--dry-run");
+    args.push("--yes");
+    let run = g.run(&args).await;
+    run.assert_ok();
+    let out = parse(&run.stdout);
+    for job in out["jobs"].as_array().unwrap() {
+        let want = if job["model"] == MODEL {
+            "SUBMITTED"
+        } else {
+            "COMPLETED"
+        };
+        assert_eq!(job["status"], want, "{job}");
+    }
+    assert_eq!(g.gemini.batches_created(), 1);
+    assert_eq!(g.gemini.batches()[0].keys.len(), 2);
+    assert_eq!(g.gemini.generate_count(), 0);
+    assert_eq!(
+        g.env.server.submit_count(),
+        2,
+        "Nano Banana's jobs went interactively"
+    );
+}
