@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
-use nanoforge_core::batch::{BatchRequest, ExpansionMode};
+use std::time::Duration;
+
+use nanoforge_core::batch::{BatchRequest, BatchStatus, ExpansionMode, RemoteBatchInfo};
 use nanoforge_core::catalog::{ImageSize, Model};
-use nanoforge_core::library::JobStatus;
+use nanoforge_core::library::{JobRecord, JobStatus};
 use nanoforge_core::providers::AspectRatio;
 use nanoforge_core::queue::ProviderKind;
 use nanoforge_core::{CoreError, Result, Session};
@@ -39,8 +41,13 @@ struct RunJson {
 
 pub async fn run(session: &Session, args: BatchArgs) -> std::result::Result<(), Failure> {
     match args.action {
-        Some(BatchCommand::Status { batch_id, json }) => {
+        Some(BatchCommand::Status {
+            batch_id,
+            wait,
+            json,
+        }) => {
             let status = session.batch_status(batch_id.as_deref()).await?;
+            let status = collect(session, status, Duration::from_secs(wait)).await?;
             print_status(session, &status, json).await
         }
         Some(BatchCommand::Cancel { batch_id }) => {
@@ -57,11 +64,6 @@ pub async fn run(session: &Session, args: BatchArgs) -> std::result::Result<(), 
 }
 
 async fn start(session: &Session, args: &BatchArgs) -> std::result::Result<(), Failure> {
-    if args.gemini_batch {
-        return Err(Failure::usage(
-            "--gemini-batch is not available yet: run the batch without it (interactive prices)",
-        ));
-    }
     let request = parse_request(session, args).await?;
     let plan = session.plan_batch(&request).await?;
     if plan.jobs.iter().any(|j| j.provider == ProviderKind::Demo) {
@@ -111,13 +113,31 @@ async fn start(session: &Session, args: &BatchArgs) -> std::result::Result<(), F
         "Batch {}: {} jobs recorded, about ${:.4}.",
         recorded.batch_id, recorded.plan.count, recorded.plan.estimated_cost
     );
-    let ids: Vec<String> = recorded.jobs.iter().map(|j| j.id.clone()).collect();
+    // The Batch API's jobs are not waited for: they are SUBMITTED once their batch is created.
+    let remote = |j: &JobRecord| args.gemini_batch && j.provider == ProviderKind::Gemini;
+    let ids: Vec<String> = recorded
+        .jobs
+        .iter()
+        .filter(|j| !remote(j))
+        .map(|j| j.id.clone())
+        .collect();
     let bars = Bars::follow(&ids, events);
-    let mut finished = Vec::with_capacity(ids.len());
-    for id in &ids {
-        finished.push(session.wait(id).await?);
+    let mut finished = Vec::with_capacity(recorded.jobs.len());
+    for job in &recorded.jobs {
+        if remote(job) {
+            finished.push(session.get_job(&job.id).await?);
+        } else {
+            finished.push(session.wait(&job.id).await?);
+        }
     }
     bars.finish().await;
+    let sent = finished.iter().filter(|j| remote(j)).count();
+    if sent > 0 {
+        eprintln!(
+            "{sent} job(s) went to Gemini's Batch API (half price, results within 24 h):              `nanoforge batch status {}` or `nanoforge resume` collects them.",
+            recorded.batch_id
+        );
+    }
     let mut jobs = Vec::with_capacity(finished.len());
     for job in &finished {
         jobs.push(output::job_json(session, job).await?);
@@ -125,7 +145,7 @@ async fn start(session: &Session, args: &BatchArgs) -> std::result::Result<(), F
     let cost = nanoforge_core::catalog::round_micro_usd(finished.iter().map(|j| j.cost).sum());
     let failed = finished
         .iter()
-        .filter(|j| j.status != JobStatus::Completed)
+        .filter(|j| j.status != JobStatus::Completed && !(remote(j) && j.status.is_unfinished()))
         .count();
     if args.json {
         let out = RunJson {
@@ -191,7 +211,32 @@ async fn parse_request(session: &Session, args: &BatchArgs) -> Result<BatchReque
         mode,
         max: args.max,
         over_budget: args.over_budget,
+        batch_api: args.gemini_batch,
     })
+}
+
+/// Collects the Gemini Batch API's results for at most `wait` (a batch with none live returns at
+/// once), then waits while the answers that came in are stored, and reads the status again.
+async fn collect(session: &Session, status: BatchStatus, wait: Duration) -> Result<BatchStatus> {
+    let live = |s: &BatchStatus| s.remote_batches.iter().any(|r| r.phase != "ended");
+    if !live(&status) {
+        return Ok(status);
+    }
+    session.drive_remote_batches(wait).await?;
+    let status = session.batch_status(Some(&status.batch_id)).await?;
+    for job in &status.jobs {
+        if job.status == JobStatus::Downloading {
+            session.wait(&job.id).await?;
+        }
+    }
+    let status = session.batch_status(Some(&status.batch_id)).await?;
+    if live(&status) {
+        eprintln!(
+            "Some of this batch's Gemini Batch API batches are still running; ask again later              (`nanoforge batch status {}`).",
+            status.batch_id
+        );
+    }
+    Ok(status)
 }
 
 async fn print_status(
@@ -205,6 +250,9 @@ async fn print_status(
         state: nanoforge_core::batch::BatchState,
         counts: nanoforge_core::batch::BatchCounts,
         jobs: Vec<JobJson>,
+        /// Only for a batch that used Gemini's Batch API (the interactive shape is unchanged).
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        remote_batches: &'a [RemoteBatchInfo],
     }
     let mut jobs = Vec::with_capacity(status.jobs.len());
     for job in &status.jobs {
@@ -216,6 +264,7 @@ async fn print_status(
             state: status.state,
             counts: status.counts,
             jobs,
+            remote_batches: &status.remote_batches,
         };
         println!("{}", output::to_json(&out)?);
     } else {
@@ -224,6 +273,20 @@ async fn print_status(
             "batch {}: {:?}; {} pending, {} running, {} completed, {} failed ({} cancelled)",
             status.batch_id, status.state, c.pending, c.running, c.completed, c.failed, c.cancelled
         );
+        for remote in &status.remote_batches {
+            println!(
+                "  Gemini batch {} ({}): {}, {} jobs{}",
+                remote.name.as_deref().unwrap_or("not created yet"),
+                remote.model.as_str(),
+                remote.state.as_deref().unwrap_or(&remote.phase),
+                remote.jobs,
+                if remote.quarantined > 0 {
+                    format!(", {} result(s) quarantined", remote.quarantined)
+                } else {
+                    String::new()
+                }
+            );
+        }
         for job in &jobs {
             println!("{}", output::human_job(job));
         }

@@ -38,8 +38,10 @@ pub struct BatchArgs {
     /// The most jobs the batch may have.
     #[arg(long, value_name = "N", default_value_t = nanoforge_core::batch::DEFAULT_MAX_JOBS)]
     pub max: u32,
-    /// Gemini's Batch API at half price (not available yet).
-    #[arg(long)]
+    /// Send the Gemini jobs through Gemini's Batch API: half price, results within 24 h (other
+    /// models' jobs go interactively). Returns once the batches are created; `batch status` and
+    /// `resume` collect the results.
+    #[arg(long, visible_alias = "batch-api")]
     pub gemini_batch: bool,
     /// Show the jobs and their prices; record and send nothing.
     #[arg(long)]
@@ -60,6 +62,9 @@ pub enum BatchCommand {
     Status {
         #[arg(value_name = "BATCH-ID")]
         batch_id: Option<String>,
+        /// The longest time to spend collecting Gemini Batch API results first, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        wait: u64,
         #[arg(long)]
         json: bool,
     },

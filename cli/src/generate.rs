@@ -145,6 +145,17 @@ pub(crate) async fn add_inputs(
 
 pub async fn resume(session: &Session, json: bool) -> std::result::Result<(), Failure> {
     let events = session.job_events();
+    // Gemini Batch API batches first, for a bounded time: the answers that came in are then
+    // stored as resumed jobs; the rest stay SUBMITTED for a later `resume`.
+    let round = session
+        .drive_remote_batches(std::time::Duration::from_secs(30))
+        .await?;
+    if round.live > 0 {
+        eprintln!(
+            "{} Gemini Batch API batch(es) are still running; `nanoforge resume` again later              collects their results.",
+            round.live
+        );
+    }
     let report = session.resume_unfinished().await?;
     let mut ids = report.resumed.clone();
     ids.extend(report.held_elsewhere.iter().cloned());

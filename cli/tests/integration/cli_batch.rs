@@ -50,10 +50,6 @@ async fn a_dry_run_lists_the_jobs_and_their_total() {
     assert_eq!(env.server.submit_count(), 0);
     assert!(env.jobs().await.is_empty());
 
-    // The Batch API is not there yet: a usage error.
-    let run = env.run(&["batch", "x", "--gemini-batch", "--yes"]).await;
-    assert_eq!(run.code, Some(2));
-    assert!(run.assert_one_line_failure().contains("not available yet"));
     // Over the limit: refused, nothing recorded.
     let run = env
         .run(&["batch", "{a|b|c}{1|2}", "--max", "5", "--yes"])

@@ -8,6 +8,7 @@ mod cli_batch;
 mod cli_concurrent;
 mod cli_editing;
 mod cli_gemini;
+mod cli_gemini_batch;
 mod cli_generate;
 mod cli_interrupt;
 mod cli_library;

@@ -5,8 +5,8 @@
 //!
 //! `request.rs` is a batch as asked for and its plan (jobs and total, before anything is recorded).
 //! The queue prices and records a plan's jobs in one transaction (`queue/batch.rs`,
-//! `library/batches.rs`); the session ties them together (`app/session/batches.rs`). Still to
-//! come: the Gemini Batch API path.
+//! `library/batches.rs`); the session ties them together (`app/session/batches.rs`). Gemini's
+//! Batch API (`batch_api`) is driven by the queue (`queue/remote_batch`).
 //!
 //! Everything in this area is pure: no I/O beyond reading a CSV the caller hands over, no clock,
 //! no global state, so a batch is the same on every device that expands it.
@@ -19,7 +19,9 @@ mod wildcards;
 
 pub use csv_table::{CsvTable, CsvTableError};
 pub use request::{BatchPlan, BatchRequest, DEFAULT_MAX_JOBS, PlannedJob};
-pub use status::{BatchCounts, BatchState, BatchStatus, RecordedBatch, WildcardList};
+pub use status::{
+    BatchCounts, BatchState, BatchStatus, RecordedBatch, RemoteBatchInfo, WildcardList,
+};
 pub use template::{
     Choice, ChoiceSource, Expansion, ExpansionMode, ExpansionPlan, Template, TemplateError,
 };

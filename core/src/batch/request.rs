@@ -30,6 +30,10 @@ pub struct BatchRequest {
     pub max: u32,
     /// Record it even past the monthly budget (the person confirmed).
     pub over_budget: bool,
+    /// Send the Gemini jobs through Gemini's Batch API (half price, results within 24 h); the
+    /// other models' jobs go interactively.
+    #[serde(default)]
+    pub batch_api: bool,
 }
 
 impl BatchRequest {
@@ -44,6 +48,7 @@ impl BatchRequest {
             mode: ExpansionMode::AllCombinations,
             max: DEFAULT_MAX_JOBS,
             over_budget: false,
+            batch_api: false,
         }
     }
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::request::BatchPlan;
+use crate::catalog::Model;
 use crate::library::{JobRecord, JobStatus};
 
 /// The batch as a whole.
@@ -38,6 +39,29 @@ pub struct BatchStatus {
     pub state: BatchState,
     pub counts: BatchCounts,
     pub jobs: Vec<JobRecord>,
+    /// The Gemini Batch API batches its Gemini jobs go through (none for an interactive batch).
+    pub remote_batches: Vec<RemoteBatchInfo>,
+}
+
+/// One Gemini Batch API batch of a batch, as `batch status` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RemoteBatchInfo {
+    /// `nf:<batch id>:chunk-<n>`: how the service's list finds it.
+    pub display_name: String,
+    pub model: Model,
+    /// `unsent`, `sending` (its create's answer is not known yet), `created` or `ended`.
+    pub phase: String,
+    /// `batches/...` once known.
+    pub name: Option<String>,
+    /// The service's state as last seen, in one spelling: `pending`, `running`, `succeeded`,
+    /// `failed`, `cancelled`, `expired` (or `unknown`).
+    pub state: Option<String>,
+    pub jobs: u32,
+    /// Results given to no job (no key, an unknown key, a key seen twice), kept in the library
+    /// folder's `quarantine/`.
+    pub quarantined: u32,
+    pub error: Option<String>,
 }
 
 impl BatchStatus {
@@ -72,6 +96,7 @@ impl BatchStatus {
             state,
             counts,
             jobs,
+            remote_batches: Vec::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::Library;
 use super::db::now_ms;
+use super::remote_batches::NewRemoteBatch;
 use super::types::{JobRecord, NewJob};
 use crate::{CoreError, Result};
 
@@ -59,12 +60,15 @@ fn from_columns(c: Columns) -> BatchRow {
 impl Library {
     /// Records `batch` and its `jobs` (tagged with its id) in one transaction whose budget check
     /// covers all of them, as [`Library::insert_jobs_within_budget`] does for one generation:
-    /// over the limit, nothing is recorded.
+    /// over the limit, nothing is recorded. `remotes` are the Gemini Batch API creates the jobs go
+    /// through (by index into `jobs`), recorded in the same transaction so no job of theirs is
+    /// ever seen without its remote batch (and sent interactively by mistake).
     pub async fn insert_batch_within_budget(
         &self,
         batch: &BatchRow,
         jobs: &[NewJob],
         limit: Option<f64>,
+        remotes: &[NewRemoteBatch],
     ) -> Result<Vec<JobRecord>> {
         if jobs.is_empty() {
             return Err(CoreError::InvalidInput(
@@ -102,6 +106,11 @@ impl Library {
                 .execute(&mut *tx)
                 .await?;
             recorded.push(row);
+        }
+        if !remotes.is_empty() {
+            let ids: Vec<String> = recorded.iter().map(|j| j.id.clone()).collect();
+            self.insert_remote_batches(&mut tx, &batch.id, &ids, remotes)
+                .await?;
         }
         tx.commit().await?;
         for job in &recorded {

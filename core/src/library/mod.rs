@@ -31,6 +31,7 @@ mod pngmeta;
 mod recall;
 mod recalled;
 mod refs;
+mod remote_batches;
 pub mod replica;
 mod resize;
 #[cfg(test)]
@@ -62,6 +63,7 @@ pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
 pub use recall::{read_generation_metadata, try_read_generation_metadata};
 pub use recalled::{MetadataSource, RecalledSettings};
 pub use refs::{Reference, check_name as check_reference_name};
+pub use remote_batches::{NewRemoteBatch, RemoteBatchRow, RemoteBatchUpdate, remote_display_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use types::{
     Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily,

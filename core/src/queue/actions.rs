@@ -258,12 +258,19 @@ impl Queue {
     pub async fn resume_unfinished(&self) -> Result<ResumeReport> {
         let providers = self.shared.providers().await?;
         let mut report = ResumeReport::default();
+        self.spawn_remote_driver();
         let days = lock(&self.shared.money).recovery_window_days;
         let window = Duration::from_secs(u64::from(days) * 86_400);
         let oldest = crate::clock::now_ms() - i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
         for job in self.shared.library.unfinished_jobs().await? {
             if self.shared.lock_running().contains_key(&job.id) {
                 report.resumed.push(job.id);
+                continue;
+            }
+            // Driven by its remote batch (`drive_remote_batches`) until its answer is staged.
+            if super::remote_batch::waits_on_remote(&job)
+                && self.shared.library.in_remote_batch(&job.id).await?
+            {
                 continue;
             }
             if let Err(e) = refuse_other_devices(&job, &self.shared.config.install_id) {

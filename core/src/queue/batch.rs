@@ -3,9 +3,10 @@
 //! batch's id, with one budget check for the whole batch. Then each runs as its own job: one
 //! failing never stops another, and a resume drives the recorded rows, never the template.
 
+use super::remote_batch::plan_remote_batches;
 use super::{GenerateOptions, Queue, lock};
 use crate::Result;
-use crate::catalog::ProviderKind;
+use crate::catalog::{Model, ProviderKind};
 use crate::library::{BatchRow, JobRecord, NewJob};
 use crate::providers::GenerationRequest;
 
@@ -37,11 +38,14 @@ impl Queue {
     /// Records `batch` with every row of `planned` in one transaction (over the budget without
     /// `over_budget`: nothing is recorded) and starts the jobs. A known balance that cannot pay
     /// for the whole batch refuses first, once per provider (one balance call, not one per job).
+    /// With `batch_api`, the Gemini jobs are recorded with the remote batches that carry them
+    /// (see `remote_batch`) and created at once; the others start as usual.
     pub async fn record_batch(
         &self,
         batch: &BatchRow,
         planned: &[BatchRows],
         over_budget: bool,
+        batch_api: bool,
     ) -> Result<Vec<JobRecord>> {
         let mut asked: Vec<ProviderKind> = Vec::new();
         for p in planned {
@@ -61,13 +65,44 @@ impl Queue {
                 .await?;
         }
         let rows: Vec<NewJob> = planned.iter().flat_map(|p| p.rows.clone()).collect();
+        let remotes = if batch_api {
+            let runs: Vec<(ProviderKind, Model)> = planned
+                .iter()
+                .flat_map(|p| p.rows.iter().map(|r| (p.provider, r.model)))
+                .collect();
+            plan_remote_batches(&runs)
+        } else {
+            Vec::new()
+        };
         let budget = lock(&self.shared.money).monthly_budget_usd;
         let limit = budget.filter(|_| !over_budget);
         let recorded = self
             .shared
             .library
-            .insert_batch_within_budget(batch, &rows, limit)
+            .insert_batch_within_budget(batch, &rows, limit, &remotes)
             .await?;
-        self.start_all(recorded).await
+        if remotes.is_empty() {
+            return self.start_all(recorded).await;
+        }
+        let remote: Vec<usize> = remotes.iter().flat_map(|r| r.jobs.clone()).collect();
+        let ids: Vec<String> = recorded.iter().map(|j| j.id.clone()).collect();
+        let interactive: Vec<JobRecord> = recorded
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !remote.contains(i))
+            .map(|(_, j)| j)
+            .collect();
+        self.start_all(interactive).await?;
+        // The creates go now (each guarded like a paid submit); a failure here leaves them to
+        // the next round (`resume`, `batch status`, the app's driver).
+        if let Err(e) = self.remote_batches_step().await {
+            tracing::warn!(error = %e, "creating the remote batches failed; they are retried");
+        }
+        self.spawn_remote_driver();
+        let mut jobs = Vec::with_capacity(ids.len());
+        for id in &ids {
+            jobs.push(self.shared.library.get_job(id).await?);
+        }
+        Ok(jobs)
     }
 }

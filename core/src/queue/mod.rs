@@ -30,6 +30,7 @@ mod money_checks;
 pub mod outcome;
 mod paid;
 mod providers;
+mod remote_batch;
 pub(crate) use providers::check_key;
 mod runner;
 mod shared;
@@ -58,6 +59,9 @@ pub use money::{
     BudgetLevel, BudgetStatus, DEFAULT_RECOVERY_WINDOW_DAYS, MoneySettings, WARN_AT, budget_status,
 };
 pub use outcome::RECOVERY_BUDGET;
+pub use remote_batch::{
+    BATCH_PRICE_FACTOR, MAX_PER_REMOTE_BATCH, RemoteRound, plan_remote_batches,
+};
 
 use crate::accounts::Secrets;
 use crate::library::{JobRecord, Library};
@@ -135,6 +139,9 @@ impl Queue {
             running: Mutex::new(HashMap::new()),
             closing: std::sync::atomic::AtomicBool::new(false),
             paid_done: Arc::new(tokio::sync::Notify::new()),
+            remote_round: tokio::sync::Mutex::new(()),
+            remote_driver: std::sync::atomic::AtomicBool::new(false),
+            remote_creates: std::sync::atomic::AtomicU32::new(0),
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })
@@ -182,6 +189,13 @@ impl Queue {
                 // do not spin on it.
                 tokio::time::sleep(self.shared.watch_interval()).await;
             }
+            // A Batch API job's answer comes with its remote batch: watched, never sent alone.
+            if remote_batch::waits_on_remote(&job)
+                && self.shared.library.in_remote_batch(job_id).await?
+            {
+                tokio::time::sleep(self.shared.watch_interval()).await;
+                continue;
+            }
             let available = self.shared.providers().await?.get(job.provider).is_ok();
             if available && self.shared.claim(job_id).await? {
                 let job = self.shared.library.get_job(job_id).await?;
@@ -215,11 +229,15 @@ impl Queue {
     }
 
     /// Paid requests of this queue in flight now (a Gemini call; a submit whose task id has not
-    /// arrived): quitting waits for them.
+    /// arrived; a Batch API create whose answer has not): quitting waits for them.
     pub fn paid_in_flight(&self) -> u32 {
         let running = self.shared.lock_running();
         let n = running.values().filter(|r| r.paid.is_set()).count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+        let creates = self
+            .shared
+            .remote_creates
+            .load(std::sync::atomic::Ordering::SeqCst);
+        u32::try_from(n).unwrap_or(u32::MAX).saturating_add(creates)
     }
 
     /// The first step of quitting: no paid request starts from now on, and this waits until the

@@ -227,6 +227,12 @@ impl Shared {
         let provider = providers.get(job.provider)?;
         // The demo provider charges nothing, so an interrupted demo job is simply drawn again.
         let demo = matches!(provider, Provider::Demo(_));
+        // A Batch API job is the remote batch's until its answer is staged: never sent alone.
+        if super::remote_batch::waits_on_remote(&job)
+            && self.library.in_remote_batch(&job.id).await?
+        {
+            return Ok(Step::Lost);
+        }
         match job.status {
             JobStatus::Completed
             | JobStatus::Failed
@@ -309,7 +315,7 @@ impl Shared {
 
     /// Ends a run that failed with `error`: recoverable when the service has the task (or the
     /// results are known), failed otherwise, with what it may have cost (see `outcome`).
-    async fn record_end(
+    pub(super) async fn record_end(
         &self,
         id: &str,
         error: CoreError,

@@ -48,6 +48,13 @@ pub(crate) struct Shared {
     pub(super) closing: AtomicBool,
     /// Woken whenever a paid request ends.
     pub(super) paid_done: Arc<tokio::sync::Notify>,
+    /// One round over the remote batches at a time in this process (the background driver and a
+    /// caller's bounded drive take turns).
+    pub(super) remote_round: tokio::sync::Mutex<()>,
+    /// Whether the background driver of the remote batches runs.
+    pub(super) remote_driver: AtomicBool,
+    /// Batch API creates in flight (paid requests: a quitting process waits for their answer).
+    pub(super) remote_creates: std::sync::atomic::AtomicU32,
 }
 
 /// A job this queue is driving.

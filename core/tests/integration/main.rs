@@ -13,6 +13,8 @@ mod app_first_run;
 mod app_session_race;
 mod app_settings;
 mod app_updates;
+mod batch_gemini_api;
+mod batch_gemini_api_limits;
 mod batch_ledger;
 mod editing_conversation;
 mod editing_masked;

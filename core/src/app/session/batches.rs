@@ -1,17 +1,20 @@
 //! Batches for this session's profile: plan one (expanded and priced, nothing recorded), record
-//! one (every job in one transaction under one batch id, the budget checked for all of them), see
-//! where one stands, cancel one, and the profile's wildcard lists the templates draw from.
+//! one (every job in one transaction under one batch id, the budget checked for all of them; with
+//! `batch_api`, the Gemini jobs at the Batch API's price through its batches), see where one
+//! stands, drive the Batch API's batches, cancel one, and the wildcard lists templates draw from.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::Session;
 use crate::batch::{
     BatchPlan, BatchRequest, BatchStatus, PlannedJob, RecordedBatch, WildcardList, Wildcards,
 };
+use crate::catalog::ProviderKind;
 use crate::catalog::round_micro_usd;
 use crate::library::BatchRow;
 use crate::providers::GenerationRequest;
-use crate::queue::BatchRows;
+use crate::queue::{BATCH_PRICE_FACTOR, BatchRows, RemoteRound};
 use crate::{CoreError, Result};
 
 /// The `settings` key of the profile's wildcard lists (name → lines as given).
@@ -50,7 +53,7 @@ impl Session {
         };
         let jobs = self
             .queue
-            .record_batch(&row, &planned, request.over_budget)
+            .record_batch(&row, &planned, request.over_budget, request.batch_api)
             .await?;
         Ok(RecordedBatch {
             batch_id: row.id,
@@ -71,7 +74,19 @@ impl Session {
                 requests.push(one);
             }
         }
-        let planned = self.queue.batch_rows(requests).await?;
+        let mut planned = self.queue.batch_rows(requests).await?;
+        if request.batch_api {
+            // The Batch API's price for the jobs it carries (the Gemini ones), so the estimate,
+            // the budget check and the reservation all use what the batch will cost.
+            for p in planned
+                .iter_mut()
+                .filter(|p| p.provider == ProviderKind::Gemini)
+            {
+                for row in &mut p.rows {
+                    row.estimated_cost = round_micro_usd(row.estimated_cost * BATCH_PRICE_FACTOR);
+                }
+            }
+        }
         let jobs: Vec<PlannedJob> = planned
             .iter()
             .flat_map(|p| {
@@ -105,15 +120,36 @@ impl Session {
                 .ok_or_else(|| CoreError::NotFound("a batch in this library".into()))?,
         };
         let jobs = self.library.batch_jobs(&row.id).await?;
-        Ok(BatchStatus::of(row.id, jobs))
+        let remote_batches = self.queue.remote_batch_infos(&row.id).await?;
+        Ok(BatchStatus {
+            remote_batches,
+            ..BatchStatus::of(row.id, jobs)
+        })
+    }
+
+    /// Drives this profile's Gemini Batch API batches (create, reconcile a lost create, look at
+    /// each with back-off, store results) until every one has ended or `for_at_most` has passed;
+    /// the app also drives them in the background. Answers come in as jobs complete.
+    pub async fn drive_remote_batches(&self, for_at_most: Duration) -> Result<RemoteRound> {
+        self.queue.drive_remote_batches(for_at_most).await
     }
 
     /// Cancels every job of the batch that has not ended: a queued job is never sent; a sent one
     /// keeps its honest state (the service may still charge for it; see [`Session::cancel`]).
     pub async fn cancel_batch(&self, batch_id: &str) -> Result<BatchStatus> {
         let row = self.library.batch(batch_id.trim()).await?;
+        // The Batch API's batches first: cancelled at the service, then looked at once more (one
+        // that finished first still delivers its results).
+        self.queue.cancel_remote_batches(&row.id).await?;
         for job in self.library.batch_jobs(&row.id).await? {
             if !job.status.is_unfinished() {
+                continue;
+            }
+            // A Batch API answer already here (it finished before the cancel landed) is paid
+            // for: it is stored, not cancelled.
+            if job.status == crate::library::JobStatus::Downloading
+                && self.library.in_remote_batch(&job.id).await?
+            {
                 continue;
             }
             match self.queue.cancel(&job.id).await {

@@ -7,6 +7,7 @@
 //! 5xx) is safe to send again; the queue does that within the job's budget for 429 and 5xx. A call
 //! lost after sending (timeout, reset) may have been charged: `SubmitUnconfirmed`, never resent.
 
+mod batch;
 mod wire;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use super::{GenerationRequest, ProviderError, Service};
 use crate::secret::ApiKey;
 
+pub use batch::{InlineOutcome, InlineResult, RemoteBatch, RemoteState};
 pub use wire::{GeminiAnswer, InlineImage, Usage};
 
 pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
