@@ -268,7 +268,7 @@ impl Queue {
                 continue;
             }
             // Driven by its remote batch (`drive_remote_batches`) until its answer is staged.
-            if super::remote_batch::waits_on_remote(&job)
+            if super::remote_batch::waiting::waits_on_remote(&job)
                 && self.shared.library.in_remote_batch(&job.id).await?
             {
                 continue;

@@ -190,7 +190,7 @@ impl Queue {
                 tokio::time::sleep(self.shared.watch_interval()).await;
             }
             // A Batch API job's answer comes with its remote batch: watched, never sent alone.
-            if remote_batch::waits_on_remote(&job)
+            if remote_batch::waiting::waits_on_remote(&job)
                 && self.shared.library.in_remote_batch(job_id).await?
             {
                 tokio::time::sleep(self.shared.watch_interval()).await;

@@ -228,7 +228,7 @@ impl Shared {
         // The demo provider charges nothing, so an interrupted demo job is simply drawn again.
         let demo = matches!(provider, Provider::Demo(_));
         // A Batch API job is the remote batch's until its answer is staged: never sent alone.
-        if super::remote_batch::waits_on_remote(&job)
+        if super::remote_batch::waiting::waits_on_remote(&job)
             && self.library.in_remote_batch(&job.id).await?
         {
             return Ok(Step::Lost);

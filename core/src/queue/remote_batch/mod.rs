@@ -17,6 +17,7 @@
 mod create;
 mod poll;
 mod results;
+pub(crate) mod waiting;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -26,7 +27,7 @@ use super::Queue;
 use super::shared::Shared;
 use crate::batch::RemoteBatchInfo;
 use crate::catalog::{Model, ProviderKind};
-use crate::library::{JobRecord, JobStatus, NewRemoteBatch, RemoteBatchRow};
+use crate::library::{JobRecord, NewRemoteBatch, RemoteBatchRow};
 use crate::providers::Provider;
 use crate::providers::gemini::{GeminiClient, RemoteState};
 use crate::{CoreError, Result};
@@ -248,7 +249,7 @@ impl Shared {
         let mut jobs = Vec::new();
         for id in self.library.remote_batch_job_ids(&row.id).await? {
             let job = self.library.get_job(&id).await?;
-            if !waits_on_remote(&job) {
+            if !waiting::waits_on_remote(&job) {
                 continue;
             }
             // Free, ours, expired, or held by a process proven gone (a crash mid-create).
@@ -259,14 +260,6 @@ impl Shared {
         }
         Ok(Some(jobs))
     }
-}
-
-/// Whether `job` is still in its remote batch's hands (not yet staged, not ended).
-pub(crate) fn waits_on_remote(job: &JobRecord) -> bool {
-    matches!(
-        job.status,
-        JobStatus::Pending | JobStatus::Submitted | JobStatus::Processing
-    )
 }
 
 #[cfg(test)]
