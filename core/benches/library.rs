@@ -131,7 +131,7 @@ fn main() {
         .fetch_one(lib.pool())
         .await
         .expect("middle row");
-        PageCursor { created_at: created_at as f64, id }
+        PageCursor { created_at: created_at as f64, id, rating: None }
     });
     let page_query = ImageQuery {
         cursor: Some(middle),

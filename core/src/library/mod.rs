@@ -9,6 +9,7 @@
 //!
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
+mod albums;
 mod batches;
 mod changes;
 mod charged_report;
@@ -19,6 +20,7 @@ mod exifmeta;
 mod export;
 mod files;
 mod fts;
+mod gallery;
 mod images;
 mod imaging;
 mod ingest;
@@ -37,6 +39,7 @@ mod settings_table;
 mod stats;
 mod store;
 mod synthetic;
+mod tags;
 mod trash;
 mod types;
 
@@ -47,6 +50,7 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use albums::{Album, check_album_name};
 pub use batches::BatchRow;
 pub use changes::{ChangeFeed, ChangeListener, ChangedIds, LibraryChange};
 pub use export::ExportOptions;
@@ -60,9 +64,11 @@ pub use recall::{read_generation_metadata, try_read_generation_metadata};
 pub use recalled::{MetadataSource, RecalledSettings};
 pub use refs::{Reference, check_name as check_reference_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
+pub use tags::{AlbumLabel, ImageLabels, TagCount, normalize_tag};
 pub use types::{
-    Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily,
-    JobPage, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, ImageSort,
+    JobFamily, JobPage, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page,
+    TaskType,
 };
 
 pub(crate) use db::begin_immediate;

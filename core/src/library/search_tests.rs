@@ -47,13 +47,21 @@ async fn seed(pool: &SqlitePool) {
     tx.commit().await.unwrap();
 }
 
-async fn all_images(lib: &Library, mut q: ImageQuery, expr: &str, plan: Plan) -> Vec<String> {
+async fn all_images(
+    lib: &Library,
+    mut q: ImageQuery,
+    expr: &str,
+    plan: Plan,
+    labels: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     loop {
-        let page = lib
-            .list_images_planned(&q, Some((expr.to_owned(), plan)))
-            .await
-            .unwrap();
+        let search = super::gallery::Search {
+            expr: expr.to_owned(),
+            plan,
+            labels,
+        };
+        let page = lib.list_images_planned(&q, Some(search)).await.unwrap();
         out.extend(page.items.into_iter().map(|i| i.id));
         match page.next_cursor {
             Some(c) => q.cursor = Some(c),
@@ -141,9 +149,13 @@ async fn both_plans_return_the_same_pages() {
                 ..Default::default()
             },
         ] {
-            let a = all_images(&lib, q.clone(), &e, Plan::MatchesFirst).await;
-            let b = all_images(&lib, q.clone(), &e, Plan::NewestFirst).await;
+            let a = all_images(&lib, q.clone(), &e, Plan::MatchesFirst, false).await;
+            let b = all_images(&lib, q.clone(), &e, Plan::NewestFirst, false).await;
             assert_eq!(a, b, "{text} {q:?}");
+            // The forms that also search labels (none here) find the same images.
+            let c = all_images(&lib, q.clone(), &e, Plan::MatchesFirst, true).await;
+            let d = all_images(&lib, q.clone(), &e, Plan::NewestFirst, true).await;
+            assert_eq!((&a, &a), (&c, &d), "{text} {q:?} with labels");
             assert!(!a.is_empty() || text == "zebra", "{text} {q:?}");
         }
     }

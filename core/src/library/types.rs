@@ -355,13 +355,17 @@ pub struct JobUpdate {
     pub conversation: Option<String>,
 }
 
-/// Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page.
+/// Position in a list ordered by (created_at DESC, id DESC) — or by the order a gallery sort
+/// names: the last row of the previous page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Cursor {
     pub created_at: f64,
     pub id: String,
+    /// The row's rating, in a gallery page sorted by rating (absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -447,6 +451,42 @@ pub struct ImageQuery {
     pub to: Option<f64>,
     pub search: Option<String>,
     pub view: GalleryView,
+    /// Only images rated at least this many stars (1 to 5).
+    pub min_rating: Option<u32>,
+    /// Only images whose job used this model.
+    pub model: Option<Model>,
+    /// Only images whose job went to this provider.
+    pub provider: Option<ProviderKind>,
+    /// Only images in this album (its id; `Session::album_named` finds it by name).
+    pub album: Option<String>,
+    /// Only images with this tag (any case and spacing: it is normalised like a tag).
+    pub tag: Option<String>,
+    pub sort: ImageSort,
+}
+
+/// The order of a gallery page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ImageSort {
+    #[default]
+    Newest,
+    Oldest,
+    /// Most stars first, newest first among equals.
+    Rating,
+}
+
+impl ImageSort {
+    pub fn parse(s: &str) -> Result<ImageSort> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "newest" => Ok(ImageSort::Newest),
+            "oldest" => Ok(ImageSort::Oldest),
+            "rating" => Ok(ImageSort::Rating),
+            other => Err(CoreError::InvalidInput(format!(
+                "unknown sort '{other}': newest, oldest or rating"
+            ))),
+        }
+    }
 }
 
 /// An image as the gallery shows it, with the prompt and model of its job.
