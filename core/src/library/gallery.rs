@@ -1,17 +1,89 @@
-//! The gallery's listing: keyset pages of images with their filters (view, favourites, job status,
-//! size, dates, rating, model, provider, album, tag), their sorts (newest, oldest, rating) and the
-//! search over prompts, tags and album names. Every page costs the same however deep the user
-//! scrolls, because each sort pages on a key an index walks in order.
+//! The gallery's listing and its query ([`ImageQuery`]): keyset pages of images with their filters
+//! (view, favourites, job status, size, dates, rating, model, provider, album, tag), their sorts
+//! ([`ImageSort`]: newest, oldest, rating) and the search over prompts, tags and album names.
+//! Every page costs the same however deep the user scrolls, because each sort pages on a key an
+//! index walks in order.
 
+use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::db::f64_to_ms;
 use super::fts::{self, Plan};
 use super::images::{IMAGE_COLUMNS, ImageRow};
 use super::jobs::next_cursor;
-use super::types::{GalleryView, ImageQuery, ImageRecord, ImageSort, Page, page_limit};
+use super::types::{Cursor, ImageRecord, JobStatus, Page, page_limit};
 use super::{Library, normalize_tag};
+use crate::catalog::{ImageSize, Model, ProviderKind};
 use crate::{CoreError, Result};
+
+/// Which images a gallery page is about, by the trash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum GalleryView {
+    /// Images not in the trash.
+    #[default]
+    Live,
+    /// Only images in the trash.
+    Trash,
+    /// Both.
+    All,
+}
+
+/// One gallery page to read: every filter is optional and they combine (AND).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImageQuery {
+    pub cursor: Option<Cursor>,
+    pub limit: Option<u32>,
+    /// Status of the job the image came from.
+    pub status: Option<JobStatus>,
+    pub image_size: Option<ImageSize>,
+    pub favourite_only: bool,
+    /// Unix ms, inclusive.
+    pub from: Option<f64>,
+    /// Unix ms, exclusive.
+    pub to: Option<f64>,
+    pub search: Option<String>,
+    pub view: GalleryView,
+    /// Only images rated at least this many stars (1 to 5).
+    pub min_rating: Option<u32>,
+    /// Only images whose job used this model.
+    pub model: Option<Model>,
+    /// Only images whose job went to this provider.
+    pub provider: Option<ProviderKind>,
+    /// Only images in this album (its id; `Session::album_named` finds it by name).
+    pub album: Option<String>,
+    /// Only images with this tag (any case and spacing: it is normalised like a tag).
+    pub tag: Option<String>,
+    pub sort: ImageSort,
+}
+
+/// The order of a gallery page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ImageSort {
+    #[default]
+    Newest,
+    Oldest,
+    /// Most stars first, newest first among equals.
+    Rating,
+}
+
+impl ImageSort {
+    pub fn parse(s: &str) -> Result<ImageSort> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "newest" => Ok(ImageSort::Newest),
+            "oldest" => Ok(ImageSort::Oldest),
+            "rating" => Ok(ImageSort::Rating),
+            other => Err(CoreError::InvalidInput(format!(
+                "unknown sort '{other}': newest, oldest or rating"
+            ))),
+        }
+    }
+}
 
 /// A search as it will run: the FTS5 expression, the plan, and whether any image's labels match
 /// (when none does, the prompt-only query runs unchanged).

@@ -55,6 +55,7 @@ pub use batches::BatchRow;
 pub use changes::{ChangeFeed, ChangeListener, ChangedIds, LibraryChange};
 pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};
+pub use gallery::{GalleryView, ImageQuery, ImageSort};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
@@ -66,9 +67,8 @@ pub use refs::{Reference, check_name as check_reference_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use tags::{AlbumLabel, ImageLabels, TagCount, normalize_tag};
 pub use types::{
-    Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, ImageSort,
-    JobFamily, JobPage, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page,
-    TaskType,
+    Cursor, ImageFlag, ImageKind, ImagePage, ImageRecord, JobFamily, JobPage, JobPurpose, JobQuery,
+    JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub(crate) use db::begin_immediate;
