@@ -94,7 +94,38 @@ pub(super) struct Search {
     pub labels: bool,
 }
 
+/// Up to this many members, an album or tag page starts from its members and sorts them (cost
+/// grows with the members); beyond it, it walks the gallery's order and keeps members (cost grows
+/// with how rare they are). Around sqrt(page × library size × the two per-row costs' ratio) the
+/// two cost the same; measured in benches/library.rs (`organise/*`), as `fts` does for search.
+const MEMBERS_FIRST_LIMIT: i64 = 500;
+
+/// An album's or a tag's images, up to the bound value.
+const ALBUM_MEMBERS: &str = "SELECT image_id FROM album_images WHERE album_id = ";
+const TAG_MEMBERS: &str = "SELECT image_id FROM image_tags WHERE tag = ";
+
 impl Library {
+    /// The album's (else the tag's) member query and key, when it has few enough members to
+    /// start from (see [`MEMBERS_FIRST_LIMIT`]).
+    async fn few_members(
+        &self,
+        query: &ImageQuery,
+        tag: Option<&str>,
+    ) -> Result<Option<(&'static str, String)>> {
+        let set = match (&query.album, tag) {
+            (Some(album), _) => (ALBUM_MEMBERS, album.clone()),
+            (None, Some(tag)) => (TAG_MEMBERS, tag.to_owned()),
+            (None, None) => return Ok(None),
+        };
+        let sql = format!("SELECT count(*) FROM ({}? LIMIT ?)", set.0);
+        let (members,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&set.1)
+            .bind(MEMBERS_FIRST_LIMIT + 1)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((members <= MEMBERS_FIRST_LIMIT).then_some(set))
+    }
+
     /// The gallery: newest first unless the query sorts otherwise, keyset-paged.
     pub async fn list_images(&self, query: &ImageQuery) -> Result<Page<ImageRecord>> {
         let search = match query.search.as_deref().and_then(fts::match_expression) {
@@ -174,10 +205,26 @@ impl Library {
                 }
                 q.push(")");
             }
-            None => {
-                q.push("FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ")
+            None => match self.few_members(query, tag.as_deref()).await? {
+                // A small album or tag: its members, their images, sorted (CROSS JOIN fixes
+                // that order).
+                Some((members, key)) => {
+                    q.push("FROM (")
+                        .push(members)
+                        .push_bind(key)
+                        .push(
+                            ") s CROSS JOIN images i ON i.id = s.image_id \
+                             LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ",
+                        )
+                        .push_bind(self.profile_id.clone());
+                }
+                None => {
+                    q.push(
+                        "FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ",
+                    )
                     .push_bind(self.profile_id.clone());
-            }
+                }
+            },
         }
         // Each view's predicate matches one partial index exactly, so SQLite walks it in order.
         match query.view {
@@ -190,6 +237,22 @@ impl Library {
         };
         if query.favourite_only && query.view != GalleryView::Live {
             q.push(" AND i.favourite = 1");
+        }
+        // `+` keeps SQLite from starting at the members (unsorted) when the order's index is
+        // cheaper; a small set already drives the query (`few_members`). Before any test that
+        // needs the image's row: these use only the index's id, so most rows walked past are
+        // never read.
+        if let Some(album) = &query.album {
+            q.push(" AND +i.id IN (")
+                .push(ALBUM_MEMBERS)
+                .push_bind(album.clone())
+                .push(")");
+        }
+        if let Some(tag) = tag {
+            q.push(" AND +i.id IN (")
+                .push(TAG_MEMBERS)
+                .push_bind(tag)
+                .push(")");
         }
         // Input images (local files given for image-to-image) are not part of the gallery.
         q.push(" AND i.kind = 'generated'");
@@ -216,16 +279,6 @@ impl Library {
         }
         if let Some(provider) = query.provider {
             q.push(" AND j.provider = ").push_bind(provider.as_str());
-        }
-        if let Some(album) = &query.album {
-            q.push(" AND i.id IN (SELECT image_id FROM album_images WHERE album_id = ")
-                .push_bind(album.clone())
-                .push(")");
-        }
-        if let Some(tag) = tag {
-            q.push(" AND i.id IN (SELECT image_id FROM image_tags WHERE tag = ")
-                .push_bind(tag)
-                .push(")");
         }
         push_order(&mut q, query)?;
         q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
