@@ -149,22 +149,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Images in the gallery, newest first (only those not in the trash, unless --trash).
-    Images {
-        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
-        limit: u32,
-        /// Words to find in prompts.
-        #[arg(long)]
-        search: Option<String>,
-        /// Only favourites.
-        #[arg(long)]
-        favourites: bool,
-        /// Only images in the trash.
-        #[arg(long)]
-        trash: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    /// Images in the gallery, newest first (only those not in the trash, unless --trash), with
+    /// filters and other orders.
+    Images(crate::organise_args::ImagesArgs),
+    /// Albums: `album add|remove NAME IMAGE-ID...`, `album rename OLD NEW`, `album delete NAME`,
+    /// `album list`.
+    #[command(subcommand)]
+    Album(crate::organise_args::AlbumCommand),
+    /// Tags: `tag add|remove IMAGE-ID TAG...`, `tag list`.
+    #[command(subcommand)]
+    Tag(crate::organise_args::TagCommand),
     /// Mark an image as a favourite, or with --off no longer.
     Favourite {
         id: String,

@@ -1,4 +1,5 @@
-//! The gallery commands: images, favourite, rate, trash, restore, purge.
+//! The gallery commands: images (with its filters and sorts), favourite, rate, trash, restore,
+//! purge.
 //!
 //! Every command that changes images checks all the ids it was given first (each must be a
 //! gallery image of this library), then applies the change, so an unknown id changes nothing.
@@ -7,21 +8,14 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use nanoforge_core::library::{GalleryView, ImageKind, ImageQuery, ImageRecord};
+use nanoforge_core::library::{GalleryView, ImageKind, ImageQuery, ImageRecord, ImageSort};
 use nanoforge_core::{CoreError, Result, Session};
 
+use crate::organise_args::ImagesArgs;
 use crate::{Failure, output};
 
 /// How many ids a refused `purge` names before "and N more".
 const NAMED_IDS: usize = 5;
-
-/// What `images` lists.
-pub struct ImageFilter {
-    pub limit: u32,
-    pub search: Option<String>,
-    pub favourites: bool,
-    pub trash: bool,
-}
 
 /// One image as `images --json` prints it.
 #[derive(Debug, Serialize)]
@@ -40,20 +34,36 @@ pub struct GalleryImageJson {
     pub path: Option<String>,
     /// Absolute; `null` when the thumbnail is not on this device.
     pub thumbnail_path: Option<String>,
+    /// The names of the albums it is in.
+    pub albums: Vec<String>,
+    pub tags: Vec<String>,
 }
 
-/// The gallery, newest first: live images, or with `trash` only the trashed ones.
-pub async fn images(session: &Session, filter: ImageFilter, json: bool) -> Result<()> {
-    let wanted = usize::try_from(filter.limit).unwrap_or(usize::MAX);
+/// The gallery, newest first unless `--sort` says otherwise: live images, or with `--trash` only
+/// the trashed ones, filtered. An unknown album, model or provider fails before anything is listed.
+pub async fn images(session: &Session, args: ImagesArgs) -> std::result::Result<(), Failure> {
+    let wanted = usize::try_from(args.limit).unwrap_or(usize::MAX);
+    let album = match &args.album {
+        Some(name) => Some(session.album_named(name).await?.id),
+        None => None,
+    };
+    let model = choice("model", args.model.as_deref())?;
+    let provider = choice("provider", args.provider.as_deref())?;
     let mut query = ImageQuery {
-        limit: Some(filter.limit),
-        search: filter.search,
-        favourite_only: filter.favourites,
-        view: if filter.trash {
+        limit: Some(args.limit),
+        search: args.search,
+        favourite_only: args.favourites,
+        view: if args.trash {
             GalleryView::Trash
         } else {
             GalleryView::Live
         },
+        album,
+        tag: args.tag,
+        min_rating: args.min_rating.map(u32::from),
+        model,
+        provider,
+        sort: ImageSort::parse(&args.sort)?,
         ..ImageQuery::default()
     };
     // A page holds at most a few hundred images; a larger --limit walks the keyset pages.
@@ -73,11 +83,16 @@ pub async fn images(session: &Session, filter: ImageFilter, json: bool) -> Resul
             None => break,
         }
     }
+    let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+    let labels = session.image_labels(&ids).await?;
     let mut out = Vec::with_capacity(records.len());
-    for record in &records {
-        out.push(image_json(session, record).await?);
+    for (record, labels) in records.iter().zip(labels) {
+        let mut image = image_json(session, record).await?;
+        image.albums = labels.albums.into_iter().map(|a| a.name).collect();
+        image.tags = labels.tags;
+        out.push(image);
     }
-    if json {
+    if args.json {
         println!("{}", output::to_json(&out)?);
     } else if out.is_empty() {
         println!("No images.");
@@ -87,6 +102,17 @@ pub async fn images(session: &Session, filter: ImageFilter, json: bool) -> Resul
         }
     }
     Ok(())
+}
+
+/// A model or provider named on the command line; an unknown one is a usage error (exit 2).
+fn choice<T>(flag: &str, value: Option<&str>) -> std::result::Result<Option<T>, Failure>
+where
+    T: std::str::FromStr<Err = nanoforge_core::catalog::UnknownChoice>,
+{
+    value
+        .map(|v| v.parse::<T>())
+        .transpose()
+        .map_err(|e| Failure::usage(format!("--{flag}: {}", e.0)))
 }
 
 pub async fn favourite(session: &Session, id: &str, on: bool) -> std::result::Result<(), Failure> {
@@ -169,7 +195,7 @@ pub async fn purge(
 
 /// The ids as gallery images of this library, repeated ids once, in the order given. The first
 /// id that is not one fails before anything changes.
-async fn gallery_ids(session: &Session, ids: &[String]) -> Result<Vec<String>> {
+pub(crate) async fn gallery_ids(session: &Session, ids: &[String]) -> Result<Vec<String>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -203,6 +229,8 @@ async fn image_json(session: &Session, image: &ImageRecord) -> Result<GalleryIma
         trashed: image.deleted_at.is_some(),
         path: on_disk(session, Some(&image.path)).await?,
         thumbnail_path: on_disk(session, image.thumb_path.as_deref()).await?,
+        albums: Vec::new(),
+        tags: Vec::new(),
     })
 }
 

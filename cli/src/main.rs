@@ -14,6 +14,8 @@ mod failure;
 mod generate;
 mod interrupt;
 mod library;
+mod organise;
+mod organise_args;
 mod output;
 mod progress;
 mod sync;
@@ -153,21 +155,9 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Cancel { id } => Ok(commands::cancel(session, &id).await?),
         Command::Credits { json } => Ok(commands::credits(session, json).await?),
         Command::Stats { json } => Ok(commands::stats(session, json).await?),
-        Command::Images {
-            limit,
-            search,
-            favourites,
-            trash,
-            json,
-        } => {
-            let filter = library::ImageFilter {
-                limit,
-                search,
-                favourites,
-                trash,
-            };
-            Ok(library::images(session, filter, json).await?)
-        }
+        Command::Images(args) => library::images(session, args).await,
+        Command::Album(command) => organise::album(session, command).await,
+        Command::Tag(command) => organise::tag(session, command).await,
         Command::Sync { action, yes, json } => sync::run(session, action, yes, json).await,
         Command::Favourite { id, off } => library::favourite(session, &id, !off).await,
         Command::Rate { id, stars } => library::rate(session, &id, stars).await,

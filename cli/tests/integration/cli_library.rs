@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 use support::{Env, Run, images_of, keys};
 
-const IMAGE_KEYS: [&str; 9] = [
+const IMAGE_KEYS: [&str; 11] = [
+    "albums",
     "favourite",
     "id",
     "job_id",
@@ -16,6 +17,7 @@ const IMAGE_KEYS: [&str; 9] = [
     "prompt",
     "rating",
     "sha256",
+    "tags",
     "thumbnail_path",
     "trashed",
 ];

@@ -13,6 +13,7 @@ mod cli_generate;
 mod cli_interrupt;
 mod cli_library;
 mod cli_money;
+mod cli_organise;
 mod cli_resume;
 mod cli_sync;
 mod cli_sync_crash;

@@ -83,6 +83,9 @@ pub struct LibraryChange {
     pub sync: bool,
     /// Named references were added, renamed, replaced or removed.
     pub references: bool,
+    /// Albums or tags changed (created, renamed, deleted, or what is in them); the images whose
+    /// albums or tags changed are listed in `images` too.
+    pub organise: bool,
 }
 
 impl LibraryChange {
@@ -93,6 +96,7 @@ impl LibraryChange {
             && !self.preferences
             && !self.sync
             && !self.references
+            && !self.organise
     }
 
     fn merge(&mut self, other: LibraryChange) {
@@ -100,6 +104,7 @@ impl LibraryChange {
         self.jobs.merge(other.jobs);
         self.stats |= other.stats;
         self.references |= other.references;
+        self.organise |= other.organise;
         self.preferences |= other.preferences;
         self.sync |= other.sync;
     }
@@ -235,6 +240,14 @@ impl ChangeFeed {
     pub(crate) fn references(&self) {
         self.note(LibraryChange {
             references: true,
+            ..LibraryChange::default()
+        });
+    }
+
+    /// Albums or tags changed (the images concerned are told with `images_updated`).
+    pub(crate) fn organise(&self) {
+        self.note(LibraryChange {
+            organise: true,
             ..LibraryChange::default()
         });
     }

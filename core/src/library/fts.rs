@@ -1,4 +1,6 @@
-//! Turning what a person types into a safe FTS5 query, and choosing how to run it.
+//! Turning what a person types into a safe FTS5 query, and choosing how to run it. The gallery's
+//! search covers prompts (`jobs_fts`) and, since migration 0012, each image's tags and album names
+//! (`labels_fts`): an image matches when its prompt has every word, or its labels do.
 
 use sqlx::SqlitePool;
 
@@ -35,6 +37,26 @@ pub(crate) async fn plan(pool: &SqlitePool, expr: &str) -> Result<Plan> {
     } else {
         Plan::NewestFirst
     })
+}
+
+/// The gallery's plan: prompts and labels counted together, and whether any label matches at all
+/// (when none does, the query is exactly the prompt-only one, so a library without tags pays
+/// nothing for them).
+pub(crate) async fn plan_with_labels(pool: &SqlitePool, expr: &str) -> Result<(Plan, bool)> {
+    let (prompts, labels): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM jobs_fts WHERE jobs_fts MATCH ?1 LIMIT ?2)),
+                (SELECT count(*) FROM (SELECT 1 FROM labels_fts WHERE labels_fts MATCH ?1 LIMIT ?2))",
+    )
+    .bind(expr)
+    .bind(MATCHES_FIRST_LIMIT + 1)
+    .fetch_one(pool)
+    .await?;
+    let plan = if prompts + labels <= MATCHES_FIRST_LIMIT {
+        Plan::MatchesFirst
+    } else {
+        Plan::NewestFirst
+    };
+    Ok((plan, labels > 0))
 }
 
 /// Builds an FTS5 MATCH expression from free text: every word becomes a quoted prefix term and the

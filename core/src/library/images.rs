@@ -1,13 +1,11 @@
-//! Reading images back: single records, the keyset-paged gallery, favourites and ratings.
+//! Reading images back: single records, favourites, ratings and the trash (the keyset-paged
+//! gallery is `gallery.rs`).
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
-use super::jobs::next_cursor;
-use super::types::{
-    GalleryView, ImageFlag, ImageKind, ImageQuery, ImageRecord, JobStatus, Page, page_limit,
-};
-use super::{Library, fts};
+use super::Library;
+use super::db::{ms_to_f64, now_ms, to_u32};
+use super::types::{ImageFlag, ImageKind, ImageRecord, JobStatus};
 use crate::{CoreError, Result};
 
 /// Image columns plus the prompt, model and status of the job `j`.
@@ -18,6 +16,9 @@ macro_rules! image_columns {
          i.flag, j.prompt, j.model, j.status AS job_status "
     };
 }
+
+/// [`image_columns!`] for the gallery's query builder (`gallery.rs`).
+pub(super) const IMAGE_COLUMNS: &str = image_columns!();
 
 macro_rules! image_select {
     () => {
@@ -147,96 +148,6 @@ impl Library {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(ImageRow::into_record).collect()
-    }
-
-    /// The gallery: newest first, keyset-paged on (created_at, id) so every page costs the same
-    /// however deep the user scrolls.
-    pub async fn list_images(&self, query: &ImageQuery) -> Result<Page<ImageRecord>> {
-        let search = query.search.as_deref().and_then(fts::match_expression);
-        let plan = match &search {
-            Some(expr) => Some(fts::plan(&self.pool, expr).await?),
-            None => None,
-        };
-        self.list_images_planned(query, search.zip(plan)).await
-    }
-
-    pub(super) async fn list_images_planned(
-        &self,
-        query: &ImageQuery,
-        search: Option<(String, fts::Plan)>,
-    ) -> Result<Page<ImageRecord>> {
-        let limit = page_limit(query.limit);
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(image_columns!());
-        match search {
-            // CROSS JOIN fixes the join order (matches, their jobs, their images) and the index
-            // hints stop SQLite from scanning the gallery index inside the loop instead.
-            Some((expr, fts::Plan::MatchesFirst)) => {
-                q.push("FROM (SELECT rowid AS hit FROM jobs_fts WHERE jobs_fts MATCH ")
-                    .push_bind(expr)
-                    .push(
-                        ") f CROSS JOIN jobs j NOT INDEXED ON j.rowid = f.hit \
-                         CROSS JOIN images i INDEXED BY idx_images_job_position ON i.job_id = j.id",
-                    )
-                    .push(" WHERE i.profile_id = ")
-                    .push_bind(self.profile_id.clone());
-            }
-            Some((expr, fts::Plan::NewestFirst)) => {
-                q.push("FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ")
-                    .push_bind(self.profile_id.clone())
-                    .push(" AND j.rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ")
-                    .push_bind(expr)
-                    .push(")");
-            }
-            None => {
-                q.push("FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ")
-                    .push_bind(self.profile_id.clone());
-            }
-        }
-        // Each view's predicate matches one partial index exactly, so SQLite walks it in order.
-        match query.view {
-            GalleryView::Live if query.favourite_only => {
-                q.push(" AND i.deleted_at IS NULL AND i.favourite = 1")
-            }
-            GalleryView::Live => q.push(" AND i.deleted_at IS NULL"),
-            GalleryView::Trash => q.push(" AND i.deleted_at IS NOT NULL"),
-            GalleryView::All => q.push(""),
-        };
-        if query.favourite_only && query.view != GalleryView::Live {
-            q.push(" AND i.favourite = 1");
-        }
-        // Input images (local files given for image-to-image) are not part of the gallery.
-        q.push(" AND i.kind = 'generated'");
-        if let Some(status) = query.status {
-            q.push(" AND j.status = ").push_bind(status.as_str());
-        }
-        if let Some(size) = query.image_size {
-            q.push(" AND i.image_size = ")
-                .push_bind(i64::from(size.long_side()));
-        }
-        if let Some(from) = query.from {
-            q.push(" AND i.created_at >= ")
-                .push_bind(f64_to_ms(from, "from")?);
-        }
-        if let Some(to) = query.to {
-            q.push(" AND i.created_at < ")
-                .push_bind(f64_to_ms(to, "to")?);
-        }
-        if let Some(cursor) = &query.cursor {
-            q.push(" AND (i.created_at, i.id) < (")
-                .push_bind(f64_to_ms(cursor.created_at, "cursor")?)
-                .push(", ")
-                .push_bind(cursor.id.clone())
-                .push(")");
-        }
-        q.push(" ORDER BY i.created_at DESC, i.id DESC LIMIT ")
-            .push_bind(i64::from(limit) + 1);
-        let rows: Vec<ImageRow> = q.build_query_as().fetch_all(&self.pool).await?;
-        let mut items = rows
-            .into_iter()
-            .map(ImageRow::into_record)
-            .collect::<Result<Vec<_>>>()?;
-        let next_cursor = next_cursor(&mut items, limit, |i| (i.created_at, &i.id));
-        Ok(Page { items, next_cursor })
     }
 
     pub async fn set_favourite(&self, id: &str, favourite: bool) -> Result<ImageRecord> {

@@ -457,6 +457,7 @@ pub(super) fn next_cursor<T>(
         Cursor {
             created_at,
             id: id.clone(),
+            rating: None,
         }
     })
 }

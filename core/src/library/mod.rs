@@ -10,6 +10,7 @@
 //!
 //! On Unix every folder is 0700 and every file 0600 (`crate::private_fs`).
 
+mod albums;
 mod batches;
 mod changes;
 mod charged_report;
@@ -20,6 +21,7 @@ mod exifmeta;
 mod export;
 mod files;
 mod fts;
+mod gallery;
 mod images;
 mod imaging;
 mod ingest;
@@ -40,6 +42,7 @@ mod settings_table;
 mod stats;
 mod store;
 mod synthetic;
+mod tags;
 mod trash;
 mod types;
 
@@ -50,10 +53,12 @@ use sqlx::SqlitePool;
 use crate::Result;
 use crate::accounts::{self, Profile};
 
+pub use albums::{Album, check_album_name};
 pub use batches::BatchRow;
 pub use changes::{ChangeFeed, ChangeListener, ChangedIds, LibraryChange};
 pub use export::ExportOptions;
 pub use files::{ImageFileKind, RgbaImage};
+pub use gallery::{GalleryView, ImageQuery, ImageSort};
 pub use imaging::{MAX_ALLOC_BYTES, MAX_DIMENSION, MAX_FILE_BYTES};
 pub use ingest::{IngestOptions, IngestSource, PreparedImage};
 pub use integrity::IntegrityReport;
@@ -65,9 +70,10 @@ pub use recalled::{MetadataSource, RecalledSettings};
 pub use refs::{Reference, check_name as check_reference_name};
 pub use remote_batches::{NewRemoteBatch, RemoteBatchRow, RemoteBatchUpdate, remote_display_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
+pub use tags::{AlbumLabel, ImageLabels, TagCount, normalize_tag};
 pub use types::{
-    Cursor, GalleryView, ImageFlag, ImageKind, ImagePage, ImageQuery, ImageRecord, JobFamily,
-    JobPage, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
+    Cursor, ImageFlag, ImageKind, ImagePage, ImageRecord, JobFamily, JobPage, JobPurpose, JobQuery,
+    JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
 };
 
 pub(crate) use db::begin_immediate;

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use super::fts::{self, Plan};
-use super::{ImageQuery, JobQuery, JobStatus, Library};
+use super::{ImageQuery, ImageSort, JobQuery, JobStatus, Library};
 use crate::accounts::Profile;
 
 /// 3000 jobs with one image each, straight into SQLite (file paths are never read here).
@@ -47,13 +47,21 @@ async fn seed(pool: &SqlitePool) {
     tx.commit().await.unwrap();
 }
 
-async fn all_images(lib: &Library, mut q: ImageQuery, expr: &str, plan: Plan) -> Vec<String> {
+async fn all_images(
+    lib: &Library,
+    mut q: ImageQuery,
+    expr: &str,
+    plan: Plan,
+    labels: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     loop {
-        let page = lib
-            .list_images_planned(&q, Some((expr.to_owned(), plan)))
-            .await
-            .unwrap();
+        let search = super::gallery::Search {
+            expr: expr.to_owned(),
+            plan,
+            labels,
+        };
+        let page = lib.list_images_planned(&q, Some(search)).await.unwrap();
         out.extend(page.items.into_iter().map(|i| i.id));
         match page.next_cursor {
             Some(c) => q.cursor = Some(c),
@@ -141,10 +149,90 @@ async fn both_plans_return_the_same_pages() {
                 ..Default::default()
             },
         ] {
-            let a = all_images(&lib, q.clone(), &e, Plan::MatchesFirst).await;
-            let b = all_images(&lib, q.clone(), &e, Plan::NewestFirst).await;
+            let a = all_images(&lib, q.clone(), &e, Plan::MatchesFirst, false).await;
+            let b = all_images(&lib, q.clone(), &e, Plan::NewestFirst, false).await;
             assert_eq!(a, b, "{text} {q:?}");
+            // The forms that also search labels (none here) find the same images.
+            let c = all_images(&lib, q.clone(), &e, Plan::MatchesFirst, true).await;
+            let d = all_images(&lib, q.clone(), &e, Plan::NewestFirst, true).await;
+            assert_eq!((&a, &a), (&c, &d), "{text} {q:?} with labels");
             assert!(!a.is_empty() || text == "zebra", "{text} {q:?}");
+        }
+    }
+}
+
+/// An album or tag page starts from its members when they are few and walks the gallery's order
+/// when they are many: both give every member once, in the query's order, page after page.
+#[tokio::test]
+async fn album_and_tag_pages_are_the_same_whichever_side_drives() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path(), &Profile::local()).await.unwrap();
+    seed(&lib.pool).await;
+    // Every 4th image in 'big' (750: walked), every 100th in 'small' (30: members first).
+    sqlx::query(
+        "INSERT INTO album_images (album_id, image_id, added_at)
+         SELECT CASE WHEN rowid % 100 = 0 THEN 'small' ELSE 'big' END, id, 0 FROM images
+         WHERE rowid % 4 = 0",
+    )
+    .execute(&lib.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO image_tags (image_id, tag, added_at) SELECT id, 'x', 0 FROM images WHERE rowid % 5 = 0")
+        .execute(&lib.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE images SET rating = rowid % 6")
+        .execute(&lib.pool)
+        .await
+        .unwrap();
+    for (album, tag, members) in [
+        (
+            Some("big"),
+            None,
+            "SELECT image_id FROM album_images WHERE album_id = 'big'",
+        ),
+        (
+            Some("small"),
+            None,
+            "SELECT image_id FROM album_images WHERE album_id = 'small'",
+        ),
+        (
+            None,
+            Some("x"),
+            "SELECT image_id FROM image_tags WHERE tag = 'x'",
+        ),
+    ] {
+        for (sort, order) in [
+            (ImageSort::Newest, "created_at DESC, id DESC"),
+            (ImageSort::Oldest, "created_at, id"),
+            (ImageSort::Rating, "rating DESC, created_at DESC, id DESC"),
+        ] {
+            let sql = format!(
+                "SELECT id FROM images WHERE deleted_at IS NULL AND id IN ({members}) ORDER BY {order}"
+            );
+            let expected: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&lib.pool)
+                .await
+                .unwrap();
+            let mut q = ImageQuery {
+                limit: Some(64),
+                album: album.map(str::to_owned),
+                tag: tag.map(str::to_owned),
+                sort,
+                ..Default::default()
+            };
+            let mut got = Vec::new();
+            loop {
+                let page = lib.list_images(&q).await.unwrap();
+                got.extend(page.items.into_iter().map(|i| i.id));
+                match page.next_cursor {
+                    Some(c) => q.cursor = Some(c),
+                    None => break,
+                }
+            }
+            let expected: Vec<String> = expected.into_iter().map(|(id,)| id).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(got, expected, "{album:?} {tag:?} {sort:?}");
         }
     }
 }

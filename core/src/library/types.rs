@@ -355,13 +355,17 @@ pub struct JobUpdate {
     pub conversation: Option<String>,
 }
 
-/// Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page.
+/// Position in a list ordered by (created_at DESC, id DESC) — or by the order a gallery sort
+/// names: the last row of the previous page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Cursor {
     pub created_at: f64,
     pub id: String,
+    /// The row's rating, in a gallery page sorted by rating (absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -416,37 +420,6 @@ pub struct JobQuery {
     pub from: Option<f64>,
     /// Unix ms, exclusive.
     pub to: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum GalleryView {
-    /// Images not in the trash.
-    #[default]
-    Live,
-    /// Only images in the trash.
-    Trash,
-    /// Both.
-    All,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", default)]
-pub struct ImageQuery {
-    pub cursor: Option<Cursor>,
-    pub limit: Option<u32>,
-    /// Status of the job the image came from.
-    pub status: Option<JobStatus>,
-    pub image_size: Option<ImageSize>,
-    pub favourite_only: bool,
-    /// Unix ms, inclusive.
-    pub from: Option<f64>,
-    /// Unix ms, exclusive.
-    pub to: Option<f64>,
-    pub search: Option<String>,
-    pub view: GalleryView,
 }
 
 /// An image as the gallery shows it, with the prompt and model of its job.

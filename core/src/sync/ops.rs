@@ -214,13 +214,13 @@ mod tests {
         let text = [
             serde_json::json!({"format": 1, "device": "d", "seq": 2, "ops": 3}).to_string(),
             serde_json::json!({"op": "purge", "id": "0190a5c4-7b1e-7c3d-8e9f-0a1b2c3d4e5f", "hlc": 1}).to_string(),
-            serde_json::json!({"op": "album", "id": "a", "hlc": 2, "name": "Trips"}).to_string(),
-            serde_json::json!({"op": "album", "id": "b", "hlc": 3, "name": "Cats"}).to_string(),
+            serde_json::json!({"op": "storyboard", "id": "a", "hlc": 2, "name": "Trips"}).to_string(),
+            serde_json::json!({"op": "storyboard", "id": "b", "hlc": 3, "name": "Cats"}).to_string(),
         ]
         .join("\n");
         let unpacked = unpack(&gz(&text), "d", 2).unwrap();
         assert_eq!(unpacked.ops.len(), 1);
-        assert_eq!(unpacked.unknown_kinds, vec!["album".to_owned()]);
+        assert_eq!(unpacked.unknown_kinds, vec!["storyboard".to_owned()]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod inputs;
 mod library;
 mod masked_edit;
 mod open;
+mod organise;
 mod preferences;
 mod references;
 mod sync;

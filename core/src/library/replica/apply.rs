@@ -30,6 +30,8 @@ pub struct Applied {
     pub held: usize,
     /// Named references changed.
     pub references: bool,
+    /// Albums or tags changed (the images concerned are in `updated`).
+    pub organise: bool,
 }
 
 impl Replica {
@@ -52,6 +54,9 @@ impl Replica {
         }
         if applied.references {
             changes.references();
+        }
+        if applied.organise {
+            changes.organise();
         }
         changes.sync();
         Ok(applied)
@@ -128,6 +133,45 @@ async fn apply(
                         let done =
                             super::refs::apply_ref(&mut tx, &target, id, eff, record).await?;
                         applied.references |= done;
+                        done
+                    }
+                    (2, Op::Album { id, record, .. }) => {
+                        let target = super::merge::Target {
+                            profile_id: library.profile_id(),
+                            device: dev,
+                            keep_originals,
+                        };
+                        let done =
+                            super::organise::apply_album(&mut tx, &target, id, eff, record).await?;
+                        applied.organise |= done;
+                        done
+                    }
+                    (
+                        2,
+                        Op::Member {
+                            id, album, member, ..
+                        },
+                    ) => {
+                        let change = (id.as_str(), album.as_str(), *member);
+                        let done = super::organise::apply_member(&mut tx, change, eff, dev).await?;
+                        if done {
+                            applied.organise = true;
+                            applied.updated.push(id.clone());
+                        }
+                        done
+                    }
+                    (
+                        2,
+                        Op::Tag {
+                            id, tag, tagged, ..
+                        },
+                    ) => {
+                        let change = (id.as_str(), tag.as_str(), *tagged);
+                        let done = super::organise::apply_tag(&mut tx, change, eff, dev).await?;
+                        if done {
+                            applied.organise = true;
+                            applied.updated.push(id.clone());
+                        }
                         done
                     }
                     // Applied after the edits, all at once, so a mass delete can be held back whole.

@@ -270,7 +270,7 @@ pub(super) async fn purge(conn: &mut SqliteConnection, id: &str, eff: i64) -> Re
     for table in ["sync_outbox", "sync_versions"] {
         // `table` is one of two constants above.
         sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE entity = 'image' AND id = ?"
+            "DELETE FROM {table} WHERE entity IN ('image', 'member', 'tag') AND id = ?"
         )))
         .bind(id)
         .execute(&mut *conn)

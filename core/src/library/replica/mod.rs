@@ -13,6 +13,8 @@
 //! - [`state`]: this device's identity, location, head and peers; [`files`]: the queue of files
 //!   to move; [`originals`]: which originals live in the bucket and the on-demand cache;
 //!   [`purges`]: what a delete-forever made here leaves to push.
+//! - [`organise`]: albums (a record each, like references), memberships and tags (a flag per
+//!   (image, album) and (image, tag), like favourites).
 //!
 //! A new synced record kind is a new [`Op`] variant, its columns here, its merge rule in
 //! [`merge`], and its trigger in a migration; devices that do not know it yet rescan later.
@@ -22,6 +24,7 @@ pub mod clock;
 mod deletions;
 mod files;
 mod merge;
+mod organise;
 mod originals;
 mod outbox;
 pub(crate) mod purges;

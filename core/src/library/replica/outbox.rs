@@ -8,8 +8,8 @@ use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 use super::Replica;
 use super::clock;
 use super::records::{
-    Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PackedSegment, REF_COLUMNS,
-    json_object_sql,
+    ALBUM_COLUMNS, Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PackedSegment,
+    REF_COLUMNS, json_object_sql,
 };
 use crate::library::begin_immediate;
 use crate::{CoreError, Result};
@@ -112,6 +112,10 @@ async fn build_segment(
         "SELECT {} FROM refs WHERE id = ?",
         json_object_sql(REF_COLUMNS)
     );
+    let album_sql = format!(
+        "SELECT {} FROM albums WHERE id = ?",
+        json_object_sql(ALBUM_COLUMNS)
+    );
     let mut ops = Vec::with_capacity(rows.len());
     let mut carried = Vec::with_capacity(rows.len());
     for row in rows {
@@ -142,6 +146,16 @@ async fn build_segment(
                     hlc: row.hlc,
                     record,
                 }),
+            ("album", _) => record(&mut tx, &album_sql, &row.id)
+                .await?
+                .map(|record| Op::Album {
+                    id: row.id.clone(),
+                    hlc: row.hlc,
+                    record,
+                }),
+            (entity @ ("member" | "tag"), field) => {
+                super::organise::flag_op(&mut tx, (entity, &row.id, field), row.hlc).await?
+            }
             ("image", "purge") => Some(Op::Purge {
                 id: row.id.clone(),
                 hlc: row.hlc,

@@ -1,6 +1,6 @@
 //! What a library tells its other copies: a record kind per operation, with the version (hybrid
 //! clock) it was made at. These are the facts the bucket carries; how they are packed into
-//! segments is sync's business. A kind added later (albums, tags, references, conversations, …)
+//! segments is sync's business. A kind added later (as references, albums and tags were)
 //! is a new variant here: a device that does not know it yet records the segment for a rescan
 //! (see [`super::rescan`]) instead of moving past it.
 
@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 pub const MAX_OPS_PER_SEGMENT: usize = 1000;
 
 /// Every operation kind this version applies, as spelled in the `op` tag.
-pub const KNOWN_KINDS: &[&str] = &["job", "image", "set", "purge", "ref"];
+pub const KNOWN_KINDS: &[&str] = &[
+    "job", "image", "set", "purge", "ref", "album", "member", "tag",
+];
 
 /// An image field that devices edit (last writer wins per field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +86,27 @@ pub enum Op {
         hlc: i64,
         record: Map<String, Value>,
     },
+    /// An album as it is now (made, renamed or deleted): the latest record wins.
+    Album {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
+    /// Image `id` put in (`member`) or taken out of `album`: the latest wins, per (image, album).
+    Member {
+        id: String,
+        hlc: i64,
+        album: String,
+        member: bool,
+    },
+    /// Image `id` tagged (`tagged`) or untagged with `tag` (normalised): the latest wins, per
+    /// (image, tag).
+    Tag {
+        id: String,
+        hlc: i64,
+        tag: String,
+        tagged: bool,
+    },
 }
 
 impl Op {
@@ -95,6 +118,9 @@ impl Op {
             Op::Set { .. } => "set",
             Op::Purge { .. } => "purge",
             Op::Ref { .. } => "ref",
+            Op::Album { .. } => "album",
+            Op::Member { .. } => "member",
+            Op::Tag { .. } => "tag",
         }
     }
 
@@ -104,7 +130,10 @@ impl Op {
             | Op::Image { hlc, .. }
             | Op::Set { hlc, .. }
             | Op::Purge { hlc, .. }
-            | Op::Ref { hlc, .. } => *hlc,
+            | Op::Ref { hlc, .. }
+            | Op::Album { hlc, .. }
+            | Op::Member { hlc, .. }
+            | Op::Tag { hlc, .. } => *hlc,
         }
     }
 
@@ -115,7 +144,10 @@ impl Op {
             | Op::Image { id, .. }
             | Op::Set { id, .. }
             | Op::Purge { id, .. }
-            | Op::Ref { id, .. } => id,
+            | Op::Ref { id, .. }
+            | Op::Album { id, .. }
+            | Op::Member { id, .. }
+            | Op::Tag { id, .. } => id,
         }
     }
 
@@ -136,7 +168,21 @@ impl Op {
             Op::Job { record, .. } => (record, &["image_id", "parent_job_id", "parent_image_id"]),
             Op::Image { record, .. } => (record, &["job_id"]),
             Op::Ref { record, .. } => (record, &["image_id"]),
-            Op::Set { .. } | Op::Purge { .. } => return Ok(()),
+            Op::Album { record, .. } => (record, &[]),
+            Op::Member { album, .. } if !is_record_id(album) => {
+                return Err("member operation with an album id that is not a UUID".into());
+            }
+            // A tag is an identity: only its normalised spelling is one.
+            Op::Tag { tag, .. }
+                if crate::library::normalize_tag(tag).ok().as_deref() != Some(tag.as_str()) =>
+            {
+                return Err(format!(
+                    "tag operation on {id} with a tag that is not normalised"
+                ));
+            }
+            Op::Set { .. } | Op::Purge { .. } | Op::Member { .. } | Op::Tag { .. } => {
+                return Ok(());
+            }
         };
         if record.get("id").and_then(Value::as_str) != Some(id) {
             return Err(format!("{} record {id} names another id", self.kind()));
@@ -214,6 +260,9 @@ pub const REF_COLUMNS: &[&str] = &[
     "updated_at",
     "removed_at",
 ];
+
+/// The columns of an album that sync carries.
+pub const ALBUM_COLUMNS: &[&str] = &["id", "name", "created_at", "updated_at", "removed_at"];
 
 /// The columns of a new image that sync carries.
 pub const IMAGE_COLUMNS: &[&str] = &[

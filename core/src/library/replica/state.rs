@@ -138,8 +138,9 @@ impl Replica {
     }
 
     /// Another bucket or prefix (or a library recreated there): this device starts its log over
-    /// and sends everything it has — its jobs, its images and their files, its references, and its
-    /// delete-forevers (so an image purged here is not resurrected by a device that still has it).
+    /// and sends everything it has — its jobs, its images and their files, its references,
+    /// albums and tags, and its delete-forevers (so an image purged here is not resurrected by a
+    /// device that still has it).
     pub async fn start_over(&self) -> Result<()> {
         let mut tx = begin_immediate(self.pool()).await?;
         for sql in [
@@ -156,6 +157,14 @@ impl Replica {
                SELECT 'image', image_id, 'purge', hlc FROM sync_tombstones WHERE true ON CONFLICT DO NOTHING",
             "INSERT INTO sync_outbox (entity, id, field, hlc)
                SELECT 'ref', id, 'record', updated_at * 65536 FROM refs WHERE true ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_outbox (entity, id, field, hlc)
+               SELECT 'album', id, 'record', updated_at * 65536 FROM albums WHERE true ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_outbox (entity, id, field, hlc)
+               SELECT 'member', image_id, album_id, added_at * 65536 FROM album_images
+               WHERE image_id NOT IN (SELECT image_id FROM sync_tombstones) ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_outbox (entity, id, field, hlc)
+               SELECT 'tag', image_id, tag, added_at * 65536 FROM image_tags
+               WHERE image_id NOT IN (SELECT image_id FROM sync_tombstones) ON CONFLICT DO NOTHING",
             "INSERT INTO sync_files (key, direction, sha256, content_type, original)
                SELECT p.value, 'up', i.sha256, CASE p.key WHEN 0 THEN i.mime ELSE 'image/jpeg' END, p.key = 0
                FROM images i, json_each(json_array(i.path, i.thumb_path, i.preview_path)) p
