@@ -501,10 +501,32 @@ export type CreditsInfo_Serialize = {
 	creditsPerImage: number | null,
 };
 
-/**  Position in a list ordered by (created_at DESC, id DESC): the last row of the previous page. */
-export type Cursor = {
+/**
+ *  Position in a list ordered by (created_at DESC, id DESC) — or by the order a gallery sort
+ *  names: the last row of the previous page.
+ */
+export type Cursor = Cursor_Serialize | Cursor_Deserialize;
+
+/**
+ *  Position in a list ordered by (created_at DESC, id DESC) — or by the order a gallery sort
+ *  names: the last row of the previous page.
+ */
+export type Cursor_Deserialize = {
 	createdAt: number | null,
 	id: string,
+	/**  The row's rating, in a gallery page sorted by rating (absent elsewhere). */
+	rating?: number | null,
+};
+
+/**
+ *  Position in a list ordered by (created_at DESC, id DESC) — or by the order a gallery sort
+ *  names: the last row of the previous page.
+ */
+export type Cursor_Serialize = {
+	createdAt: number | null,
+	id: string,
+	/**  The row's rating, in a gallery page sorted by rating (absent elsewhere). */
+	rating?: number,
 };
 
 export type DayStats = {
@@ -623,6 +645,7 @@ export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | 
 /**  Batches (a template, its CSV file, or an expansion over the limit). */
 "invalid_template" | "invalid_csv" | "batch_too_large";
 
+/**  Which images a gallery page is about, by the trash. */
 export type GalleryView = 
 /**  Images not in the trash. */
 "live" | 
@@ -745,19 +768,21 @@ export type ImagePage = ImagePage_Serialize | ImagePage_Deserialize;
 export type ImagePage_Deserialize = {
 	items: ImageRecord_Deserialize[],
 	/**  `None` on the last page. */
-	nextCursor?: Cursor | null,
+	nextCursor?: Cursor_Deserialize | null,
 };
 
 export type ImagePage_Serialize = {
 	items: ImageRecord_Serialize[],
 	/**  `None` on the last page. */
-	nextCursor: Cursor | null,
+	nextCursor: Cursor_Serialize | null,
 };
 
+/**  One gallery page to read: every filter is optional and they combine (AND). */
 export type ImageQuery = ImageQuery_Serialize | ImageQuery_Deserialize;
 
+/**  One gallery page to read: every filter is optional and they combine (AND). */
 export type ImageQuery_Deserialize = {
-	cursor?: Cursor | null,
+	cursor?: Cursor_Deserialize | null,
 	limit?: number | null,
 	/**  Status of the job the image came from. */
 	status?: JobStatus | null,
@@ -769,10 +794,22 @@ export type ImageQuery_Deserialize = {
 	to?: number | null,
 	search?: string | null,
 	view?: GalleryView,
+	/**  Only images rated at least this many stars (1 to 5). */
+	minRating?: number | null,
+	/**  Only images whose job used this model. */
+	model?: Model | null,
+	/**  Only images whose job went to this provider. */
+	provider?: ProviderKind | null,
+	/**  Only images in this album (its id; `Session::album_named` finds it by name). */
+	album?: string | null,
+	/**  Only images with this tag (any case and spacing: it is normalised like a tag). */
+	tag?: string | null,
+	sort?: ImageSort,
 };
 
+/**  One gallery page to read: every filter is optional and they combine (AND). */
 export type ImageQuery_Serialize = {
-	cursor: Cursor | null,
+	cursor: Cursor_Serialize | null,
 	limit: number | null,
 	/**  Status of the job the image came from. */
 	status: JobStatus | null,
@@ -784,6 +821,17 @@ export type ImageQuery_Serialize = {
 	to: number | null,
 	search: string | null,
 	view: GalleryView,
+	/**  Only images rated at least this many stars (1 to 5). */
+	minRating: number | null,
+	/**  Only images whose job used this model. */
+	model: Model | null,
+	/**  Only images whose job went to this provider. */
+	provider: ProviderKind | null,
+	/**  Only images in this album (its id; `Session::album_named` finds it by name). */
+	album: string | null,
+	/**  Only images with this tag (any case and spacing: it is normalised like a tag). */
+	tag: string | null,
+	sort: ImageSort,
 };
 
 /**  An image as the gallery shows it, with the prompt and model of its job. */
@@ -855,6 +903,11 @@ export type ImageSize =
 "2K" | 
 /**  About 4096 px. */
 "4K";
+
+/**  The order of a gallery page. */
+export type ImageSort = "newest" | "oldest" | 
+/**  Most stars first, newest first among equals. */
+"rating";
 
 /**  How a provider receives input images. */
 export type InputMode = 
@@ -931,13 +984,13 @@ export type JobPage = JobPage_Serialize | JobPage_Deserialize;
 export type JobPage_Deserialize = {
 	items: JobRecord_Deserialize[],
 	/**  `None` on the last page. */
-	nextCursor?: Cursor | null,
+	nextCursor?: Cursor_Deserialize | null,
 };
 
 export type JobPage_Serialize = {
 	items: JobRecord_Serialize[],
 	/**  `None` on the last page. */
-	nextCursor: Cursor | null,
+	nextCursor: Cursor_Serialize | null,
 };
 
 /**  What a job is for, beside a plain generation (History and the lineage tree say so). */
@@ -954,7 +1007,7 @@ export type JobPurpose =
 export type JobQuery = JobQuery_Serialize | JobQuery_Deserialize;
 
 export type JobQuery_Deserialize = {
-	cursor?: Cursor | null,
+	cursor?: Cursor_Deserialize | null,
 	limit?: number | null,
 	status?: JobStatus | null,
 	/**  Only jobs the provider may have charged without confirming it. */
@@ -968,7 +1021,7 @@ export type JobQuery_Deserialize = {
 };
 
 export type JobQuery_Serialize = {
-	cursor: Cursor | null,
+	cursor: Cursor_Serialize | null,
 	limit: number | null,
 	status: JobStatus | null,
 	/**  Only jobs the provider may have charged without confirming it. */
@@ -1202,6 +1255,11 @@ export type LibraryChange = {
 	sync: boolean,
 	/**  Named references were added, renamed, replaced or removed. */
 	references: boolean,
+	/**
+	 *  Albums or tags changed (created, renamed, deleted, or what is in them); the images whose
+	 *  albums or tags changed are listed in `images` too.
+	 */
+	organise: boolean,
 };
 
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;

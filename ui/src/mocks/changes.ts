@@ -37,7 +37,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
   function note(profileId: string, n: ChangeNote) {
     let change = pending.get(profileId)
     if (!change) {
-      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false }
+      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false, organise: false }
       pending.set(profileId, change)
       setTimeout(() => {
         const ready = pending.get(profileId)
