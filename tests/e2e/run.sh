@@ -101,7 +101,9 @@ if [[ " $suites " == *" services "* ]]; then
   export NANOFORGE_GEMINI_PORT NANOFORGE_OIDC_PORT
   export GEMINI_BASE_URL="http://127.0.0.1:$NANOFORGE_GEMINI_PORT"
   export NANOFORGE_OIDC_ISSUER="http://127.0.0.1:$NANOFORGE_OIDC_PORT"
-  export NANOFORGE_OIDC_CLIENT_ID=nanoforge-test NANOFORGE_OIDC_CLIENT_SECRET=nanoforge-test-secret
+  # No client in the environment (nor compiled in): the sign-in spec sets the provider's client up through
+  # Settings → "Use your own Google client", as a person with a package built without one does.
+  unset NANOFORGE_OIDC_CLIENT_ID NANOFORGE_OIDC_CLIENT_SECRET
   # Sign-in shows its link and the spec plays the browser; demo images take a moment, not seconds.
   export NANOFORGE_NO_BROWSER=1 NANOFORGE_DEMO_LATENCY_MS=400
   past_welcome "$work/services"

@@ -1,4 +1,7 @@
-// Signing in, in the real window against the local OpenID provider (tests/oidc-provider): the app shows
+// Signing in, in the real window against the local OpenID provider (tests/oidc-provider). The app has no client
+// (none in the environment, none compiled in): the Login view leads to Settings → "Use your own Google client",
+// where the provider's client id and secret are saved (the secret to the keychain, in no file of the data
+// folder) and tested. Then the app shows
 // the provider's link (no browser opens: NANOFORGE_NO_BROWSER), the test plays the browser with it, and
 // the account opens on its own library. Alice generates an image and sees it; signing out brings the local
 // library back as it was; Bob (a second account) starts empty, and while he is open neither Alice's
@@ -11,7 +14,9 @@ import {
   openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startJob, followJob,
 } from '../lib/app.mjs'
 import { choose, loadNf, startOidc } from '../lib/services.mjs'
-import { playBrowser } from '../../oidc-provider/testkit.mjs'
+import { CLIENT, playBrowser } from '../../oidc-provider/testkit.mjs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const ALICE_PROMPT = 'a lantern-lit library in the mountains'
 let browser
@@ -74,6 +79,38 @@ async function signInOnLoginView(knobs = {}) {
   for (const [k, v] of Object.entries(knobs)) url.searchParams.set(k, v)
   return { url, play: () => playBrowser(url) }
 }
+
+/** Files of the data folder (logs included) that contain `text`. */
+function filesContaining(text) {
+  const hits = []
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (readFileSync(path).includes(text)) hits.push(path)
+    }
+  }
+  walk(process.env.NANOFORGE_DATA_DIR)
+  return hits
+}
+
+test('with no client, Login leads to Settings, where the provider\'s client is saved and tested', async () => {
+  await goTo(browser, 'home')
+  await click(browser, 'home-signin')
+  await until(browser, 'the Login view', async () => (await browser.getUrl()).includes('#/login'))
+  await click(browser, 'signin-set-up-client')
+  const card = await byTestId(browser, 'signin-client-card')
+  await card.waitForDisplayed({ timeout: 15_000 })
+  await (await byTestId(browser, 'signin-client-id')).setValue(CLIENT.id)
+  await (await byTestId(browser, 'signin-client-secret')).setValue(CLIENT.secret)
+  await click(browser, 'signin-client-save')
+  await until(browser, 'the client in use', async () => (await textOf(browser, 'signin-client-in-use')) === CLIENT.id)
+  assert.match(await textOf(browser, 'signin-client-source'), /this device/i)
+  await click(browser, 'signin-client-test')
+  await until(browser, 'the tested client', async () => /127\.0\.0\.1/.test(await textOf(browser, 'signin-client-outcome')))
+  await screenshot(browser, 'services-own-client')
+  assert.deepEqual(filesContaining(CLIENT.secret), [], 'the secret is in no file of the data folder')
+})
 
 test('the local library is open; sign in from Home: the link shows, the browser comes back, Alice opens on an empty library', async () => {
   await waitForAccount('Local library')
