@@ -4,7 +4,7 @@
 // for Gemini jobs with the Batch API), refused over the job limit or with an unknown wildcard with the
 // core's kinds and wording, and over the month's budget unless `overBudget`. Interactive jobs run to a
 // result (`@slow` in the template: ten times slower); Batch API jobs stay SUBMITTED ("results within 24 h").
-import type { BatchPlan, BatchRequest, BatchState, BatchStatus, ErrorKind, JobRecord, JobStage, Model, PlannedJob } from '@/api'
+import type { BatchPlan, BatchRequest, BatchState, BatchStatus, BatchSummary, ErrorKind, JobRecord, JobStage, Model, PlannedJob } from '@/api'
 import { availableProviders, budgetStatus, image, job, MOCK_NOW, modelInfo, pad, priceOf, type MockJobEvent, type MockState } from './backend'
 
 type Args = Record<string, unknown>
@@ -138,6 +138,7 @@ function status(s: MockState, id: string, batches: Map<string, string[]>, remote
 export function batchHandlers(lib: () => MockState, emitFor: () => Emit, added: (jobs: JobRecord[]) => unknown,
   cancelJob: (id: string) => unknown) {
   const batches = new WeakMap<MockState, Map<string, string[]>>()
+  const summaries = new WeakMap<MockState, BatchSummary[]>()
   const remotes = new WeakMap<MockState, Map<string, number>>()
   const of = (s: MockState) => {
     if (!batches.has(s)) { batches.set(s, new Map()); remotes.set(s, new Map()) }
@@ -177,13 +178,13 @@ export function batchHandlers(lib: () => MockState, emitFor: () => Emit, added: 
       ids.set(batchId, records.map((j) => j.id))
       const sent = records.filter((j) => j.status === 'SUBMITTED').length
       if (sent) remote.set(batchId, Math.ceil(sent / 20))
+      summaries.set(s, [{ batchId, template: r.template, models: [...r.models], count: p.count, estimatedCost: p.estimatedCost, createdAt: MOCK_NOW },
+        ...(summaries.get(s) ?? [])])
       added(records)
       return { batch_id: batchId, plan: p, jobs: records.map((j) => ({ ...j })) }
     },
     batch_status: (a: Args) => { const { ids, remote } = of(lib()); return status(lib(), String(a.id), ids, remote) },
-    recent_batches: () => [...of(lib()).ids.keys()].reverse().map((batchId) => ({
-      batchId, template: '', models: [], count: of(lib()).ids.get(batchId)?.length ?? 0, estimatedCost: 0, createdAt: MOCK_NOW,
-    })),
+    recent_batches: (a: Args) => (summaries.get(lib()) ?? []).slice(0, Number(a.limit ?? 20)),
     cancel_batch: (a: Args) => {
       const s = lib()
       const { ids, remote } = of(s)

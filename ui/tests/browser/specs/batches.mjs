@@ -120,6 +120,16 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-grid-${label}.png`), fullPage: true })
 
+      // History lists it and leads back to its grid.
+      const batchUrl = await page.evaluate(() => location.hash)
+      await page.getByTestId('nav-history').click()
+      const recent = page.getByTestId('recent-batch').first()
+      await recent.waitFor()
+      assert.match(await recent.textContent(), /A \{red\|blue\|green\} mug.*12 jobs · Nano Banana 2, Nano Banana 2 \(Gemini\) · about \$0\.8052/)
+      await recent.click()
+      await page.waitForFunction((h) => location.hash === h, batchUrl)
+      await page.getByTestId('batch-cell-edit').first().waitFor()
+
       await page.getByTestId('batch-cell-edit').first().click()
       await page.waitForFunction(() => location.hash.startsWith('#/edit/img-'))
       assert.deepEqual(page.errors, [])
