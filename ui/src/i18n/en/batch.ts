@@ -32,7 +32,7 @@ export default {
     prompts: 'no prompts | 1 prompt | {count} prompts',
     models: 'no models | 1 model | {count} models',
     refused: 'This batch cannot start: {message}',
-    perModel: '{model}: {count} × {price}',
+    perModel: '{model}: {count} × {price} ({size})',
   },
   start: {
     button: 'Start {count} image · {total} | Start {count} images · {total}',
@@ -71,6 +71,7 @@ export default {
   cell: {
     pending: 'Waiting',
     running: 'Generating',
+    batchApi: 'With the Batch API',
     failed: 'Failed',
     cancelled: 'Cancelled',
     edit: 'Edit this',

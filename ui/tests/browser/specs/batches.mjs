@@ -48,6 +48,7 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       // 6 × $0.067 (Nano Banana 2) + 6 × $0.0672 (Gemini 3.1 Flash Image at 1K)
       assert.match(await startText(page), /Start 12 images · \$0\.8052/)
       assert.match(await page.getByTestId('batch-budget-left').textContent(), /\$100\.00 left this month/)
+      assert.match(await page.getByTestId('batch-per-model').textContent(), /Nano Banana 2: 6 × \$0\.067 \(1K\).*Nano Banana 2 \(Gemini\): 6 × \$0\.0672 \(1K\)/)
       assert.ok(await noHorizontalOverflow(page), 'page scrolls horizontally')
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-form-${label}.png`), fullPage: true })
@@ -145,7 +146,9 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await page.getByTestId('batch-cancel').waitFor()
       assert.match(await page.getByTestId('batch-remote').textContent(), /1 batch, results within 24 h/)
       // The Gemini jobs are with the Batch API (submitted); the others run.
-      assert.equal(await page.locator('[data-testid="batch-cell"][data-model="gemini-3.1-flash-image"][data-state="running"]').count(), 6)
+      const withBatchApi = page.locator('[data-testid="batch-cell"][data-model="gemini-3.1-flash-image"][data-state="running"]')
+      assert.equal(await withBatchApi.count(), 6)
+      assert.match(await withBatchApi.first().textContent(), /With the Batch API/)
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-running-${label}.png`), fullPage: true })
       await page.getByTestId('batch-cancel').click()
