@@ -79,9 +79,11 @@ export function planBatch(s: MockState, r: BatchRequest): PlannedJob[] {
     const info = modelInfo(model)
     // The demo runs a model's job when its provider has no key, as the core does.
     const provider = available.includes(info.provider) ? info.provider : 'demo'
-    const price = provider === 'demo' ? 0 : priceOf(s, model, info.defaultSize)
+    const size = r.size ?? info.defaultSize
+    if (!info.sizes.some((x) => x.size === size)) refuse('invalid_input', `${info.label} does not offer the size ${size}`)
+    const price = provider === 'demo' ? 0 : priceOf(s, model, size)
     const half = r.batchApi && provider === 'gemini'
-    return { prompt, model, provider, size: info.defaultSize, estimatedCost: Math.round((half ? price / 2 : price) * 1e6) / 1e6 }
+    return { prompt, model, provider, size, estimatedCost: Math.round((half ? price / 2 : price) * 1e6) / 1e6 }
   }))
 }
 

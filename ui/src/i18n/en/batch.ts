@@ -11,6 +11,7 @@ export default {
     templateHint: '{alt} makes one prompt per alternative, {wildcard} draws from a wildcard list, {column} fills from the CSV file.',
     templatePlaceholder: 'A {example} ceramic mug on an oak table, studio light',
     models: 'Models',
+    defaultSize: 'Default',
     modelsHint: 'Every prompt goes to each model chosen; one failing never stops the others.',
     mode: 'Prompts',
     all: 'All combinations',

@@ -53,6 +53,12 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-form-${label}.png`), fullPage: true })
 
+      // A size every chosen model offers prices at that size: 6 × $0.101 + 6 × $0.1008.
+      await page.getByTestId('batch-size').selectOption('2K')
+      await page.waitForFunction(() => /Start 12 images · \$1\.2108/.test(document.querySelector('[data-testid="batch-start"]')?.textContent ?? ''))
+      await page.getByTestId('batch-size').selectOption({ index: 0 })
+      await page.waitForFunction(() => /Start 12 images · \$0\.8052/.test(document.querySelector('[data-testid="batch-start"]')?.textContent ?? ''))
+
       // Gemini alone: the Batch API halves the whole total.
       await fill(page, TEMPLATE, ['gemini-3.1-flash-image'])
       await waitCount(page, 6)
