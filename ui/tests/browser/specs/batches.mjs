@@ -76,9 +76,20 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await page.getByTestId('batch-mode-all').check()
       await waitCount(page, 12)
 
+      // A CSV file's rows fill ${column}; each row goes with every alternative.
+      await page.getByTestId('batch-template').fill('A {red|blue} mug in ${city}')
+      await page.getByTestId('batch-csv').setInputFiles({ name: 'cities.csv', mimeType: 'text/csv', buffer: Buffer.from('city\nParis\nRome\nOslo\n') })
+      await page.getByTestId('batch-csv-loaded').waitFor()
+      assert.match(await page.getByTestId('batch-csv-loaded').textContent(), /cities\.csv · 3 rows/)
+      await waitCount(page, 12)
+      assert.match(await page.getByTestId('batch-count').textContent(), /6 prompts × 2 models/)
+      await page.getByTestId('batch-csv-loaded').getByRole('button').click()
+      await page.getByTestId('batch-plan-error').waitFor()
+      assert.match(await page.getByTestId('batch-plan-error').textContent(), /no CSV file/)
+
       // The core's refusals, typed: an unknown wildcard, and more than 500 jobs.
       await page.getByTestId('batch-template').fill('A __nope__ mug')
-      await page.getByTestId('batch-plan-error').waitFor()
+      await page.waitForFunction(() => /wildcard/.test(document.querySelector('[data-testid="batch-plan-error"]')?.textContent ?? ''))
       assert.equal(await page.getByTestId('batch-plan-error').getAttribute('data-kind'), 'invalid_template')
       assert.match(await page.getByTestId('batch-plan-error').textContent(), /there is no wildcard `nope`/)
       assert.ok(await page.getByTestId('batch-start').isDisabled())
