@@ -166,6 +166,8 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       const withBatchApi = page.locator('[data-testid="batch-cell"][data-model="gemini-3.1-flash-image"][data-state="running"]')
       assert.equal(await withBatchApi.count(), 6)
       assert.match(await withBatchApi.first().textContent(), /With the Batch API/)
+      // Scrolled sideways (a phone's two models do not fit), the prompts stay in view.
+      await page.getByTestId('batch-grid').evaluate((el) => { el.scrollLeft = el.scrollWidth })
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-running-${label}.png`), fullPage: true })
       await page.getByTestId('batch-cancel').click()
