@@ -22,7 +22,9 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
-    use commands::{accounts, app, editing, files, generation, library, settings, sync, updates};
+    use commands::{
+        accounts, app, batches, editing, files, generation, library, settings, sync, updates,
+    };
     Builder::<R>::new()
         .commands(collect_commands![
             app::app_info,
@@ -81,6 +83,11 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::quote,
             generation::available_providers,
             generation::credits,
+            batches::plan_batch,
+            batches::start_batch,
+            batches::batch_status,
+            batches::recent_batches,
+            batches::cancel_batch,
             editing::edit_image,
             editing::edit_image_region,
             editing::edit_quote,

@@ -247,6 +247,45 @@ async fn the_page_reaches_only_what_its_capability_allows() {
     );
 }
 
+/// Batches over real IPC through the app's capability: a plan prices without recording, the
+/// core's refusals keep their kinds, and a started batch is read, listed and cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_plan_start_and_answer_over_ipc() {
+    let s = shell_with_acl().await;
+    let request = |template: &str| {
+        json!({ "request": {
+            "template": template, "models": ["nano-banana-2"], "aspectRatio": "1:1",
+            "mode": { "kind": "allCombinations" }, "max": 500, "overBudget": false,
+        } })
+    };
+    let plan = invoke(&s.window, "plan_batch", request("a {red|blue} kite")).unwrap();
+    assert_eq!(plan["count"], 2, "{plan}");
+    assert_eq!(plan["jobs"][0]["prompt"], "a red kite");
+    let unknown = invoke(&s.window, "plan_batch", request("a __nope__ kite")).unwrap_err();
+    assert_eq!(unknown["kind"], "invalid_template", "{unknown}");
+    let many = (0..30).map(|i| i.to_string()).collect::<Vec<_>>().join("|");
+    let big = format!("{{{many}}} {{{many}}}");
+    let big = invoke(&s.window, "plan_batch", request(&big)).unwrap_err();
+    assert_eq!(big["kind"], "batch_too_large", "{big}");
+    let none = invoke(&s.window, "recent_batches", json!({ "limit": 5 })).unwrap();
+    assert_eq!(none, json!([]), "a plan records nothing");
+
+    let started = invoke(&s.window, "start_batch", request("a {red|blue} kite")).unwrap();
+    let id = started["batch_id"].as_str().unwrap().to_owned();
+    assert_eq!(started["jobs"].as_array().unwrap().len(), 2);
+    let status = invoke(&s.window, "batch_status", json!({ "id": id })).unwrap();
+    assert_eq!(status["batch_id"], id.as_str());
+    assert_eq!(status["jobs"].as_array().unwrap().len(), 2);
+    let recent = invoke(&s.window, "recent_batches", json!({ "limit": 5 })).unwrap();
+    assert_eq!(recent[0]["batchId"], id.as_str());
+    assert_eq!(recent[0]["count"], 2);
+    let cancelled = invoke(&s.window, "cancel_batch", json!({ "id": id })).unwrap();
+    assert_eq!(cancelled["batch_id"], id.as_str());
+    assert_ne!(cancelled["state"], "running", "{cancelled}");
+    let missing = invoke(&s.window, "batch_status", json!({ "id": "no-such-batch" })).unwrap_err();
+    assert_eq!(missing["kind"], "not_found", "{missing}");
+}
+
 /// The command list `build.rs` turns into permissions is the list the app mounts, and each
 /// capability allows only commands that exist.
 #[test]

@@ -148,6 +148,22 @@ export const commands = {
 	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
 	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
+	/**
+	 *  What `request` would record and cost at the prices in effect; nothing is recorded or sent.
+	 *  Over the job limit or with an unknown wildcard, the core's typed refusal.
+	 */
+	planBatch: (request: BatchRequest_Deserialize) => typedError<BatchPlan, AppError>(__TAURI_INVOKE("plan_batch", { request })),
+	/**
+	 *  Records every job of `request` in one transaction and starts them; over the budget without
+	 *  `overBudget`, nothing is recorded (the page asks first).
+	 */
+	startBatch: (request: BatchRequest_Deserialize) => typedError<RecordedBatch_Serialize, AppError>(__TAURI_INVOKE("start_batch", { request })),
+	/**  Where batch `id` stands: its state, counts, jobs and Batch API batches. */
+	batchStatus: (id: string) => typedError<BatchStatus_Serialize, AppError>(__TAURI_INVOKE("batch_status", { id })),
+	/**  The profile's newest batches first, at most `limit`. */
+	recentBatches: (limit: number) => typedError<BatchSummary[], AppError>(__TAURI_INVOKE("recent_batches", { limit })),
+	/**  Cancels the batch's unfinished jobs (queued ones are never sent; sent ones stay honest). */
+	cancelBatch: (id: string) => typedError<BatchStatus_Serialize, AppError>(__TAURI_INVOKE("cancel_batch", { id })),
 	editImage: (request: EditRequest_Deserialize) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("edit_image", { request })),
 	/**
 	 *  Edits only the region the mask paints; the mask (a greyscale PNG of the image's size, white =
@@ -305,6 +321,123 @@ export type AvailableUpdate_Serialize = {
 	notes: string | null,
 	/**  When it was published (RFC 3339), if the endpoint says. */
 	publishedAt: string | null,
+};
+
+/**
+ *  How many jobs are where. `failed` counts failed and cancelled jobs (`cancelled` says how many
+ *  of them were cancelled); `running` counts jobs sent or being recovered.
+ */
+export type BatchCounts = {
+	pending: number,
+	running: number,
+	completed: number,
+	failed: number,
+	cancelled: number,
+};
+
+/**
+ *  A whole batch before it is recorded: its jobs and their total, the plain sum of the jobs'
+ *  estimates.
+ */
+export type BatchPlan = {
+	count: number,
+	jobs: PlannedJob[],
+	estimatedCost: number | null,
+};
+
+/**  What a person asks a batch to be. */
+export type BatchRequest = BatchRequest_Serialize | BatchRequest_Deserialize;
+
+/**  What a person asks a batch to be. */
+export type BatchRequest_Deserialize = {
+	template: string,
+	/**  Every prompt goes to each of these models, in this order (fan-out); one job per pair. */
+	models: Model[],
+	/**  `None`: each model's default size. */
+	size?: ImageSize | null,
+	aspectRatio: AspectRatio,
+	/**  The CSV file's text, whose rows fill `${column}`. */
+	csv?: string | null,
+	mode: ExpansionMode,
+	/**  The most jobs the batch may have. */
+	max: number,
+	/**  Record it even past the monthly budget (the person confirmed). */
+	overBudget: boolean,
+	/**
+	 *  Send the Gemini jobs through Gemini's Batch API (half price, results within 24 h); the
+	 *  other models' jobs go interactively.
+	 */
+	batchApi?: boolean,
+};
+
+/**  What a person asks a batch to be. */
+export type BatchRequest_Serialize = {
+	template: string,
+	/**  Every prompt goes to each of these models, in this order (fan-out); one job per pair. */
+	models: Model[],
+	/**  `None`: each model's default size. */
+	size: ImageSize | null,
+	aspectRatio: AspectRatio,
+	/**  The CSV file's text, whose rows fill `${column}`. */
+	csv: string | null,
+	mode: ExpansionMode,
+	/**  The most jobs the batch may have. */
+	max: number,
+	/**  Record it even past the monthly budget (the person confirmed). */
+	overBudget: boolean,
+	/**
+	 *  Send the Gemini jobs through Gemini's Batch API (half price, results within 24 h); the
+	 *  other models' jobs go interactively.
+	 */
+	batchApi: boolean,
+};
+
+/**  The batch as a whole. */
+export type BatchState = 
+/**  Some job is still to run or to finish (a recoverable one included: `resume` finishes it). */
+"running" | 
+/**  Every job completed. */
+"completed" | 
+/**  Every job ended and at least one was cancelled, none failed. */
+"cancelled" | 
+/**  Every job ended and at least one failed. */
+"failed";
+
+/**  A batch and its jobs, in the order they were recorded. */
+export type BatchStatus = BatchStatus_Serialize | BatchStatus_Deserialize;
+
+/**  A batch and its jobs, in the order they were recorded. */
+export type BatchStatus_Deserialize = {
+	batch_id: string,
+	state: BatchState,
+	counts: BatchCounts,
+	jobs: JobRecord_Deserialize[],
+	/**  The Gemini Batch API batches its Gemini jobs go through (none for an interactive batch). */
+	remote_batches: RemoteBatchInfo_Deserialize[],
+};
+
+/**  A batch and its jobs, in the order they were recorded. */
+export type BatchStatus_Serialize = {
+	batch_id: string,
+	state: BatchState,
+	counts: BatchCounts,
+	jobs: JobRecord_Serialize[],
+	/**  The Gemini Batch API batches its Gemini jobs go through (none for an interactive batch). */
+	remote_batches: RemoteBatchInfo_Serialize[],
+};
+
+/**
+ *  A recorded batch as a list of recent batches shows it: what was asked, not where it stands
+ *  (that takes its jobs: [`BatchStatus`]).
+ */
+export type BatchSummary = {
+	batchId: string,
+	template: string,
+	models: Model[],
+	count: number,
+	estimatedCost: number | null,
+	/**  Unix ms (a float, as the page's other times are). */
+	createdAt: number | null,
 };
 
 export type BudgetLevel = 
@@ -644,6 +777,17 @@ export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | 
 "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy" | "sync_other_account" | "sync_secret_required" | 
 /**  Batches (a template, its CSV file, or an expansion over the limit). */
 "invalid_template" | "invalid_csv" | "batch_too_large";
+
+/**  How a template becomes prompts. */
+export type ExpansionMode = 
+/**  Every combination once, in the template's order. */
+{ kind: "allCombinations" } | 
+/**
+ *  `n` different combinations drawn with `seed` (the same seed gives the same prompts),
+ *  listed in the all-combinations order; `n` at or above the count gives every one. Past
+ *  2^128 combinations (the count saturates) they are drawn level by level, in draw order.
+ */
+{ kind: "random"; n: number; seed: number };
 
 /**  Which images a gallery page is about, by the trash. */
 export type GalleryView = 
@@ -1504,6 +1648,18 @@ export type PendingDeletions_Serialize = {
 };
 
 /**
+ *  One job of a batch before it is recorded: the prompt, who runs it and its estimate at the
+ *  prices in effect (the demo runs every model's job when no key is known).
+ */
+export type PlannedJob = {
+	prompt: string,
+	model: Model,
+	provider: ProviderKind,
+	size: ImageSize,
+	estimatedCost: number | null,
+};
+
+/**
  *  Settings written by earlier versions (a four-size price table, preset sizes) still read: the
  *  old table is ignored (the catalog prices per model now) and old size names map to tiers.
  */
@@ -1725,6 +1881,23 @@ export type RecalledSettings_Serialize = {
 	createdAt: number | null,
 };
 
+/**  A batch just recorded: its id, its plan and its jobs (started). */
+export type RecordedBatch = RecordedBatch_Serialize | RecordedBatch_Deserialize;
+
+/**  A batch just recorded: its id, its plan and its jobs (started). */
+export type RecordedBatch_Deserialize = {
+	batch_id: string,
+	plan: BatchPlan,
+	jobs: JobRecord_Deserialize[],
+};
+
+/**  A batch just recorded: its id, its plan and its jobs (started). */
+export type RecordedBatch_Serialize = {
+	batch_id: string,
+	plan: BatchPlan,
+	jobs: JobRecord_Serialize[],
+};
+
 /**  A reference as the References view and `refs list` show it. */
 export type Reference = {
 	id: string,
@@ -1733,6 +1906,55 @@ export type Reference = {
 	sha256: string,
 	/**  Unix ms. */
 	updatedAt: number | null,
+};
+
+/**  One Gemini Batch API batch of a batch, as `batch status` shows it. */
+export type RemoteBatchInfo = RemoteBatchInfo_Serialize | RemoteBatchInfo_Deserialize;
+
+/**  One Gemini Batch API batch of a batch, as `batch status` shows it. */
+export type RemoteBatchInfo_Deserialize = {
+	/**  `nf:<batch id>:chunk-<n>`: how the service's list finds it. */
+	display_name: string,
+	model: Model,
+	/**  `unsent`, `sending` (its create's answer is not known yet), `created` or `ended`. */
+	phase: string,
+	/**  `batches/...` once known. */
+	name?: string | null,
+	/**
+	 *  The service's state as last seen, in one spelling: `pending`, `running`, `succeeded`,
+	 *  `failed`, `cancelled`, `expired` (or `unknown`).
+	 */
+	state?: string | null,
+	jobs: number,
+	/**
+	 *  Results given to no job (no key, an unknown key, a key seen twice), kept in the library
+	 *  folder's `quarantine/`.
+	 */
+	quarantined: number,
+	error?: string | null,
+};
+
+/**  One Gemini Batch API batch of a batch, as `batch status` shows it. */
+export type RemoteBatchInfo_Serialize = {
+	/**  `nf:<batch id>:chunk-<n>`: how the service's list finds it. */
+	display_name: string,
+	model: Model,
+	/**  `unsent`, `sending` (its create's answer is not known yet), `created` or `ended`. */
+	phase: string,
+	/**  `batches/...` once known. */
+	name: string | null,
+	/**
+	 *  The service's state as last seen, in one spelling: `pending`, `running`, `succeeded`,
+	 *  `failed`, `cancelled`, `expired` (or `unknown`).
+	 */
+	state: string | null,
+	jobs: number,
+	/**
+	 *  Results given to no job (no key, an unknown key, a key seen twice), kept in the library
+	 *  folder's `quarantine/`.
+	 */
+	quarantined: number,
+	error: string | null,
 };
 
 /**  What a secret is for. Each profile has at most one secret per purpose. */

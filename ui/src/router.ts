@@ -34,6 +34,9 @@ export const routes: RouteRecordRaw[] = [
   // "Edit this" on any image opens it here; a finished edit moves the editor to its new image.
   { path: '/edit/:imageId', name: 'edit', component: () => import('@/views/EditorView.vue'),
     meta: { titleKey: 'common.nav.edit', icon: 'gallery', wide: true, hideInNav: true } },
+  // A batch's results as a grid (prompt × model); the batch form goes here once the batch is recorded.
+  { path: '/batches/:id', name: 'batch', component: () => import('@/views/BatchView.vue'),
+    meta: { titleKey: 'batch.view.title', icon: 'generator', wide: true, hideInNav: true } },
   // Optional sign-in; never a gate (the app opens on Home, signed out or not).
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'),
     meta: { titleKey: 'login.pageTitle', icon: 'account', hideInNav: true } },

@@ -20,7 +20,8 @@ mod wildcards;
 pub use csv_table::{CsvTable, CsvTableError};
 pub use request::{BatchPlan, BatchRequest, DEFAULT_MAX_JOBS, PlannedJob};
 pub use status::{
-    BatchCounts, BatchState, BatchStatus, RecordedBatch, RemoteBatchInfo, WildcardList,
+    BatchCounts, BatchState, BatchStatus, BatchSummary, RecordedBatch, RemoteBatchInfo,
+    WildcardList,
 };
 pub use template::{
     Choice, ChoiceSource, Expansion, ExpansionMode, ExpansionPlan, Template, TemplateError,

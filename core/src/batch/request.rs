@@ -15,6 +15,7 @@ pub const DEFAULT_MAX_JOBS: u32 = 500;
 
 /// What a person asks a batch to be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchRequest {
     pub template: String,
@@ -92,6 +93,7 @@ impl BatchRequest {
 /// One job of a batch before it is recorded: the prompt, who runs it and its estimate at the
 /// prices in effect (the demo runs every model's job when no key is known).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedJob {
     pub prompt: String,
@@ -104,6 +106,7 @@ pub struct PlannedJob {
 /// A whole batch before it is recorded: its jobs and their total, the plain sum of the jobs'
 /// estimates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchPlan {
     pub count: u32,

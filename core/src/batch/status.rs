@@ -9,6 +9,7 @@ use crate::library::{JobRecord, JobStatus};
 
 /// The batch as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchState {
     /// Some job is still to run or to finish (a recoverable one included: `resume` finishes it).
@@ -24,6 +25,7 @@ pub enum BatchState {
 /// How many jobs are where. `failed` counts failed and cancelled jobs (`cancelled` says how many
 /// of them were cancelled); `running` counts jobs sent or being recovered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchCounts {
     pub pending: u32,
     pub running: u32,
@@ -34,6 +36,7 @@ pub struct BatchCounts {
 
 /// A batch and its jobs, in the order they were recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchStatus {
     pub batch_id: String,
     pub state: BatchState,
@@ -103,6 +106,7 @@ impl BatchStatus {
 
 /// A batch just recorded: its id, its plan and its jobs (started).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordedBatch {
     pub batch_id: String,
     pub plan: BatchPlan,
@@ -111,7 +115,23 @@ pub struct RecordedBatch {
 
 /// One of a profile's wildcard lists, as saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WildcardList {
     pub name: String,
     pub entries: Vec<String>,
+}
+
+/// A recorded batch as a list of recent batches shows it: what was asked, not where it stands
+/// (that takes its jobs: [`BatchStatus`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct BatchSummary {
+    pub batch_id: String,
+    pub template: String,
+    pub models: Vec<Model>,
+    pub count: u32,
+    pub estimated_cost: f64,
+    /// Unix ms (a float, as the page's other times are).
+    pub created_at: f64,
 }

@@ -144,3 +144,26 @@ impl Library {
         Ok(row.map(from_columns))
     }
 }
+
+impl BatchRow {
+    /// When it was recorded, as the page's times are (Unix ms as a float).
+    pub fn created_at_ms(&self) -> f64 {
+        super::db::ms_to_f64(self.created_at)
+    }
+}
+
+impl Library {
+    /// This profile's newest batches first, at most `limit` of them.
+    pub async fn recent_batches(&self, limit: u32) -> Result<Vec<BatchRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM batches WHERE profile_id = ? ORDER BY created_at DESC, id DESC \
+             LIMIT ?"
+        );
+        let rows: Vec<Columns> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&self.profile_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(from_columns).collect())
+    }
+}

@@ -299,3 +299,32 @@ async fn a_balance_that_cannot_pay_the_whole_batch_refuses_it() {
     assert_eq!(job_count(&core).await, 0);
     assert_eq!(s.server.submit_count(), 0);
 }
+
+#[tokio::test]
+async fn recent_batches_lists_the_newest_first_with_what_was_asked() {
+    let s = setup().await;
+    let core = s.core().await;
+    assert!(core.session().recent_batches(10).await.unwrap().is_empty());
+    let first = BatchRequest::new("{red|green} kite", vec![Model::NanoBanana2]);
+    let first = core.session().record_batch(&first).await.unwrap();
+    let second = BatchRequest::new(
+        "{a|b|c} owl",
+        vec![Model::NanoBanana2, Model::NanoBananaPro],
+    );
+    let second = core.session().record_batch(&second).await.unwrap();
+    for job in first.jobs.iter().chain(&second.jobs) {
+        core.session().wait(&job.id).await.unwrap();
+    }
+    let list = core.session().recent_batches(10).await.unwrap();
+    let ids: Vec<&str> = list.iter().map(|b| b.batch_id.as_str()).collect();
+    assert_eq!(ids, [second.batch_id.as_str(), first.batch_id.as_str()]);
+    assert_eq!(list[0].template, "{a|b|c} owl");
+    assert_eq!(list[0].models, [Model::NanoBanana2, Model::NanoBananaPro]);
+    assert_eq!(list[0].count, 6);
+    assert!((list[0].estimated_cost - second.plan.estimated_cost).abs() < 1e-9);
+    assert!(list[0].created_at > 0.0);
+    // The limit keeps the newest.
+    let one = core.session().recent_batches(1).await.unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].batch_id, second.batch_id);
+}

@@ -69,6 +69,14 @@ import {
   type SecretPurpose,
   type SignInClientStatus_Serialize,
   type AvailableUpdate_Serialize,
+  type BatchPlan,
+  type BatchRequest_Deserialize,
+  type BatchState,
+  type BatchStatus_Serialize,
+  type BatchSummary,
+  type ExpansionMode,
+  type PlannedJob,
+  type RecordedBatch_Serialize,
   type UpdateProgress_Deserialize,
   type UpdateSettings_Serialize,
   type SignInStarted,
@@ -145,6 +153,11 @@ export type EditRequest = EditRequest_Deserialize
 /** An image's lineage tree from its root (edits, upscales, replies), with each job's cost and the total. */
 export type Lineage = Lineage_Serialize
 export type LineageNode = LineageNode_Serialize
+/** A batch as asked for: a template on several models, the mode, the CSV text, the Batch API toggle. */
+export type BatchRequest = BatchRequest_Deserialize
+export type BatchStatus = BatchStatus_Serialize
+export type RecordedBatch = RecordedBatch_Serialize
+export type { BatchPlan, BatchState, BatchSummary, ExpansionMode, PlannedJob }
 export type { EditQuote, ImageFlag, JobPurpose, PayloadMeter, Reference }
 export type {
   AppInfo, AspectRatio, BudgetLevel, ChangedIds, Cursor, DayStats, ErrorKind, ImageSize, InputMode, IntegrityReport,
@@ -349,6 +362,16 @@ export const api = {
   addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => callWithBytes('add_input_image', ownBytes(bytes)),
   /** The core fetches the URL (https, or http on this computer) and keeps the image as an input. */
   addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
+
+  // Batches: one template on several models, priced whole before anything is recorded
+  /** Count, jobs and total at the prices in effect; nothing recorded. Refusals: `batch_too_large`, `invalid_template`, `invalid_csv`. */
+  planBatch: async (request: BatchRequest): Promise<BatchPlan> => call(commands.planBatch(request)),
+  /** Records the whole batch and starts it; `over_budget` unless `overBudget` (ask first). */
+  startBatch: async (request: BatchRequest): Promise<RecordedBatch> => call(commands.startBatch(request)),
+  batchStatus: async (id: string): Promise<BatchStatus> => call(commands.batchStatus(id)),
+  recentBatches: async (limit = 20): Promise<BatchSummary[]> => call(commands.recentBatches(limit)),
+  /** Queued jobs are never sent; sent ones keep their honest state. */
+  cancelBatch: async (id: string): Promise<BatchStatus> => call(commands.cancelBatch(id)),
 
   // Editing: an image's next image (its conversation continued where it can be), a painted region, an
   // answer to the model's question, an upscale, the lineage tree and named references.

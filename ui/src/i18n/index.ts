@@ -16,8 +16,9 @@ import sync from './en/sync'
 import editor from './en/editor'
 import startup from './en/startup'
 import updates from './en/updates'
+import batch from './en/batch'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates, batch }
 
 export type MessageSchema = typeof en
 

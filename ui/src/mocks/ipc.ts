@@ -25,6 +25,7 @@ import * as sync from './sync'
 import { editingHandlers, keepInputBytes, withReferences } from './editing'
 import { createDevice } from './device'
 import { createUpdates } from './updates'
+import { batchHandlers } from './batches'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -236,6 +237,8 @@ export async function installMockIpc() {
     apply_pending_deletions: () => applyHeld(),
     // Editing: edits, masks, upscales, replies, the lineage tree, references (./editing.ts).
     ...editingHandlers(lib, () => sender(profileId()), changed),
+    // Batches: plan, start, status, cancel (./batches.ts).
+    ...batchHandlers(lib, () => sender(profileId()), jobsAdded, (id) => handlers.cancel_job({ id })),
     ...device.handlers,
     ...updates.handlers,
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),

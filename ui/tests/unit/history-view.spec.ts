@@ -22,6 +22,7 @@ const api = vi.hoisted(() => ({
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
   syncStatus: vi.fn(),
+  recentBatches: vi.fn(),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -61,6 +62,7 @@ describe('History', () => {
     for (const fn of Object.values(api)) fn.mockReset()
     api.windowFocused.mockReturnValue(true)
     api.catalog.mockResolvedValue(catalog)
+    api.recentBatches.mockResolvedValue([])
     api.libraryStats.mockResolvedValue(libraryStats())
     api.jobFamily.mockResolvedValue({ parent: null, children: [] })
     events = fakeCoreEvents()

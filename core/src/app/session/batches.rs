@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::Session;
 use crate::batch::{
-    BatchPlan, BatchRequest, BatchStatus, PlannedJob, RecordedBatch, WildcardList, Wildcards,
+    BatchPlan, BatchRequest, BatchStatus, BatchSummary, PlannedJob, RecordedBatch, WildcardList,
+    Wildcards,
 };
 use crate::catalog::ProviderKind;
 use crate::catalog::round_micro_usd;
@@ -125,6 +126,23 @@ impl Session {
             remote_batches,
             ..BatchStatus::of(row.id, jobs)
         })
+    }
+
+    /// The newest batches of this profile first, at most `limit` of them.
+    pub async fn recent_batches(&self, limit: u32) -> Result<Vec<BatchSummary>> {
+        let rows = self.library.recent_batches(limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| BatchSummary {
+                // A row whose models do not parse (written by a newer version) still lists.
+                models: serde_json::from_str(&row.models).unwrap_or_default(),
+                created_at: row.created_at_ms(),
+                batch_id: row.id,
+                template: row.template,
+                count: row.count,
+                estimated_cost: row.estimated_cost,
+            })
+            .collect())
     }
 
     /// Drives this profile's Gemini Batch API batches (create, reconcile a lost create, look at
