@@ -63,6 +63,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "budget_status",
     "catalog",
     "quote",
+    "expected_time",
     "available_providers",
     "credits",
     "plan_batch",

@@ -81,6 +81,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             generation::budget_status,
             generation::catalog,
             generation::quote,
+            generation::expected_time,
             generation::available_providers,
             generation::credits,
             batches::plan_batch,

@@ -144,7 +144,12 @@ export const commands = {
 	 */
 	catalog: () => __TAURI_INVOKE<Catalog_Serialize>("catalog"),
 	/**  Who would run `request` and what it would cost, at the prices in effect (nothing recorded). */
-	quote: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<Quote, AppError>(__TAURI_INVOKE("quote", { request, options })),
+	quote: (request: GenerationRequest_Deserialize, options: GenerateOptions_Deserialize) => typedError<Quote_Serialize, AppError>(__TAURI_INVOKE("quote", { request, options })),
+	/**
+	 *  How long one job of `model` at `size` usually takes here (a running job's card); `None` until
+	 *  enough have finished.
+	 */
+	expectedTime: (model: Model, size: ImageSize) => typedError<ExpectedTime | null, AppError>(__TAURI_INVOKE("expected_time", { model, size })),
 	/**  The providers that can run now (those with a key, and the demo), in order of preference. */
 	availableProviders: () => typedError<ProviderKind[], AppError>(__TAURI_INVOKE("available_providers")),
 	credits: () => typedError<CreditsInfo_Serialize, AppError>(__TAURI_INVOKE("credits")),
@@ -152,7 +157,7 @@ export const commands = {
 	 *  What `request` would record and cost at the prices in effect; nothing is recorded or sent.
 	 *  Over the job limit or with an unknown wildcard, the core's typed refusal.
 	 */
-	planBatch: (request: BatchRequest_Deserialize) => typedError<BatchPlan, AppError>(__TAURI_INVOKE("plan_batch", { request })),
+	planBatch: (request: BatchRequest_Deserialize) => typedError<BatchPlan_Serialize, AppError>(__TAURI_INVOKE("plan_batch", { request })),
 	/**
 	 *  Records every job of `request` in one transaction and starts them; over the budget without
 	 *  `overBudget`, nothing is recorded (the page asks first).
@@ -339,10 +344,36 @@ export type BatchCounts = {
  *  A whole batch before it is recorded: its jobs and their total, the plain sum of the jobs'
  *  estimates.
  */
-export type BatchPlan = {
+export type BatchPlan = BatchPlan_Serialize | BatchPlan_Deserialize;
+
+/**
+ *  A whole batch before it is recorded: its jobs and their total, the plain sum of the jobs'
+ *  estimates.
+ */
+export type BatchPlan_Deserialize = {
 	count: number,
 	jobs: PlannedJob[],
 	estimatedCost: number | null,
+	/**
+	 *  How long the jobs sent now take at this profile's concurrency, from its history; `None`
+	 *  until each of their models and sizes has enough finished jobs.
+	 */
+	expected?: ExpectedTime | null,
+};
+
+/**
+ *  A whole batch before it is recorded: its jobs and their total, the plain sum of the jobs'
+ *  estimates.
+ */
+export type BatchPlan_Serialize = {
+	count: number,
+	jobs: PlannedJob[],
+	estimatedCost: number | null,
+	/**
+	 *  How long the jobs sent now take at this profile's concurrency, from its history; `None`
+	 *  until each of their models and sizes has enough finished jobs.
+	 */
+	expected: ExpectedTime | null,
 };
 
 /**  What a person asks a batch to be. */
@@ -788,6 +819,14 @@ export type ExpansionMode =
  *  2^128 combinations (the count saturates) they are drawn level by level, in draw order.
  */
 { kind: "random"; n: number; seed: number };
+
+/**  How long a job of one model and size usually takes here. */
+export type ExpectedTime = {
+	medianMs: number,
+	/**  Nine jobs in ten finished within this. */
+	p90Ms: number,
+	samples: number,
+};
 
 /**  Which images a gallery page is about, by the trash. */
 export type GalleryView = 
@@ -1827,7 +1866,10 @@ export type ProviderKind = "nanobanana" |
 "gemini" | "demo";
 
 /**  What a request would cost and who would run it, as the Generator shows it before Generate. */
-export type Quote = {
+export type Quote = Quote_Serialize | Quote_Deserialize;
+
+/**  What a request would cost and who would run it, as the Generator shows it before Generate. */
+export type Quote_Deserialize = {
 	/**  The provider that would run it (the demo when no key is known). */
 	provider: ProviderKind,
 	/**  USD per image at the prices in effect (the user's overrides included). */
@@ -1836,6 +1878,28 @@ export type Quote = {
 	totalUsd: number | null,
 	/**  Jobs it would record (models that make one image per task get one job per image). */
 	jobs: number,
+	/**
+	 *  How long it usually takes here (those jobs at this profile's concurrency); `None` until
+	 *  enough jobs of this model and size have finished.
+	 */
+	expected?: ExpectedTime | null,
+};
+
+/**  What a request would cost and who would run it, as the Generator shows it before Generate. */
+export type Quote_Serialize = {
+	/**  The provider that would run it (the demo when no key is known). */
+	provider: ProviderKind,
+	/**  USD per image at the prices in effect (the user's overrides included). */
+	perImageUsd: number | null,
+	/**  USD for the whole request, rounded as jobs record it. */
+	totalUsd: number | null,
+	/**  Jobs it would record (models that make one image per task get one job per image). */
+	jobs: number,
+	/**
+	 *  How long it usually takes here (those jobs at this profile's concurrency); `None` until
+	 *  enough jobs of this model and size have finished.
+	 */
+	expected: ExpectedTime | null,
 };
 
 /**  Settings recovered from an image, to fill in the generation form. */
@@ -1887,14 +1951,14 @@ export type RecordedBatch = RecordedBatch_Serialize | RecordedBatch_Deserialize;
 /**  A batch just recorded: its id, its plan and its jobs (started). */
 export type RecordedBatch_Deserialize = {
 	batch_id: string,
-	plan: BatchPlan,
+	plan: BatchPlan_Deserialize,
 	jobs: JobRecord_Deserialize[],
 };
 
 /**  A batch just recorded: its id, its plan and its jobs (started). */
 export type RecordedBatch_Serialize = {
 	batch_id: string,
-	plan: BatchPlan,
+	plan: BatchPlan_Serialize,
 	jobs: JobRecord_Serialize[],
 };
 

@@ -112,4 +112,7 @@ pub struct BatchPlan {
     pub count: u32,
     pub jobs: Vec<PlannedJob>,
     pub estimated_cost: f64,
+    /// How long the jobs sent now take at this profile's concurrency, from its history; `None`
+    /// until each of their models and sizes has enough finished jobs.
+    pub expected: Option<crate::library::ExpectedTime>,
 }

@@ -328,3 +328,60 @@ async fn recent_batches_lists_the_newest_first_with_what_was_asked() {
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].batch_id, second.batch_id);
 }
+
+#[tokio::test]
+async fn expected_times_appear_after_five_finished_jobs_and_a_batch_shares_them_among_the_slots() {
+    let s = setup().await;
+    let core = s.core().await;
+    let session = core.session();
+    let mut req = BatchRequest::new(
+        "{a lighthouse|a harbour|a dune|a mill|a bridge}",
+        vec![Model::NanoBanana2, Model::NanoBananaPro],
+    );
+    req.size = Some(ImageSize::S1K);
+    let before = session.plan_batch(&req).await.unwrap();
+    assert_eq!(before.expected, None, "no history yet: nothing is guessed");
+    let one = request("a lighthouse", Model::NanoBanana2);
+    assert_eq!(
+        session
+            .quote(&one, &Default::default())
+            .await
+            .unwrap()
+            .expected,
+        None
+    );
+
+    req.over_budget = true;
+    let recorded = session.record_batch(&req).await.unwrap();
+    for job in &recorded.jobs {
+        session.wait(&job.id).await.unwrap();
+    }
+    let nb2 = session
+        .expected_time(Model::NanoBanana2, ImageSize::S1K)
+        .await
+        .unwrap()
+        .expect("five finished Nano Banana 2 jobs");
+    let pro = session
+        .expected_time(Model::NanoBananaPro, ImageSize::S1K)
+        .await
+        .unwrap()
+        .expect("five finished Nano Banana Pro jobs");
+    assert_eq!((nb2.samples, pro.samples), (5, 5));
+    assert!(nb2.median_ms <= nb2.p90_ms);
+
+    let quote = session.quote(&one, &Default::default()).await.unwrap();
+    assert_eq!(quote.expected, Some(nb2), "one job: one job's time");
+    let concurrency = session.preferences().await.unwrap().concurrency;
+    let plan = session.plan_batch(&req).await.unwrap();
+    let expected = plan
+        .expected
+        .expect("every model and size of the batch has a time");
+    let share = |one: u32, other: u32| {
+        (5 * u64::from(one) + 5 * u64::from(other)).div_ceil(u64::from(concurrency))
+    };
+    assert_eq!(
+        u64::from(expected.median_ms),
+        share(nb2.median_ms, pro.median_ms)
+    );
+    assert_eq!(u64::from(expected.p90_ms), share(nb2.p90_ms, pro.p90_ms));
+}

@@ -24,6 +24,7 @@ mod gemini;
 mod gemini_support;
 mod inputs_url;
 mod library_copies;
+mod library_durations;
 mod library_export;
 mod library_gallery;
 mod library_ingest;

@@ -1,8 +1,8 @@
 //! Generation: start, cancel and retry jobs, read the credit balance. Progress arrives as `JobProgress`
 //! events (see `crate::events`).
 
-use nanoforge_core::catalog::ProviderKind;
-use nanoforge_core::library::JobRecord;
+use nanoforge_core::catalog::{ImageSize, Model, ProviderKind};
+use nanoforge_core::library::{ExpectedTime, JobRecord};
 use nanoforge_core::providers::GenerationRequest;
 use nanoforge_core::queue::{BudgetStatus, CreditsInfo, GenerateOptions};
 use nanoforge_core::{AppCore, AppError, Catalog, Quote};
@@ -68,6 +68,18 @@ pub async fn quote(
     options: GenerateOptions,
 ) -> Result<Quote, AppError> {
     Ok(core.session().quote(&request, &options).await?)
+}
+
+/// How long one job of `model` at `size` usually takes here (a running job's card); `None` until
+/// enough have finished.
+#[tauri::command]
+#[specta::specta]
+pub async fn expected_time(
+    core: State<'_, AppCore>,
+    model: Model,
+    size: ImageSize,
+) -> Result<Option<ExpectedTime>, AppError> {
+    Ok(core.session().expected_time(model, size).await?)
 }
 
 /// The providers that can run now (those with a key, and the demo), in order of preference.

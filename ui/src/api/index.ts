@@ -65,6 +65,7 @@ import {
   type ProviderInfo_Serialize,
   type ProviderKind,
   type Quote,
+  type ExpectedTime,
   type RecalledSettings_Serialize,
   type SecretPurpose,
   type SignInClientStatus_Serialize,
@@ -147,6 +148,8 @@ export type UpdateSettings = UpdateSettings_Serialize
 export type CrashReport = CrashReport_Serialize
 /** A key saved after its service was asked: accepted, or saved "not checked yet" (offline) with the reason. */
 export type CheckedKey = CheckedKey_Serialize
+/** How long a model at a size usually takes here (median, p90, from this library's latest finished jobs). */
+export type { ExpectedTime }
 export type { ClientSource, KeyCheck }
 /** What to do to an image ("Edit this"); fields left out (or null) take the image's own provider, model, size and shape. */
 export type EditRequest = EditRequest_Deserialize
@@ -245,6 +248,8 @@ export const api = {
     channel.onmessage = onProgress
     await call(commands.installUpdate(channel))
   },
+  /** How long one job of a model at a size usually takes here; null until enough have finished. */
+  expectedTime: async (model: Model, size: ImageSize): Promise<ExpectedTime | null> => call(commands.expectedTime(model, size)),
   /** Restarts into the installed version. */
   restartToUpdate: async (): Promise<void> => { await call(commands.restartToUpdate()) },
   /** Background checks stop offering this version. */

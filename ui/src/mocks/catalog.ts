@@ -2,8 +2,8 @@
 // apply) and of its quote, for the in-page mock core and the unit tests only. The real UI reads the
 // `catalog` and `quote` commands; nothing outside src/mocks and tests imports this file.
 import type {
-  AspectRatio, Catalog, GenerateOptions, GenerationRequest, ImageSize, Model, ModelInfo, PriceInEffect, PriceOverride,
-  ProviderInfo, ProviderKind, Quote, SizeOption,
+  AspectRatio, Catalog, ExpectedTime, GenerateOptions, GenerationRequest, ImageSize, JobRecord, Model, ModelInfo,
+  PriceInEffect, PriceOverride, ProviderInfo, ProviderKind, Quote, SizeOption,
 } from '@/api'
 
 const BASIC: AspectRatio[] = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9']
@@ -114,7 +114,19 @@ export const MOCK_CATALOG: Catalog = mockCatalog()
  * Who would run `request` and what it costs, like the core's `Session::quote`: the provider chosen, else the
  * model's own when it can run, else the first that can (the demo without keys); the demo draws any model.
  */
-export function mockQuote(available: ProviderKind[], overrides: PriceOverride[], request: GenerationRequest, options: GenerateOptions, defaultModel: Model): Quote {
+/**
+ * The core's expected time (library/durations.rs) over the mock's jobs: median and p90 by nearest rank of the
+ * latest 200 completed jobs of that model and size, none below five.
+ */
+export function mockExpectedTime(jobs: JobRecord[], model: Model, size: ImageSize): ExpectedTime | null {
+  const ms = jobs.filter((j) => j.status === 'COMPLETED' && j.model === model && j.imageSize === size && j.durationMs != null)
+    .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0)).slice(0, 200).map((j) => j.durationMs as number).sort((a, b) => a - b)
+  if (ms.length < 5) return null
+  const rank = (q: number) => ms[Math.min(ms.length, Math.max(1, Math.ceil(q * ms.length))) - 1]
+  return { medianMs: rank(0.5), p90Ms: rank(0.9), samples: ms.length }
+}
+
+export function mockQuote(available: ProviderKind[], overrides: PriceOverride[], request: GenerationRequest, options: GenerateOptions, defaultModel: Model, jobs: JobRecord[] = [], concurrency = 1): Quote {
   const model = mockModel(request.model ?? defaultModel)
   const provider = options.provider ?? (available.includes(model.provider) ? model.provider : available[0] ?? 'demo')
   const priced: Model = provider === 'demo' ? 'demo' : model.model
@@ -125,5 +137,10 @@ export function mockQuote(available: ProviderKind[], overrides: PriceOverride[],
     perImageUsd: mockPricePerImage(overrides, priced, size),
     totalUsd: mockEstimate(overrides, priced, size, count),
     jobs: Math.ceil(count / Math.max(model.imagesPerTask, 1)),
+    expected: (() => {
+      const one = mockExpectedTime(jobs, priced, size)
+      const waves = Math.ceil(Math.ceil(count / Math.max(model.imagesPerTask, 1)) / Math.max(concurrency, 1))
+      return one && { ...one, medianMs: one.medianMs * waves, p90Ms: one.p90Ms * waves }
+    })(),
   }
 }

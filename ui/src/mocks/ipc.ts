@@ -14,11 +14,12 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import type {
-  ApiKeyStatus, AppInfo, CoreEvent, ImageQuery, JobRecord, Preferences, ProfileSummary, SecretPurpose, SyncEvent, SyncSetup,
+  ApiKeyStatus, AppInfo, CoreEvent, ImageQuery, ImageSize, JobRecord, Model, Preferences, ProfileSummary, SecretPurpose,
+  SyncEvent, SyncSetup,
 } from '@/api'
 import * as mock from './backend'
 import { createAccounts } from './accounts'
-import { mockCatalog, mockQuote } from './catalog'
+import { mockCatalog, mockExpectedTime, mockQuote } from './catalog'
 import { createChangeFeed, type ChangeNote } from './changes'
 import { addInput, finishElsewhere, paidInFlight, pickInputs, recoverJob, refuse, rerunJob, startGeneration } from './generation'
 import * as sync from './sync'
@@ -195,7 +196,8 @@ export async function installMockIpc() {
     read_image_metadata: (a) => (rawBytes(a).length > 8 ? mock.MOCK_METADATA : null),
     generate: (a) => jobsAdded(startGeneration(lib(), withReferences(lib(), a.request as never), (a.options ?? {}) as never, sender(profileId()))),
     quote: (a) => mockQuote(mock.availableProviders(lib()), lib().preferences.priceOverrides, a.request as never,
-      (a.options ?? {}) as never, lib().preferences.defaultModel),
+      (a.options ?? {}) as never, lib().preferences.defaultModel, lib().jobs, lib().preferences.concurrency),
+    expected_time: (a) => mockExpectedTime(lib().jobs, a.model as Model, a.size as ImageSize),
     cancel_job: (a) => {
       const j = found(lib().jobs.find((x) => x.id === a.id))
       j.status = 'CANCELLED'; j.errorKind = 'cancelled'

@@ -20,6 +20,7 @@ const api = vi.hoisted(() => ({
   rerunJob: vi.fn(),
   catalog: vi.fn(),
   quote: vi.fn(),
+  expectedTime: vi.fn(async () => null),
   budgetStatus: vi.fn(),
   credits: vi.fn(),
   notify: vi.fn(),

@@ -13,7 +13,7 @@ use crate::batch::{
 };
 use crate::catalog::ProviderKind;
 use crate::catalog::round_micro_usd;
-use crate::library::BatchRow;
+use crate::library::{BatchRow, ExpectedTime};
 use crate::providers::GenerationRequest;
 use crate::queue::{BATCH_PRICE_FACTOR, BatchRows, RemoteRound};
 use crate::{CoreError, Result};
@@ -63,6 +63,49 @@ impl Session {
         })
     }
 
+    /// How long the jobs sent now take at the profile's concurrency: the work of every job (its
+    /// model and size's expected time) shared among the slots. `None` while any of them has no
+    /// expected time yet; Batch API jobs are not counted (their results come within 24 h).
+    async fn batch_expected_time(
+        &self,
+        jobs: &[PlannedJob],
+        batch_api: bool,
+    ) -> Result<Option<ExpectedTime>> {
+        let concurrency = self.preferences().await?.concurrency.max(1);
+        let mut known = std::collections::HashMap::new();
+        let (mut median, mut p90, mut samples) = (0u64, 0u64, u32::MAX);
+        let mut any = false;
+        for job in jobs {
+            if batch_api && job.provider == ProviderKind::Gemini {
+                continue;
+            }
+            let key = (job.model, job.size);
+            let time = match known.get(&key) {
+                Some(t) => *t,
+                None => {
+                    let t = self.library.expected_time(job.model, job.size).await?;
+                    known.insert(key, t);
+                    t
+                }
+            };
+            let Some(t) = time else { return Ok(None) };
+            median += u64::from(t.median_ms);
+            p90 += u64::from(t.p90_ms);
+            samples = samples.min(t.samples);
+            any = true;
+        }
+        if !any {
+            return Ok(None);
+        }
+        let share =
+            |total: u64| u32::try_from(total.div_ceil(u64::from(concurrency))).unwrap_or(u32::MAX);
+        Ok(Some(ExpectedTime {
+            median_ms: share(median),
+            p90_ms: share(p90),
+            samples,
+        }))
+    }
+
     async fn plan_rows(&self, request: &BatchRequest) -> Result<(BatchPlan, Vec<BatchRows>)> {
         let wildcards = self.wildcard_lists().await?;
         let prompts = request.prompts(&wildcards)?;
@@ -102,10 +145,12 @@ impl Session {
             .collect();
         // The plain sum of the jobs' estimates, rounded as a job's estimate is.
         let total = round_micro_usd(jobs.iter().map(|j| j.estimated_cost).sum());
+        let expected = self.batch_expected_time(&jobs, request.batch_api).await?;
         let plan = BatchPlan {
             count: u32::try_from(jobs.len()).unwrap_or(u32::MAX),
             jobs,
             estimated_cost: total,
+            expected,
         };
         Ok((plan, planned))
     }

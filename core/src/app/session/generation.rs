@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Session;
 use crate::Result;
 use crate::catalog::{ImageSize, Model, ModelInfo, ProviderInfo, ProviderKind};
-use crate::library::{JobFamily, JobRecord};
+use crate::library::{ExpectedTime, JobFamily, JobRecord};
 use crate::providers::GenerationRequest;
 use crate::queue::{BudgetStatus, CreditsInfo, GenerateOptions, ResumeReport};
 
@@ -24,6 +24,9 @@ pub struct Quote {
     pub total_usd: f64,
     /// Jobs it would record (models that make one image per task get one job per image).
     pub jobs: u32,
+    /// How long it usually takes here (those jobs at this profile's concurrency); `None` until
+    /// enough jobs of this model and size have finished.
+    pub expected: Option<ExpectedTime>,
 }
 
 /// The catalog as this profile sees it: every model and provider with what it offers and can do,
@@ -126,18 +129,34 @@ impl Session {
         };
         let prices = self.queue.money().prices;
         let count = u32::from(request.count);
-        let jobs = request.split_into_tasks().len();
+        let jobs = u32::try_from(request.split_into_tasks().len()).unwrap_or(u32::MAX);
+        let concurrency = self.preferences().await?.concurrency;
+        let expected = self
+            .library
+            .expected_time(model, request.size)
+            .await?
+            .map(|t| t.for_jobs(jobs, concurrency));
         Ok(Quote {
             provider,
             per_image_usd: prices.per_image(model, request.size),
             total_usd: prices.estimate(model, request.size, count),
-            jobs: u32::try_from(jobs).unwrap_or(u32::MAX),
+            jobs,
+            expected,
         })
     }
 
     /// Runs a job's request again as a new paid job linked to it, in this profile.
     pub async fn rerun(&self, job_id: &str, options: GenerateOptions) -> Result<Vec<JobRecord>> {
         self.queue.rerun(job_id, options).await
+    }
+
+    /// How long one job of `model` at `size` usually takes here (for a running job's card).
+    pub async fn expected_time(
+        &self,
+        model: Model,
+        size: ImageSize,
+    ) -> Result<Option<ExpectedTime>> {
+        self.library.expected_time(model, size).await
     }
 
     /// Recovers a paid job whose result may exist: re-poll and re-download, never resubmit.

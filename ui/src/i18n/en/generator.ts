@@ -62,6 +62,13 @@ export default {
     urlHint: 'Public http(s) links, separated by spaces.',
     urlInvalid: 'Use public http(s) links, separated by spaces.',
   },
+  // How long a generation usually takes here: the median and 90th percentile of the latest finished jobs of
+  // this model and size (hidden until five have finished).
+  expected: {
+    label: 'Usually takes',
+    value: 'about {median}',
+    detail: '9 in 10 within {p90} (last {n} here)',
+  },
   estimate: {
     label: 'Estimated cost',
     labelOwn: 'Cost',
@@ -126,6 +133,7 @@ export default {
     free: 'free',
   },
   job: {
+    expected: 'usually about {median} here',
     cancel: 'Cancel',
     dismiss: 'Remove from this list',
     demo: 'Demo',

@@ -71,6 +71,38 @@ export default async function ({ check, widths, openPage, shot, shots, settle, n
         await page.close()
       })
 
+      if (theme === 'light') {
+        await check(`${label}: the Generator shows how long a generation usually takes here once five have finished`, async () => {
+          const page = await moneyPage(viewport, '/generator', {}, options)
+          const byId = (id) => page.getByTestId(id)
+          await byId('cost-balance').waitFor({ timeout: 10_000 })
+          await byId('model-select').selectOption('nano-banana-pro')
+          await byId('size-select').selectOption('2K')
+          // With fewer than five finished 2K Nano Banana Pro jobs, nothing is guessed.
+          await page.evaluate(() => {
+            const lib = window.__NANOFORGE_MOCK__
+            lib.jobs = lib.jobs.filter((j) => !(j.model === 'nano-banana-pro' && j.imageSize === '2K' && j.status === 'COMPLETED'))
+          })
+          await byId('count-input').fill('3')
+          await page.locator('[data-testid="cost-estimate"][data-pending="false"]').filter({ hasText: '× 3' }).waitFor()
+          assert.equal(await byId('cost-expected').count(), 0)
+          await page.evaluate(() => {
+            const lib = window.__NANOFORGE_MOCK__
+            const model = lib.jobs.find((j) => j.model === 'nano-banana-pro') ?? lib.jobs[0]
+            ;[10_000, 12_000, 14_000, 16_000, 60_000].forEach((ms, i) => lib.jobs.push({
+              ...model, id: `timed-${i}`, model: 'nano-banana-pro', imageSize: '2K', status: 'COMPLETED', durationMs: ms,
+              createdAt: Date.now() - i * 1000,
+            }))
+          })
+          await byId('count-input').fill('2')
+          const expected = byId('cost-expected')
+          await expected.waitFor({ timeout: 5_000 })
+          // Median 14 s and p90 60 s of the five (two images fit in one round of the four at a time).
+          assert.match(await expected.textContent(), /Usually takes\s*about 14\.0 s\s*9 in 10 within 1 min 0 s \(last 5 here\)/)
+          await page.close()
+        })
+      }
+
       await check(`${label} ${theme}: History shows recoverable and possibly charged jobs, and filters them`, async () => {
         const page = await moneyPage(viewport, '/history', {}, options)
         await page.locator('[data-testid="history-table"][data-complete="true"]').waitFor({ timeout: 10_000 })
