@@ -49,6 +49,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "reveal_in_folder",
     "pick_input_images",
     "add_input_image",
+    "paste_input_image",
     "add_input_image_url",
     "get_preferences",
     "update_preferences",

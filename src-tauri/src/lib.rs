@@ -66,6 +66,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             files::reveal_in_folder::<tauri::Wry>,
             files::pick_input_images::<tauri::Wry>,
             files::add_input_image,
+            files::paste_input_image::<tauri::Wry>,
             files::add_input_image_url,
             files::open_logs_folder::<tauri::Wry>,
             settings::get_preferences,

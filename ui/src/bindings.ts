@@ -109,6 +109,11 @@ export const commands = {
 	 */
 	addInputImage: () => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("add_input_image")),
 	/**
+	 *  Keeps the image on the system clipboard as an input (Ctrl+V in the prompt when the page's paste
+	 *  event carries no file, as in WebKitGTK); none when the clipboard holds no image.
+	 */
+	pasteInputImage: () => typedError<ImageRecord_Serialize | null, AppError>(__TAURI_INVOKE("paste_input_image")),
+	/**
 	 *  Fetches an image from an https URL the user typed (the core validates it: https, or http on
 	 *  this computer) and keeps it as an input.
 	 */

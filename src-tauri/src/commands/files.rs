@@ -108,6 +108,25 @@ pub async fn add_input_image(
     Ok(core.session().import_input_bytes(request.bytes()?).await?)
 }
 
+/// Keeps the image on the system clipboard as an input (Ctrl+V in the prompt when the page's paste
+/// event carries no file, as in WebKitGTK); none when the clipboard holds no image.
+#[tauri::command]
+#[specta::specta]
+pub async fn paste_input_image<R: Runtime>(
+    app: AppHandle<R>,
+    core: State<'_, AppCore>,
+) -> Result<Option<ImageRecord>, AppError> {
+    let Ok(image) = app.clipboard().read_image() else {
+        return Ok(None);
+    };
+    let (width, height, rgba) = (image.width(), image.height(), image.rgba().to_vec());
+    Ok(Some(
+        core.session()
+            .import_input_pixels(width, height, rgba)
+            .await?,
+    ))
+}
+
 /// Fetches an image from an https URL the user typed (the core validates it: https, or http on
 /// this computer) and keeps it as an input.
 #[tauri::command]

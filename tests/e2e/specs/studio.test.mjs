@@ -1,7 +1,8 @@
 // The whole studio in the real window against the fake Nano Banana server: set the API key, generate
-// with live progress, find the image in the Gallery, Dashboard and search, open it, favourite it,
-// delete and undo; a failing task shows its error; then offline after a restart: the gallery,
-// search and full image still work, and generating says why it cannot.
+// with live progress, find the image in the Gallery, Dashboard and search, open it, favourite it, drag
+// it out, delete and undo; copy it and paste it into the Generator as an input; a failing task shows
+// its error; then offline after a restart: the gallery, search and full image still work, and
+// generating says why it cannot.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -138,6 +139,24 @@ test('the viewer shows the full image; favourite, delete and undo work', async (
   await (await byTestId(browser, 'filter-favourites')).click()
   await until(browser, 'the favourite stays after undo', async () => (await browser.$$('[data-testid="gallery-item"]')).length === 1)
   await (await byTestId(browser, 'filter-favourites')).click()
+})
+
+test('an image copied in the viewer pastes into the Generator as an input image', async () => {
+  await goTo(browser, 'gallery')
+  await (await browser.$('[data-testid="gallery-item"]')).click()
+  await (await byTestId(browser, 'viewer')).waitForDisplayed({ timeout: 15_000 })
+  await click(browser, 'viewer-copy-image')
+  await until(browser, 'the copied toast', async () => /Image copied/.test(await textOf(browser, 'toast')))
+  await click(browser, 'viewer-close')
+  await goTo(browser, 'generator')
+  // The system clipboard holds the pixels (the app put them there); Ctrl+V in the prompt pastes them as a file.
+  await click(browser, 'prompt-input')
+  await browser.keys(['Control', 'v'])
+  await until(browser, 'the pasted input image', async () => (await browser.$$('[data-testid="input-image"]')).length === 1)
+  await until(browser, 'its thumbnail', () => imagesLoaded(browser, '[data-testid="input-image"] img'))
+  await screenshot(browser, 'studio-pasted-input')
+  await click(browser, 'input-image-remove')
+  await until(browser, 'the input removed', async () => (await browser.$$('[data-testid="input-image"]')).length === 0)
 })
 
 test('nf:// serves the open profile\'s images by id, and nothing else', async () => {

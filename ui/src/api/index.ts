@@ -366,6 +366,8 @@ export const api = {
   /** Keeps the bytes of a dropped image file as an input image (the page never names a path). */
   addInputImage: async (bytes: Uint8Array): Promise<ImageRecord> => callWithBytes('add_input_image', ownBytes(bytes)),
   /** The core fetches the URL (https, or http on this computer) and keeps the image as an input. */
+  /** Keeps the system clipboard's image as an input (the shell reads it); null when it holds none. */
+  pasteInputImage: async (): Promise<ImageRecord | null> => call(commands.pasteInputImage()),
   addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
 
   // Batches: one template on several models, priced whole before anything is recorded

@@ -189,6 +189,8 @@ export async function installMockIpc() {
     check_library: () => ({ imagesChecked: lib().images.length, missingOriginals: [], missingThumbnails: [], orphanFiles: [], remoteOriginals: 0, repaired: false, rowsRemoved: 0, filesRemoved: 0, thumbnailsRegenerated: 0 }),
     save_image_as: () => true,
     copy_image: () => null,
+    // The mock clipboard holds no image (the browser tests paste files).
+    paste_input_image: () => null,
     drag_image_out: (a) => { lib().draggedOut = [...(lib().draggedOut ?? []), a.id as string]; return null },
     open_image: () => null,
     reveal_in_folder: () => null,

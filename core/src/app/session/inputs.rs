@@ -29,6 +29,20 @@ impl Session {
     }
 
     /// Keeps dropped image bytes as an input (the page reads a dropped file; it never names a path).
+    /// Keeps pixels from the system clipboard (8-bit RGBA, row by row) as an input, stored as a
+    /// lossless PNG: the web view's paste event carries no image on every platform (WebKitGTK's
+    /// has none), so the shell reads the clipboard itself.
+    pub async fn import_input_pixels(
+        &self,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    ) -> Result<ImageRecord> {
+        let png =
+            tokio::task::spawn_blocking(move || encode_rgba_png(width, height, rgba)).await??;
+        self.import_input_bytes(png).await
+    }
+
     pub async fn import_input_bytes(&self, bytes: Vec<u8>) -> Result<ImageRecord> {
         if bytes.len() as u64 > DownloadLimits::default().max_bytes {
             return Err(CoreError::InvalidInput(format!(
@@ -105,5 +119,49 @@ impl InputLinks for BucketLinks {
         let syncer = self.syncer().await?;
         syncer.upload_original(id).await?;
         syncer.presign(id, INPUT_URL_TTL).await
+    }
+}
+
+/// A PNG of `rgba`, refused when the buffer does not hold `width` × `height` pixels or the size is
+/// beyond what the library accepts.
+fn encode_rgba_png(width: u32, height: u32, rgba: Vec<u8>) -> Result<Vec<u8>> {
+    use crate::library::MAX_DIMENSION;
+    if width == 0 || height == 0 || width > MAX_DIMENSION || height > MAX_DIMENSION {
+        return Err(CoreError::InvalidInput(format!(
+            "the clipboard image is {width}×{height} pixels; inputs can be up to \
+             {MAX_DIMENSION}×{MAX_DIMENSION}"
+        )));
+    }
+    let image = image::RgbaImage::from_raw(width, height, rgba).ok_or_else(|| {
+        CoreError::InvalidInput(
+            "the clipboard image is not whole (its pixels do not fill it)".into(),
+        )
+    })?;
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| {
+            CoreError::InvalidImage(format!("the clipboard image could not be encoded: {e}"))
+        })?;
+    Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipboard_pixels_become_a_png_and_a_short_buffer_is_refused() {
+        let png = encode_rgba_png(2, 1, vec![255, 0, 0, 255, 0, 0, 255, 128]).unwrap();
+        let back = image::load_from_memory(&png).unwrap().into_rgba8();
+        assert_eq!(back.into_raw(), vec![255, 0, 0, 255, 0, 0, 255, 128]);
+        assert!(matches!(
+            encode_rgba_png(2, 2, vec![0; 8]),
+            Err(CoreError::InvalidInput(_))
+        ));
+        assert!(matches!(
+            encode_rgba_png(0, 2, vec![]),
+            Err(CoreError::InvalidInput(_))
+        ));
     }
 }
