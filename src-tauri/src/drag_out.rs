@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use nanoforge_core::{AppError, ErrorKind};
 use tauri::{Runtime, WebviewWindow};
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 fn drag_error(e: impl std::fmt::Display) -> AppError {
     AppError {
         kind: ErrorKind::Io,

@@ -24,6 +24,7 @@ impl PendingUpdate {
         self.last_error.lock().ok().and_then(|e| e.clone())
     }
 
+    #[cfg(desktop)]
     fn set_last_error(&self, error: Option<String>) {
         if let Ok(mut last) = self.last_error.lock() {
             *last = error;
