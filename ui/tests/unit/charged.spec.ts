@@ -13,6 +13,7 @@ import { libraryStats } from './stats-fixtures'
 const api = vi.hoisted(() => ({
   onCoreChanged: vi.fn(),
   listJobs: vi.fn(),
+  recentBatches: vi.fn(async () => []),
   getJob: vi.fn(),
   jobFamily: vi.fn(),
   catalog: vi.fn(),
