@@ -1,6 +1,10 @@
 //! The core's one event stream forwarded to the page as one typed tauri-specta event: job
 //! progress, committed library changes (batched and coalesced by the core), sync progress and
 //! profile switches. The page's stores subscribe through `ui/src/api/` and update themselves.
+//!
+//! On the way it keeps the promise the image protocol's cacheable URLs rely on: when another
+//! profile opens, or images are deleted for good, the web view's caches are cleared, so nothing
+//! of a closed profile or of a deleted image can be shown again from a cache.
 
 use nanoforge_core::{AppCore, CoreEvent};
 use serde::Serialize;
@@ -19,6 +23,9 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &AppCore) {
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    if clears_image_caches(&event) {
+                        crate::web_cache::clear(&app);
+                    }
                     if let Err(e) = CoreChanged(event).emit(&app) {
                         tracing::warn!(error = %e, "could not emit a core event");
                     }
@@ -30,6 +37,16 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &AppCore) {
             }
         }
     });
+}
+
+/// Whether the web view's cached images may show what is no longer there: another profile is
+/// open, or images were deleted for good (`removed`, or too many changes to list).
+fn clears_image_caches(event: &CoreEvent) -> bool {
+    match event {
+        CoreEvent::Profile { .. } => true,
+        CoreEvent::Library { change } => !change.images.removed.is_empty() || change.images.all,
+        _ => false,
+    }
 }
 
 /// Starts forwarding the core's events to the page; call once the core is managed.

@@ -12,6 +12,7 @@ mod image_protocol;
 mod lifecycle;
 mod raw_ipc;
 mod updates;
+mod web_cache;
 
 use tauri::Runtime;
 use tauri_specta::{Builder, collect_commands, collect_events};

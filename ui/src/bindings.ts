@@ -300,6 +300,11 @@ export type AppError = {
 export type AppInfo = {
 	version: string,
 	profileId: string,
+	/**
+	 *  The open profile's image URL key (`nf://localhost/<profile>/<key>/thumb/<sha256>`): new
+	 *  each time a profile opens.
+	 */
+	imageUrlKey: string,
 	/**  The data folder, for display ("where your data lives"); files are reached by id only. */
 	dataDir: string,
 	jobCount: number,

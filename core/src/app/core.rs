@@ -78,6 +78,9 @@ const WELCOME_DISMISSED: &str = "welcome-dismissed";
 pub struct AppInfo {
     pub version: String,
     pub profile_id: String,
+    /// The open profile's image URL key (`nf://localhost/<profile>/<key>/thumb/<sha256>`): new
+    /// each time a profile opens.
+    pub image_url_key: String,
     /// The data folder, for display ("where your data lives"); files are reached by id only.
     pub data_dir: String,
     pub job_count: u32,
@@ -219,6 +222,7 @@ impl AppCore {
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             profile_id: session.profile().id.clone(),
+            image_url_key: session.image_url_key().to_owned(),
             data_dir: self.config().data_dir.display().to_string(),
             job_count: session.job_count().await?,
             welcome_dismissed: self.config().data_dir.join(WELCOME_DISMISSED).exists(),

@@ -44,6 +44,7 @@ mod stats;
 mod store;
 mod synthetic;
 mod tags;
+mod thumb_files;
 mod trash;
 mod types;
 
@@ -73,6 +74,7 @@ pub use refs::{Reference, check_name as check_reference_name};
 pub use remote_batches::{NewRemoteBatch, RemoteBatchRow, RemoteBatchUpdate, remote_display_name};
 pub use stats::{DayStats, LibraryStats, MonthSpend, SizeStats, StatsQuery, StatsTotals};
 pub use tags::{AlbumLabel, ImageLabels, TagCount, normalize_tag};
+pub use thumb_files::is_sha256;
 pub use types::{
     Cursor, ImageFlag, ImageKind, ImagePage, ImageRecord, JobFamily, JobPage, JobPurpose, JobQuery,
     JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,

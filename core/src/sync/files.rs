@@ -196,16 +196,33 @@ pub async fn fetch_one(
     key: &str,
     sha256: &str,
 ) -> Result<()> {
+    fetch_file(replica, store, key, sha256, true).await
+}
+
+/// Downloads one file now (on demand): an original (hash-checked) or a thumbnail (checked to be
+/// a JPEG).
+pub async fn fetch_file(
+    replica: &Replica,
+    store: &Arc<dyn ObjectStore>,
+    key: &str,
+    sha256: &str,
+    original: bool,
+) -> Result<()> {
     let row = Row {
         key: key.to_owned(),
         sha256: sha256.to_owned(),
         content_type: String::new(),
-        original: true,
+        original,
+    };
+    let what = if original {
+        "the original"
+    } else {
+        "a thumbnail"
     };
     match move_one(replica, store, Direction::Down, &row).await? {
         Some(_) => Ok(()),
         None => Err(CoreError::NotFound(format!(
-            "the original of this image: the device that made it has not uploaded it yet ({key})"
+            "{what} of this image: the device that made it has not uploaded it yet ({key})"
         ))),
     }
 }

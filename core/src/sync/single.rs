@@ -73,4 +73,11 @@ impl Syncer {
         .await?;
         self.replica().original_fetched(id).await
     }
+
+    /// Downloads the thumbnail or preview (`long_side`) of the original with hash `sha256` into
+    /// the library (a device that keeps only thumbnails lost one, or its pull has not reached it).
+    pub async fn fetch_thumbnail(&self, sha256: &str, long_side: u32) -> Result<()> {
+        let key = crate::library::thumb_rel(sha256, long_side);
+        super::files::fetch_file(self.replica(), self.store(), &key, sha256, false).await
+    }
 }

@@ -24,6 +24,20 @@ export function imageUrl(profileId: string, kind: ImageFileKind, imageId: string
   return `${root}${encodeURIComponent(profileId)}/${kind}/${encodeURIComponent(imageId)}`
 }
 
+/** Which thumbnail file a content-addressed URL names: 256 px or 512 px. */
+export type ThumbKind = 'thumb' | 'preview'
+
+/**
+ * The cacheable URL of the thumbnail or preview of an original by its hash:
+ * `nf://localhost/<profile>/<key>/<kind>/<sha256>`. The shell reads the file with no database work and lets the
+ * web view keep the answer; `key` changes each time a profile opens (`AppInfo.imageUrlKey`).
+ */
+export function thumbnailUrl(profileId: string, key: string, kind: ThumbKind, sha256: string): string {
+  const base = convertFileSrc('', IMAGE_SCHEME)
+  const root = base.endsWith('/') ? base : `${base}/`
+  return `${root}${encodeURIComponent(profileId)}/${encodeURIComponent(key)}/${kind}/${encodeURIComponent(sha256)}`
+}
+
 /** Runs a plugin call; its plain-string rejections (a permission the window lacks) become typed `ApiError`s. */
 async function plugin<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -35,6 +49,7 @@ async function plugin<T>(run: () => Promise<T>): Promise<T> {
 
 export const platform = {
   imageUrl,
+  thumbnailUrl,
   copyText: (text: string): Promise<void> => plugin(() => writeText(text)),
   /** A desktop notification, asking for permission the first time; false when not allowed. */
   notify: (title: string, body: string): Promise<boolean> => plugin(async () => {

@@ -59,6 +59,8 @@ export async function installMockIpc() {
   })
   const lib = () => accounts.current().library
   const profileId = () => accounts.current().summary.id
+  /** The open profile's image URL key (the core makes a random one per opening; one per profile is enough here). */
+  const imageUrlKey = () => `key-${profileId()}`
   const feed = createChangeFeed((change) => send({ kind: 'library', change }))
   /** The open library committed `note` (the change reaches the page within the feed's window). */
   const changed = (note: ChangeNote, id = profileId()) => feed.note(id, note)
@@ -138,7 +140,7 @@ export async function installMockIpc() {
   const handlers: Record<string, (a: Args) => unknown> = {
     quit_now: () => { exit('quit-now'); return null },
     app_info: (): AppInfo => ({
-      version: MOCK_VERSION, profileId: profileId(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length,
+      version: MOCK_VERSION, profileId: profileId(), imageUrlKey: imageUrlKey(), dataDir: MOCK_DATA_DIR, jobCount: lib().jobs.length,
       welcomeDismissed: device.control.welcomeDismissed,
     }),
     get_preferences: () => lib().preferences,
@@ -283,7 +285,9 @@ export async function installMockIpc() {
   // Library images are served by id from `/nf/...`, like the shell's nf:// scheme (see nf-sw.ts).
   const internals = (window as unknown as { __TAURI_INTERNALS__: { convertFileSrc: (p: string, protocol?: string) => string } }).__TAURI_INTERNALS__
   internals.convertFileSrc = (path, protocol = 'asset') => `${location.origin}/${protocol}/${encodeURIComponent(path)}`
-  await startImageServer((q) => q.profile === profileId() && [...lib().images, ...lib().inputs].some((i) => i.id === q.id))
+  await startImageServer((q) => q.profile === profileId() && (q.key === undefined
+    ? [...lib().images, ...lib().inputs].some((i) => i.id === q.id)
+    : q.key === imageUrlKey() && [...lib().images, ...lib().inputs].some((i) => i.sha256 === q.id)))
 
   publish(lib())
   hooks.__NANOFORGE_ACCOUNTS__ = accounts.control

@@ -1,5 +1,5 @@
 // The mock image server of the browser-test build: a service worker that answers `/nf/<profile>/<kind>/<id>`
-// the way the shell's `nf://` handler does (src-tauri/src/image_protocol.rs). It asks the page's mock core
+// and `/nf/<profile>/<key>/<kind>/<sha256>` (cacheable thumbnails) the way the shell's `nf://` handler does (src-tauri/src/image_protocol.rs). It asks the page's mock core
 // whether the image is in the open profile's library; another profile's image, an unknown id or a bad path
 // gets a 404. Built to /nf-sw.js only for the test build (vite.config.ts).
 import { mockImageSvg } from './images'
@@ -19,8 +19,11 @@ interface Worker {
 }
 const sw = self as unknown as Worker
 
-/** What the page is asked, and answers with `true` when the open profile has that image. */
-export interface ImageQuestion { type: 'nf-image'; profile: string; kind: string; id: string }
+/**
+ * What the page is asked, and answers with `true` when the open profile has that image: by id, or (with the
+ * opening's `key`) by its original's hash in `id`.
+ */
+export interface ImageQuestion { type: 'nf-image'; profile: string; kind: string; id: string; key?: string }
 
 const KINDS = ['original', 'thumb', 'preview']
 
@@ -38,14 +41,19 @@ sw.addEventListener('fetch', (e) => {
 })
 
 async function serve(clientId: string, path: string): Promise<Response> {
-  const [profile, kind, id, ...rest] = path.split('/')
-  if (!profile || !id || rest.length > 0 || !KINDS.includes(kind)) return notFound()
+  const parts = path.split('/').map(decodeURIComponent)
+  const question: ImageQuestion | null = parts.length === 3 && KINDS.includes(parts[1])
+    ? { type: 'nf-image', profile: parts[0], kind: parts[1], id: parts[2] }
+    : parts.length === 4 && parts[2] !== 'original' && KINDS.includes(parts[2])
+      ? { type: 'nf-image', profile: parts[0], key: parts[1], kind: parts[2], id: parts[3] }
+      : null
+  if (!question || !question.profile || !question.id) return notFound()
   const client = clientId ? await sw.clients.get(clientId) : undefined
   if (!client) return notFound()
-  const question: ImageQuestion = { type: 'nf-image', profile: decodeURIComponent(profile), kind, id: decodeURIComponent(id) }
   if (!(await ask(client, question))) return notFound()
+  const cache = question.key === undefined ? 'no-store' : 'private, max-age=31536000, immutable'
   return new Response(mockImageSvg(question.id), {
-    headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+    headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' },
   })
 }
 

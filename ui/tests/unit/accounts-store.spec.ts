@@ -61,7 +61,7 @@ function state(current: ProfileSummary, others: ProfileSummary[] = [LOCAL, ADA],
     issuer: 'https://accounts.google.com',
   }
 }
-const info = (profileId: string): AppInfo => ({ version: '1', profileId, dataDir: '/data', jobCount: 3, welcomeDismissed: true })
+const info = (profileId: string): AppInfo => ({ version: '1', profileId, imageUrlKey: `key-${profileId}`, dataDir: '/data', jobCount: 3, welcomeDismissed: true })
 
 /** A promise settled from the test. */
 function deferred<T>() {

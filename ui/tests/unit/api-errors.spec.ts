@@ -138,4 +138,12 @@ describe('image URLs', () => {
     expect(api.imageUrl('local', 'preview', 'img-1')).toBe('http://nf.localhost/local/preview/img-1')
     expect(api.imageUrl('local', 'thumb', 'a/b?c')).toBe('http://nf.localhost/local/thumb/a%2Fb%3Fc')
   })
+
+  it('name cacheable thumbnails by profile, opening key and hash', () => {
+    mockConvertFileSrc('linux')
+    const sha = 'ab'.repeat(32)
+    expect(api.thumbnailUrl('g-abc', 'k1', 'thumb', sha)).toBe(`nf://localhost/g-abc/k1/thumb/${sha}`)
+    mockConvertFileSrc('windows')
+    expect(api.thumbnailUrl('local', 'k/2', 'preview', sha)).toBe(`http://nf.localhost/local/k%2F2/preview/${sha}`)
+  })
 })

@@ -20,6 +20,7 @@ const api = vi.hoisted(() => ({
   keyStatus: vi.fn(),
   availableProviders: vi.fn(),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
+  thumbnailUrl: vi.fn((profile: string, key: string, kind: string, sha: string) => `nf://localhost/${profile}/${key}/${kind}/${sha}`),
 }))
 vi.mock('@/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api')>()
@@ -70,7 +71,7 @@ describe('Dashboard', () => {
     api.onCoreChanged.mockImplementation(events.onCoreChanged)
     // The shell follows the core's stream from the start (App.vue).
     void useCoreEventsStore().start()
-    useAppStore().info = { version: '1', profileId: 'local', dataDir: '/data', jobCount: 1300, welcomeDismissed: true }
+    useAppStore().info = { version: '1', profileId: 'local', imageUrlKey: 'key-local', dataDir: '/data', jobCount: 1300, welcomeDismissed: true }
   })
 
   it('shows each figure from the core, formatted, as the whole text of its test id', async () => {
@@ -90,8 +91,9 @@ describe('Dashboard', () => {
     expect(api.listImages).toHaveBeenCalledWith({ limit: 8 })
     const tiles = wrapper.findAll('[data-testid="recent-image"]')
     expect(tiles).toHaveLength(3)
-    // By profile and id, from the shell's nf:// scheme; never a path.
-    expect(tiles[0].get('img').attributes('src')).toBe('nf://localhost/local/thumb/img-1')
+    // By profile, the opening's key and the original's hash, from the shell's nf:// scheme (cacheable, no
+    // database work); never a path.
+    expect(tiles[0].get('img').attributes('src')).toBe('nf://localhost/local/key-local/thumb/sha1')
     await tiles[1].trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/gallery?image=img-2')

@@ -26,6 +26,7 @@ const api = vi.hoisted(() => ({
   notify: vi.fn(),
   windowFocused: vi.fn(() => true),
   imageUrl: vi.fn((profile: string, kind: string, id: string) => `nf://localhost/${profile}/${kind}/${id}`),
+  thumbnailUrl: vi.fn((profile: string, key: string, kind: string, sha: string) => `nf://localhost/${profile}/${key}/${kind}/${sha}`),
   copyText: vi.fn(),
   availableProviders: vi.fn(),
   pickInputImages: vi.fn(),
@@ -71,7 +72,7 @@ async function mountView() {
   })
   await router.push('/generator')
   // Thumbnails of input images are addressed by the open profile.
-  useAppStore().info = { version: '1.0.0', profileId: 'local', dataDir: '/data', jobCount: 0, welcomeDismissed: true }
+  useAppStore().info = { version: '1.0.0', profileId: 'local', imageUrlKey: 'key-local', dataDir: '/data', jobCount: 0, welcomeDismissed: true }
   const wrapper = mount(GeneratorView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
   return wrapper

@@ -76,7 +76,7 @@ const accountsState = (current: ProfileSummary): AccountsState => ({
 async function mountSettings() {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useAppStore().info = { version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 36, welcomeDismissed: true }
+  useAppStore().info = { version: '1.2.3', profileId: 'local', imageUrlKey: 'key-local', dataDir: '/data', jobCount: 36, welcomeDismissed: true }
   const router = createRouter({ history: createMemoryHistory(), routes: ['/settings', '/login'].map((path) => ({ path, name: path.slice(1), component: { template: '<div />' } })) })
   await router.push('/settings')
   const wrapper = mount(SettingsView, { global: { plugins: [pinia, router, makeI18n()] }, attachTo: document.body })

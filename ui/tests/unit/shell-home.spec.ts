@@ -37,7 +37,7 @@ function testRouter() {
   return createRouter({ history: createMemoryHistory(), routes: light as typeof routes })
 }
 
-const info = (jobCount: number) => ({ version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount, welcomeDismissed: true })
+const info = (jobCount: number) => ({ version: '1.2.3', profileId: 'local', imageUrlKey: 'key-local', dataDir: '/data', jobCount, welcomeDismissed: true })
 const LOCAL: ProfileSummary = { id: 'local', kind: 'local', displayName: 'Local library', email: null, name: null, issuer: null, emailVerified: null, current: true }
 const ADA: ProfileSummary = { id: 'g-ada', kind: 'google', displayName: 'Ada Lovelace', email: 'ada@example.com', name: 'Ada Lovelace', issuer: 'https://accounts.google.com', emailVerified: true, current: true }
 const accounts = (current: ProfileSummary) => ({

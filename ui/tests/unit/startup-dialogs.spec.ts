@@ -51,7 +51,7 @@ const saved = (purpose: SecretPurpose): ApiKeyStatus => ({ ...noKey(purpose), co
 
 let wrapper: VueWrapper | null = null
 async function mountApp(welcomeDismissed: boolean, path = '/gallery') {
-  api.appInfo.mockResolvedValue({ version: '1.2.3', profileId: 'local', dataDir: '/data', jobCount: 0, welcomeDismissed })
+  api.appInfo.mockResolvedValue({ version: '1.2.3', profileId: 'local', imageUrlKey: 'key-local', dataDir: '/data', jobCount: 0, welcomeDismissed })
   const light = routes.map((r) => (r.name ? { ...r, component: Stub } : r))
   const router = createRouter({ history: createMemoryHistory(), routes: light as typeof routes })
   await router.push(path)

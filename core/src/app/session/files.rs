@@ -22,6 +22,35 @@ impl Session {
         self.library.image_file_bytes(id, kind).await
     }
 
+    /// The thumbnail or preview of the original with hash `sha256`, for the image protocol's
+    /// cacheable URLs. The file is read directly; only when it is missing is it made again from
+    /// the original, or fetched from the bucket when the original is not on this device (a phone
+    /// that keeps thumbnails only). A hash no image of this profile has is not found.
+    pub async fn thumbnail_bytes(&self, sha256: &str, kind: ImageFileKind) -> Result<Vec<u8>> {
+        if let Some(bytes) = self.library.thumbnail_file(sha256, kind).await? {
+            return Ok(bytes);
+        }
+        let not_found = || CoreError::NotFound(format!("a thumbnail of {sha256}"));
+        let id = self
+            .library
+            .image_of_sha256(sha256)
+            .await?
+            .ok_or_else(not_found)?;
+        self.library.ensure_thumbnails(&id).await?;
+        if let Some(bytes) = self.library.thumbnail_file(sha256, kind).await? {
+            return Ok(bytes);
+        }
+        if self.library.replica().original_is_remote(&id).await? {
+            let side = kind.thumb_side().ok_or_else(not_found)?;
+            let syncer = self.sync_access().syncer().await?;
+            syncer.fetch_thumbnail(sha256, side).await?;
+        }
+        self.library
+            .thumbnail_file(sha256, kind)
+            .await?
+            .ok_or_else(not_found)
+    }
+
     /// The absolute path of image `id`'s original (for "open" and "reveal"; the page never sees
     /// it).
     pub async fn image_file(&self, id: &str) -> Result<std::path::PathBuf> {

@@ -17,11 +17,20 @@ pub struct Session {
     pub(super) bus: Bus,
     /// One sync of this library at a time from this process (others wait their turn).
     pub(super) sync_gate: tokio::sync::Mutex<()>,
+    /// A random key made when the session opens, part of every cacheable image URL: the web
+    /// view may keep those responses for good, so URLs of a profile opened before (whose cached
+    /// answers were cleared) never name anything again.
+    pub(super) image_url_key: String,
 }
 
 impl Session {
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// The key of this opening's cacheable image URLs (new each time the profile opens).
+    pub fn image_url_key(&self) -> &str {
+        &self.image_url_key
     }
 
     /// The raw library, for tools and tests that inspect it; commands use the session's methods.

@@ -53,6 +53,7 @@ impl Session {
             secrets: secrets.clone(),
             bus: bus.clone(),
             sync_gate: tokio::sync::Mutex::new(()),
+            image_url_key: uuid::Uuid::new_v4().simple().to_string(),
         })
     }
 }
