@@ -8,7 +8,7 @@ use std::sync::Arc;
 use fake_nanobanana::TaskScenario;
 use nanoforge_core::accounts::{KeySource, KeychainStore, SecretPurpose, SecretStore, Secrets};
 use nanoforge_core::catalog::PriceOverride;
-use nanoforge_core::library::{ImageQuery, JobStatus, MetadataSource};
+use nanoforge_core::library::{ImageFileKind, ImageQuery, JobStatus, MetadataSource};
 use nanoforge_core::providers::{ImageSize, Model};
 use nanoforge_core::queue::{JobStage, ProviderKind};
 use nanoforge_core::{AppCore, ErrorKind, Preferences, ProfileChoice};
@@ -367,6 +367,7 @@ async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
         1_000
     );
     let mut seen = 0;
+    let mut hashes = std::collections::BTreeSet::new();
     let mut query = ImageQuery {
         limit: Some(500),
         ..Default::default()
@@ -381,6 +382,16 @@ async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
                     .unwrap()
                     .exists()
             );
+            // Each hash has its own thumbnail file, found by the hash alone.
+            if hashes.insert(image.sha256.clone()) {
+                let thumb = core
+                    .session()
+                    .library()
+                    .thumbnail_file(&image.sha256, ImageFileKind::Thumb)
+                    .await
+                    .unwrap();
+                assert!(thumb.is_some_and(|b| b.starts_with(&[0xFF, 0xD8, 0xFF])));
+            }
         }
         seen += page.items.len();
         match page.next_cursor {
@@ -389,6 +400,8 @@ async fn synthetic_seeding_fills_pages_that_resolve_to_files() {
         }
     }
     assert_eq!(seen, 1_000);
+    // A thousand distinct thumbnail URLs: the gallery benchmark loads what a real library would.
+    assert_eq!(hashes.len(), 1_000);
 }
 
 /// What the UI sends of a dropped PNG: everything before the image data, plus the start of it.

@@ -277,8 +277,12 @@ async fn a_device_offline_through_many_changes_catches_up() {
         .unwrap();
 
     // 1,200 synthetic images (over the 1,000 operations of one segment) and edits, while the
-    // laptop is away.
-    desk.session().library().seed_synthetic(1200).await.unwrap();
+    // laptop is away (sharing four thumbnails: this is about operations, not files).
+    desk.session()
+        .library()
+        .seed_synthetic_with(1200, 4)
+        .await
+        .unwrap();
     let ids: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT id FROM images LIMIT 300")
         .fetch_all(desk.session().library().pool())
         .await
