@@ -115,6 +115,7 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       await page.getByTestId('albums-menu').click()
       const trips = await countWhere(page, (i, o) => o.members.get('album-0001')?.has(i.id) ?? false)
       assert.match(await page.getByTestId('album-open-Trips').textContent(), new RegExp(`Trips\\s*${trips}`))
+      await shot(page, `organise-albums-menu-${label}`)
       await page.getByTestId('album-open-Trips').click()
       await waitLoaded(page, trips)
       assert.equal((await page.getByTestId('album-title').textContent()).trim(), 'Trips')
