@@ -24,7 +24,8 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
     use commands::{
-        accounts, app, batches, editing, files, generation, library, settings, sync, updates,
+        accounts, app, batches, editing, files, generation, library, organise, settings, sync,
+        updates,
     };
     Builder::<R>::new()
         .commands(collect_commands![
@@ -61,6 +62,17 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             library::check_library,
             library::save_image_as::<tauri::Wry>,
             library::read_image_metadata,
+            organise::list_albums,
+            organise::album_named,
+            organise::create_album,
+            organise::rename_album,
+            organise::delete_album,
+            organise::add_to_album,
+            organise::remove_from_album,
+            organise::list_tags,
+            organise::add_tags,
+            organise::remove_tags,
+            organise::image_labels,
             files::copy_image::<tauri::Wry>,
             files::drag_image_out::<tauri::Wry>,
             files::open_image::<tauri::Wry>,

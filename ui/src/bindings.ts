@@ -86,6 +86,28 @@ export const commands = {
 	 *  page sends the file as the raw body.
 	 */
 	readImageMetadata: () => typedError<RecalledSettings_Serialize | null, AppError>(__TAURI_INVOKE("read_image_metadata")),
+	/**  Every live album, by name, with how many gallery images (not in the trash) it holds. */
+	listAlbums: () => typedError<Album[], AppError>(__TAURI_INVOKE("list_albums")),
+	/**  The album a name means (any case); an unknown name is a not-found error. */
+	albumNamed: (name: string) => typedError<Album, AppError>(__TAURI_INVOKE("album_named", { name })),
+	/**  The album called `name`, made if there is none. */
+	createAlbum: (name: string) => typedError<Album, AppError>(__TAURI_INVOKE("create_album", { name })),
+	/**  Renames an album; a name another album has is refused. */
+	renameAlbum: (id: string, name: string) => typedError<Album, AppError>(__TAURI_INVOKE("rename_album", { id, name })),
+	/**  Deletes an album; its images stay in the library. */
+	deleteAlbum: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_album", { id })),
+	/**  Puts images in an album; how many were not in it yet. */
+	addToAlbum: (id: string, imageIds: string[]) => typedError<number, AppError>(__TAURI_INVOKE("add_to_album", { id, imageIds })),
+	/**  Takes images out of an album; how many were in it. */
+	removeFromAlbum: (id: string, imageIds: string[]) => typedError<number, AppError>(__TAURI_INVOKE("remove_from_album", { id, imageIds })),
+	/**  Every tag on a live gallery image with its count, alphabetical (the tag field's suggestions). */
+	listTags: () => typedError<TagCount[], AppError>(__TAURI_INVOKE("list_tags")),
+	/**  Tags an image (kept trimmed and in lower case); its labels now. */
+	addTags: (imageId: string, tags: string[]) => typedError<ImageLabels, AppError>(__TAURI_INVOKE("add_tags", { imageId, tags })),
+	/**  Takes tags off an image; its labels now. */
+	removeTags: (imageId: string, tags: string[]) => typedError<ImageLabels, AppError>(__TAURI_INVOKE("remove_tags", { imageId, tags })),
+	/**  The albums and tags of each image, in the order given. */
+	imageLabels: (imageIds: string[]) => typedError<ImageLabels[], AppError>(__TAURI_INVOKE("image_labels", { imageIds })),
 	/**  Puts an image's pixels on the clipboard (paste into any app). */
 	copyImage: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_image", { id })),
 	/**
@@ -259,6 +281,23 @@ export type AccountsState_Serialize = {
 	signInConfigured: boolean,
 	/**  The identity provider, e.g. `https://accounts.google.com`. */
 	issuer: string,
+};
+
+/**  An album as the Gallery's album list and `album list` show it. */
+export type Album = {
+	id: string,
+	name: string,
+	/**  Gallery images in it that are not in the trash. */
+	images: number,
+	/**  Unix ms. */
+	createdAt: number | null,
+	updatedAt: number | null,
+};
+
+/**  An album an image is in, by id and name. */
+export type AlbumLabel = {
+	id: string,
+	name: string,
 };
 
 /**  What the settings screen shows about one key. The key itself never leaves the core. */
@@ -955,6 +994,13 @@ export type ImageKind =
  *  gallery).
  */
 "input";
+
+/**  What an image is labelled with: its live albums (by name) and its tags (alphabetical). */
+export type ImageLabels = {
+	imageId: string,
+	albums: AlbumLabel[],
+	tags: string[],
+};
 
 export type ImagePage = ImagePage_Serialize | ImagePage_Deserialize;
 
@@ -2327,6 +2373,12 @@ export type SyncStatus_Serialize = {
 	devices: PeerDevice_Serialize[],
 	/**  Deletions from another device waiting for confirmation, if any. */
 	pendingDeletions: PendingDeletions_Serialize | null,
+};
+
+/**  A tag and how many live gallery images carry it. */
+export type TagCount = {
+	tag: string,
+	images: number,
 };
 
 export type TaskType = "TEXT_TO_IMAGE" | "IMAGE_TO_IMAGE";

@@ -94,15 +94,32 @@ pub(super) struct Search {
     pub labels: bool,
 }
 
-/// Up to this many members, an album or tag page starts from its members and sorts them (cost
-/// grows with the members); beyond it, it walks the gallery's order and keeps members (cost grows
-/// with how rare they are). Around sqrt(page × library size × the two per-row costs' ratio) the
+/// Sorted by rating (newest and oldest walk the set's own index, see [`ALBUM_WALK`]): up to this
+/// many members, an album or tag page starts from its members and sorts them (cost grows with the
+/// members); beyond it, it walks the rating order and keeps members (cost grows with how rare they
+/// are). Around sqrt(page × library size × the two per-row costs' ratio) the
 /// two cost the same; measured in benches/library.rs (`organise/*`), as `fts` does for search.
 const MEMBERS_FIRST_LIMIT: i64 = 500;
 
 /// An album's or a tag's images, up to the bound value.
 const ALBUM_MEMBERS: &str = "SELECT image_id FROM album_images WHERE album_id = ";
 const TAG_MEMBERS: &str = "SELECT image_id FROM image_tags WHERE tag = ";
+
+/// An album's or a tag's images in the gallery's order, up to the bound value: each membership row
+/// carries its image's `created_at` (migration 0015), so its index walks a set newest or oldest
+/// first and a page reads only the rows it shows, however large the set or the library.
+const ALBUM_WALK: &str = "FROM album_images m INDEXED BY album_images_by_created \
+     CROSS JOIN images i ON i.id = m.image_id LEFT JOIN jobs j ON j.id = i.job_id WHERE m.album_id = ";
+const TAG_WALK: &str = "FROM image_tags m INDEXED BY image_tags_by_created \
+     CROSS JOIN images i ON i.id = m.image_id LEFT JOIN jobs j ON j.id = i.job_id WHERE m.tag = ";
+
+/// Which set a page walks in order (its membership test is then the walk itself).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Gallery,
+    Album,
+    Tag,
+}
 
 impl Library {
     /// The album's (else the tag's) member query and key, when it has few enough members to
@@ -151,6 +168,13 @@ impl Library {
             ));
         }
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(IMAGE_COLUMNS);
+        let mut walk = Walk::Gallery;
+        let set_walk = match (query.sort, &query.album, &tag) {
+            (ImageSort::Rating, ..) => None,
+            (_, Some(album), _) => Some((Walk::Album, ALBUM_WALK, album.clone())),
+            (_, None, Some(tag)) => Some((Walk::Tag, TAG_WALK, tag.clone())),
+            (_, None, None) => None,
+        };
         match search {
             // CROSS JOIN fixes the join order (matches, their jobs, their images) and the index
             // hints stop SQLite from scanning the gallery index inside the loop instead.
@@ -205,6 +229,17 @@ impl Library {
                 }
                 q.push(")");
             }
+            // Newest or oldest first, an album's or a tag's page walks its membership index (the
+            // rating sort has no such key there and keeps the plans below).
+            None if set_walk.is_some() => {
+                if let Some((set, sql, key)) = set_walk {
+                    walk = set;
+                    q.push(sql)
+                        .push_bind(key)
+                        .push(" AND i.profile_id = ")
+                        .push_bind(self.profile_id.clone());
+                }
+            }
             None => match self.few_members(query, tag.as_deref()).await? {
                 // A small album or tag: its members, their images, sorted (CROSS JOIN fixes
                 // that order).
@@ -242,13 +277,13 @@ impl Library {
         // cheaper; a small set already drives the query (`few_members`). Before any test that
         // needs the image's row: these use only the index's id, so most rows walked past are
         // never read.
-        if let Some(album) = &query.album {
+        if let Some(album) = query.album.as_ref().filter(|_| walk != Walk::Album) {
             q.push(" AND +i.id IN (")
                 .push(ALBUM_MEMBERS)
                 .push_bind(album.clone())
                 .push(")");
         }
-        if let Some(tag) = tag {
+        if let Some(tag) = tag.filter(|_| walk != Walk::Tag) {
             q.push(" AND +i.id IN (")
                 .push(TAG_MEMBERS)
                 .push_bind(tag)
@@ -280,7 +315,7 @@ impl Library {
         if let Some(provider) = query.provider {
             q.push(" AND j.provider = ").push_bind(provider.as_str());
         }
-        push_order(&mut q, query)?;
+        push_order(&mut q, query, walk)?;
         q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
         let rows: Vec<ImageRow> = q.build_query_as().fetch_all(&self.pool).await?;
         let mut items = rows
@@ -298,16 +333,28 @@ impl Library {
 }
 
 /// The cursor's condition and the ORDER BY of the query's sort; each is the key of an index
-/// (`idx_images_gallery` walked either way, `idx_images_rating`).
-fn push_order(q: &mut QueryBuilder<Sqlite>, query: &ImageQuery) -> Result<()> {
+/// (`idx_images_gallery` walked either way, `idx_images_rating`, or a set's membership index, whose
+/// copy of the image's `created_at` and id order it the same way).
+fn push_order(q: &mut QueryBuilder<Sqlite>, query: &ImageQuery, walk: Walk) -> Result<()> {
+    let (before, after) = if walk == Walk::Gallery {
+        (
+            " AND (i.created_at, i.id) < (",
+            " AND (i.created_at, i.id) > (",
+        )
+    } else {
+        (
+            " AND (m.created_at, m.image_id) < (",
+            " AND (m.created_at, m.image_id) > (",
+        )
+    };
     if let Some(cursor) = &query.cursor {
         let created_at = f64_to_ms(cursor.created_at, "cursor")?;
         match query.sort {
             ImageSort::Newest => {
-                q.push(" AND (i.created_at, i.id) < (");
+                q.push(before);
             }
             ImageSort::Oldest => {
-                q.push(" AND (i.created_at, i.id) > (");
+                q.push(after);
             }
             ImageSort::Rating => {
                 let rating = cursor.rating.ok_or_else(|| {
@@ -325,10 +372,12 @@ fn push_order(q: &mut QueryBuilder<Sqlite>, query: &ImageQuery) -> Result<()> {
             .push_bind(cursor.id.clone())
             .push(")");
     }
-    q.push(match query.sort {
-        ImageSort::Newest => " ORDER BY i.created_at DESC, i.id DESC",
-        ImageSort::Oldest => " ORDER BY i.created_at ASC, i.id ASC",
-        ImageSort::Rating => " ORDER BY i.rating DESC, i.created_at DESC, i.id DESC",
+    q.push(match (query.sort, walk) {
+        (ImageSort::Newest, Walk::Gallery) => " ORDER BY i.created_at DESC, i.id DESC",
+        (ImageSort::Oldest, Walk::Gallery) => " ORDER BY i.created_at ASC, i.id ASC",
+        (ImageSort::Newest, _) => " ORDER BY m.created_at DESC, m.image_id DESC",
+        (ImageSort::Oldest, _) => " ORDER BY m.created_at ASC, m.image_id ASC",
+        (ImageSort::Rating, _) => " ORDER BY i.rating DESC, i.created_at DESC, i.id DESC",
     });
     Ok(())
 }

@@ -329,7 +329,8 @@ async fn the_new_filters_and_sorts_have_their_indexes() {
     assert!(rating.contains("idx_images_rating"), "{rating}");
     assert!(!rating.contains("TEMP B-TREE"), "{rating}");
     let tag = plan("SELECT image_id FROM image_tags WHERE tag = 'x'").await;
-    assert!(tag.contains("image_tags_by_tag"), "{tag}");
+    // Since 0015 a tag's rows are found by the index that also walks them in the gallery's order.
+    assert!(tag.contains("image_tags_by_created"), "{tag}");
     let album = plan("SELECT image_id FROM album_images WHERE album_id = 'x'").await;
     assert!(
         album.contains("PRIMARY KEY") || album.contains("USING"),

@@ -33,6 +33,7 @@ mod library_jobs;
 mod library_metadata;
 mod library_migration;
 mod library_organise;
+mod library_organise_order;
 mod library_private_files;
 mod library_purge;
 mod library_recall_exif;

@@ -2,12 +2,13 @@
 // `{ status, data | error }` results into values or thrown `ApiError`s with a typed kind.
 // Stores and views import from here only; unit tests replace this module.
 import { Channel, invoke } from '@tauri-apps/api/core'
+import { call } from './call'
+import { organiseApi } from './organise'
 import {
   commands,
   events,
   type AccountsState_Serialize,
   type ApiKeyStatus_Serialize,
-  type AppError,
   type AppInfo,
   type AspectRatio,
   type BudgetLevel,
@@ -37,6 +38,8 @@ import {
   type ImageQuery_Deserialize,
   type ImageRecord_Serialize,
   type ImageSize,
+  type ImageSort,
+  type GalleryView,
   type InputMode,
   type IntegrityReport,
   type KeySource,
@@ -163,31 +166,13 @@ export type RecordedBatch = RecordedBatch_Serialize
 export type { BatchPlan, BatchState, BatchSummary, ExpansionMode, PlannedJob }
 export type { EditQuote, ImageFlag, JobPurpose, PayloadMeter, Reference }
 export type {
-  AppInfo, AspectRatio, BudgetLevel, ChangedIds, Cursor, DayStats, ErrorKind, ImageSize, InputMode, IntegrityReport,
+  AppInfo, AspectRatio, BudgetLevel, ChangedIds, Cursor, DayStats, ErrorKind, GalleryView, ImageSize, ImageSort, InputMode, IntegrityReport,
   JobStatus, KeySource, LibraryChange, MetadataSource, Model, PendingApplied, PriceBasis, PriceInEffect, PriceOverride, ProfileKind,
   ProviderKind, Quote, SecretPurpose, SignInStarted, SizeStats, SyncProgress, SyncStage,
 }
 
 export { ApiError, errorKind, errorMessage, toApiError } from './errors'
-
-type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError }
-
-function unwrap<T>(result: Result<T>): T {
-  if (result.status === 'error') throw toApiError(result.error)
-  return result.data
-}
-
-/** Awaits a generated command and returns its value; every failure is thrown as an `ApiError`. */
-async function call<T>(command: Promise<Result<T>>): Promise<T> {
-  let result: Result<T>
-  try {
-    result = await command
-  } catch (e) {
-    // The bindings rethrow `Error`s (a broken IPC bridge) instead of returning them.
-    throw toApiError(e)
-  }
-  return unwrap(result)
-}
+export type { Album, AlbumLabel, ImageLabels, TagCount } from './organise'
 
 /** Subscribes to an event; resolves to the function that stops listening (call it on unmount). */
 async function listen(subscribe: Promise<() => void>): Promise<() => void> {
@@ -216,6 +201,8 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
 }
 
 export const api = {
+  // Albums and tags (./organise.ts)
+  ...organiseApi,
   // App, the profile's preferences and its keys
   appInfo: async (): Promise<AppInfo> => call(commands.appInfo()),
   /**

@@ -1,6 +1,6 @@
 // Pure helpers of the Gallery: dates from <input type="date">, grid geometry, keyset ordering and
 // turning embedded generation settings into a Generator draft.
-import type { AspectRatio, Catalog, ImageRecord, ImageSize, Model, ModelInfo, RecalledSettings } from '@/api'
+import type { AspectRatio, Catalog, ImageRecord, ImageSize, ImageSort, Model, ModelInfo, RecalledSettings } from '@/api'
 import { findModel, isDemoModel, selectableModels } from '@/lib/catalog'
 
 /** `YYYY-MM-DD` (what a date input holds) → Unix ms of that local midnight; null when empty or invalid. */
@@ -38,6 +38,20 @@ export function compareKeyset(a: Pick<ImageRecord, 'createdAt' | 'id'>, b: Pick<
   const cb = b.createdAt ?? 0
   if (ca !== cb) return cb - ca
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/**
+ * The order of a gallery list sorted by `sort`, as the core pages it: newest first (ties by id descending), oldest
+ * first (ties by id ascending), or most stars first with newest first among equals.
+ */
+export function compareIn(
+  sort: ImageSort,
+  a: Pick<ImageRecord, 'createdAt' | 'id' | 'rating'>,
+  b: Pick<ImageRecord, 'createdAt' | 'id' | 'rating'>,
+): number {
+  if (sort === 'oldest') return -compareKeyset(a, b)
+  if (sort === 'rating' && a.rating !== b.rating) return b.rating - a.rating
+  return compareKeyset(a, b)
 }
 
 export function shortSha(sha: string | null | undefined): string {

@@ -9,6 +9,7 @@ import type {
 import { BUDGET_WARN_SHARE } from '@/api/rules'
 import { MOCK_MODELS, mockModel, mockPricePerImage } from './catalog'
 import { noSync, type MockSync } from './sync'
+import type { MockOrganise } from './organise'
 
 /** A job event before the IPC layer stamps it with the profile whose library holds the job. */
 export type MockJobEvent = Omit<JobEvent, 'profileId'>
@@ -56,6 +57,8 @@ export interface MockState {
   saveCancelled?: boolean
   /** Image ids the viewer started dragging out of the window. */
   draggedOut?: string[]
+  /** Albums and tags (./organise.ts), made on first use. */
+  organise?: MockOrganise
 }
 
 export function noKey(purpose: SecretPurpose = 'nanoBananaKey'): ApiKeyStatus {

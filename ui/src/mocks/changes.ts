@@ -14,6 +14,8 @@ export interface ChangeNote {
   preferences?: boolean
   sync?: boolean
   references?: boolean
+  /** Albums or tags changed. */
+  organise?: boolean
 }
 
 const noIds = (): ChangedIds => ({ added: [], updated: [], removed: [], all: false })
@@ -51,6 +53,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
     change.preferences ||= !!n.preferences
     change.sync ||= !!n.sync
     change.references ||= !!n.references
+    change.organise ||= !!n.organise
   }
 
   return { note }

@@ -27,6 +27,7 @@ import { editingHandlers, keepInputBytes, withReferences } from './editing'
 import { createDevice } from './device'
 import { createUpdates } from './updates'
 import { batchHandlers } from './batches'
+import { matchesOrganise, organiseHandlers, organiseOf, sortedPage } from './organise'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -162,7 +163,10 @@ export async function installMockIpc() {
     clear_key: (a) => setKeyOf(a.purpose as SecretPurpose, mock.noKey(a.purpose as SecretPurpose)),
     list_images: (a) => {
       const q = a.query as ImageQuery
-      return mock.page(lib().images.filter((i) => mock.matchesImage(i, q)), q.cursor, q.limit)
+      const o = organiseOf(lib(), mock.MOCK_NOW)
+      // The prompt search is matchesOrganise's (it covers tags and album names too).
+      const rows = lib().images.filter((i) => mock.matchesImage(i, { ...q, search: null }) && matchesOrganise(lib(), o, i, q))
+      return sortedPage(rows, q)
     },
     get_image: (a) => found(lib().images.find((i) => i.id === a.id) ?? lib().inputs.find((i) => i.id === a.id)),
     list_jobs: (a) => mock.listJobs(lib(), a.query as never),
@@ -243,6 +247,8 @@ export async function installMockIpc() {
     apply_pending_deletions: () => applyHeld(),
     // Editing: edits, masks, upscales, replies, the lineage tree, references (./editing.ts).
     ...editingHandlers(lib, () => sender(profileId()), changed),
+    // Albums and tags (./organise.ts).
+    ...organiseHandlers(lib, mock.MOCK_NOW, changed),
     // Batches: plan, start, status, cancel (./batches.ts).
     ...batchHandlers(lib, () => sender(profileId()), jobsAdded, (id) => handlers.cancel_job({ id })),
     ...device.handlers,

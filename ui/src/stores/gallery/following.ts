@@ -3,7 +3,7 @@
 // top: a person scrolled deep into it stays where they are.
 import { api, type ChangedIds, type ImageRecord } from '@/api'
 import { fetchEach } from '@/lib/batch'
-import { compareKeyset } from '@/lib/gallery'
+import { compareIn } from '@/lib/gallery'
 import { useCoreEventsStore } from '@/stores/coreEvents'
 import type { ProfileScope } from '@/stores/profile'
 import type { GalleryPages } from './pages'
@@ -14,13 +14,16 @@ export function useGalleryFollowing(pages: GalleryPages, scope: ProfileScope) {
   // Changes are applied one after the other, in the order the core sent them.
   let applying: Promise<void> = Promise.resolve()
   useCoreEventsStore().onLibrary((change) => {
-    applying = applying.then(() => apply(change.images)).catch(() => {})
+    applying = applying.then(() => apply(change.images, change.organise)).catch(() => {})
   })
 
-  async function apply(images: ChangedIds) {
+  async function apply(images: ChangedIds, organise: boolean) {
     // A list never loaded (or that failed) has nothing to keep fresh: the next visit loads it.
     if (!pages.loaded.value || pages.error.value) return
-    if (images.all) {
+    // Records do not say which albums and tags an image has: an album's or a tag's list asks the core again
+    // when those changed (an image put in or taken out, here or on another device).
+    const q = pages.query.value
+    if (images.all || (organise && (q.album != null || q.tag != null))) {
       if (shown) await pages.refreshLoaded()
       else pages.stale.value = true
       return
@@ -55,7 +58,7 @@ export function useGalleryFollowing(pages: GalleryPages, scope: ProfileScope) {
     const head = await pages.refreshHead()
     if (!head || head.whole) return
     const last = head.items[head.items.length - 1]
-    if (arriving.some((r) => !pages.has(r.id) && (!last || compareKeyset(r, last) > 0))) pages.stale.value = true
+    if (arriving.some((r) => !pages.has(r.id) && (!last || compareIn(pages.query.value.sort, r, last) > 0))) pages.stale.value = true
   }
 
   return {

@@ -5,7 +5,7 @@ import { useGalleryFollowing } from './following'
 import { emptyQuery, useGalleryPages } from './pages'
 import { useGallerySelection } from './selection'
 
-export { emptyQuery, PAGE_SIZE, type GalleryQuery } from './pages'
+export { emptyQuery, isFiltered, PAGE_SIZE, type GalleryQuery } from './pages'
 export type { TrashUndo } from './edits'
 
 /**
@@ -45,8 +45,13 @@ export const useGalleryStore = defineStore('gallery', () => {
     following.hide()
   }
 
+  /** Takes images out of the list shown, as when they left an album shown (the core's change follows). */
+  function dropFromList(ids: string[]) {
+    pages.removeLoaded(ids)
+  }
+
   function clearFilters(): Promise<void> {
-    return pages.setQuery({ ...emptyQuery(), view: pages.query.value.view })
+    return pages.setQuery({ ...emptyQuery(), view: pages.query.value.view, sort: pages.query.value.sort })
   }
 
   const { query, items, nextCursor, complete, loading, loaded, error, scrollTop, hasFilters } = pages
@@ -56,6 +61,6 @@ export const useGalleryStore = defineStore('gallery', () => {
     indexOf: pages.indexOf, find: pages.find,
     ...selection,
     ...edits,
-    resume, leave, clearFilters,
+    resume, leave, clearFilters, dropFromList,
   }
 })

@@ -1,8 +1,11 @@
 // The Gallery's query and the images loaded for it: keyset pages (never offsets), merging new images at
 // their place, replacing and dropping records, and reading again what is shown in one swap.
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import { api, errorMessage, type ImageQuery, type ImageRecord, type ImageSize, type JobStatus } from '@/api'
-import { compareKeyset, dayEnd, dayStart } from '@/lib/gallery'
+import {
+  api, errorMessage, type ImageQuery, type ImageRecord, type ImageSize, type ImageSort, type JobStatus, type Model,
+  type ProviderKind,
+} from '@/api'
+import { compareIn, dayEnd, dayStart } from '@/lib/gallery'
 import type { ProfileScope } from '@/stores/profile'
 
 /** Keyset page size: big enough to fill a desktop screen several times, small enough to stay instant. */
@@ -18,11 +21,29 @@ export interface GalleryQuery {
   /** `YYYY-MM-DD` from date inputs; '' when not set. `to` is inclusive of its day. */
   from: string
   to: string
+  /** At least this many stars (1 to 5); 0 for any rating. */
+  minRating: number
+  model: Model | null
+  provider: ProviderKind | null
+  /** An album's id (the album view), or null for every image. */
+  album: string | null
+  /** A tag as the core keeps it (trimmed, lower case), or null. */
+  tag: string | null
+  sort: ImageSort
   view: 'live' | 'trash'
 }
 
 export function emptyQuery(): GalleryQuery {
-  return { search: '', status: null, size: null, favourites: false, from: '', to: '', view: 'live' }
+  return {
+    search: '', status: null, size: null, favourites: false, from: '', to: '', minRating: 0, model: null, provider: null,
+    album: null, tag: null, sort: 'newest', view: 'live',
+  }
+}
+
+/** Whether a query narrows the list (its sort and view do not). */
+export function isFiltered(q: GalleryQuery): boolean {
+  return q.search.trim() !== '' || q.status != null || q.size != null || q.favourites || q.from !== '' || q.to !== ''
+    || q.minRating > 0 || q.model != null || q.provider != null || q.album != null || q.tag != null
 }
 
 export type GalleryPages = ReturnType<typeof useGalleryPages>
@@ -48,10 +69,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
   let generation = 0
   let inflight: Promise<void> | null = null
 
-  const hasFilters = computed(() => {
-    const q = query.value
-    return q.search.trim() !== '' || q.status != null || q.size != null || q.favourites || q.from !== '' || q.to !== ''
-  })
+  const hasFilters = computed(() => isFiltered(query.value))
 
   function request(cursor: ImageQuery['cursor'], limit = PAGE_SIZE): ImageQuery {
     const q = query.value
@@ -62,6 +80,12 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
       favouriteOnly: q.favourites,
       from: dayStart(q.from),
       to: dayEnd(q.to),
+      minRating: q.minRating > 0 ? q.minRating : null,
+      model: q.model,
+      provider: q.provider,
+      album: q.album,
+      tag: q.tag,
+      sort: q.sort,
       view: q.view,
       cursor,
       limit,
@@ -146,7 +170,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     let hi = list.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (compareKeyset(list[mid], record) < 0) lo = mid + 1
+      if (compareIn(query.value.sort, list[mid], record) < 0) lo = mid + 1
       else hi = mid
     }
     if (lo === list.length && !complete.value) return false
@@ -227,6 +251,10 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     return loadedIds.has(id)
   }
 
+  /**
+   * A changed record, in its place: one that no longer matches a filter (unstarred, re-rated) or whose rating moved
+   * it in a list sorted by rating stays where the person is looking until the list is read again.
+   */
   function replace(record: ImageRecord) {
     const at = indexOf(record.id)
     if (at < 0) return
