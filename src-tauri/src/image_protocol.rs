@@ -77,13 +77,18 @@ pub async fn serve(core: &AppCore, path: &str) -> Response<Vec<u8>> {
         _ => return status(StatusCode::NOT_FOUND),
     };
     match served {
-        Ok((bytes, mime, cache)) => Response::builder()
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, mime)
-            .header(header::CACHE_CONTROL, cache)
-            .header("X-Content-Type-Options", "nosniff")
-            .body(bytes)
-            .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
+        // One line per file served (off by default): the end-to-end tests count them to prove
+        // that the web view keeps what it was given.
+        Ok((bytes, mime, cache)) => {
+            tracing::debug!(path, "image served");
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, mime)
+                .header(header::CACHE_CONTROL, cache)
+                .header("X-Content-Type-Options", "nosniff")
+                .body(bytes)
+                .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR))
+        }
         Err(e) => {
             tracing::debug!(error = %e, path, "image request refused");
             status(StatusCode::NOT_FOUND)

@@ -116,5 +116,7 @@ if [[ " $suites " == *" scale "* ]]; then
   NANOFORGE_DATA_DIR="$work/scale" "$cli_bin" seed-synthetic --count "$images"
   past_welcome "$work/scale"
   export NANOFORGE_E2E_IMAGES=$images
-  run_suite scale "$work/scale" "${NANOFORGE_E2E_SCALE_SPECS:-specs-scale}"
+  # The spec counts the files the shell serves (a debug line each) to prove the web view caches them.
+  RUST_LOG=info,nanoforge_app_lib::image_protocol=debug \
+    run_suite scale "$work/scale" "${NANOFORGE_E2E_SCALE_SPECS:-specs-scale}"
 fi

@@ -98,7 +98,8 @@ impl Library {
     /// a consistent copy of its original (sync tests); more make up hashes whose originals do not
     /// hash to them, which only a gallery fixture may do.
     pub async fn seed_synthetic_with(&self, n: u32, distinct: u32) -> Result<u32> {
-        let distinct = distinct.max(1).div_ceil(4) * 4;
+        // No more hashes than rows.
+        let distinct = distinct.min(n).max(1).div_ceil(4) * 4;
         let mut files = Vec::new();
         for i in 0..4_u32 {
             let mut req = GenerationRequest::new(format!("synthetic sample {i}"), Model::Demo);

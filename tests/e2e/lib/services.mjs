@@ -135,6 +135,20 @@ export async function choose(browser, testId, value) {
  * already loaded from its list of available images without asking the handler again, whatever the
  * answer's Cache-Control said, so only a fresh URL asks the handler what it serves now.
  */
+/** Loads each URL exactly as given (no cache-busting query): 'loaded' or 'refused'. A URL the web view cached
+ * would load without asking the shell. */
+export function loadExact(browser, urls) {
+  return browser.executeAsync((list, done) => {
+    const load = (url) => new Promise((resolve) => {
+      const img = new Image()
+      img.onload = () => resolve('loaded')
+      img.onerror = () => resolve('refused')
+      img.src = url
+    })
+    Promise.all(list.map(load)).then(done)
+  }, urls)
+}
+
 export function loadNf(browser, paths) {
   return browser.executeAsync((list, done) => {
     const base = window.__TAURI_INTERNALS__.convertFileSrc('', 'nf')

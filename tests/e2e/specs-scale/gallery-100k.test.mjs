@@ -2,9 +2,18 @@
 // opens, scrolls to the very end without errors, and we report how long its first paint took.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openApp, screenshot, until, byTestId, imagesLoaded, SCREENSHOTS } from '../lib/app.mjs'
+
+// The shell logs each file it serves at debug level (run.sh turns that on for this suite).
+const LOG = join(process.env.NANOFORGE_DATA_DIR, 'logs', 'nanoforge.log')
+/** How many times the shell served each of `paths` (request paths of nf:// URLs). */
+function timesServed(paths) {
+  const lines = readFileSync(LOG, 'utf8').split('\n').filter((l) => l.includes('image served'))
+  return paths.map((p) => lines.filter((l) => l.includes(`"${p}"`)).length)
+}
+const thumbSrcs = (browser) => browser.execute(() => [...document.querySelectorAll('[data-testid="gallery-item"] img')].map((i) => i.getAttribute('src')))
 
 const EXPECTED = Number(process.env.NANOFORGE_E2E_IMAGES)
 let browser
@@ -20,7 +29,23 @@ test(`the gallery of ${EXPECTED} images paints fast and scrolls to the end`, asy
   const firstPaintMs = await browser.execute(() => performance.now() - window.__galleryClick)
   await screenshot(browser, 'scale-gallery-top')
 
+  // Thumbnails are content-addressed and cached by the web view: scrolling back over pages already
+  // seen asks the shell for none of them again.
   const grid = await byTestId(browser, 'gallery-grid')
+  const firstScreen = (await thumbSrcs(browser)).map((src) => decodeURIComponent(new URL(src).pathname))
+  for (const path of firstScreen) assert.match(path, /^\/[^/]+\/[0-9a-f]{32}\/thumb\/[0-9a-f]{64}$/)
+  await until(browser, 'the first screen served', async () => timesServed(firstScreen).every((n) => n >= 1))
+  assert.deepEqual(timesServed(firstScreen), firstScreen.map(() => 1), 'each first-screen thumbnail served once')
+  for (let screen = 1; screen <= 6; screen++) {
+    await browser.execute((el, k) => { el.scrollTop = el.clientHeight * k }, grid, screen)
+    await until(browser, `screen ${screen} decoded`, () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
+  }
+  const seenLower = await thumbSrcs(browser)
+  assert.ok(seenLower.every((src) => !firstScreen.includes(decodeURIComponent(new URL(src).pathname))), 'scrolled past the first screen')
+  await browser.execute((el) => { el.scrollTop = 0 }, grid)
+  await until(browser, 'the first screen again', () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
+  assert.deepEqual(timesServed(firstScreen), firstScreen.map(() => 1), 'scrolling back refetched no thumbnail')
+
   const started = Date.now()
   let loaded = 0
   let scrolls = 0

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict'
 import {
   openApp, screenshot, textOf, goTo, click, until, byTestId, imagesLoaded, startJob, followJob,
 } from '../lib/app.mjs'
-import { choose, loadNf, startOidc } from '../lib/services.mjs'
+import { choose, loadExact, loadNf, startOidc } from '../lib/services.mjs'
 import { CLIENT, playBrowser } from '../../oidc-provider/testkit.mjs'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -135,12 +135,15 @@ test('Alice generates an image and sees it in her library', async () => {
   const ids = await galleryIds()
   assert.equal(ids.length, 1)
   const src = await (await browser.$('[data-testid="gallery-item"] img')).getAttribute('src')
-  // nf://localhost/<profile>/thumb/<id> (http://nf.localhost/... on some platforms).
-  const [profile, kind, id] = decodeURIComponent(new URL(src).pathname).split('/').slice(-3)
+  // nf://localhost/<profile>/<key>/thumb/<sha256> (http://nf.localhost/... on some platforms): cacheable.
+  const [profile, key, kind, sha] = decodeURIComponent(new URL(src).pathname).split('/').slice(-4)
   assert.equal(kind, 'thumb')
-  assert.equal(id, ids[0])
+  assert.match(key, /^[0-9a-f]{32}$/)
+  assert.match(sha, /^[0-9a-f]{64}$/)
   assert.notEqual(profile, 'local')
-  Object.assign(alice, { profile, image: id })
+  // Shown on screen, so in the web view's cache.
+  await until(browser, 'Alice\'s thumbnail', () => imagesLoaded(browser, '[data-testid="gallery-item"] img'))
+  Object.assign(alice, { profile, image: ids[0], thumbSrc: src })
   await openMenu()
   const current = await browser.$('[data-testid="account-profile"][aria-current="true"]')
   assert.equal(await current.getAttribute('data-id'), alice.profile)
@@ -181,6 +184,9 @@ test('Bob signs in as a second account: an empty library; Alice\'s image URLs an
   ]
   if (localIds.length) refused.push(`local/thumb/${localIds[0]}`)
   assert.deepEqual(await loadNf(browser, refused), refused.map(() => 'refused'), refused.join('\n'))
+  // Alice's thumbnail at the very URL her gallery showed (cached then, `immutable`): the caches were cleared
+  // when Bob's library opened, and the shell refuses that URL now.
+  assert.deepEqual(await loadExact(browser, [alice.thumbSrc]), ['refused'])
 })
 
 test('back on Alice (no network needed), her image is served again and Bob\'s URL is not', async () => {
@@ -190,6 +196,10 @@ test('back on Alice (no network needed), her image is served again and Bob\'s UR
   assert.deepEqual(await galleryIds(), [alice.image])
   const paths = [`${alice.profile}/thumb/${alice.image}`, `${alice.profile}/original/${alice.image}`, `${bob.profile}/thumb/${alice.image}`]
   assert.deepEqual(await loadNf(browser, paths), ['loaded', 'loaded', 'refused'])
+  // A new opening, a new key: her gallery shows a new URL, and the one from before stays dead.
+  const src = await (await browser.$('[data-testid="gallery-item"] img')).getAttribute('src')
+  assert.notEqual(src, alice.thumbSrc)
+  assert.deepEqual(await loadExact(browser, [src, alice.thumbSrc]), ['loaded', 'refused'])
   // Leave the device on its local library, as it was found.
   await openMenu()
   await click(browser, 'account-signout')

@@ -22,7 +22,7 @@ vi.mock('@/api', async (importOriginal) => {
 
 import { ApiError } from '@/api'
 import { useCoreEventsStore } from '@/stores/coreEvents'
-import { PAGE_SIZE, useGalleryStore } from '@/stores/gallery'
+import { FIRST_PAGE_SIZE, PAGE_SIZE, useGalleryStore } from '@/stores/gallery'
 
 function img(n: number, over: Partial<ImageRecord> = {}): ImageRecord {
   return {
@@ -65,12 +65,14 @@ describe('gallery store', () => {
       .mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 5, true))
     const store = useGalleryStore()
     await store.reload()
-    expect(calls()[0]).toMatchObject({ cursor: null, limit: 200, view: 'live', search: null, favouriteOnly: false })
+    // The first page is about two screens (the first screen waits for less); later pages are larger.
+    expect(calls()[0]).toMatchObject({ cursor: null, limit: FIRST_PAGE_SIZE, view: 'live', search: null, favouriteOnly: false })
     expect(store.items).toHaveLength(200)
     expect(store.complete).toBe(false)
 
     await store.loadMore()
     const last = store.items[PAGE_SIZE - 1]
+    expect(calls()[1]).toMatchObject({ limit: PAGE_SIZE })
     expect(calls()[1].cursor).toEqual({ createdAt: last.createdAt, id: last.id })
     expect(store.items).toHaveLength(205)
     expect(store.complete).toBe(true)
@@ -386,5 +388,22 @@ describe('gallery store', () => {
       expect(mocks.getImage).not.toHaveBeenCalled()
       expect(mocks.listImages).not.toHaveBeenCalled()
     })
+  })
+})
+
+describe('gallery prefetch', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    mocks.listImages.mockReset()
+  })
+
+  it('loads the first page ahead of the view once, and the view then shows it without asking again', async () => {
+    mocks.listImages.mockResolvedValueOnce(pageOf(1, FIRST_PAGE_SIZE))
+    const store = useGalleryStore()
+    await Promise.all([store.prefetch(), store.prefetch()])
+    expect(mocks.listImages).toHaveBeenCalledTimes(1)
+    expect(store.items).toHaveLength(FIRST_PAGE_SIZE)
+    await store.prefetch()
+    expect(mocks.listImages).toHaveBeenCalledTimes(1)
   })
 })

@@ -5,7 +5,7 @@ import { useGalleryFollowing } from './following'
 import { emptyQuery, useGalleryPages } from './pages'
 import { useGallerySelection } from './selection'
 
-export { emptyQuery, isFiltered, PAGE_SIZE, type GalleryQuery } from './pages'
+export { emptyQuery, FIRST_PAGE_SIZE, isFiltered, PAGE_SIZE, type GalleryQuery } from './pages'
 export type { TrashUndo } from './edits'
 
 /**
@@ -40,6 +40,15 @@ export const useGalleryStore = defineStore('gallery', () => {
     return pages.refreshHead().then(() => {})
   }
 
+  /**
+   * Loads the first page ahead of the view (at idle, after Home painted), so opening the Gallery renders from
+   * memory; nothing happens when a list is there or loading.
+   */
+  function prefetch(): Promise<void> {
+    if (pages.loaded.value || pages.loading.value || pages.items.value.length > 0) return Promise.resolve()
+    return pages.loadMore()
+  }
+
   /** The view closed (the list is kept for the next visit and still follows the library). */
   function leave() {
     following.hide()
@@ -61,6 +70,6 @@ export const useGalleryStore = defineStore('gallery', () => {
     indexOf: pages.indexOf, find: pages.find,
     ...selection,
     ...edits,
-    resume, leave, clearFilters, dropFromList,
+    resume, leave, prefetch, clearFilters, dropFromList,
   }
 })

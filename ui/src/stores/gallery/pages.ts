@@ -10,6 +10,8 @@ import type { ProfileScope } from '@/stores/profile'
 
 /** Keyset page size: big enough to fill a desktop screen several times, small enough to stay instant. */
 export const PAGE_SIZE = 200
+/** The first page: about two screens of tiles, so the first screen waits for as little as it can. */
+export const FIRST_PAGE_SIZE = 60
 
 export interface GalleryQuery {
   /** Words to find in prompts (the core's full-text search). */
@@ -108,7 +110,8 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     error.value = null
     const run = (async () => {
       try {
-        const page = await api.listImages(request(nextCursor.value))
+        const limit = items.value.length === 0 ? FIRST_PAGE_SIZE : PAGE_SIZE
+        const page = await api.listImages(request(nextCursor.value, limit))
         if (gen !== generation || !stillOpen()) return
         const list = items.value
         for (const item of page.items) {
