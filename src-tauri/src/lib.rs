@@ -23,7 +23,8 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
     use commands::{
-        accounts, app, batches, editing, files, generation, library, settings, sync, updates,
+        accounts, app, batches, editing, files, generation, library, prompts, settings, sync,
+        updates,
     };
     Builder::<R>::new()
         .commands(collect_commands![
@@ -90,6 +91,12 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             batches::batch_status,
             batches::recent_batches,
             batches::cancel_batch,
+            prompts::list_prompts,
+            prompts::save_prompt,
+            prompts::remove_prompt,
+            prompts::list_wildcards,
+            prompts::set_wildcard,
+            prompts::remove_wildcard,
             editing::edit_image,
             editing::edit_image_region,
             editing::edit_quote,

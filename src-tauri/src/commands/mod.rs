@@ -6,6 +6,7 @@ pub mod editing;
 pub mod files;
 pub mod generation;
 pub mod library;
+pub mod prompts;
 pub mod settings;
 pub mod sync;
 pub mod updates;
