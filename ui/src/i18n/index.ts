@@ -17,8 +17,9 @@ import editor from './en/editor'
 import startup from './en/startup'
 import updates from './en/updates'
 import batch from './en/batch'
+import prompts from './en/prompts'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates, batch }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates, batch, prompts }
 
 export type MessageSchema = typeof en
 

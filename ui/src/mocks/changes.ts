@@ -14,6 +14,8 @@ export interface ChangeNote {
   preferences?: boolean
   sync?: boolean
   references?: boolean
+  /** Saved prompts or wildcard lists. */
+  prompts?: boolean
 }
 
 const noIds = (): ChangedIds => ({ added: [], updated: [], removed: [], all: false })
@@ -37,7 +39,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
   function note(profileId: string, n: ChangeNote) {
     let change = pending.get(profileId)
     if (!change) {
-      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false, organise: false }
+      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false, organise: false, prompts: false }
       pending.set(profileId, change)
       setTimeout(() => {
         const ready = pending.get(profileId)
@@ -51,6 +53,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
     change.preferences ||= !!n.preferences
     change.sync ||= !!n.sync
     change.references ||= !!n.references
+    change.prompts ||= !!n.prompts
   }
 
   return { note }

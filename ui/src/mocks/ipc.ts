@@ -27,6 +27,7 @@ import { editingHandlers, keepInputBytes, withReferences } from './editing'
 import { createDevice } from './device'
 import { createUpdates } from './updates'
 import { batchHandlers } from './batches'
+import { promptHandlers } from './prompts'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -243,6 +244,8 @@ export async function installMockIpc() {
     ...editingHandlers(lib, () => sender(profileId()), changed),
     // Batches: plan, start, status, cancel (./batches.ts).
     ...batchHandlers(lib, () => sender(profileId()), jobsAdded, (id) => handlers.cancel_job({ id })),
+    // The prompt library and the wildcard lists (./prompts.ts).
+    ...promptHandlers(lib, changed),
     ...device.handlers,
     ...updates.handlers,
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),
