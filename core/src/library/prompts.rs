@@ -255,7 +255,7 @@ impl Library {
                 words.iter().all(|w| haystack.contains(w.as_str()))
             })
             .collect();
-        // SQLite's NOCASE folds ASCII only; names in other scripts sort by their lower case too.
+        // SQLite's NOCASE folds ASCII only: every name sorts by its lower case (code point order).
         prompts.sort_by_cached_key(|p| (p.name.to_lowercase(), p.id.clone()));
         Ok(prompts)
     }

@@ -81,9 +81,9 @@ async fn prompts_are_saved_refused_when_taken_replaced_listed_and_removed() {
     assert_eq!(replaced.created_at, hero.created_at);
     assert!(replaced.updated_at >= hero.updated_at);
 
-    // Listed by name in any case (non-ASCII too), filtered by tag and by words.
+    // Listed by name in any case (by the lower case's code points), filtered by tag and by words.
     let all = names(lib, PromptQuery::default()).await;
-    assert_eq!(all, ["Äpfel", "HERO SHOT", "portrait"]);
+    assert_eq!(all, ["HERO SHOT", "portrait", "Äpfel"]);
     let tagged = |tag: &str| PromptQuery {
         tag: Some(tag.into()),
         ..PromptQuery::default()
@@ -104,7 +104,7 @@ async fn prompts_are_saved_refused_when_taken_replaced_listed_and_removed() {
     lib.remove_prompt("PORTRAIT").await.unwrap();
     assert_eq!(
         names(lib, PromptQuery::default()).await,
-        ["Äpfel", "HERO SHOT"]
+        ["HERO SHOT", "Äpfel"]
     );
     let err = lib.remove_prompt("portrait").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
@@ -127,7 +127,7 @@ async fn wildcard_lists_are_saved_replaced_removed_and_moved_from_the_old_settin
     let t = open_library().await;
     // A library from before 0014 kept its lists in one settings document.
     let mut conn = SqliteConnectOptions::new()
-        .filename(t.dir.path().join(DATABASE_FILE))
+        .filename(t.lib.root().join(DATABASE_FILE))
         .connect()
         .await
         .unwrap();
