@@ -63,6 +63,9 @@ pub enum Command {
     /// Named lists for templates' `__name__`.
     #[command(subcommand)]
     Wildcards(crate::batch_args::WildcardsCommand),
+    /// The prompt library: saved prompts and templates, by name.
+    #[command(subcommand)]
+    Prompts(crate::batch_args::PromptsCommand),
     /// Jobs, newest first.
     List {
         #[arg(long, default_value_t = 50)]

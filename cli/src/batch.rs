@@ -315,6 +315,10 @@ pub async fn wildcards(session: &Session, command: WildcardsCommand) -> Result<(
                 }
             }
         }
+        WildcardsCommand::Remove { name } => {
+            session.remove_wildcard(&name).await?;
+            eprintln!("Wildcard __{}__ removed.", output::sanitize(&name));
+        }
     }
     Ok(())
 }

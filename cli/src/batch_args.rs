@@ -1,4 +1,4 @@
-//! The command line of `batch` and `wildcards`, as clap reads it (kept apart from `args.rs`,
+//! The command line of `batch`, `wildcards` and `prompts`, as clap reads it (kept apart from `args.rs`,
 //! which names them, to keep each file short).
 
 use std::path::PathBuf;
@@ -87,4 +87,36 @@ pub enum WildcardsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Remove the list NAME (exactly as saved).
+    Remove { name: String },
+}
+
+/// The prompt library: saved prompts and templates the Generator inserts.
+#[derive(Subcommand)]
+pub enum PromptsCommand {
+    /// Save TEXT (a prompt or a template) as NAME; a saved name (any case) needs --replace.
+    Save {
+        name: String,
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+        /// A tag (repeatable).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Replace the saved prompt of that name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Saved prompts by name: `[{name, text, tags, updated_at}]` with --json.
+    List {
+        /// Only prompts with this tag.
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+        /// Words to find in names, texts and tags.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the saved prompt NAME (any case).
+    Remove { name: String },
 }

@@ -18,6 +18,7 @@ mod organise;
 mod organise_args;
 mod output;
 mod progress;
+mod prompts;
 mod sync;
 
 use std::process::ExitCode;
@@ -124,6 +125,7 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
         Command::Tree { image_id, json } => Ok(editing::tree(session, &image_id, json).await?),
         Command::Batch(args) => batch::run(session, args).await,
         Command::Wildcards(command) => Ok(batch::wildcards(session, command).await?),
+        Command::Prompts(command) => prompts::prompts(session, command).await,
         Command::Resume { json } => generate::resume(session, json).await,
         Command::Retry { id, json } => generate::retry(session, &id, json).await,
         Command::Rerun {

@@ -24,7 +24,8 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 /// The one list of commands and events; [`run`] mounts it and a test exports `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
     use commands::{
-        accounts, app, batches, editing, files, generation, library, organise, settings, sync,
+        accounts, app, batches, editing, files, generation, library, organise, prompts, settings,
+        sync,
         updates,
     };
     Builder::<R>::new()
@@ -103,6 +104,12 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             batches::batch_status,
             batches::recent_batches,
             batches::cancel_batch,
+            prompts::list_prompts,
+            prompts::save_prompt,
+            prompts::remove_prompt,
+            prompts::list_wildcards,
+            prompts::set_wildcard,
+            prompts::remove_wildcard,
             editing::edit_image,
             editing::edit_image_region,
             editing::edit_quote,

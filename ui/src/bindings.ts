@@ -196,6 +196,18 @@ export const commands = {
 	recentBatches: (limit: number) => typedError<BatchSummary[], AppError>(__TAURI_INVOKE("recent_batches", { limit })),
 	/**  Cancels the batch's unfinished jobs (queued ones are never sent; sent ones stay honest). */
 	cancelBatch: (id: string) => typedError<BatchStatus_Serialize, AppError>(__TAURI_INVOKE("cancel_batch", { id })),
+	/**  The saved prompts matching `query`, by name. */
+	listPrompts: (query: PromptQuery_Deserialize) => typedError<SavedPrompt[], AppError>(__TAURI_INVOKE("list_prompts", { query })),
+	/**  Saves a prompt; a taken name (any case) without `replace` is `already_exists`. */
+	savePrompt: (prompt: NewPrompt_Deserialize) => typedError<SavedPrompt, AppError>(__TAURI_INVOKE("save_prompt", { prompt })),
+	/**  Removes the saved prompt called `name` (any case). */
+	removePrompt: (name: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_prompt", { name })),
+	/**  The profile's wildcard lists, by name. */
+	listWildcards: () => typedError<WildcardList[], AppError>(__TAURI_INVOKE("list_wildcards")),
+	/**  Saves (or replaces) the wildcard list `name`, one entry per line as given. */
+	setWildcard: (name: string, entries: string[]) => typedError<null, AppError>(__TAURI_INVOKE("set_wildcard", { name, entries })),
+	/**  Removes the wildcard list called exactly `name`. */
+	removeWildcard: (name: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_wildcard", { name })),
 	editImage: (request: EditRequest_Deserialize) => typedError<JobRecord_Serialize, AppError>(__TAURI_INVOKE("edit_image", { request })),
 	/**
 	 *  Edits only the region the mask paints; the mask (a greyscale PNG of the image's size, white =
@@ -842,7 +854,7 @@ export type EditRequest_Serialize = {
 	overBudget: boolean,
 };
 
-export type ErrorKind = "invalid_input" | "not_found" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "unreadable" | 
+export type ErrorKind = "invalid_input" | "not_found" | "already_exists" | "config" | "database" | "io" | "internal" | "library_unavailable" | "invalid_image" | "image_too_large" | "unreadable" | 
 /**  Generation providers. */
 "api_key_missing" | "api_key_rejected" | "out_of_credits" | "invalid_request" | "rate_limited" | "service_unavailable" | "server_error" | "generation_failed" | "submit_unconfirmed" | "protocol" | "network" | "timeout" | "download" | "keychain" | 
 /**  The job queue. */
@@ -1499,6 +1511,8 @@ export type LibraryChange = {
 	 *  albums or tags changed are listed in `images` too.
 	 */
 	organise: boolean,
+	/**  Saved prompts or wildcard lists changed (saved, removed, or arrived from another device). */
+	prompts: boolean,
 };
 
 export type LibraryStats = LibraryStats_Serialize | LibraryStats_Deserialize;
@@ -1664,6 +1678,27 @@ export type ModelInfo_Serialize = {
 	priceIsEstimate: boolean,
 	/**  Where the price comes from, for the Settings screen. */
 	priceSource: string,
+};
+
+/**  A prompt to save under `name`. */
+export type NewPrompt = NewPrompt_Serialize | NewPrompt_Deserialize;
+
+/**  A prompt to save under `name`. */
+export type NewPrompt_Deserialize = {
+	name: string,
+	text: string,
+	tags?: string[],
+	/**  Replace a saved prompt of that name (any case); without it such a name is refused. */
+	replace?: boolean,
+};
+
+/**  A prompt to save under `name`. */
+export type NewPrompt_Serialize = {
+	name: string,
+	text: string,
+	tags: string[],
+	/**  Replace a saved prompt of that name (any case); without it such a name is refused. */
+	replace: boolean,
 };
 
 /**  Where a request stands against the inline limit. */
@@ -1877,6 +1912,25 @@ export type ProfileSummary_Serialize = {
 	current: boolean,
 };
 
+/**  Which saved prompts to list: all of them, or those matching. */
+export type PromptQuery = PromptQuery_Serialize | PromptQuery_Deserialize;
+
+/**  Which saved prompts to list: all of them, or those matching. */
+export type PromptQuery_Deserialize = {
+	/**  Words that must each appear (any case) in the name, the text or a tag. */
+	search?: string | null,
+	/**  Only prompts carrying this tag (any spelling that normalises to it). */
+	tag?: string | null,
+};
+
+/**  Which saved prompts to list: all of them, or those matching. */
+export type PromptQuery_Serialize = {
+	/**  Words that must each appear (any case) in the name, the text or a tag. */
+	search: string | null,
+	/**  Only prompts carrying this tag (any spelling that normalises to it). */
+	tag: string | null,
+};
+
 /**  What one provider can do. */
 export type ProviderInfo = ProviderInfo_Serialize | ProviderInfo_Deserialize;
 
@@ -2075,6 +2129,19 @@ export type RemoteBatchInfo_Serialize = {
 	 */
 	quarantined: number,
 	error: string | null,
+};
+
+/**  A saved prompt as the Generator's library and `prompts list` show it. */
+export type SavedPrompt = {
+	id: string,
+	name: string,
+	/**  The prompt, or a template (`{a|b}`, `__name__`, `${column}`) as typed. */
+	text: string,
+	/**  Normalised tags (see `normalize_tag`), in the order given. */
+	tags: string[],
+	/**  Unix ms. */
+	createdAt: number | null,
+	updatedAt: number | null,
 };
 
 /**  What a secret is for. Each profile has at most one secret per purpose. */
@@ -2451,6 +2518,12 @@ export type UpdateSettings_Serialize = {
 	lastCheckError: string | null,
 	/**  False where the app store updates the app (phones): Settings hides the card. */
 	supported: boolean,
+};
+
+/**  One of a profile's wildcard lists, as saved. */
+export type WildcardList = {
+	name: string,
+	entries: string[],
 };
 
 /* Tauri Specta runtime */

@@ -14,6 +14,7 @@ mod cli_interrupt;
 mod cli_library;
 mod cli_money;
 mod cli_organise;
+mod cli_prompts;
 mod cli_resume;
 mod cli_sync;
 mod cli_sync_crash;

@@ -30,6 +30,7 @@ macro_rules! error_kinds {
 error_kinds! {
     InvalidInput = "invalid_input",
     NotFound = "not_found",
+    AlreadyExists = "already_exists",
     Config = "config",
     Database = "database",
     Io = "io",

@@ -17,6 +17,9 @@ pub enum CoreError {
     InvalidInput(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// A name that is taken, where replacing it needs the caller's say-so.
+    #[error("{0}")]
+    AlreadyExists(String),
     #[error("configuration problem: {0}")]
     Config(String),
     #[error("library database error: {0}")]
@@ -82,6 +85,7 @@ impl CoreError {
         match self {
             CoreError::InvalidInput(_) => ErrorKind::InvalidInput,
             CoreError::NotFound(_) => ErrorKind::NotFound,
+            CoreError::AlreadyExists(_) => ErrorKind::AlreadyExists,
             CoreError::Config(_) => ErrorKind::Config,
             CoreError::Database(_) | CoreError::Migration(_) => ErrorKind::Database,
             CoreError::Io(_) => ErrorKind::Io,

@@ -86,6 +86,8 @@ pub struct LibraryChange {
     /// Albums or tags changed (created, renamed, deleted, or what is in them); the images whose
     /// albums or tags changed are listed in `images` too.
     pub organise: bool,
+    /// Saved prompts or wildcard lists changed (saved, removed, or arrived from another device).
+    pub prompts: bool,
 }
 
 impl LibraryChange {
@@ -97,6 +99,7 @@ impl LibraryChange {
             && !self.sync
             && !self.references
             && !self.organise
+            && !self.prompts
     }
 
     fn merge(&mut self, other: LibraryChange) {
@@ -105,6 +108,7 @@ impl LibraryChange {
         self.stats |= other.stats;
         self.references |= other.references;
         self.organise |= other.organise;
+        self.prompts |= other.prompts;
         self.preferences |= other.preferences;
         self.sync |= other.sync;
     }
@@ -248,6 +252,14 @@ impl ChangeFeed {
     pub(crate) fn organise(&self) {
         self.note(LibraryChange {
             organise: true,
+            ..LibraryChange::default()
+        });
+    }
+
+    /// Saved prompts or wildcard lists changed.
+    pub(crate) fn prompts(&self) {
+        self.note(LibraryChange {
+            prompts: true,
             ..LibraryChange::default()
         });
     }

@@ -31,6 +31,7 @@ mod jobs;
 mod lineage;
 mod outgoing;
 mod pngmeta;
+mod prompts;
 mod recall;
 mod recalled;
 mod refs;
@@ -47,6 +48,7 @@ mod tags;
 mod thumb_files;
 mod trash;
 mod types;
+mod wildcard_lists;
 
 use std::path::{Path, PathBuf};
 
@@ -68,6 +70,7 @@ pub use integrity::IntegrityReport;
 pub use lineage::{Lineage, LineageNode};
 pub use outgoing::{OUTGOING_DIR, suggested_file_name};
 pub use pngmeta::{EmbeddedMetadata, embed_png_metadata};
+pub use prompts::{NewPrompt, PromptQuery, SavedPrompt, check_prompt_name};
 pub use recall::{read_generation_metadata, try_read_generation_metadata};
 pub use recalled::{MetadataSource, RecalledSettings};
 pub use refs::{Reference, check_name as check_reference_name};

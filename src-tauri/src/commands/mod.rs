@@ -7,6 +7,7 @@ pub mod files;
 pub mod generation;
 pub mod library;
 pub mod organise;
+pub mod prompts;
 pub mod settings;
 pub mod sync;
 pub mod updates;

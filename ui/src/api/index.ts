@@ -81,6 +81,10 @@ import {
   type ExpansionMode,
   type PlannedJob,
   type RecordedBatch_Serialize,
+  type NewPrompt_Deserialize,
+  type PromptQuery_Deserialize,
+  type SavedPrompt,
+  type WildcardList,
   type UpdateProgress_Deserialize,
   type UpdateSettings_Serialize,
   type SignInStarted,
@@ -163,6 +167,10 @@ export type LineageNode = LineageNode_Serialize
 export type BatchRequest = BatchRequest_Deserialize
 export type BatchStatus = BatchStatus_Serialize
 export type RecordedBatch = RecordedBatch_Serialize
+/** A prompt to save: name, text, tags, and whether it may replace a saved one of that name. */
+export type NewPrompt = NewPrompt_Deserialize
+export type PromptQuery = PromptQuery_Deserialize
+export type { SavedPrompt, WildcardList }
 export type { BatchPlan, BatchState, BatchSummary, ExpansionMode, PlannedJob }
 export type { EditQuote, ImageFlag, JobPurpose, PayloadMeter, Reference }
 export type {
@@ -366,6 +374,18 @@ export const api = {
   recentBatches: async (limit = 20): Promise<BatchSummary[]> => call(commands.recentBatches(limit)),
   /** Queued jobs are never sent; sent ones keep their honest state. */
   cancelBatch: async (id: string): Promise<BatchStatus> => call(commands.cancelBatch(id)),
+
+  // The prompt library and the wildcard lists templates draw from (both synced; a change arrives as a
+  // library change with `prompts` set)
+  /** Saved prompts by name; `search` words in the name, text or tags, `tag` one tag. */
+  listPrompts: async (query: PromptQuery = {}): Promise<SavedPrompt[]> => call(commands.listPrompts(query)),
+  /** A taken name (any case) is `already_exists` unless `replace`; an empty name or text is `invalid_input`. */
+  savePrompt: async (prompt: NewPrompt): Promise<SavedPrompt> => call(commands.savePrompt(prompt)),
+  removePrompt: async (name: string): Promise<void> => { await call(commands.removePrompt(name)) },
+  listWildcards: async (): Promise<WildcardList[]> => call(commands.listWildcards()),
+  /** Saves (or replaces) the list `name`, one entry per line as given. */
+  setWildcard: async (name: string, entries: string[]): Promise<void> => { await call(commands.setWildcard(name, entries)) },
+  removeWildcard: async (name: string): Promise<void> => { await call(commands.removeWildcard(name)) },
 
   // Editing: an image's next image (its conversation continued where it can be), a painted region, an
   // answer to the model's question, an upscale, the lineage tree and named references.

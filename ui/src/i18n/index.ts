@@ -18,8 +18,9 @@ import startup from './en/startup'
 import updates from './en/updates'
 import batch from './en/batch'
 import organise from './en/organise'
+import prompts from './en/prompts'
 
-export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates, batch, organise }
+export const en = { common, home, dashboard, generator, gallery, history, analytics, settings, accounts, login, jobs, sync, editor, startup, updates, batch, organise, prompts }
 
 export type MessageSchema = typeof en
 

@@ -30,7 +30,8 @@ function expand(template: string, csv: string | null): string[] {
     else if (m[2] !== undefined) {
       const list = MOCK_WILDCARDS[m[2]]
       if (!list) refuse('invalid_template', `there is no wildcard \`${m[2]}\` (character ${(m.index ?? 0) + 1}): save it first`)
-      options = list
+      // Trimmed, blank and `#` lines skipped, as the core reads a list.
+      options = list.map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
     } else if (m[3] !== undefined) {
       if (!rows) refuse('invalid_template', `the template uses \${${m[3]}} but no CSV file was given`)
       vars.push(m[3])

@@ -16,6 +16,8 @@ export interface ChangeNote {
   references?: boolean
   /** Albums or tags changed. */
   organise?: boolean
+  /** Saved prompts or wildcard lists. */
+  prompts?: boolean
 }
 
 const noIds = (): ChangedIds => ({ added: [], updated: [], removed: [], all: false })
@@ -39,7 +41,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
   function note(profileId: string, n: ChangeNote) {
     let change = pending.get(profileId)
     if (!change) {
-      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false, organise: false }
+      change = { profileId, images: noIds(), jobs: noIds(), stats: false, preferences: false, sync: false, references: false, organise: false, prompts: false }
       pending.set(profileId, change)
       setTimeout(() => {
         const ready = pending.get(profileId)
@@ -54,6 +56,7 @@ export function createChangeFeed(send: (change: LibraryChange) => void) {
     change.sync ||= !!n.sync
     change.references ||= !!n.references
     change.organise ||= !!n.organise
+    change.prompts ||= !!n.prompts
   }
 
   return { note }

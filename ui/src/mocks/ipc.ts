@@ -28,6 +28,7 @@ import { createDevice } from './device'
 import { createUpdates } from './updates'
 import { batchHandlers } from './batches'
 import { matchesOrganise, organiseHandlers, organiseOf, sortedPage } from './organise'
+import { promptHandlers } from './prompts'
 import type { ImageQuestion } from './nf-sw'
 
 export const MOCK_DATA_DIR = '/mock/nanoforge'
@@ -251,6 +252,8 @@ export async function installMockIpc() {
     ...organiseHandlers(lib, mock.MOCK_NOW, changed),
     // Batches: plan, start, status, cancel (./batches.ts).
     ...batchHandlers(lib, () => sender(profileId()), jobsAdded, (id) => handlers.cancel_job({ id })),
+    // The prompt library and the wildcard lists (./prompts.ts).
+    ...promptHandlers(lib, changed),
     ...device.handlers,
     ...updates.handlers,
     ...Object.fromEntries(Object.entries(accounts.handlers).map(([name, fn]) => [name, accountCall(name, fn as (a: Args) => unknown)])),

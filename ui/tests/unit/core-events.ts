@@ -50,6 +50,6 @@ export function libraryChange(
   over: Partial<Omit<LibraryChange, 'images' | 'jobs'>> & { images?: Partial<ChangedIds>; jobs?: Partial<ChangedIds> } = {},
 ): LibraryChange {
   return {
-    profileId: 'local', stats: false, preferences: false, sync: false, references: false, organise: false, ...over, images: ids(over.images), jobs: ids(over.jobs),
+    profileId: 'local', stats: false, preferences: false, sync: false, references: false, organise: false, prompts: false, ...over, images: ids(over.images), jobs: ids(over.jobs),
   }
 }

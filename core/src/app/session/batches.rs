@@ -1,25 +1,19 @@
 //! Batches for this session's profile: plan one (expanded and priced, nothing recorded), record
 //! one (every job in one transaction under one batch id, the budget checked for all of them; with
 //! `batch_api`, the Gemini jobs at the Batch API's price through its batches), see where one
-//! stands, drive the Batch API's batches, cancel one, and the wildcard lists templates draw from.
+//! stands, drive the Batch API's batches, and cancel one. The wildcard lists templates draw from
+//! are in `prompts.rs`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::Session;
-use crate::batch::{
-    BatchPlan, BatchRequest, BatchStatus, BatchSummary, PlannedJob, RecordedBatch, WildcardList,
-    Wildcards,
-};
+use crate::batch::{BatchPlan, BatchRequest, BatchStatus, BatchSummary, PlannedJob, RecordedBatch};
 use crate::catalog::ProviderKind;
 use crate::catalog::round_micro_usd;
 use crate::library::{BatchRow, ExpectedTime};
 use crate::providers::GenerationRequest;
 use crate::queue::{BATCH_PRICE_FACTOR, BatchRows, RemoteRound};
 use crate::{CoreError, Result};
-
-/// The `settings` key of the profile's wildcard lists (name → lines as given).
-const WILDCARDS_KEY: &str = "wildcards";
 
 impl Session {
     /// What `request` would record and cost at the prices in effect; nothing is recorded or sent.
@@ -224,48 +218,4 @@ impl Session {
         }
         self.batch_status(Some(&row.id)).await
     }
-
-    /// Saves (or replaces) the wildcard list `name`, one entry per line as given.
-    pub async fn set_wildcard(&self, name: &str, lines: Vec<String>) -> Result<()> {
-        check_wildcard_name(name)?;
-        let mut lists = self.saved_wildcards().await?;
-        lists.insert(name.to_owned(), lines);
-        self.library.write_setting(WILDCARDS_KEY, &lists).await
-    }
-
-    /// The profile's wildcard lists, by name.
-    pub async fn wildcards(&self) -> Result<Vec<WildcardList>> {
-        Ok(self
-            .saved_wildcards()
-            .await?
-            .into_iter()
-            .map(|(name, entries)| WildcardList { name, entries })
-            .collect())
-    }
-
-    async fn saved_wildcards(&self) -> Result<BTreeMap<String, Vec<String>>> {
-        Ok(self
-            .library
-            .read_setting(WILDCARDS_KEY)
-            .await?
-            .unwrap_or_default())
-    }
-
-    async fn wildcard_lists(&self) -> Result<Wildcards> {
-        Ok(self.saved_wildcards().await?.into_iter().collect())
-    }
-}
-
-/// A name a template can write as `__name__` (see `batch::template`'s syntax).
-fn check_wildcard_name(name: &str) -> Result<()> {
-    let bad = name
-        .chars()
-        .find(|c| c.is_whitespace() || "{}|$\\".contains(*c));
-    if name.is_empty() || name.contains("__") || bad.is_some() {
-        return Err(CoreError::InvalidInput(format!(
-            "`{name}` cannot be a wildcard name: use letters, digits, `-` or single `_`, with no \
-             spaces, `__` or `{{ }} | $ \\`"
-        )));
-    }
-    Ok(())
 }

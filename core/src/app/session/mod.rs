@@ -19,6 +19,7 @@ mod masked_edit;
 mod open;
 mod organise;
 mod preferences;
+mod prompts;
 mod references;
 mod sync;
 

@@ -32,6 +32,8 @@ pub struct Applied {
     pub references: bool,
     /// Albums or tags changed (the images concerned are in `updated`).
     pub organise: bool,
+    /// Saved prompts or wildcard lists changed.
+    pub prompts: bool,
 }
 
 impl Replica {
@@ -57,6 +59,9 @@ impl Replica {
         }
         if applied.organise {
             changes.organise();
+        }
+        if applied.prompts {
+            changes.prompts();
         }
         changes.sync();
         Ok(applied)
@@ -172,6 +177,23 @@ async fn apply(
                             applied.organise = true;
                             applied.updated.push(id.clone());
                         }
+                        done
+                    }
+                    (2, Op::Prompt { id, record, .. } | Op::Wildcard { id, record, .. }) => {
+                        let target = super::merge::Target {
+                            profile_id: library.profile_id(),
+                            device: dev,
+                            keep_originals,
+                        };
+                        let kind = if matches!(op, Op::Prompt { .. }) {
+                            super::prompts::TextKind::Prompt
+                        } else {
+                            super::prompts::TextKind::Wildcard
+                        };
+                        let done =
+                            super::prompts::apply_text(&mut tx, &target, (kind, id), eff, record)
+                                .await?;
+                        applied.prompts |= done;
                         done
                     }
                     // Applied after the edits, all at once, so a mass delete can be held back whole.

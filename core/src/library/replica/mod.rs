@@ -14,7 +14,8 @@
 //!   to move; [`originals`]: which originals live in the bucket and the on-demand cache;
 //!   [`purges`]: what a delete-forever made here leaves to push.
 //! - [`organise`]: albums (a record each, like references), memberships and tags (a flag per
-//!   (image, album) and (image, tag), like favourites).
+//!   (image, album) and (image, tag), like favourites); [`prompts`]: saved prompts and wildcard
+//!   lists (a record each, like albums).
 //!
 //! A new synced record kind is a new [`Op`] variant, its columns here, its merge rule in
 //! [`merge`], and its trigger in a migration; devices that do not know it yet rescan later.
@@ -27,6 +28,7 @@ mod merge;
 mod organise;
 mod originals;
 mod outbox;
+mod prompts;
 pub(crate) mod purges;
 pub mod records;
 mod refs;

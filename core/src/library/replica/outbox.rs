@@ -8,8 +8,8 @@ use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 use super::Replica;
 use super::clock;
 use super::records::{
-    ALBUM_COLUMNS, Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PackedSegment,
-    REF_COLUMNS, json_object_sql,
+    ALBUM_COLUMNS, Field, IMAGE_COLUMNS, JOB_COLUMNS, MAX_OPS_PER_SEGMENT, Op, PROMPT_COLUMNS,
+    PackedSegment, REF_COLUMNS, WILDCARD_COLUMNS, json_object_sql,
 };
 use crate::library::begin_immediate;
 use crate::{CoreError, Result};
@@ -116,6 +116,14 @@ async fn build_segment(
         "SELECT {} FROM albums WHERE id = ?",
         json_object_sql(ALBUM_COLUMNS)
     );
+    let prompt_sql = format!(
+        "SELECT {} FROM saved_prompts WHERE id = ?",
+        json_object_sql(PROMPT_COLUMNS)
+    );
+    let wildcard_sql = format!(
+        "SELECT {} FROM wildcard_lists WHERE id = ?",
+        json_object_sql(WILDCARD_COLUMNS)
+    );
     let mut ops = Vec::with_capacity(rows.len());
     let mut carried = Vec::with_capacity(rows.len());
     for row in rows {
@@ -149,6 +157,22 @@ async fn build_segment(
             ("album", _) => record(&mut tx, &album_sql, &row.id)
                 .await?
                 .map(|record| Op::Album {
+                    id: row.id.clone(),
+                    hlc: row.hlc,
+                    record,
+                }),
+            ("prompt", _) => {
+                record(&mut tx, &prompt_sql, &row.id)
+                    .await?
+                    .map(|record| Op::Prompt {
+                        id: row.id.clone(),
+                        hlc: row.hlc,
+                        record,
+                    })
+            }
+            ("wildcard", _) => record(&mut tx, &wildcard_sql, &row.id)
+                .await?
+                .map(|record| Op::Wildcard {
                     id: row.id.clone(),
                     hlc: row.hlc,
                     record,

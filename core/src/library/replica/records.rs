@@ -12,7 +12,7 @@ pub const MAX_OPS_PER_SEGMENT: usize = 1000;
 
 /// Every operation kind this version applies, as spelled in the `op` tag.
 pub const KNOWN_KINDS: &[&str] = &[
-    "job", "image", "set", "purge", "ref", "album", "member", "tag",
+    "job", "image", "set", "purge", "ref", "album", "member", "tag", "prompt", "wildcard",
 ];
 
 /// An image field that devices edit (last writer wins per field).
@@ -107,6 +107,18 @@ pub enum Op {
         tag: String,
         tagged: bool,
     },
+    /// A saved prompt as it is now (saved, replaced or removed): the latest record wins.
+    Prompt {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
+    /// A wildcard list as it is now (saved, replaced or removed): the latest record wins.
+    Wildcard {
+        id: String,
+        hlc: i64,
+        record: Map<String, Value>,
+    },
 }
 
 impl Op {
@@ -121,6 +133,8 @@ impl Op {
             Op::Album { .. } => "album",
             Op::Member { .. } => "member",
             Op::Tag { .. } => "tag",
+            Op::Prompt { .. } => "prompt",
+            Op::Wildcard { .. } => "wildcard",
         }
     }
 
@@ -133,7 +147,9 @@ impl Op {
             | Op::Ref { hlc, .. }
             | Op::Album { hlc, .. }
             | Op::Member { hlc, .. }
-            | Op::Tag { hlc, .. } => *hlc,
+            | Op::Tag { hlc, .. }
+            | Op::Prompt { hlc, .. }
+            | Op::Wildcard { hlc, .. } => *hlc,
         }
     }
 
@@ -147,7 +163,9 @@ impl Op {
             | Op::Ref { id, .. }
             | Op::Album { id, .. }
             | Op::Member { id, .. }
-            | Op::Tag { id, .. } => id,
+            | Op::Tag { id, .. }
+            | Op::Prompt { id, .. }
+            | Op::Wildcard { id, .. } => id,
         }
     }
 
@@ -168,7 +186,9 @@ impl Op {
             Op::Job { record, .. } => (record, &["image_id", "parent_job_id", "parent_image_id"]),
             Op::Image { record, .. } => (record, &["job_id"]),
             Op::Ref { record, .. } => (record, &["image_id"]),
-            Op::Album { record, .. } => (record, &[]),
+            Op::Album { record, .. } | Op::Prompt { record, .. } | Op::Wildcard { record, .. } => {
+                (record, &[])
+            }
             Op::Member { album, .. } if !is_record_id(album) => {
                 return Err("member operation with an album id that is not a UUID".into());
             }
@@ -263,6 +283,27 @@ pub const REF_COLUMNS: &[&str] = &[
 
 /// The columns of an album that sync carries.
 pub const ALBUM_COLUMNS: &[&str] = &["id", "name", "created_at", "updated_at", "removed_at"];
+
+/// The columns of a saved prompt that sync carries (`tags` is its JSON text).
+pub const PROMPT_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "text",
+    "tags",
+    "created_at",
+    "updated_at",
+    "removed_at",
+];
+
+/// The columns of a wildcard list that sync carries (`entries` is its JSON text).
+pub const WILDCARD_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "entries",
+    "created_at",
+    "updated_at",
+    "removed_at",
+];
 
 /// The columns of a new image that sync carries.
 pub const IMAGE_COLUMNS: &[&str] = &[

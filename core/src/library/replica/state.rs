@@ -139,8 +139,8 @@ impl Replica {
 
     /// Another bucket or prefix (or a library recreated there): this device starts its log over
     /// and sends everything it has — its jobs, its images and their files, its references,
-    /// albums and tags, and its delete-forevers (so an image purged here is not resurrected by a
-    /// device that still has it).
+    /// albums, tags, saved prompts and wildcard lists, and its delete-forevers (so an image
+    /// purged here is not resurrected by a device that still has it).
     pub async fn start_over(&self) -> Result<()> {
         let mut tx = begin_immediate(self.pool()).await?;
         for sql in [
@@ -159,6 +159,10 @@ impl Replica {
                SELECT 'ref', id, 'record', updated_at * 65536 FROM refs WHERE true ON CONFLICT DO NOTHING",
             "INSERT INTO sync_outbox (entity, id, field, hlc)
                SELECT 'album', id, 'record', updated_at * 65536 FROM albums WHERE true ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_outbox (entity, id, field, hlc)
+               SELECT 'prompt', id, 'record', updated_at * 65536 FROM saved_prompts WHERE true ON CONFLICT DO NOTHING",
+            "INSERT INTO sync_outbox (entity, id, field, hlc)
+               SELECT 'wildcard', id, 'record', updated_at * 65536 FROM wildcard_lists WHERE true ON CONFLICT DO NOTHING",
             "INSERT INTO sync_outbox (entity, id, field, hlc)
                SELECT 'member', image_id, album_id, added_at * 65536 FROM album_images
                WHERE image_id NOT IN (SELECT image_id FROM sync_tombstones) ON CONFLICT DO NOTHING",

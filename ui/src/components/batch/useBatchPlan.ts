@@ -8,7 +8,8 @@ import { api, errorKind, errorMessage, type BatchPlan, type BatchRequest, type E
 /** Long enough to not ask on every key press, short enough to feel live. */
 const PAUSE_MS = 250
 
-export function useBatchPlan(request: () => BatchRequest | null) {
+/** `inputs`: what else the core's answer depends on (the wildcard lists): a change of it asks again too. */
+export function useBatchPlan(request: () => BatchRequest | null, inputs: () => unknown = () => null) {
   const plan = ref<BatchPlan | null>(null)
   const error = ref<{ kind: ErrorKind; message: string } | null>(null)
   const pending = ref(false)
@@ -30,7 +31,7 @@ export function useBatchPlan(request: () => BatchRequest | null) {
     }
   }
 
-  watch(() => JSON.stringify(request()), () => {
+  watch(() => JSON.stringify([request(), inputs()]), () => {
     const r = request()
     const seq = ++asked
     if (timer) clearTimeout(timer)
