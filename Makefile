@@ -143,6 +143,8 @@ bench:
 	cargo bench -p nanoforge-core --bench sync
 	cargo bench -p nanoforge-core --bench editing
 	cargo bench -p nanoforge-core --bench batch
+	# The release app in a real window over 100k images: target/bench/gallery.json.
+	scripts/bench-gallery.sh
 
 fmt:
 	cargo fmt --all

@@ -7,7 +7,9 @@
 #     studio against the fake server, then offline;
 #   suite services (specs-services/*.test.mjs): Gemini once, sync with the S3 test server and the CLI
 #     as a second device, then signing in with the local OpenID provider (two accounts);
-#   suite scale (specs-scale/*.test.mjs): a library of $NANOFORGE_E2E_IMAGES (100k) seeded by the CLI.
+#   suite scale (specs-scale/*.test.mjs): a library of $NANOFORGE_E2E_IMAGES (100k) seeded by the CLI;
+#   suite gallery-bench (specs-bench/*.test.mjs): the gallery benchmark on the same kind of library
+#     (scripts/bench-gallery.sh runs it on the release app; not part of the default suites).
 # NANOFORGE_E2E_SUITES="studio" (or "services", "scale", or several) runs those;
 # NANOFORGE_E2E_{STUDIO,SERVICES,SCALE}_SPECS point a suite at another spec folder.
 set -euo pipefail
@@ -110,6 +112,13 @@ if [[ " $suites " == *" services "* ]]; then
   run_suite services "$work/services" "${NANOFORGE_E2E_SERVICES_SPECS:-specs-services}"
   unset GEMINI_BASE_URL NANOFORGE_OIDC_ISSUER NANOFORGE_OIDC_CLIENT_ID NANOFORGE_OIDC_CLIENT_SECRET \
     NANOFORGE_NO_BROWSER NANOFORGE_DEMO_LATENCY_MS
+fi
+if [[ " $suites " == *" gallery-bench "* ]]; then
+  images=${NANOFORGE_E2E_IMAGES:-100000}
+  NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images"
+  past_welcome "$work/bench"
+  export NANOFORGE_E2E_IMAGES=$images NANOFORGE_BENCH_OUT=${NANOFORGE_BENCH_OUT:-$root/target/bench/gallery.json}
+  run_suite gallery-bench "$work/bench" specs-bench
 fi
 if [[ " $suites " == *" scale "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}

@@ -1,0 +1,153 @@
+// The gallery benchmark (`make bench`, scripts/bench-gallery.sh): the release app in a real window over a
+// library of $NANOFORGE_E2E_IMAGES synthetic images with a thousand distinct thumbnails. Every time is taken
+// inside the page (performance marks, load events and a MutationObserver, img.decode()); WebDriver only starts
+// each measurement and fetches its result. Writes $NANOFORGE_BENCH_OUT (target/bench/gallery.json) and prints
+// it. It asserts only that the measurement ran: the goals are compared in BENCHMARKS.md, not here.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { openApp, until } from '../lib/app.mjs'
+
+const IMAGES = Number(process.env.NANOFORGE_E2E_IMAGES)
+const OUT = process.env.NANOFORGE_BENCH_OUT
+const APP = realpathSync(process.env.NANOFORGE_APP_BIN)
+const CLK_TCK = 100
+let browser
+before(async () => { browser = await openApp() })
+after(async () => { await browser?.deleteSession() })
+
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces). */
+function stat(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return text.slice(text.lastIndexOf(')') + 2).split(' ')
+}
+const pids = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number)
+function exeOf(pid) { try { return readlinkSync(`/proc/${pid}/exe`) } catch { return null } }
+function commOf(pid) { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() } catch { return null } }
+function rssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
+  return line ? Number(line.split(/\s+/)[1]) / 1024 : 0
+}
+/** The newest process running the app binary. */
+function appPid() {
+  const mine = pids().filter((p) => exeOf(p) === APP)
+  assert.ok(mine.length > 0, `no process runs ${APP}`)
+  return mine.sort((a, b) => Number(stat(b)[19]) - Number(stat(a)[19]))[0]
+}
+/** When a process started, in epoch milliseconds (10 ms resolution). */
+function startedAtMs(pid) {
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0])
+  const bootMs = Date.now() - uptimeS * 1000
+  return bootMs + (Number(stat(pid)[19]) / CLK_TCK) * 1000
+}
+/** WebKit's web content processes started by the app (its children, or theirs). */
+function webProcesses(app) {
+  const parent = new Map(pids().map((p) => { try { return [p, Number(stat(p)[1])] } catch { return [p, 0] } }))
+  const descends = (p) => { for (let q = parent.get(p); q > 1; q = parent.get(q)) if (q === app) return true; return false }
+  return [...parent.keys()].filter((p) => commOf(p)?.startsWith('WebKitWebProces') && descends(p))
+}
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+
+test(`gallery benchmark over ${IMAGES} images`, async () => {
+  await browser.setTimeout({ script: 30 * 60_000 })
+  const app = appPid()
+  const processStart = startedAtMs(app)
+  // Home marks itself once its figures and recent images are painted (ui/src/lib/warmup.ts).
+  const homePaintedAt = await until(browser, 'Home painted', () => browser.execute(() => {
+    const mark = performance.getEntriesByName('nanoforge:home-painted')[0]
+    return mark ? performance.timeOrigin + mark.startTime : 0
+  }), 60_000)
+  const coldStartMs = homePaintedAt - processStart
+
+  // Click on Gallery → the first screen of thumbnails loaded and decoded, then painted.
+  const first = await browser.executeAsync((done) => {
+    const t0 = performance.now()
+    let finished = false
+    const visible = () => {
+      const grid = document.querySelector('[data-testid="gallery-grid"]')
+      if (!grid) return null
+      const box = grid.getBoundingClientRect()
+      return [...grid.querySelectorAll('[data-testid="gallery-item"] img')]
+        .filter((i) => { const r = i.getBoundingClientRect(); return r.bottom > box.top && r.top < box.bottom })
+    }
+    const check = () => {
+      const imgs = visible()
+      if (finished || !imgs || imgs.length === 0 || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return
+      finished = true
+      observer.disconnect()
+      document.removeEventListener('load', check, true)
+      Promise.all(imgs.map((i) => i.decode().catch(() => null)))
+        .then(() => requestAnimationFrame(() => done({ ms: performance.now() - t0, tiles: imgs.length })))
+    }
+    const observer = new MutationObserver(check)
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src'] })
+    document.addEventListener('load', check, true)
+    document.querySelector('[data-testid="nav-gallery"]').click()
+  })
+
+  // Scroll to the end one page at a time: each step jumps to the bottom and ends when the next page is in the
+  // list and every tile on screen is decoded.
+  const scroll = await browser.executeAsync((done) => {
+    const grid = document.querySelector('[data-testid="gallery-grid"]')
+    const pages = []
+    const started = performance.now()
+    const visibleImgs = () => {
+      const box = grid.getBoundingClientRect()
+      return [...grid.querySelectorAll('[data-testid="gallery-item"] img')]
+        .filter((i) => { const r = i.getBoundingClientRect(); return r.bottom > box.top && r.top < box.bottom })
+    }
+    const step = () => {
+      if (grid.dataset.complete === 'true') return finish()
+      const before = Number(grid.dataset.loaded)
+      const t0 = performance.now()
+      let settled = false
+      const check = () => {
+        if (settled) return
+        const grew = Number(grid.dataset.loaded) > before || grid.dataset.complete === 'true'
+        const imgs = visibleImgs()
+        if (!grew || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return
+        settled = true
+        observer.disconnect()
+        grid.removeEventListener('load', check, true)
+        Promise.all(imgs.map((i) => i.decode().catch(() => null))).then(() => {
+          pages.push(performance.now() - t0)
+          // The next step starts on the next frame, as a person's next flick would.
+          requestAnimationFrame(step)
+        })
+      }
+      const observer = new MutationObserver(check)
+      observer.observe(grid, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'data-loaded', 'data-complete'] })
+      grid.addEventListener('load', check, true)
+      grid.scrollTop = grid.scrollHeight
+      check()
+    }
+    const finish = () => done({ pages, totalMs: performance.now() - started, loaded: Number(grid.dataset.loaded) })
+    step()
+  })
+  assert.equal(scroll.loaded, IMAGES, 'every image reached')
+  const app2 = appPid()
+  const web = webProcesses(app2)
+  assert.ok(web.length > 0, 'a web process was found')
+
+  const sorted = [...scroll.pages].sort((a, b) => a - b)
+  const round = (x) => Math.round(x * 10) / 10
+  const report = {
+    images: IMAGES,
+    distinct_thumbnails: Number(process.env.NANOFORGE_BENCH_DISTINCT ?? 1000),
+    build: process.env.NANOFORGE_BENCH_BUILD ?? 'release',
+    commit: process.env.NANOFORGE_BENCH_COMMIT ?? null,
+    first_paint_ms: round(first.ms),
+    first_screen_tiles: first.tiles,
+    page_ms_p50: round(percentile(sorted, 50)),
+    page_ms_p95: round(percentile(sorted, 95)),
+    pages: sorted.length,
+    scroll_total_ms: Math.round(scroll.totalMs),
+    cold_start_ms: Math.round(coldStartMs),
+    web_rss_mb_after_scroll: Math.round(web.reduce((sum, p) => sum + rssMb(p), 0)),
+    app_rss_mb_after_scroll: Math.round(rssMb(app2)),
+  }
+  console.log(`gallery benchmark: ${JSON.stringify(report)}`)
+  mkdirSync(dirname(OUT), { recursive: true })
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`)
+})
