@@ -211,6 +211,10 @@ pub enum Command {
     SeedSynthetic {
         #[arg(long, default_value_t = 1000)]
         count: u32,
+        /// How many distinct thumbnails the images cycle through (4: true copies of four demo
+        /// images, sharing their files).
+        #[arg(long, default_value_t = 1000)]
+        distinct_thumbnails: u32,
     },
 }
 

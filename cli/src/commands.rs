@@ -301,9 +301,12 @@ pub async fn info(core: &AppCore, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn seed_synthetic(session: &Session, count: u32) -> Result<()> {
+pub async fn seed_synthetic(session: &Session, count: u32, distinct: u32) -> Result<()> {
     let started = std::time::Instant::now();
-    let added = session.library().seed_synthetic(count).await?;
+    let added = session
+        .library()
+        .seed_synthetic_with(count, distinct)
+        .await?;
     println!(
         "added {added} synthetic demo images in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -171,7 +171,10 @@ async fn run(core: &AppCore, command: Command) -> Result<(), Failure> {
             out,
             include_trashed,
         } => Ok(commands::export(session, &ids, &out, include_trashed).await?),
-        Command::SeedSynthetic { count } => Ok(commands::seed_synthetic(session, count).await?),
+        Command::SeedSynthetic {
+            count,
+            distinct_thumbnails,
+        } => Ok(commands::seed_synthetic(session, count, distinct_thumbnails).await?),
     }
 }
 

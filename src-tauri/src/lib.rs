@@ -25,8 +25,7 @@ pub use image_protocol::{IMAGE_SCHEME, serve as serve_image_path};
 pub fn specta_builder<R: Runtime>() -> Builder<R> {
     use commands::{
         accounts, app, batches, editing, files, generation, library, organise, prompts, settings,
-        sync,
-        updates,
+        sync, updates,
     };
     Builder::<R>::new()
         .commands(collect_commands![

@@ -283,8 +283,16 @@ async fn purge_asks_for_yes_then_deletes_rows_and_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn purge_keeps_a_file_other_images_still_use() {
     let env = Env::start().await;
-    // Synthetic images share a few demo files.
-    seed(&env, 8).await;
+    // Synthetic images made as copies of four demo images share their files.
+    env.run(&[
+        "seed-synthetic",
+        "--count",
+        "8",
+        "--distinct-thumbnails",
+        "4",
+    ])
+    .await
+    .assert_ok();
     let listed = images(&env, &[]).await;
     let first = &listed[0];
     let twin = listed
