@@ -6,7 +6,6 @@
 //! each job made exactly one task.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use fake_gemini::{Fault as GeminiFault, FaultAction as GeminiAction, Scenario};
 use fake_nanobanana::RateLimitWindow;
