@@ -1,5 +1,5 @@
 //! A 429 pauses every submit of the profile to that service, not only the refused job: an
-//! interactive batch at a concurrency of 3 against the fake Nano Banana (a window of 429s with
+//! interactive batch at a concurrency of 3 or 4 against the fake Nano Banana (a window of 429s with
 //! `Retry-After`) and the fake Gemini (a 429 with `RetryInfo.retryDelay`). The fakes' arrival
 //! times show that after the first 429 no submit reaches the service before the deadline it gave
 //! (only requests already in flight when it answered may still arrive), every job completes, and
@@ -17,7 +17,7 @@ use nanoforge_core::providers::Model;
 use crate::{gemini_support, queue_support};
 
 /// Requests already past the gate when the 429 was answered may arrive a little after it.
-const IN_FLIGHT: f64 = 500.0;
+const IN_FLIGHT: f64 = 250.0;
 
 async fn concurrency(core: &AppCore, n: u32) {
     let mut prefs = core.session().preferences().await.unwrap();
@@ -48,17 +48,17 @@ fn early(arrivals: &[f64], first_429: f64, deadline: f64) -> Vec<f64> {
 async fn a_nano_banana_429_pauses_the_whole_batch_until_its_retry_after() {
     let s = queue_support::setup().await;
     let core = s.core().await;
-    concurrency(&core, 3).await;
-    // The service's quota runs out after six tasks, for two seconds.
+    concurrency(&core, 4).await;
+    // The service's quota runs out after six tasks, for three seconds.
     s.server.set_rate_limit(RateLimitWindow {
         after_submits: 6,
-        window_ms: 2000,
+        window_ms: 3000,
         retry_after: true,
     });
     // Jobs of different lengths, so the three workers are out of step and some always start a
     // new job while the others wait.
     let mut req = BatchRequest::new(
-        r#"@fake\{"pendingMs":{120|420|720}\} kite {0|1|2|3|4|5|6|7|8|9|10|11|12} end"#,
+        r#"@fake\{"pendingMs":{150|700|1300}\} kite {0|1|2|3|4|5|6|7|8|9|10|11|12} end"#,
         vec![Model::NanoBanana2],
     );
     req.over_budget = true;
@@ -92,13 +92,13 @@ async fn a_nano_banana_429_pauses_the_whole_batch_until_its_retry_after() {
         .collect();
     let first = *refused.first().expect("the window refused a submit");
     let arrivals: Vec<f64> = submits.iter().map(|r| r.at_ms).collect();
-    let too_soon = early(&arrivals, first, first + 2000.0);
+    let too_soon = early(&arrivals, first, first + 3000.0);
     assert!(
         too_soon.is_empty(),
         "submits reached the service while it said wait (first 429 at {first} ms): {too_soon:?}"
     );
     // Only the submits in flight when the first 429 came back were refused.
-    assert!(refused.len() <= 3, "{refused:?}");
+    assert!(refused.len() <= 4, "{refused:?}");
 }
 
 #[tokio::test]
@@ -162,6 +162,6 @@ async fn a_gemini_429_pauses_the_whole_batch_for_its_retry_delay() {
 
 #[test]
 fn only_arrivals_between_the_grace_and_the_deadline_are_early() {
-    let got = early(&[10.0, 400.0, 900.0, 2500.0], 100.0, 2100.0);
+    let got = early(&[10.0, 300.0, 900.0, 2500.0], 100.0, 2100.0);
     assert_eq!(got, vec![900.0]);
 }
