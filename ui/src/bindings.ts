@@ -868,7 +868,9 @@ export type ErrorKind = "invalid_input" | "not_found" | "already_exists" | "conf
 /**  Sync. */
 "sync_not_configured" | "sync_credentials" | "sync_bucket_missing" | "sync_read_only" | "sync_tls" | "sync_server" | "sync_format_too_new" | "sync_refused" | "sync_busy" | "sync_other_account" | "sync_secret_required" | 
 /**  Batches (a template, its CSV file, or an expansion over the limit). */
-"invalid_template" | "invalid_csv" | "batch_too_large";
+"invalid_template" | "invalid_csv" | "batch_too_large" | 
+/**  Gemini's Batch API: the batch was cancelled (the record says whether it may be charged), or not run in 48 h (never charged); nothing to recover either way. */
+"batch_cancelled" | "batch_expired";
 
 /**  How a template becomes prompts. */
 export type ExpansionMode = 
@@ -1346,6 +1348,8 @@ export type JobRecord_Deserialize = {
 	chargedCredits?: number | null,
 	/**  What it is for beside a plain generation (an edit, an upscale…). */
 	purpose?: JobPurpose | null,
+	/**  The batch it was recorded in, if any (the Generator shows a batch's jobs as one row). */
+	batchId?: string | null,
 };
 
 /**  A job as History and the job runner see it. */
@@ -1406,6 +1410,8 @@ export type JobRecord_Serialize = {
 	chargedCredits: number | null,
 	/**  What it is for beside a plain generation (an edit, an upscale…). */
 	purpose: JobPurpose | null,
+	/**  The batch it was recorded in, if any (the Generator shows a batch's jobs as one row). */
+	batchId: string | null,
 };
 
 /**

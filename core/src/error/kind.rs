@@ -90,6 +90,9 @@ error_kinds! {
     InvalidTemplate = "invalid_template",
     InvalidCsv = "invalid_csv",
     BatchTooLarge = "batch_too_large",
+    /// Gemini's Batch API: the batch was cancelled (the record says whether it may be charged), or not run in 48 h (never charged); nothing to recover either way.
+    BatchCancelled = "batch_cancelled",
+    BatchExpired = "batch_expired",
 }
 
 impl ErrorKind {

@@ -18,7 +18,8 @@ macro_rules! job_columns {
          watermark, input_image_urls, seed, remote_task_id, response_data, cost, duration_ms, status, \
          error_kind, error_message, attempts, timeout_secs, parent_job_id, parent_image_id, \
          created_at, updated_at, completed_at, may_be_charged, estimated_cost, submitted_at, queue_ms, \
-         input_image_ids, origin_device, charged_credits, driver_install, conversation, mask_edit, purpose"
+         input_image_ids, origin_device, charged_credits, driver_install, conversation, mask_edit, purpose, \
+         batch_id"
     };
 }
 
@@ -61,6 +62,7 @@ struct JobRow {
     conversation: Option<String>,
     mask_edit: Option<String>,
     purpose: Option<String>,
+    batch_id: Option<String>,
 }
 
 impl JobRow {
@@ -130,6 +132,7 @@ impl JobRow {
             conversation: self.conversation,
             mask_edit: self.mask_edit,
             purpose: self.purpose.as_deref().and_then(JobPurpose::parse),
+            batch_id: self.batch_id,
         })
     }
 }

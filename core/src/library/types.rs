@@ -314,6 +314,9 @@ pub struct JobRecord {
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
     pub mask_edit: Option<String>,
+    /// The batch it was recorded in, if any (the Generator shows a batch's jobs as one row).
+    #[serde(default)]
+    pub batch_id: Option<String>,
 }
 
 /// Where a job comes from and what was made from it.

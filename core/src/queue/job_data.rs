@@ -195,6 +195,7 @@ mod tests {
             conversation: None,
             mask_edit: None,
             purpose: None,
+            batch_id: None,
         };
         assert_eq!(request_of(&job).unwrap(), req);
         assert!(ResultUrls::of_job(&job).is_err());

@@ -20,6 +20,10 @@ macro_rules! unfinished {
 const CANCELLED_UNSENT: &str = "Cancelled before it was sent; nothing was charged.";
 const CANCELLED_SENT: &str = "Cancelled here; the service may still finish the task and charge for \
 it. If it does, Recover fetches the image.";
+/// A Batch API job has no task of its own to fetch later: its batch's result for it is not kept.
+const CANCELLED_IN_BATCH: &str = "Cancelled while Google's Batch API had it: if Google ran it before \
+the cancel landed, it may still be charged at the batch price. Its result is not fetched, so there is \
+nothing to recover.";
 
 /// Who holds a job's lease, and until when (Unix ms).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,8 +248,12 @@ impl Ledger {
     pub async fn cancel_unfinished_job(&self, id: &str) -> Result<Option<JobRecord>> {
         let now = now_ms();
         let updated: Option<(String,)> = sqlx::query_as(concat!(
-            "UPDATE jobs SET status = 'CANCELLED', error_kind = 'cancelled',
-                 error_message = CASE WHEN attempts = 0 AND remote_task_id IS NULL THEN ? ELSE ? END,
+            "UPDATE jobs SET status = 'CANCELLED',
+                 error_kind = CASE WHEN attempts > 0
+                     AND id IN (SELECT job_id FROM remote_batch_jobs) THEN 'batch_cancelled'
+                     ELSE 'cancelled' END,
+                 error_message = CASE WHEN attempts = 0 AND remote_task_id IS NULL THEN ?
+                     WHEN id IN (SELECT job_id FROM remote_batch_jobs) THEN ? ELSE ? END,
                  may_be_charged = CASE WHEN attempts = 0 AND remote_task_id IS NULL THEN 0 ELSE 1 END,
                  updated_at = ?, completed_at = coalesce(completed_at, ?),
                  lease_owner = NULL, lease_expires_at = NULL
@@ -254,6 +262,7 @@ impl Ledger {
             " RETURNING id"
         ))
         .bind(CANCELLED_UNSENT)
+        .bind(CANCELLED_IN_BATCH)
         .bind(CANCELLED_SENT)
         .bind(now)
         .bind(now)

@@ -16,6 +16,7 @@ mod actions;
 mod answer;
 mod batch;
 mod conversation;
+mod cooldown;
 mod download;
 mod events;
 mod holder;
@@ -142,6 +143,7 @@ impl Queue {
             remote_round: tokio::sync::Mutex::new(()),
             remote_driver: std::sync::atomic::AtomicBool::new(false),
             remote_creates: std::sync::atomic::AtomicU32::new(0),
+            cooldowns: cooldown::Cooldowns::default(),
         });
         lease::spawn_renewal(&shared);
         Ok(Self { shared })

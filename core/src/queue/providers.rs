@@ -92,6 +92,8 @@ fn client_config(config: &CoreConfig) -> NanoBananaConfig {
     let mut nb = NanoBananaConfig::from_core(config);
     // The queue checks the balance once per generation, before anything is recorded.
     nb.check_credits_before_submit = false;
+    // A 429 pauses all of the profile's submits to the service at once (`queue::cooldown`).
+    nb.retry_rate_limited_submits = false;
     nb.retry = config.retry;
     nb.request_timeout = config.request_timeout;
     nb.read_timeout = nb.read_timeout.min(config.request_timeout);

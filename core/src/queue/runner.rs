@@ -40,6 +40,8 @@ pub(crate) struct RunCtx {
     pub polls: u32,
     /// Failed tries in a row (answers we could not use); they back off.
     pub setbacks: u32,
+    /// Submits of this run refused as rate limited (429); past a limit the job stops.
+    pub rate_limited: u32,
     /// Since when the same step keeps failing (a status that is not JSON, a result URL that
     /// answers 404): past `CoreConfig::failure_streak_limit` the job stops, naming the cause.
     pub failing_since: Option<Instant>,
@@ -60,6 +62,7 @@ impl RunCtx {
             deadline: started + budget,
             polls: 0,
             setbacks: 0,
+            rate_limited: 0,
             failing_since: None,
             paid,
             balance_before: None,
@@ -77,6 +80,13 @@ impl RunCtx {
     pub(crate) fn succeeded(&mut self) {
         self.failing_since = None;
         self.setbacks = 0;
+    }
+
+    /// Waits for a provider's cooldown (nothing runs at the service meanwhile), so the wait is
+    /// added to the job's time budget instead of using it up.
+    pub(crate) fn cool_down(&mut self, wait: Duration) -> Duration {
+        self.deadline += wait;
+        wait
     }
 
     pub(crate) fn timeout_error(&self) -> CoreError {

@@ -55,6 +55,8 @@ pub(crate) struct Shared {
     pub(super) remote_driver: AtomicBool,
     /// Batch API creates in flight (paid requests: a quitting process waits for their answer).
     pub(super) remote_creates: std::sync::atomic::AtomicU32,
+    /// Providers that said "wait" (429): no new submit to them before the time they asked.
+    pub(super) cooldowns: super::cooldown::Cooldowns,
 }
 
 /// A job this queue is driving.

@@ -3,6 +3,7 @@
 
 use tokio_util::sync::CancellationToken;
 
+use super::cooldown::Lane;
 use super::job_data::{ResultUrls, request_of};
 use super::outcome::submit_refused;
 use super::runner::{RunCtx, Step};
@@ -12,6 +13,10 @@ use crate::crash::{CrashPoint, crash_point};
 use crate::library::{JobRecord, JobStatus, JobUpdate};
 use crate::providers::{PollOutcome, Provider, ProviderError, SubmitOutcome};
 use crate::{CoreError, Result};
+
+/// Submits of one run refused as rate limited before the job stops (never charged). Each waits
+/// out the provider's cooldown first, so this bounds a service that never lets the job in.
+const MAX_RATE_LIMITED: u32 = 20;
 
 const INTERRUPTED: &str = "Nanoforge stopped while sending this job, so it cannot tell whether \
 the service received (and charged for) it. It was not sent again: check your task history at the \
@@ -33,6 +38,11 @@ impl Shared {
         if job.attempts > 0 && !demo {
             return Err(CoreError::Interrupted(INTERRUPTED.into()));
         }
+        // The provider said "wait" to one of this profile's jobs: none is sent before then.
+        let lane = Lane::Interactive(provider.kind());
+        if let Some(wait) = self.cooldowns.remaining(lane).filter(|_| !demo) {
+            return Ok(Step::Wait(job, ctx.cool_down(wait)));
+        }
         // Links and bytes first: one that cannot be made fails the job before anything is paid.
         let inputs = self
             .provider_inputs(provider.kind(), request_of(&job)?)
@@ -51,6 +61,10 @@ impl Shared {
                 Ok(Some(balance)) => Some((balance, at)),
                 _ => None,
             };
+        }
+        // Again after preparing, which can take a while (links, the balance): closed meanwhile.
+        if let Some(wait) = self.cooldowns.remaining(lane).filter(|_| !demo) {
+            return Ok(Step::Wait(job, ctx.cool_down(wait)));
         }
         crash_point(CrashPoint::BeforeAttempt);
         // From the attempt's commit until the outcome is recorded, a quitting process waits.
@@ -86,8 +100,11 @@ impl Shared {
             .submit_with(&inputs.request, &inputs.inline, contents, left)
             .await;
         let outcome = match submitted {
-            Ok(outcome) => outcome,
-            Err(e) if submit_refused(&e) => return self.refused(job, e, ctx).await,
+            Ok(outcome) => {
+                self.cooldowns.accepted(lane);
+                outcome
+            }
+            Err(e) if submit_refused(&e) => return self.refused(job, lane, e, ctx).await,
             Err(e) => return Err(e.into()),
         };
         match outcome {
@@ -154,11 +171,14 @@ impl Shared {
         }
     }
 
-    /// The service refused the submit (nothing was created): the attempt is taken back. Rate
-    /// limits wait and try again within the job's budget; anything else ends the job.
+    /// The service refused the submit (nothing was created): the attempt is taken back. A rate
+    /// limit closes the provider's lane for every job (see `cooldown`) and this one tries again
+    /// once it opens; a busy server waits and tries again within the job's budget; anything else
+    /// ends the job.
     async fn refused(
         &self,
         job: JobRecord,
+        lane: Lane,
         error: ProviderError,
         ctx: &mut RunCtx,
     ) -> Result<Step> {
@@ -170,15 +190,25 @@ impl Shared {
         let Some(job) = self.commit(&job.id, undo).await? else {
             return Ok(Step::Lost);
         };
-        // Busy or overloaded, and nothing generated: sent again after a back-off while the budget
-        // lasts (the service's own delay first).
+        if matches!(error, ProviderError::RateLimited { .. }) {
+            ctx.rate_limited += 1;
+            if ctx.rate_limited > MAX_RATE_LIMITED {
+                return Err(error.into());
+            }
+            let policy = &self.config.retry;
+            let wait = self
+                .cooldowns
+                .rate_limited(lane, error.retry_after(), policy);
+            tracing::info!(job = %job.id, ?wait, error = %error, "rate limited; every submit to this service waits");
+            return Ok(Step::Wait(job, ctx.cool_down(wait)));
+        }
+        // Overloaded, and nothing generated: sent again after a back-off while the budget lasts.
         let busy = matches!(
             error,
-            ProviderError::RateLimited { .. }
-                | ProviderError::Server {
-                    retryable: true,
-                    ..
-                }
+            ProviderError::Server {
+                retryable: true,
+                ..
+            }
         );
         if busy && tokio::time::Instant::now() < ctx.deadline {
             let delay = ctx.backoff(self.config.poll_interval, error.retry_after());

@@ -232,6 +232,11 @@ async fn an_expired_batch_fails_its_jobs_as_never_charged() {
         assert!(!job.may_be_charged);
         assert_eq!(job.cost, 0.0);
         assert!(job.error_message.as_deref().unwrap().contains("expired"));
+        // Typed, so the page says what happened without reading the words.
+        assert_eq!(
+            job.error_kind,
+            Some(nanoforge_core::ErrorKind::BatchExpired)
+        );
     }
     let budget = core.session().budget_status().await.unwrap();
     assert_eq!(budget.spent_possible, 0.0);
@@ -326,6 +331,21 @@ async fn cancel_cancels_the_remote_batch_and_a_finished_one_still_delivers() {
     assert_eq!(env.fake.batches()[0].state, BatchState::Cancelled);
     assert_eq!(status.counts.cancelled, 2);
     assert_eq!(status.remote_batches[0].phase, "ended");
+    // Google cancelled it before running these: never charged, nothing to recover, and said so.
+    for job in &status.jobs {
+        assert_eq!(job.status, JobStatus::Cancelled);
+        assert_eq!(
+            job.error_kind,
+            Some(nanoforge_core::ErrorKind::BatchCancelled)
+        );
+        assert!(!job.may_be_charged, "{:?}", job.error_message);
+        assert!(
+            job.error_message
+                .as_deref()
+                .unwrap()
+                .contains("nothing was charged")
+        );
+    }
 
     // A batch that finished before the cancel landed: its results are stored.
     let recorded = record(core, &batch_api("bird {1|2}", vec![MODEL])).await;

@@ -16,6 +16,7 @@ mod app_updates;
 mod batch_gemini_api;
 mod batch_gemini_api_limits;
 mod batch_ledger;
+mod batch_rate_limit;
 mod editing_conversation;
 mod editing_masked;
 mod editing_tools;

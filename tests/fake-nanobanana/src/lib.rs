@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 pub use scenario::{
-    ControlRequest, Fault, FaultAction, ImageFormat, Outcome, PROMPT_PREFIX, ResultShape, Target,
-    TaskScenario,
+    ControlRequest, Fault, FaultAction, ImageFormat, Outcome, PROMPT_PREFIX, RateLimitWindow,
+    ResultShape, Target, TaskScenario,
 };
 pub use state::{Endpoint, RecordedRequest};
 use state::{Shared, State};
@@ -88,6 +88,23 @@ impl FakeServer {
     /// The scenario of tasks created from now on (a prompt's `@fake{..}` still wins).
     pub fn set_scenario(&self, scenario: TaskScenario) {
         self.shared.lock().scenario = scenario;
+    }
+
+    /// Refuses submits as rate limited for a while (see [`RateLimitWindow`]).
+    pub fn set_rate_limit(&self, window: RateLimitWindow) {
+        let mut state = self.shared.lock();
+        state.rate_limit = Some(window);
+        state.rate_limited_since = None;
+    }
+
+    /// The prompt of each task created so far (a job sent twice shows twice).
+    pub fn task_prompts(&self) -> Vec<String> {
+        self.shared
+            .lock()
+            .tasks
+            .values()
+            .map(|t| t.params["prompt"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Queues a fault for the next matching requests.
@@ -207,7 +224,21 @@ async fn handle(
     let fault = {
         let mut state = shared.lock();
         let auth_valid = auth == Some(format!("Bearer {}", state.api_key).as_str());
-        let fault = state.take_fault(endpoint, task_id.as_deref());
+        let mut fault = state.take_fault(endpoint, task_id.as_deref());
+        let mut fault_label = fault.as_ref().map(fault_name);
+        if fault.is_none()
+            && endpoint.is_submit()
+            && auth_valid
+            && let Some(retry_after) = state.rate_limited()
+        {
+            fault = Some(FaultAction::Http {
+                status: 429,
+                code: None,
+                msg: None,
+                retry_after: retry_after.map(|s| s.to_string()),
+            });
+            fault_label = Some("rateLimited".into());
+        }
         let record = RecordedRequest {
             seq: state.requests.len() as u64,
             at_ms: state.started.elapsed().as_secs_f64() * 1000.0,
@@ -219,7 +250,7 @@ async fn handle(
             auth_present: auth.is_some(),
             auth_valid,
             task_id: task_id.clone(),
-            fault: fault.as_ref().map(fault_name),
+            fault: fault_label,
         };
         state.requests.push(record);
         fault
@@ -346,6 +377,10 @@ fn control(shared: &Shared, method: &Method, path: &str, body: Option<Value>) ->
             }
             if let Some(rate) = request.credits_per_image {
                 state.credits_per_image = rate;
+            }
+            if let Some(window) = request.rate_limit {
+                state.rate_limit = Some(window);
+                state.rate_limited_since = None;
             }
             api::envelope(200, 200, "success", Value::Null)
         }

@@ -176,6 +176,19 @@ pub enum FaultAction {
     Endless,
 }
 
+/// Submits answered 429 for a while, as by a service whose per-minute quota ran out: from the
+/// submit after the first `after_submits`, every submit arriving within `window_ms` of the first
+/// 429 is refused (no task is created), with `Retry-After` set to the seconds left in the window,
+/// rounded up (or none at all).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RateLimitWindow {
+    pub after_submits: u32,
+    pub window_ms: u64,
+    /// Send `Retry-After`; without it a client has only its own back-off to go by.
+    pub retry_after: bool,
+}
+
 /// What `POST /__control/scenario` accepts; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -190,6 +203,8 @@ pub struct ControlRequest {
     pub credits: Option<f64>,
     /// What each image of a task submitted from now on takes from the balance.
     pub credits_per_image: Option<f64>,
+    /// Refuse submits as rate limited for a while.
+    pub rate_limit: Option<RateLimitWindow>,
 }
 
 /// Prompt prefix that selects a scenario for one task: `@fake{"outcome":"generationFailed"} a cat`.

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::scenario::{Fault, FaultAction, Target, TaskScenario};
+use crate::scenario::{Fault, FaultAction, RateLimitWindow, Target, TaskScenario};
 
 /// Which endpoint a request hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -98,6 +98,9 @@ pub struct State {
     pub requests: Vec<RecordedRequest>,
     pub next_task: u64,
     pub png_cache: HashMap<(String, u32), Arc<Vec<u8>>>,
+    pub rate_limit: Option<RateLimitWindow>,
+    /// When the rate limit's window opened (its first 429).
+    pub rate_limited_since: Option<Instant>,
 }
 
 impl State {
@@ -114,6 +117,8 @@ impl State {
             requests: Vec::new(),
             next_task: 1,
             png_cache: HashMap::new(),
+            rate_limit: None,
+            rate_limited_since: None,
         }
     }
 
@@ -142,6 +147,21 @@ impl State {
             self.faults.remove(index);
         }
         Some(action)
+    }
+
+    /// Whether this submit (not yet recorded) falls in the rate limit's window: `Some(seconds
+    /// for Retry-After, if sent)`.
+    pub fn rate_limited(&mut self) -> Option<Option<u64>> {
+        let window = self.rate_limit.clone()?;
+        if self.submit_count() < window.after_submits as usize {
+            return None;
+        }
+        let now = Instant::now();
+        let since = *self.rate_limited_since.get_or_insert(now);
+        let end = since + std::time::Duration::from_millis(window.window_ms);
+        let left = end.checked_duration_since(now).filter(|d| !d.is_zero())?;
+        let secs = left.as_millis().div_ceil(1000) as u64;
+        Some(window.retry_after.then_some(secs))
     }
 
     pub fn count(&self, endpoint: Endpoint) -> usize {

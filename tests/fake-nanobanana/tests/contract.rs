@@ -161,3 +161,37 @@ fn the_binary_prints_its_base_url_and_serves() {
     let (_, log) = call(base, "GET", "/__control/requests", None, None);
     assert_eq!(log["creditCount"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_window_refuses_submits_for_its_time_and_creates_nothing() {
+    let server = FakeServer::start().await.unwrap();
+    let base = server.base_url().to_owned();
+    let control = json!({"rateLimit": {"afterSubmits": 1, "windowMs": 400, "retryAfter": true}});
+    let submit =
+        json!({"prompt": "a cat", "type": "TEXTTOIAMGE", "callBackUrl": "https://x.invalid/cb"});
+    let key = Some(DEFAULT_API_KEY);
+    let path = "/api/v1/nanobanana/generate";
+    let (first, second) = blocking(move || {
+        let (status, _) = call(&base, "POST", "/__control/scenario", None, Some(control));
+        assert_eq!(status, 200);
+        let first = call(&base, "POST", path, key, Some(submit.clone())).0;
+        let second = call(&base, "POST", path, key, Some(submit.clone())).0;
+        // Past the window, submits are taken again.
+        std::thread::sleep(std::time::Duration::from_millis(450));
+        assert_eq!(call(&base, "POST", path, key, Some(submit)).0, 200);
+        (first, second)
+    })
+    .await;
+    assert_eq!((first, second), (200, 429));
+    assert_eq!(
+        server.task_prompts().len(),
+        2,
+        "the refused submit made no task"
+    );
+    let refused: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.fault.as_deref() == Some("rateLimited"))
+        .collect();
+    assert_eq!(refused.len(), 1);
+}

@@ -104,7 +104,15 @@ function hasResultToFetch(job: JobRecord): boolean {
 
 /** Recover fetches that result in place (the core re-polls and re-downloads, never resubmits); only here. */
 export function canRecover(job: JobRecord): boolean {
-  return hasResultToFetch(job) && !isElsewhere(job)
+  return hasResultToFetch(job) && !isElsewhere(job) && !isBatchApiEnd(job)
+}
+
+/**
+ * A Gemini Batch API job whose batch was cancelled or expired (the core's typed kind): there is no task of its
+ * own to fetch, so Recover can do nothing for it.
+ */
+export function isBatchApiEnd(job: JobRecord | null): boolean {
+  return job?.errorKind === 'batch_cancelled' || job?.errorKind === 'batch_expired'
 }
 
 /**

@@ -104,7 +104,7 @@ export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord
     inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, cost: 0.067, estimatedCost: 0.067,
     mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',
     errorKind: null, errorMessage: null, attempts: 1, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, chargedCredits: null, purpose: null, ...over,
+    createdAt: created, updatedAt: created, completedAt: created + 30_000, originDevice: null, chargedCredits: null, purpose: null, batchId: null, ...over,
   }
 }
 

@@ -171,7 +171,7 @@ export function batchHandlers(lib: () => MockState, emitFor: () => Emit, added: 
           id: `job-${s.prefix}${pad(s.nextId++)}`, prompt: pj.prompt, provider: pj.provider, model: pj.model, imageSize: pj.size,
           aspectRatio: r.aspectRatio, status: viaBatchApi ? 'SUBMITTED' : 'PENDING', cost: 0, estimatedCost: pj.estimatedCost,
           mayBeCharged: viaBatchApi, durationMs: null, queueMs: null, submittedAt: null, remoteTaskId: null, imageId: null,
-          createdAt: MOCK_NOW + s.nextId * 1000, updatedAt: MOCK_NOW, completedAt: null, attempts: 0,
+          createdAt: MOCK_NOW + s.nextId * 1000, updatedAt: MOCK_NOW, completedAt: null, attempts: 0, batchId,
         })
         s.jobs.push(j)
         if (!viaBatchApi) run(s, j, emit, step)

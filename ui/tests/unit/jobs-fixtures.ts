@@ -12,7 +12,7 @@ export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
     seed: null, remoteTaskId: null, cost: null, estimatedCost: 0.067, mayBeCharged: false,
     durationMs: null, queueMs: null, submittedAt: null, status: 'PENDING',
     errorKind: null, errorMessage: null, attempts: 0, timeoutSecs: null, parentJobId: null, parentImageId: null,
-    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, chargedCredits: null, purpose: null, ...over,
+    createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, completedAt: null, originDevice: null, chargedCredits: null, purpose: null, batchId: null, ...over,
   }
 }
 

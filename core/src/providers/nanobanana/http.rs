@@ -45,6 +45,12 @@ impl NanoBananaClient {
                 Ok(data) => return Ok(data),
                 Err(f) => f,
             };
+            let caller_waits = call.is_submit()
+                && !self.config.retry_rate_limited_submits
+                && matches!(failure.error, ProviderError::RateLimited { .. });
+            if caller_waits {
+                return Err(failure.error);
+            }
             let delay = policy.delay_after(
                 &failure.error,
                 attempt,

@@ -37,6 +37,10 @@ pub struct NanoBananaConfig {
     pub download: DownloadLimits,
     /// Read the balance before each submit and refuse when it is known to be zero.
     pub check_credits_before_submit: bool,
+    /// Wait out a submit's 429 here and send it again. The queue turns this off: it pauses every
+    /// job's submits to the service together (`queue::cooldown`), which a retry hidden in one
+    /// call would bypass.
+    pub retry_rate_limited_submits: bool,
 }
 
 impl NanoBananaConfig {
@@ -50,6 +54,7 @@ impl NanoBananaConfig {
             retry: RetryPolicy::default(),
             download: DownloadLimits::default(),
             check_credits_before_submit: true,
+            retry_rate_limited_submits: true,
         }
     }
 

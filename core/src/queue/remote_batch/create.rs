@@ -13,6 +13,7 @@ use crate::crash::{CrashPoint, crash_point};
 use crate::library::{JobRecord, JobStatus, JobUpdate, RemoteBatchRow, RemoteBatchUpdate};
 use crate::providers::ProviderError;
 use crate::providers::gemini::RemoteBatch;
+use crate::queue::cooldown::Lane;
 use crate::queue::job_data::request_of;
 use crate::queue::outcome::submit_refused;
 use crate::queue::shared::Shared;
@@ -40,6 +41,10 @@ impl Shared {
         // A quitting process starts no paid request.
         if self.closing.load(Ordering::SeqCst) {
             return Ok(());
+        }
+        // Another create was refused as rate limited: this one waits for the same time.
+        if let Some(wait) = self.cooldowns.remaining(Lane::GeminiBatch) {
+            return self.remote_later(&row, wait, false).await;
         }
         let client = self.gemini().await?;
         let mut items = Vec::with_capacity(jobs.len());
@@ -72,6 +77,7 @@ impl Shared {
             .await;
         match created {
             Ok(batch) => {
+                self.cooldowns.accepted(Lane::GeminiBatch);
                 crash_point(CrashPoint::AfterSubmit);
                 self.record_created(&row, &jobs, &batch).await
             }
@@ -178,6 +184,14 @@ impl Shared {
         if busy || daily {
             let asked = if daily {
                 Some(DAILY_QUOTA_WAIT)
+            } else if matches!(error, ProviderError::RateLimited { .. }) {
+                // Every create of this profile waits, not only this one (see `cooldown`).
+                let policy = &self.config.retry;
+                let asked = error.retry_after();
+                Some(
+                    self.cooldowns
+                        .rate_limited(Lane::GeminiBatch, asked, policy),
+                )
             } else {
                 error.retry_after()
             };

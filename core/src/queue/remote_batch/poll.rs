@@ -17,7 +17,9 @@ use super::create::DAILY_QUOTA_WAIT;
 use super::poll_delay;
 
 const EXPIRED: &str = "Gemini's Batch API did not run this batch within 48 hours, so it expired \
-with no results; nothing was charged. Run it again (interactively or as a new batch).";
+with no results; it was never charged. Run it again (interactively or as a new batch).";
+const CANCELLED: &str = "The batch was cancelled before Google ran this image; nothing was charged \
+and there is nothing to recover. Run it again if you need it.";
 const FAILED: &str = "Gemini's Batch API failed the whole batch without results; nothing is \
 expected to be charged. Run it again if you need it.";
 
@@ -68,14 +70,13 @@ impl Shared {
                 self.end_remote(row, None).await
             }
             RemoteState::Expired | RemoteState::Failed => {
-                let message = if batch.state == RemoteState::Expired {
-                    EXPIRED
+                let (kind, message) = if batch.state == RemoteState::Expired {
+                    (ErrorKind::BatchExpired, EXPIRED)
                 } else {
-                    FAILED
+                    (ErrorKind::GenerationFailed, FAILED)
                 };
                 for job in &jobs {
-                    self.fail_job(&job.id, ErrorKind::GenerationFailed, message, false)
-                        .await?;
+                    self.fail_job(&job.id, kind, message, false).await?;
                 }
                 self.end_remote(row, Some(message.to_owned())).await
             }
@@ -83,7 +84,7 @@ impl Shared {
                 // Cancelled without results, or succeeded with none at all: each job says so.
                 for job in &jobs {
                     if batch.state == RemoteState::Cancelled {
-                        self.ledger.cancel_unfinished_job(&job.id).await?;
+                        self.cancelled_by_service(&job.id).await?;
                     } else {
                         let message = "Gemini's Batch API finished the batch without any result \
                                        for this job; it may have been charged.";
@@ -107,6 +108,24 @@ impl Shared {
                 self.remote_later(row, wait, true).await
             }
         }
+    }
+
+    /// The service cancelled the batch and has no result for this job: Google never ran it, so it
+    /// is not charged and nothing can be recovered (said with its own kind, not as a local cancel).
+    async fn cancelled_by_service(&self, id: &str) -> Result<()> {
+        let update = JobUpdate {
+            status: Some(JobStatus::Cancelled),
+            error_kind: Some(ErrorKind::BatchCancelled),
+            error_message: Some(CANCELLED.to_owned()),
+            may_be_charged: Some(false),
+            ..JobUpdate::default()
+        };
+        if self.commit(id, update).await?.is_some() {
+            let message = CANCELLED.to_owned();
+            self.events
+                .emit(id, crate::queue::JobStage::Cancelled { message });
+        }
+        Ok(())
     }
 
     /// Cancels one remote batch of a batch being cancelled (see `Queue::cancel_remote_batches`).

@@ -115,6 +115,14 @@ export default {
     emptyBody: 'Your images appear here as they are made, with their cost and time.',
     emptyTip: 'Tip: press {keys} in the prompt to generate.',
     historyLink: 'See all jobs in History',
+    batch: {
+      title: 'Batch of {n}',
+      counts: '— {done} done, {failed} failed',
+      running: '· {n} to go',
+      cancelled: '· {n} cancelled',
+      progress: 'How much of the batch has ended',
+      open: 'Open',
+    },
   },
   stage: {
     queued: 'Queued',

@@ -7,10 +7,15 @@ export default {
   estimate: 'estimate',
   chargedCredits: 'charged {n} credit | charged {n} credits',
   chargedCreditsHint: 'What this job took from your balance, read from the service before and after it.',
+  batchApi: {
+    cancelled: 'The batch was cancelled before Google ran this image — nothing was charged. Run it again if you need it.',
+    expired: 'Google’s Batch API did not run this batch within 48 h, so it expired — never charged. Run it again if you need it.',
+  },
   note: {
     recoverable: 'The service has this task and may have charged for it (~{price}). Recover fetches the paid result; nothing is paid again.',
     recoverableFree: 'The result may still be waiting at the service. Recover fetches it; nothing is sent again.',
     unconfirmed: 'The request may have reached the service and been charged (~{price}). It was not sent again: run it again only if no image arrives.',
+    cancelledInBatch: 'Cancelled while Google’s Batch API had it: if Google ran it before the cancel landed, it may still be charged (~{price}). Its result is not fetched, so there is nothing to recover.',
     cancelledAfterSubmit: 'Cancelled after the service took it: it may still finish and charge ~{price}. Recover fetches the result if it exists.',
     failedCharged: 'The service reported a failure; failed generations may still be billed (~{price}).',
     elsewhere: 'This may have been charged (~{price}). {device} runs it: only that device can recover it.',

@@ -2,8 +2,9 @@
 // and shows the whole batch's total on Start with the month's budget left beside it; the Batch API toggle
 // halves the Gemini jobs' price; a refused plan (over 500 jobs, an unknown wildcard) shows the core's typed
 // error; over the budget Start asks first (nothing recorded until confirmed); the batch view shows a grid of
-// prompt × model whose cells fill in with thumbnails, cost and time, "Edit this" opens the editor, and Cancel
-// batch stops the jobs still waiting.
+// prompt × model whose cells fill in with thumbnails, cost and time, "Compare" on two cells opens the compare
+// view on those two images, "Edit this" opens the editor, the Generator's "This session" shows the batch as one
+// row that opens it, and Cancel batch stops the jobs still waiting.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 
@@ -138,8 +139,46 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-grid-${label}.png`), fullPage: true })
 
-      // History lists it and leads back to its grid.
+      // Compare: two cells picked open the Gallery's compare view on exactly those two images.
+      const compare = page.getByTestId('batch-cell-compare')
+      await compare.nth(0).click()
+      assert.match(await page.getByTestId('batch-compare-bar').textContent(), /1 image picked/)
+      assert.ok(await page.getByTestId('batch-compare-open').isDisabled(), 'one image is nothing to compare')
+      await compare.nth(1).click()
+      assert.equal(await compare.nth(1).getAttribute('aria-pressed'), 'true')
+      assert.match(await page.getByTestId('batch-compare-open').textContent(), /Compare 2/)
+      await settle(page)
+      await page.screenshot({ path: join(shots, `batches-compare-picked-${label}.png`) })
+      await page.getByTestId('batch-compare-open').click()
+      const compareView = page.getByTestId('compare-view')
+      await compareView.waitFor()
+      assert.equal(await compareView.getAttribute('data-count'), '2')
+      const items = await page.getByTestId('compare-item').allTextContents()
+      assert.equal(items.length, 2)
+      assert.match(items[0], /A red mug on a marble table[\s\S]*Nano Banana 2/)
+      assert.match(items[1], /A red mug on a marble table[\s\S]*Nano Banana 2 \(Gemini\)/)
+      await settle(page)
+      await page.screenshot({ path: join(shots, `batches-compare-${label}.png`) })
+      await page.getByTestId('compare-close').click()
+      await compareView.waitFor({ state: 'detached' })
+      await page.getByTestId('batch-compare-clear').click()
+      assert.equal(await page.getByTestId('batch-compare-bar').count(), 0)
+
+      // The Generator's "This session" shows the batch as one row, not twelve cards, and Open leads back.
       const batchUrl = await page.evaluate(() => location.hash)
+      await page.getByTestId('nav-generator').click()
+      const sessionBatch = page.getByTestId('session-batch')
+      await sessionBatch.waitFor()
+      assert.equal(await sessionBatch.count(), 1)
+      assert.match(await sessionBatch.textContent(), /Batch of 12\s*— 12 done, 0 failed/)
+      assert.equal(await page.locator('[data-testid="job-list"] article.job').count(), 0, 'no card per batch job')
+      await sessionBatch.scrollIntoViewIfNeeded()
+      await settle(page)
+      await page.screenshot({ path: join(shots, `batches-session-${label}.png`), fullPage: true })
+      await page.getByTestId('session-batch-open').click()
+      await page.waitForFunction((h) => location.hash === h, batchUrl)
+
+      // History lists it and leads back to its grid.
       await page.getByTestId('nav-history').click()
       const recent = page.getByTestId('recent-batch').first()
       await recent.waitFor()
