@@ -116,6 +116,8 @@ fi
 if [[ " $suites " == *" gallery-bench "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}
   NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images"
+  # A re-baseline of an old commit gives its library distinct thumbnails itself (BENCHMARKS.md).
+  if [ -n "${NANOFORGE_BENCH_FIXTURE_HOOK:-}" ]; then "$NANOFORGE_BENCH_FIXTURE_HOOK" "$work/bench"; fi
   past_welcome "$work/bench"
   export NANOFORGE_E2E_IMAGES=$images NANOFORGE_BENCH_OUT=${NANOFORGE_BENCH_OUT:-$root/target/bench/gallery.json}
   run_suite gallery-bench "$work/bench" specs-bench

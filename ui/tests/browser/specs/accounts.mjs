@@ -98,10 +98,15 @@ export default async function ({ check, widths, openPage, shot, shots, noHorizon
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="gallery-item"] img')]
         .slice(0, 4).every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 5_000 })
       const src = await page.getByTestId('gallery-item').first().locator('img').getAttribute('src')
-      assert.match(src, /\/nf\/local\/thumb\/img-\d+$/, `image URL by profile and id: ${src}`)
-      // An image URL of another profile is not served while this one is open (as the shell's nf:// handler).
+      // Cacheable: by profile, the opening's key and the original's hash.
+      assert.match(src, /\/nf\/local\/key-local\/thumb\/[0-9a-f]{64}$/, `thumbnail URL by profile, key and hash: ${src}`)
+      // An image URL of another profile is not served while this one is open (as the shell's nf:// handler),
+      // by id or by hash.
       const adaId = await control(page, () => window.__NANOFORGE_ACCOUNTS__.profiles()[1].summary.id)
       assert.equal(await page.evaluate((id) => fetch(`/nf/${id}/thumb/img-0001`).then((r) => r.status), adaId), 404)
+      const sha = src.split('/').pop()
+      assert.equal(await page.evaluate(([id, h]) => fetch(`/nf/${id}/key-${id}/thumb/${h}`).then((r) => r.status), [adaId, sha]), 404)
+      assert.equal(await page.evaluate((h) => fetch(`/nf/local/key-other/thumb/${h}`).then((r) => r.status), sha), 404)
       // That refusal is the point, not an error of the page.
       page.errors.splice(0, page.errors.length, ...page.errors.filter((e) => !/status of 404/.test(e)))
       await switchTo(page, ADA)
