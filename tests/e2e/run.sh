@@ -118,6 +118,14 @@ if [[ " $suites " == *" gallery-bench "* ]]; then
   NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images"
   # A re-baseline of an old commit gives its library distinct thumbnails itself (BENCHMARKS.md).
   if [ -n "${NANOFORGE_BENCH_FIXTURE_HOOK:-}" ]; then "$NANOFORGE_BENCH_FIXTURE_HOOK" "$work/bench"; fi
+  # A finished batch of 500 demo images (20 × 25 prompts) for the batch grid's figure (not for old commits).
+  if [ "${NANOFORGE_BENCH_BATCH:-1}" = 1 ]; then
+    a=$(seq -s '|' 1 20); b=$(seq -s '|' 1 25)
+    NANOFORGE_DATA_DIR="$work/bench" NANOFORGE_DEMO_LATENCY_MS=0 "$cli_bin" batch \
+      "Product shot {$a} in colour {$b}" --model demo --yes --json >"$work/batch.json"
+    NANOFORGE_BENCH_BATCH_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["batch_id"])' "$work/batch.json")
+    export NANOFORGE_BENCH_BATCH_ID
+  fi
   past_welcome "$work/bench"
   export NANOFORGE_E2E_IMAGES=$images NANOFORGE_BENCH_OUT=${NANOFORGE_BENCH_OUT:-$root/target/bench/gallery.json}
   run_suite gallery-bench "$work/bench" specs-bench
