@@ -81,8 +81,12 @@ export default async function ({ check, widths, openPage, shot: fullShot, noHori
       assert.match(await page.getByTestId('library-report').textContent(), new RegExp(`${images} images checked`))
       // Put two images in the mock library's trash, then come back so Settings reads fresh stats.
       await page.evaluate(() => { for (const i of window.__NANOFORGE_MOCK__.images.slice(0, 2)) i.deletedAt = Date.now() })
+      // Wait for History to be shown: a click on Settings while its navigation is still pending (its chunk
+      // loading on a busy machine) cancels it, Settings is never left and keeps the counts it read first.
       await page.getByTestId('nav-history').click()
+      await page.waitForURL(/#\/history/)
       await page.getByTestId('nav-settings').click()
+      await page.waitForURL(/#\/settings/)
       const trash = page.getByTestId('trash-count')
       await trash.filter({ hasText: '2 images in the trash' }).waitFor({ timeout: 5_000 })
       await page.getByTestId('empty-trash').click()
