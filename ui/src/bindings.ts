@@ -1294,6 +1294,11 @@ export type JobRecord = JobRecord_Serialize | JobRecord_Deserialize;
 export type JobRecord_Deserialize = {
 	id: string,
 	imageId?: string | null,
+	/**
+	 *  Its image's hash where the listing carries it (a batch's jobs, for the grid's cacheable,
+	 *  content-addressed thumbnail URL); `None` elsewhere.
+	 */
+	imageSha256?: string | null,
 	prompt: string,
 	taskType: TaskType,
 	provider: ProviderKind,
@@ -1356,6 +1361,11 @@ export type JobRecord_Deserialize = {
 export type JobRecord_Serialize = {
 	id: string,
 	imageId: string | null,
+	/**
+	 *  Its image's hash where the listing carries it (a batch's jobs, for the grid's cacheable,
+	 *  content-addressed thumbnail URL); `None` elsewhere.
+	 */
+	imageSha256: string | null,
 	prompt: string,
 	taskType: TaskType,
 	provider: ProviderKind,

@@ -2,6 +2,8 @@
 //! transaction with the budget check, so a batch is recorded whole or not at all, and its jobs are
 //! the expansion made once (a resume drives these rows and never expands the template again).
 
+use std::collections::HashMap;
+
 use super::Library;
 use super::db::now_ms;
 use super::remote_batches::NewRemoteBatch;
@@ -153,6 +155,23 @@ impl BatchRow {
 }
 
 impl Library {
+    /// The hashes of batch `batch_id`'s images by image id: its grid shows their thumbnails at the
+    /// cacheable, content-addressed URL, which the jobs' own columns cannot name.
+    pub(super) async fn batch_image_hashes(
+        &self,
+        batch_id: &str,
+    ) -> Result<HashMap<String, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT i.id, i.sha256 FROM jobs j JOIN images i ON i.id = j.image_id \
+             WHERE j.profile_id = ? AND j.batch_id = ?",
+        )
+        .bind(&self.profile_id)
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// This profile's newest batches first, at most `limit` of them.
     pub async fn recent_batches(&self, limit: u32) -> Result<Vec<BatchRow>> {
         let sql = format!(

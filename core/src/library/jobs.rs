@@ -97,6 +97,7 @@ impl JobRow {
         Ok(JobRecord {
             id: self.id,
             image_id: self.image_id,
+            image_sha256: None,
             prompt: self.prompt,
             task_type: TaskType::parse(&self.task_type)?,
             provider,
@@ -312,7 +313,14 @@ impl Library {
         .bind(batch_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(JobRow::into_record).collect()
+        let mut hashes = self.batch_image_hashes(batch_id).await?;
+        rows.into_iter()
+            .map(|row| {
+                let mut job = row.into_record()?;
+                job.image_sha256 = job.image_id.as_ref().and_then(|id| hashes.remove(id));
+                Ok(job)
+            })
+            .collect()
     }
 
     /// Jobs a restarted app must resume, oldest first.

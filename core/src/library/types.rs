@@ -250,6 +250,10 @@ impl NewJob {
 pub struct JobRecord {
     pub id: String,
     pub image_id: Option<String>,
+    /// Its image's hash where the listing carries it (a batch's jobs, for the grid's cacheable,
+    /// content-addressed thumbnail URL); `None` elsewhere.
+    #[serde(default)]
+    pub image_sha256: Option<String>,
     pub prompt: String,
     pub task_type: TaskType,
     pub provider: ProviderKind,

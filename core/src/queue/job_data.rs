@@ -160,6 +160,7 @@ mod tests {
         let job = JobRecord {
             id: "j".into(),
             image_id: None,
+            image_sha256: None,
             prompt: row.prompt,
             task_type: row.task_type,
             provider: row.provider,

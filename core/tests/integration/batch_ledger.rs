@@ -195,6 +195,15 @@ async fn over_budget_records_nothing_unless_confirmed() {
     assert_eq!(status.state, BatchState::Completed);
     assert_eq!(status.counts.completed, 3);
     assert_eq!(s.server.submit_count(), 3);
+    // Each job carries its image's hash, for the grid's content-addressed thumbnail URL.
+    for job in &status.jobs {
+        let image_id = job
+            .image_id
+            .as_deref()
+            .expect("a completed job has its image");
+        let image = core.session().get_image(image_id).await.unwrap();
+        assert_eq!(job.image_sha256.as_deref(), Some(image.sha256.as_str()));
+    }
     // Without an id, the newest batch.
     let newest = core.session().batch_status(None).await.unwrap();
     assert_eq!(newest.batch_id, recorded.batch_id);

@@ -95,3 +95,53 @@ async fn a_phone_keeps_thumbnails_and_fetches_originals_when_opened() {
     desk.shutdown().await.unwrap();
     phone.shutdown().await.unwrap();
 }
+
+/// A thumbnail missing on a phone (its cache cleared, a file lost) is fetched again from the
+/// bucket when the gallery asks for it by hash: the original is not on the device to make it from,
+/// and it is not downloaded for that.
+#[tokio::test]
+async fn a_phone_fetches_a_missing_thumbnail_from_the_bucket_by_hash() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    generate(&desk, "a lost thumbnail", 1).await;
+    sync(&desk).await;
+
+    let mut settings = world.settings("lib/");
+    settings.keep_originals = false;
+    settings.cache_mb = 0;
+    let phone = world.device_with("phone", settings).await;
+    sync(&phone).await;
+    let session = phone.session();
+    let library = session.library();
+    let (id, path, sha): (String, String, String) =
+        sqlx::query_as("SELECT id, path, sha256 FROM images")
+            .fetch_one(library.pool())
+            .await
+            .unwrap();
+    let image = library.get_image(&id).await.unwrap();
+    let thumb_rel = image.thumb_path.expect("the pull stored its thumbnail");
+    let thumb_path = library.absolute_path(&thumb_rel).unwrap();
+    let synced = std::fs::read(&thumb_path).unwrap();
+    std::fs::remove_file(&thumb_path).unwrap();
+
+    let served = phone
+        .session()
+        .thumbnail_bytes(&sha, ImageFileKind::Thumb)
+        .await
+        .unwrap();
+    assert_eq!(served, synced, "the bucket's thumbnail, byte for byte");
+    assert_eq!(std::fs::read(&thumb_path).unwrap(), synced, "kept on disk");
+    assert!(
+        !library.absolute_path(&path).unwrap().exists(),
+        "the original was not fetched to make it"
+    );
+    // An unknown hash is a clear "not found", not a request to the bucket.
+    let unknown = phone
+        .session()
+        .thumbnail_bytes(&"0".repeat(64), ImageFileKind::Thumb)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.kind(), nanoforge_core::ErrorKind::NotFound);
+    phone.shutdown().await.unwrap();
+    desk.shutdown().await.unwrap();
+}

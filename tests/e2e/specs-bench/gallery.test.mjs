@@ -66,6 +66,10 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
     coldStartMs = homePaintedAt - processStart
   }
 
+  // The web process's memory at each stage, to tell what the scroll adds to what Home and one screen cost.
+  const webRssMb = () => Math.round(webProcesses(appPid()).reduce((sum, p) => sum + rssMb(p), 0))
+  const webRssHome = webRssMb()
+
   // Click on Gallery → the first screen of thumbnails loaded and decoded, then painted.
   const first = await browser.executeAsync((done) => {
     const t0 = performance.now()
@@ -91,6 +95,8 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
     document.addEventListener('load', check, true)
     document.querySelector('[data-testid="nav-gallery"]').click()
   })
+
+  const webRssFirstScreen = webRssMb()
 
   // Scroll to the end one page at a time: each step jumps to the bottom and ends when the next page is in the
   // list and every tile on screen is decoded.
@@ -134,6 +140,8 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
   // The batch's 500 demo images are in the library too.
   assert.equal(scroll.loaded, IMAGES + (process.env.NANOFORGE_BENCH_BATCH_ID ? 500 : 0), 'every image reached')
 
+  const webRssAfterScroll = webRssMb()
+
   // A finished batch of 500 (run.sh made it): from the link → its grid's first screen decoded.
   let batchGridMs = null
   let batchCells = null
@@ -159,6 +167,7 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
     }, process.env.NANOFORGE_BENCH_BATCH_ID)
     batchCells = await browser.execute(() => document.querySelectorAll('[data-testid="batch-cell"]').length)
   }
+  const webRssAfterBatch = batchGridMs == null ? null : webRssMb()
   const app2 = appPid()
   const web = webProcesses(app2)
   assert.ok(web.length > 0, 'a web process was found')
@@ -179,7 +188,10 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
     cold_start_ms: coldStartMs == null ? null : Math.round(coldStartMs),
     batch_grid_500_ms: batchGridMs == null ? null : Math.round(batchGridMs),
     batch_grid_cells_in_dom: batchCells,
-    web_rss_mb_after_scroll: Math.round(web.reduce((sum, p) => sum + rssMb(p), 0)),
+    web_rss_mb_home: webRssHome,
+    web_rss_mb_first_screen: webRssFirstScreen,
+    web_rss_mb_after_scroll: webRssAfterScroll,
+    web_rss_mb_after_batch_grid: webRssAfterBatch,
     app_rss_mb_after_scroll: Math.round(rssMb(app2)),
   }
   console.log(`gallery benchmark: ${JSON.stringify(report)}`)

@@ -99,7 +99,7 @@ export function priceOf(s: MockState, model: Model, size: ImageSize): number {
 export function job(i: number, over: Partial<JobRecord>, prefix = ''): JobRecord {
   const created = MOCK_NOW - Math.floor(i * 0.9 * DAY) - i * 3_600_000
   return {
-    id: `job-${prefix}${pad(i)}`, imageId: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
+    id: `job-${prefix}${pad(i)}`, imageId: null, imageSha256: null, prompt: PROMPTS[i % PROMPTS.length], taskType: 'TEXT_TO_IMAGE',
     provider: 'nanobanana', model: 'nano-banana-2', imageSize: '1K', aspectRatio: '1:1', numImages: 1, watermark: null,
     inputImageUrls: [], inputImageIds: [], seed: null, remoteTaskId: `task-${pad(i)}`, cost: 0.067, estimatedCost: 0.067,
     mayBeCharged: true, durationMs: 20_000 + (i % 7) * 9_000, queueMs: 40, submittedAt: created + 40, status: 'COMPLETED',

@@ -101,7 +101,7 @@ function run(s: MockState, j: JobRecord, emit: Emit, step: number) {
       const img = image(j, 0, s.nextId++, s.prefix)
       img.jobStatus = 'COMPLETED'
       s.images.push(img)
-      Object.assign(j, { status: 'COMPLETED', cost: j.estimatedCost, durationMs: step * 30, completedAt: MOCK_NOW, imageId: img.id })
+      Object.assign(j, { status: 'COMPLETED', cost: j.estimatedCost, durationMs: step * 30, completedAt: MOCK_NOW, imageId: img.id, imageSha256: img.sha256 })
       return { kind: 'done', imageIds: [img.id], cost: j.cost, durationMs: j.durationMs }
     },
   ]
@@ -170,7 +170,7 @@ export function batchHandlers(lib: () => MockState, emitFor: () => Emit, added: 
         const j = job(0, {
           id: `job-${s.prefix}${pad(s.nextId++)}`, prompt: pj.prompt, provider: pj.provider, model: pj.model, imageSize: pj.size,
           aspectRatio: r.aspectRatio, status: viaBatchApi ? 'SUBMITTED' : 'PENDING', cost: 0, estimatedCost: pj.estimatedCost,
-          mayBeCharged: viaBatchApi, durationMs: null, queueMs: null, submittedAt: null, remoteTaskId: null, imageId: null,
+          mayBeCharged: viaBatchApi, durationMs: null, queueMs: null, submittedAt: null, remoteTaskId: null, imageId: null, imageSha256: null,
           createdAt: MOCK_NOW + s.nextId * 1000, updatedAt: MOCK_NOW, completedAt: null, attempts: 0, batchId,
         })
         s.jobs.push(j)

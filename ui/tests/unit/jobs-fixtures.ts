@@ -7,7 +7,7 @@ import { mockQuote } from '@/mocks/catalog'
 
 export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
   return {
-    id: 'job-1', imageId: null, prompt: 'a red fox in snow', taskType: 'TEXT_TO_IMAGE', provider: 'nanobanana',
+    id: 'job-1', imageId: null, imageSha256: null, prompt: 'a red fox in snow', taskType: 'TEXT_TO_IMAGE', provider: 'nanobanana',
     model: 'nano-banana-2', imageSize: '1K', aspectRatio: '1:1', numImages: 1, watermark: null, inputImageUrls: [], inputImageIds: [],
     seed: null, remoteTaskId: null, cost: null, estimatedCost: 0.067, mayBeCharged: false,
     durationMs: null, queueMs: null, submittedAt: null, status: 'PENDING',

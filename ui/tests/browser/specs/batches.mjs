@@ -4,7 +4,8 @@
 // error; over the budget Start asks first (nothing recorded until confirmed); the batch view shows a grid of
 // prompt × model whose cells fill in with thumbnails, cost and time, "Compare" on two cells opens the compare
 // view on those two images, "Edit this" opens the editor, the Generator's "This session" shows the batch as one
-// row that opens it, and Cancel batch stops the jobs still waiting.
+// row that opens it, Cancel batch stops the jobs still waiting, and a batch of 120 keeps only the rows near the
+// screen in the page.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 
@@ -189,6 +190,38 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
 
       await page.getByTestId('batch-cell-edit').first().click()
       await page.waitForFunction(() => location.hash.startsWith('#/edit/img-'))
+      assert.deepEqual(page.errors, [])
+    })
+
+    await check(`${label}: a batch of 120 keeps only the rows near the screen in the page, each thumbnail at its cacheable URL`, async () => {
+      const page = await openBatch(openPage, viewport)
+      // 12 × 10 = 120 prompts on one model.
+      await fill(page, 'Mug {1|2|3|4|5|6|7|8|9|10|11|12} in colour {a|b|c|d|e|f|g|h|i|j}', ['nano-banana-2'])
+      await waitCount(page, 120)
+      await page.getByTestId('batch-start').click()
+      await page.getByTestId('batch-view').waitFor()
+      await page.waitForFunction(() => document.querySelector('[data-testid="batch-view"]')?.dataset.state === 'completed', null, { timeout: 20_000 })
+      const rows = () => page.getByTestId('batch-row').allTextContents()
+      const top = await rows()
+      assert.ok(top.length >= 3 && top.length <= 20, `rows in the page at the top: ${top.length}`)
+      assert.match(top[0], /Mug 1 in colour a/)
+      // Every thumbnail shown is content-addressed by its image's hash (the web view caches it).
+      const srcs = await page.locator('[data-testid="batch-cell"] img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))
+      assert.equal(srcs.length, top.length)
+      for (const src of srcs) assert.match(src, /\/thumb\/[0-9a-f]{64}$/)
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="batch-cell"] img')].every((i) => i.complete && i.naturalWidth > 0))
+      // Scrolled to the end: the last prompt is there, the first is not, and the page stays as small.
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+      await page.waitForFunction(() => /Mug 12 in colour j/.test([...document.querySelectorAll('[data-testid="batch-row"]')].at(-1)?.textContent ?? ''))
+      const bottom = await rows()
+      assert.ok(bottom.length <= 20, `rows in the page at the end: ${bottom.length}`)
+      assert.ok(!bottom.some((r) => /Mug 1 in colour a/.test(r)), 'the first row left the page')
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="batch-cell"] img')].every((i) => i.complete && i.naturalWidth > 0))
+      await settle(page)
+      await page.screenshot({ path: join(shots, `batches-grid-120-end-${label}.png`) })
+      // Back to the top: the first row again.
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await page.waitForFunction(() => /Mug 1 in colour a/.test(document.querySelector('[data-testid="batch-row"]')?.textContent ?? ''))
       assert.deepEqual(page.errors, [])
     })
 
