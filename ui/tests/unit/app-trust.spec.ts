@@ -51,6 +51,9 @@ async function mountApp(path = '/gallery') {
   await router.push(path)
   wrapper = mount(App, { global: { plugins: [createPinia(), router, makeI18n()] }, attachTo: document.body })
   await flushPromises()
+  // The held deletions are read once the first view has painted and the page is idle.
+  await vi.waitFor(() => expect(api.syncStatus).toHaveBeenCalled())
+  await flushPromises()
   return wrapper
 }
 const inBody = (testId: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testId}"]`)
