@@ -103,6 +103,8 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
   const scroll = await browser.executeAsync((done) => {
     const grid = document.querySelector('[data-testid="gallery-grid"]')
     const pages = []
+    // Per page, also when its records were in the list (the listing and the render, before any thumbnail).
+    const listed = []
     const started = performance.now()
     const visibleImgs = () => {
       const box = grid.getBoundingClientRect()
@@ -114,9 +116,11 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
       const before = Number(grid.dataset.loaded)
       const t0 = performance.now()
       let settled = false
+      let listedAt = null
       const check = () => {
         if (settled) return
         const grew = Number(grid.dataset.loaded) > before || grid.dataset.complete === 'true'
+        if (grew && listedAt == null) listedAt = performance.now()
         const imgs = visibleImgs()
         if (!grew || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return
         settled = true
@@ -124,6 +128,7 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
         grid.removeEventListener('load', check, true)
         Promise.all(imgs.map((i) => i.decode().catch(() => null))).then(() => {
           pages.push(performance.now() - t0)
+          listed.push(listedAt - t0)
           // The next step starts on the next frame, as a person's next flick would.
           requestAnimationFrame(step)
         })
@@ -134,7 +139,7 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
       grid.scrollTop = grid.scrollHeight
       check()
     }
-    const finish = () => done({ pages, totalMs: performance.now() - started, loaded: Number(grid.dataset.loaded) })
+    const finish = () => done({ pages, listed, totalMs: performance.now() - started, loaded: Number(grid.dataset.loaded) })
     step()
   })
   // The batch's 500 demo images are in the library too.
@@ -145,6 +150,7 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
   // A finished batch of 500 (run.sh made it): from the link → its grid's first screen decoded.
   let batchGridMs = null
   let batchCells = null
+  let batchScreens = null
   if (process.env.NANOFORGE_BENCH_BATCH_ID) {
     batchGridMs = await browser.executeAsync((id, done) => {
       const t0 = performance.now()
@@ -166,6 +172,41 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
       location.hash = `#/batches/${id}`
     }, process.env.NANOFORGE_BENCH_BATCH_ID)
     batchCells = await browser.execute(() => document.querySelectorAll('[data-testid="batch-cell"]').length)
+    // Then down the grid a screen at a time: each step ends when rendered rows cover the screen again and every
+    // thumbnail on it is decoded (the gallery's page, for a grid scrolled by the window).
+    batchScreens = await browser.executeAsync((done) => {
+      const steps = []
+      const covered = () => {
+        const rows = [...document.querySelectorAll('[data-testid="batch-row"]')].map((r) => r.getBoundingClientRect())
+          .filter((r) => r.bottom > 0 && r.top < innerHeight)
+        if (rows.length === 0) return false
+        const gridBottom = document.querySelector('[data-testid="batch-grid"]').getBoundingClientRect().bottom
+        return Math.min(...rows.map((r) => r.top)) <= 0 && Math.max(...rows.map((r) => r.bottom)) >= Math.min(innerHeight, gridBottom) - 16
+      }
+      const visibleImgs = () => [...document.querySelectorAll('[data-testid="batch-cell"] img')]
+        .filter((i) => { const r = i.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight })
+      const step = () => {
+        if (scrollY >= document.documentElement.scrollHeight - innerHeight - 1) return done(steps)
+        const t0 = performance.now()
+        let settled = false
+        const check = () => {
+          if (settled || !covered()) return
+          const imgs = visibleImgs()
+          if (!imgs.every((i) => i.complete && i.naturalWidth > 0)) return
+          settled = true
+          observer.disconnect()
+          document.removeEventListener('load', check, true)
+          Promise.all(imgs.map((i) => i.decode().catch(() => null)))
+            .then(() => requestAnimationFrame(() => { steps.push(performance.now() - t0); requestAnimationFrame(step) }))
+        }
+        const observer = new MutationObserver(check)
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'style'] })
+        document.addEventListener('load', check, true)
+        window.scrollBy(0, innerHeight)
+        requestAnimationFrame(check)
+      }
+      step()
+    })
   }
   const webRssAfterBatch = batchGridMs == null ? null : webRssMb()
   const app2 = appPid()
@@ -173,6 +214,7 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
   assert.ok(web.length > 0, 'a web process was found')
 
   const sorted = [...scroll.pages].sort((a, b) => a - b)
+  const listedSorted = [...scroll.listed].sort((a, b) => a - b)
   const round = (x) => Math.round(x * 10) / 10
   const report = {
     images: IMAGES,
@@ -184,10 +226,15 @@ test(`gallery benchmark over ${IMAGES} images`, async () => {
     page_ms_p50: round(percentile(sorted, 50)),
     page_ms_p95: round(percentile(sorted, 95)),
     pages: sorted.length,
+    page_listed_ms_p50: round(percentile(listedSorted, 50)),
+    page_listed_ms_p95: round(percentile(listedSorted, 95)),
     scroll_total_ms: Math.round(scroll.totalMs),
     cold_start_ms: coldStartMs == null ? null : Math.round(coldStartMs),
     batch_grid_500_ms: batchGridMs == null ? null : Math.round(batchGridMs),
     batch_grid_cells_in_dom: batchCells,
+    batch_grid_screens: batchScreens?.length ?? null,
+    batch_grid_screen_ms_p50: batchScreens?.length ? round(percentile([...batchScreens].sort((a, b) => a - b), 50)) : null,
+    batch_grid_screen_ms_p95: batchScreens?.length ? round(percentile([...batchScreens].sort((a, b) => a - b), 95)) : null,
     web_rss_mb_home: webRssHome,
     web_rss_mb_first_screen: webRssFirstScreen,
     web_rss_mb_after_scroll: webRssAfterScroll,
