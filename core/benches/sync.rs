@@ -26,7 +26,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use image::{ImageFormat, Rgb, RgbImage};
 use nanoforge_core::accounts::{Secrets, SessionStore};
 use nanoforge_core::library::IngestSource;
-use nanoforge_core::sync::SyncSetup;
+use nanoforge_core::sync::{PARALLEL_TRANSFERS, SyncSetup};
 use nanoforge_core::{AppCore, CoreConfig, ProfileChoice};
 use s3_test_server::{Op, S3Server};
 use tokio::task::JoinSet;
@@ -115,7 +115,7 @@ fn library_files(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 
 async fn bare_puts(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> Duration {
     let started = Instant::now();
-    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let gate = Arc::new(tokio::sync::Semaphore::new(PARALLEL_TRANSFERS));
     let mut set = JoinSet::new();
     for (key, bytes) in files.iter().cloned() {
         let (client, gate) = (client.clone(), gate.clone());
@@ -137,7 +137,7 @@ async fn bare_puts(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> 
 
 async fn bare_gets(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> Duration {
     let started = Instant::now();
-    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let gate = Arc::new(tokio::sync::Semaphore::new(PARALLEL_TRANSFERS));
     let mut set = JoinSet::new();
     for key in files.iter().map(|(key, _)| key.clone()) {
         let (client, gate) = (client.clone(), gate.clone());

@@ -4,14 +4,13 @@
 //! delete-forever. A bounded number run at once; a file that fails stays queued for the next sync,
 //! unless the failure says the whole sync cannot work (credentials, bucket, clock), which stops it.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
-use super::store::{FileBody, LargeBody, ObjectStore};
+use super::place::{place_small, temp_beside, verify_and_place, write_to};
+use super::store::{FileBody, ObjectStore};
 use super::{Progress, SyncError, SyncStage};
 use crate::library::MAX_FILE_BYTES;
 use crate::library::replica::{FileDirection as Direction, QueuedFile as Row, Replica};
@@ -19,6 +18,11 @@ use crate::{CoreError, Result};
 
 /// Transfers in flight at once.
 pub const PARALLEL: usize = 8;
+/// Downloaded files being written and fsynced at once, beyond the transfers: a download gives its
+/// transfer slot to the next GET as soon as its bytes are here, so the disk's time (mostly the
+/// fsync) overlaps the network's instead of adding to it. Bounded because a small file waits in
+/// memory (at most `IN_MEMORY_MAX`) until its write ends.
+const PLACING: usize = 4 * PARALLEL;
 /// Finished transfers committed together.
 const DONE_BATCH: usize = 64;
 
@@ -56,21 +60,37 @@ pub async fn move_all(
         return Ok(moved);
     }
     progress.report(stage(direction), 0, total, 0);
-    let gate = Arc::new(Semaphore::new(PARALLEL));
-    let mut tasks = JoinSet::new();
-    for row in rows {
-        let (replica, store, gate) = (replica.clone(), Arc::clone(store), gate.clone());
-        tasks.spawn(async move {
-            let _slot = gate.acquire_owned().await;
-            let outcome = move_one(&replica, &store, direction, &row).await;
-            (row, outcome)
-        });
-    }
-    let mut fatal = None;
     // Finished files leave the queue in batches: a commit per file costs more than a loopback
     // transfer. A crash before a batch commits only repeats work (the file is already in place,
     // or the bucket answers "already there").
     let mut finished = Vec::new();
+    let rows = if direction == Direction::Down {
+        // Files already here (a download whose batch a crash did not commit) are done without a
+        // transfer. All are looked up in one blocking step, not one pool trip per file while it
+        // holds a transfer slot.
+        let (here, missing) = split_present(replica, rows).await?;
+        moved.files += u32::try_from(here.len()).unwrap_or(u32::MAX);
+        finished.extend(here);
+        missing
+    } else {
+        rows
+    };
+    let gate = Arc::new(Semaphore::new(PARALLEL));
+    let placing = Arc::new(Semaphore::new(PLACING));
+    let mut tasks = JoinSet::new();
+    for row in rows {
+        let (replica, store) = (replica.clone(), Arc::clone(store));
+        let (gate, placing) = (gate.clone(), placing.clone());
+        tasks.spawn(async move {
+            let slot = Slot {
+                transfer: gate.acquire_owned().await.ok(),
+                placing: Some(placing),
+            };
+            let outcome = move_one(&replica, &store, direction, &row, slot).await;
+            (row, outcome)
+        });
+    }
+    let mut fatal = None;
     while let Some(joined) = tasks.join_next().await {
         let (row, outcome) = match joined {
             Ok(done) => done,
@@ -133,13 +153,64 @@ pub async fn move_all(
     }
 }
 
+/// The queued downloads whose file is already in the library folder, and the others.
+async fn split_present(replica: &Replica, rows: Vec<Row>) -> Result<(Vec<Row>, Vec<Row>)> {
+    let replica = replica.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut here = Vec::new();
+        let mut missing = Vec::new();
+        for row in rows {
+            // A key that makes no path is left to its transfer, which reports it for that file.
+            let present = replica
+                .absolute_path(&row.key)
+                .is_ok_and(|path| path.try_exists().unwrap_or(false));
+            if present {
+                here.push(row);
+            } else {
+                missing.push(row);
+            }
+        }
+        (here, missing)
+    })
+    .await
+    .map_err(Into::into)
+}
+
+/// A transfer's hold on the network: given up once a download's bytes are here, for a place
+/// among the files being written (so at most `PLACING` wait in memory).
+struct Slot {
+    transfer: Option<OwnedSemaphorePermit>,
+    placing: Option<Arc<Semaphore>>,
+}
+
+impl Slot {
+    /// No limits (a download on demand, on its own).
+    fn free() -> Slot {
+        Slot {
+            transfer: None,
+            placing: None,
+        }
+    }
+
+    /// Waits for a place among the files being written, then frees the transfer slot.
+    async fn off_the_network(mut self) -> Option<OwnedSemaphorePermit> {
+        let place = match self.placing.take() {
+            Some(placing) => placing.acquire_owned().await.ok(),
+            None => None,
+        };
+        drop(self.transfer.take());
+        place
+    }
+}
+
 /// Bytes moved, or `None` when the object is not in the bucket (a download of a file its device
-/// has not uploaded yet).
+/// has not uploaded yet). A download's file is not looked for here (the caller did).
 async fn move_one(
     replica: &Replica,
     store: &Arc<dyn ObjectStore>,
     direction: Direction,
     row: &Row,
+    slot: Slot,
 ) -> Result<Option<u64>> {
     let path = replica.absolute_path(&row.key)?;
     match direction {
@@ -150,9 +221,6 @@ async fn move_one(
                 .map(Some)
         }
         Direction::Down => {
-            if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-                return Ok(Some(0));
-            }
             let max_bytes = if row.original {
                 MAX_FILE_BYTES
             } else {
@@ -161,6 +229,7 @@ async fn move_one(
             match store.download(&row.key, max_bytes).await? {
                 None => Ok(None),
                 Some(FileBody::Small(bytes)) => {
+                    let _place = slot.off_the_network().await;
                     let (path, row) = (path.clone(), row.clone());
                     tokio::task::spawn_blocking(move || place_small(&path, &row, &bytes))
                         .await?
@@ -172,9 +241,17 @@ async fn move_one(
                         crate::library::create_private_dir(dir).await?;
                     }
                     let result = match write_to(body, &temp).await {
-                        Ok(file) => verify_and_place(&temp, &path, row, &file.sha256)
-                            .await
-                            .map(|()| Some(file.bytes)),
+                        Ok((file, written)) => {
+                            let _place = slot.off_the_network().await;
+                            // On disk before it is renamed into place and leaves the queue (a
+                            // power cut must not leave an empty original that "exists").
+                            match file.sync_all().await {
+                                Ok(()) => verify_and_place(&temp, &path, row, &written.sha256)
+                                    .await
+                                    .map(|()| Some(written.bytes)),
+                                Err(e) => Err(SyncError::Local(e.to_string()).into()),
+                            }
+                        }
                         Err(e) => Err(e.into()),
                     };
                     let _ = tokio::fs::remove_file(&temp).await;
@@ -219,7 +296,11 @@ pub async fn fetch_file(
     } else {
         "a thumbnail"
     };
-    match move_one(replica, store, Direction::Down, &row).await? {
+    let path = replica.absolute_path(key)?;
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(());
+    }
+    match move_one(replica, store, Direction::Down, &row, Slot::free()).await? {
         Some(_) => Ok(()),
         None => Err(CoreError::NotFound(format!(
             "{what} of this image: the device that made it has not uploaded it yet ({key})"
@@ -227,121 +308,9 @@ pub async fn fetch_file(
     }
 }
 
-/// A new temporary file's name in `path`'s folder (renamed over `path` once complete).
-fn temp_beside(path: &Path) -> Result<PathBuf> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| CoreError::Internal(format!("{} has no folder", path.display())))?;
-    Ok(dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple())))
-}
-
-/// Writes a small downloaded file in one blocking step: checked (an original must hash to its
-/// name), written private under a temporary name, then renamed into place.
-fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
-    use sha2::{Digest, Sha256};
-    if row.original {
-        let sha = super::ops::hex(&Sha256::digest(bytes));
-        if sha != row.sha256 {
-            return Err(corrupt(row, &sha));
-        }
-    } else if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        // Thumbnails are our own JPEGs; anything else is not kept (nor served to the page).
-        return Err(SyncError::Corrupt(format!(
-            "{} in the bucket is not a JPEG thumbnail",
-            row.key
-        ))
-        .into());
-    }
-    let temp = temp_beside(path)?;
-    if let Some(dir) = temp.parent() {
-        crate::private_fs::create_dir_all(dir)?;
-    }
-    let written = crate::private_fs::open_options()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e.into());
-    }
-    Ok(bytes.len() as u64)
-}
-
-fn corrupt(row: &Row, sha: &str) -> CoreError {
-    SyncError::Corrupt(format!(
-        "{} in the bucket does not match its hash (got {sha})",
-        row.key
-    ))
-    .into()
-}
-
-/// An original must hash to its name; then the temporary file becomes the library's file.
-async fn verify_and_place(temp: &Path, dest: &Path, row: &Row, sha: &str) -> Result<()> {
-    if row.original && sha != row.sha256 {
-        return Err(corrupt(row, sha));
-    }
-    tokio::fs::rename(temp, dest).await?;
-    Ok(())
-}
-
 /// Takes finished files off the queue, in one transaction.
 async fn done(replica: &Replica, direction: Direction, rows: &mut Vec<Row>) -> Result<()> {
     replica.files_done(direction, rows).await?;
     rows.clear();
     Ok(())
-}
-
-/// Streams a large body into `dest` (a new private file the caller renames), hashing it on the
-/// way so an original is not read back from disk to be checked, and stopping past its limit.
-async fn write_to(body: LargeBody, dest: &Path) -> std::result::Result<Written, SyncError> {
-    use sha2::{Digest, Sha256};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let local = |e: std::io::Error| SyncError::Local(e.to_string());
-    let file = tokio::fs::OpenOptions::from(crate::private_fs::open_options())
-        .write(true)
-        .create_new(true)
-        .open(dest)
-        .await
-        .map_err(local)?;
-    // Each tokio file write is a trip to the blocking pool: batch the body's small chunks.
-    let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
-    let mut reader = body.reader.take(body.max_bytes.saturating_add(1));
-    let mut buffer = vec![0u8; 256 * 1024];
-    let mut written = 0u64;
-    let mut hasher = Sha256::new();
-    loop {
-        let n = reader
-            .read(&mut buffer)
-            .await
-            .map_err(|e| SyncError::Interrupted(format!("reading {}: {e}", body.key)))?;
-        if n == 0 {
-            break;
-        }
-        written += n as u64;
-        if written > body.max_bytes {
-            return Err(SyncError::Corrupt(format!(
-                "{} holds more than the {} bytes such a file may have",
-                body.key, body.max_bytes
-            )));
-        }
-        hasher.update(&buffer[..n]);
-        file.write_all(&buffer[..n]).await.map_err(local)?;
-    }
-    file.flush().await.map_err(local)?;
-    // On disk before it is renamed into place and leaves the queue (a power cut must not leave an
-    // empty original that "exists").
-    file.get_ref().sync_all().await.map_err(local)?;
-    Ok(Written {
-        bytes: written,
-        sha256: super::ops::hex(&hasher.finalize()),
-    })
-}
-
-/// A file written from the bucket.
-struct Written {
-    bytes: u64,
-    /// Of the bytes written, lowercase hex.
-    sha256: String,
 }

@@ -28,6 +28,7 @@ mod binding;
 mod engine;
 mod files;
 mod ops;
+mod place;
 mod pull;
 mod root;
 mod setup;
@@ -40,6 +41,8 @@ use serde::Serialize;
 
 pub use binding::SecretBinding;
 pub use engine::{DeviceInfo, SyncParty, SyncReport, Syncer};
+/// Transfers a sync runs at once (the sync bench's bare baselines use the same).
+pub use files::PARALLEL as PARALLEL_TRANSFERS;
 pub use setup::{DEFAULT_CACHE_MB, SyncLocation, SyncSetup, default_prefix};
 pub use status::{DeletionsBy, PeerDevice, PendingDeletions, SyncStatus};
 
