@@ -1,7 +1,7 @@
 //! Library performance, as ratios and budgets measured in one run (see BENCHMARKS.md):
 //! - `baseline/png_decode_1024`: bare decode of a 1024×1024 PNG (the unavoidable part of ingest);
 //! - `ingest/png_1024`: the same bytes in → original + thumbnails + metadata + row committed;
-//!   target ≤ 2.0× the baseline;
+//!   target ≤ 1.5× the baseline (issue 19; 2.0× before 2026-12-07);
 //! - `gallery/page_100_of_100k`, `search/fts_100k`, `stats/100k`: reads of a library seeded with
 //!   100k jobs and images (5% tagged, 10% rated, 2% in albums, so search covers labels too);
 //!   targets 2 ms, 20 ms and 10 ms;
@@ -24,6 +24,8 @@ use nanoforge_core::library::{
 mod estimates;
 
 const SEEDED_ROWS: u32 = 100_000;
+/// Ingest over the bare decode measured in the same run (issue 19).
+const INGEST_TARGET: f64 = 1.5;
 const SEARCH_TERM: &str = "lighthouse";
 /// The fixture's larger album (about 2,000 images).
 const TRIPS: &str = "00000000-0000-8000-8000-000000000002";
@@ -299,9 +301,13 @@ fn print_summary() {
     ];
     if let (Some(ingest), Some(decode)) = (ms("ingest/png_1024"), ms("baseline/png_decode_1024")) {
         let ratio = ingest / decode;
-        let verdict = if ratio <= 2.0 { "ok" } else { "OVER TARGET" };
+        let verdict = if ratio <= INGEST_TARGET {
+            "ok"
+        } else {
+            "OVER TARGET"
+        };
         println!(
-            "ingest/png_1024 {ingest:.2} ms / baseline/png_decode_1024 {decode:.2} ms = {ratio:.2}x (target <= 2.0x) {verdict}"
+            "ingest/png_1024 {ingest:.2} ms / baseline/png_decode_1024 {decode:.2} ms = {ratio:.2}x (target <= {INGEST_TARGET}x) {verdict}"
         );
     }
     for (id, budget) in checks {

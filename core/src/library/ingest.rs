@@ -308,6 +308,8 @@ fn store_files(root: &Path, source: IngestSource, opts: &IngestOptions) -> Resul
 /// The common case, on two threads: this one decodes (which validates) and then makes the
 /// thumbnails, while a helper embeds the metadata, hashes and writes the original to an fsynced
 /// temp file, and gives it its real name (plus a folder fsync) only once the decode succeeded.
+/// The helper passes the hash on as soon as it has it, so each thumbnail file is written by the
+/// thread that encoded it while the other is still encoding.
 fn store_as_is(
     root: &Path,
     bytes: Vec<u8>,
@@ -315,6 +317,7 @@ fn store_as_is(
     meta: Option<&EmbeddedMetadata>,
 ) -> Result<StoredFiles> {
     let (verdict, decoded_ok) = std::sync::mpsc::sync_channel::<bool>(1);
+    let (hashed, hash) = std::sync::mpsc::sync_channel::<String>(1);
     let bytes_ref = &bytes;
     let (decoded, thumbs, written) = std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
@@ -326,6 +329,7 @@ fn store_as_is(
                 };
                 let original = embedded.as_deref().unwrap_or(bytes_ref);
                 let sha256 = hex_sha256(original);
+                let _ = hashed.send(sha256.clone());
                 let dest = store::checked_join(root, &store::original_rel(&sha256, format.ext()))?;
                 let staged = if dest.exists() {
                     None
@@ -343,7 +347,14 @@ fn store_as_is(
             });
         let decoded = imaging::decode(bytes_ref, format);
         let _ = verdict.send(decoded.is_ok());
-        let thumbs = decoded.as_ref().ok().map(resize::thumbnails);
+        let thumbs = decoded.as_ref().ok().map(|img| {
+            // No hash means the helper failed before hashing; its error is the one reported.
+            let sha256 = hash.recv().ok();
+            resize::thumbnails_then(img, &|side, jpeg| match &sha256 {
+                Some(sha256) => write_thumb(root, sha256, side, jpeg),
+                None => Ok(()),
+            })
+        });
         let written = match writer {
             Ok(handle) => handle
                 .join()
@@ -357,7 +368,7 @@ fn store_as_is(
     let thumbs = thumbs.ok_or_else(|| CoreError::Internal("no thumbnails".into()))??;
     let path = store::original_rel(&sha256, format.ext());
     let original = embedded.unwrap_or(bytes);
-    assemble(root, sha256, path, format, &img, original, thumbs)
+    assemble(sha256, path, format, &img, original, thumbs)
 }
 
 fn finish(
@@ -368,12 +379,13 @@ fn finish(
     img: &DynamicImage,
     original: Vec<u8>,
 ) -> Result<StoredFiles> {
-    let thumbs = resize::thumbnails(img)?;
-    assemble(root, sha256, path, format, img, original, thumbs)
+    let (thumb, preview) = resize::thumbnails(img)?;
+    write_thumbs(root, &sha256, &thumb, &preview)?;
+    assemble(sha256, path, format, img, original, (thumb, preview))
 }
 
+/// What the row needs; the thumbnail files are written by then.
 fn assemble(
-    root: &Path,
     sha256: String,
     path: String,
     format: Format,
@@ -381,7 +393,6 @@ fn assemble(
     original: Vec<u8>,
     (thumb, preview): Thumbs,
 ) -> Result<StoredFiles> {
-    write_thumbs(root, &sha256, &thumb, &preview)?;
     Ok(StoredFiles {
         thumb_path: store::thumb_rel(&sha256, THUMB_SIZE),
         preview_path: store::thumb_rel(&sha256, PREVIEW_SIZE),
@@ -397,17 +408,14 @@ fn assemble(
 }
 
 pub(super) fn write_thumbs(root: &Path, sha256: &str, thumb: &[u8], preview: &[u8]) -> Result<()> {
-    store::write_atomic(
-        &store::checked_join(root, &store::thumb_rel(sha256, THUMB_SIZE))?,
-        thumb,
-        false,
-    )?;
-    store::write_atomic(
-        &store::checked_join(root, &store::thumb_rel(sha256, PREVIEW_SIZE))?,
-        preview,
-        false,
-    )?;
-    Ok(())
+    write_thumb(root, sha256, THUMB_SIZE, thumb)?;
+    write_thumb(root, sha256, PREVIEW_SIZE, preview)
+}
+
+/// No fsync: a missing or torn thumbnail is made again from the original.
+fn write_thumb(root: &Path, sha256: &str, side: u32, jpeg: &[u8]) -> Result<()> {
+    let path = store::checked_join(root, &store::thumb_rel(sha256, side))?;
+    Ok(store::write_atomic(&path, jpeg, false)?)
 }
 
 fn with_metadata(

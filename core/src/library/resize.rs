@@ -110,6 +110,15 @@ pub(super) fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>> {
 /// JPEG thumbnails: (256 px, 512 px long side). The 512 is resized from the decoded image once and
 /// the 256 from the 512, so the full-size pixels are read a single time.
 pub(super) fn thumbnails(img: &DynamicImage) -> Result<Thumbs> {
+    thumbnails_then(img, &|_, _| Ok(()))
+}
+
+/// [`thumbnails`], handing each one to `done` (with its long side) as soon as it is encoded, on the
+/// thread that encoded it: the caller's file write of one overlaps the other's encoding.
+pub(super) fn thumbnails_then(
+    img: &DynamicImage,
+    done: &(dyn Fn(u32, &[u8]) -> Result<()> + Sync),
+) -> Result<Thumbs> {
     let src = as_rgb_or_rgba(img);
     let alpha = matches!(src.as_ref(), DynamicImage::ImageRgba8(_));
     let pixel = if alpha {
@@ -129,9 +138,15 @@ pub(super) fn thumbnails(img: &DynamicImage) -> Result<Thumbs> {
                 pixel,
                 fit(preview.width(), preview.height(), THUMB_SIZE),
             )?;
-            encode_thumb(&thumb, alpha)
+            let jpeg = encode_thumb(&thumb, alpha)?;
+            done(THUMB_SIZE, &jpeg)?;
+            Ok(jpeg)
         },
-        || encode_thumb(&preview, alpha),
+        || -> Result<Vec<u8>> {
+            let jpeg = encode_thumb(&preview, alpha)?;
+            done(PREVIEW_SIZE, &jpeg)?;
+            Ok(jpeg)
+        },
     );
     Ok((thumb?, preview?))
 }
