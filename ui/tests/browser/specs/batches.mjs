@@ -240,6 +240,9 @@ export default async function ({ check, widths, openPage, shots, settle, noHoriz
       assert.match(await withBatchApi.first().textContent(), /With the Batch API/)
       // Scrolled sideways (a phone's two models do not fit), the prompts stay in view.
       await page.getByTestId('batch-grid').evaluate((el) => { el.scrollLeft = el.scrollWidth })
+      // The prompt column sticks only where the models overflow sideways (a phone's two models).
+      const position = await page.locator('[data-testid="batch-grid"] tbody th').first().evaluate((el) => getComputedStyle(el).position)
+      assert.equal(position, label === 'phone' ? 'sticky' : 'static')
       await settle(page)
       await page.screenshot({ path: join(shots, `batches-running-${label}.png`), fullPage: true })
       await page.getByTestId('batch-cancel').click()
