@@ -22,6 +22,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "clear_sign_in_client",
     "test_sign_in_client",
     "list_images",
+    "list_grid",
     "get_image",
     "list_jobs",
     "get_job",

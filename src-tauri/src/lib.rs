@@ -13,6 +13,8 @@ mod lifecycle;
 mod raw_ipc;
 mod updates;
 mod web_cache;
+#[cfg(target_os = "linux")]
+pub mod webview_rendering;
 
 use tauri::Runtime;
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -47,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> Builder<R> {
             accounts::clear_sign_in_client,
             accounts::test_sign_in_client,
             library::list_images,
+            library::list_grid,
             library::get_image,
             library::list_jobs,
             library::get_job,

@@ -115,7 +115,7 @@ if [[ " $suites " == *" services "* ]]; then
 fi
 if [[ " $suites " == *" gallery-bench "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}
-  NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images"
+  NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images" ${NANOFORGE_BENCH_DISTINCT:+--distinct-thumbnails $NANOFORGE_BENCH_DISTINCT}
   # A re-baseline of an old commit gives its library distinct thumbnails itself (BENCHMARKS.md).
   if [ -n "${NANOFORGE_BENCH_FIXTURE_HOOK:-}" ]; then "$NANOFORGE_BENCH_FIXTURE_HOOK" "$work/bench"; fi
   # A finished batch of 500 demo images (20 × 25 prompts) for the batch grid's figure (not for old commits).
@@ -132,7 +132,7 @@ if [[ " $suites " == *" gallery-bench "* ]]; then
 fi
 if [[ " $suites " == *" scale "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}
-  NANOFORGE_DATA_DIR="$work/scale" "$cli_bin" seed-synthetic --count "$images"
+  NANOFORGE_DATA_DIR="$work/scale" "$cli_bin" seed-synthetic --count "$images" ${NANOFORGE_BENCH_DISTINCT:+--distinct-thumbnails $NANOFORGE_BENCH_DISTINCT}
   past_welcome "$work/scale"
   export NANOFORGE_E2E_IMAGES=$images
   # The spec counts the files the shell serves (a debug line each) to prove the web view caches them.

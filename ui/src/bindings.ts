@@ -50,6 +50,8 @@ export const commands = {
 	testSignInClient: () => typedError<SignInClientStatus_Serialize, AppError>(__TAURI_INVOKE("test_sign_in_client")),
 	/**  One keyset page of the gallery (or the trash), newest first. */
 	listImages: (query: ImageQuery_Deserialize) => typedError<ImagePage_Serialize, AppError>(__TAURI_INVOKE("list_images", { query })),
+	/**  The same page as `list_images`, as the grid's thin records (the viewer reads the full one). */
+	listGrid: (query: ImageQuery_Deserialize) => typedError<GridPage_Serialize, AppError>(__TAURI_INVOKE("list_grid", { query })),
 	getImage: (id: string) => typedError<ImageRecord_Serialize, AppError>(__TAURI_INVOKE("get_image", { id })),
 	/**  One keyset page of the job history, newest first. */
 	listJobs: (query: JobQuery_Deserialize) => typedError<JobPage_Serialize, AppError>(__TAURI_INVOKE("list_jobs", { query })),
@@ -990,6 +992,56 @@ export type GenerationRequest_Serialize = {
 	 *  are JavaScript doubles.
 	 */
 	seed: number | null,
+};
+
+/**  An image as the grid shows it. */
+export type GridImage = GridImage_Serialize | GridImage_Deserialize;
+
+/**  An image as the grid shows it. */
+export type GridImage_Deserialize = {
+	id: string,
+	/**  The original's hash: the tile's thumbnail URL is made from it. */
+	sha256: string,
+	width: number,
+	height: number,
+	favourite: boolean,
+	rating: number,
+	deletedAt?: number | null,
+	createdAt: number | null,
+	/**  The start of its prompt (at most [`CAPTION_CHARS`] characters), for the caption and label. */
+	caption?: string | null,
+};
+
+/**  An image as the grid shows it. */
+export type GridImage_Serialize = {
+	id: string,
+	/**  The original's hash: the tile's thumbnail URL is made from it. */
+	sha256: string,
+	width: number,
+	height: number,
+	favourite: boolean,
+	rating: number,
+	deletedAt: number | null,
+	createdAt: number | null,
+	/**  The start of its prompt (at most [`CAPTION_CHARS`] characters), for the caption and label. */
+	caption: string | null,
+};
+
+/**  One keyset page of the grid: the same query, order and cursor as the full listing. */
+export type GridPage = GridPage_Serialize | GridPage_Deserialize;
+
+/**  One keyset page of the grid: the same query, order and cursor as the full listing. */
+export type GridPage_Deserialize = {
+	items: GridImage_Deserialize[],
+	/**  `None` on the last page. */
+	nextCursor?: Cursor_Deserialize | null,
+};
+
+/**  One keyset page of the grid: the same query, order and cursor as the full listing. */
+export type GridPage_Serialize = {
+	items: GridImage_Serialize[],
+	/**  `None` on the last page. */
+	nextCursor: Cursor_Serialize | null,
 };
 
 /**  What to know about an image that is not quite what was asked for. */

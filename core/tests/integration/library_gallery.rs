@@ -6,7 +6,8 @@ use nanoforge_core::catalog::ImageSize;
 use library_support::*;
 use nanoforge_core::ErrorKind;
 use nanoforge_core::library::{
-    GalleryView, ImageQuery, ImageRecord, JobStatus, JobUpdate, Library, NewJob,
+    CAPTION_CHARS, GalleryView, GridPage, ImageQuery, ImageRecord, JobStatus, JobUpdate, Library,
+    NewJob,
 };
 
 /// `n` jobs with one image each; every third prompt mentions a fox; sizes alternate 512/1024.
@@ -305,4 +306,56 @@ async fn emptying_the_trash_keeps_files_still_in_use() {
     let report = t.lib.integrity_scan(false).await.unwrap();
     assert!(report.orphan_files.is_empty() && report.missing_originals.is_empty());
     assert_eq!(t.lib.empty_trash().await.unwrap(), 0);
+}
+
+/// The grid's thin page is the full page's images in the same order with the same cursor, each
+/// with its hash, size, marks and dates, and a caption cut to the start of its prompt.
+#[tokio::test]
+async fn the_grid_page_is_the_gallery_page_in_thin_records() {
+    let t = open_library().await;
+    let lib = &t.lib;
+    seed(lib, 5).await;
+    let long_prompt = "ünïcödé ".repeat(60);
+    let job = lib.insert_job(&new_job(&long_prompt)).await.unwrap();
+    let long = lib
+        .ingest_image(Some(&job.id), 0, bytes(png_bytes(16, 16, 99)), no_opts())
+        .await
+        .unwrap();
+    lib.set_rating(&long.id, 4).await.unwrap();
+
+    let query = ImageQuery {
+        limit: Some(4),
+        ..Default::default()
+    };
+    let full = lib.list_images(&query).await.unwrap();
+    let grid = GridPage::from(lib.list_images(&query).await.unwrap());
+    assert_eq!(grid.next_cursor, full.next_cursor);
+    assert_eq!(grid.items.len(), 4);
+    for (thin, record) in grid.items.iter().zip(&full.items) {
+        assert_eq!(thin.id, record.id);
+        assert_eq!(thin.sha256, record.sha256);
+        assert_eq!((thin.width, thin.height), (record.width, record.height));
+        assert_eq!(
+            (thin.favourite, thin.rating),
+            (record.favourite, record.rating)
+        );
+        assert_eq!(
+            (thin.created_at, thin.deleted_at),
+            (record.created_at, record.deleted_at)
+        );
+        let prompt = record.prompt.as_deref().unwrap();
+        let caption = thin.caption.as_deref().unwrap();
+        assert!(prompt.starts_with(caption));
+        assert_eq!(
+            caption.chars().count(),
+            prompt.chars().count().min(CAPTION_CHARS)
+        );
+    }
+    // The newest is the long prompt's image: rated, and its caption cut at 160 characters.
+    assert_eq!(grid.items[0].id, long.id);
+    assert_eq!(grid.items[0].rating, 4);
+    assert_eq!(
+        grid.items[0].caption.as_deref().unwrap().chars().count(),
+        CAPTION_CHARS
+    );
 }

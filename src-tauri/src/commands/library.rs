@@ -1,8 +1,8 @@
 //! The library: gallery pages, history, stats, favourites, trash, export. One-line calls into the core.
 
 use nanoforge_core::library::{
-    ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobFamily, JobPage, JobQuery, JobRecord,
-    LibraryStats, RecalledSettings, StatsQuery,
+    GridPage, ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobFamily, JobPage, JobQuery,
+    JobRecord, LibraryStats, RecalledSettings, StatsQuery,
 };
 use nanoforge_core::{AppCore, AppError};
 use tauri::{AppHandle, Runtime, State};
@@ -17,6 +17,13 @@ pub async fn list_images(
     query: ImageQuery,
 ) -> Result<ImagePage, AppError> {
     Ok(core.session().list_images(&query).await?)
+}
+
+/// The same page as `list_images`, as the grid's thin records (the viewer reads the full one).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_grid(core: State<'_, AppCore>, query: ImageQuery) -> Result<GridPage, AppError> {
+    Ok(core.session().list_grid(&query).await?)
 }
 
 #[tauri::command]

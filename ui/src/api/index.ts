@@ -3,6 +3,7 @@
 // Stores and views import from here only; unit tests replace this module.
 import { Channel, invoke } from '@tauri-apps/api/core'
 import { call } from './call'
+import { gridApi } from './grid'
 import { organiseApi } from './organise'
 import {
   commands,
@@ -181,6 +182,7 @@ export type {
 
 export { ApiError, errorKind, errorMessage, toApiError } from './errors'
 export type { Album, AlbumLabel, ImageLabels, TagCount } from './organise'
+export { gridImageOf, type GridImage, type GridPage } from './grid'
 
 /** Subscribes to an event; resolves to the function that stops listening (call it on unmount). */
 async function listen(subscribe: Promise<() => void>): Promise<() => void> {
@@ -209,6 +211,8 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
 }
 
 export const api = {
+  // The grid's thin records (./grid.ts)
+  ...gridApi,
   // Albums and tags (./organise.ts)
   ...organiseApi,
   // App, the profile's preferences and its keys

@@ -6,6 +6,15 @@ import { useGalleryStore } from '@/stores/gallery'
 
 export const HOME_PAINTED = 'nanoforge:home-painted'
 
+/**
+ * Marks a stage of the start once (`nanoforge:<name>`), so the gallery benchmark can tell where the time
+ * between the process's start and Home's paint goes.
+ */
+export function markStage(name: string): void {
+  const mark = `nanoforge:${name}`
+  if (performance.getEntriesByName(mark).length === 0) performance.mark(mark)
+}
+
 /** Two frames after now: what was rendered has been painted. */
 export function afterPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))

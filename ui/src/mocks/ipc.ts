@@ -13,8 +13,9 @@
 // device's own sign-in client, keys checked before saving) is ./device.ts, `window.__NANOFORGE_DEVICE__`.
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
+import { gridImageOf } from '@/api'
 import type {
-  ApiKeyStatus, AppInfo, CoreEvent, ImageQuery, ImageSize, JobRecord, Model, Preferences, ProfileSummary, SecretPurpose,
+  ApiKeyStatus, AppInfo, CoreEvent, ImageQuery, ImageRecord, ImageSize, JobRecord, Model, Preferences, ProfileSummary, SecretPurpose,
   SyncEvent, SyncSetup,
 } from '@/api'
 import * as mock from './backend'
@@ -168,6 +169,10 @@ export async function installMockIpc() {
       // The prompt search is matchesOrganise's (it covers tags and album names too).
       const rows = lib().images.filter((i) => mock.matchesImage(i, { ...q, search: null }) && matchesOrganise(lib(), o, i, q))
       return sortedPage(rows, q)
+    },
+    list_grid: (a) => {
+      const page = handlers.list_images(a) as { items: ImageRecord[]; nextCursor: unknown }
+      return { items: page.items.map(gridImageOf), nextCursor: page.nextCursor }
     },
     get_image: (a) => found(lib().images.find((i) => i.id === a.id) ?? lib().inputs.find((i) => i.id === a.id)),
     list_jobs: (a) => mock.listJobs(lib(), a.query as never),

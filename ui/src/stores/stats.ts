@@ -69,10 +69,13 @@ export const useStatsStore = defineStore('stats', () => {
     if (creditsFollowed && isFinalStage(event.stage.kind)) void loadCredits()
   })
 
-  /** Loads the stats (per-day series over `range`, default: the core's last 30 days), budget and balance. */
-  async function load(range?: StatsQuery) {
+  /**
+   * Loads the stats (per-day series over `range`, default: the core's last 30 days), budget and balance
+   * (unless `credits: false`, for a view that asks for the balance on its own).
+   */
+  async function load(range?: StatsQuery, { credits = true }: { credits?: boolean } = {}) {
     if (range) query.value = { ...range }
-    await Promise.all([loadStats(), loadBudget(), loadCredits()])
+    await Promise.all([loadStats(), loadBudget(), credits ? loadCredits() : undefined])
   }
 
   async function loadBudget() {

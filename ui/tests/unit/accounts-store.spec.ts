@@ -21,6 +21,7 @@ const api = vi.hoisted(() => ({
   getJob: vi.fn(),
   getImage: vi.fn(),
   listImages: vi.fn(),
+  listGrid: vi.fn(),
   libraryStats: vi.fn(),
   budgetStatus: vi.fn(),
   getPreferences: vi.fn(),
@@ -87,6 +88,7 @@ describe('accounts store', () => {
     api.appInfo.mockImplementation(async () => info(open))
     api.listJobs.mockResolvedValue({ items: [], nextCursor: null })
     api.listImages.mockResolvedValue({ items: [], nextCursor: null })
+    api.listGrid.mockResolvedValue({ items: [], nextCursor: null })
     api.getJob.mockImplementation(async (id: string) => jobRecord({ id }))
     api.getPreferences.mockResolvedValue({ ...preferences })
     api.catalog.mockResolvedValue(catalog)
@@ -105,7 +107,7 @@ describe('accounts store', () => {
     await app.load()
     const accounts = useAccountsStore()
     await accounts.load()
-    api.listImages.mockResolvedValueOnce({ items: [imageRecord('img-local')], nextCursor: null })
+    api.listGrid.mockResolvedValueOnce({ items: [imageRecord('img-local')], nextCursor: null })
     const gallery = useGalleryStore()
     await gallery.setQuery({ search: 'fox' })
     gallery.toggleSelected('img-local')
@@ -271,7 +273,7 @@ describe('accounts store', () => {
     const jobs = useJobsStore()
     await jobs.start()
     const page = deferred<{ items: ImageRecord[]; nextCursor: null }>()
-    api.listImages.mockReturnValueOnce(page.promise)
+    api.listGrid.mockReturnValueOnce(page.promise)
     const loading = gallery.reload()
     const job = deferred<ReturnType<typeof jobRecord>>()
     api.getJob.mockReturnValueOnce(job.promise)
@@ -293,6 +295,7 @@ describe('accounts store', () => {
     await flushPromises()
     expect(accounts.currentId).toBe('local')
     api.listImages.mockClear()
+    api.listGrid.mockClear()
     api.getImage.mockClear()
     api.libraryStats.mockClear()
 
@@ -305,6 +308,7 @@ describe('accounts store', () => {
     expect(api.getJob).not.toHaveBeenCalledWith('job-ada')
     expect(api.getImage).not.toHaveBeenCalled()
     expect(api.listImages).not.toHaveBeenCalled()
+    expect(api.listGrid).not.toHaveBeenCalled()
     expect(api.libraryStats).not.toHaveBeenCalled()
 
     // The open profile's own events still count.

@@ -6,7 +6,7 @@ import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 
 // The store is tested over the src/api boundary; the Rust side is replaced here.
 const mocks = vi.hoisted(() => ({
-  listImages: vi.fn(),
+  listGrid: vi.fn(),
   getImage: vi.fn(),
   setFavourite: vi.fn(),
   setRating: vi.fn(),
@@ -46,7 +46,7 @@ function deferred<T>() {
   return { promise, resolve }
 }
 
-const calls = () => mocks.listImages.mock.calls.map((c) => c[0] as ImageQuery)
+const calls = () => mocks.listGrid.mock.calls.map((c) => c[0] as ImageQuery)
 
 let events: FakeCoreEvents
 
@@ -60,7 +60,7 @@ describe('gallery store', () => {
   })
 
   it('pages with the keyset cursor of the previous page until the last one', async () => {
-    mocks.listImages
+    mocks.listGrid
       .mockResolvedValueOnce(pageOf(1, PAGE_SIZE))
       .mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 5, true))
     const store = useGalleryStore()
@@ -78,16 +78,16 @@ describe('gallery store', () => {
     expect(store.complete).toBe(true)
 
     await store.loadMore()
-    expect(mocks.listImages).toHaveBeenCalledTimes(2)
+    expect(mocks.listGrid).toHaveBeenCalledTimes(2)
   })
 
   it('shares one request between overlapping loads', async () => {
     const first = deferred<ImagePage>()
-    mocks.listImages.mockReturnValueOnce(first.promise)
+    mocks.listGrid.mockReturnValueOnce(first.promise)
     const store = useGalleryStore()
     const a = store.reload()
     const b = store.loadMore()
-    expect(mocks.listImages).toHaveBeenCalledTimes(1)
+    expect(mocks.listGrid).toHaveBeenCalledTimes(1)
     first.resolve(pageOf(1, 3, true))
     await Promise.all([a, b])
     expect(store.items.map((i) => i.id)).toEqual(['img-0001', 'img-0002', 'img-0003'])
@@ -95,7 +95,7 @@ describe('gallery store', () => {
 
   it('drops a response that arrives after a newer query started', async () => {
     const old = deferred<ImagePage>()
-    mocks.listImages.mockReturnValueOnce(old.promise).mockResolvedValueOnce(pageOf(50, 2, true))
+    mocks.listGrid.mockReturnValueOnce(old.promise).mockResolvedValueOnce(pageOf(50, 2, true))
     const store = useGalleryStore()
     const stale = store.reload()
     await store.setQuery({ search: 'fox' })
@@ -108,7 +108,7 @@ describe('gallery store', () => {
   })
 
   it('starts paging over when a filter changes', async () => {
-    mocks.listImages
+    mocks.listGrid
       .mockResolvedValueOnce(pageOf(1, PAGE_SIZE))
       .mockResolvedValueOnce(pageOf(201, PAGE_SIZE))
       .mockResolvedValueOnce(pageOf(7, 1, true))
@@ -128,7 +128,7 @@ describe('gallery store', () => {
   })
 
   it('keeps the error and retries on the next load', async () => {
-    mocks.listImages
+    mocks.listGrid
       .mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'disk full' }))
       .mockResolvedValueOnce(pageOf(1, 2, true))
     const store = useGalleryStore()
@@ -141,7 +141,7 @@ describe('gallery store', () => {
   })
 
   it('trash removes images and undo puts them back in order', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 5, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 5, true))
     mocks.trashImages.mockResolvedValue(2)
     mocks.restoreImages.mockResolvedValue(2)
     const store = useGalleryStore()
@@ -159,7 +159,7 @@ describe('gallery store', () => {
   })
 
   it('undo after switching to the trash view takes them out of the trash list', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(2, 1, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(2, 1, true))
     mocks.trashImages.mockResolvedValue(1)
     mocks.restoreImages.mockResolvedValue(1)
     const store = useGalleryStore()
@@ -172,7 +172,7 @@ describe('gallery store', () => {
   })
 
   it('restoring from the trash view takes images out of the trash list', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 3, true))
     mocks.restoreImages.mockResolvedValue(1)
     const store = useGalleryStore()
     await store.setQuery({ view: 'trash' })
@@ -182,7 +182,7 @@ describe('gallery store', () => {
   })
 
   it('favourite changes at once and goes back when the core refuses', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 2, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 2, true))
     const store = useGalleryStore()
     await store.reload()
 
@@ -200,7 +200,7 @@ describe('gallery store', () => {
   })
 
   it('selects ranges with shift and all loaded images', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 6, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 6, true))
     const store = useGalleryStore()
     await store.reload()
     store.setSelectMode(true)
@@ -216,7 +216,7 @@ describe('gallery store', () => {
   })
 
   it('empties the trash', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 2, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 2, true))
     mocks.emptyTrash.mockResolvedValue(2)
     const store = useGalleryStore()
     await store.setQuery({ view: 'trash' })
@@ -226,7 +226,7 @@ describe('gallery store', () => {
   })
 
   it('coming back keeps the pages, filters, selection and scroll, merging what is new at the top', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 3, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 3, true))
     const store = useGalleryStore()
     await store.setQuery({ favourites: true })
     await store.loadMore()
@@ -236,7 +236,7 @@ describe('gallery store', () => {
     store.scrollTop = 1234
 
     // Back again: one request for the head of the same query, no reload.
-    mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 4).items], nextCursor: { createdAt: 1, id: 'x' } })
+    mocks.listGrid.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 4).items], nextCursor: { createdAt: 1, id: 'x' } })
     await store.resume()
     expect(calls()).toHaveLength(3)
     expect(calls()[2]).toMatchObject({ cursor: null, favouriteOnly: true })
@@ -251,14 +251,14 @@ describe('gallery store', () => {
 
   it('a first visit, or one after a failed load, starts over; a new query starts at the top', async () => {
     const store = useGalleryStore()
-    mocks.listImages.mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'locked' }))
+    mocks.listGrid.mockRejectedValueOnce(new ApiError({ kind: 'database', message: 'locked' }))
     await store.resume()
     expect(store.error).toBe('locked')
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 3, true))
     await store.resume()
     expect(store.items).toHaveLength(3)
     store.scrollTop = 400
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, 1, true))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 1, true))
     await store.setQuery({ search: 'fox' })
     expect(store.scrollTop).toBe(0)
   })
@@ -266,10 +266,10 @@ describe('gallery store', () => {
   describe('follows the core\'s library changes', () => {
     /** A loaded, complete list of images 1..5 (newest first), shown. */
     async function shown() {
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, 5, true))
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, 5, true))
       const store = useGalleryStore()
       await store.resume()
-      mocks.listImages.mockClear()
+      mocks.listGrid.mockClear()
       return store
     }
     const loadedIds = (store: ReturnType<typeof useGalleryStore>) => store.items.map((i) => i.id)
@@ -286,13 +286,24 @@ describe('gallery store', () => {
         ['img-0000', 'img-0001', 'img-0002', 'img-0003', 'img-0004', 'img-0005', 'img-0006']))
       expect(mocks.getImage.mock.calls.map((c) => c[0])).toEqual(['img-0000', 'img-0006'])
       // Nothing was reloaded: the list grew where the images belong.
-      expect(mocks.listImages).not.toHaveBeenCalled()
+      expect(mocks.listGrid).not.toHaveBeenCalled()
       expect(store.scrollTop).toBe(420)
       expect([...store.selected]).toEqual(['img-0003'])
     })
 
+    it('keeps an image a change brought as the grid\'s thin record (the viewer reads the full one)', async () => {
+      const store = await shown()
+      mocks.getImage.mockImplementation(async (id: string) => img(Number(id.slice(4)), { favourite: true, rating: 3 }))
+      events.library({ images: { added: ['img-0000'] } })
+      await vi.waitFor(() => expect(loadedIds(store)[0]).toBe('img-0000'))
+      expect(store.items[0]).toEqual({
+        id: 'img-0000', sha256: 'ab'.repeat(32), width: 1024, height: 1024, favourite: true, rating: 3, deletedAt: null,
+        createdAt: 1_000_000, caption: 'prompt 0',
+      })
+    })
+
     it('an image older than what is loaded of an unfinished list is left for its page', async () => {
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, 3))
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, 3))
       const store = useGalleryStore()
       await store.resume()
       mocks.getImage.mockResolvedValue(img(9))
@@ -316,7 +327,7 @@ describe('gallery store', () => {
       await vi.waitFor(() => expect(loadedIds(store)).toEqual(['img-0001', 'img-0002', 'img-0005']))
       expect(store.items[1]).toMatchObject({ favourite: true, rating: 5 })
       expect([...store.selected]).toEqual(['img-0002'])
-      expect(mocks.listImages).not.toHaveBeenCalled()
+      expect(mocks.listGrid).not.toHaveBeenCalled()
     })
 
     it('an image restored elsewhere comes back to its place', async () => {
@@ -330,31 +341,31 @@ describe('gallery store', () => {
     })
 
     it('with filters, arriving images go through the core\'s query: its head is asked again', async () => {
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(1, 3, true))
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, 3, true)).mockResolvedValueOnce(pageOf(1, 3, true))
       const store = useGalleryStore()
       await store.setQuery({ search: 'fox' })
       await store.resume()
-      mocks.listImages.mockClear()
+      mocks.listGrid.mockClear()
       mocks.getImage.mockImplementation(async (id: string) => img(Number(id.slice(4))))
       // The core says img-0000 matches "fox"; img-0009 does not.
-      mocks.listImages.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 3).items], nextCursor: null })
+      mocks.listGrid.mockResolvedValueOnce({ items: [img(0), ...pageOf(1, 3).items], nextCursor: null })
       events.library({ images: { added: ['img-0000', 'img-0009'] } })
       await vi.waitFor(() => expect(loadedIds(store)).toEqual(['img-0000', 'img-0001', 'img-0002', 'img-0003']))
       expect(calls()[0]).toMatchObject({ cursor: null, search: 'fox' })
     })
 
     it('a change too big to list reads again what is shown, swapped in at once, without moving the scroll', async () => {
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 5, true))
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, PAGE_SIZE)).mockResolvedValueOnce(pageOf(1 + PAGE_SIZE, 5, true))
       const store = useGalleryStore()
       await store.reload()
       await store.loadMore()
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, PAGE_SIZE))
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, PAGE_SIZE))
       await store.resume()
       store.scrollTop = 9000
-      mocks.listImages.mockClear()
+      mocks.listGrid.mockClear()
 
       const first = deferred<ImagePage>()
-      mocks.listImages.mockReturnValueOnce(first.promise)
+      mocks.listGrid.mockReturnValueOnce(first.promise)
         .mockResolvedValueOnce({ items: pageOf(1 + PAGE_SIZE, 5).items.map((i) => ({ ...i, favourite: true })), nextCursor: null })
       events.library({ images: { all: true }, jobs: { all: true }, stats: true })
       await flushPromises()
@@ -373,8 +384,8 @@ describe('gallery store', () => {
       store.leave()
       events.library({ images: { all: true } })
       await flushPromises()
-      expect(mocks.listImages).not.toHaveBeenCalled()
-      mocks.listImages.mockResolvedValueOnce(pageOf(1, 2, true))
+      expect(mocks.listGrid).not.toHaveBeenCalled()
+      mocks.listGrid.mockResolvedValueOnce(pageOf(1, 2, true))
       await store.resume()
       expect(calls()[0].cursor).toBeNull()
       expect(loadedIds(store)).toEqual(['img-0001', 'img-0002'])
@@ -386,7 +397,7 @@ describe('gallery store', () => {
       events.library({ images: { all: true } })
       await flushPromises()
       expect(mocks.getImage).not.toHaveBeenCalled()
-      expect(mocks.listImages).not.toHaveBeenCalled()
+      expect(mocks.listGrid).not.toHaveBeenCalled()
     })
   })
 })
@@ -394,16 +405,16 @@ describe('gallery store', () => {
 describe('gallery prefetch', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
-    mocks.listImages.mockReset()
+    mocks.listGrid.mockReset()
   })
 
   it('loads the first page ahead of the view once, and the view then shows it without asking again', async () => {
-    mocks.listImages.mockResolvedValueOnce(pageOf(1, FIRST_PAGE_SIZE))
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, FIRST_PAGE_SIZE))
     const store = useGalleryStore()
     await Promise.all([store.prefetch(), store.prefetch()])
-    expect(mocks.listImages).toHaveBeenCalledTimes(1)
+    expect(mocks.listGrid).toHaveBeenCalledTimes(1)
     expect(store.items).toHaveLength(FIRST_PAGE_SIZE)
     await store.prefetch()
-    expect(mocks.listImages).toHaveBeenCalledTimes(1)
+    expect(mocks.listGrid).toHaveBeenCalledTimes(1)
   })
 })

@@ -6,7 +6,7 @@ import { fakeCoreEvents, type FakeCoreEvents } from './core-events'
 // The stores are tested over the src/api boundary; the Rust side is replaced here. The in-page core (the
 // browser build's mocks) is checked against the core's paging rules below, on its own data.
 const mocks = vi.hoisted(() => ({
-  listImages: vi.fn(),
+  listGrid: vi.fn(),
   getImage: vi.fn(),
   listAlbums: vi.fn(),
   listTags: vi.fn(),
@@ -37,7 +37,7 @@ function img(n: number, over: Partial<ImageRecord> = {}): ImageRecord {
 }
 const page = (items: ImageRecord[]): ImagePage => ({ items, nextCursor: null })
 const album = (id: string, name: string, images: number): Album => ({ id, name, images, createdAt: 1, updatedAt: 1 })
-const calls = () => mocks.listImages.mock.calls.map((c) => c[0] as ImageQuery)
+const calls = () => mocks.listGrid.mock.calls.map((c) => c[0] as ImageQuery)
 
 let events: FakeCoreEvents
 
@@ -51,7 +51,7 @@ beforeEach(async () => {
 
 describe('gallery organising filters', () => {
   it('asks the core for each filter and sort, typed, and counts them as filters (the sort is not one)', async () => {
-    mocks.listImages.mockResolvedValue(page([img(1)]))
+    mocks.listGrid.mockResolvedValue(page([img(1)]))
     const store = useGalleryStore()
     await store.setQuery({ sort: 'rating' })
     expect(calls()[0]).toMatchObject({ sort: 'rating', minRating: null, model: null, provider: null, album: null, tag: null })
@@ -65,7 +65,7 @@ describe('gallery organising filters', () => {
   })
 
   it('clearing the filters keeps the sort and the view', async () => {
-    mocks.listImages.mockResolvedValue(page([]))
+    mocks.listGrid.mockResolvedValue(page([]))
     const store = useGalleryStore()
     await store.setQuery({ sort: 'oldest', minRating: 4, tag: 'sea', album: 'album-1' })
     await store.clearFilters()
@@ -74,11 +74,11 @@ describe('gallery organising filters', () => {
   })
 
   it('keeps its filters when the view is left and opened again', async () => {
-    mocks.listImages.mockResolvedValue(page([img(1)]))
+    mocks.listGrid.mockResolvedValue(page([img(1)]))
     const store = useGalleryStore()
     await store.setQuery({ tag: 'sea', sort: 'oldest' })
     store.leave()
-    mocks.listImages.mockClear()
+    mocks.listGrid.mockClear()
     await store.resume()
     expect(store.query).toMatchObject({ tag: 'sea', sort: 'oldest' })
     // Resuming reads the head of the same query again, not an unfiltered list.
@@ -86,19 +86,19 @@ describe('gallery organising filters', () => {
   })
 
   it('an album shown is read again when what is in it changes (records do not carry albums)', async () => {
-    mocks.listImages.mockResolvedValue(page([img(1), img(2)]))
+    mocks.listGrid.mockResolvedValue(page([img(1), img(2)]))
     const store = useGalleryStore()
     await store.setQuery({ album: 'album-1' })
     await store.resume()
-    mocks.listImages.mockClear()
-    mocks.listImages.mockResolvedValue(page([img(1)]))
+    mocks.listGrid.mockClear()
+    mocks.listGrid.mockResolvedValue(page([img(1)]))
     events.library({ organise: true, images: { updated: ['img-0002'] } })
     await vi.waitFor(() => expect(store.items.map((i) => i.id)).toEqual(['img-0001']))
     expect(calls()[0]).toMatchObject({ album: 'album-1', cursor: null })
   })
 
   it('places an arriving image by the sort shown: oldest first puts a new one last', async () => {
-    mocks.listImages.mockResolvedValue(page([img(3), img(2)]))
+    mocks.listGrid.mockResolvedValue(page([img(3), img(2)]))
     const store = useGalleryStore()
     await store.setQuery({ sort: 'oldest' })
     await store.resume()

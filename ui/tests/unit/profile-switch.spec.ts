@@ -18,6 +18,7 @@ const api = vi.hoisted(() => ({
   getJob: vi.fn(),
   getImage: vi.fn(),
   listImages: vi.fn(),
+  listGrid: vi.fn(),
   libraryStats: vi.fn(),
   budgetStatus: vi.fn(),
   credits: vi.fn(),
@@ -72,6 +73,7 @@ describe('a profile switch', () => {
     }))
     api.getJob.mockImplementation(async (id: string) => jobRecord({ id }))
     api.listImages.mockImplementation(async () => ({ items: [imageRecord(`img-${open}`)], nextCursor: null }))
+    api.listGrid.mockImplementation(async () => ({ items: [imageRecord(`img-${open}`)], nextCursor: null }))
     api.libraryStats.mockResolvedValue(libraryStats())
     api.budgetStatus.mockResolvedValue(noBudget)
     api.getPreferences.mockImplementation(async () => ({ ...preferences, defaultCount: open === 'local' ? 1 : 2 }))
@@ -147,7 +149,7 @@ describe('a profile switch', () => {
   it('drops answers about the previous profile that arrive after it', async () => {
     await fill()
     let answer!: (p: { items: ReturnType<typeof imageRecord>[]; nextCursor: null }) => void
-    api.listImages.mockReturnValueOnce(new Promise((resolve) => { answer = resolve }))
+    api.listGrid.mockReturnValueOnce(new Promise((resolve) => { answer = resolve }))
     const gallery = useGalleryStore()
     const loading = gallery.reload()
     open = 'g-ada'

@@ -5,13 +5,18 @@
 use super::Session;
 use crate::Result;
 use crate::library::{
-    ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobPage, JobQuery, JobRecord,
+    GridPage, ImagePage, ImageQuery, ImageRecord, IntegrityReport, JobPage, JobQuery, JobRecord,
     LibraryStats, StatsQuery,
 };
 
 impl Session {
     /// One keyset page of the gallery (or the trash), newest first.
     pub async fn list_images(&self, query: &ImageQuery) -> Result<ImagePage> {
+        Ok(self.library.list_images(query).await?.into())
+    }
+
+    /// The same page as [`Session::list_images`], as the grid's thin records.
+    pub async fn list_grid(&self, query: &ImageQuery) -> Result<GridPage> {
         Ok(self.library.list_images(query).await?.into())
     }
 

@@ -2,13 +2,13 @@
 // to the trash with Undo, restore, empty the trash. The list changes here at once; the core's library
 // change that follows finds it already so.
 import { ref } from 'vue'
-import { api, type ImageRecord } from '@/api'
+import { api, gridImageOf, type GridImage, type ImageRecord } from '@/api'
 import type { GalleryPages } from './pages'
 
 /** What the last trash removed, so Undo can put it back where it was. */
 export interface TrashUndo {
   ids: string[]
-  records: ImageRecord[]
+  records: GridImage[]
 }
 
 export type GalleryEdits = ReturnType<typeof useGalleryEdits>
@@ -22,7 +22,7 @@ export function useGalleryEdits(pages: GalleryPages) {
     if (before) pages.replace({ ...before, favourite })
     try {
       const saved = await api.setFavourite(id, favourite)
-      pages.replace(saved)
+      pages.replace(gridImageOf(saved))
       return saved
     } catch (e) {
       if (before) pages.replace(before)
@@ -35,7 +35,7 @@ export function useGalleryEdits(pages: GalleryPages) {
     if (before) pages.replace({ ...before, rating })
     try {
       const saved = await api.setRating(id, rating)
-      pages.replace(saved)
+      pages.replace(gridImageOf(saved))
       return saved
     } catch (e) {
       if (before) pages.replace(before)

@@ -1,7 +1,7 @@
 // The Gallery follows the core's committed library changes (new images from a job or a sync, edits and
 // trash from any window or device, purges), so what it shows is the library's without reloading from the
 // top: a person scrolled deep into it stays where they are.
-import { api, type ChangedIds, type ImageRecord } from '@/api'
+import { api, gridImageOf, type ChangedIds, type GridImage } from '@/api'
 import { fetchEach } from '@/lib/batch'
 import { compareIn } from '@/lib/gallery'
 import { useCoreEventsStore } from '@/stores/coreEvents'
@@ -35,8 +35,9 @@ export function useGalleryFollowing(pages: GalleryPages, scope: ProfileScope) {
     if (candidates.length === 0 && loadedChanged.length === 0) return
     const gen = pages.mark()
     const stillOpen = scope.begin()
-    const [arrived, changed] = await Promise.all([fetchEach(candidates, api.getImage), fetchEach(loadedChanged, api.getImage)])
+    const [arrivedFull, changedFull] = await Promise.all([fetchEach(candidates, api.getImage), fetchEach(loadedChanged, api.getImage)])
     if (gen !== pages.mark() || !stillOpen()) return
+    const [arrived, changed] = [arrivedFull.map(gridImageOf), changedFull.map(gridImageOf)]
     for (const record of changed) {
       if (pages.inView(record)) pages.replace(record)
       else pages.removeLoaded([record.id])
@@ -49,7 +50,7 @@ export function useGalleryFollowing(pages: GalleryPages, scope: ProfileScope) {
    * core decides what matches, so the head of the query is asked again, and an image older than that head
    * is left for the next visit, which starts over.
    */
-  async function place(arriving: ImageRecord[]) {
+  async function place(arriving: GridImage[]) {
     if (arriving.length === 0) return
     if (!pages.hasFilters.value) {
       for (const record of arriving) pages.insertOrdered(record)

@@ -2,7 +2,7 @@
 // their place, replacing and dropping records, and reading again what is shown in one swap.
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import {
-  api, errorMessage, type ImageQuery, type ImageRecord, type ImageSize, type ImageSort, type JobStatus, type Model,
+  api, errorMessage, type GridImage, type ImageQuery, type ImageSize, type ImageSort, type JobStatus, type Model,
   type ProviderKind,
 } from '@/api'
 import { compareIn, dayEnd, dayStart } from '@/lib/gallery'
@@ -53,8 +53,9 @@ export type GalleryPages = ReturnType<typeof useGalleryPages>
 /** `dropped` hears ids that left the list (null: all of them), so the selection forgets them too. */
 export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | null) => void) {
   const query = ref<GalleryQuery>(emptyQuery())
-  // At 100k images the list is a shallow ref: Vue does not walk the records.
-  const items = shallowRef<ImageRecord[]>([])
+  // At 100k images the list is a shallow ref of the grid's thin records: Vue does not walk them, and each is a
+  // fraction of a full record's size (the viewer reads the full one).
+  const items = shallowRef<GridImage[]>([])
   const nextCursor = ref<ImageQuery['cursor']>(null)
   const complete = ref(false)
   const loading = ref(false)
@@ -94,7 +95,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     }
   }
 
-  function setItems(list: ImageRecord[]) {
+  function setItems(list: GridImage[]) {
     items.value = list
     loadedIds.clear()
     for (const i of list) loadedIds.add(i.id)
@@ -111,7 +112,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     const run = (async () => {
       try {
         const limit = items.value.length === 0 ? FIRST_PAGE_SIZE : PAGE_SIZE
-        const page = await api.listImages(request(nextCursor.value, limit))
+        const page = await api.listGrid(request(nextCursor.value, limit))
         if (gen !== generation || !stillOpen()) return
         const list = items.value
         for (const item of page.items) {
@@ -166,7 +167,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
    * Puts a record where keyset order says it belongs. Records older than the last loaded one of
    * an unfinished list are left for a later page to bring.
    */
-  function insertOrdered(record: ImageRecord): boolean {
+  function insertOrdered(record: GridImage): boolean {
     if (loadedIds.has(record.id)) return false
     const list = items.value
     let lo = 0
@@ -187,7 +188,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
    * The first page again, merging what is new at its place. Resolves with that page (and whether it was the
    * whole list), or null when it could not tell (it failed, or the list was loaded again instead).
    */
-  async function refreshHead(): Promise<{ items: ImageRecord[]; whole: boolean } | null> {
+  async function refreshHead(): Promise<{ items: GridImage[]; whole: boolean } | null> {
     if (items.value.length === 0) {
       await reload()
       return null
@@ -195,7 +196,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     const gen = generation
     const stillOpen = scope.begin()
     try {
-      const page = await api.listImages(request(null))
+      const page = await api.listGrid(request(null))
       if (gen !== generation || !stillOpen()) return null
       const fresh = page.items.filter((i) => !loadedIds.has(i.id))
       // A first page made only of unknown images may hide more between it and what is loaded.
@@ -219,12 +220,12 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     const gen = generation
     const stillOpen = scope.begin()
     const want = Math.max(items.value.length, PAGE_SIZE)
-    const fresh: ImageRecord[] = []
+    const fresh: GridImage[] = []
     let cursor: ImageQuery['cursor'] = null
     let more = true
     try {
       while (more && fresh.length < want) {
-        const page = await api.listImages(request(cursor))
+        const page = await api.listGrid(request(cursor))
         if (gen !== generation || !stillOpen()) return
         fresh.push(...page.items)
         cursor = page.nextCursor
@@ -246,7 +247,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
     return items.value.findIndex((i) => i.id === id)
   }
 
-  function find(id: string): ImageRecord | undefined {
+  function find(id: string): GridImage | undefined {
     return loadedIds.has(id) ? items.value.find((i) => i.id === id) : undefined
   }
 
@@ -258,14 +259,14 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
    * A changed record, in its place: one that no longer matches a filter (unstarred, re-rated) or whose rating moved
    * it in a list sorted by rating stays where the person is looking until the list is read again.
    */
-  function replace(record: ImageRecord) {
+  function replace(record: GridImage) {
     const at = indexOf(record.id)
     if (at < 0) return
     items.value[at] = record
     triggerRef(items)
   }
 
-  function removeLoaded(ids: string[]): ImageRecord[] {
+  function removeLoaded(ids: string[]): GridImage[] {
     const gone = new Set(ids)
     const removed = items.value.filter((i) => gone.has(i.id))
     if (removed.length === 0) return removed
@@ -276,7 +277,7 @@ export function useGalleryPages(scope: ProfileScope, dropped: (ids: string[] | n
   }
 
   /** Whether a record belongs to the view shown (the live library, or the trash). */
-  function inView(record: ImageRecord): boolean {
+  function inView(record: Pick<GridImage, 'deletedAt'>): boolean {
     return query.value.view === 'trash' ? record.deletedAt != null : record.deletedAt == null
   }
 

@@ -1,10 +1,10 @@
 // The Gallery's multi-select mode: which loaded images are selected, and shift-click ranges.
 import { computed, ref, type ShallowRef } from 'vue'
-import type { ImageRecord } from '@/api'
+import type { GridImage } from '@/api'
 
 export type GallerySelection = ReturnType<typeof useGallerySelection>
 
-export function useGallerySelection(items: ShallowRef<ImageRecord[]>, indexOf: (id: string) => number) {
+export function useGallerySelection(items: ShallowRef<GridImage[]>, indexOf: (id: string) => number) {
   const selectMode = ref(false)
   const selected = ref<Set<string>>(new Set())
   let anchorId: string | null = null

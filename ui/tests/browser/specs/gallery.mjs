@@ -462,7 +462,9 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
     })
 
     await check(`${label}: 1,000+ images page in with keyset cursors and the DOM stays small`, async () => {
-      const p = await openPage(viewport, '/dashboard')
+      // Opened on History: Home would prefetch the Gallery's first page at idle, before the images below are put
+      // in the fake core's library (without the change event a real core sends).
+      const p = await openPage(viewport, '/history')
       await p.waitForFunction(() => window.__NANOFORGE_MOCK__)
       const count = await p.evaluate(() => {
         const s = window.__NANOFORGE_MOCK__
