@@ -23,6 +23,11 @@ export NANOFORGE_S3_BIN=${NANOFORGE_S3_BIN:-$root/target/debug/s3-test-server}
 cli_bin=$NANOFORGE_CLI_BIN
 export PATH="$root/.tools/bin:$PATH"
 suites=${NANOFORGE_E2E_SUITES:-studio services scale}
+# Without a GPU the app switches WebKit's compositing off (src-tauri/src/webview_rendering.rs), and in that
+# mode WebKitWebDriver's screenshots hang. The suites that take screenshots run with compositing on (as on
+# a machine with a GPU: a value the person set is kept); the gallery benchmark runs as the app chooses.
+caller_compositing=${WEBKIT_DISABLE_COMPOSITING_MODE-unset}
+export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
 
 for tool in Xvfb tauri-driver WebKitWebDriver; do
   command -v "$tool" >/dev/null || { echo "e2e: $tool is missing (run scripts/setup.sh test)" >&2; exit 1; }
@@ -114,8 +119,10 @@ if [[ " $suites " == *" services "* ]]; then
     NANOFORGE_NO_BROWSER NANOFORGE_DEMO_LATENCY_MS
 fi
 if [[ " $suites " == *" gallery-bench "* ]]; then
+  if [ "$caller_compositing" = unset ]; then unset WEBKIT_DISABLE_COMPOSITING_MODE; fi
   images=${NANOFORGE_E2E_IMAGES:-100000}
   NANOFORGE_DATA_DIR="$work/bench" "$cli_bin" seed-synthetic --count "$images" ${NANOFORGE_BENCH_DISTINCT:+--distinct-thumbnails $NANOFORGE_BENCH_DISTINCT}
+  # NANOFORGE_BENCH_DISTINCT (default 1,000) tells what the decoded thumbnails add to memory (BENCHMARKS.md).
   # A re-baseline of an old commit gives its library distinct thumbnails itself (BENCHMARKS.md).
   if [ -n "${NANOFORGE_BENCH_FIXTURE_HOOK:-}" ]; then "$NANOFORGE_BENCH_FIXTURE_HOOK" "$work/bench"; fi
   # A finished batch of 500 demo images (20 × 25 prompts) for the batch grid's figure (not for old commits).
@@ -129,6 +136,7 @@ if [[ " $suites " == *" gallery-bench "* ]]; then
   past_welcome "$work/bench"
   export NANOFORGE_E2E_IMAGES=$images NANOFORGE_BENCH_OUT=${NANOFORGE_BENCH_OUT:-$root/target/bench/gallery.json}
   run_suite gallery-bench "$work/bench" specs-bench
+  export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
 fi
 if [[ " $suites " == *" scale "* ]]; then
   images=${NANOFORGE_E2E_IMAGES:-100000}
