@@ -12,6 +12,9 @@ cd "$(dirname "$0")"
 here=$PWD
 root=$(cd ../.. && pwd)
 export PATH="$root/.tools/bin:$PATH"
+# The specs take screenshots, which hang in WebKit's non-composited mode (the one the app picks when there is
+# no GPU, src-tauri/src/webview_rendering.rs): they run with compositing on, as on a machine with a GPU.
+export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 step() { echo "package: $*"; }
 
