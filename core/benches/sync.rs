@@ -9,13 +9,18 @@
 //! - `no_change`: a sync with nothing new against one bare LIST of the heads; its request count
 //!   is printed (≤ 1 LIST, 0 PUT).
 //!
-//! - `phone_pull`: the library grown to M images, a fresh device in phone mode (originals on
-//!   demand) pulling metadata and thumbnails, against bare GETs of those thumbnails; its time and
-//!   requests are printed (the issue sets no ratio target), and it must fetch no original.
+//! - `phone_pull`: a library of M images, a fresh device in phone mode (originals on demand)
+//!   pulling metadata and thumbnails, against bare GETs of those thumbnails; target ≤ 1.5× (the
+//!   issue's "10,000-image phone pull too"); its requests are printed, and it must fetch no
+//!   original.
+//!
+//! Each ratio line is followed by the process's CPU time during the case and its baseline: on a
+//! 2-core machine with the S3 server in the same process, the bare GETs already keep both cores
+//! busy, so extra CPU work shows directly in the ratio.
 //!
 //! N is `NANOFORGE_BENCH_IMAGES` (default 1,000), M `NANOFORGE_BENCH_PHONE_IMAGES` (default
-//! 3,000: see below). `make bench` runs it; `make test` runs it with N = 20, M = 40 as a smoke check that it
-//! still works and keeps its request budgets.
+//! 10,000: see below). `make bench` runs it; `make test` runs it with N = 20, M = 40 as a smoke
+//! check that it still works and keeps its request budgets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -157,6 +162,30 @@ async fn bare_gets(client: &aws_sdk_s3::Client, files: &[(String, Vec<u8>)]) -> 
     started.elapsed()
 }
 
+/// This process's CPU time (user + system) so far, from `/proc/self/stat` (Linux; USER_HZ is 100
+/// there): a pull that costs more CPU than its baseline on a 2-core machine is CPU-bound.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
+}
+
+/// CPU time of a case and of its baseline.
+fn print_cpu(case_and_baseline: Option<(Duration, Duration)>) {
+    if let Some((case, baseline)) = case_and_baseline {
+        println!(
+            "{:<12} cpu {:>9.1} ms  baseline {:>9.1} ms",
+            "",
+            case.as_secs_f64() * 1000.0,
+            baseline.as_secs_f64() * 1000.0
+        );
+    }
+}
+
 fn ratio(name: &str, measured: Duration, baseline: Duration, target: Option<f64>) {
     let r = measured.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
     let verdict = match target {
@@ -228,13 +257,18 @@ fn main() {
         assert_eq!(pushed.uploaded_files as usize, files.len(), "{pushed:?}");
         ratio("first_push", first_push, baseline_put, Some(1.3));
 
+        let cpu = cpu_time();
         let baseline_get = bare_gets(&client, &files).await;
+        let cpu_baseline = cpu_time().zip(cpu).map(|(after, before)| after - before);
         let laptop = device(&dir.path().join("laptop"), &s3, true).await;
+        let cpu = cpu_time();
         let started = Instant::now();
         let pulled = laptop.session().sync_now().await.expect("first pull");
         let first_pull = started.elapsed();
+        let cpu_pull = cpu_time().zip(cpu).map(|(after, before)| after - before);
         assert_eq!(pulled.downloaded_files as usize, files.len(), "{pulled:?}");
         ratio("first_pull", first_pull, baseline_get, Some(1.5));
+        print_cpu(cpu_pull.zip(cpu_baseline));
 
         let started = Instant::now();
         client
@@ -293,15 +327,20 @@ fn main() {
             .filter(|(key, _)| key.starts_with("thumbs"))
             .collect();
         bare_puts(&phone_client, &thumbs).await;
+        let cpu = cpu_time();
         let baseline_thumbs = bare_gets(&phone_client, &thumbs).await;
+        let cpu_baseline = cpu_time().zip(cpu).map(|(after, before)| after - before);
         let phone = device(&dir.path().join("phone"), &s3, false).await;
         s3.reset_counts();
+        let cpu = cpu_time();
         let started = Instant::now();
         let pulled = phone.session().sync_now().await.expect("phone pull");
         let phone_pull = started.elapsed();
+        let cpu_pull = cpu_time().zip(cpu).map(|(after, before)| after - before);
         let counts = s3.counts();
         println!("phone pull: {phone_n} images, {} thumbnails", thumbs.len());
-        ratio("phone_pull", phone_pull, baseline_thumbs, None);
+        ratio("phone_pull", phone_pull, baseline_thumbs, Some(1.5));
+        print_cpu(cpu_pull.zip(cpu_baseline));
         println!(
             "phone_pull requests: {} in all, {} LIST, {} GET, {} PUT; {} segments",
             counts.total(),

@@ -9,21 +9,22 @@ use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
-use super::place::{place_small, temp_beside, verify_and_place, write_to};
+use super::place::{Staged, land, stage_large, stage_small};
 use super::store::{FileBody, ObjectStore};
-use super::{Progress, SyncError, SyncStage};
+use super::{Progress, SyncStage};
 use crate::library::MAX_FILE_BYTES;
 use crate::library::replica::{FileDirection as Direction, QueuedFile as Row, Replica};
 use crate::{CoreError, Result};
 
 /// Transfers in flight at once.
 pub const PARALLEL: usize = 8;
-/// Downloaded files being written and fsynced at once, beyond the transfers: a download gives its
-/// transfer slot to the next GET as soon as its bytes are here, so the disk's time (mostly the
-/// fsync) overlaps the network's instead of adding to it. Bounded because a small file waits in
-/// memory (at most `IN_MEMORY_MAX`) until its write ends.
+/// Downloaded files being written at once, beyond the transfers: a download gives its transfer
+/// slot to the next GET as soon as its bytes are here, so the disk's time overlaps the network's
+/// instead of adding to it. Bounded because a small file waits in memory (at most
+/// `IN_MEMORY_MAX`) until it is written under its temporary name.
 const PLACING: usize = 4 * PARALLEL;
-/// Finished transfers committed together.
+/// Finished transfers committed together; downloaded files are also landed (flushed to disk,
+/// renamed into place) together, just before.
 const DONE_BATCH: usize = 64;
 
 /// The most a thumbnail or preview from the bucket may weigh (ours are tens of KB).
@@ -64,6 +65,8 @@ pub async fn move_all(
     // transfer. A crash before a batch commits only repeats work (the file is already in place,
     // or the bucket answers "already there").
     let mut finished = Vec::new();
+    // Downloads written under temporary names, waiting to land with their batch.
+    let mut staged: Vec<(Row, Staged, u64)> = Vec::new();
     let rows = if direction == Direction::Down {
         // Files already here (a download whose batch a crash did not commit) are done without a
         // transfer. All are looked up in one blocking step, not one pool trip per file while it
@@ -103,16 +106,30 @@ pub async fn move_all(
             Err(e) => return Err(e.into()),
         };
         match outcome {
-            Ok(Some(bytes)) => {
+            Ok(Some(Finished {
+                bytes,
+                staged: None,
+            })) => {
                 finished.push(row);
                 if finished.len() >= DONE_BATCH {
                     done(replica, direction, &mut finished).await?;
                 }
                 moved.files += 1;
                 moved.bytes += bytes;
-                if direction == Direction::Down && moved.files == 2 {
-                    // Some files committed as done, the rest not: what a crash here must survive.
+            }
+            Ok(Some(Finished {
+                bytes,
+                staged: Some(file),
+            })) => {
+                staged.push((row, file, bytes));
+                // The first two downloads land and commit on their own: some files done, the rest
+                // not, is what a crash here must survive.
+                let first = moved.files == 0 && staged.len() == 2;
+                if staged.len() >= DONE_BATCH || first {
+                    land_all(replica, &mut staged, &mut finished, &mut moved).await?;
                     done(replica, direction, &mut finished).await?;
+                }
+                if first {
                     crate::crash::crash_point(crate::crash::CrashPoint::MidDownload);
                 }
             }
@@ -146,6 +163,7 @@ pub async fn move_all(
             moved.bytes,
         );
     }
+    land_all(replica, &mut staged, &mut finished, &mut moved).await?;
     done(replica, direction, &mut finished).await?;
     match fatal {
         Some(e) => Err(e.into()),
@@ -176,6 +194,56 @@ async fn split_present(replica: &Replica, rows: Vec<Row>) -> Result<(Vec<Row>, V
     .map_err(Into::into)
 }
 
+/// Lands the staged downloads in one blocking step; those that landed join `finished`, the others
+/// stay queued with their error.
+async fn land_all(
+    replica: &Replica,
+    staged: &mut Vec<(Row, Staged, u64)>,
+    finished: &mut Vec<Row>,
+    moved: &mut Moved,
+) -> Result<()> {
+    if staged.is_empty() {
+        return Ok(());
+    }
+    let (rows, files): (Vec<(Row, u64)>, Vec<Staged>) = staged
+        .drain(..)
+        .map(|(row, file, bytes)| ((row, bytes), file))
+        .unzip();
+    let results = tokio::task::spawn_blocking(move || land(files)).await?;
+    for ((row, bytes), result) in rows.into_iter().zip(results) {
+        match result {
+            Ok(()) => {
+                finished.push(row);
+                moved.files += 1;
+                moved.bytes += bytes;
+            }
+            Err(e) => {
+                tracing::warn!(key = %row.key, error = %e, "a downloaded file could not be kept; it stays queued");
+                replica
+                    .file_failed(Direction::Down, &row, &e.to_string())
+                    .await?;
+                moved.left += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A transfer that ended: the bytes it moved and, for a download, its file waiting to land.
+struct Finished {
+    bytes: u64,
+    staged: Option<Staged>,
+}
+
+impl Finished {
+    fn moved(bytes: u64) -> Finished {
+        Finished {
+            bytes,
+            staged: None,
+        }
+    }
+}
+
 /// A transfer's hold on the network: given up once a download's bytes are here, for a place
 /// among the files being written (so at most `PLACING` wait in memory).
 struct Slot {
@@ -203,22 +271,23 @@ impl Slot {
     }
 }
 
-/// Bytes moved, or `None` when the object is not in the bucket (a download of a file its device
-/// has not uploaded yet). A download's file is not looked for here (the caller did).
+/// What moved, or `None` when the object is not in the bucket (a download of a file its device
+/// has not uploaded yet). A download's file is not looked for here (the caller did), and is left
+/// staged under a temporary name for the caller to land.
 async fn move_one(
     replica: &Replica,
     store: &Arc<dyn ObjectStore>,
     direction: Direction,
     row: &Row,
     slot: Slot,
-) -> Result<Option<u64>> {
+) -> Result<Option<Finished>> {
     let path = replica.absolute_path(&row.key)?;
     match direction {
         Direction::Up => {
             let sha256 = row.original.then_some(row.sha256.as_str());
             super::upload::upload(store, &row.key, &path, &row.content_type, sha256)
                 .await
-                .map(Some)
+                .map(|bytes| Some(Finished::moved(bytes)))
         }
         Direction::Down => {
             let max_bytes = if row.original {
@@ -231,37 +300,27 @@ async fn move_one(
                 Some(FileBody::Small(bytes)) => {
                     let _place = slot.off_the_network().await;
                     let (path, row) = (path.clone(), row.clone());
-                    tokio::task::spawn_blocking(move || place_small(&path, &row, &bytes))
-                        .await?
-                        .map(Some)
+                    let size = bytes.len() as u64;
+                    let staged =
+                        tokio::task::spawn_blocking(move || stage_small(&path, &row, &bytes))
+                            .await??;
+                    Ok(Some(Finished {
+                        bytes: size,
+                        staged: Some(staged),
+                    }))
                 }
                 Some(FileBody::Large(body)) => {
-                    let temp = temp_beside(&path)?;
-                    if let Some(dir) = temp.parent() {
-                        crate::library::create_private_dir(dir).await?;
-                    }
-                    let result = match write_to(body, &temp).await {
-                        Ok((file, written)) => {
-                            let _place = slot.off_the_network().await;
-                            // On disk before it is renamed into place and leaves the queue (a
-                            // power cut must not leave an empty original that "exists").
-                            match file.sync_all().await {
-                                Ok(()) => verify_and_place(&temp, &path, row, &written.sha256)
-                                    .await
-                                    .map(|()| Some(written.bytes)),
-                                Err(e) => Err(SyncError::Local(e.to_string()).into()),
-                            }
-                        }
-                        Err(e) => Err(e.into()),
-                    };
-                    let _ = tokio::fs::remove_file(&temp).await;
-                    result
+                    let (staged, size) = stage_large(body, &path, row).await?;
+                    Ok(Some(Finished {
+                        bytes: size,
+                        staged: Some(staged),
+                    }))
                 }
             }
         }
         Direction::Delete => {
             store.delete(&row.key).await?;
-            Ok(Some(0))
+            Ok(Some(Finished::moved(0)))
         }
     }
 }
@@ -301,7 +360,11 @@ pub async fn fetch_file(
         return Ok(());
     }
     match move_one(replica, store, Direction::Down, &row, Slot::free()).await? {
-        Some(_) => Ok(()),
+        Some(Finished { staged, .. }) => {
+            let files: Vec<Staged> = staged.into_iter().collect();
+            let landed = tokio::task::spawn_blocking(move || land(files)).await?;
+            landed.into_iter().collect()
+        }
         None => Err(CoreError::NotFound(format!(
             "{what} of this image: the device that made it has not uploaded it yet ({key})"
         ))),

@@ -1,6 +1,9 @@
-//! Writing a downloaded file into the library folder: checked (an original must hash to its
-//! name, a thumbnail must be a JPEG), written private under a temporary name, fsynced, then renamed
-//! into place, so a file that exists under its name is always whole.
+//! Writing downloaded files into the library folder: checked (an original must hash to its name, a
+//! thumbnail must be a JPEG) and written private under a temporary name ([`Staged`]), then landed
+//! a batch at a time ([`land`]): the batch's bytes flushed to disk together, each file renamed into
+//! place, the new names flushed too. The sync takes files off its queue only after that, so a file
+//! that exists under its name is always whole, and a queue row is never dropped for a file a power
+//! cut could still take away.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,9 +21,35 @@ pub(super) fn temp_beside(path: &Path) -> Result<PathBuf> {
     Ok(dir.join(format!(".tmp-sync-{}", uuid::Uuid::new_v4().simple())))
 }
 
-/// Writes a small downloaded file in one blocking step: checked (an original must hash to its
-/// name), written private under a temporary name, then renamed into place.
-pub(super) fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
+/// A checked file written whole under a temporary name beside its place, not flushed or renamed
+/// yet. It holds no open file (a batch may hold many), and its temporary file is removed if it is
+/// dropped before it lands.
+pub(super) struct Staged {
+    temp: PathBuf,
+    dest: PathBuf,
+    landed: bool,
+}
+
+impl Staged {
+    fn new(temp: PathBuf, dest: &Path) -> Staged {
+        Staged {
+            temp,
+            dest: dest.to_path_buf(),
+            landed: false,
+        }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.landed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Checks a small downloaded file and writes it under a temporary name, in one blocking step.
+pub(super) fn stage_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<Staged> {
     use sha2::{Digest, Sha256};
     if row.original {
         let sha = super::ops::hex(&Sha256::digest(bytes));
@@ -39,17 +68,123 @@ pub(super) fn place_small(path: &Path, row: &Row, bytes: &[u8]) -> Result<u64> {
     if let Some(dir) = temp.parent() {
         crate::private_fs::create_dir_all(dir)?;
     }
-    let written = crate::private_fs::open_options()
+    let mut file = crate::private_fs::open_options()
         .write(true)
         .create_new(true)
-        .open(&temp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e.into());
+        .open(&temp)?;
+    let staged = Staged::new(temp, path);
+    file.write_all(bytes)?;
+    Ok(staged)
+}
+
+/// Streams a large body into a private file under a temporary name beside `dest`, hashing it on
+/// the way (an original is not read back from disk to be checked) and stopping past its limit. An
+/// original that does not hash to its name is not kept.
+pub(super) async fn stage_large(body: LargeBody, dest: &Path, row: &Row) -> Result<(Staged, u64)> {
+    let temp = temp_beside(dest)?;
+    if let Some(dir) = temp.parent() {
+        crate::library::create_private_dir(dir).await?;
     }
-    Ok(bytes.len() as u64)
+    let written = write_to(body, &temp).await;
+    let staged = Staged::new(temp, dest);
+    let written = written?;
+    if row.original && written.sha256 != row.sha256 {
+        return Err(corrupt(row, &written.sha256));
+    }
+    Ok((staged, written.bytes))
+}
+
+/// Lands staged files: their bytes reach the disk, then each takes its name, then the names reach
+/// the disk, so the caller may take them off the queue. One result per file, in order: a file
+/// whose rename failed stays queued; a failed flush fails them all (none is known to be safe).
+pub(super) fn land(mut staged: Vec<Staged>) -> Vec<Result<()>> {
+    let all_failed = |e: std::io::Error, n: usize| -> Vec<Result<()>> {
+        let message = e.to_string();
+        (0..n)
+            .map(|_| Err(SyncError::Local(message.clone()).into()))
+            .collect()
+    };
+    // Before any rename: a power cut must not leave a name on a file whose bytes never arrived.
+    if let Err(e) = flush_files(&staged) {
+        return all_failed(e, staged.len());
+    }
+    let renamed: Vec<Result<()>> = staged
+        .iter_mut()
+        .map(|one| {
+            std::fs::rename(&one.temp, &one.dest)?;
+            one.landed = true;
+            Ok(())
+        })
+        .collect();
+    match flush_names(&staged) {
+        Ok(()) => renamed,
+        Err(e) => all_failed(e, staged.len()),
+    }
+}
+
+/// The staged files' bytes on disk. On Linux (Android too), one `syncfs` for a batch instead of
+/// an fsync per file: each fsync waits for a journal commit and device flush of its own (measured
+/// on the bench machine: ~2.5 ms a file one after another, ~0.1–0.2 ms a file with one syncfs per
+/// 64), and a phone's first pull of 10,000 images writes 20,000 files.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn flush_files(staged: &[Staged]) -> std::io::Result<()> {
+    match staged {
+        [one] => std::fs::File::open(&one.temp)?.sync_all(),
+        _ => syncfs_each(staged.iter().map(|s| s.temp.as_path())),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn flush_files(staged: &[Staged]) -> std::io::Result<()> {
+    staged
+        .iter()
+        .try_for_each(|one| std::fs::File::open(&one.temp)?.sync_all())
+}
+
+/// The landed files' new names on disk.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn flush_names(staged: &[Staged]) -> std::io::Result<()> {
+    match staged {
+        [one] => sync_folders(std::iter::once(one.dest.as_path())),
+        _ => syncfs_each(staged.iter().map(|s| s.dest.as_path())),
+    }
+}
+
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+fn flush_names(staged: &[Staged]) -> std::io::Result<()> {
+    sync_folders(staged.iter().map(|s| s.dest.as_path()))
+}
+
+/// Windows cannot flush a folder through std; NTFS journals the renames itself.
+#[cfg(not(unix))]
+fn flush_names(_staged: &[Staged]) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// An fsync of each distinct folder the files are in.
+#[cfg(unix)]
+fn sync_folders<'a>(files: impl Iterator<Item = &'a Path>) -> std::io::Result<()> {
+    let mut folders: Vec<&Path> = files.filter_map(Path::parent).collect();
+    folders.sort_unstable();
+    folders.dedup();
+    folders
+        .into_iter()
+        .try_for_each(|dir| std::fs::File::open(dir)?.sync_all())
+}
+
+/// One `syncfs` for each filesystem the files are on (a library's folders are normally on one).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn syncfs_each<'a>(files: impl Iterator<Item = &'a Path>) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut done = Vec::new();
+    for path in files {
+        let device = std::fs::metadata(path)?.dev();
+        if !done.contains(&device) {
+            rustix::fs::syncfs(std::fs::File::open(path)?)?;
+            done.push(device);
+        }
+    }
+    Ok(())
 }
 
 fn corrupt(row: &Row, sha: &str) -> CoreError {
@@ -60,21 +195,9 @@ fn corrupt(row: &Row, sha: &str) -> CoreError {
     .into()
 }
 
-/// An original must hash to its name; then the temporary file becomes the library's file.
-pub(super) async fn verify_and_place(temp: &Path, dest: &Path, row: &Row, sha: &str) -> Result<()> {
-    if row.original && sha != row.sha256 {
-        return Err(corrupt(row, sha));
-    }
-    tokio::fs::rename(temp, dest).await?;
-    Ok(())
-}
-/// Streams a large body into `dest` (a new private file the caller fsyncs and renames), hashing
-/// it on the way so an original is not read back from disk to be checked, and stopping past its
-/// limit.
-pub(super) async fn write_to(
-    body: LargeBody,
-    dest: &Path,
-) -> std::result::Result<(tokio::fs::File, Written), SyncError> {
+/// Streams a large body into `dest` (a new private file), hashing it on the way and stopping past
+/// its limit; flushed from the writer's buffer, not to the disk (landing does that).
+async fn write_to(body: LargeBody, dest: &Path) -> std::result::Result<Written, SyncError> {
     use sha2::{Digest, Sha256};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let local = |e: std::io::Error| SyncError::Local(e.to_string());
@@ -109,16 +232,15 @@ pub(super) async fn write_to(
         file.write_all(&buffer[..n]).await.map_err(local)?;
     }
     file.flush().await.map_err(local)?;
-    let written = Written {
+    Ok(Written {
         bytes: written,
         sha256: super::ops::hex(&hasher.finalize()),
-    };
-    Ok((file.into_inner(), written))
+    })
 }
 
 /// A file written from the bucket.
-pub(super) struct Written {
-    pub bytes: u64,
+struct Written {
+    bytes: u64,
     /// Of the bytes written, lowercase hex.
-    pub sha256: String,
+    sha256: String,
 }

@@ -1,7 +1,8 @@
 //! File transfers that go wrong half-way: an error that stops a sync while other transfers are in
 //! flight, and bytes in the bucket that are not what their name promises. Nothing is lost or placed
 //! wrongly; each ends in the error a person can act on, and the next sync finishes the job. Also:
-//! what a pull writes is private to the user, thumbnails (in memory) and large originals (streamed).
+//! what a pull writes is private to the user, thumbnails (in memory) and large originals (streamed),
+//! and a download that fails its check leaves no temporary file behind.
 
 use crate::sync_support;
 
@@ -207,6 +208,71 @@ async fn pulled_files_are_private_and_a_large_original_arrives_whole() {
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{} is {mode:o}", file.display());
     }
+    desk.shutdown().await.unwrap();
+    laptop.shutdown().await.unwrap();
+}
+
+/// Every file under `root`'s `images/` and `thumbs/` whose name is a download's temporary name.
+fn temporary_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (mut dirs, mut found) = (vec![root.join("images"), root.join("thumbs")], Vec::new());
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".tmp-sync-")
+            {
+                found.push(entry.path());
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_large_original_altered_in_the_bucket_leaves_no_file_behind_and_arrives_once_right() {
+    let world = World::start().await;
+    let desk = world.device("desk").await;
+    let laptop = world.device("laptop").await;
+    // Larger than what a download holds in memory: streamed to a temporary file, then checked.
+    let large = noise_png(1300);
+    desk.session()
+        .library()
+        .ingest_image(
+            None,
+            0,
+            nanoforge_core::library::IngestSource::Bytes(large),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    sync(&desk).await;
+    let (path,): (String,) = sqlx::query_as("SELECT path FROM images")
+        .fetch_one(desk.session().library().pool())
+        .await
+        .unwrap();
+    let object = object_in_bucket(&world, &path);
+    let good = std::fs::read(&object).unwrap();
+    std::fs::write(&object, vec![7u8; good.len()]).unwrap();
+
+    let pulled = sync(&laptop).await;
+    assert_eq!(pulled.files_left, 1, "{pulled:?}");
+    assert_eq!(pulled.downloaded_files, 2, "its two thumbnails landed");
+    let root = laptop.session().library().root().to_path_buf();
+    assert!(
+        !root.join(&path).exists(),
+        "bytes that do not match their hash were placed"
+    );
+    assert_eq!(temporary_files(&root), Vec::<std::path::PathBuf>::new());
+
+    std::fs::write(&object, &good).unwrap();
+    let after = sync(&laptop).await;
+    assert_eq!(after.files_left, 0, "{after:?}");
+    assert_eq!(snapshot(&laptop).await, snapshot(&desk).await);
+    assert_files_match(&laptop).await;
+    assert_eq!(temporary_files(&root), Vec::<std::path::PathBuf>::new());
     desk.shutdown().await.unwrap();
     laptop.shutdown().await.unwrap();
 }

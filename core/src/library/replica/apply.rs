@@ -9,7 +9,7 @@
 use super::Replica;
 use super::clock;
 use super::deletions::{IncomingPurge, apply_purges, hold_mass_delete};
-use super::merge::{apply_image, apply_job, forget_dangling_lineage, set_field};
+use super::merge::{apply_image, apply_job, forget_dangling_lineage, set_field, tombstoned_among};
 use super::records::{Op, PeerUpdate, PulledSegment};
 use crate::Result;
 use crate::library::{Reach, begin_immediate};
@@ -88,6 +88,17 @@ async fn apply(
     let mut jobs_touched = Vec::new();
     let mut images_added = Vec::new();
     let mut purges = Vec::new();
+    // Images deleted forever here are never inserted again. Read once for the whole pull: new
+    // images are applied before this pull's own purges, so the set cannot change meanwhile.
+    let new_ids: Vec<&str> = segments
+        .iter()
+        .flat_map(|segment| &segment.ops)
+        .filter_map(|op| match op {
+            Op::Image { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let tombstoned = tombstoned_among(&mut tx, &new_ids).await?;
     // Jobs first, then new images, then edits and purges: a segment's edit may be about an image
     // that another device's segment, applied in the same pull, creates.
     for phase in 0..3 {
@@ -110,7 +121,8 @@ async fn apply(
                             device: dev,
                             keep_originals,
                         };
-                        let new = apply_image(&mut tx, &target, id, eff, record).await?;
+                        let new = !tombstoned.contains(id.as_str())
+                            && apply_image(&mut tx, &target, id, eff, record).await?;
                         if new {
                             applied.new_images += 1;
                             images_added.push(id.clone());
