@@ -138,7 +138,8 @@ dist: setup-app
 	  ls target/release/bundle/deb/*.deb.sig target/release/bundle/rpm/*.rpm.sig target/release/bundle/latest.json; \
 	else echo "make dist: no TAURI_SIGNING_PRIVATE_KEY, so no update signatures or latest.json (README: Releasing)"; fi
 
-bench:
+# Like `make test`, it installs what is missing first (the gallery bench needs Xvfb, WebKitWebDriver, a keyring).
+bench: setup-test
 	cargo bench -p nanoforge-core --bench library
 	cargo bench -p nanoforge-core --bench sync
 	cargo bench -p nanoforge-core --bench editing
