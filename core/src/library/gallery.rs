@@ -253,6 +253,19 @@ impl Library {
                         )
                         .push_bind(self.profile_id.clone());
                 }
+                // "≥ N stars" newest or oldest first walks only the rated images, in order
+                // (migration 0016). Named, because without statistics (a person's library has
+                // none) SQLite takes the rating index's range and sorts every match instead.
+                None if query.view == GalleryView::Live
+                    && query.sort != ImageSort::Rating
+                    && query.min_rating.is_some_and(|n| n > 0) =>
+                {
+                    q.push(
+                        "FROM images i INDEXED BY idx_images_rated \
+                         LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ",
+                    )
+                    .push_bind(self.profile_id.clone());
+                }
                 None => {
                     q.push(
                         "FROM images i LEFT JOIN jobs j ON j.id = i.job_id WHERE i.profile_id = ",
@@ -307,7 +320,10 @@ impl Library {
                 .push_bind(f64_to_ms(to, "to")?);
         }
         if let Some(stars) = query.min_rating.filter(|n| *n > 0) {
-            q.push(" AND i.rating >= ").push_bind(i64::from(stars));
+            // `rating > 0` as migration 0016's partial index of rated images states it (implied by
+            // the bound, but SQLite matches an index's condition by its terms).
+            q.push(" AND i.rating > 0 AND i.rating >= ")
+                .push_bind(i64::from(stars));
         }
         if let Some(model) = query.model {
             q.push(" AND j.model = ").push_bind(model.as_str());

@@ -1,14 +1,12 @@
 //! The durable job ledger: a job is recorded before anything is sent to the provider and every
-//! step of its life is committed as it happens, so a restart can pick it up again.
+//! step of its life is committed as it happens, so a restart can pick it up again. History's pages
+//! are in `jobs/pages.rs`, the patch of a row in `jobs/updates.rs`.
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
+use super::Library;
 use super::db::{f64_to_ms, ms_to_f64, now_ms, to_u32};
-use super::types::{
-    JobFamily, JobPurpose, JobQuery, JobRecord, JobStatus, JobUpdate, NewJob, Page, TaskType,
-    page_limit,
-};
-use super::{Cursor, Library, fts};
+use super::types::{JobFamily, JobPurpose, JobRecord, JobStatus, JobUpdate, NewJob, TaskType};
 use crate::catalog::{AspectRatio, ImageSize, Model, ProviderKind};
 use crate::{CoreError, ErrorKind, Result};
 
@@ -22,6 +20,12 @@ macro_rules! job_columns {
          batch_id"
     };
 }
+
+// History's pages (after the macro, which they use).
+mod pages;
+mod updates;
+pub(super) use pages::next_cursor;
+pub(crate) use updates::update_job_query;
 
 #[derive(sqlx::FromRow)]
 struct JobRow {
@@ -380,174 +384,4 @@ impl Library {
             .collect::<Result<_>>()?;
         Ok(JobFamily { parent, children })
     }
-
-    /// History: newest first, keyset-paged on (created_at, id).
-    pub async fn list_jobs(&self, query: &JobQuery) -> Result<Page<JobRecord>> {
-        let search = query.search.as_deref().and_then(fts::match_expression);
-        let plan = match &search {
-            Some(expr) => Some(fts::plan(&self.pool, expr).await?),
-            None => None,
-        };
-        self.list_jobs_planned(query, search.zip(plan)).await
-    }
-
-    pub(super) async fn list_jobs_planned(
-        &self,
-        query: &JobQuery,
-        search: Option<(String, fts::Plan)>,
-    ) -> Result<Page<JobRecord>> {
-        let limit = page_limit(query.limit);
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(concat!("SELECT ", job_columns!()));
-        match search {
-            // CROSS JOIN fixes the join order (the matches, then their jobs by rowid); NOT INDEXED
-            // stops SQLite from scanning the History index inside the loop instead.
-            Some((expr, fts::Plan::MatchesFirst)) => {
-                q.push(" FROM (SELECT rowid AS hit FROM jobs_fts WHERE jobs_fts MATCH ")
-                    .push_bind(expr)
-                    .push(
-                        ") f CROSS JOIN jobs NOT INDEXED ON jobs.rowid = f.hit WHERE profile_id = ",
-                    )
-                    .push_bind(self.profile_id.clone());
-            }
-            Some((expr, fts::Plan::NewestFirst)) => {
-                q.push(" FROM jobs WHERE profile_id = ")
-                    .push_bind(self.profile_id.clone())
-                    .push(" AND rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ")
-                    .push_bind(expr)
-                    .push(")");
-            }
-            None => {
-                q.push(" FROM jobs WHERE profile_id = ")
-                    .push_bind(self.profile_id.clone());
-            }
-        }
-        if let Some(status) = query.status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
-        if query.possibly_charged {
-            q.push(" AND may_be_charged = 1 AND cost = 0");
-        }
-        if let Some(from) = query.from {
-            q.push(" AND created_at >= ")
-                .push_bind(f64_to_ms(from, "from")?);
-        }
-        if let Some(to) = query.to {
-            q.push(" AND created_at < ").push_bind(f64_to_ms(to, "to")?);
-        }
-        if let Some(cursor) = &query.cursor {
-            q.push(" AND (created_at, id) < (")
-                .push_bind(f64_to_ms(cursor.created_at, "cursor")?)
-                .push(", ")
-                .push_bind(cursor.id.clone())
-                .push(")");
-        }
-        q.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-            .push_bind(i64::from(limit) + 1);
-        let rows: Vec<JobRow> = q.build_query_as().fetch_all(&self.pool).await?;
-        let mut items = rows
-            .into_iter()
-            .map(JobRow::into_record)
-            .collect::<Result<Vec<_>>>()?;
-        let next_cursor = next_cursor(&mut items, limit, |j| (j.created_at, &j.id));
-        Ok(Page { items, next_cursor })
-    }
-}
-
-/// Drops the probe row fetched beyond `limit` and, if there was one, points at the last kept row.
-pub(super) fn next_cursor<T>(
-    items: &mut Vec<T>,
-    limit: u32,
-    key: impl Fn(&T) -> (f64, &String),
-) -> Option<Cursor> {
-    if items.len() <= limit as usize {
-        return None;
-    }
-    items.truncate(limit as usize);
-    items.last().map(|last| {
-        let (created_at, id) = key(last);
-        Cursor {
-            created_at,
-            id: id.clone(),
-            rating: None,
-        }
-    })
-}
-
-/// `UPDATE jobs SET …` for a patch, up to (not including) the WHERE clause. Shared by the plain
-/// update and the lease-guarded one; `release_lease` clears the lease when the status is terminal.
-pub(crate) fn update_job_query(
-    update: &JobUpdate,
-    release_lease: bool,
-) -> Result<QueryBuilder<Sqlite>> {
-    let now = now_ms();
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE jobs SET updated_at = ");
-    q.push_bind(now);
-    if let Some(status) = update.status {
-        q.push(", status = ").push_bind(status.as_str());
-        if status.is_terminal() {
-            if release_lease {
-                q.push(", lease_owner = NULL, lease_expires_at = NULL");
-            }
-            if update.completed_at.is_none() {
-                q.push(", completed_at = coalesce(completed_at, ")
-                    .push_bind(now)
-                    .push(")");
-            }
-        }
-    }
-    if let Some(at) = update.completed_at {
-        q.push(", completed_at = ").push_bind(at);
-    }
-    if let Some(v) = &update.remote_task_id {
-        q.push(", remote_task_id = ").push_bind(v.clone());
-    }
-    if let Some(v) = &update.response_data {
-        q.push(", response_data = ").push_bind(v.clone());
-    }
-    if update.clear_error {
-        q.push(", error_kind = NULL, error_message = NULL");
-    }
-    if let Some(v) = update.error_kind {
-        q.push(", error_kind = ").push_bind(v.as_str());
-    }
-    if let Some(v) = &update.error_message {
-        q.push(", error_message = ").push_bind(v.clone());
-    }
-    if update.increment_attempts {
-        q.push(", attempts = attempts + 1");
-    }
-    if update.undo_attempt {
-        q.push(", attempts = max(attempts - 1, 0)");
-    }
-    if let Some(v) = update.may_be_charged {
-        q.push(", may_be_charged = ").push_bind(v);
-    }
-    if let Some(at) = update.submitted_at {
-        q.push(", submitted_at = coalesce(submitted_at, ")
-            .push_bind(at)
-            .push(")");
-    }
-    if let Some(ms) = update.queue_ms {
-        q.push(", queue_ms = ")
-            .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
-    }
-    if let Some(ms) = update.duration_ms {
-        q.push(", duration_ms = ")
-            .push_bind(i64::try_from(ms).unwrap_or(i64::MAX));
-    }
-    if let Some(credits) = update.charged_credits {
-        q.push(", charged_credits = ").push_bind(credits);
-    }
-    if let Some(conversation) = &update.conversation {
-        q.push(", conversation = ").push_bind(conversation.clone());
-    }
-    if let Some(cost) = update.cost {
-        if !cost.is_finite() || cost < 0.0 {
-            return Err(CoreError::InvalidInput(
-                "a cost must be a non-negative number".into(),
-            ));
-        }
-        q.push(", cost = ").push_bind(cost);
-    }
-    Ok(q)
 }

@@ -28,6 +28,7 @@ mod images;
 mod imaging;
 mod ingest;
 mod integrity;
+mod job_kinds;
 mod jobs;
 mod lineage;
 mod outgoing;

@@ -66,6 +66,7 @@ mod sync_converge;
 mod sync_editing;
 mod sync_hostile;
 mod sync_inputs;
+mod sync_large_pull;
 mod sync_organise;
 mod sync_owner;
 mod sync_phone_mode;

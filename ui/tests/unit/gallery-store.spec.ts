@@ -199,6 +199,24 @@ describe('gallery store', () => {
     expect(store.items[1].rating).toBe(4)
   })
 
+  it('keeps the saved record of an image starred or rated outside the loaded pages (a viewer opened from a link)', async () => {
+    mocks.listGrid.mockResolvedValueOnce(pageOf(1, 2, true))
+    const store = useGalleryStore()
+    await store.reload()
+    mocks.setFavourite.mockResolvedValueOnce(img(90, { favourite: true }))
+    await store.setFavourite('img-0090', true)
+    expect(store.outside?.id).toBe('img-0090')
+    expect(store.outside?.favourite).toBe(true)
+    expect(store.items.map((i) => i.id)).toEqual(['img-0001', 'img-0002'])
+    mocks.setRating.mockResolvedValueOnce(img(90, { favourite: true, rating: 3 }))
+    await store.setRating('img-0090', 3)
+    expect(store.outside?.rating).toBe(3)
+    // An image of the list does not take its place.
+    mocks.setRating.mockResolvedValueOnce(img(1, { rating: 2 }))
+    await store.setRating('img-0001', 2)
+    expect(store.outside).toBeNull()
+  })
+
   it('selects ranges with shift and all loaded images', async () => {
     mocks.listGrid.mockResolvedValueOnce(pageOf(1, 6, true))
     const store = useGalleryStore()

@@ -9,7 +9,8 @@
 use super::Replica;
 use super::clock;
 use super::deletions::{IncomingPurge, apply_purges, hold_mass_delete};
-use super::merge::{apply_image, apply_job, forget_dangling_lineage, set_field, tombstoned_among};
+use super::merge::{apply_job, forget_dangling_lineage, set_field, tombstoned_among};
+use super::new_images::NewImages;
 use super::records::{Op, PeerUpdate, PulledSegment};
 use crate::Result;
 use crate::library::{Reach, begin_immediate};
@@ -86,7 +87,7 @@ async fn apply(
     let mut applied = Applied::default();
     let mut seen_hlc = 0;
     let mut jobs_touched = Vec::new();
-    let mut images_added = Vec::new();
+    let mut new_images = NewImages::new(library.profile_id(), keep_originals);
     let mut purges = Vec::new();
     // Images deleted forever here are never inserted again. Read once for the whole pull: new
     // images are applied before this pull's own purges, so the set cannot change meanwhile.
@@ -116,16 +117,8 @@ async fn apply(
                         done
                     }
                     (1, Op::Image { id, record, .. }) => {
-                        let target = super::merge::Target {
-                            profile_id: library.profile_id(),
-                            device: dev,
-                            keep_originals,
-                        };
-                        let new = !tombstoned.contains(id.as_str())
-                            && apply_image(&mut tx, &target, id, eff, record).await?;
-                        if new {
-                            applied.new_images += 1;
-                            images_added.push(id.clone());
+                        if !tombstoned.contains(id.as_str()) {
+                            new_images.push(&mut tx, (id, eff, dev), record).await?;
                         }
                         true
                     }
@@ -145,7 +138,6 @@ async fn apply(
                         let target = super::merge::Target {
                             profile_id: library.profile_id(),
                             device: dev,
-                            keep_originals,
                         };
                         let done =
                             super::refs::apply_ref(&mut tx, &target, id, eff, record).await?;
@@ -156,7 +148,6 @@ async fn apply(
                         let target = super::merge::Target {
                             profile_id: library.profile_id(),
                             device: dev,
-                            keep_originals,
                         };
                         let done =
                             super::organise::apply_album(&mut tx, &target, id, eff, record).await?;
@@ -195,7 +186,6 @@ async fn apply(
                         let target = super::merge::Target {
                             profile_id: library.profile_id(),
                             device: dev,
-                            keep_originals,
                         };
                         let kind = if matches!(op, Op::Prompt { .. }) {
                             super::prompts::TextKind::Prompt
@@ -226,7 +216,12 @@ async fn apply(
                 }
             }
         }
+        if phase == 1 {
+            new_images.flush(&mut tx).await?;
+        }
     }
+    let images_added = new_images.added;
+    applied.new_images = images_added.len();
     let total = purges.len();
     let purges = hold_mass_delete(&mut tx, purges, &images_added).await?;
     applied.held = total - purges.len();

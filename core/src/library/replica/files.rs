@@ -3,8 +3,8 @@
 //! a delete-forever. Filled by the triggers and by apply; sync takes rows off it as transfers end.
 
 use super::Replica;
-use crate::Result;
 use crate::library::begin_immediate;
+use crate::{CoreError, Result};
 
 /// Which way a queued file moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,21 +65,30 @@ impl Replica {
         if files.is_empty() {
             return Ok(());
         }
+        // One statement for the batch, not one per file: a phone's first pull takes 20,000
+        // thumbnails off the queue, and each statement is a round trip to SQLite's worker thread.
+        let keys: Vec<&str> = files.iter().map(|f| f.key.as_str()).collect();
+        let uploaded: Vec<&str> = files
+            .iter()
+            .filter(|f| direction == FileDirection::Up && f.original)
+            .map(|f| f.sha256.as_str())
+            .collect();
         let mut tx = begin_immediate(self.pool()).await?;
-        for file in files {
-            sqlx::query("DELETE FROM sync_files WHERE key = ? AND direction = ?")
-                .bind(&file.key)
-                .bind(direction.as_str())
-                .execute(&mut *tx)
-                .await?;
-            if direction == FileDirection::Up && file.original {
-                sqlx::query(
-                    "UPDATE images SET original_remote = 1 WHERE sha256 = ? AND original_remote = 0",
-                )
-                .bind(&file.sha256)
-                .execute(&mut *tx)
-                .await?;
-            }
+        sqlx::query(
+            "DELETE FROM sync_files WHERE direction = ? AND key IN (SELECT value FROM json_each(?))",
+        )
+        .bind(direction.as_str())
+        .bind(json_text(&keys)?)
+        .execute(&mut *tx)
+        .await?;
+        if !uploaded.is_empty() {
+            sqlx::query(
+                "UPDATE images SET original_remote = 1
+                  WHERE sha256 IN (SELECT value FROM json_each(?)) AND original_remote = 0",
+            )
+            .bind(json_text(&uploaded)?)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         if direction == FileDirection::Down {
@@ -106,4 +115,8 @@ impl Replica {
         .await?;
         Ok(())
     }
+}
+
+fn json_text(values: &[&str]) -> Result<String> {
+    serde_json::to_string(values).map_err(|e| CoreError::Internal(e.to_string()))
 }

@@ -8,8 +8,7 @@ use sqlx::error::ErrorKind;
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::clock;
-use super::records::{Field, IMAGE_COLUMNS, JOB_COLUMNS};
-use crate::library::{original_rel, thumb_rel};
+use super::records::{Field, JOB_COLUMNS};
 use crate::{CoreError, Result};
 
 fn json_text(record: &Map<String, Value>) -> Result<String> {
@@ -64,11 +63,10 @@ pub(super) async fn apply_job(
     }
 }
 
-/// Whose library a pulled image goes into, from which device, and whether its original is fetched.
+/// Whose library a pulled record goes into, and from which device.
 pub(super) struct Target<'a> {
     pub profile_id: &'a str,
     pub device: &'a str,
-    pub keep_originals: bool,
 }
 
 /// Which of the images `ids` were deleted forever here, in one query (not one per image: see
@@ -85,129 +83,6 @@ pub(super) async fn tombstoned_among(
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-/// Inserts another device's new image (its original is in the bucket) and queues its files for
-/// download. Returns whether it was new here. The caller has made sure it was not deleted forever
-/// here (`tombstoned_among`).
-pub(super) async fn apply_image(
-    conn: &mut SqliteConnection,
-    target: &Target<'_>,
-    id: &str,
-    eff: i64,
-    record: &Map<String, Value>,
-) -> Result<bool> {
-    let (device, keep_originals) = (target.device, target.keep_originals);
-    let Some(files) = checked_files(record) else {
-        tracing::warn!(
-            device,
-            id,
-            "skipping an image whose file names are not its own"
-        );
-        return Ok(false);
-    };
-    let columns = IMAGE_COLUMNS.join(", ");
-    let values: Vec<String> = IMAGE_COLUMNS
-        .iter()
-        .map(|c| format!("json_extract(?1, '$.{c}')"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO images (profile_id, original_remote, {columns}) VALUES (?2, 1, {})
-         ON CONFLICT DO NOTHING",
-        values.join(", ")
-    );
-    let inserted = sqlx::query(AssertSqlSafe(sql))
-        .bind(json_text(record)?)
-        .bind(target.profile_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        > 0;
-    if !inserted {
-        // Known already: its first field values are versions like any other edit.
-        for field in [Field::Favourite, Field::Rating, Field::Trashed] {
-            let value = record.get(field.column()).cloned().unwrap_or(Value::Null);
-            set_field(conn, id, field, &value, eff, device).await?;
-        }
-        return Ok(false);
-    }
-    // One statement for the three versions and one for the files: a pull of 10,000 images runs
-    // these for each, and each statement is a round trip to SQLite's worker thread (most of the
-    // apply's time in the sync bench's profile, more than SQLite's own work).
-    sqlx::query(
-        "INSERT INTO sync_versions (entity, id, field, hlc, device)
-         VALUES ('image', ?1, ?2, ?5, ?6), ('image', ?1, ?3, ?5, ?6), ('image', ?1, ?4, ?5, ?6)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(id)
-    .bind(Field::Favourite.as_str())
-    .bind(Field::Rating.as_str())
-    .bind(Field::Trashed.as_str())
-    .bind(eff)
-    .bind(device)
-    .execute(&mut *conn)
-    .await?;
-    let files: Vec<_> = files
-        .into_iter()
-        .filter(|(_, _, original)| keep_originals || !original)
-        .collect();
-    if !files.is_empty() {
-        let rows = vec!["(?, 'down', ?, ?, ?)"; files.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO sync_files (key, direction, sha256, content_type, original)
-             VALUES {rows} ON CONFLICT DO NOTHING"
-        );
-        let sha256 = record
-            .get("sha256")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let mut insert = sqlx::query(AssertSqlSafe(sql));
-        for (key, content_type, original) in files {
-            insert = insert
-                .bind(key)
-                .bind(sha256)
-                .bind(content_type)
-                .bind(original);
-        }
-        insert.execute(&mut *conn).await?;
-    }
-    Ok(true)
-}
-
-/// The image's files, if their names are exactly the content-addressed names its hash gives (a
-/// bucket can never make this device read or write anywhere else).
-fn checked_files(record: &Map<String, Value>) -> Option<Vec<(String, String, bool)>> {
-    let text = |k: &str| record.get(k).and_then(Value::as_str);
-    let sha = text("sha256")?;
-    if sha.len() != 64
-        || !sha
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return None;
-    }
-    let mime = text("mime")?;
-    let ext = match mime {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        _ => return None,
-    };
-    let path = text("path")?;
-    if path != original_rel(sha, ext) {
-        return None;
-    }
-    let mut files = vec![(path.to_owned(), mime.to_owned(), true)];
-    for (key, side) in [("thumb_path", 256), ("preview_path", 512)] {
-        match record.get(key) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(p)) if *p == thumb_rel(sha, side) => {
-                files.push((p.clone(), "image/jpeg".to_owned(), false));
-            }
-            Some(_) => return None,
-        }
-    }
-    Some(files)
 }
 
 async fn tombstoned(conn: &mut SqliteConnection, id: &str) -> Result<bool> {
@@ -308,23 +183,24 @@ pub(super) async fn forget_dangling_lineage(
     jobs: &[String],
     images: &[String],
 ) -> Result<()> {
-    for id in images {
-        sqlx::query(
-            "UPDATE images SET job_id = NULL WHERE id = ? AND job_id IS NOT NULL
-               AND job_id NOT IN (SELECT id FROM jobs)",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for id in jobs {
-        sqlx::query(
-            "UPDATE jobs SET parent_job_id = NULL WHERE id = ? AND parent_job_id IS NOT NULL
-               AND parent_job_id NOT IN (SELECT id FROM jobs)",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    }
+    // One statement per table, not per image: a phone's first pull brings thousands of images.
+    let images = serde_json::to_string(images).map_err(|e| CoreError::Internal(e.to_string()))?;
+    sqlx::query(
+        "UPDATE images SET job_id = NULL
+          WHERE id IN (SELECT value FROM json_each(?)) AND job_id IS NOT NULL
+            AND job_id NOT IN (SELECT id FROM jobs)",
+    )
+    .bind(images)
+    .execute(&mut *conn)
+    .await?;
+    let jobs = serde_json::to_string(jobs).map_err(|e| CoreError::Internal(e.to_string()))?;
+    sqlx::query(
+        "UPDATE jobs SET parent_job_id = NULL
+          WHERE id IN (SELECT value FROM json_each(?)) AND parent_job_id IS NOT NULL
+            AND parent_job_id NOT IN (SELECT id FROM jobs)",
+    )
+    .bind(jobs)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! - [`outbox`]: this device's changes (recorded by migration 0006's triggers in the same
 //!   transaction as the change) turned into the next segment, kept until the bucket confirms it.
 //! - [`apply`] and [`merge`]: other devices' segments merged in one transaction (last writer wins
-//!   per field, purges terminal); [`rescan`]: segments with kinds this version did not know yet;
+//!   per field, purges terminal), new images a chunk at a time ([`new_images`]); [`rescan`]:
+//!   segments with kinds this version did not know yet;
 //!   [`deletions`]: purges from elsewhere (a mass delete waits for the user; an original that
 //!   exists only here is kept in this device's Trash).
 //! - [`state`]: this device's identity, location, head and peers; [`files`]: the queue of files
@@ -25,6 +26,7 @@ pub mod clock;
 mod deletions;
 mod files;
 mod merge;
+mod new_images;
 mod organise;
 mod originals;
 mod outbox;

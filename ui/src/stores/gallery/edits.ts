@@ -15,15 +15,25 @@ export type GalleryEdits = ReturnType<typeof useGalleryEdits>
 
 export function useGalleryEdits(pages: GalleryPages) {
   const undo = ref<TrashUndo | null>(null)
+  /**
+   * The last image starred or rated that is not in the loaded list (one the viewer opened from a link): the viewer
+   * shows the grid's record of an image, and this one has none.
+   */
+  const outside = ref<GridImage | null>(null)
+
+  function saved(record: ImageRecord, wasLoaded: boolean) {
+    pages.replace(gridImageOf(record))
+    outside.value = wasLoaded ? null : gridImageOf(record)
+  }
 
   /** Optimistic: the star changes at once and goes back if the core refuses. */
   async function setFavourite(id: string, favourite: boolean): Promise<ImageRecord | undefined> {
     const before = pages.find(id)
     if (before) pages.replace({ ...before, favourite })
     try {
-      const saved = await api.setFavourite(id, favourite)
-      pages.replace(gridImageOf(saved))
-      return saved
+      const record = await api.setFavourite(id, favourite)
+      saved(record, before != null)
+      return record
     } catch (e) {
       if (before) pages.replace(before)
       throw e
@@ -34,9 +44,9 @@ export function useGalleryEdits(pages: GalleryPages) {
     const before = pages.find(id)
     if (before) pages.replace({ ...before, rating })
     try {
-      const saved = await api.setRating(id, rating)
-      pages.replace(gridImageOf(saved))
-      return saved
+      const record = await api.setRating(id, rating)
+      saved(record, before != null)
+      return record
     } catch (e) {
       if (before) pages.replace(before)
       throw e
@@ -93,5 +103,5 @@ export function useGalleryEdits(pages: GalleryPages) {
     undo.value = null
   }
 
-  return { undo, setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo }
+  return { undo, outside, setFavourite, setRating, trash, undoTrash, restore, emptyTrash, dismissUndo }
 }

@@ -16,11 +16,12 @@ export type { TrashUndo } from './edits'
  */
 export const useGalleryStore = defineStore('gallery', () => {
   // Another profile opened: its images, the filters typed over the old ones, the selection and the pending
-  // undo all go. Nothing is loaded; the Gallery reloads when it opens.
+  // undo (and the record of an image outside the list) all go. Nothing is loaded; the Gallery reloads when it opens.
   const scope = useProfileScoped(() => {
     pages.clear()
     pages.query.value = emptyQuery()
     edits.dismissUndo()
+    edits.outside.value = null
     selection.setSelectMode(false)
   })
   const pages = useGalleryPages(scope, (ids) => selection.forget(ids))

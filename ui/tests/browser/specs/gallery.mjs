@@ -461,6 +461,39 @@ export default async function ({ check, widths, openPage, shot, settle, noHorizo
       await p.close()
     })
 
+    await check(`${label}: a star set in a viewer opened from a link, on an image outside the loaded pages, shows at once`, async () => {
+      // The grid's first page is 60 images; the oldest of 100 more is outside it.
+      const p = await openPage(viewport, '/history')
+      await p.waitForFunction(() => window.__NANOFORGE_MOCK__)
+      const id = await p.evaluate(() => {
+        const s = window.__NANOFORGE_MOCK__
+        const base = s.images[0]
+        let last = ''
+        for (let n = 0; n < 100; n++) {
+          const sha = `e${String(n).padStart(5, '0')}${'7c'.repeat(29)}`.slice(0, 64)
+          last = `img-far-${String(n).padStart(5, '0')}`
+          s.images.push({ ...base, id: last, sha256: sha, path: `images/${sha.slice(0, 2)}/${sha}.png`,
+            thumbPath: `thumbs/256/${sha}.webp`, previewPath: `thumbs/512/${sha}.webp`, favourite: false, rating: 0,
+            deletedAt: null, createdAt: (base.createdAt ?? 0) - 90 * 86_400_000 - n * 60_000 })
+        }
+        return last
+      })
+      await p.getByTestId('nav-gallery').click()
+      await p.waitForFunction(() => Number(document.querySelector('[data-testid="gallery-grid"]')?.dataset.loaded) >= 60)
+      // A link to it (the app's own `?image=` URL) opens the viewer.
+      await p.evaluate((target) => { location.hash = `#/gallery?image=${target}` }, id)
+      const fav = p.getByTestId('viewer-favourite')
+      await fav.waitFor({ timeout: 10_000 })
+      assert.equal(await p.locator(`[data-testid="gallery-item"][data-id="${id}"]`).count(), 0, 'outside the loaded pages')
+      assert.equal(await fav.getAttribute('aria-pressed'), 'false')
+      await fav.click()
+      await p.waitForFunction(() => document.querySelector('[data-testid="viewer-favourite"]').getAttribute('aria-pressed') === 'true',
+        null, { timeout: 5_000 })
+      assert.equal(await p.evaluate((target) => window.__NANOFORGE_MOCK__.images.find((i) => i.id === target).favourite, id), true)
+      assert.deepEqual(p.errors, [])
+      await p.close()
+    })
+
     await check(`${label}: 1,000+ images page in with keyset cursors and the DOM stays small`, async () => {
       // Opened on History: Home would prefetch the Gallery's first page at idle, before the images below are put
       // in the fake core's library (without the change event a real core sends).
