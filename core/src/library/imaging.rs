@@ -148,7 +148,7 @@ fn too_large(w: u64, h: u64) -> CoreError {
 }
 
 /// Cheap checks on what a PNG header claims, before the decoder allocates for it.
-fn precheck_png(bytes: &[u8]) -> Result<()> {
+pub(super) fn precheck_png(bytes: &[u8]) -> Result<()> {
     let (w, h) = png_dimensions(bytes)
         .ok_or_else(|| CoreError::InvalidImage("the PNG header is damaged".into()))?;
     if w == 0 || h == 0 {

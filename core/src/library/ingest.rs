@@ -1,40 +1,15 @@
 //! Bringing an image into the library, in an order that survives a crash at any point: validate,
-//! (downscale), embed metadata, hash, store the original atomically, write thumbnails, and only
-//! then commit the row. A crash before the commit leaves at worst an orphan file (removed by the
-//! integrity scan), never a row pointing at a missing file.
-
-use std::path::{Path, PathBuf};
-
-use image::DynamicImage;
-use sha2::{Digest, Sha256};
+//! (downscale), embed metadata, hash, store the original atomically, and only then commit the
+//! row. A crash before the commit leaves at worst an orphan file (removed by the integrity scan),
+//! never a row pointing at a missing original. The file half is in `ingest_files`.
 
 use super::Library;
 use super::db::{begin_immediate, now_ms};
-use super::imaging::{self, Format};
-use super::pngmeta::{EmbeddedMetadata, embed_png_metadata};
-use super::resize::{self, Thumbs};
+pub use super::ingest_files::{IngestOptions, IngestSource};
+use super::ingest_files::{PendingThumbs, StoredFiles, restore_if_missing, store_files};
 use super::store::{self, PREVIEW_SIZE, THUMB_SIZE};
 use super::types::{ImageFlag, ImageKind, ImageRecord};
 use crate::{CoreError, Result};
-
-/// Where the image bytes come from.
-#[derive(Debug, Clone)]
-pub enum IngestSource {
-    Bytes(Vec<u8>),
-    /// A file on disk; its extension must agree with its content.
-    File(PathBuf),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct IngestOptions {
-    /// Store at most this long side. Only ever shrinks.
-    pub max_long_side: Option<u32>,
-    /// Embedded into PNG originals; JPEG and WebP are stored as they are.
-    pub metadata: Option<EmbeddedMetadata>,
-    pub kind: ImageKind,
-    /// Stored with the image (a masked edit stretched to fit, an upscale of another size).
-    pub flag: Option<ImageFlag>,
-}
 
 /// An image whose files are on disk but whose row is not committed yet: the first half of
 /// [`Library::ingest_image`], split out so the step between the two halves can be tested.
@@ -49,20 +24,6 @@ pub struct PreparedImage {
     files: StoredFiles,
 }
 
-#[derive(Debug)]
-struct StoredFiles {
-    sha256: String,
-    path: String,
-    format: Format,
-    width: u32,
-    height: u32,
-    original: Vec<u8>,
-    thumb_path: String,
-    thumb: Vec<u8>,
-    preview_path: String,
-    preview: Vec<u8>,
-}
-
 impl PreparedImage {
     pub fn sha256(&self) -> &str {
         &self.files.sha256
@@ -74,8 +35,8 @@ impl PreparedImage {
     }
 
     /// Library-relative paths of the 256 px and 512 px thumbnails.
-    pub fn thumbnail_paths(&self) -> [&str; 2] {
-        [&self.files.thumb_path, &self.files.preview_path]
+    pub fn thumbnail_paths(&self) -> [String; 2] {
+        [self.files.thumb_path(), self.files.preview_path()]
     }
 }
 
@@ -94,12 +55,29 @@ impl Library {
         {
             return Ok(existing);
         }
-        let prepared = self.prepare_image(job_id, position, source, opts).await?;
+        // The thumbnails may still be in the making: they finish while the row is written.
+        let prepared = self.prepare_files(job_id, position, source, opts).await?;
         self.commit_image(prepared).await
     }
 
-    /// The file half of an ingest: everything up to, not including, the row.
+    /// The file half of an ingest: everything up to, not including, the row; every file is
+    /// written when it returns.
     pub async fn prepare_image(
+        &self,
+        job_id: Option<&str>,
+        position: u32,
+        source: IngestSource,
+        opts: IngestOptions,
+    ) -> Result<PreparedImage> {
+        let mut prepared = self.prepare_files(job_id, position, source, opts).await?;
+        let thumbs = prepared.files.thumbs.made().await?;
+        prepared.files.thumbs = PendingThumbs::Made(Ok(thumbs));
+        Ok(prepared)
+    }
+
+    /// [`Library::prepare_image`] with the original stored and the thumbnails perhaps still in
+    /// the making.
+    async fn prepare_files(
         &self,
         job_id: Option<&str>,
         position: u32,
@@ -151,15 +129,26 @@ impl Library {
             flag,
             files,
         } = prepared;
+        let StoredFiles {
+            sha256,
+            path,
+            format,
+            width,
+            height,
+            original,
+            thumbs,
+        } = files;
+        let (thumb_path, preview_path) = (
+            store::thumb_rel(&sha256, THUMB_SIZE),
+            store::thumb_rel(&sha256, PREVIEW_SIZE),
+        );
         let mut tx = begin_immediate(&self.pool).await?;
-        // Holding the write lock, make sure the files are still there: a purge or repair in another
-        // process may have removed an identical file after this ingest found it present.
+        // Holding the write lock, make sure the original is still there: a purge or repair in
+        // another process may have removed an identical file after this ingest found it present.
         let root = self.root.clone();
-        let files = tokio::task::spawn_blocking(move || -> Result<StoredFiles> {
-            restore_if_missing(&root, &files.path, &files.original, true)?;
-            restore_if_missing(&root, &files.thumb_path, &files.thumb, false)?;
-            restore_if_missing(&root, &files.preview_path, &files.preview, false)?;
-            Ok(files)
+        let (path, original) = tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>)> {
+            restore_if_missing(&root, &path, &original, true)?;
+            Ok((path, original))
         })
         .await??;
         let id = uuid::Uuid::now_v7().to_string();
@@ -174,14 +163,14 @@ impl Library {
         .bind(&job_id)
         .bind(&self.profile_id)
         .bind(i64::from(position))
-        .bind(&files.sha256)
-        .bind(&files.path)
-        .bind(files.format.mime())
-        .bind(i64::from(files.width))
-        .bind(i64::from(files.height))
-        .bind(files.original.len() as i64)
-        .bind(&files.thumb_path)
-        .bind(&files.preview_path)
+        .bind(&sha256)
+        .bind(&path)
+        .bind(format.mime())
+        .bind(i64::from(width))
+        .bind(i64::from(height))
+        .bind(original.len() as i64)
+        .bind(&thumb_path)
+        .bind(&preview_path)
         .bind(i64::from(image_size))
         .bind(now_ms())
         .bind(kind.as_str())
@@ -211,12 +200,28 @@ impl Library {
             }
         };
         tx.commit().await?;
+        // Now the thumbnails, made while the row was written. A purge that removed identical ones
+        // meanwhile finished before this row's commit (it holds the write lock), and none removes
+        // them after it, as the row refers to them.
+        let root = self.root.clone();
+        let thumbnails = match thumbs.made().await {
+            Ok((thumb, preview)) => tokio::task::spawn_blocking(move || -> Result<()> {
+                restore_if_missing(&root, &thumb_path, &thumb, false)?;
+                restore_if_missing(&root, &preview_path, &preview, false)
+            })
+            .await
+            .unwrap_or_else(|_| Err(CoreError::Internal("the thumbnail writer failed".into()))),
+            Err(e) => Err(e),
+        };
+        // The row stands either way (a missing thumbnail is made again on request), so it is
+        // announced before a thumbnail's failure is reported.
         if kind == super::ImageKind::Generated {
             self.changes.images_added([id.clone()]);
         }
         if let Some(job) = &job_id {
             self.changes.job(job, false);
         }
+        thumbnails?;
         self.get_image(&id).await
     }
 }
@@ -243,192 +248,4 @@ impl Library {
             None => self.commit_image(prepared).await,
         }
     }
-}
-
-fn restore_if_missing(root: &Path, rel: &str, bytes: &[u8], durable: bool) -> Result<()> {
-    let path = store::checked_join(root, rel)?;
-    if !path.exists() {
-        store::write_atomic(&path, bytes, durable)?;
-    }
-    Ok(())
-}
-
-fn read_source(source: IngestSource) -> Result<(Vec<u8>, Format)> {
-    match source {
-        IngestSource::Bytes(bytes) => {
-            let format = imaging::sniff(&bytes)?;
-            Ok((bytes, format))
-        }
-        IngestSource::File(path) => {
-            let len = std::fs::metadata(&path)?.len();
-            if len > imaging::MAX_FILE_BYTES {
-                return Err(CoreError::ImageTooLarge(format!(
-                    "the file is {} MiB; the library accepts up to {} MiB",
-                    len >> 20,
-                    imaging::MAX_FILE_BYTES >> 20
-                )));
-            }
-            let bytes = std::fs::read(&path)?;
-            let format = imaging::sniff(&bytes)?;
-            imaging::check_extension(&path, format)?;
-            Ok((bytes, format))
-        }
-    }
-}
-
-/// Blocking: validates and stores the original and thumbnails, returning what the row needs.
-fn store_files(root: &Path, source: IngestSource, opts: &IngestOptions) -> Result<StoredFiles> {
-    let (bytes, format) = read_source(source)?;
-    let already_small = match opts.max_long_side {
-        None => true,
-        Some(long) => {
-            format == Format::Png
-                && imaging::png_dimensions(&bytes).is_some_and(|(w, h)| w.max(h) <= long)
-        }
-    };
-    if already_small {
-        return store_as_is(root, bytes, format, opts.metadata.as_ref());
-    }
-    let decoded = imaging::decode(&bytes, format)?;
-    let long = opts.max_long_side.unwrap_or(u32::MAX);
-    let (bytes, img) = match resize::downscale(&decoded, long)? {
-        Some(small) => (resize::encode(&small, format)?, small),
-        None => (bytes, decoded),
-    };
-    let original = with_metadata(bytes, format, opts.metadata.as_ref())?;
-    let sha256 = hex_sha256(&original);
-    let path = store::original_rel(&sha256, format.ext());
-    let dest = store::checked_join(root, &path)?;
-    if !dest.exists() {
-        store::write_atomic(&dest, &original, true)?;
-    }
-    finish(root, sha256, path, format, &img, original)
-}
-
-/// The common case, on two threads: this one decodes (which validates) and then makes the
-/// thumbnails, while a helper embeds the metadata, hashes and writes the original to an fsynced
-/// temp file, and gives it its real name (plus a folder fsync) only once the decode succeeded.
-/// The helper passes the hash on as soon as it has it, so each thumbnail file is written by the
-/// thread that encoded it while the other is still encoding.
-fn store_as_is(
-    root: &Path,
-    bytes: Vec<u8>,
-    format: Format,
-    meta: Option<&EmbeddedMetadata>,
-) -> Result<StoredFiles> {
-    let (verdict, decoded_ok) = std::sync::mpsc::sync_channel::<bool>(1);
-    let (hashed, hash) = std::sync::mpsc::sync_channel::<String>(1);
-    let bytes_ref = &bytes;
-    let (decoded, thumbs, written) = std::thread::scope(|scope| {
-        let writer = std::thread::Builder::new()
-            .name("nanoforge-store".into())
-            .spawn_scoped(scope, move || -> Result<(Option<Vec<u8>>, String)> {
-                let embedded = match (format, meta) {
-                    (Format::Png, Some(meta)) => Some(embed_png_metadata(bytes_ref, meta)?),
-                    _ => None,
-                };
-                let original = embedded.as_deref().unwrap_or(bytes_ref);
-                let sha256 = hex_sha256(original);
-                let _ = hashed.send(sha256.clone());
-                let dest = store::checked_join(root, &store::original_rel(&sha256, format.ext()))?;
-                let staged = if dest.exists() {
-                    None
-                } else {
-                    Some(store::stage(&dest, original, true)?)
-                };
-                // A refused image never gets a name: dropping `staged` deletes the temp file.
-                if decoded_ok.recv() != Ok(true) {
-                    return Err(CoreError::InvalidImage("the image did not decode".into()));
-                }
-                if let Some(staged) = staged {
-                    staged.persist()?;
-                }
-                Ok((embedded, sha256))
-            });
-        let decoded = imaging::decode(bytes_ref, format);
-        let _ = verdict.send(decoded.is_ok());
-        let thumbs = decoded.as_ref().ok().map(|img| {
-            // No hash means the helper failed before hashing; its error is the one reported.
-            let sha256 = hash.recv().ok();
-            resize::thumbnails_then(img, &|side, jpeg| match &sha256 {
-                Some(sha256) => write_thumb(root, sha256, side, jpeg),
-                None => Ok(()),
-            })
-        });
-        let written = match writer {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|_| Err(CoreError::Internal("the file writer failed".into()))),
-            Err(e) => Err(e.into()),
-        };
-        (decoded, thumbs, written)
-    });
-    let img = decoded?;
-    let (embedded, sha256) = written?;
-    let thumbs = thumbs.ok_or_else(|| CoreError::Internal("no thumbnails".into()))??;
-    let path = store::original_rel(&sha256, format.ext());
-    let original = embedded.unwrap_or(bytes);
-    assemble(sha256, path, format, &img, original, thumbs)
-}
-
-fn finish(
-    root: &Path,
-    sha256: String,
-    path: String,
-    format: Format,
-    img: &DynamicImage,
-    original: Vec<u8>,
-) -> Result<StoredFiles> {
-    let (thumb, preview) = resize::thumbnails(img)?;
-    write_thumbs(root, &sha256, &thumb, &preview)?;
-    assemble(sha256, path, format, img, original, (thumb, preview))
-}
-
-/// What the row needs; the thumbnail files are written by then.
-fn assemble(
-    sha256: String,
-    path: String,
-    format: Format,
-    img: &DynamicImage,
-    original: Vec<u8>,
-    (thumb, preview): Thumbs,
-) -> Result<StoredFiles> {
-    Ok(StoredFiles {
-        thumb_path: store::thumb_rel(&sha256, THUMB_SIZE),
-        preview_path: store::thumb_rel(&sha256, PREVIEW_SIZE),
-        sha256,
-        path,
-        format,
-        width: img.width(),
-        height: img.height(),
-        original,
-        thumb,
-        preview,
-    })
-}
-
-pub(super) fn write_thumbs(root: &Path, sha256: &str, thumb: &[u8], preview: &[u8]) -> Result<()> {
-    write_thumb(root, sha256, THUMB_SIZE, thumb)?;
-    write_thumb(root, sha256, PREVIEW_SIZE, preview)
-}
-
-/// No fsync: a missing or torn thumbnail is made again from the original.
-fn write_thumb(root: &Path, sha256: &str, side: u32, jpeg: &[u8]) -> Result<()> {
-    let path = store::checked_join(root, &store::thumb_rel(sha256, side))?;
-    Ok(store::write_atomic(&path, jpeg, false)?)
-}
-
-fn with_metadata(
-    bytes: Vec<u8>,
-    format: Format,
-    meta: Option<&EmbeddedMetadata>,
-) -> Result<Vec<u8>> {
-    match (format, meta) {
-        (Format::Png, Some(meta)) => embed_png_metadata(&bytes, meta),
-        _ => Ok(bytes),
-    }
-}
-
-pub(super) fn hex_sha256(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
 }

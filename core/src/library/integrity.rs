@@ -20,7 +20,7 @@ use super::db::begin_immediate;
 use super::store::FileSet;
 use super::store::{self, IMAGES_DIR, PREVIEW_SIZE, TEMP_PREFIX, THUMB_SIZE, THUMBS_DIR};
 use super::trash::delete_image_rows;
-use super::{Library, imaging, ingest, resize};
+use super::{Library, imaging, ingest_files, resize};
 use crate::Result;
 
 /// A temp file younger than this may belong to an ingest still running in another process.
@@ -176,7 +176,7 @@ impl Library {
             };
             let img = imaging::decode(&original, imaging::sniff(&original)?)?;
             let (thumb, preview) = resize::thumbnails(&img)?;
-            ingest::write_thumbs(&root, &sha, &thumb, &preview)?;
+            ingest_files::write_thumbs(&root, &sha, &thumb, &preview)?;
             Ok(true)
         })
         .await??;

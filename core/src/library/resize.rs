@@ -50,10 +50,9 @@ fn resize_to(
     (w, h): (u32, u32),
 ) -> Result<FrImage<'static>> {
     let mut dst = FrImage::new(w, h, pixel);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
     Resizer::new()
-        .resize(src, &mut dst, &options)
-        .map_err(|e| CoreError::Internal(format!("resize failed: {e}")))?;
+        .resize(src, &mut dst, &resize_options())
+        .map_err(resize_failed)?;
     Ok(dst)
 }
 
@@ -113,42 +112,100 @@ pub(super) fn thumbnails(img: &DynamicImage) -> Result<Thumbs> {
     thumbnails_then(img, &|_, _| Ok(()))
 }
 
-/// [`thumbnails`], handing each one to `done` (with its long side) as soon as it is encoded, on the
-/// thread that encoded it: the caller's file write of one overlaps the other's encoding.
+/// [`thumbnails`], handing each one to `done` as [`thumbnails_from_preview`] does.
 pub(super) fn thumbnails_then(
     img: &DynamicImage,
     done: &(dyn Fn(u32, &[u8]) -> Result<()> + Sync),
 ) -> Result<Thumbs> {
-    let src = as_rgb_or_rgba(img);
-    let alpha = matches!(src.as_ref(), DynamicImage::ImageRgba8(_));
-    let pixel = if alpha {
+    thumbnails_from_preview(&preview(img)?, done)
+}
+
+/// The 512 px preview, still as pixels: the 256 px thumbnail is resized from it and both are
+/// encoded from it. Made from the whole image here, or band by band during a streamed PNG decode
+/// (`png_stream`).
+pub(super) struct Preview {
+    pub(super) image: FrImage<'static>,
+    /// RGBA (flattened on white when encoded) rather than RGB.
+    pub(super) alpha: bool,
+}
+
+/// Pixel layout of the resizer's images; only 8-bit RGB and RGBA reach it.
+pub(super) fn pixel_type(alpha: bool) -> PixelType {
+    if alpha {
         PixelType::U8x4
     } else {
         PixelType::U8x3
-    };
-    let preview = resize_to(
+    }
+}
+
+/// The filter of every thumbnail and downscale, so a banded preview matches a whole-image one.
+pub(super) fn resize_options() -> ResizeOptions {
+    ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
+}
+
+/// The preview resized from the whole decoded image.
+pub(super) fn preview(img: &DynamicImage) -> Result<Preview> {
+    let src = as_rgb_or_rgba(img);
+    let alpha = matches!(src.as_ref(), DynamicImage::ImageRgba8(_));
+    let image = resize_to(
         src.as_ref(),
-        pixel,
+        pixel_type(alpha),
         fit(img.width(), img.height(), PREVIEW_SIZE),
     )?;
-    let (thumb, preview) = rayon::join(
+    Ok(Preview { image, alpha })
+}
+
+/// Both JPEG thumbnails from the preview, on two threads: this one encodes the 512 while the
+/// other resizes and encodes the 256. Each is handed to `done` (with its long side) as soon as it
+/// is encoded, on the thread that encoded it, so one's file write overlaps the other's work.
+pub(super) fn thumbnails_from_preview(
+    preview: &Preview,
+    done: &(dyn Fn(u32, &[u8]) -> Result<()> + Sync),
+) -> Result<Thumbs> {
+    let (image, alpha) = (&preview.image, preview.alpha);
+    let (preview, thumb) = on_two_threads(
+        || -> Result<Vec<u8>> {
+            let jpeg = encode_thumb(image, alpha)?;
+            done(PREVIEW_SIZE, &jpeg)?;
+            Ok(jpeg)
+        },
         || -> Result<Vec<u8>> {
             let thumb = resize_to(
-                &preview,
-                pixel,
-                fit(preview.width(), preview.height(), THUMB_SIZE),
+                image,
+                pixel_type(alpha),
+                fit(image.width(), image.height(), THUMB_SIZE),
             )?;
             let jpeg = encode_thumb(&thumb, alpha)?;
             done(THUMB_SIZE, &jpeg)?;
             Ok(jpeg)
         },
-        || -> Result<Vec<u8>> {
-            let jpeg = encode_thumb(&preview, alpha)?;
-            done(PREVIEW_SIZE, &jpeg)?;
-            Ok(jpeg)
-        },
-    );
-    Ok((thumb?, preview?))
+    )?;
+    Ok((thumb, preview))
+}
+
+fn resize_failed(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Internal(format!("resize failed: {e}"))
+}
+
+/// Runs `second` on a new thread while this one runs `first`. `rayon::join` was tried here and
+/// ran both on one thread (the 256 px thumbnail began only once the 512 px one was encoded).
+fn on_two_threads<A: Send, B: Send>(
+    first: impl FnOnce() -> Result<A> + Send,
+    second: impl FnOnce() -> Result<B> + Send,
+) -> Result<(A, B)> {
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("nanoforge-thumbs".into())
+            .spawn_scoped(scope, second);
+        let a = first();
+        let b = match other {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(CoreError::Internal("a thumbnail thread failed".into()))),
+            Err(e) => Err(e.into()),
+        };
+        Ok((a?, b?))
+    })
 }
 
 fn encode_thumb(img: &FrImage<'_>, alpha: bool) -> Result<Vec<u8>> {
@@ -172,7 +229,7 @@ fn encode_thumb(img: &FrImage<'_>, alpha: bool) -> Result<Vec<u8>> {
 }
 
 /// JPEG has no alpha; transparent areas show as white, as on a page.
-fn flatten_on_white(rgba: &[u8]) -> Vec<u8> {
+pub(super) fn flatten_on_white(rgba: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
     for px in rgba.chunks_exact(4) {
         let a = u16::from(px[3]);
@@ -185,7 +242,50 @@ fn flatten_on_white(rgba: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use std::sync::Mutex;
+    use std::thread::ThreadId;
+
+    use image::{DynamicImage, Rgb, RgbImage};
+
+    use super::*;
+
+    /// The two JPEGs are encoded on two threads, each handed over by the thread that made it. (In
+    /// the ingest pipeline `rayon::join` ran them one after the other on one thread, though in an
+    /// idle process like this one it spreads them; the ingest bench shows that difference.)
+    #[test]
+    fn the_two_thumbnails_are_encoded_on_two_threads() {
+        let img = DynamicImage::ImageRgb8(RgbImage::from_fn(1024, 768, |x, y| {
+            Rgb([(x % 251) as u8, (y % 241) as u8, ((x ^ y) % 239) as u8])
+        }));
+        let seen: Mutex<Vec<(u32, ThreadId)>> = Mutex::new(Vec::new());
+        let (thumb, preview) = thumbnails_then(&img, &|side, jpeg| {
+            assert!(jpeg.starts_with(&[0xFF, 0xD8]));
+            seen.lock()
+                .unwrap()
+                .push((side, std::thread::current().id()));
+            Ok(())
+        })
+        .unwrap();
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_by_key(|(side, _)| *side);
+        assert_eq!(
+            seen.iter().map(|(side, _)| *side).collect::<Vec<_>>(),
+            [THUMB_SIZE, PREVIEW_SIZE]
+        );
+        assert_ne!(
+            seen[0].1, seen[1].1,
+            "both thumbnails were encoded on one thread"
+        );
+        let decoded = |jpeg: &[u8]| image::load_from_memory(jpeg).unwrap();
+        assert_eq!(
+            (decoded(&thumb).width(), decoded(&thumb).height()),
+            (256, 192)
+        );
+        assert_eq!(
+            (decoded(&preview).width(), decoded(&preview).height()),
+            (512, 384)
+        );
+    }
 
     #[test]
     fn fit_only_shrinks_and_keeps_aspect() {

@@ -29,6 +29,7 @@ mod library_durations;
 mod library_export;
 mod library_gallery;
 mod library_ingest;
+mod library_ingest_stream;
 mod library_integrity;
 mod library_jobs;
 mod library_metadata;
