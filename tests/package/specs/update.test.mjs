@@ -35,8 +35,18 @@ test('the installed app refuses a tampered update, then installs the genuine one
   assert.ok(base && from && to && pkg && pkexecLog, 'run.sh sets the update server and versions')
   assert.equal(installed(), from)
   await until(browser, 'the window', async () => (await browser.getTitle()) === 'Nanoforge')
-  const welcome = await byTestId(browser, 'welcome-close')
-  if (await welcome.isExisting()) await welcome.click()
+  // The welcome comes once the start is decided (App.vue's `data-startup`), which can be after the
+  // window and Home show: checking for it before then missed it, and it then covered the navigation.
+  const startup = await until(browser, 'the start to be decided', async () => {
+    const state = await browser.execute(() => document.querySelector('.shell')?.dataset.startup ?? null)
+    return state && state !== 'reading' ? state : null
+  })
+  assert.notEqual(startup, 'crash', 'the first start left no crash report')
+  if (startup === 'welcome') {
+    await click(browser, 'welcome-close')
+    await until(browser, 'the welcome closed', async () =>
+      (await browser.execute(() => document.querySelector('.shell')?.dataset.startup ?? null)) === 'none')
+  }
 
   await checkAt(`${base}/tampered/latest.json`)
   await click(browser, 'update-install')
