@@ -5,6 +5,8 @@ import { Channel, invoke } from '@tauri-apps/api/core'
 import { call } from './call'
 import { gridApi } from './grid'
 import { organiseApi } from './organise'
+import { batchesApi } from './batches'
+import { editingApi } from './editing'
 import {
   commands,
   events,
@@ -25,11 +27,8 @@ import {
   type DayStats,
   type DeletionsBy_Serialize,
   type EditQuote,
-  type EditRequest_Deserialize,
   type ImageFlag,
   type JobPurpose,
-  type Lineage_Serialize,
-  type LineageNode_Serialize,
   type PayloadMeter,
   type Reference,
   type ErrorKind,
@@ -75,15 +74,10 @@ import {
   type SignInClientStatus_Serialize,
   type AvailableUpdate_Serialize,
   type BatchPlan,
-  type BatchRequest_Deserialize,
   type BatchState,
-  type BatchStatus_Serialize,
   type BatchSummary,
   type ExpansionMode,
   type PlannedJob,
-  type RecordedBatch_Serialize,
-  type NewPrompt_Deserialize,
-  type PromptQuery_Deserialize,
   type SavedPrompt,
   type WildcardList,
   type UpdateProgress_Deserialize,
@@ -159,18 +153,6 @@ export type CheckedKey = CheckedKey_Serialize
 /** How long a model at a size usually takes here (median, p90, from this library's latest finished jobs). */
 export type { ExpectedTime }
 export type { ClientSource, KeyCheck }
-/** What to do to an image ("Edit this"); fields left out (or null) take the image's own provider, model, size and shape. */
-export type EditRequest = EditRequest_Deserialize
-/** An image's lineage tree from its root (edits, upscales, replies), with each job's cost and the total. */
-export type Lineage = Lineage_Serialize
-export type LineageNode = LineageNode_Serialize
-/** A batch as asked for: a template on several models, the mode, the CSV text, the Batch API toggle. */
-export type BatchRequest = BatchRequest_Deserialize
-export type BatchStatus = BatchStatus_Serialize
-export type RecordedBatch = RecordedBatch_Serialize
-/** A prompt to save: name, text, tags, and whether it may replace a saved one of that name. */
-export type NewPrompt = NewPrompt_Deserialize
-export type PromptQuery = PromptQuery_Deserialize
 export type { SavedPrompt, WildcardList }
 export type { BatchPlan, BatchState, BatchSummary, ExpansionMode, PlannedJob }
 export type { EditQuote, ImageFlag, JobPurpose, PayloadMeter, Reference }
@@ -183,6 +165,8 @@ export type {
 export { ApiError, errorKind, errorMessage, toApiError } from './errors'
 export type { Album, AlbumLabel, ImageLabels, TagCount } from './organise'
 export { gridImageOf, type GridImage, type GridPage } from './grid'
+export type { BatchRequest, BatchStatus, NewPrompt, PromptQuery, RecordedBatch } from './batches'
+export type { EditRequest, Lineage, LineageNode } from './editing'
 
 /** Subscribes to an event; resolves to the function that stops listening (call it on unmount). */
 async function listen(subscribe: Promise<() => void>): Promise<() => void> {
@@ -369,50 +353,10 @@ export const api = {
   pasteInputImage: async (): Promise<ImageRecord | null> => call(commands.pasteInputImage()),
   addInputImageUrl: async (url: string): Promise<ImageRecord> => call(commands.addInputImageUrl(url)),
 
-  // Batches: one template on several models, priced whole before anything is recorded
-  /** Count, jobs and total at the prices in effect; nothing recorded. Refusals: `batch_too_large`, `invalid_template`, `invalid_csv`. */
-  planBatch: async (request: BatchRequest): Promise<BatchPlan> => call(commands.planBatch(request)),
-  /** Records the whole batch and starts it; `over_budget` unless `overBudget` (ask first). */
-  startBatch: async (request: BatchRequest): Promise<RecordedBatch> => call(commands.startBatch(request)),
-  batchStatus: async (id: string): Promise<BatchStatus> => call(commands.batchStatus(id)),
-  recentBatches: async (limit = 20): Promise<BatchSummary[]> => call(commands.recentBatches(limit)),
-  /** Queued jobs are never sent; sent ones keep their honest state. */
-  cancelBatch: async (id: string): Promise<BatchStatus> => call(commands.cancelBatch(id)),
-
-  // The prompt library and the wildcard lists templates draw from (both synced; a change arrives as a
-  // library change with `prompts` set)
-  /** Saved prompts by name; `search` words in the name, text or tags, `tag` one tag. */
-  listPrompts: async (query: PromptQuery = {}): Promise<SavedPrompt[]> => call(commands.listPrompts(query)),
-  /** A taken name (any case) is `already_exists` unless `replace`; an empty name or text is `invalid_input`. */
-  savePrompt: async (prompt: NewPrompt): Promise<SavedPrompt> => call(commands.savePrompt(prompt)),
-  removePrompt: async (name: string): Promise<void> => { await call(commands.removePrompt(name)) },
-  listWildcards: async (): Promise<WildcardList[]> => call(commands.listWildcards()),
-  /** Saves (or replaces) the list `name`, one entry per line as given. */
-  setWildcard: async (name: string, entries: string[]): Promise<void> => { await call(commands.setWildcard(name, entries)) },
-  removeWildcard: async (name: string): Promise<void> => { await call(commands.removeWildcard(name)) },
-
-  // Editing: an image's next image (its conversation continued where it can be), a painted region, an
-  // answer to the model's question, an upscale, the lineage tree and named references.
-  /** Records and starts the edit; its progress arrives like any job's. `conversation_broken`: send it again with `startFresh`. */
-  editImage: async (request: EditRequest): Promise<JobRecord> => call(commands.editImage(request)),
-  /** Edits only what the mask paints; the mask (a greyscale PNG of the image's size, white = change) was added with `addInputImage`. */
-  editImageRegion: async (request: EditRequest, maskImageId: string): Promise<JobRecord> =>
-    call(commands.editImageRegion(request, maskImageId)),
-  /** What the edit would cost and send (the replayed conversation, the payload against the inline limit); nothing is recorded. */
-  editQuote: async (request: EditRequest): Promise<EditQuote> => call(commands.editQuote(request)),
-  /** Answers a model's text-only turn (its question or refusal is the job's error message) in the same conversation. */
-  replyToJob: async (jobId: string, text: string, overBudget = false): Promise<JobRecord> =>
-    call(commands.replyToJob(jobId, text, overBudget)),
-  /** Re-renders the image at 2K or 4K as a priced child job (`model` null: the image's own if it offers the size). */
-  upscaleImage: async (imageId: string, size: ImageSize, model: Model | null = null, overBudget = false): Promise<JobRecord> =>
-    call(commands.upscaleImage(imageId, size, model, overBudget)),
-  imageLineage: async (imageId: string): Promise<Lineage> => call(commands.imageLineage(imageId)),
-  listReferences: async (): Promise<Reference[]> => call(commands.listReferences()),
-  /** Names a library image (replacing what the name meant). */
-  setReference: async (name: string, imageId: string): Promise<Reference> => call(commands.setReference(name, imageId)),
-  renameReference: async (id: string, name: string): Promise<Reference> => call(commands.renameReference(id, name)),
-  /** Removes the reference; jobs that sent it keep their image. */
-  removeReference: async (name: string): Promise<void> => { await call(commands.removeReference(name)) },
+  // Batches, templates and the prompt library (./batches.ts)
+  ...batchesApi,
+  // Editing, lineage and references (./editing.ts)
+  ...editingApi,
 
   // Sync through the person's own bucket
   syncSetup: async (): Promise<SyncSetup> => call(commands.syncSetup()),
