@@ -4,6 +4,7 @@
 //! them (see [`PendingThumbs`]); every other case returns them made.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use image::DynamicImage;
 use sha2::{Digest, Sha256};
@@ -168,7 +169,7 @@ fn store_as_is(
     format: Format,
     meta: Option<&EmbeddedMetadata>,
 ) -> Result<StoredFiles> {
-    let (hashed, hash) = std::sync::mpsc::sync_channel::<String>(1);
+    let (hashed, hash) = std::sync::mpsc::sync_channel::<(String, ThumbTemps)>(1);
     let bytes_ref = &bytes;
     let (decoded, thumbs, written) = std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
@@ -180,7 +181,9 @@ fn store_as_is(
                 };
                 let original = embedded.as_deref().unwrap_or(bytes_ref);
                 let sha256 = hex_sha256(original);
-                let _ = hashed.send(sha256.clone());
+                // The thumbnails' files are created now, while the decode still runs, so that
+                // only their bytes are left to write once they are encoded.
+                let _ = hashed.send((sha256.clone(), ThumbTemps::open(root, &sha256)));
                 let path = store::original_rel(&sha256, format.ext());
                 let dest = store::checked_join(root, &path)?;
                 // Named before the decode's verdict, so that the folder's fsync overlaps the
@@ -206,11 +209,11 @@ fn store_as_is(
             Err(_) => None,
         };
         let thumbs = match (thumbs, decoded) {
-            (Some(sha256), Ok(img)) => {
+            (Some((sha256, temps)), Ok(img)) => {
                 let dimensions = img.dimensions();
                 (
                     Ok(dimensions),
-                    Some(start_thumbnails(root.to_path_buf(), sha256, img)),
+                    Some(start_thumbnails(root.to_path_buf(), sha256, img, temps)),
                 )
             }
             (_, decoded) => (decoded.map(|img| img.dimensions()), None),
@@ -285,11 +288,20 @@ fn decode(bytes: &[u8], format: Format) -> Result<Decoded> {
     imaging::decode(bytes, format).map(Decoded::Whole)
 }
 
-/// Makes the thumbnails on the blocking pool, each file written by the thread that encoded it.
-/// Outside a runtime (never the case in the app) they are made here and now.
-fn start_thumbnails(root: PathBuf, sha256: String, decoded: Decoded) -> PendingThumbs {
+/// Makes the thumbnails on the blocking pool, each file written by the thread that encoded it
+/// (into its temp file made beforehand, if there is one). Outside a runtime (never the case in the
+/// app) they are made here and now.
+fn start_thumbnails(
+    root: PathBuf,
+    sha256: String,
+    decoded: Decoded,
+    temps: ThumbTemps,
+) -> PendingThumbs {
     let make = move || {
-        let done = |side, jpeg: &[u8]| write_thumb(&root, &sha256, side, jpeg);
+        let done = |side, jpeg: &[u8]| match temps.take(side) {
+            Some(temp) => Ok(temp.finish(jpeg)?.persist()?),
+            None => write_thumb(&root, &sha256, side, jpeg),
+        };
         match decoded {
             Decoded::Whole(img) => resize::thumbnails_then(&img, &done),
             Decoded::Streamed(streamed) => {
@@ -300,6 +312,39 @@ fn start_thumbnails(root: PathBuf, sha256: String, decoded: Decoded) -> PendingT
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => PendingThumbs::Making(runtime.spawn_blocking(make)),
         Err(_) => PendingThumbs::Made(make()),
+    }
+}
+
+/// The two thumbnails' temp files, each taken once by the thread that encodes that thumbnail.
+/// A side is `None` when its thumbnail is already stored or its file could not be created (then
+/// the ordinary write reports the error).
+struct ThumbTemps {
+    thumb: Mutex<Option<store::OpenTemp>>,
+    preview: Mutex<Option<store::OpenTemp>>,
+}
+
+impl ThumbTemps {
+    fn open(root: &Path, sha256: &str) -> ThumbTemps {
+        let open = |side| {
+            let dest = store::checked_join(root, &store::thumb_rel(sha256, side)).ok()?;
+            if dest.exists() {
+                return None;
+            }
+            store::open_temp(&dest, false).ok()
+        };
+        ThumbTemps {
+            thumb: Mutex::new(open(THUMB_SIZE)),
+            preview: Mutex::new(open(PREVIEW_SIZE)),
+        }
+    }
+
+    fn take(&self, side: u32) -> Option<store::OpenTemp> {
+        let slot = if side == THUMB_SIZE {
+            &self.thumb
+        } else {
+            &self.preview
+        };
+        slot.lock().ok()?.take()
     }
 }
 

@@ -79,6 +79,24 @@ pub(super) struct Staged {
 }
 
 pub(super) fn stage(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<Staged> {
+    open_temp(dest, durable)?.finish(bytes)
+}
+
+/// A private temp file created before its bytes exist, so that the creation (an inode to find,
+/// which on the bench VM's journal-less ext4 can take most of a millisecond) is paid off the path
+/// that waits for the bytes. Removed if dropped unfinished.
+pub(super) struct OpenTemp {
+    file: fs::File,
+    staged: Staged,
+}
+
+impl std::fmt::Debug for OpenTemp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("OpenTemp").field(&self.staged.tmp).finish()
+    }
+}
+
+pub(super) fn open_temp(dest: &Path, durable: bool) -> io::Result<OpenTemp> {
     let dir = dest
         .parent()
         .ok_or_else(|| io::Error::other("file path has no folder"))?;
@@ -90,15 +108,24 @@ pub(super) fn stage(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<Stag
         persisted: false,
     };
     // Private from the start: the rename keeps the mode, so the stored file is 0600 on Unix.
-    let mut file = crate::private_fs::open_options()
+    let file = crate::private_fs::open_options()
         .write(true)
         .create_new(true)
         .open(&staged.tmp)?;
-    file.write_all(bytes)?;
-    if durable {
-        file.sync_all()?;
+    Ok(OpenTemp { file, staged })
+}
+
+impl OpenTemp {
+    /// Writes the bytes (and for a durable file, fsyncs them and lets their pages leave the cache:
+    /// see `private_fs::release_cached`), leaving the file ready to take its name.
+    pub(super) fn finish(mut self, bytes: &[u8]) -> io::Result<Staged> {
+        self.file.write_all(bytes)?;
+        if self.staged.durable {
+            self.file.sync_all()?;
+            crate::private_fs::release_cached(&self.file);
+        }
+        Ok(self.staged)
     }
-    Ok(staged)
 }
 
 impl Staged {
@@ -191,6 +218,35 @@ mod tests {
         assert_eq!(
             list_files(dir.path(), "a").unwrap(),
             vec!["a/b/file.bin".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_file_created_early_is_kept_only_once_written_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("t/x.jpg");
+        let early = open_temp(&dest, false).unwrap();
+        let listed = list_files(dir.path(), "t").unwrap();
+        assert!(
+            listed.len() == 1 && listed[0].starts_with(&format!("t/{TEMP_PREFIX}")),
+            "{listed:?}"
+        );
+        // Dropped unwritten (the image turned out invalid): nothing stays.
+        drop(early);
+        assert_eq!(list_files(dir.path(), "t").unwrap(), Vec::<String>::new());
+        // Written but never named: nothing stays either.
+        drop(open_temp(&dest, false).unwrap().finish(b"half").unwrap());
+        assert_eq!(list_files(dir.path(), "t").unwrap(), Vec::<String>::new());
+        open_temp(&dest, true)
+            .unwrap()
+            .finish(b"whole")
+            .unwrap()
+            .persist()
+            .unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"whole");
+        assert_eq!(
+            list_files(dir.path(), "t").unwrap(),
+            vec!["t/x.jpg".to_owned()]
         );
     }
 }
